@@ -1,0 +1,87 @@
+import type { GraphTerm, QuadData, Term } from './terms.ts';
+
+/** Which graphs a query sees (SPARQL Protocol `default-graph-uri` / `named-graph-uri`). */
+export interface Dataset {
+  defaultGraphs?: string[];
+  namedGraphs?: string[];
+}
+
+export interface QueryOptions {
+  dataset?: Dataset;
+  /** The union of all graphs is the default graph (handy for provenance spread over many graphs). */
+  unionDefaultGraph?: boolean;
+  baseIri?: string;
+  /** Abort (QueryTimeoutError) when the query runs longer than this. */
+  timeoutMs?: number;
+}
+
+export interface SelectResult {
+  variables: string[];
+  rows: Array<Record<string, Term>>;
+}
+
+export type QueryForm = 'select' | 'ask' | 'construct' | 'describe';
+
+/** A query answered already serialized in the requested media type (the endpoint's fast path). */
+export interface SerializedResult {
+  form: QueryForm;
+  mediaType: string;
+  body: string;
+}
+
+export type RdfFormat = 'application/n-quads' | 'application/n-triples' | 'text/turtle' | 'application/trig' | 'application/rdf+xml';
+
+export interface LoadOptions {
+  format: RdfFormat;
+  /** Target graph for triple formats; ignored for quad formats unless set. Defaults to the default graph. */
+  graph?: GraphTerm;
+  baseIri?: string;
+}
+
+export interface WriteReceipt {
+  /** Position of the write in the durable log (monotonic). */
+  seq: number;
+}
+
+export interface StoreStats {
+  quads: number;
+  graphs: number;
+  readOnly: boolean;
+  readOnlyReason?: string;
+}
+
+/**
+ * The one typed facade over storage. Every implementation (in-memory, durable embedded, later remote
+ * SPARQL engines) honours the same contract: a write promise resolves only once the write is durable
+ * for that implementation, and reads issued after a resolved write see it.
+ */
+export interface ProvStore {
+  open(): Promise<void>;
+  close(): Promise<void>;
+
+  select(query: string, options?: QueryOptions): Promise<SelectResult>;
+  ask(query: string, options?: QueryOptions): Promise<boolean>;
+  construct(query: string, options?: QueryOptions): Promise<QuadData[]>;
+  /** Runs any query form and serializes its result; `accept` lists candidate media types by preference. */
+  queryAs(query: string, accept: QueryMediaTypes, options?: QueryOptions): Promise<SerializedResult>;
+
+  update(update: string, options?: { baseIri?: string }): Promise<WriteReceipt>;
+  insert(quads: QuadData[]): Promise<WriteReceipt>;
+  load(data: string, options: LoadOptions): Promise<WriteReceipt>;
+  /** Replaces the content of a graph (Graph Store PUT). */
+  replaceGraph(graph: GraphTerm, data: string, options: LoadOptions): Promise<WriteReceipt>;
+  dropGraph(graph: GraphTerm): Promise<WriteReceipt>;
+
+  dump(options: { format: RdfFormat; graph?: GraphTerm }): Promise<string>;
+  hasGraph(graph: GraphTerm): Promise<boolean>;
+  listGraphs(): Promise<string[]>;
+  stats(): Promise<StoreStats>;
+}
+
+/** The media type to use for each query form, chosen by the caller's content negotiation. */
+export interface QueryMediaTypes {
+  /** For SELECT and ASK: a SPARQL results media type. */
+  results: string;
+  /** For CONSTRUCT and DESCRIBE: an RDF media type. */
+  graph: string;
+}

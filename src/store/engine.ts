@@ -1,0 +1,181 @@
+import * as ox from 'oxigraph';
+import { BadRequestError } from '../errors.ts';
+import type { Dataset, LoadOptions, QueryMediaTypes, QueryOptions, SelectResult, SerializedResult } from './api.ts';
+import { fromJsonTerm, fromOxQuad, type JsonTerm, toOxGraph } from './convert.ts';
+import { quadsToNQuads } from './ntriples.ts';
+import { detectQueryForm } from './query-form.ts';
+import type { GraphTerm, QuadData, Term } from './terms.ts';
+
+const JSON_RESULTS = 'application/sparql-results+json';
+
+/** A write as it is recorded in the durable log and applied to the engine. */
+export type WriteOp =
+  | { op: 'update'; text: string; baseIri?: string }
+  | { op: 'load'; data: string; format: LoadOptions['format']; graph?: GraphTerm; baseIri?: string }
+  | { op: 'replaceGraph'; data: string; format: LoadOptions['format']; graph: GraphTerm; baseIri?: string }
+  | { op: 'dropGraph'; graph: GraphTerm };
+
+/**
+ * Synchronous operations over one in-memory Oxigraph store. It is the single piece of code that
+ * calls Oxigraph's Store; the in-memory facade and the durable store's worker both drive it.
+ */
+export class OxigraphEngine {
+  private readonly store = new ox.Store();
+
+  get size(): number {
+    return this.store.size;
+  }
+
+  queryAs(query: string, accept: QueryMediaTypes, options: QueryOptions = {}): SerializedResult {
+    const form = detectQueryForm(query);
+    if (!form) this.failAsQuery(query);
+    const mediaType = form === 'select' || form === 'ask' ? accept.results : accept.graph;
+    const body = this.run(query, { ...options, resultsFormat: mediaType }) as string;
+    return { form: form as SerializedResult['form'], mediaType, body };
+  }
+
+  select(query: string, options: QueryOptions = {}): SelectResult {
+    const result = this.queryAs(query, { results: JSON_RESULTS, graph: 'application/n-quads' }, options);
+    if (result.form !== 'select') throw new BadRequestError(`Expected a SELECT query, got ${result.form.toUpperCase()}.`);
+    const json = JSON.parse(result.body) as { head: { vars?: string[] }; results: { bindings: Array<Record<string, JsonTerm>> } };
+    const rows = json.results.bindings.map((binding) => {
+      const row: Record<string, Term> = {};
+      for (const [name, value] of Object.entries(binding)) row[name] = fromJsonTerm(value);
+      return row;
+    });
+    return { variables: json.head.vars ?? [], rows };
+  }
+
+  ask(query: string, options: QueryOptions = {}): boolean {
+    if (detectQueryForm(query) !== 'ask') throw new BadRequestError('Expected an ASK query.');
+    return this.run(query, options) as boolean;
+  }
+
+  construct(query: string, options: QueryOptions = {}): QuadData[] {
+    const form = detectQueryForm(query);
+    if (form !== 'construct' && form !== 'describe') throw new BadRequestError('Expected a CONSTRUCT or DESCRIBE query.');
+    return (this.run(query, options) as ox.Quad[]).map(fromOxQuad);
+  }
+
+  apply(write: WriteOp): void {
+    try {
+      switch (write.op) {
+        case 'update':
+          this.store.update(write.text, write.baseIri ? { base_iri: write.baseIri } : undefined);
+          return;
+        case 'load':
+          this.store.load(write.data, loadOptions(write));
+          return;
+        case 'replaceGraph': {
+          // Parse first so that malformed data leaves the graph untouched.
+          const quads = ox.parse(write.data, { format: write.format, base_iri: write.baseIri, to_graph_name: toOxGraph(write.graph) }) as ox.Quad[];
+          this.clearGraph(write.graph);
+          for (const quad of quads) this.store.add(retarget(quad, write.graph));
+          return;
+        }
+        case 'dropGraph':
+          this.clearGraph(write.graph);
+          return;
+      }
+    } catch (error) {
+      throw asBadRequest(error, 'write');
+    }
+  }
+
+  /** Checks a write against an empty engine, so a malformed write is refused before it is logged. */
+  static validate(write: WriteOp): void {
+    if (write.op === 'dropGraph') return;
+    if (write.op === 'update') {
+      // Only syntax is checked: on an empty store an update may fail for reasons (a missing graph)
+      // that do not hold on the real one.
+      try {
+        new OxigraphEngine().apply(write);
+      } catch (error) {
+        if (error instanceof BadRequestError && / error at \d+:\d+/.test(error.message)) throw error;
+      }
+      return;
+    }
+    try {
+      ox.parse(write.data, { format: write.format, base_iri: write.baseIri });
+    } catch (error) {
+      throw asBadRequest(error, 'data');
+    }
+  }
+
+  dump(format: LoadOptions['format'], graph?: GraphTerm): string {
+    if (graph) return this.store.dump({ format, from_graph_name: toOxGraph(graph) });
+    if (format === 'application/n-quads' || format === 'application/trig') return this.store.dump({ format });
+    return this.store.dump({ format, from_graph_name: ox.defaultGraph() });
+  }
+
+  /** All quads as N-Quads, graph by graph, so no single string has to hold a huge store. */
+  *dumpChunks(): Generator<string> {
+    yield this.store.dump({ format: 'application/n-quads', from_graph_name: ox.defaultGraph() });
+    for (const graph of this.listGraphs()) {
+      yield quadsToNQuads(this.store.match(null, null, null, ox.namedNode(graph)).map(fromOxQuad));
+    }
+  }
+
+  hasGraph(graph: GraphTerm): boolean {
+    if (graph.termType === 'DefaultGraph') return true;
+    return this.store.match(null, null, null, toOxGraph(graph)).length > 0;
+  }
+
+  listGraphs(): string[] {
+    const result = this.store.query('SELECT DISTINCT ?g WHERE { GRAPH ?g { } }') as Map<string, ox.Term>[];
+    return result.map((row) => row.get('g')?.value ?? '').filter((g) => g !== '');
+  }
+
+  private clearGraph(graph: GraphTerm): void {
+    for (const quad of this.store.match(null, null, null, toOxGraph(graph))) this.store.delete(quad);
+  }
+
+  private run(query: string, options: QueryOptions & { resultsFormat?: string }): unknown {
+    try {
+      return this.store.query(query, queryOptions(options));
+    } catch (error) {
+      throw asBadRequest(error, 'query');
+    }
+  }
+
+  private failAsQuery(query: string): never {
+    this.run(query, {});
+    throw new BadRequestError('Not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE after the prologue.');
+  }
+}
+
+function queryOptions(options: QueryOptions & { resultsFormat?: string }): Parameters<ox.Store['query']>[1] {
+  const out: NonNullable<Parameters<ox.Store['query']>[1]> = {};
+  if (options.baseIri) out.base_iri = options.baseIri;
+  if (options.resultsFormat) out.results_format = options.resultsFormat;
+  if (options.unionDefaultGraph) out.use_default_graph_as_union = true;
+  applyDataset(out, options.dataset);
+  return out;
+}
+
+function applyDataset(out: NonNullable<Parameters<ox.Store['query']>[1]>, dataset?: Dataset): void {
+  if (!dataset) return;
+  if (dataset.defaultGraphs?.length) out.default_graph = dataset.defaultGraphs.map((g) => ox.namedNode(g));
+  if (dataset.namedGraphs?.length) out.named_graphs = dataset.namedGraphs.map((g) => ox.namedNode(g));
+}
+
+function loadOptions(write: Extract<WriteOp, { op: 'load' }>): Parameters<ox.Store['load']>[1] {
+  const out: Parameters<ox.Store['load']>[1] = { format: write.format };
+  if (write.baseIri) out.base_iri = write.baseIri;
+  if (write.graph) out.to_graph_name = toOxGraph(write.graph);
+  return out;
+}
+
+function retarget(quad: ox.Quad, graph: GraphTerm): ox.Quad {
+  return ox.quad(quad.subject, quad.predicate, quad.object, toOxGraph(graph));
+}
+
+function asBadRequest(error: unknown, what: string): Error {
+  if (error instanceof BadRequestError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  if (/HTTP client is not available/.test(message)) {
+    return new BadRequestError('SPARQL LOAD and SERVICE to remote URLs are not available on the embedded store: provml never fetches remote data. Send data to /store, or use the federation API for remote sources.');
+  }
+  if (error instanceof Error && /unreachable|memory/i.test(message) && error.name === 'RuntimeError') return error;
+  return new BadRequestError(`Invalid ${what}: ${message}`, { cause: error });
+}

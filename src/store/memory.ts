@@ -1,0 +1,92 @@
+import { StoreClosedError } from '../errors.ts';
+import type { LoadOptions, ProvStore, QueryMediaTypes, QueryOptions, RdfFormat, SelectResult, SerializedResult, StoreStats, WriteReceipt } from './api.ts';
+import { OxigraphEngine, type WriteOp } from './engine.ts';
+import { quadsToNQuads } from './ntriples.ts';
+import type { GraphTerm, QuadData } from './terms.ts';
+
+/**
+ * A non-durable store in this thread: for tests, validators and tools that load files and query them.
+ * Queries run synchronously, so `timeoutMs` is not enforced here (the durable store enforces it).
+ */
+export class MemoryStore implements ProvStore {
+  private engine: OxigraphEngine | undefined;
+  private seq = 0;
+
+  async open(): Promise<void> {
+    this.engine ??= new OxigraphEngine();
+  }
+
+  async close(): Promise<void> {
+    this.engine = undefined;
+  }
+
+  async select(query: string, options?: QueryOptions): Promise<SelectResult> {
+    return this.use().select(query, options);
+  }
+
+  async ask(query: string, options?: QueryOptions): Promise<boolean> {
+    return this.use().ask(query, options);
+  }
+
+  async construct(query: string, options?: QueryOptions): Promise<QuadData[]> {
+    return this.use().construct(query, options);
+  }
+
+  async queryAs(query: string, accept: QueryMediaTypes, options?: QueryOptions): Promise<SerializedResult> {
+    return this.use().queryAs(query, accept, options);
+  }
+
+  async update(text: string, options?: { baseIri?: string }): Promise<WriteReceipt> {
+    return this.write({ op: 'update', text, ...options });
+  }
+
+  async insert(quads: QuadData[]): Promise<WriteReceipt> {
+    return this.write({ op: 'load', data: quadsToNQuads(quads), format: 'application/n-quads' });
+  }
+
+  async load(data: string, options: LoadOptions): Promise<WriteReceipt> {
+    return this.write({ op: 'load', data, ...options });
+  }
+
+  async replaceGraph(graph: GraphTerm, data: string, options: LoadOptions): Promise<WriteReceipt> {
+    return this.write({ op: 'replaceGraph', data, format: options.format, graph, baseIri: options.baseIri });
+  }
+
+  async dropGraph(graph: GraphTerm): Promise<WriteReceipt> {
+    return this.write({ op: 'dropGraph', graph });
+  }
+
+  async dump(options: { format: RdfFormat; graph?: GraphTerm }): Promise<string> {
+    return this.use().dump(options.format, options.graph);
+  }
+
+  async hasGraph(graph: GraphTerm): Promise<boolean> {
+    return this.use().hasGraph(graph);
+  }
+
+  async listGraphs(): Promise<string[]> {
+    return this.use().listGraphs();
+  }
+
+  async stats(): Promise<StoreStats> {
+    const engine = this.use();
+    return { quads: engine.size, graphs: engine.listGraphs().length, readOnly: false };
+  }
+
+  private write(op: WriteOp): WriteReceipt {
+    this.use().apply(op);
+    this.seq += 1;
+    return { seq: this.seq };
+  }
+
+  private use(): OxigraphEngine {
+    if (!this.engine) throw new StoreClosedError();
+    return this.engine;
+  }
+}
+
+export async function openMemoryStore(): Promise<MemoryStore> {
+  const store = new MemoryStore();
+  await store.open();
+  return store;
+}

@@ -1,0 +1,90 @@
+// The only place where IRIs and prefixes are written. Everything else imports from here.
+
+export const NS = {
+  rdf: 'http://www.w3.org/1999/02/22-rdf-syntax-ns#',
+  rdfs: 'http://www.w3.org/2000/01/rdf-schema#',
+  xsd: 'http://www.w3.org/2001/XMLSchema#',
+  owl: 'http://www.w3.org/2002/07/owl#',
+  sh: 'http://www.w3.org/ns/shacl#',
+  dcterms: 'http://purl.org/dc/terms/',
+  prov: 'http://www.w3.org/ns/prov#',
+  mls: 'http://www.w3.org/ns/mls#',
+  provml: 'https://w3id.org/provml#',
+  sd: 'http://www.w3.org/ns/sparql-service-description#',
+} as const;
+
+export type Prefix = keyof typeof NS;
+
+/** Base of the IRIs provml mints for captured things (deterministic from event ids). */
+export const ID_BASE = 'https://w3id.org/provml/id/';
+/** Base of the named graphs provml writes: one per workflow execution, one for the ontology. */
+export const GRAPH_BASE = 'https://w3id.org/provml/graph/';
+export const ONTOLOGY_GRAPH = `${GRAPH_BASE}ontology`;
+/** The PROV-ML ontology IRI and its version IRI. */
+export const ONTOLOGY_IRI = 'https://w3id.org/provml';
+export const ONTOLOGY_VERSION_IRI = 'https://w3id.org/provml/0.1.0';
+
+export const rdf = (local: string): string => NS.rdf + local;
+export const rdfs = (local: string): string => NS.rdfs + local;
+export const xsd = (local: string): string => NS.xsd + local;
+export const owl = (local: string): string => NS.owl + local;
+export const prov = (local: string): string => NS.prov + local;
+export const mls = (local: string): string => NS.mls + local;
+export const provml = (local: string): string => NS.provml + local;
+
+/** PROV-ML classes (see ontology/prov-ml.ttl and shared prov-ml-classes.md). */
+export const CLASSES = [
+  // Workflow layer (ProvLake)
+  'Workflow', 'WorkflowExecution', 'DataTransformation', 'DataTransformationExecution', 'Attribute',
+  'AttributeValue', 'DataReference', 'DataStore', 'DomainDataReference', 'ExecutionEnvironment',
+  // Learning
+  'Study', 'LearningExperiment', 'BaseLearningStage', 'LearningStage', 'LearningStageSection', 'Training',
+  'Validation', 'Evaluation', 'Algorithm', 'Implementation', 'LearningTask', 'Persona',
+  'LearningHyperparameter', 'LearningHyperparameterValue', 'ModelHyperparameter', 'ModelHyperparameterValue',
+  // Learning data
+  'LearningData', 'TrainingData', 'ValidationData', 'TestData', 'FeatureSet', 'Feature',
+  'DatasetCharacteristic', 'DomainData', 'RawData',
+  // Model
+  'Model', 'ModelCheckpoint', 'ModelEvaluation', 'EvaluationMeasure', 'EvaluationProcedure',
+  'EvaluationSpecification',
+  // Annotation values
+  'ProvenanceKind', 'ExecutionStatus',
+] as const;
+export type ProvmlClass = (typeof CLASSES)[number];
+
+/** PROV-ML object properties (relationships of the class table, section E). */
+export const OBJECT_PROPERTIES = [
+  'hasExperiment', 'hasStage', 'hasSection', 'usedLearningData', 'usedHyperparameter', 'usedAlgorithm',
+  'addressesTask', 'generatedModel', 'evaluatedModel', 'hasMeasure', 'valueOf', 'executionOf',
+  'partOfWorkflowExecution', 'derivedFromDomainData', 'refersToDomainEntity', 'ranOn',
+  'hasStatus', 'storedIn', 'hasFeature', 'hasCharacteristic', 'implementsAlgorithm', 'partOfStudy',
+  'hasAttribute', 'evaluatedOn', 'provenanceKind', 'inSection',
+] as const;
+export type ProvmlObjectProperty = (typeof OBJECT_PROPERTIES)[number];
+
+/** PROV-ML datatype and annotation properties for execution facts. */
+export const DATA_PROPERTIES = [
+  'name', 'version', 'attributeName', 'role', 'hostname', 'processId', 'errorMessage', 'checksum',
+  'sizeBytes', 'sectionIndex', 'sampleCount', 'eventId', 'telemetry', 'annotation', 'stdout', 'stderr',
+  'cpuPercent', 'gpuPercent', 'memoryBytes', 'softwareVersion', 'stageKind',
+] as const;
+export type ProvmlDataProperty = (typeof DATA_PROPERTIES)[number];
+
+/** Individuals used as values (status of executions, provenance kind annotation). */
+export const INDIVIDUALS = [
+  'Prospective', 'Retrospective', 'Running', 'Finished', 'Failed', 'Submitted', 'Waiting', 'Unknown',
+] as const;
+export type ProvmlIndividual = (typeof INDIVIDUALS)[number];
+
+export const term = {
+  cls: (name: ProvmlClass): string => provml(name),
+  prop: (name: ProvmlObjectProperty | ProvmlDataProperty): string => provml(name),
+  individual: (name: ProvmlIndividual): string => provml(name),
+};
+
+/** SPARQL / Turtle prefix declarations for every namespace above. */
+export function sparqlPrefixes(): string {
+  return Object.entries(NS)
+    .map(([prefix, iri]) => `PREFIX ${prefix}: <${iri}>`)
+    .join('\n');
+}

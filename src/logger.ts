@@ -1,12 +1,13 @@
-import { pino } from 'pino';
+import { destination, type Logger, pino } from 'pino';
 
-export type Logger = pino.Logger;
+export type { Logger };
 
-/** Structured logs on stderr (stdout stays free for command output). `silent` for tests. */
+/** Structured logs on stderr (stdout stays free for command output). */
 export function createLogger(level: string = process.env.PROVML_LOG_LEVEL ?? 'info'): Logger {
-  return pino({ level, base: undefined }, pino.destination(2));
+  return pino({ level, base: undefined }, destination(2));
 }
 
+/** A logger that drops everything, for tests. */
 export function silentLogger(): Logger {
   return pino({ level: 'silent' });
 }

@@ -1,5 +1,8 @@
 // Configuration: defaults, then an optional JSON file, then environment, then CLI flags; validated once.
-// (The loading/validation logic is filled in by the serve/config work; the shape below is the contract.)
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ProvmlError } from './errors.ts';
 
 export interface Config {
   port: number;
@@ -19,4 +22,202 @@ export interface Config {
   /** Write a snapshot after this many log bytes (bounds recovery time). */
   snapshotAfterBytes: number;
   logLevel: string;
+  /** Refuse writes beyond this many quads (the in-memory WASM engine has a hard memory ceiling). */
+  maxQuads?: number;
+  /** SPARQL queries without a dataset see the union of all graphs as their default graph. */
+  unionDefaultGraph: boolean;
+}
+
+/** Every problem found while loading the configuration, each naming its source and what is expected. */
+export class ConfigError extends ProvmlError {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(400, `Invalid configuration: ${problems.join('; ')}`);
+    this.problems = problems;
+  }
+}
+
+export interface LoadConfigOptions {
+  /** Values given on the command line (strings as typed, or already typed values). */
+  flags?: { [K in keyof Config]?: unknown };
+  /** Environment to read PROVML_* variables from (default: none, so tests stay hermetic). */
+  env?: NodeJS.ProcessEnv;
+  /** JSON configuration file; when absent, PROVML_CONFIG from env is used if set. */
+  file?: string;
+}
+
+const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const MIB = 1024 * 1024;
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** The defaults; relative paths resolve against `cwd`. */
+export const defaultConfig = (cwd: string = process.cwd()): Config => ({
+  port: 7070,
+  host: '127.0.0.1',
+  dataDir: resolve(cwd, 'data'),
+  queryTimeoutMs: 30_000,
+  maxBodyBytes: 64 * MIB,
+  corsOrigins: '*',
+  ontologyDir: resolve(PACKAGE_ROOT, 'ontology'),
+  snapshotAfterBytes: 64 * MIB,
+  logLevel: 'info',
+  // Below the ~13.6M quads measured as the ceiling of the 4 GiB WASM memory.
+  maxQuads: 12_000_000,
+  unionDefaultGraph: true,
+});
+
+type Key = keyof Config;
+interface Setting {
+  value: unknown;
+  /** Where the value came from, as the user would name it (PROVML_PORT, --port, file x.json: port). */
+  source: string;
+  /** Directory relative paths resolve against. */
+  baseDir: string;
+}
+type Parser = (value: unknown, setting: Setting) => { ok: unknown } | { expected: string };
+
+const ENV_NAMES: Record<Key, string> = {
+  port: 'PROVML_PORT',
+  host: 'PROVML_HOST',
+  dataDir: 'PROVML_DATA',
+  token: 'PROVML_TOKEN',
+  queryTimeoutMs: 'PROVML_QUERY_TIMEOUT_MS',
+  maxBodyBytes: 'PROVML_MAX_BODY',
+  corsOrigins: 'PROVML_CORS_ORIGINS',
+  ontologyDir: 'PROVML_ONTOLOGY_DIR',
+  snapshotAfterBytes: 'PROVML_SNAPSHOT_AFTER_BYTES',
+  logLevel: 'PROVML_LOG_LEVEL',
+  maxQuads: 'PROVML_MAX_QUADS',
+  unionDefaultGraph: 'PROVML_UNION_DEFAULT_GRAPH',
+};
+
+const FLAG_NAMES: Partial<Record<Key, string>> = { dataDir: '--data' };
+const flagName = (key: Key): string =>
+  FLAG_NAMES[key] ?? `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+
+const integer =
+  (min: number, max: number, what: string): Parser =>
+  (value) => {
+    const n = typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value;
+    return typeof n === 'number' && Number.isInteger(n) && n >= min && n <= max
+      ? { ok: n }
+      : { expected: what };
+  };
+
+const nonEmpty =
+  (what: string): Parser =>
+  (value) =>
+    typeof value === 'string' && value.trim() !== '' ? { ok: value.trim() } : { expected: what };
+
+const path: Parser = (value, setting) =>
+  typeof value === 'string' && value.trim() !== ''
+    ? { ok: resolve(setting.baseDir, value.trim()) }
+    : { expected: 'a directory path' };
+
+const token: Parser = (value) =>
+  typeof value === 'string' && /^[\x21-\x7e]+$/.test(value)
+    ? { ok: value }
+    : {
+        expected:
+          'a non-empty token of printable ASCII characters without spaces (it travels in an HTTP header)',
+      };
+
+const ORIGIN = /^https?:\/\/[^/\s?#]+$/;
+const cors: Parser = (value) => {
+  const expected = {
+    expected: "'*', 'none', or a comma-separated list of origins like https://example.org:8080",
+  };
+  if (value === '*' || value === 'none') return { ok: value === '*' ? '*' : [] };
+  const list: unknown = typeof value === 'string' ? value.split(',') : value;
+  if (!Array.isArray(list) || !list.every((o) => typeof o === 'string')) return expected;
+  const origins = list.map((o: string) => o.trim().replace(/\/$/, ''));
+  return origins.length > 0 && origins.every((o) => ORIGIN.test(o)) ? { ok: origins } : expected;
+};
+
+const bool: Parser = (value) => {
+  if (typeof value === 'boolean') return { ok: value };
+  if (value === 'true' || value === '1') return { ok: true };
+  if (value === 'false' || value === '0') return { ok: false };
+  return { expected: 'true or false' };
+};
+
+const logLevel: Parser = (value) =>
+  typeof value === 'string' && LOG_LEVELS.includes(value)
+    ? { ok: value }
+    : { expected: `one of ${LOG_LEVELS.join(', ')}` };
+
+const PARSERS: Record<Key, Parser> = {
+  port: integer(0, 65_535, 'a port number from 0 to 65535 (0 picks a free port)'),
+  host: nonEmpty('a host name or IP address to listen on, e.g. 127.0.0.1 or 0.0.0.0'),
+  dataDir: path,
+  token,
+  queryTimeoutMs: integer(1, 86_400_000, 'a time limit in milliseconds (a positive integer)'),
+  maxBodyBytes: integer(1, 2 ** 31, 'a size in bytes (a positive integer up to 2 GiB)'),
+  corsOrigins: cors,
+  ontologyDir: path,
+  snapshotAfterBytes: integer(1, Number.MAX_SAFE_INTEGER, 'a size in bytes (a positive integer)'),
+  logLevel,
+  maxQuads: integer(1, Number.MAX_SAFE_INTEGER, 'a number of quads (a positive integer)'),
+  unionDefaultGraph: bool,
+};
+
+const KEYS = Object.keys(PARSERS) as Key[];
+
+/** Loads, merges and validates the configuration; throws ConfigError listing every problem. */
+export function loadConfig(options: LoadConfigOptions = {}): Config {
+  const env = options.env ?? {};
+  const problems: string[] = [];
+  const settings = new Map<Key, Setting>();
+  const cwd = process.cwd();
+
+  const file = options.file ?? env.PROVML_CONFIG;
+  if (file) readFileSettings(resolve(cwd, file), settings, problems);
+  for (const key of KEYS) {
+    const value = env[ENV_NAMES[key]];
+    if (value !== undefined && value !== '')
+      settings.set(key, { value, source: ENV_NAMES[key], baseDir: cwd });
+  }
+  for (const key of KEYS) {
+    const value = options.flags?.[key];
+    if (value !== undefined) settings.set(key, { value, source: flagName(key), baseDir: cwd });
+  }
+  for (const key of Object.keys(options.flags ?? {})) {
+    if (!KEYS.includes(key as Key)) problems.push(`unknown option ${key}`);
+  }
+
+  const config: Record<string, unknown> = { ...defaultConfig(cwd) };
+  for (const key of KEYS) {
+    const setting = settings.get(key);
+    if (!setting) continue;
+    const parsed = PARSERS[key](setting.value, setting);
+    if ('ok' in parsed) config[key] = parsed.ok;
+    else
+      problems.push(`${setting.source}: expected ${parsed.expected}, got ${JSON.stringify(setting.value)}`);
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config as unknown as Config;
+}
+
+function readFileSettings(file: string, settings: Map<Key, Setting>, problems: string[]): void {
+  let content: unknown;
+  try {
+    content = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    problems.push(
+      `config file ${file}: cannot read it as JSON (${reason}); pass --config or PROVML_CONFIG a JSON object file`,
+    );
+    return;
+  }
+  if (typeof content !== 'object' || content === null || Array.isArray(content)) {
+    problems.push(`config file ${file}: expected a JSON object with keys ${KEYS.join(', ')}`);
+    return;
+  }
+  for (const [key, value] of Object.entries(content)) {
+    if (!KEYS.includes(key as Key)) {
+      problems.push(`config file ${file}: unknown key "${key}" (known keys: ${KEYS.join(', ')})`);
+    } else if (value !== null && value !== undefined) {
+      settings.set(key as Key, { value, source: `config file ${file}: ${key}`, baseDir: dirname(file) });
+    }
+  }
 }

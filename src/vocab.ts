@@ -59,6 +59,8 @@ export const OBJECT_PROPERTIES = [
   'partOfWorkflowExecution', 'derivedFromDomainData', 'refersToDomainEntity', 'ranOn',
   'hasStatus', 'storedIn', 'hasFeature', 'hasCharacteristic', 'implementsAlgorithm', 'partOfStudy',
   'hasAttribute', 'evaluatedOn', 'provenanceKind', 'inSection',
+  // added by capture/translate: execution → telemetry sample; workflow execution → learning experiment
+  'hasTelemetry', 'partOfExperiment',
 ] as const;
 export type ProvmlObjectProperty = (typeof OBJECT_PROPERTIES)[number];
 
@@ -67,6 +69,8 @@ export const DATA_PROPERTIES = [
   'name', 'version', 'attributeName', 'role', 'hostname', 'processId', 'errorMessage', 'checksum',
   'sizeBytes', 'sectionIndex', 'sampleCount', 'eventId', 'telemetry', 'annotation', 'stdout', 'stderr',
   'cpuPercent', 'gpuPercent', 'memoryBytes', 'softwareVersion', 'stageKind',
+  // added by capture/translate: where referenced data lives (path/URL as a string); epoch | batch | fold
+  'location', 'sectionKind',
 ] as const;
 export type ProvmlDataProperty = (typeof DATA_PROPERTIES)[number];
 
@@ -88,3 +92,36 @@ export function sparqlPrefixes(): string {
     .map(([prefix, iri]) => `PREFIX ${prefix}: <${iri}>`)
     .join('\n');
 }
+
+/** W3C unique URIs for media formats and the simple entailment regime (SPARQL service description). */
+export const FORMATS_NS = 'http://www.w3.org/ns/formats/';
+export const SIMPLE_ENTAILMENT = 'http://www.w3.org/ns/entailment/Simple';
+
+/** IRI under which the shipped JSON-LD context (ontology/context.jsonld) is served locally, never fetched. */
+export const JSONLD_CONTEXT_IRI = 'https://w3id.org/provml/context.jsonld';
+
+/** Graph that stands for provml's default graph on a remote SPARQL engine (Virtuoso has no writable default graph). */
+export const REMOTE_DEFAULT_GRAPH = `${GRAPH_BASE}default`;
+/** Graphs a Virtuoso server keeps for itself; listing, counting and export on the remote store skip them. */
+export const ENGINE_SYSTEM_GRAPH_PREFIXES = [
+  'http://www.openlinksw.com/',
+  'http://www.w3.org/ns/ldp#',
+  'http://localuriqaserver/',
+  'http://localhost:8890/DAV/',
+  'http://www.w3.org/2002/07/owl#',
+] as const;
+/** Virtuoso's form of blank nodes in results (`nodeID://b10000`); provml shows them as plain labels. */
+export const VIRTUOSO_BNODE_PREFIX = 'nodeID://';
+
+/** Namespace of the SHACL shapes in ontology/shapes.ttl (shape IRIs appear as sourceShape in data reports). */
+export const SHAPES_NS = 'https://w3id.org/provml/shapes#';
+/** Working graphs of the alignment validator's private store: the imports, and the files being checked. */
+export const VALIDATION_IMPORTS_GRAPH = `${GRAPH_BASE}validation/imports`;
+export const VALIDATION_CHECKED_GRAPH = `${GRAPH_BASE}validation/checked`;
+/** Namespaces of the W3C vocabularies a user's ontology builds on; never inferred as "the checked namespace". */
+export const STANDARD_NAMESPACES = [
+  NS.rdf, NS.rdfs, NS.xsd, NS.owl, NS.sh, NS.dcterms, NS.prov, NS.mls, NS.sd,
+  'http://purl.org/dc/elements/1.1/', 'http://www.w3.org/2004/02/skos/core#', 'http://xmlns.com/foaf/0.1/',
+  'http://purl.org/vocab/vann/', 'http://www.w3.org/ns/prov-o#',
+] as const;
+export const sh = (local: string): string => NS.sh + local;

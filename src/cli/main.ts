@@ -1,4 +1,7 @@
 import { Command, CommanderError } from 'commander';
+import { registerIngest } from './ingest.ts';
+import { registerServe } from './serve.ts';
+import { registerValidate } from './validate.ts';
 
 /**
  * The `provml` command. Each subcommand lives in its own module and registers itself here.
@@ -10,6 +13,9 @@ export async function main(argv: string[]): Promise<number> {
     .exitOverride()
     .showHelpAfterError();
   // Subcommands register here, one line each, e.g. registerServe(program);
+  registerServe(program);
+  registerIngest(program);
+  registerValidate(program);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

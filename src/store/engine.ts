@@ -2,7 +2,7 @@ import * as ox from 'oxigraph';
 import { BadRequestError } from '../errors.ts';
 import type { Dataset, LoadOptions, QueryMediaTypes, QueryOptions, SelectResult, SerializedResult } from './api.ts';
 import { fromJsonTerm, fromOxQuad, type JsonTerm, toOxGraph } from './convert.ts';
-import { quadsToNQuads } from './ntriples.ts';
+import { iriToNTriples, quadsToNQuads } from './ntriples.ts';
 import { detectQueryForm } from './query-form.ts';
 import type { GraphTerm, QuadData, Term } from './terms.ts';
 
@@ -82,24 +82,34 @@ export class OxigraphEngine {
     }
   }
 
-  /** Checks a write against an empty engine, so a malformed write is refused before it is logged. */
-  static validate(write: WriteOp): void {
-    if (write.op === 'dropGraph') return;
+  /**
+   * Checks a write against an empty engine, so a malformed write is refused before it is logged.
+   * Returns how many quads the write adds to an empty store: exact for data and INSERT DATA, a lower
+   * bound for updates with a WHERE clause (the durable store's size ceiling uses it).
+   */
+  static validate(write: WriteOp): number {
+    if (write.op === 'dropGraph') return 0;
     if (write.op === 'update') {
       // Only syntax is checked: on an empty store an update may fail for reasons (a missing graph)
       // that do not hold on the real one.
+      const probe = new OxigraphEngine();
       try {
-        new OxigraphEngine().apply(write);
+        probe.apply(write);
       } catch (error) {
         if (error instanceof BadRequestError && / error at \d+:\d+/.test(error.message)) throw error;
       }
-      return;
+      return probe.size;
     }
     try {
-      ox.parse(write.data, { format: write.format, base_iri: write.baseIri });
+      return ox.parse(write.data, { format: write.format, base_iri: write.baseIri }).length;
     } catch (error) {
       throw asBadRequest(error, 'data');
     }
+  }
+
+  /** Loads N-Quads given in pieces (a snapshot read from disk) in one parse, so blank nodes stay joined. */
+  loadNQuads(chunks: Iterable<Uint8Array>): void {
+    this.store.load(chunks, { format: 'application/n-quads', no_transaction: true });
   }
 
   dump(format: LoadOptions['format'], graph?: GraphTerm): string {
@@ -127,7 +137,10 @@ export class OxigraphEngine {
   }
 
   private clearGraph(graph: GraphTerm): void {
-    for (const quad of this.store.match(null, null, null, toOxGraph(graph))) this.store.delete(quad);
+    // DROP also forgets the (then empty) named graph, so listGraphs() and snapshots agree on what exists.
+    if (graph.termType === 'NamedNode') this.store.update(`DROP SILENT GRAPH ${iriToNTriples(graph.value)}`);
+    else if (graph.termType === 'DefaultGraph') this.store.update('DROP SILENT DEFAULT');
+    else for (const quad of this.store.match(null, null, null, toOxGraph(graph))) this.store.delete(quad);
   }
 
   private run(query: string, options: QueryOptions & { resultsFormat?: string }): unknown {

@@ -5,3 +5,7 @@ export { MemoryStore, openMemoryStore } from './memory.ts';
 export { escapeString, iriToNTriples, isValidIri, quadToNQuads, quadsToNQuads, termToNTriples } from './ntriples.ts';
 export { detectQueryForm } from './query-form.ts';
 export { literal } from './convert.ts';
+export { DurableStore, type DurableStoreOptions, openDurableStore } from './durable/durable-store.ts';
+export { StoreCorruptError } from './durable/log-scan.ts';
+export { StoreLockedError } from './durable/lock.ts';
+export { openSparqlStore, SparqlStore, type SparqlStoreOptions } from './remote/sparql-store.ts';

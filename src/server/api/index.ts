@@ -1,12 +1,16 @@
 import { Router } from 'express';
 import type { AppContext } from '../context.ts';
+import { createEventsRouter } from './events.ts';
+import { createValidateRouter } from './validate.ts';
 
 /**
  * The /api/v1 routers, one module per concern. Each `create…Router(ctx)` returns an express Router
  * mounted below /api/v1.
  */
-export function createApiRouter(_ctx: AppContext): Router {
+export function createApiRouter(ctx: AppContext): Router {
   const router = Router();
   // Each concern adds one line here: router.use(createEventsRouter(ctx)); router.use(createValidateRouter(ctx)); …
+  router.use(createEventsRouter(ctx));
+  router.use(createValidateRouter(ctx));
   return router;
 }

@@ -1,0 +1,103 @@
+import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import schema from './events.schema.json' with { type: 'json' };
+import type { CaptureEvent, EventError, ValidationResult } from './events.ts';
+
+// ajv-formats is CommonJS: under NodeNext its default import is the module object.
+const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
+
+// Same rule as the store's IRI check (IRIREF forbids these characters), kept here so capture needs no RDF.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what must be rejected
+const ABSOLUTE_IRI = /^[A-Za-z][A-Za-z0-9+.-]*:[^\u0000-\u0020<>"{}|^`\\]*$/;
+const ATTRIBUTE_PATH = /^\/(used|generated)\/[^/]+$/;
+const ATTRIBUTE_EXPECTATION =
+  'must be a number, string, boolean, { value, role? }, { ref, kind, role? } or { uri, role? }';
+const TIME_EXAMPLE = 'e.g. 2024-05-01T12:00:00.000Z';
+
+const ajv = new Ajv2020({
+  allErrors: true,
+  strict: true,
+  strictRequired: false,
+  strictTypes: false,
+  allowUnionTypes: true,
+});
+addFormats(ajv, ['date-time']);
+ajv.addFormat('iri', ABSOLUTE_IRI);
+const validateEvent = ajv.compile(schema);
+
+/** The published JSON Schema (draft 2020-12) of one event. */
+export const eventJsonSchema: object = schema;
+
+/**
+ * Validates a batch (an array of events) in full: every bad event is reported with its index, the JSON pointer
+ * of the offending field inside that event, and what was expected. Unknown extra fields are accepted.
+ */
+export function validateBatch(input: unknown): ValidationResult {
+  if (!Array.isArray(input)) {
+    return {
+      ok: false,
+      errors: [{ index: -1, path: '', message: 'the batch must be a JSON array of events' }],
+    };
+  }
+  const errors: EventError[] = [];
+  input.forEach((event, index) => {
+    errors.push(...validateOne(event, index));
+  });
+  if (errors.length > 0) return { ok: false, errors };
+  return { ok: true, events: input as CaptureEvent[] };
+}
+
+/** Findings for one event at a given batch index (empty when valid). */
+export function validateOne(event: unknown, index: number): EventError[] {
+  if (validateEvent(event)) return [];
+  const seen = new Set<string>();
+  const errors: EventError[] = [];
+  for (const error of validateEvent.errors ?? []) {
+    if (error.keyword === 'if') continue;
+    const finding = describe(error, index);
+    const key = `${finding.path}\u0000${finding.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    errors.push(finding);
+  }
+  return errors;
+}
+
+function describe(error: ErrorObject, index: number): EventError {
+  const params = error.params as Record<string, unknown>;
+  if (error.keyword === 'required') {
+    return { index, path: `${error.instancePath}/${String(params.missingProperty)}`, message: 'is required' };
+  }
+  return { index, path: error.instancePath, message: expectation(error, params) };
+}
+
+function expectation(error: ErrorObject, params: Record<string, unknown>): string {
+  switch (error.keyword) {
+    case 'type':
+      if (error.instancePath === '') return 'must be an object (a capture event)';
+      if (ATTRIBUTE_PATH.test(error.instancePath)) return ATTRIBUTE_EXPECTATION;
+      return `must be of type ${listOf(params.type)}`;
+    case 'enum':
+      return `must be one of ${listOf(params.allowedValues, true)}`;
+    case 'const':
+      return error.instancePath === '/schema'
+        ? 'must be "provml/1", the event schema version this server accepts'
+        : `must be ${JSON.stringify(params.allowedValue)}`;
+    case 'format':
+    case 'pattern':
+      if (params.format === 'iri')
+        return 'must be an absolute IRI without spaces, <, >, ", {, }, |, ^, ` or \\';
+      return `must be an ISO-8601 date-time in UTC (${TIME_EXAMPLE})`;
+    case 'minLength':
+      return 'must be a non-empty string';
+    case 'minimum':
+      return `must be >= ${String(params.limit)}`;
+    default:
+      return error.message ?? 'is invalid';
+  }
+}
+
+function listOf(value: unknown, quote = false): string {
+  const items = Array.isArray(value) ? value : String(value).split(',');
+  return items.map((item) => (quote ? JSON.stringify(item) : String(item))).join(', ');
+}

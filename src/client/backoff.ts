@@ -1,0 +1,16 @@
+export interface BackoffOptions {
+  baseMs: number;
+  maxMs: number;
+  /** Source of jitter in [0, 1); injectable so tests are deterministic. */
+  random: () => number;
+}
+
+/**
+ * Exponential back-off with "equal jitter": half the capped delay is fixed, half is random, so many clients
+ * that lost the same server do not retry in lock-step, and the delay never exceeds `maxMs`.
+ */
+export function backoffDelay(attempt: number, options: BackoffOptions): number {
+  const capped = Math.min(options.maxMs, options.baseMs * 2 ** Math.min(attempt, 30));
+  const half = capped / 2;
+  return Math.round(half + half * options.random());
+}

@@ -1,0 +1,79 @@
+/** What happened to one POST of a batch, classified for the pump. */
+export type SendOutcome =
+  | { kind: 'delivered'; events: number; triples: number }
+  /** Worth retrying later: network failure, timeout, 5xx, 408, 429. */
+  | { kind: 'retry'; reason: string }
+  /** The server refused the batch itself (4xx): retrying the same bytes cannot succeed. */
+  | { kind: 'rejected'; status: number; body: unknown; reason: string };
+
+export interface SenderOptions {
+  url: string;
+  token?: string;
+  fetch: typeof fetch;
+  requestTimeoutMs: number;
+}
+
+export const EVENTS_PATH = '/api/v1/events';
+
+export function eventsEndpoint(base: string): string {
+  return `${base.replace(/\/+$/, '')}${EVENTS_PATH}`;
+}
+
+/** POSTs NDJSON lines (one JSON event each) to the events endpoint. Never throws. */
+export async function postLines(lines: string[], options: SenderOptions, abort?: AbortSignal): Promise<SendOutcome> {
+  const headers: Record<string, string> = { 'content-type': 'application/x-ndjson', accept: 'application/json' };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  const signals = [AbortSignal.timeout(options.requestTimeoutMs)];
+  if (abort) signals.push(abort);
+  let response: Response;
+  try {
+    response = await options.fetch(eventsEndpoint(options.url), {
+      method: 'POST',
+      headers,
+      body: `${lines.join('\n')}\n`,
+      signal: AbortSignal.any(signals),
+    });
+  } catch (error) {
+    return { kind: 'retry', reason: describe(error) };
+  }
+  const body = await readBody(response);
+  if (response.ok) {
+    const counts = body as { events?: unknown; triples?: unknown } | undefined;
+    return {
+      kind: 'delivered',
+      events: typeof counts?.events === 'number' ? counts.events : lines.length,
+      triples: typeof counts?.triples === 'number' ? counts.triples : 0,
+    };
+  }
+  const reason = `HTTP ${response.status}${errorText(body)}`;
+  if (response.status >= 500 || response.status === 408 || response.status === 429) return { kind: 'retry', reason };
+  return { kind: 'rejected', status: response.status, body, reason };
+}
+
+async function readBody(response: Response): Promise<unknown> {
+  try {
+    const text = await response.text();
+    if (text === '') return undefined;
+    try {
+      return JSON.parse(text);
+    } catch {
+      return text;
+    }
+  } catch {
+    return undefined;
+  }
+}
+
+function errorText(body: unknown): string {
+  if (typeof body === 'string') return `: ${body.slice(0, 200)}`;
+  const error = (body as { error?: unknown } | undefined)?.error;
+  return typeof error === 'string' ? `: ${error}` : '';
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) {
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    return cause?.code ?? cause?.message ?? error.message;
+  }
+  return String(error);
+}

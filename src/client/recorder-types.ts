@@ -1,0 +1,115 @@
+import type {
+  AttributeMap,
+  DatasetKind,
+  DerivedFromRef,
+  EndStatus,
+  LiteralValue,
+  NamedRef,
+  Section,
+  Stage,
+  Telemetry,
+} from '../capture/index.ts';
+
+/** Common optional fields of every call. */
+export interface CallBase {
+  /** The workflow execution this belongs to (default: the last one started by this recorder). */
+  workflowExecutionId?: string;
+  /** ISO-8601 UTC time of the fact (default: now). */
+  time?: string;
+  annotations?: Record<string, unknown>;
+}
+
+export interface WorkflowStart extends CallBase {
+  name: string;
+  version?: string;
+  /** A study (series of experiments) and an experiment this execution belongs to: an id or { id, name }. */
+  study?: string | NamedRef;
+  experiment?: string | NamedRef;
+  parentWorkflowExecutionId?: string;
+}
+
+export interface WorkflowEnd extends CallBase {
+  status?: EndStatus;
+  /** Error text (an Error's message) for a failed workflow. */
+  error?: unknown;
+}
+
+export interface TaskStart extends CallBase {
+  name: string;
+  /** Unique within the workflow execution (default: generated). */
+  taskId?: string;
+  parentTaskId?: string;
+  stage?: Stage;
+  /** Makes the task a section of its parent, e.g. { kind: 'epoch', index: 3 }; `epoch: 3` is the shorthand. */
+  section?: Section;
+  epoch?: number;
+  used?: AttributeMap;
+  hyperparameters?: Record<string, LiteralValue>;
+  algorithm?: string;
+  learningTask?: string;
+  telemetry?: Telemetry;
+}
+
+export interface TaskEnd extends Omit<CallBase, 'workflowExecutionId'> {
+  taskId: string;
+  status?: EndStatus;
+  error?: unknown;
+  used?: AttributeMap;
+  generated?: AttributeMap;
+  metrics?: Record<string, LiteralValue>;
+  telemetry?: Telemetry;
+  stdout?: string;
+  stderr?: string;
+}
+
+export interface MetricOptions extends CallBase {
+  epoch?: number;
+  section?: Section;
+  stage?: Stage;
+  /** The task that measured it (default: the innermost open task of the workflow execution). */
+  taskId?: string;
+  modelId?: string;
+  datasetId?: string;
+}
+
+export interface ModelInfo extends CallBase {
+  modelId?: string;
+  name?: string;
+  location?: string;
+  checksum?: string;
+  sizeBytes?: number;
+  /** The task that produced it (default: the innermost open task). */
+  taskId?: string;
+  epoch?: number;
+  derivedFrom?: string[];
+}
+
+export interface DatasetInfo extends CallBase {
+  datasetId?: string;
+  kind: DatasetKind;
+  name?: string;
+  location?: string;
+  checksum?: string;
+  sizeBytes?: number;
+  derivedFrom?: Array<string | DerivedFromRef>;
+  domainEntities?: string[];
+  sampleCount?: number;
+  features?: string[];
+  characteristics?: Record<string, LiteralValue>;
+  taskId?: string;
+}
+
+export type TaskOptions = Omit<TaskStart, 'name'>;
+
+/** What a function wrapped by `recorder.task()` receives: records into its own task. */
+export interface TaskScope {
+  readonly taskId: string;
+  readonly workflowExecutionId: string;
+  logMetric(name: string, value: LiteralValue, options?: Omit<MetricOptions, 'taskId' | 'workflowExecutionId'>): void;
+  logHyperparameters(values: Record<string, LiteralValue>): void;
+  /** Adds inputs / outputs reported on the task's end event. */
+  used(values: AttributeMap): void;
+  generated(values: AttributeMap): void;
+  /** A child task (parentTaskId = this task). */
+  task<T>(name: string, fn: (scope: TaskScope) => T, options?: TaskOptions): T;
+}

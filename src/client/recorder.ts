@@ -1,0 +1,284 @@
+import { randomUUID } from 'node:crypto';
+import type { AttributeMap, CaptureEvent, EventOf, EventType, LiteralValue } from '../capture/index.ts';
+import { EVENT_SCHEMA_VERSION } from '../capture/index.ts';
+import type {
+  CallBase,
+  DatasetInfo,
+  MetricOptions,
+  ModelInfo,
+  TaskEnd,
+  TaskOptions,
+  TaskScope,
+  TaskStart,
+  WorkflowEnd,
+  WorkflowStart,
+} from './recorder-types.ts';
+import type { DeliveryOptions, DeliverySummary, EventSink } from './sink.ts';
+import { runTask } from './task.ts';
+import type { Warner } from './warnings.ts';
+
+interface OpenTask {
+  name: string;
+  workflowExecutionId: string;
+  startedAt: string;
+  start: TaskStart;
+  hyperparameters?: Record<string, LiteralValue>;
+  used?: AttributeMap;
+  generated?: AttributeMap;
+}
+
+export interface RecorderIdentity {
+  workflowExecutionId?: string;
+  user?: string;
+  persona?: string;
+  host: string;
+}
+
+type Body<T extends EventType> = Omit<EventOf<T>, 'type' | 'schema' | 'id' | 'time' | 'workflowExecutionId'>;
+
+/**
+ * Records provenance events. Every call builds an event and hands it to the sink's in-memory buffer, then
+ * returns: no I/O on the caller's path, and no exception ever reaches the caller (faults become warnings).
+ */
+export class Recorder {
+  private readonly prefix = randomUUID().slice(0, 8);
+  private counter = 0;
+  private currentWorkflow: string | undefined;
+  private readonly openTasks = new Map<string, OpenTask>();
+
+  constructor(
+    private readonly sink: EventSink,
+    private readonly warner: Warner,
+    private readonly identity: RecorderIdentity,
+  ) {}
+
+  /** Starts a workflow execution and makes it the default of later calls; returns its id. */
+  workflowStarted(input: WorkflowStart): string {
+    const id = input.workflowExecutionId ?? randomUUID();
+    this.guard('workflowStarted', () => {
+      this.currentWorkflow = id;
+      this.emit('workflow.started', { ...input, workflowExecutionId: id }, {
+        name: input.name,
+        version: input.version,
+        study: typeof input.study === 'string' ? { id: input.study } : input.study,
+        experiment: typeof input.experiment === 'string' ? { id: input.experiment } : input.experiment,
+        parentWorkflowExecutionId: input.parentWorkflowExecutionId,
+        ...this.who(),
+      });
+    });
+    return id;
+  }
+
+  workflowEnded(input: WorkflowEnd = {}): void {
+    this.guard('workflowEnded', () => {
+      const workflowExecutionId = this.workflowOf(input);
+      const status = input.status ?? (input.error === undefined ? 'finished' : 'failed');
+      this.emit('workflow.ended', input, { status, error: errorText(input.error), ...this.who() });
+      if (this.currentWorkflow === workflowExecutionId) this.currentWorkflow = undefined;
+    });
+  }
+
+  /** Starts a task (data transformation or learning stage); returns its id. */
+  taskStarted(input: TaskStart): string {
+    const taskId = input.taskId ?? this.nextId('t');
+    this.guard('taskStarted', () => {
+      const time = input.time ?? now();
+      const workflowExecutionId = this.workflowOf(input);
+      this.openTasks.set(taskId, { name: input.name, workflowExecutionId, startedAt: time, start: input });
+      this.emit('task.started', { ...input, time, workflowExecutionId }, { ...taskFields(input), taskId, ...this.who() });
+    });
+    return taskId;
+  }
+
+  /** Ends a task; status defaults to 'failed' when an error is given, else 'finished'. */
+  taskEnded(input: TaskEnd): void {
+    this.guard('taskEnded', () => {
+      const open = this.openTasks.get(input.taskId);
+      if (!open) {
+        this.warner.once('unknown-task', `provml client: taskEnded for unknown task '${input.taskId}' was ignored.`);
+        return;
+      }
+      this.openTasks.delete(input.taskId);
+      const status = input.status ?? (input.error === undefined ? 'finished' : 'failed');
+      this.emit('task.ended', { ...input, workflowExecutionId: open.workflowExecutionId }, {
+        ...taskFields(open.start),
+        taskId: input.taskId,
+        used: merge(open.used, input.used),
+        hyperparameters: open.hyperparameters,
+        generated: merge(open.generated, input.generated),
+        metrics: input.metrics,
+        telemetry: input.telemetry,
+        status,
+        error: errorText(input.error),
+        startedAt: open.startedAt,
+        stdout: input.stdout,
+        stderr: input.stderr,
+        ...this.who(),
+      });
+    });
+  }
+
+  /** Hyperparameters of a task (default: the innermost open task), reported on its end event. */
+  logHyperparameters(values: Record<string, LiteralValue>, options: { taskId?: string } & CallBase = {}): void {
+    this.guard('logHyperparameters', () => {
+      const open = this.openTask(options.taskId ?? this.innermostTask(this.workflowOf(options)));
+      if (!open) {
+        this.warner.once('no-task', 'provml client: logHyperparameters needs an open task (taskStarted or task()).');
+        return;
+      }
+      open.hyperparameters = { ...open.hyperparameters, ...values };
+    });
+  }
+
+  /** A measured value (loss, accuracy, …), recorded at once as an evaluation, e.g. per epoch. */
+  logMetric(name: string, value: LiteralValue, options: MetricOptions = {}): void {
+    this.guard('logMetric', () => {
+      const taskId = options.taskId ?? this.innermostTask(this.workflowOf(options));
+      const section = options.section ?? (options.epoch === undefined ? undefined : { kind: 'epoch' as const, index: options.epoch });
+      this.emit('evaluation', options, {
+        measure: name,
+        value,
+        taskId,
+        stage: options.stage ?? this.openTask(taskId)?.start.stage,
+        section,
+        modelId: options.modelId,
+        datasetId: options.datasetId,
+      });
+    });
+  }
+
+  /** A saved model (or checkpoint when `epoch` is set); returns its data reference id. */
+  modelSaved(input: ModelInfo = {}): string {
+    const modelId = input.modelId ?? this.nextId('model');
+    this.guard('modelSaved', () => {
+      const { workflowExecutionId: _w, time: _t, annotations: _a, ...fields } = input;
+      this.emit('model.saved', input, { ...fields, modelId, taskId: input.taskId ?? this.innermostTask(this.workflowOf(input)) });
+    });
+    return modelId;
+  }
+
+  /** A dataset (raw, domain, learning data or a split); returns its data reference id. */
+  datasetRegistered(input: DatasetInfo): string {
+    const datasetId = input.datasetId ?? this.nextId('dataset');
+    this.guard('datasetRegistered', () => {
+      const { workflowExecutionId: _w, time: _t, annotations: _a, ...fields } = input;
+      this.emit('dataset.registered', input, { ...fields, datasetId });
+    });
+    return datasetId;
+  }
+
+  /** Runs `fn` as a task: started, then finished, or failed with the error's text (the error is rethrown). */
+  task<T>(name: string, fn: (scope: TaskScope) => T, options: TaskOptions = {}): T {
+    return runTask(this, name, fn, options);
+  }
+
+  /** Waits until every event recorded so far is delivered, or the deadline passes. Never throws. */
+  async flush(options?: DeliveryOptions): Promise<DeliverySummary> {
+    return this.sink.flush(options).catch((error: unknown) => this.failedSummary('flush', error));
+  }
+
+  /** Delivers what it can before the deadline, keeps the rest in the spill file, stops the background timer. */
+  async close(options?: DeliveryOptions): Promise<DeliverySummary> {
+    return this.sink.close(options).catch((error: unknown) => this.failedSummary('close', error));
+  }
+
+  private emit<T extends EventType>(type: T, call: CallBase, body: Body<T>): void {
+    const event = {
+      type,
+      schema: EVENT_SCHEMA_VERSION,
+      id: this.nextId('e'),
+      time: call.time ?? now(),
+      workflowExecutionId: this.workflowOf(call),
+      ...withoutUndefined(body),
+      ...(call.annotations ? { annotations: call.annotations } : {}),
+    } as unknown as CaptureEvent;
+    this.sink.push(event);
+  }
+
+  private who(): { user?: string; persona?: string; host: string; pid: number } {
+    return { user: this.identity.user, persona: this.identity.persona, host: this.identity.host, pid: process.pid };
+  }
+
+  private workflowOf(call: CallBase): string {
+    const id = call.workflowExecutionId ?? this.currentWorkflow ?? this.identity.workflowExecutionId;
+    if (id !== undefined) return id;
+    this.identity.workflowExecutionId = randomUUID();
+    return this.identity.workflowExecutionId;
+  }
+
+  private openTask(taskId: string | undefined): OpenTask | undefined {
+    return taskId === undefined ? undefined : this.openTasks.get(taskId);
+  }
+
+  /** The most recently started task still open in that workflow execution. */
+  private innermostTask(workflowExecutionId: string): string | undefined {
+    let found: string | undefined;
+    for (const [taskId, open] of this.openTasks) if (open.workflowExecutionId === workflowExecutionId) found = taskId;
+    return found;
+  }
+
+  /** @internal the workflow execution of an open task (for task scopes). */
+  workflowOfTask(taskId: string): string | undefined {
+    return this.openTasks.get(taskId)?.workflowExecutionId;
+  }
+
+  /** @internal used by task scopes */
+  addToTask(taskId: string, field: 'used' | 'generated', values: AttributeMap): void {
+    this.guard(field, () => {
+      const open = this.openTasks.get(taskId);
+      if (open) open[field] = { ...open[field], ...values };
+    });
+  }
+
+  private nextId(kind: string): string {
+    this.counter += 1;
+    return `${kind}-${this.prefix}-${this.counter}`;
+  }
+
+  private guard(call: string, body: () => void): void {
+    try {
+      body();
+    } catch (error) {
+      this.warner.fault(call, error);
+    }
+  }
+
+  private failedSummary(call: string, error: unknown): DeliverySummary {
+    this.warner.fault(call, error);
+    return { complete: false, delivered: 0, rejected: 0, pending: 0, spilled: 0 };
+  }
+}
+
+function taskFields(input: TaskStart): Partial<Body<'task.started'>> & { name: string } {
+  return {
+    name: input.name,
+    parentTaskId: input.parentTaskId,
+    stage: input.stage,
+    section: input.section ?? (input.epoch === undefined ? undefined : { kind: 'epoch', index: input.epoch }),
+    used: input.used,
+    hyperparameters: input.hyperparameters,
+    algorithm: input.algorithm,
+    learningTask: input.learningTask,
+    telemetry: input.telemetry,
+  };
+}
+
+function merge(a: AttributeMap | undefined, b: AttributeMap | undefined): AttributeMap | undefined {
+  return a || b ? { ...a, ...b } : undefined;
+}
+
+function errorText(error: unknown): string | undefined {
+  if (error === undefined) return undefined;
+  if (error instanceof Error) return error.stack?.split('\n')[0] ?? `${error.name}: ${error.message}`;
+  return typeof error === 'string' ? error : String(error);
+}
+
+function withoutUndefined<T extends object>(value: T): T {
+  const copy: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) if (v !== undefined) copy[key] = v;
+  return copy as T;
+}
+
+function now(): string {
+  return new Date().toISOString();
+}

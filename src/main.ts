@@ -1,0 +1,123 @@
+// Composition root: configuration + durable store + ontology graph + HTTP app, listening.
+import { once } from 'node:events';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Config } from './config.ts';
+import { ProvmlError } from './errors.ts';
+import type { Logger } from './logger.ts';
+import { ensureOntologyGraph } from './ontology/index.ts';
+import { createApp } from './server/app.ts';
+import { openDurableStore } from './store/index.ts';
+
+export interface RunningServer {
+  /** Base URL, e.g. http://127.0.0.1:7070 (with the real port when config.port is 0). */
+  url: string;
+  /** Stops accepting connections, lets running requests finish (bounded), then closes the store. */
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Close gracefully on SIGINT / SIGTERM and exit (default true; off for in-process use). */
+  handleSignals?: boolean;
+}
+
+/** How long close() lets in-flight requests finish before cutting their connections. */
+const DRAIN_MS = 5_000;
+
+export async function startServer(
+  config: Config,
+  logger: Logger,
+  options: StartOptions = {},
+): Promise<RunningServer> {
+  const started = Date.now();
+  const store = await openDurableStore({
+    dir: config.dataDir,
+    queryTimeoutMs: config.queryTimeoutMs,
+    snapshotAfterBytes: config.snapshotAfterBytes,
+    maxQuads: config.maxQuads,
+    logger,
+  });
+  let server: Server;
+  try {
+    const ontology = await ensureOntologyGraph(store, config.ontologyDir);
+    if (ontology.loaded) logger.info({ quads: ontology.quads }, 'ontology graph loaded');
+    else
+      logger.warn(
+        { ontologyDir: config.ontologyDir },
+        'no ontology found; serving without the ontology graph',
+      );
+    server = createApp({ store, config, logger }).listen(config.port, config.host);
+    await once(server, 'listening');
+  } catch (error) {
+    await store.close();
+    throw explainListenError(error, config);
+  }
+
+  const { port } = server.address() as AddressInfo;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const url = `http://${host}:${port}`;
+  logger.info(
+    {
+      url,
+      dataDir: config.dataDir,
+      ms: Date.now() - started,
+      auth: config.token ? 'token' : 'loopback-only writes',
+    },
+    'provml serving',
+  );
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      detachSignals();
+      const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const timer = setTimeout(() => server.closeAllConnections(), DRAIN_MS).unref();
+      await drained;
+      clearTimeout(timer);
+      await store.close();
+      logger.info('provml stopped');
+    })();
+    return closing;
+  };
+
+  const onSignal = (signal: NodeJS.Signals): void => {
+    logger.info({ signal }, 'shutting down');
+    close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  const detachSignals = (): void => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  };
+  if (options.handleSignals ?? true) {
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  }
+  return { url, close };
+}
+
+function explainListenError(error: unknown, config: Config): unknown {
+  const code = (error as NodeJS.ErrnoException).code;
+  const where = `${config.host}:${config.port}`;
+  if (code === 'EADDRINUSE') {
+    return new ProvmlError(
+      500,
+      `${where} is already in use: stop the other server or choose another port (--port / PROVML_PORT).`,
+    );
+  }
+  if (code === 'EACCES')
+    return new ProvmlError(500, `No permission to listen on ${where}: use a port above 1023.`);
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') {
+    return new ProvmlError(
+      500,
+      `Cannot listen on host ${config.host}: use an address of this machine (--host / PROVML_HOST).`,
+    );
+  }
+  return error;
+}

@@ -1,0 +1,20 @@
+// Public entry of the ontology layer: the shipped PROV-ML files, the alignment and data validators.
+export { type AlignmentRule, ALIGNMENT_RULES } from './alignment-rules.ts';
+export { compactIri } from './compact.ts';
+export { ensureOntologyGraph, readShippedOntology } from './ensure.ts';
+export {
+  CONTEXT_FILE,
+  DEFAULT_ONTOLOGY_DIR,
+  type FileFormat,
+  formatOfFile,
+  IMPORT_FILES,
+  importPaths,
+  ONTOLOGY_FILE,
+  parseFormat,
+  SHAPES_FILE,
+} from './files.ts';
+export { formatAlignmentReport, formatDataReport, textTable } from './format-report.ts';
+export { inferNamespaces, namespaceOf } from './namespaces.ts';
+export { parseRdf, parseRdfFile } from './parse.ts';
+export { type DataReport, type DataSource, type DataValidationResult, type ValidateDataOptions, validateData } from './validate-data.ts';
+export { type AlignmentReport, type AlignmentViolation, type ValidateOntologyOptions, validateOntology } from './validate-ontology.ts';

@@ -1,0 +1,89 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BadRequestError } from '../errors.ts';
+import type { ProvStore, SelectResult } from '../store/index.ts';
+import { bindQuery, hasBindMarker, type ParamValues } from './bind.ts';
+import { type CatalogHeader, parseHeader } from './catalog-header.ts';
+import { UnknownQueryError } from './errors.ts';
+import { federatedSelect } from './federation.ts';
+import type { SourceSpec } from './sources.ts';
+
+/** queries/ of the package (catalog .rq files; federated ones in queries/federated/). */
+export const DEFAULT_CATALOG_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../queries');
+
+export interface CatalogEntry extends CatalogHeader {
+  /** Path of the .rq file. */
+  file: string;
+  /** The SPARQL text, header included. */
+  query: string;
+}
+
+export class Catalog {
+  private readonly entries: Map<string, CatalogEntry>;
+  constructor(entries: CatalogEntry[]) {
+    this.entries = new Map(entries.map((entry) => [entry.name, entry]));
+  }
+  list(): CatalogEntry[] {
+    return [...this.entries.values()].sort((a, b) => a.name.localeCompare(b.name));
+  }
+  get(name: string): CatalogEntry {
+    const entry = this.entries.get(name);
+    if (!entry) throw new UnknownQueryError(name, [...this.entries.keys()].sort());
+    return entry;
+  }
+}
+
+async function rqFiles(dir: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const item of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, item.name);
+    if (item.isDirectory()) found.push(...(await rqFiles(path)));
+    else if (item.name.endsWith('.rq')) found.push(path);
+  }
+  return found;
+}
+
+/** Reads every .rq under the directory; a header whose @name differs from the file name is an error. */
+export async function loadCatalog(dir: string = DEFAULT_CATALOG_DIR): Promise<Catalog> {
+  const entries: CatalogEntry[] = [];
+  for (const file of await rqFiles(dir)) {
+    const query = await readFile(file, 'utf8');
+    const header = parseHeader(query, file);
+    if (header.name !== basename(file, '.rq')) throw new BadRequestError(`${file}: @name ${header.name} must equal the file name.`);
+    if (header.params.length > 0 && !hasBindMarker(query)) throw new BadRequestError(`${file}: declares parameters but has no "# @bind" line.`);
+    if (entries.some((entry) => entry.name === header.name)) throw new BadRequestError(`${file}: a second query named ${header.name}.`);
+    entries.push({ ...header, file, query });
+  }
+  return new Catalog(entries);
+}
+
+let defaultCatalog: Promise<Catalog> | undefined;
+/** The package's catalog, read once. */
+export function packageCatalog(): Promise<Catalog> {
+  defaultCatalog ??= loadCatalog();
+  defaultCatalog.catch(() => {
+    defaultCatalog = undefined;
+  });
+  return defaultCatalog;
+}
+
+export interface RunOptions {
+  /** External sources; when given, the query runs through Comunica with the store as one source. */
+  sources?: Array<SourceSpec | string>;
+  timeoutMs?: number;
+  ontologyDir?: string;
+}
+
+/**
+ * Runs a catalog query with typed parameters. Queries see the union of all graphs as their default graph
+ * (each workflow execution is its own graph, and lineage crosses them). Without external sources it runs on
+ * Oxigraph's native engine; with sources, through Comunica.
+ */
+export async function runCatalogQuery(store: ProvStore, entry: CatalogEntry, values: ParamValues, options: RunOptions = {}): Promise<SelectResult> {
+  const query = bindQuery(entry.query, entry.params, values);
+  if (options.sources && options.sources.length > 0) {
+    return federatedSelect(query, { store, sources: options.sources, timeoutMs: options.timeoutMs, ontologyDir: options.ontologyDir });
+  }
+  return store.select(query, { unionDefaultGraph: true, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) });
+}

@@ -1,0 +1,118 @@
+import type * as RDF from '@rdfjs/types';
+import { BadRequestError, ProvmlError } from '../errors.ts';
+import { detectQueryForm, type ProvStore, type QueryMediaTypes, type SelectResult, type SerializedResult, type Term } from '../store/index.ts';
+import { comunicaEngine } from './comunica.ts';
+import { FederationTimeoutError, SourceUnavailableError } from './errors.ts';
+import { fromRdfJs } from './rdfjs.ts';
+import { describeSource, loadFileSource, parseSourceSpec, type SourceSpec } from './sources.ts';
+import { ProvStoreSource } from './store-source.ts';
+
+export interface FederationOptions {
+  /** The local store, joined as one source (in process, see ProvStoreSource). Omit to query only `sources`. */
+  store?: ProvStore;
+  /** External sources: SPARQL endpoint URLs or RDF file paths (strings are parsed by parseSourceSpec). */
+  sources?: Array<SourceSpec | string>;
+  /** Whole-query time limit; each HTTP request to a source gets the same limit. Default 30 s. */
+  timeoutMs?: number;
+  /** Default graph = union of all graphs (as the catalog and /sparql assume). Default true. */
+  unionDefaultGraph?: boolean;
+  /** Media types for the answer (runFederated only). Default SPARQL JSON / N-Quads. */
+  accept?: QueryMediaTypes;
+  /** Where context.jsonld lives, for JSON-LD file sources. */
+  ontologyDir?: string;
+}
+
+const DEFAULT_ACCEPT: QueryMediaTypes = { results: 'application/sparql-results+json', graph: 'application/n-quads' };
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+/** Runs a query through Comunica over the local store plus external sources; SERVICE clauses are honoured. */
+export async function runFederated(query: string, options: FederationOptions): Promise<SerializedResult> {
+  const accept = options.accept ?? DEFAULT_ACCEPT;
+  return withFederation(query, options, async (engine, context) => {
+    const result = await engine.query(query, context as never);
+    if (result.resultType === 'void') throw new BadRequestError('Updates are not federated: send them to /sparql without SERVICE.');
+    const form = result.resultType === 'bindings' ? 'select' : result.resultType === 'boolean' ? 'ask' : (detectQueryForm(query) ?? 'construct');
+    const mediaType = form === 'select' || form === 'ask' ? accept.results : accept.graph;
+    const { data } = await engine.resultToString(result, mediaType, context);
+    let body = '';
+    for await (const chunk of data) body += String(chunk);
+    return { form, mediaType, body };
+  });
+}
+
+/** A federated SELECT, answered as plain terms like ProvStore.select. */
+export async function federatedSelect(query: string, options: FederationOptions): Promise<SelectResult> {
+  return withFederation(query, options, async (engine, context) => {
+    const result = await engine.query(query, context as never);
+    if (result.resultType !== 'bindings') throw new BadRequestError('Expected a SELECT query.');
+    const variables = (await result.metadata()).variables.map((v) => v.value);
+    const rows = (await (await result.execute()).toArray()).map((binding) => {
+      const row: Record<string, Term> = {};
+      for (const [variable, term] of binding) row[variable.value] = fromRdfJs(term);
+      return row;
+    });
+    return { variables, rows };
+  });
+}
+
+type Engine = Awaited<ReturnType<typeof comunicaEngine>>;
+type Context = Record<string, unknown> & { sources: unknown[] };
+
+async function withFederation<T>(query: string, options: FederationOptions, run: (engine: Engine, context: Context) => Promise<T>): Promise<T> {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const specs = (options.sources ?? []).map((source) => (typeof source === 'string' ? parseSourceSpec(source) : source));
+  const remote = [...specs.map(describeSource), ...serviceIris(query)];
+  const sources: unknown[] = options.store ? [new ProvStoreSource(options.store)] : [];
+  for (const spec of specs) {
+    if (spec.kind === 'sparql') sources.push({ type: 'sparql', value: spec.url });
+    else sources.push(new ProvStoreSource(await loadFileSource(spec, options.ontologyDir)) as RDF.Source);
+  }
+  if (sources.length === 0) throw new BadRequestError('A federated query needs at least one source (the local store or --source).');
+  const abort = new AbortController();
+  const context: Context = {
+    sources,
+    unionDefaultGraph: options.unionDefaultGraph ?? true,
+    httpTimeout: timeoutMs,
+    httpAbortSignal: abort.signal,
+  };
+  const engine = await comunicaEngine();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      abort.abort();
+      reject(new FederationTimeoutError(timeoutMs, remote));
+    }, timeoutMs);
+  });
+  try {
+    return await Promise.race([run(engine, context), timeout]);
+  } catch (error) {
+    throw asFederationError(error, remote, timeoutMs);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The IRIs of SERVICE clauses, so an error can name the endpoint that failed. */
+function serviceIris(query: string): string[] {
+  return [...query.matchAll(/SERVICE\s+(?:SILENT\s+)?<([^<>\s]+)>/gi)].map((match) => match[1] ?? '');
+}
+
+function messages(error: unknown): string {
+  const parts: string[] = [];
+  for (let current = error, depth = 0; current && depth < 5; depth++) {
+    parts.push(current instanceof Error ? current.message : String(current));
+    current = current instanceof Error ? current.cause : undefined;
+  }
+  return parts.join(': ');
+}
+
+function asFederationError(error: unknown, remote: string[], timeoutMs: number): Error {
+  if (error instanceof ProvmlError) return error;
+  const text = messages(error);
+  if (/abort|timed? ?out|timeout/i.test(text)) return new FederationTimeoutError(timeoutMs, remote);
+  if (/parse error|syntax|unexpected|expecting|lexical/i.test(text) && !/http/i.test(text)) {
+    return new BadRequestError(`Invalid federated query: ${text}`, { cause: error });
+  }
+  const named = remote.filter((url) => text.includes(url));
+  return new SourceUnavailableError(named.length > 0 ? named : remote, text.split('\n')[0] ?? text);
+}

@@ -1,0 +1,40 @@
+import express from 'express';
+import type { Config } from '../config.ts';
+import { createLogger, type Logger } from '../logger.ts';
+import type { ProvStore } from '../store/index.ts';
+import { createApiRouter } from './api/index.ts';
+import type { AppContext } from './context.ts';
+import { cors } from './cors.ts';
+import { errorHandler, notFound } from './errors.ts';
+import { createGraphStoreRouter } from './graph-store/handler.ts';
+import { createHealthRouter } from './health.ts';
+import { requestLog } from './request-log.ts';
+import { createSparqlRouter } from './sparql/handler.ts';
+
+export interface CreateAppOptions {
+  store: ProvStore;
+  config: Config;
+  logger?: Logger;
+}
+
+/** The HTTP application over an open store: /sparql, /store, /health and /api/v1. It does not listen. */
+export function createApp(options: CreateAppOptions): express.Express {
+  const ctx: AppContext = {
+    store: options.store,
+    config: options.config,
+    logger: options.logger ?? createLogger(options.config.logLevel),
+  };
+  const app = express();
+  app.disable('x-powered-by');
+  // Write access depends on the real peer address, so proxy headers are never trusted.
+  app.set('trust proxy', false);
+  app.use(requestLog(ctx.logger));
+  app.use(cors(ctx.config.corsOrigins));
+  app.use(createHealthRouter(ctx));
+  app.use(createSparqlRouter(ctx));
+  app.use(createGraphStoreRouter(ctx));
+  app.use('/api/v1', createApiRouter(ctx));
+  app.use(notFound());
+  app.use(errorHandler(ctx.logger));
+  return app;
+}

@@ -1,0 +1,59 @@
+// Reading and writing one graph's content for the Graph Store Protocol.
+import {
+  type GraphTerm,
+  openMemoryStore,
+  type ProvStore,
+  type QuadData,
+  type RdfFormat,
+  termToNTriples,
+} from '../../store/index.ts';
+import { JSON_LD } from '../media-types.ts';
+
+/** The graph in `mediaType`; quad formats keep the graph name so the result loads back where it came from. */
+export async function serializeGraph(
+  store: ProvStore,
+  graph: GraphTerm,
+  mediaType: string,
+  timeoutMs: number,
+): Promise<string> {
+  if (mediaType === JSON_LD) {
+    const pattern =
+      graph.termType === 'DefaultGraph' ? '?s ?p ?o' : `GRAPH ${termToNTriples(graph)} { ?s ?p ?o }`;
+    const construct = `CONSTRUCT { ?s ?p ?o } WHERE { ${pattern} }`;
+    return (
+      await store.queryAs(
+        construct,
+        { results: 'application/sparql-results+json', graph: JSON_LD },
+        { timeoutMs },
+      )
+    ).body;
+  }
+  const named = graph.termType !== 'DefaultGraph';
+  if (named && (mediaType === 'application/n-quads' || mediaType === 'application/trig')) {
+    const triples = await store.dump({ format: 'application/n-triples', graph });
+    const name = termToNTriples(graph);
+    // N-Triples lines always end in " ." and never contain a raw newline, so each line gains the graph name.
+    if (mediaType === 'application/n-quads') return triples.replace(/ \.\n/g, ` ${name} .\n`);
+    return triples === '' ? '' : `${name} {\n${triples}}\n`;
+  }
+  return store.dump({ format: mediaType as RdfFormat, graph });
+}
+
+/** Parses quad data and moves every quad into `graph` (Graph Store bodies address one graph). */
+export async function quadsInto(
+  data: string,
+  format: RdfFormat,
+  graph: GraphTerm,
+  baseIri?: string,
+): Promise<QuadData[]> {
+  const scratch = await openMemoryStore();
+  try {
+    await scratch.load(data, baseIri ? { format, baseIri } : { format });
+    const quads = await scratch.construct(
+      'CONSTRUCT { ?s ?p ?o } WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }',
+    );
+    return quads.map((quad) => ({ ...quad, graph }));
+  } finally {
+    await scratch.close();
+  }
+}

@@ -1,0 +1,101 @@
+// SPARQL 1.1 Protocol endpoint: GET/POST queries, POST updates, the service description.
+import { type Request, type RequestHandler, type Response, Router } from 'express';
+import { detectQueryForm, isValidIri, type QueryOptions } from '../../store/index.ts';
+import { checkWriteAccess } from '../auth.ts';
+import { bodyText, requireContentType, textBody, urlParams } from '../body.ts';
+import type { AppContext } from '../context.ts';
+import { NotAcceptableError } from '../errors.ts';
+import { GRAPH_MEDIA_TYPES, RESULT_MEDIA_TYPES, SPARQL_JSON, TURTLE, withCharset } from '../media-types.ts';
+import { closeRoute } from '../methods.ts';
+import { mediaTypeOf, negotiate } from '../negotiate.ts';
+import { POST_CONTENT_TYPES, parseSparqlRequest, SPARQL_UPDATE } from './request.ts';
+import { serviceDescription } from './service-description.ts';
+
+const RESULT_OFFERS = [...RESULT_MEDIA_TYPES.keys()];
+
+export function createSparqlRouter(ctx: AppContext): Router {
+  const router = Router();
+  const handle = sparqlHandler(ctx);
+  router.get('/sparql', handle);
+  router.post(
+    '/sparql',
+    requireContentType(POST_CONTENT_TYPES),
+    guardUpdateBody(ctx),
+    textBody(ctx.config.maxBodyBytes),
+    handle,
+  );
+  closeRoute(router, '/sparql', ['GET', 'HEAD', 'POST']);
+  return router;
+}
+
+/** An application/sparql-update body is refused before it is read when the client may not write. */
+function guardUpdateBody(ctx: AppContext): RequestHandler {
+  return (req, _res, next) => {
+    try {
+      if (mediaTypeOf(req.get('content-type')) === SPARQL_UPDATE) checkWriteAccess(ctx.config, req);
+      next();
+    } catch (error) {
+      next(error);
+    }
+  };
+}
+
+function sparqlHandler(ctx: AppContext): RequestHandler {
+  return async (req, res) => {
+    const operation = parseSparqlRequest({
+      method: req.method,
+      url: urlParams(req),
+      contentType: mediaTypeOf(req.get('content-type')),
+      body: bodyText(req),
+    });
+    res.vary('Accept');
+    switch (operation.kind) {
+      case 'description':
+        return describe(ctx, req, res);
+      case 'update':
+        checkWriteAccess(ctx.config, req);
+        await ctx.store.update(operation.update);
+        res.status(204).end();
+        return;
+      case 'query': {
+        const options: QueryOptions = { timeoutMs: ctx.config.queryTimeoutMs };
+        if (operation.dataset) options.dataset = operation.dataset;
+        else if (ctx.config.unionDefaultGraph) options.unionDefaultGraph = true;
+        return query(ctx, req, res, operation.query, options);
+      }
+    }
+  };
+}
+
+async function query(
+  ctx: AppContext,
+  req: Request,
+  res: Response,
+  text: string,
+  options: QueryOptions,
+): Promise<void> {
+  const form = detectQueryForm(text);
+  const wantsGraph = form === 'construct' || form === 'describe';
+  const offers = wantsGraph ? GRAPH_MEDIA_TYPES : RESULT_OFFERS;
+  // An unrecognised form is left to the engine, whose parse error (400) says what is wrong.
+  const chosen = form ? negotiate(req.get('accept'), offers) : SPARQL_JSON;
+  if (!chosen) throw new NotAcceptableError(`${form?.toUpperCase()} results`, offers);
+  const accept = wantsGraph
+    ? { results: SPARQL_JSON, graph: chosen }
+    : { results: RESULT_MEDIA_TYPES.get(chosen) ?? SPARQL_JSON, graph: TURTLE };
+  const result = await ctx.store.queryAs(text, accept, options);
+  res.status(200).type(withCharset(chosen)).send(result.body);
+}
+
+async function describe(ctx: AppContext, req: Request, res: Response): Promise<void> {
+  const chosen = negotiate(req.get('accept'), GRAPH_MEDIA_TYPES);
+  if (!chosen) throw new NotAcceptableError('the service description', GRAPH_MEDIA_TYPES);
+  const reached = `${req.protocol}://${req.get('host') ?? ''}${req.baseUrl}/sparql`;
+  const endpoint =
+    isValidIri(reached) && req.get('host') ? reached : `http://${ctx.config.host}:${ctx.config.port}/sparql`;
+  const body = await serviceDescription(
+    { endpoint, unionDefaultGraph: ctx.config.unionDefaultGraph },
+    chosen,
+  );
+  res.status(200).type(withCharset(chosen)).send(body);
+}

@@ -1,0 +1,58 @@
+// The SPARQL 1.1 Service Description served on GET /sparql without a query.
+import { iriToNTriples, openMemoryStore } from '../../store/index.ts';
+import { FORMATS_NS, NS, SIMPLE_ENTAILMENT } from '../../vocab.ts';
+import { TURTLE } from '../media-types.ts';
+
+export interface DescriptionOptions {
+  /** Absolute IRI of the endpoint as the client reached it. */
+  endpoint: string;
+  unionDefaultGraph: boolean;
+}
+
+// W3C format names (http://www.w3.org/ns/formats/) for what /sparql answers in and /store reads.
+const RESULT_FORMATS = [
+  'SPARQL_Results_JSON',
+  'SPARQL_Results_XML',
+  'SPARQL_Results_CSV',
+  'SPARQL_Results_TSV',
+];
+const GRAPH_FORMATS = ['Turtle', 'N-Triples', 'N-Quads', 'TriG', 'JSON-LD', 'RDF_XML'];
+const INPUT_FORMATS = ['Turtle', 'N-Triples', 'N-Quads', 'TriG', 'RDF_XML'];
+
+export function serviceDescriptionTurtle(options: DescriptionOptions): string {
+  const sd = (local: string): string => iriToNTriples(NS.sd + local);
+  const fmt = (names: string[]): string => names.map((name) => iriToNTriples(FORMATS_NS + name)).join(', ');
+  const features: string[] = [];
+  if (options.unionDefaultGraph) features.push(sd('UnionDefaultGraph'));
+  const lines = [
+    `_:service a ${sd('Service')} ;`,
+    `  ${sd('endpoint')} ${iriToNTriples(options.endpoint)} ;`,
+    `  ${sd('supportedLanguage')} ${sd('SPARQL11Query')}, ${sd('SPARQL11Update')} ;`,
+    `  ${sd('resultFormat')} ${fmt([...RESULT_FORMATS, ...GRAPH_FORMATS])} ;`,
+    `  ${sd('inputFormat')} ${fmt(INPUT_FORMATS)} ;`,
+    ...(features.length > 0 ? [`  ${sd('feature')} ${features.join(', ')} ;`] : []),
+    `  ${sd('defaultEntailmentRegime')} ${iriToNTriples(SIMPLE_ENTAILMENT)} ;`,
+    `  ${sd('defaultDataset')} _:dataset .`,
+    `_:dataset a ${sd('Dataset')} ;`,
+    `  ${sd('defaultGraph')} _:defaultGraph .`,
+    `_:defaultGraph a ${sd('Graph')} .`,
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+/** The description serialized in any RDF media type the store writes. */
+export async function serviceDescription(options: DescriptionOptions, mediaType: string): Promise<string> {
+  const turtle = serviceDescriptionTurtle(options);
+  if (mediaType === TURTLE) return turtle;
+  const scratch = await openMemoryStore();
+  try {
+    await scratch.load(turtle, { format: 'text/turtle' });
+    const result = await scratch.queryAs('CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }', {
+      results: TURTLE,
+      graph: mediaType,
+    });
+    return result.body;
+  } finally {
+    await scratch.close();
+  }
+}

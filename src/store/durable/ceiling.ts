@@ -1,0 +1,56 @@
+import { StoreReadOnlyError } from '../../errors.ts';
+import type { WriteOp } from '../engine.ts';
+
+// Oxigraph's WASM store dies ("RuntimeError: unreachable") when its 4 GiB linear memory is exhausted,
+// measured at about 13.6 million quads in Node 20. The ceiling refuses writes before that point.
+
+/** Words that let a SPARQL update add quads; an update without them can only delete. */
+const MAY_ADD = /\b(INSERT|LOAD|ADD|COPY|MOVE)\b/i;
+
+/**
+ * Tracks the engine's size as the main thread sees it: the last size the worker reported plus what
+ * the logged-but-not-yet-applied writes will add, so the check holds while the worker lags behind.
+ */
+export class QuadCeiling {
+  private applied = 0;
+  private pending = new Map<number, number>();
+
+  constructor(readonly maxQuads: number | undefined) {}
+
+  get projected(): number {
+    let total = this.applied;
+    for (const added of this.pending.values()) total += added;
+    return total;
+  }
+
+  /** Throws StoreReadOnlyError (507) when the write could take the store past its limit. */
+  check(op: WriteOp, added: number): void {
+    const max = this.maxQuads;
+    if (max === undefined) return;
+    const projected = this.projected;
+    const crosses = added > 0 ? projected + added > max : projected >= max && op.op === 'update' && MAY_ADD.test(op.text);
+    if (!crosses) return;
+    throw new StoreReadOnlyError(
+      `The embedded store holds about ${projected} quads and this write would add ${added || 'more'}, past its limit of ${max} (maxQuads / PROVML_MAX_QUADS). ` +
+        'Reads, export and graph deletion still work. To write again: export what you need (provml export), drop old graphs ' +
+        '(DROP GRAPH, or DELETE /store?graph=…), or switch to a server engine (PROVML_STORE=sparql).',
+      507,
+    );
+  }
+
+  /** Why writes that add quads are refused right now, if they are. */
+  fullReason(): string | undefined {
+    const max = this.maxQuads;
+    if (max === undefined || this.projected < max) return undefined;
+    return `The store holds about ${this.projected} quads, at its limit of ${max} (maxQuads / PROVML_MAX_QUADS): writes that add quads are refused (507); reads, export and graph deletion work. Export what you need, drop old graphs, or switch to a server engine (PROVML_STORE=sparql).`;
+  }
+
+  logged(seq: number, added: number): void {
+    if (this.maxQuads !== undefined && added > 0) this.pending.set(seq, added);
+  }
+
+  appliedUpTo(seq: number, quads: number): void {
+    this.applied = quads;
+    for (const pendingSeq of this.pending.keys()) if (pendingSeq <= seq) this.pending.delete(pendingSeq);
+  }
+}

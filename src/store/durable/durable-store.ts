@@ -1,0 +1,255 @@
+import { mkdirSync, rmSync } from 'node:fs';
+import { StoreClosedError, StoreReadOnlyError } from '../../errors.ts';
+import { type Logger, silentLogger } from '../../logger.ts';
+import type { LoadOptions, ProvStore, QueryMediaTypes, QueryOptions, RdfFormat, SelectResult, SerializedResult, StoreStats, WriteReceipt } from '../api.ts';
+import { OxigraphEngine, type WriteOp } from '../engine.ts';
+import { quadsToNQuads } from '../ntriples.ts';
+import type { GraphTerm, QuadData } from '../terms.ts';
+import { QuadCeiling } from './ceiling.ts';
+import { fsyncDir, listDataDir } from './files.ts';
+import { acquireLock } from './lock.ts';
+import { scanDataDir } from './log-scan.ts';
+import type { CallMethod } from './protocol.ts';
+import { encodeRecord } from './wal-format.ts';
+import { type WalCounters, WalWriter } from './wal-writer.ts';
+import { WorkerHost } from './worker-host.ts';
+
+export interface DurableStoreOptions {
+  /** Data directory: log segments, snapshots, LOCK. Created when missing. */
+  dir: string;
+  /** Queries running longer are rejected with QueryTimeoutError (503). Default 30 s. */
+  queryTimeoutMs?: number;
+  /** Snapshot after this many log bytes, bounding recovery time. Default 64 MiB. */
+  snapshotAfterBytes?: number;
+  /** Refuse writes that would take the store past this many quads (507). Default: no limit. */
+  maxQuads?: number;
+  logger?: Logger;
+}
+
+type State = 'new' | 'open' | 'closing' | 'closed';
+
+/**
+ * The embedded store made durable: each write is validated, appended to the log and fsync'ed (group
+ * commit) before it is acknowledged, then applied by the engine in a worker thread. Snapshots bound the
+ * log a restart has to replay.
+ */
+export class DurableStore implements ProvStore {
+  private state: State = 'new';
+  private release: (() => void) | undefined;
+  private host: WorkerHost | undefined;
+  private wal: WalWriter | undefined;
+  private lastSeq = 0;
+  private snapshotSeq = 0;
+  private snapshotting: Promise<void> | undefined;
+  private readOnlyReason: string | undefined;
+  private readonly ceiling: QuadCeiling;
+  private readonly logger: Logger;
+  private readonly queryTimeoutMs: number;
+  private readonly snapshotAfterBytes: number;
+
+  constructor(private readonly options: DurableStoreOptions) {
+    this.logger = options.logger ?? silentLogger();
+    this.queryTimeoutMs = options.queryTimeoutMs ?? 30_000;
+    this.snapshotAfterBytes = options.snapshotAfterBytes ?? 64 << 20;
+    this.ceiling = new QuadCeiling(options.maxQuads);
+  }
+
+  async open(): Promise<void> {
+    if (this.state !== 'new') return;
+    const { dir } = this.options;
+    mkdirSync(dir, { recursive: true });
+    this.release = acquireLock(dir);
+    try {
+      const started = Date.now();
+      const scan = scanDataDir(dir);
+      for (const warning of scan.warnings) this.logger.warn(warning);
+      this.host = new WorkerHost({
+        dir,
+        logger: this.logger,
+        maxQuads: this.options.maxQuads,
+        onApplied: (seq, quads) => this.ceiling.appliedUpTo(seq, quads),
+        onWritesLost: (reason) => this.becomeReadOnly(reason),
+      });
+      const outcome = await this.host.start(scan.lastSeq);
+      for (const warning of outcome.warnings) this.logger.warn(warning);
+      this.lastSeq = scan.lastSeq;
+      this.snapshotSeq = outcome.snapshotSeq;
+      this.ceiling.appliedUpTo(outcome.appliedSeq, outcome.quads);
+      if (outcome.stoppedEarly) this.becomeReadOnly(outcome.stoppedEarly);
+      else this.wal = await WalWriter.open(dir, this.lastSeq, () => this.maybeSnapshot());
+      if (this.wal) this.wal.bytesSinceRotation = scan.bytesAfterSnapshot;
+      this.logger.info({ dir, quads: outcome.quads, snapshotSeq: outcome.snapshotSeq, replayed: outcome.replayed, ms: Date.now() - started }, 'Durable store opened.');
+      this.state = 'open';
+    } catch (error) {
+      await this.host?.stop().catch(() => undefined);
+      this.release();
+      this.state = 'closed';
+      throw error;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.state !== 'open') return;
+    this.state = 'closing';
+    try {
+      await this.wal?.idle();
+      await this.snapshotting;
+      if (this.wal && !this.readOnlyReason && this.lastSeq > this.snapshotSeq) await this.snapshot();
+      await this.host?.stop();
+      await this.wal?.close();
+    } finally {
+      this.release?.();
+      this.state = 'closed';
+    }
+  }
+
+  async select(query: string, options?: QueryOptions): Promise<SelectResult> {
+    return this.call('select', [query, withoutTimeout(options)], options);
+  }
+
+  async ask(query: string, options?: QueryOptions): Promise<boolean> {
+    return this.call('ask', [query, withoutTimeout(options)], options);
+  }
+
+  async construct(query: string, options?: QueryOptions): Promise<QuadData[]> {
+    return this.call('construct', [query, withoutTimeout(options)], options);
+  }
+
+  async queryAs(query: string, accept: QueryMediaTypes, options?: QueryOptions): Promise<SerializedResult> {
+    return this.call('queryAs', [query, accept, withoutTimeout(options)], options);
+  }
+
+  async update(text: string, options?: { baseIri?: string }): Promise<WriteReceipt> {
+    return this.write({ op: 'update', text, ...(options?.baseIri ? { baseIri: options.baseIri } : {}) });
+  }
+
+  async insert(quads: QuadData[]): Promise<WriteReceipt> {
+    return this.write({ op: 'load', data: quadsToNQuads(quads), format: 'application/n-quads' });
+  }
+
+  async load(data: string, options: LoadOptions): Promise<WriteReceipt> {
+    return this.write({ op: 'load', data, ...options });
+  }
+
+  async replaceGraph(graph: GraphTerm, data: string, options: LoadOptions): Promise<WriteReceipt> {
+    return this.write({ op: 'replaceGraph', data, format: options.format, graph, baseIri: options.baseIri });
+  }
+
+  async dropGraph(graph: GraphTerm): Promise<WriteReceipt> {
+    return this.write({ op: 'dropGraph', graph });
+  }
+
+  async dump(options: { format: RdfFormat; graph?: GraphTerm }): Promise<string> {
+    return this.call('dump', [options.format, options.graph], { timeoutMs: 0 });
+  }
+
+  async hasGraph(graph: GraphTerm): Promise<boolean> {
+    return this.call('hasGraph', [graph]);
+  }
+
+  async listGraphs(): Promise<string[]> {
+    return this.call('listGraphs', []);
+  }
+
+  async stats(): Promise<StoreStats> {
+    const counts = await this.call<{ quads: number; graphs: number }>('stats', []);
+    const reason = this.readOnlyReason ?? this.ceiling.fullReason();
+    return { ...counts, readOnly: reason !== undefined, ...(reason ? { readOnlyReason: reason } : {}) };
+  }
+
+  /** Log counters: records written and fsyncs done (fewer fsyncs than records is group commit at work). */
+  logCounters(): WalCounters {
+    return { ...(this.wal?.counters ?? { records: 0, syncs: 0, bytes: 0 }) };
+  }
+
+  /** Engine worker restarts since open (one per query over its time limit). */
+  get workerRestarts(): number {
+    return this.host?.restarts ?? 0;
+  }
+
+  private async call<T>(method: CallMethod, args: unknown[], options?: QueryOptions): Promise<T> {
+    const host = this.useHost();
+    return host.call<T>(method, args, options?.timeoutMs ?? this.queryTimeoutMs);
+  }
+
+  private async write(op: WriteOp): Promise<WriteReceipt> {
+    const host = this.useHost();
+    if (this.readOnlyReason || !this.wal) throw new StoreReadOnlyError(this.readOnlyReason ?? 'The store is read-only.', 507);
+    const added = OxigraphEngine.validate(op);
+    this.ceiling.check(op, added);
+    const seq = ++this.lastSeq;
+    this.ceiling.logged(seq, added);
+    const record = { seq, op };
+    if (op.op !== 'update') {
+      await this.wal.append(seq, encodeRecord(seq, op), () => host.apply(record));
+      return { seq };
+    }
+    // An update can still fail on the real data (DROP of a missing graph): answer once it is applied.
+    let applied: Promise<void> | undefined;
+    await this.wal.append(seq, encodeRecord(seq, op), () => {
+      applied = new Promise((resolve, reject) => host.apply(record, { resolve, reject }));
+    });
+    await applied;
+    return { seq };
+  }
+
+  private maybeSnapshot(): void {
+    if (this.snapshotting || this.readOnlyReason || this.state !== 'open') return;
+    if ((this.wal?.bytesSinceRotation ?? 0) < this.snapshotAfterBytes) return;
+    this.snapshot().catch((error: Error) => this.logger.error({ err: error }, 'Snapshot failed; the log keeps every write, the next snapshot will retry.'));
+  }
+
+  /** Rotates the log, has the engine write a snapshot at the rotation point, then drops what it covers. */
+  private snapshot(): Promise<void> {
+    const { wal, host } = this;
+    if (!wal || !host) return Promise.resolve();
+    const run = async (): Promise<void> => {
+      let written: Promise<unknown> | undefined;
+      let boundary = 0;
+      await wal.rotate((seq) => {
+        boundary = seq;
+        if (seq > this.snapshotSeq) written = host.snapshot(seq);
+      });
+      if (!written) return;
+      const started = Date.now();
+      const outcome = await written;
+      this.snapshotSeq = boundary;
+      this.removeCoveredFiles(boundary);
+      this.logger.info({ ...(outcome as object), seq: boundary, ms: Date.now() - started }, 'Snapshot written.');
+    };
+    this.snapshotting = run().finally(() => {
+      this.snapshotting = undefined;
+    });
+    return this.snapshotting;
+  }
+
+  private removeCoveredFiles(boundary: number): void {
+    const listing = listDataDir(this.options.dir);
+    for (const segment of listing.segments) if (segment.seq <= boundary) rmSync(segment.path, { force: true });
+    for (const snapshot of listing.snapshots) if (snapshot.seq < boundary) rmSync(snapshot.path, { force: true });
+    fsyncDir(this.options.dir);
+  }
+
+  private becomeReadOnly(reason: string): void {
+    this.readOnlyReason ??= reason;
+    this.logger.warn(reason);
+  }
+
+  private useHost(): WorkerHost {
+    if (this.state !== 'open' || !this.host) throw new StoreClosedError();
+    return this.host;
+  }
+}
+
+/** The time limit is enforced here, by terminating the worker; the engine itself never sees it. */
+function withoutTimeout(options: QueryOptions | undefined): QueryOptions | undefined {
+  if (!options?.timeoutMs) return options;
+  const { timeoutMs: _ignored, ...rest } = options;
+  return rest;
+}
+
+export async function openDurableStore(options: DurableStoreOptions): Promise<DurableStore> {
+  const store = new DurableStore(options);
+  await store.open();
+  return store;
+}

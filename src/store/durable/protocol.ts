@@ -1,0 +1,56 @@
+import { BadRequestError, ProvmlError } from '../../errors.ts';
+import type { LogRecord } from './wal-format.ts';
+
+// Messages between the store (main thread) and its engine worker. All plain data (structured clone).
+
+export type CallMethod = 'select' | 'ask' | 'construct' | 'queryAs' | 'dump' | 'hasGraph' | 'listGraphs' | 'stats';
+
+export type WorkerRequest =
+  | { id: number; kind: 'recover'; dir: string; untilSeq: number; maxQuads?: number }
+  | { id: number; kind: 'apply'; records: LogRecord[] }
+  | { id: number; kind: 'call'; method: CallMethod; args: unknown[] }
+  | { id: number; kind: 'snapshot'; dir: string; seq: number };
+
+export interface WireError {
+  name: string;
+  status?: number;
+  message: string;
+}
+
+export type WorkerResponse = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: WireError; fatal?: boolean };
+
+export interface RecoverOutcome {
+  quads: number;
+  snapshotSeq: number;
+  /** Last record applied; below `untilSeq` only when loading stopped at the size ceiling. */
+  appliedSeq: number;
+  replayed: number;
+  warnings: string[];
+  /** Set when start-up stopped loading at the size ceiling: the store is then read-only. */
+  stoppedEarly?: string;
+}
+
+export interface ApplyOutcome {
+  quads: number;
+  errors: Array<{ seq: number; error: WireError }>;
+}
+
+export interface SnapshotOutcome {
+  path: string;
+  quads: number;
+  bytes: number;
+}
+
+export function toWireError(error: unknown): WireError {
+  if (error instanceof ProvmlError) return { name: error.name, status: error.status, message: error.message };
+  if (error instanceof Error) return { name: error.name, message: error.message };
+  return { name: 'Error', message: String(error) };
+}
+
+export function fromWireError(wire: WireError): Error {
+  if (wire.status === 400) return new BadRequestError(wire.message);
+  if (wire.status !== undefined) return new ProvmlError(wire.status, wire.message);
+  const error = new Error(wire.message);
+  error.name = wire.name;
+  return error;
+}

@@ -1,0 +1,252 @@
+import { Worker } from 'node:worker_threads';
+import { ProvmlError, QueryTimeoutError } from '../../errors.ts';
+import type { Logger } from '../../logger.ts';
+import {
+  type ApplyOutcome,
+  type CallMethod,
+  fromWireError,
+  type RecoverOutcome,
+  type SnapshotOutcome,
+  type WorkerRequest,
+  type WorkerResponse,
+} from './protocol.ts';
+import type { LogRecord } from './wal-format.ts';
+
+interface Settle<T> {
+  resolve: (value: T) => void;
+  reject: (error: Error) => void;
+}
+
+type Job =
+  | { kind: 'apply'; record: LogRecord; settle?: Settle<void> }
+  | { kind: 'call'; method: CallMethod; args: unknown[]; timeoutMs: number; settle: Settle<unknown> }
+  | { kind: 'snapshot'; seq: number; settle: Settle<SnapshotOutcome> };
+
+interface InFlight {
+  id: number;
+  jobs: Job[];
+  timer?: NodeJS.Timeout;
+}
+
+const MAX_APPLY_BATCH = 512;
+
+export interface WorkerHostOptions {
+  dir: string;
+  logger: Logger;
+  maxQuads?: number;
+  /** Called after the engine applied records up to `appliedSeq`, with its size. */
+  onApplied: (appliedSeq: number, quads: number) => void;
+  /** The engine died applying a write (memory exhausted): the store must stop taking writes. */
+  onWritesLost: (reason: string) => void;
+}
+
+/**
+ * Runs the engine in a worker thread and feeds it one job at a time from a FIFO queue, so the job in
+ * the worker is always known: a query over its time limit is rejected, the worker terminated and a
+ * fresh one rebuilt from snapshot + log up to the last applied record; queued jobs then go to it.
+ */
+export class WorkerHost {
+  private worker: Worker | undefined;
+  private queue: Job[] = [];
+  private inFlight: InFlight | undefined;
+  private nextId = 1;
+  private ready = false;
+  private idleWaiters: Array<() => void> = [];
+  private failure: Error | undefined;
+  appliedSeq = 0;
+  restarts = 0;
+
+  constructor(private readonly options: WorkerHostOptions) {}
+
+  /** Starts a worker that recovers snapshot + log up to `untilSeq`, then serves the queue. */
+  async start(untilSeq: number): Promise<RecoverOutcome> {
+    const worker = new Worker(new URL('./worker.js', import.meta.url));
+    this.worker = worker;
+    try {
+      const outcome = await firstAnswer<RecoverOutcome>(worker, {
+        id: this.nextId++,
+        kind: 'recover',
+        dir: this.options.dir,
+        untilSeq,
+        maxQuads: this.options.maxQuads,
+      });
+      worker.on('message', (response: WorkerResponse) => this.onMessage(worker, response));
+      worker.on('error', (error) => this.onCrash(worker, error));
+      worker.on('exit', (code) => this.onCrash(worker, new Error(`the engine worker exited with code ${code}`)));
+      this.appliedSeq = outcome.appliedSeq;
+      this.ready = true;
+      this.pump();
+      return outcome;
+    } catch (error) {
+      this.worker = undefined;
+      worker.removeAllListeners();
+      await worker.terminate();
+      throw error;
+    }
+  }
+
+  /** Hands a durable record to the engine; `settle` (for updates) learns whether applying it succeeded. */
+  apply(record: LogRecord, settle?: Settle<void>): void {
+    this.enqueue({ kind: 'apply', record, settle });
+  }
+
+  call<T>(method: CallMethod, args: unknown[], timeoutMs: number): Promise<T> {
+    return new Promise<unknown>((resolve, reject) => {
+      this.enqueue({ kind: 'call', method, args, timeoutMs, settle: { resolve, reject } });
+    }) as Promise<T>;
+  }
+
+  snapshot(seq: number): Promise<SnapshotOutcome> {
+    return new Promise((resolve, reject) => this.enqueue({ kind: 'snapshot', seq, settle: { resolve, reject } }));
+  }
+
+  /** Resolves once every job queued so far is done. */
+  idle(): Promise<void> {
+    if (!this.inFlight && this.queue.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  async stop(): Promise<void> {
+    await this.idle();
+    this.ready = false;
+    const worker = this.worker;
+    this.worker = undefined;
+    worker?.removeAllListeners();
+    await worker?.terminate();
+  }
+
+  private enqueue(job: Job): void {
+    if (this.failure) {
+      job.settle?.reject(this.failure);
+      return;
+    }
+    this.queue.push(job);
+    this.pump();
+  }
+
+  private pump(): void {
+    const worker = this.worker;
+    if (!this.ready || this.inFlight || !worker) return;
+    const head = this.queue[0];
+    if (!head) {
+      for (const resolve of this.idleWaiters.splice(0)) resolve();
+      return;
+    }
+    let count = 1;
+    if (head.kind === 'apply') while (count < MAX_APPLY_BATCH && this.queue[count]?.kind === 'apply') count++;
+    const jobs = this.queue.splice(0, count);
+    const flight: InFlight = { id: this.nextId++, jobs };
+    this.inFlight = flight;
+    worker.postMessage(toRequest(flight.id, jobs, this.options.dir));
+    if (head.kind === 'call' && head.timeoutMs > 0 && Number.isFinite(head.timeoutMs)) {
+      flight.timer = setTimeout(() => this.onTimeout(flight, head.timeoutMs), head.timeoutMs);
+    }
+  }
+
+  private onMessage(worker: Worker, response: WorkerResponse): void {
+    const flight = this.inFlight;
+    if (worker !== this.worker || !flight || response.id !== flight.id) return;
+    clearTimeout(flight.timer);
+    this.inFlight = undefined;
+    if (!response.ok && response.fatal) {
+      this.onCrash(worker, fromWireError(response.error), flight);
+      return;
+    }
+    const head = flight.jobs[0];
+    if (head?.kind === 'apply') this.settleApplies(flight.jobs, response.ok ? (response.value as ApplyOutcome) : undefined);
+    else if (response.ok) head?.settle.resolve(response.value as never);
+    else head?.settle.reject(fromWireError(response.error));
+    this.pump();
+  }
+
+  private settleApplies(jobs: Job[], outcome: ApplyOutcome | undefined): void {
+    const errors = new Map(outcome?.errors.map((e) => [e.seq, fromWireError(e.error)]));
+    for (const job of jobs) {
+      if (job.kind !== 'apply') continue;
+      const error = errors.get(job.record.seq);
+      if (error) job.settle?.reject(error);
+      else job.settle?.resolve();
+      this.appliedSeq = job.record.seq;
+    }
+    this.options.onApplied(this.appliedSeq, outcome?.quads ?? 0);
+  }
+
+  private onTimeout(flight: InFlight, timeoutMs: number): void {
+    if (this.inFlight !== flight) return;
+    this.inFlight = undefined;
+    flight.jobs[0]?.settle?.reject(new QueryTimeoutError(timeoutMs));
+    this.restart(`A query ran over its time limit of ${timeoutMs} ms; restarting the engine worker from snapshot + log.`);
+  }
+
+  private onCrash(worker: Worker, error: Error, flight = this.inFlight): void {
+    if (worker !== this.worker) return;
+    this.inFlight = undefined;
+    const lost = new ProvmlError(503, `The store's engine failed (${error.message}); the request was not completed. Acknowledged writes are safe in the log.`);
+    const appliesLost = flight?.jobs.some((job) => job.kind === 'apply') ?? false;
+    for (const job of flight?.jobs ?? []) job.settle?.reject(lost);
+    if (appliesLost) {
+      // Replaying the same records would kill the new engine too: stop writing, keep reads working.
+      for (const job of this.queue.filter((j) => j.kind === 'apply')) job.settle?.reject(lost);
+      this.queue = this.queue.filter((j) => j.kind !== 'apply');
+      this.options.onWritesLost(`The engine failed applying logged writes (${error.message}), most likely out of memory. The store is read-only until restart; lower the data size (export, drop old graphs) or move to a server engine.`);
+    }
+    this.restart(`The engine worker failed (${error.message}); restarting it from snapshot + log.`);
+  }
+
+  private restart(reason: string): void {
+    const old = this.worker;
+    this.worker = undefined;
+    this.ready = false;
+    old?.removeAllListeners();
+    old?.terminate().catch(() => undefined);
+    this.restarts++;
+    this.options.logger.warn(reason);
+    this.start(this.appliedSeq).then(
+      (outcome) => this.options.logger.info({ quads: outcome.quads, replayed: outcome.replayed }, 'Engine worker restarted.'),
+      (error: Error) => this.fail(error),
+    );
+  }
+
+  private fail(error: Error): void {
+    this.failure = new ProvmlError(503, `The store's engine could not be restarted (${error.message}); restart provml.`);
+    this.options.logger.error(this.failure.message);
+    for (const job of this.queue.splice(0)) job.settle?.reject(this.failure);
+    for (const resolve of this.idleWaiters.splice(0)) resolve();
+  }
+}
+
+function toRequest(id: number, jobs: Job[], dir: string): WorkerRequest {
+  const head = jobs[0] as Job;
+  if (head.kind === 'call') return { id, kind: 'call', method: head.method, args: head.args };
+  if (head.kind === 'snapshot') return { id, kind: 'snapshot', dir, seq: head.seq };
+  return { id, kind: 'apply', records: jobs.map((job) => (job as Extract<Job, { kind: 'apply' }>).record) };
+}
+
+/** Sends one request to a fresh worker and waits for its answer (or its death). */
+function firstAnswer<T>(worker: Worker, request: WorkerRequest): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const done = (): void => {
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+      worker.off('exit', onExit);
+    };
+    const onMessage = (response: WorkerResponse): void => {
+      if (response.id !== request.id) return;
+      done();
+      if (response.ok) resolve(response.value as T);
+      else reject(fromWireError(response.error));
+    };
+    const onError = (error: Error): void => {
+      done();
+      reject(error);
+    };
+    const onExit = (code: number): void => {
+      done();
+      reject(new Error(`the engine worker exited with code ${code} while recovering`));
+    };
+    worker.on('message', onMessage);
+    worker.on('error', onError);
+    worker.on('exit', onExit);
+    worker.postMessage(request);
+  });
+}

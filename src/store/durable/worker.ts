@@ -1,0 +1,54 @@
+import { parentPort } from 'node:worker_threads';
+import { OxigraphEngine } from '../engine.ts';
+import type { ApplyOutcome, WorkerRequest, WorkerResponse } from './protocol.ts';
+import { toWireError } from './protocol.ts';
+import { recover } from './replay.ts';
+import { writeSnapshot } from './snapshot-io.ts';
+
+// The engine lives here so that a long synchronous Oxigraph query blocks only this thread: the main
+// thread keeps answering health checks and acknowledging writes from the log, and can terminate this
+// thread when a query runs over its time limit.
+
+const port = parentPort;
+if (!port) throw new Error('worker.ts must run in a worker thread.');
+const engine = new OxigraphEngine();
+
+port.on('message', (request: WorkerRequest) => {
+  let response: WorkerResponse;
+  try {
+    response = { id: request.id, ok: true, value: handle(request) };
+  } catch (error) {
+    // A RuntimeError from WASM (memory exhausted) leaves the engine unusable: say so and let the host restart us.
+    const fatal = error instanceof Error && error.name === 'RuntimeError';
+    response = { id: request.id, ok: false, error: toWireError(error), fatal };
+  }
+  port.postMessage(response);
+});
+
+function handle(request: WorkerRequest): unknown {
+  switch (request.kind) {
+    case 'recover':
+      return recover(engine, request.dir, request.untilSeq, request.maxQuads);
+    case 'apply':
+      return applyAll(request.records);
+    case 'snapshot':
+      return writeSnapshot(engine, request.dir, request.seq);
+    case 'call':
+      if (request.method === 'stats') return { quads: engine.size, graphs: engine.listGraphs().length };
+      return (engine[request.method] as (...args: unknown[]) => unknown).apply(engine, request.args);
+  }
+}
+
+function applyAll(records: Extract<WorkerRequest, { kind: 'apply' }>['records']): ApplyOutcome {
+  const outcome: ApplyOutcome = { quads: 0, errors: [] };
+  for (const record of records) {
+    try {
+      engine.apply(record.op);
+    } catch (error) {
+      if (error instanceof Error && error.name === 'RuntimeError') throw error;
+      outcome.errors.push({ seq: record.seq, error: toWireError(error) });
+    }
+  }
+  outcome.quads = engine.size;
+  return outcome;
+}

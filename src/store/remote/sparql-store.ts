@@ -1,0 +1,199 @@
+import { BadRequestError, StoreClosedError } from '../../errors.ts';
+import type { Logger } from '../../logger.ts';
+import { REMOTE_DEFAULT_GRAPH } from '../../vocab.ts';
+import type { LoadOptions, ProvStore, QueryMediaTypes, QueryOptions, RdfFormat, SelectResult, SerializedResult, StoreStats, WriteReceipt } from '../api.ts';
+import { iriToNTriples } from '../ntriples.ts';
+import { detectQueryForm } from '../query-form.ts';
+import type { GraphTerm, QuadData } from '../terms.ts';
+import { Courier } from './courier.ts';
+import { EngineWriter } from './engine-writer.ts';
+import { SparqlHttp } from './http.ts';
+import { Outbox } from './outbox.ts';
+import { inDefaultGraph, parseRdf, serializeQuads } from './rdf-codec.ts';
+import { RemoteReader } from './reader.ts';
+import { engineGraph, groupByGraph, type OutboxWrite } from './records.ts';
+import { serializeBoolean, serializeSelect } from './results-format.ts';
+
+export interface SparqlStoreOptions {
+  /** SPARQL 1.1 Query endpoint, e.g. http://127.0.0.1:8890/sparql */
+  queryUrl: string;
+  /** SPARQL 1.1 Update endpoint, e.g. http://127.0.0.1:8890/sparql (after GRANT) or /sparql-auth */
+  updateUrl: string;
+  /** Graph Store Protocol endpoint (Virtuoso: /sparql-graph-crud or /sparql-graph-crud-auth); faster bulk writes. */
+  graphStoreUrl?: string;
+  /** Basic or Digest credentials, sent when the engine asks (HTTP 401). */
+  username?: string;
+  password?: string;
+  /** Where acknowledged writes wait until the engine confirms them. */
+  outboxDir: string;
+  /** Per query, including the wait for the outbox to drain (default 30 s). */
+  queryTimeoutMs?: number;
+  /** Per write request to the engine (default 120 s). */
+  writeTimeoutMs?: number;
+  logger?: Logger;
+  fetch?: typeof fetch;
+  /** Graph IRI prefixes the engine keeps for itself (default: Virtuoso's). */
+  systemGraphPrefixes?: string[];
+  /** Triples per SPARQL INSERT request when no Graph Store URL is set (default 1,000). */
+  insertChunkTriples?: number;
+}
+
+const DEFAULT_GRAPH: GraphTerm = { termType: 'DefaultGraph', value: '' };
+
+/**
+ * The store facade over an external SPARQL 1.1 engine (tested with Virtuoso 7.2). Writes are durable
+ * when they are in the local outbox; a background courier delivers them in order. Reads first wait
+ * (within the query time limit) until every write acknowledged before them has reached the engine.
+ */
+export class SparqlStore implements ProvStore {
+  private readonly http: SparqlHttp;
+  private readonly reader: RemoteReader;
+  private readonly writer: EngineWriter;
+  private readonly queryTimeoutMs: number;
+  private outbox: Outbox | undefined;
+  private courier: Courier | undefined;
+
+  constructor(private readonly options: SparqlStoreOptions) {
+    const credentials = options.username !== undefined ? { username: options.username, password: options.password ?? '' } : undefined;
+    this.http = new SparqlHttp({ queryUrl: options.queryUrl, updateUrl: options.updateUrl, graphStoreUrl: options.graphStoreUrl }, credentials, options.fetch);
+    this.reader = new RemoteReader(this.http, options.systemGraphPrefixes);
+    this.writer = new EngineWriter(this.http, {
+      insertChunk: options.insertChunkTriples ?? 1_000,
+      graphStoreChunk: 50_000,
+      timeoutMs: options.writeTimeoutMs ?? 120_000,
+    });
+    this.queryTimeoutMs = options.queryTimeoutMs ?? 30_000;
+  }
+
+  async open(): Promise<void> {
+    if (this.outbox) return;
+    const outbox = await Outbox.open(this.options.outboxDir);
+    this.outbox = outbox;
+    this.courier = new Courier(outbox, this.writer, this.options.updateUrl, this.options.logger, { batchTriples: 20_000, retryMinMs: 100, retryMaxMs: 5_000 });
+    if (outbox.pendingCount > 0) this.options.logger?.info({ pending: outbox.pendingCount }, 'Redelivering outbox records to the SPARQL engine');
+    this.courier.start();
+  }
+
+  async close(): Promise<void> {
+    await this.courier?.stop();
+    await this.outbox?.close();
+    this.courier = undefined;
+    this.outbox = undefined;
+  }
+
+  async select(query: string, options: QueryOptions = {}): Promise<SelectResult> {
+    return this.reader.select(query, options, await this.readable(options));
+  }
+
+  async ask(query: string, options: QueryOptions = {}): Promise<boolean> {
+    return this.reader.ask(query, options, await this.readable(options));
+  }
+
+  async construct(query: string, options: QueryOptions = {}): Promise<QuadData[]> {
+    return this.reader.construct(query, options, await this.readable(options));
+  }
+
+  async queryAs(query: string, accept: QueryMediaTypes, options: QueryOptions = {}): Promise<SerializedResult> {
+    const form = detectQueryForm(query);
+    if (form === 'select') return { form, mediaType: accept.results, body: serializeSelect(await this.select(query, options), accept.results) };
+    if (form === 'ask') return { form, mediaType: accept.results, body: serializeBoolean(await this.ask(query, options), accept.results) };
+    if (form === 'construct' || form === 'describe') {
+      return { form, mediaType: accept.graph, body: await serializeQuads(await this.construct(query, options), accept.graph) };
+    }
+    // Not recognizably a query: let the engine say what is wrong with it.
+    await this.select(query, options);
+    throw new BadRequestError('Not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE after the prologue.');
+  }
+
+  async update(text: string, options: { baseIri?: string } = {}): Promise<WriteReceipt> {
+    const { courier, outbox } = this.use();
+    const body = options.baseIri ? `BASE ${iriToNTriples(options.baseIri)}\n${text}` : text;
+    // Virtuoso has no default graph to write to, so an update that names no graph gets provml's
+    // stand-in for it. Naming it for an update that uses GRAPH would hide the other graphs from it.
+    const params: Array<[string, string]> = /\b(GRAPH|WITH|USING)\b/i.test(text) ? [] : [['using-graph-uri', REMOTE_DEFAULT_GRAPH]];
+    await courier.runInOrder(() => this.writer.update(body, params), this.queryTimeoutMs);
+    return { seq: outbox.lastSeq };
+  }
+
+  async insert(quads: QuadData[]): Promise<WriteReceipt> {
+    return this.append({ op: 'insert', groups: groupByGraph(quads) });
+  }
+
+  async load(data: string, options: LoadOptions): Promise<WriteReceipt> {
+    let quads = await parseRdf(data, options.format, options.graph, options.baseIri);
+    if (options.graph && isQuadFormat(options.format)) quads = quads.map((q) => ({ ...q, graph: options.graph as GraphTerm }));
+    return this.append({ op: 'insert', groups: groupByGraph(quads) });
+  }
+
+  async replaceGraph(graph: GraphTerm, data: string, options: LoadOptions): Promise<WriteReceipt> {
+    const target = engineGraph(graph);
+    const quads = (await parseRdf(data, options.format, graph, options.baseIri)).map((q) => ({ ...q, graph }));
+    const [group] = groupByGraph(quads);
+    return this.append({ op: 'replaceGraph', graph: target, lines: group?.lines ?? [], blank: group?.blank ?? false });
+  }
+
+  async dropGraph(graph: GraphTerm): Promise<WriteReceipt> {
+    return this.append({ op: 'dropGraph', graph: engineGraph(graph) });
+  }
+
+  async dump(options: { format: RdfFormat; graph?: GraphTerm }): Promise<string> {
+    const timeoutMs = await this.readable({});
+    const quads: QuadData[] = [];
+    const graphs: GraphTerm[] = options.graph ? [options.graph] : [DEFAULT_GRAPH];
+    if (!options.graph && isQuadFormat(options.format)) {
+      for (const graph of await this.reader.listGraphs(timeoutMs)) graphs.push({ termType: 'NamedNode', value: graph });
+    }
+    for (const graph of graphs) for (const quad of await this.reader.graphQuads(engineGraph(graph), graph, timeoutMs)) quads.push(quad);
+    return serializeQuads(isQuadFormat(options.format) ? quads : quads.map(inDefaultGraph), options.format);
+  }
+
+  async hasGraph(graph: GraphTerm): Promise<boolean> {
+    if (graph.termType === 'DefaultGraph') return true;
+    return this.reader.hasGraph(engineGraph(graph), await this.readable({}));
+  }
+
+  async listGraphs(): Promise<string[]> {
+    return this.reader.listGraphs(await this.readable({}));
+  }
+
+  async stats(): Promise<StoreStats> {
+    const { quads, graphs } = await this.reader.countQuads(await this.readable({}));
+    return { quads, graphs, readOnly: false };
+  }
+
+  /** Undelivered outbox records (for health reports). */
+  get pendingWrites(): number {
+    return this.outbox?.pendingCount ?? 0;
+  }
+
+  private async append(write: OutboxWrite): Promise<WriteReceipt> {
+    const { outbox, courier } = this.use();
+    const seq = await outbox.append(write);
+    courier.notify();
+    return { seq };
+  }
+
+  /** Waits for the outbox to drain; returns the time left for the query itself. */
+  private async readable(options: QueryOptions): Promise<number> {
+    const { outbox, courier } = this.use();
+    const budget = options.timeoutMs ?? this.queryTimeoutMs;
+    const started = Date.now();
+    await courier.waitDelivered(outbox.lastSeq, budget);
+    return Math.max(1, budget - (Date.now() - started));
+  }
+
+  private use(): { outbox: Outbox; courier: Courier } {
+    if (!this.outbox || !this.courier) throw new StoreClosedError();
+    return { outbox: this.outbox, courier: this.courier };
+  }
+}
+
+function isQuadFormat(format: string): boolean {
+  return format === 'application/n-quads' || format === 'application/trig';
+}
+
+export async function openSparqlStore(options: SparqlStoreOptions): Promise<SparqlStore> {
+  const store = new SparqlStore(options);
+  await store.open();
+  return store;
+}

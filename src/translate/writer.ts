@@ -1,0 +1,86 @@
+import type { LiteralValue } from '../capture/index.ts';
+import { type LiteralTerm, literal, type QuadData } from '../store/index.ts';
+import {
+  type ProvmlClass,
+  type ProvmlDataProperty,
+  type ProvmlObjectProperty,
+  prov,
+  provml,
+  rdf,
+  xsd,
+} from '../vocab.ts';
+
+export type ProvClass = 'prov:Activity' | 'prov:Entity' | 'prov:Plan' | 'prov:Agent' | 'prov:Person';
+
+/** Collects the quads of one event, all in the event's workflow-execution graph. */
+export class GraphWriter {
+  readonly quads: QuadData[] = [];
+  readonly #graph: QuadData['graph'];
+
+  constructor(graph: string) {
+    this.#graph = { termType: 'NamedNode', value: graph };
+  }
+
+  add(subject: string, predicate: string, object: string | LiteralTerm): void {
+    this.quads.push({
+      subject: { termType: 'NamedNode', value: subject },
+      predicate: { termType: 'NamedNode', value: predicate },
+      object: typeof object === 'string' ? { termType: 'NamedNode', value: object } : object,
+      graph: this.#graph,
+    });
+  }
+
+  /** rdf:type for each class: provml class names (the caller lists their provml superclasses too: no reasoner
+   *  runs at query time) and the PROV-O top class. */
+  type(subject: string, ...classes: Array<ProvmlClass | ProvClass>): void {
+    for (const cls of classes) {
+      this.add(subject, rdf('type'), cls.startsWith('prov:') ? prov(cls.slice('prov:'.length)) : provml(cls));
+    }
+  }
+
+  link(subject: string, property: ProvmlObjectProperty, object: string): void {
+    this.add(subject, provml(property), object);
+  }
+
+  /** A provml datatype property whose range is xsd:double, even for whole numbers. */
+  double(subject: string, property: ProvmlDataProperty, value: number | undefined): void {
+    if (value !== undefined) this.add(subject, provml(property), literal(String(value), '', xsd('double')));
+  }
+
+  /** A provml datatype property; undefined values are skipped so callers can pass optional fields. */
+  data(subject: string, property: ProvmlDataProperty, value: LiteralValue | undefined): void {
+    if (value !== undefined) this.add(subject, provml(property), typedLiteral(value));
+  }
+}
+
+/** JSON value → typed literal: safe integers → xsd:integer, other numbers → xsd:double. */
+export function typedLiteral(value: LiteralValue): LiteralTerm {
+  if (typeof value === 'boolean') return literal(String(value), '', xsd('boolean'));
+  if (typeof value === 'number') {
+    return Number.isSafeInteger(value)
+      ? literal(String(value), '', xsd('integer'))
+      : literal(String(value), '', xsd('double'));
+  }
+  return literal(value);
+}
+
+/** ISO-8601 → canonical UTC xsd:dateTime (millisecond precision), so times compare across senders. */
+export function dateTimeLiteral(iso: string): LiteralTerm {
+  return literal(new Date(iso).toISOString(), '', xsd('dateTime'));
+}
+
+/** One annotation: `{ key: value }` as canonical JSON (sorted keys) typed rdf:JSON. */
+export function annotationLiteral(key: string, value: unknown): LiteralTerm {
+  return literal(canonicalJson({ [key]: value }), '', rdf('JSON'));
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}

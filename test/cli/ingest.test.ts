@@ -1,0 +1,118 @@
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { parseNdjson } from '../../src/capture/index.ts';
+import { ingestFiles } from '../../src/cli/ingest-files.ts';
+import { main } from '../../src/cli/main.ts';
+import { quadToNQuads } from '../../src/store/index.ts';
+import { prepareBatch, workflowExecutionIri } from '../../src/translate/index.ts';
+import { type InProcessServer, startInProcessServer } from './in-process-server.ts';
+
+const FIXTURES = join(import.meta.dirname, '../fixtures/ingest');
+let server: InProcessServer;
+let dir: string;
+let file: string;
+
+/** Distinct quads the whole fixture translates to: what a complete ingest must leave in an empty store. */
+function expectedQuads(path: string): number {
+  const parsed = parseNdjson(readFileSync(path, 'utf8'));
+  if (!parsed.ok) throw new Error('fixture is not NDJSON');
+  const prepared = prepareBatch(parsed.items);
+  if (!prepared.ok) throw new Error('fixture is not valid');
+  return new Set(prepared.quads.map(quadToNQuads)).size;
+}
+
+async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+    stdout += String(chunk);
+    return true;
+  });
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+    stderr += String(chunk);
+    return true;
+  });
+  try {
+    const code = await main(args);
+    process.exitCode = undefined;
+    return { code, stdout, stderr };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
+}
+
+beforeEach(async () => {
+  server = await startInProcessServer();
+  dir = mkdtempSync(join(tmpdir(), 'provml-ingest-'));
+  file = join(dir, 'lifecycle.ndjson');
+  copyFileSync(join(FIXTURES, 'lifecycle.ndjson'), file);
+});
+
+afterEach(async () => {
+  await server.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('provml ingest', () => {
+  it('loads a fixture file through the server and reports the counts', async () => {
+    const result = await run('ingest', file, '--url', server.url, '--batch-size', '7');
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('32 events');
+    expect(result.stdout).toContain('5 batch(es)');
+    expect((await server.store.stats()).quads).toBe(expectedQuads(file));
+    const run1 = workflowExecutionIri('fx-training-1');
+    expect(await server.store.ask(`ASK { GRAPH ?g { <${run1}> a <https://w3id.org/provml#WorkflowExecution> } }`)).toBe(true);
+    expect(existsSync(`${file}.provml-progress`)).toBe(false);
+  });
+
+  it('resumes after an interruption from the last acknowledged batch, and a full re-run changes nothing', async () => {
+    let requests = 0;
+    const failingAfterTwo: typeof fetch = async (input, init) => {
+      requests += 1;
+      if (requests > 2) throw new TypeError('fetch failed');
+      return fetch(input, init);
+    };
+    const options = { url: server.url, batchSize: 5, format: 'provml' as const, retries: 0 };
+    await expect(ingestFiles([file], { ...options, fetch: failingAfterTwo })).rejects.toThrow(/cannot reach/);
+    const progress = JSON.parse(readFileSync(`${file}.provml-progress`, 'utf8'));
+    expect(progress).toMatchObject({ line: 10, events: 10 });
+    expect((await server.store.stats()).quads).toBeLessThan(expectedQuads(file));
+
+    const [resumed] = await ingestFiles([file], options);
+    expect(resumed).toMatchObject({ events: 22, resumedFrom: progress.offset });
+    expect(existsSync(`${file}.provml-progress`)).toBe(false);
+    const complete = (await server.store.stats()).quads;
+    expect(complete).toBe(expectedQuads(file));
+
+    const again = await run('ingest', file, '--url', server.url);
+    expect(again.code).toBe(0);
+    expect((await server.store.stats()).quads).toBe(complete);
+  });
+
+  it('exits non-zero with one line naming the bad line and field', async () => {
+    const bad = join(FIXTURES, 'bad-line.ndjson');
+    const result = await run('ingest', bad, '--url', server.url);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(/bad-line\.ndjson line 4: \/status must be one of/);
+    expect((await server.store.stats()).quads).toBe(0);
+  });
+
+  it('ingests Flowcept messages from a JSON array file with --format flowcept', async () => {
+    const result = await run('ingest', join(FIXTURES, 'flowcept.json'), '--url', server.url, '--format', 'flowcept');
+    expect(result.code).toBe(0);
+    expect(await server.store.ask('ASK { GRAPH ?g { ?task <https://w3id.org/provml#errorMessage> ?error } }')).toBe(true);
+  });
+
+  it('exits non-zero naming the server it cannot reach', async () => {
+    const url = server.url;
+    await server.close();
+    const unreachable = ingestFiles([file], { url, batchSize: 100, format: 'provml', retries: 0 });
+    await expect(unreachable).rejects.toThrow(`cannot reach ${url}`);
+    expect(existsSync(`${file}.provml-progress`)).toBe(false);
+  });
+});

@@ -1,0 +1,108 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+
+const BIN = resolve(import.meta.dirname, '../../bin/provml.js');
+const dataDir = mkdtempSync(join(tmpdir(), 'provml-serve-'));
+const children: ChildProcess[] = [];
+
+interface Served {
+  child: ChildProcess;
+  url: string;
+  stderr: () => string;
+}
+
+/** Starts `provml serve` on a free port and resolves once it prints where it listens. */
+async function serve(...args: string[]): Promise<Served> {
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data', dataDir, ...args], {
+    env: { ...process.env, PROVML_LOG_LEVEL: 'warn', PROVML_TOKEN: '' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  children.push(child);
+  let stderr = '';
+  const url = await new Promise<string>((resolveUrl, reject) => {
+    child.stderr?.setEncoding('utf8');
+    child.stderr?.on('data', (chunk: string) => {
+      stderr += chunk;
+      const match = /provml serving on (http:\/\/\S+) /.exec(stderr);
+      if (match?.[1]) resolveUrl(match[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`provml serve exited with ${code}: ${stderr}`)));
+  });
+  return { child, url, stderr: () => stderr };
+}
+
+async function run(...args: string[]): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr?.setEncoding('utf8');
+  child.stderr?.on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  const [code] = (await once(child, 'exit')) as [number | null];
+  return { code, stderr };
+}
+
+const ask = async (url: string, query: string): Promise<unknown> => {
+  const res = await fetch(`${url}/sparql?query=${encodeURIComponent(query)}`);
+  expect(res.headers.get('content-type')).toMatch(/^application\/sparql-results\+json/);
+  return ((await res.json()) as { boolean: unknown }).boolean;
+};
+
+const update = (url: string, text: string): Promise<Response> =>
+  fetch(`${url}/sparql`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/sparql-update' },
+    body: text,
+  });
+
+afterEach(() => {
+  for (const child of children.splice(0))
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+});
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+describe('provml serve (end to end)', () => {
+  it('answers ASK {} in SPARQL JSON, keeps acknowledged writes across SIGTERM and SIGKILL', async () => {
+    const first = await serve();
+    expect(await ask(first.url, 'ASK {}')).toBe(true);
+    const health = (await (await fetch(`${first.url}/health`)).json()) as { status: string };
+    expect(health.status).toBe('ok');
+    expect(
+      (await update(first.url, 'INSERT DATA { GRAPH <http://e/g> { <http://e/s> <http://e/p> "graceful" } }'))
+        .status,
+    ).toBe(204);
+    first.child.kill('SIGTERM');
+    const [code] = (await once(first.child, 'exit')) as [number | null];
+    expect(code).toBe(0);
+
+    const second = await serve();
+    expect(await ask(second.url, 'ASK { GRAPH <http://e/g> { <http://e/s> <http://e/p> "graceful" } }')).toBe(
+      true,
+    );
+    expect((await update(second.url, 'INSERT DATA { <http://e/s> <http://e/p> "killed" }')).status).toBe(204);
+    second.child.kill('SIGKILL');
+    await once(second.child, 'exit');
+
+    const third = await serve();
+    expect(await ask(third.url, 'ASK { <http://e/s> <http://e/p> "killed" }')).toBe(true);
+    expect(await ask(third.url, 'ASK { GRAPH <http://e/g> { ?s ?p "graceful" } }')).toBe(true);
+  });
+
+  it.each([
+    [['serve', '--port', 'abc'], /--port: expected a port number/],
+    [['serve', '--query-timeout-ms', '0'], /--query-timeout-ms: expected a time limit/],
+    [
+      ['serve', '--config', '/nonexistent/provml.json'],
+      /config file \/nonexistent\/provml\.json: cannot read it/,
+    ],
+  ])('exits non-zero with a one-line reason for %j', async (args, reason) => {
+    const { code, stderr } = await run(...args);
+    expect(code).not.toBe(0);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toMatch(reason);
+  });
+});

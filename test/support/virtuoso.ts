@@ -1,0 +1,165 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { existsSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+// Starts a throw-away Virtuoso (Debian's virtuoso-opensource) on 127.0.0.1 for the backend tests:
+// its own database directory and virtuoso.ini, free ports, SPARQL Update granted to the anonymous
+// SPARQL user, stopped (SIGTERM, then SIGKILL) by stop().
+
+const BINARY = process.env.VIRTUOSO_BIN ?? '/usr/bin/virtuoso-t';
+const ISQL = process.env.VIRTUOSO_ISQL ?? '/usr/bin/isql-vt';
+const START_TIMEOUT_MS = 90_000;
+
+export interface VirtuosoServer {
+  readonly dir: string;
+  readonly sparqlUrl: string;
+  readonly sparqlAuthUrl: string;
+  readonly graphStoreUrl: string;
+  readonly pid: number | undefined;
+  /** Sends a signal to the server process (SIGSTOP / SIGCONT to freeze it, SIGKILL to crash it). */
+  signal(signal: NodeJS.Signals): void;
+  /** Starts the server again on the same database directory and ports (after stop() or a SIGKILL). */
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function requireVirtuoso(): void {
+  if (!existsSync(BINARY) || !existsSync(ISQL)) {
+    throw new Error(
+      `Virtuoso is not installed (${BINARY} / ${ISQL} missing). The Virtuoso backend tests need it: run .ci/run, ` +
+        'or `sudo apt-get install -y virtuoso-opensource` (Debian/Ubuntu), or set VIRTUOSO_BIN and VIRTUOSO_ISQL.',
+    );
+  }
+}
+
+export async function startVirtuoso(): Promise<VirtuosoServer> {
+  requireVirtuoso();
+  const dir = await mkdtemp(join(tmpdir(), 'provml-virtuoso-'));
+  const [httpPort, sqlPort] = [await freePort(), await freePort()];
+  writeFileSync(join(dir, 'virtuoso.ini'), ini(dir, httpPort, sqlPort));
+  let child: ChildProcess | undefined;
+  const base = `http://127.0.0.1:${httpPort}`;
+
+  const launch = async (): Promise<void> => {
+    rmSync(join(dir, 'virtuoso.lck'), { force: true });
+    const log = openSync(join(dir, 'stdout.log'), 'a');
+    const proc = spawn(BINARY, ['+foreground', '+configfile', join(dir, 'virtuoso.ini')], { cwd: dir, stdio: ['ignore', log, log] });
+    child = proc;
+    await waitUntilUp(`${base}/sparql`, proc, dir);
+  };
+
+  const stop = async (): Promise<void> => {
+    const proc = child;
+    child = undefined;
+    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+    proc.kill('SIGCONT');
+    proc.kill('SIGTERM');
+    const timer = setTimeout(() => proc.kill('SIGKILL'), 20_000);
+    await exited;
+    clearTimeout(timer);
+  };
+
+  await launch();
+  await isql(sqlPort, 'GRANT SPARQL_UPDATE TO "SPARQL"; DB.DBA.RDF_DEFAULT_USER_PERMS_SET (\'nobody\', 7);');
+  return {
+    dir,
+    sparqlUrl: `${base}/sparql`,
+    sparqlAuthUrl: `${base}/sparql-auth`,
+    graphStoreUrl: `${base}/sparql-graph-crud`,
+    get pid() {
+      return child?.pid;
+    },
+    signal(signal) {
+      child?.kill(signal);
+    },
+    async restart() {
+      await stop();
+      await launch();
+    },
+    async stop() {
+      await stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function ini(dir: string, httpPort: number, sqlPort: number): string {
+  return `[Database]
+DatabaseFile = ${dir}/virtuoso.db
+ErrorLogFile = ${dir}/virtuoso.log
+LockFile = ${dir}/virtuoso.lck
+TransactionFile = ${dir}/virtuoso.trx
+xa_persistent_file = ${dir}/virtuoso.pxa
+ErrorLogLevel = 7
+FileExtend = 200
+Striping = 0
+TempStorage = TempDatabase
+[TempDatabase]
+DatabaseFile = ${dir}/virtuoso-temp.db
+TransactionFile = ${dir}/virtuoso-temp.trx
+Striping = 0
+[Parameters]
+ServerPort = 127.0.0.1:${sqlPort}
+DisableUnixSocket = 1
+CheckpointInterval = 60
+CaseMode = 2
+DirsAllowed = ., ${dir}
+NumberOfBuffers = 20000
+MaxDirtyBuffers = 15000
+ThreadsPerQuery = 2
+[HTTPServer]
+ServerPort = 127.0.0.1:${httpPort}
+ServerRoot = /var/lib/virtuoso-opensource-7/vsp
+ServerThreads = 10
+MaxClientConnections = 10
+Charset = UTF-8
+[SPARQL]
+ResultSetMaxRows = 10000000
+MaxQueryExecutionTime = 0
+MaxQueryCostEstimationTime = 0
+`;
+}
+
+async function waitUntilUp(url: string, proc: ChildProcess, dir: string): Promise<void> {
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (proc.exitCode !== null || proc.signalCode !== null) {
+      throw new Error(`virtuoso-t exited (${proc.exitCode ?? proc.signalCode}) during start-up:\n${tail(join(dir, 'stdout.log'))}`);
+    }
+    try {
+      const response = await fetch(`${url}?query=${encodeURIComponent('ASK {}')}`, { signal: AbortSignal.timeout(2_000) });
+      await response.arrayBuffer();
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  proc.kill('SIGKILL');
+  throw new Error(`Virtuoso did not answer ${url} within ${START_TIMEOUT_MS} ms:\n${tail(join(dir, 'stdout.log'))}`);
+}
+
+async function isql(port: number, sql: string): Promise<void> {
+  const { stdout } = await promisify(execFile)(ISQL, [`127.0.0.1:${port}`, 'dba', 'dba', `exec=${sql}`]);
+  if (/\*\*\* Error/.test(stdout)) throw new Error(`isql failed: ${stdout}`);
+}
+
+function tail(path: string): string {
+  return existsSync(path) ? readFileSync(path, 'utf8').split('\n').slice(-20).join('\n') : '(no log)';
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}

@@ -104,6 +104,21 @@ const integer =
       : { expected: what };
   };
 
+const UNITS: Record<string, number> = { '': 1, k: 1024, kib: 1024, m: MIB, mib: MIB, g: 1024 * MIB, gib: 1024 * MIB };
+
+/** Bytes as an integer, or with a binary unit: 512k, 64MiB, 1G. */
+const bytes =
+  (max: number): Parser =>
+  (value) => {
+    const expected = { expected: 'a size in bytes, optionally with a unit (65536, 512KiB, 64MiB, 1GiB)' };
+    if (typeof value === 'number') return Number.isInteger(value) && value > 0 && value <= max ? { ok: value } : expected;
+    const match = typeof value === 'string' ? /^\s*(\d+)\s*([a-z]*)\s*$/i.exec(value) : null;
+    const unit = UNITS[match?.[2]?.toLowerCase() ?? 'none'];
+    if (!match || unit === undefined) return expected;
+    const n = Number(match[1]) * unit;
+    return n > 0 && n <= max ? { ok: n } : expected;
+  };
+
 const nonEmpty =
   (what: string): Parser =>
   (value) =>
@@ -152,10 +167,10 @@ const PARSERS: Record<Key, Parser> = {
   dataDir: path,
   token,
   queryTimeoutMs: integer(1, 86_400_000, 'a time limit in milliseconds (a positive integer)'),
-  maxBodyBytes: integer(1, 2 ** 31, 'a size in bytes (a positive integer up to 2 GiB)'),
+  maxBodyBytes: bytes(2 ** 31),
   corsOrigins: cors,
   ontologyDir: path,
-  snapshotAfterBytes: integer(1, Number.MAX_SAFE_INTEGER, 'a size in bytes (a positive integer)'),
+  snapshotAfterBytes: bytes(Number.MAX_SAFE_INTEGER),
   logLevel,
   maxQuads: integer(1, Number.MAX_SAFE_INTEGER, 'a number of quads (a positive integer)'),
   unionDefaultGraph: bool,

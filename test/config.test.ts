@@ -70,6 +70,9 @@ describe('loadConfig', () => {
       { corsOrigins: ['https://a.example', 'http://b.example:81'] },
     ],
     [{ PROVML_MAX_BODY: '1048576' }, { maxBodyBytes: 1_048_576 }],
+    [{ PROVML_MAX_BODY: '512KiB' }, { maxBodyBytes: 512 * 1024 }],
+    [{ PROVML_MAX_BODY: '16m' }, { maxBodyBytes: 16 * 1024 * 1024 }],
+    [{ PROVML_SNAPSHOT_AFTER_BYTES: '1 GiB' }, { snapshotAfterBytes: 1024 ** 3 }],
     [{ PROVML_MAX_QUADS: '5000' }, { maxQuads: 5000 }],
     [{ PROVML_SNAPSHOT_AFTER_BYTES: '1000' }, { snapshotAfterBytes: 1000 }],
     [{ PROVML_LOG_LEVEL: 'debug' }, { logLevel: 'debug' }],
@@ -100,6 +103,12 @@ describe('loadConfig', () => {
       'PROVML_QUERY_TIMEOUT_MS: expected a time limit in milliseconds (a positive integer), got "-5"',
       "PROVML_CORS_ORIGINS: expected '*', 'none', or a comma-separated list of origins like https://example.org:8080, got \"example.org\"",
       '--log-level: expected one of fatal, error, warn, info, debug, trace, silent, got "loud"',
+    ]);
+  });
+
+  it.each(['0', '-1', '12 parsecs', '3GiB', '1.5M'])('refuses PROVML_MAX_BODY=%j', (value) => {
+    expect(problemsOf(() => loadConfig({ env: { PROVML_MAX_BODY: value } }))).toEqual([
+      `PROVML_MAX_BODY: expected a size in bytes, optionally with a unit (65536, 512KiB, 64MiB, 1GiB), got ${JSON.stringify(value)}`,
     ]);
   });
 

@@ -101,6 +101,8 @@ export interface WorkflowStartedEvent extends EventBase<'workflow.started'> {
   study?: NamedRef;
   experiment?: NamedRef;
   parentWorkflowExecutionId?: string;
+  /** Accepted, not recorded: a start has no status ("still running" = started and not ended). */
+  status?: 'running';
 }
 
 export interface WorkflowEndedEvent extends EventBase<'workflow.ended'> {
@@ -133,7 +135,10 @@ interface TaskFields {
   telemetry?: Telemetry;
 }
 
-export interface TaskStartedEvent extends EventBase<'task.started'>, TaskFields {}
+export interface TaskStartedEvent extends EventBase<'task.started'>, TaskFields {
+  /** Accepted, not recorded: a start has no status ("still running" = started and not ended). */
+  status?: 'running';
+}
 
 export interface TaskEndedEvent extends EventBase<'task.ended'>, TaskFields {
   status: EndStatus;

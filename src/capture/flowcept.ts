@@ -147,6 +147,9 @@ function mapTask(m: Message, index: number): { events: CaptureEvent[] } | { erro
       ...optional('telemetry', flowceptTelemetry(m.telemetry_at_end)),
     });
   }
+  if (events.length === 0) {
+    return { errors: [{ index, path: '/started_at', message: 'is required, or utc_timestamp (Unix epoch seconds)' }] };
+  }
   return { events };
 }
 
@@ -170,7 +173,8 @@ function mapWorkflow(m: Message, index: number): { events: CaptureEvent[] } | { 
         name: idOf(m.name) ?? 'unnamed-workflow',
         ...optional('user', idOf(m.user)),
         ...optional('parentWorkflowExecutionId', idOf(m.parent_workflow_id)),
-        ...optional('study', campaign === undefined ? undefined : { id: campaign }),
+        // A Flowcept campaign groups the workflows of one purpose: the learning experiment the runs belong to.
+        ...optional('experiment', campaign === undefined ? undefined : { id: campaign }),
         ...optional('annotations', leftovers(m, WORKFLOW_CONSUMED)),
       },
     ],

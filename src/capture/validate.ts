@@ -1,10 +1,7 @@
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
+import { fullFormats } from 'ajv-formats/dist/formats.js';
 import schema from './events.schema.json' with { type: 'json' };
 import type { CaptureEvent, EventError, ValidationResult } from './events.ts';
-
-// ajv-formats is CommonJS: under NodeNext its default import is the module object.
-const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
 
 // Same rule as the store's IRI check (IRIREF forbids these characters), kept here so capture needs no RDF.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what must be rejected
@@ -21,7 +18,9 @@ const ajv = new Ajv2020({
   strictTypes: false,
   allowUnionTypes: true,
 });
-addFormats(ajv, ['date-time']);
+// RFC 3339 date-time that JavaScript can also represent (a leap second such as 23:59:60 cannot become a Date).
+const rfc3339 = fullFormats['date-time'] as { validate: (value: string) => boolean };
+ajv.addFormat('date-time', (value: string) => rfc3339.validate(value) && Number.isFinite(Date.parse(value)));
 ajv.addFormat('iri', ABSOLUTE_IRI);
 const validateEvent = ajv.compile(schema);
 

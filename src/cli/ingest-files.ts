@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { ProvmlError } from '../errors.ts';
-import { type FileBatch, isJsonArrayFile, jsonArrayBatches, ndjsonBatches } from './ingest-read.ts';
 import { clearProgress, loadProgress, type Progress, saveProgress } from './ingest-progress.ts';
+import { type FileBatch, isJsonArrayFile, jsonArrayBatches, ndjsonBatches } from './ingest-read.ts';
 
 export interface IngestOptions {
   url: string;
@@ -37,7 +37,14 @@ async function ingestFile(file: string, options: IngestOptions): Promise<FileSum
   const size = await fileSize(file);
   const jsonArray = await isJsonArrayFile(file);
   const saved = options.restart ? undefined : await loadProgress(file, options.url, options.format, size);
-  const progress: Progress = saved ?? { url: options.url, format: options.format, offset: 0, line: 0, events: 0, triples: 0 };
+  const progress: Progress = saved ?? {
+    url: options.url,
+    format: options.format,
+    offset: 0,
+    line: 0,
+    events: 0,
+    triples: 0,
+  };
   const summary: FileSummary = { file, events: 0, triples: 0, resumedFrom: progress.offset, batches: 0 };
   const batches = jsonArray
     ? jsonArrayBatches(file, progress, options.batchSize)
@@ -48,7 +55,10 @@ async function ingestFile(file: string, options: IngestOptions): Promise<FileSum
     summary.events += counts.events;
     summary.triples += counts.triples;
     summary.batches += 1;
-    Object.assign(progress, batch.end, { events: progress.events + counts.events, triples: progress.triples + counts.triples });
+    Object.assign(progress, batch.end, {
+      events: progress.events + counts.events,
+      triples: progress.triples + counts.triples,
+    });
     await saveProgress(file, progress);
     options.onProgress?.(file, batch.end.offset, Number.isNaN(total) ? batch.end.offset : total);
   }
@@ -56,7 +66,12 @@ async function ingestFile(file: string, options: IngestOptions): Promise<FileSum
   return summary;
 }
 
-async function sendBatch(file: string, batch: FileBatch, jsonArray: boolean, options: IngestOptions): Promise<{ events: number; triples: number }> {
+async function sendBatch(
+  file: string,
+  batch: FileBatch,
+  jsonArray: boolean,
+  options: IngestOptions,
+): Promise<{ events: number; triples: number }> {
   const url = new URL('/api/v1/events', options.url);
   if (options.format === 'flowcept') url.searchParams.set('format', 'flowcept');
   const headers: Record<string, string> = {
@@ -76,7 +91,10 @@ async function sendBatch(file: string, batch: FileBatch, jsonArray: boolean, opt
         await sleep(200 * 2 ** attempt);
         continue;
       }
-      throw new ProvmlError(503, `cannot reach ${options.url} (${reason(error)}): is \`provml serve\` running there? Re-run to resume.`);
+      throw new ProvmlError(
+        503,
+        `cannot reach ${options.url} (${reason(error)}): is \`provml serve\` running there? Re-run to resume.`,
+      );
     }
     const text = await response.text();
     if (response.status === 202 || response.ok) {
@@ -92,13 +110,25 @@ async function sendBatch(file: string, batch: FileBatch, jsonArray: boolean, opt
 }
 
 /** One line saying which line of which file is wrong and why. */
-function explainRefusal(file: string, batch: FileBatch, status: number, text: string, jsonArray: boolean): string {
-  const body = parse(text) as { error?: string; errors?: Array<{ index: number; path: string; message: string }> } | string | undefined;
+function explainRefusal(
+  file: string,
+  batch: FileBatch,
+  status: number,
+  text: string,
+  jsonArray: boolean,
+): string {
+  const body = parse(text) as
+    | { error?: string; errors?: Array<{ index: number; path: string; message: string }> }
+    | string
+    | undefined;
   const first = typeof body === 'object' ? body?.errors?.[0] : undefined;
   if (status === 400 && first) {
     const where = first.index >= 0 ? batch.lines[first.index] : undefined;
     const unit = jsonArray ? 'item' : 'line';
-    const more = (body as { errors: unknown[] }).errors.length > 1 ? ` (and ${(body as { errors: unknown[] }).errors.length - 1} more finding(s) in this batch)` : '';
+    const more =
+      (body as { errors: unknown[] }).errors.length > 1
+        ? ` (and ${(body as { errors: unknown[] }).errors.length - 1} more finding(s) in this batch)`
+        : '';
     return `${file}${where ? ` ${unit} ${where}` : ''}: ${first.path ? `${first.path} ` : ''}${first.message}${more}; nothing from this batch was written, earlier batches were.`;
   }
   const message = typeof body === 'object' ? (body?.error ?? '') : (body ?? '').trim();

@@ -12,7 +12,12 @@ export interface Progress extends Position {
 export const progressPath = (file: string): string => `${file}.provml-progress`;
 
 /** The saved progress for this file, server and format, if any (a different target starts over). */
-export async function loadProgress(file: string, url: string, format: string, fileSize: number): Promise<Progress | undefined> {
+export async function loadProgress(
+  file: string,
+  url: string,
+  format: string,
+  fileSize: number,
+): Promise<Progress | undefined> {
   let saved: Partial<Progress>;
   try {
     saved = JSON.parse(await readFile(progressPath(file), 'utf8')) as Partial<Progress>;

@@ -31,7 +31,11 @@ export async function isJsonArrayFile(path: string): Promise<boolean> {
 }
 
 /** NDJSON lines in batches, streamed from `start`, so a file of any size is read with bounded memory. */
-export async function* ndjsonBatches(path: string, start: Position, batchSize: number): AsyncGenerator<FileBatch> {
+export async function* ndjsonBatches(
+  path: string,
+  start: Position,
+  batchSize: number,
+): AsyncGenerator<FileBatch> {
   let items: string[] = [];
   let lines: number[] = [];
   let { offset, line } = start;
@@ -66,7 +70,11 @@ export async function* ndjsonBatches(path: string, start: Position, batchSize: n
 }
 
 /** A JSON array file in batches of items; positions count items. */
-export async function* jsonArrayBatches(path: string, start: Position, batchSize: number): AsyncGenerator<FileBatch> {
+export async function* jsonArrayBatches(
+  path: string,
+  start: Position,
+  batchSize: number,
+): AsyncGenerator<FileBatch> {
   const parsed: unknown = JSON.parse(await readFile(path, 'utf8'));
   if (!Array.isArray(parsed)) throw new Error('the file starts with [ but is not a JSON array');
   for (let index = start.line; index < parsed.length; index += batchSize) {

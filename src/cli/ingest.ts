@@ -17,7 +17,9 @@ interface IngestFlags {
 export function registerIngest(program: Command): void {
   program
     .command('ingest')
-    .description('Send NDJSON capture files (offline captures, spill files) to a running provml server; resumable.')
+    .description(
+      'Send NDJSON capture files (offline captures, spill files) to a running provml server; resumable.',
+    )
     .argument('<files...>', 'NDJSON files of events (a JSON array file works too)')
     .option('--url <url>', `server base URL (env PROVML_URL, default ${DEFAULT_SERVER_URL})`)
     .option('--token <token>', 'bearer token of the server (env PROVML_TOKEN)')
@@ -26,7 +28,8 @@ export function registerIngest(program: Command): void {
     .option('--restart', 'ignore <file>.provml-progress and start each file from its beginning')
     .action(async (files: string[], flags: IngestFlags) => {
       const batchSize = Number(flags.batchSize);
-      if (!Number.isInteger(batchSize) || batchSize < 1) throw new ProvmlError(400, `--batch-size must be a positive integer, got '${flags.batchSize}'.`);
+      if (!Number.isInteger(batchSize) || batchSize < 1)
+        throw new ProvmlError(400, `--batch-size must be a positive integer, got '${flags.batchSize}'.`);
       if (flags.format !== 'provml' && flags.format !== 'flowcept') {
         throw new ProvmlError(400, `--format must be provml or flowcept, got '${flags.format}'.`);
       }

@@ -1,5 +1,9 @@
 import { Command, CommanderError } from 'commander';
+import { registerDemo } from './demo.ts';
+import { registerExport } from './export.ts';
+import { registerImport } from './import.ts';
 import { registerIngest } from './ingest.ts';
+import { registerQuery } from './query.ts';
 import { registerServe } from './serve.ts';
 import { registerValidate } from './validate.ts';
 
@@ -15,7 +19,11 @@ export async function main(argv: string[]): Promise<number> {
   // Subcommands register here, one line each, e.g. registerServe(program);
   registerServe(program);
   registerIngest(program);
+  registerDemo(program);
   registerValidate(program);
+  registerQuery(program);
+  registerExport(program);
+  registerImport(program);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

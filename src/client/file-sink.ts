@@ -55,7 +55,11 @@ export class FileSink implements EventSink {
       for (const event of events) {
         const line = eventLine(event);
         if (line !== undefined) lines.push(line);
-        else this.options.warner.once('unserializable', 'provml client: dropped an event that is not JSON-serializable.');
+        else
+          this.options.warner.once(
+            'unserializable',
+            'provml client: dropped an event that is not JSON-serializable.',
+          );
       }
       try {
         if (lines.length > 0) await appendFile(this.options.file, `${lines.join('\n')}\n`);
@@ -75,6 +79,7 @@ export class FileSink implements EventSink {
     return {
       complete,
       delivered: this.written,
+      triples: 0,
       rejected: 0,
       pending: this.memory.length,
       spilled: 0,

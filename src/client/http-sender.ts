@@ -20,8 +20,15 @@ export function eventsEndpoint(base: string): string {
 }
 
 /** POSTs NDJSON lines (one JSON event each) to the events endpoint. Never throws. */
-export async function postLines(lines: string[], options: SenderOptions, abort?: AbortSignal): Promise<SendOutcome> {
-  const headers: Record<string, string> = { 'content-type': 'application/x-ndjson', accept: 'application/json' };
+export async function postLines(
+  lines: string[],
+  options: SenderOptions,
+  abort?: AbortSignal,
+): Promise<SendOutcome> {
+  const headers: Record<string, string> = {
+    'content-type': 'application/x-ndjson',
+    accept: 'application/json',
+  };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   const signals = [AbortSignal.timeout(options.requestTimeoutMs)];
   if (abort) signals.push(abort);
@@ -46,7 +53,8 @@ export async function postLines(lines: string[], options: SenderOptions, abort?:
     };
   }
   const reason = `HTTP ${response.status}${errorText(body)}`;
-  if (response.status >= 500 || response.status === 408 || response.status === 429) return { kind: 'retry', reason };
+  if (response.status >= 500 || response.status === 408 || response.status === 429)
+    return { kind: 'retry', reason };
   return { kind: 'rejected', status: response.status, body, reason };
 }
 

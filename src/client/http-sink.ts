@@ -47,6 +47,7 @@ export class HttpSink implements EventSink {
   private inherited = 0;
   private spillInitialized = false;
   private delivered = 0;
+  private triples = 0;
   private rejected = 0;
   private attempt = 0;
   private pumping: Promise<PumpResult> | undefined;
@@ -136,10 +137,12 @@ export class HttpSink implements EventSink {
   /** Serializes pump runs: a new run starts after the current one ends. */
   private pump(send: boolean): Promise<PumpResult> {
     const previous = this.pumping ?? Promise.resolve<PumpResult>('idle');
-    const run = previous.then(() => this.pumpRun(send)).catch((error: unknown) => {
-      this.options.warner.fault('delivery', error);
-      return 'failed' as const;
-    });
+    const run = previous
+      .then(() => this.pumpRun(send))
+      .catch((error: unknown) => {
+        this.options.warner.fault('delivery', error);
+        return 'failed' as const;
+      });
     this.pumping = run;
     return run;
   }
@@ -161,8 +164,10 @@ export class HttpSink implements EventSink {
       await batch.remove();
       this.attempt = 0;
       const dropped = batch.count - batch.lines.length;
-      if (outcome.kind === 'delivered') this.settle(batch.lines.length, 0, dropped);
-      else await this.handleRejection(batch.lines, outcome, dropped);
+      if (outcome.kind === 'delivered') {
+        this.triples += outcome.triples;
+        this.settle(batch.lines.length, 0, dropped);
+      } else await this.handleRejection(batch.lines, outcome, dropped);
     }
   }
 
@@ -184,7 +189,8 @@ export class HttpSink implements EventSink {
     if (this.spill.pendingCount > 0) {
       const spilled = await this.spill.readBatch(this.batchSize);
       const { lines } = spilled;
-      if (lines.length > 0) return { lines, count: lines.length, remove: () => this.spill.commit(spilled, lines.length) };
+      if (lines.length > 0)
+        return { lines, count: lines.length, remove: () => this.spill.commit(spilled, lines.length) };
       await this.spill.commit(spilled, 0);
     }
     if (this.memory.length === 0) return undefined;
@@ -231,7 +237,9 @@ export class HttpSink implements EventSink {
     const bad = outcome.status === 400 ? errorsByIndex(outcome.body, lines.length) : undefined;
     const badIndices = bad ? [...bad.keys()].sort((a, b) => a - b) : [];
     const rejectedLines = bad ? badIndices.map((index) => lines[index] as string) : lines;
-    const byIndex = bad ? new Map(badIndices.map((index, position) => [position, bad.get(index) ?? []])) : undefined;
+    const byIndex = bad
+      ? new Map(badIndices.map((index, position) => [position, bad.get(index) ?? []]))
+      : undefined;
     if (bad) this.head.unshift(...lines.filter((_, index) => !bad.has(index)));
     try {
       await this.rejectedFile.write(rejectedLines, outcome.status, outcome.body, byIndex);
@@ -266,7 +274,11 @@ export class HttpSink implements EventSink {
     for (const event of events) {
       const line = eventLine(event);
       if (line !== undefined) lines.push(line);
-      else this.options.warner.once('unserializable', 'provml client: dropped an event that is not JSON-serializable.');
+      else
+        this.options.warner.once(
+          'unserializable',
+          'provml client: dropped an event that is not JSON-serializable.',
+        );
     }
     return lines;
   }
@@ -295,6 +307,7 @@ export class HttpSink implements EventSink {
     return {
       complete,
       delivered: this.delivered,
+      triples: this.triples,
       rejected: this.rejected,
       pending: this.pendingCount(),
       spilled: this.spill.pendingCount,
@@ -305,7 +318,9 @@ export class HttpSink implements EventSink {
 }
 
 function deadlineOf(timeoutMs: number | undefined): number {
-  return timeoutMs === undefined || !Number.isFinite(timeoutMs) ? Number.POSITIVE_INFINITY : Date.now() + timeoutMs;
+  return timeoutMs === undefined || !Number.isFinite(timeoutMs)
+    ? Number.POSITIVE_INFINITY
+    : Date.now() + timeoutMs;
 }
 
 function sleep(ms: number): Promise<void> {

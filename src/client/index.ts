@@ -15,6 +15,7 @@ export function createRecorder(options: RecorderOptions = {}): Recorder {
   const { sink, warner } = createSink(options);
   return new Recorder(sink, warner, {
     workflowExecutionId: options.workflowExecutionId,
+    idPrefix: options.idPrefix,
     user: options.user,
     persona: options.persona,
     host: defaultHost(options),

@@ -38,6 +38,9 @@ export interface RecorderOptions {
   onWarning?: (message: string) => void;
   /** Default workflow execution of events that do not name one (default: the last workflow started). */
   workflowExecutionId?: string;
+  /** Prefix of generated event, task, model and dataset ids (default: random per recorder). A fixed prefix makes a
+   *  replayed capture with explicit times produce the same ids, hence the same triples (idempotent). */
+  idPrefix?: string;
   /** Recorded on workflow and task events. */
   user?: string;
   persona?: string;
@@ -56,7 +59,8 @@ export function createSink(options: RecorderOptions): SinkAndWarner {
   if (options.file !== undefined) {
     return { warner, sink: new FileSink({ file: options.file, batchSize, flushIntervalMs, warner }) };
   }
-  const spillFile = options.spillFile ?? join(tmpdir(), `provml-spill-${process.pid}-${randomUUID().slice(0, 8)}.ndjson`);
+  const spillFile =
+    options.spillFile ?? join(tmpdir(), `provml-spill-${process.pid}-${randomUUID().slice(0, 8)}.ndjson`);
   const sink = new HttpSink({
     url: options.url ?? process.env.PROVML_URL ?? DEFAULT_SERVER_URL,
     token: options.token ?? process.env.PROVML_TOKEN,

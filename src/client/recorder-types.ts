@@ -105,7 +105,11 @@ export type TaskOptions = Omit<TaskStart, 'name'>;
 export interface TaskScope {
   readonly taskId: string;
   readonly workflowExecutionId: string;
-  logMetric(name: string, value: LiteralValue, options?: Omit<MetricOptions, 'taskId' | 'workflowExecutionId'>): void;
+  logMetric(
+    name: string,
+    value: LiteralValue,
+    options?: Omit<MetricOptions, 'taskId' | 'workflowExecutionId'>,
+  ): void;
   logHyperparameters(values: Record<string, LiteralValue>): void;
   /** Adds inputs / outputs reported on the task's end event. */
   used(values: AttributeMap): void;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AttributeMap, CaptureEvent, EventOf, EventType, LiteralValue } from '../capture/index.ts';
 import { EVENT_SCHEMA_VERSION } from '../capture/index.ts';
+import { closeOnExit, forgetOnClose } from './exit-flush.ts';
 import type {
   CallBase,
   DatasetInfo,
@@ -29,6 +30,7 @@ interface OpenTask {
 
 export interface RecorderIdentity {
   workflowExecutionId?: string;
+  idPrefix?: string;
   user?: string;
   persona?: string;
   host: string;
@@ -41,7 +43,7 @@ type Body<T extends EventType> = Omit<EventOf<T>, 'type' | 'schema' | 'id' | 'ti
  * returns: no I/O on the caller's path, and no exception ever reaches the caller (faults become warnings).
  */
 export class Recorder {
-  private readonly prefix = randomUUID().slice(0, 8);
+  private readonly prefix: string;
   private counter = 0;
   private currentWorkflow: string | undefined;
   private readonly openTasks = new Map<string, OpenTask>();
@@ -50,21 +52,28 @@ export class Recorder {
     private readonly sink: EventSink,
     private readonly warner: Warner,
     private readonly identity: RecorderIdentity,
-  ) {}
+  ) {
+    this.prefix = identity.idPrefix ?? randomUUID().slice(0, 8);
+    closeOnExit(this);
+  }
 
   /** Starts a workflow execution and makes it the default of later calls; returns its id. */
   workflowStarted(input: WorkflowStart): string {
     const id = input.workflowExecutionId ?? randomUUID();
     this.guard('workflowStarted', () => {
       this.currentWorkflow = id;
-      this.emit('workflow.started', { ...input, workflowExecutionId: id }, {
-        name: input.name,
-        version: input.version,
-        study: typeof input.study === 'string' ? { id: input.study } : input.study,
-        experiment: typeof input.experiment === 'string' ? { id: input.experiment } : input.experiment,
-        parentWorkflowExecutionId: input.parentWorkflowExecutionId,
-        ...this.who(),
-      });
+      this.emit(
+        'workflow.started',
+        { ...input, workflowExecutionId: id },
+        {
+          name: input.name,
+          version: input.version,
+          study: typeof input.study === 'string' ? { id: input.study } : input.study,
+          experiment: typeof input.experiment === 'string' ? { id: input.experiment } : input.experiment,
+          parentWorkflowExecutionId: input.parentWorkflowExecutionId,
+          ...this.who(),
+        },
+      );
     });
     return id;
   }
@@ -85,7 +94,11 @@ export class Recorder {
       const time = input.time ?? now();
       const workflowExecutionId = this.workflowOf(input);
       this.openTasks.set(taskId, { name: input.name, workflowExecutionId, startedAt: time, start: input });
-      this.emit('task.started', { ...input, time, workflowExecutionId }, { ...taskFields(input), taskId, ...this.who() });
+      this.emit(
+        'task.started',
+        { ...input, time, workflowExecutionId },
+        { ...taskFields(input), taskId, ...this.who() },
+      );
     });
     return taskId;
   }
@@ -95,35 +108,48 @@ export class Recorder {
     this.guard('taskEnded', () => {
       const open = this.openTasks.get(input.taskId);
       if (!open) {
-        this.warner.once('unknown-task', `provml client: taskEnded for unknown task '${input.taskId}' was ignored.`);
+        this.warner.once(
+          'unknown-task',
+          `provml client: taskEnded for unknown task '${input.taskId}' was ignored.`,
+        );
         return;
       }
       this.openTasks.delete(input.taskId);
       const status = input.status ?? (input.error === undefined ? 'finished' : 'failed');
-      this.emit('task.ended', { ...input, workflowExecutionId: open.workflowExecutionId }, {
-        ...taskFields(open.start),
-        taskId: input.taskId,
-        used: merge(open.used, input.used),
-        hyperparameters: open.hyperparameters,
-        generated: merge(open.generated, input.generated),
-        metrics: input.metrics,
-        telemetry: input.telemetry,
-        status,
-        error: errorText(input.error),
-        startedAt: open.startedAt,
-        stdout: input.stdout,
-        stderr: input.stderr,
-        ...this.who(),
-      });
+      this.emit(
+        'task.ended',
+        { ...input, workflowExecutionId: open.workflowExecutionId },
+        {
+          ...taskFields(open.start),
+          taskId: input.taskId,
+          used: merge(open.used, input.used),
+          hyperparameters: open.hyperparameters,
+          generated: merge(open.generated, input.generated),
+          metrics: input.metrics,
+          telemetry: input.telemetry,
+          status,
+          error: errorText(input.error),
+          startedAt: open.startedAt,
+          stdout: input.stdout,
+          stderr: input.stderr,
+          ...this.who(),
+        },
+      );
     });
   }
 
   /** Hyperparameters of a task (default: the innermost open task), reported on its end event. */
-  logHyperparameters(values: Record<string, LiteralValue>, options: { taskId?: string } & CallBase = {}): void {
+  logHyperparameters(
+    values: Record<string, LiteralValue>,
+    options: { taskId?: string } & CallBase = {},
+  ): void {
     this.guard('logHyperparameters', () => {
       const open = this.openTask(options.taskId ?? this.innermostTask(this.workflowOf(options)));
       if (!open) {
-        this.warner.once('no-task', 'provml client: logHyperparameters needs an open task (taskStarted or task()).');
+        this.warner.once(
+          'no-task',
+          'provml client: logHyperparameters needs an open task (taskStarted or task()).',
+        );
         return;
       }
       open.hyperparameters = { ...open.hyperparameters, ...values };
@@ -134,7 +160,9 @@ export class Recorder {
   logMetric(name: string, value: LiteralValue, options: MetricOptions = {}): void {
     this.guard('logMetric', () => {
       const taskId = options.taskId ?? this.innermostTask(this.workflowOf(options));
-      const section = options.section ?? (options.epoch === undefined ? undefined : { kind: 'epoch' as const, index: options.epoch });
+      const section =
+        options.section ??
+        (options.epoch === undefined ? undefined : { kind: 'epoch' as const, index: options.epoch });
       this.emit('evaluation', options, {
         measure: name,
         value,
@@ -152,7 +180,11 @@ export class Recorder {
     const modelId = input.modelId ?? this.nextId('model');
     this.guard('modelSaved', () => {
       const { workflowExecutionId: _w, time: _t, annotations: _a, ...fields } = input;
-      this.emit('model.saved', input, { ...fields, modelId, taskId: input.taskId ?? this.innermostTask(this.workflowOf(input)) });
+      this.emit('model.saved', input, {
+        ...fields,
+        modelId,
+        taskId: input.taskId ?? this.innermostTask(this.workflowOf(input)),
+      });
     });
     return modelId;
   }
@@ -179,24 +211,30 @@ export class Recorder {
 
   /** Delivers what it can before the deadline, keeps the rest in the spill file, stops the background timer. */
   async close(options?: DeliveryOptions): Promise<DeliverySummary> {
+    forgetOnClose(this);
     return this.sink.close(options).catch((error: unknown) => this.failedSummary('close', error));
   }
 
   private emit<T extends EventType>(type: T, call: CallBase, body: Body<T>): void {
-    const event = {
+    const event: Record<string, unknown> = {
       type,
       schema: EVENT_SCHEMA_VERSION,
       id: this.nextId('e'),
       time: call.time ?? now(),
       workflowExecutionId: this.workflowOf(call),
-      ...withoutUndefined(body),
-      ...(call.annotations ? { annotations: call.annotations } : {}),
-    } as unknown as CaptureEvent;
-    this.sink.push(event);
+    };
+    assignDefined(event, body);
+    if (call.annotations) event.annotations = call.annotations;
+    this.sink.push(event as unknown as CaptureEvent);
   }
 
   private who(): { user?: string; persona?: string; host: string; pid: number } {
-    return { user: this.identity.user, persona: this.identity.persona, host: this.identity.host, pid: process.pid };
+    return {
+      user: this.identity.user,
+      persona: this.identity.persona,
+      host: this.identity.host,
+      pid: process.pid,
+    };
   }
 
   private workflowOf(call: CallBase): string {
@@ -213,7 +251,8 @@ export class Recorder {
   /** The most recently started task still open in that workflow execution. */
   private innermostTask(workflowExecutionId: string): string | undefined {
     let found: string | undefined;
-    for (const [taskId, open] of this.openTasks) if (open.workflowExecutionId === workflowExecutionId) found = taskId;
+    for (const [taskId, open] of this.openTasks)
+      if (open.workflowExecutionId === workflowExecutionId) found = taskId;
     return found;
   }
 
@@ -245,7 +284,7 @@ export class Recorder {
 
   private failedSummary(call: string, error: unknown): DeliverySummary {
     this.warner.fault(call, error);
-    return { complete: false, delivered: 0, rejected: 0, pending: 0, spilled: 0 };
+    return { complete: false, delivered: 0, triples: 0, rejected: 0, pending: 0, spilled: 0 };
   }
 }
 
@@ -273,10 +312,13 @@ function errorText(error: unknown): string | undefined {
   return typeof error === 'string' ? error : String(error);
 }
 
-function withoutUndefined<T extends object>(value: T): T {
-  const copy: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(value)) if (v !== undefined) copy[key] = v;
-  return copy as T;
+/** Copies the defined fields only: absent optional fields stay absent on the wire. */
+function assignDefined(target: Record<string, unknown>, source: object): void {
+  const fields = source as Record<string, unknown>;
+  for (const key in fields) {
+    const value = fields[key];
+    if (value !== undefined) target[key] = value;
+  }
 }
 
 function now(): string {

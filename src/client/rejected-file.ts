@@ -4,7 +4,12 @@ import { appendFile } from 'node:fs/promises';
 export class RejectedFile {
   constructor(readonly path: string) {}
 
-  async write(lines: string[], status: number, body: unknown, errorsByIndex?: Map<number, unknown[]>): Promise<void> {
+  async write(
+    lines: string[],
+    status: number,
+    body: unknown,
+    errorsByIndex?: Map<number, unknown[]>,
+  ): Promise<void> {
     const at = new Date().toISOString();
     const records = lines.map((line, index) =>
       JSON.stringify({
@@ -23,7 +28,8 @@ export function errorsByIndex(body: unknown, batchLength: number): Map<number, u
   const byIndex = new Map<number, unknown[]>();
   for (const error of errors) {
     const index = (error as { index?: unknown } | null)?.index;
-    if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index >= batchLength) return undefined;
+    if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index >= batchLength)
+      return undefined;
     byIndex.set(index, [...(byIndex.get(index) ?? []), error]);
   }
   return byIndex.size > 0 ? byIndex : undefined;

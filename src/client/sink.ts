@@ -16,6 +16,8 @@ export interface DeliverySummary {
   complete: boolean;
   /** Events the server acknowledged (or written to the offline file), since the recorder started. */
   delivered: number;
+  /** Triples the server reported writing for the delivered events (0 offline). */
+  triples: number;
   /** Events the server refused as invalid, kept in `rejectedFile`. */
   rejected: number;
   /** Events not yet delivered: in memory plus in the spill file. */
@@ -39,7 +41,8 @@ export function eventLine(event: object): string | undefined {
 
 /** BigInts become numbers (or strings when too large); NaN and ±Infinity keep their XSD spelling instead of null. */
 function jsonSafe(_key: string, value: unknown): unknown {
-  if (typeof value === 'bigint') return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
+  if (typeof value === 'bigint')
+    return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
   if (typeof value === 'number' && !Number.isFinite(value)) {
     return Number.isNaN(value) ? 'NaN' : value > 0 ? 'INF' : '-INF';
   }

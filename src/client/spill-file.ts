@@ -100,7 +100,10 @@ export class SpillFile {
     const temporary = `${this.path}.tmp`;
     await appendFile(temporary, `${olderLines.join('\n')}\n`, { flag: 'w' });
     if (this.pending > 0) {
-      await pipeline(createReadStream(this.path, { start: this.offset }), createWriteStream(temporary, { flags: 'a' }));
+      await pipeline(
+        createReadStream(this.path, { start: this.offset }),
+        createWriteStream(temporary, { flags: 'a' }),
+      );
     }
     if (newerLines.length > 0) await appendFile(temporary, `${newerLines.join('\n')}\n`);
     await rename(temporary, this.path);

@@ -6,9 +6,18 @@ import type { MetricOptions, TaskOptions, TaskScope } from './recorder-types.ts'
  * Wraps a sync or async function as a task. The user's own error is rethrown unchanged after the failure is
  * recorded; recording itself never throws (the recorder guards every call).
  */
-export function runTask<T>(recorder: Recorder, name: string, fn: (scope: TaskScope) => T, options: TaskOptions): T {
+export function runTask<T>(
+  recorder: Recorder,
+  name: string,
+  fn: (scope: TaskScope) => T,
+  options: TaskOptions,
+): T {
   const taskId = recorder.taskStarted({ ...options, name });
-  const scope = createScope(recorder, taskId, recorder.workflowOfTask(taskId) ?? options.workflowExecutionId ?? '');
+  const scope = createScope(
+    recorder,
+    taskId,
+    recorder.workflowOfTask(taskId) ?? options.workflowExecutionId ?? '',
+  );
   let result: T;
   try {
     result = fn(scope);
@@ -38,10 +47,12 @@ function createScope(recorder: Recorder, taskId: string, workflowExecutionId: st
     workflowExecutionId,
     logMetric: (name: string, value: LiteralValue, options: MetricOptions = {}) =>
       recorder.logMetric(name, value, { ...options, taskId, workflowExecutionId }),
-    logHyperparameters: (values: Record<string, LiteralValue>) => recorder.logHyperparameters(values, { taskId }),
+    logHyperparameters: (values: Record<string, LiteralValue>) =>
+      recorder.logHyperparameters(values, { taskId }),
     used: (values: AttributeMap) => recorder.addToTask(taskId, 'used', values),
     generated: (values: AttributeMap) => recorder.addToTask(taskId, 'generated', values),
-    task: (name, fn, options = {}) => runTask(recorder, name, fn, { workflowExecutionId, ...options, parentTaskId: taskId }),
+    task: (name, fn, options = {}) =>
+      runTask(recorder, name, fn, { workflowExecutionId, ...options, parentTaskId: taskId }),
   };
   return scope;
 }

@@ -9,16 +9,45 @@ import { ONTOLOGY_GRAPH, type ProvmlObjectProperty, prov, provml, rdfs } from '.
 // evaluations pointing at the model) are not followed, so siblings and later runs stay out.
 
 const PROV_INFLUENCES = [
-  'wasInfluencedBy', 'wasDerivedFrom', 'wasGeneratedBy', 'used', 'wasInformedBy', 'wasAssociatedWith',
-  'wasAttributedTo', 'actedOnBehalfOf', 'wasStartedBy', 'wasEndedBy', 'wasRevisionOf', 'wasQuotedFrom',
-  'hadPrimarySource', 'hadPlan', 'qualifiedAssociation', 'qualifiedUsage', 'qualifiedGeneration',
-  'qualifiedDerivation', 'entity', 'agent', 'activity',
+  'wasInfluencedBy',
+  'wasDerivedFrom',
+  'wasGeneratedBy',
+  'used',
+  'wasInformedBy',
+  'wasAssociatedWith',
+  'wasAttributedTo',
+  'actedOnBehalfOf',
+  'wasStartedBy',
+  'wasEndedBy',
+  'wasRevisionOf',
+  'wasQuotedFrom',
+  'hadPrimarySource',
+  'hadPlan',
+  'qualifiedAssociation',
+  'qualifiedUsage',
+  'qualifiedGeneration',
+  'qualifiedDerivation',
+  'entity',
+  'agent',
+  'activity',
 ].map(prov);
 
 const PROVML_INFLUENCES: ProvmlObjectProperty[] = [
-  'usedLearningData', 'usedHyperparameter', 'usedAlgorithm', 'addressesTask', 'generatedModel', 'hasMeasure',
-  'valueOf', 'executionOf', 'partOfWorkflowExecution', 'derivedFromDomainData', 'refersToDomainEntity', 'ranOn',
-  'implementsAlgorithm', 'evaluatedOn', 'inSection',
+  'usedLearningData',
+  'usedHyperparameter',
+  'usedAlgorithm',
+  'addressesTask',
+  'generatedModel',
+  'hasMeasure',
+  'valueOf',
+  'executionOf',
+  'partOfWorkflowExecution',
+  'derivedFromDomainData',
+  'refersToDomainEntity',
+  'ranOn',
+  'implementsAlgorithm',
+  'evaluatedOn',
+  'inSection',
 ];
 
 const BATCH = 200;
@@ -47,7 +76,11 @@ export async function lineageClosure(store: ProvStore, model: string): Promise<Q
       for (const quad of await describe(store, frontier.slice(i, i + BATCH))) {
         quads.set(`${key(quad.subject)} ${key(quad.predicate)} ${key(quad.object)} ${key(quad.graph)}`, quad);
         const target = quad.object;
-        if (target.termType === 'NamedNode' && follow.has(quad.predicate.value) && !visited.has(target.value)) {
+        if (
+          target.termType === 'NamedNode' &&
+          follow.has(quad.predicate.value) &&
+          !visited.has(target.value)
+        ) {
           visited.add(target.value);
           next.push(target.value);
         }
@@ -55,7 +88,11 @@ export async function lineageClosure(store: ProvStore, model: string): Promise<Q
     }
     frontier = next;
   }
-  if (quads.size === 0) throw new ProvmlError(404, `Nothing is recorded about ${model}: check the model IRI (e.g. with provml query --list).`);
+  if (quads.size === 0)
+    throw new ProvmlError(
+      404,
+      `Nothing is recorded about ${model}: check the model IRI (e.g. with provml query --list).`,
+    );
   return [...quads.values()];
 }
 

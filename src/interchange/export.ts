@@ -1,5 +1,12 @@
 import { BadRequestError, ProvmlError } from '../errors.ts';
-import { iriToNTriples, isValidIri, openMemoryStore, type ProvStore, type QuadData, quadsToNQuads } from '../store/index.ts';
+import {
+  iriToNTriples,
+  isValidIri,
+  openMemoryStore,
+  type ProvStore,
+  type QuadData,
+  quadsToNQuads,
+} from '../store/index.ts';
 import { ONTOLOGY_GRAPH } from '../vocab.ts';
 import { lineageClosure } from './closure.ts';
 import { type InterchangeFormat, mediaTypeOf, storeFormatOf } from './formats.ts';
@@ -20,19 +27,29 @@ export interface ExportResult {
   quadCount: number;
 }
 
-export async function exportRdf(store: ProvStore, target: ExportTarget, options: ExportOptions): Promise<ExportResult> {
+export async function exportRdf(
+  store: ProvStore,
+  target: ExportTarget,
+  options: ExportOptions,
+): Promise<ExportResult> {
   const quads = await collectQuads(store, target);
-  return { mediaType: mediaTypeOf(options.format), body: await serializeQuads(quads, options), quadCount: quads.length };
+  return {
+    mediaType: mediaTypeOf(options.format),
+    body: await serializeQuads(quads, options),
+    quadCount: quads.length,
+  };
 }
 
 export async function collectQuads(store: ProvStore, target: ExportTarget): Promise<QuadData[]> {
   if ('graph' in target) return graphQuads(store, [checkedIri(target.graph, 'graph')]);
-  if ('experiment' in target) return graphQuads(store, await experimentGraphs(store, checkedIri(target.experiment, 'experiment')));
+  if ('experiment' in target)
+    return graphQuads(store, await experimentGraphs(store, checkedIri(target.experiment, 'experiment')));
   return lineageClosure(store, checkedIri(target.model, 'model'));
 }
 
 function checkedIri(value: string, what: string): string {
-  if (!isValidIri(value)) throw new BadRequestError(`The ${what} to export must be an absolute IRI, got ${JSON.stringify(value)}.`);
+  if (!isValidIri(value))
+    throw new BadRequestError(`The ${what} to export must be an absolute IRI, got ${JSON.stringify(value)}.`);
   return value;
 }
 
@@ -43,7 +60,8 @@ async function experimentGraphs(store: ProvStore, experiment: string): Promise<s
     `SELECT DISTINCT ?g WHERE { GRAPH ?g { { ${iri} ?p ?o } UNION { ?s ?p ${iri} } } FILTER(?g != ${iriToNTriples(ONTOLOGY_GRAPH)}) } ORDER BY ?g`,
   );
   const graphs = result.rows.map((row) => row.g?.value ?? '');
-  if (graphs.length === 0) throw new ProvmlError(404, `No graph mentions the experiment ${experiment}: check its IRI.`);
+  if (graphs.length === 0)
+    throw new ProvmlError(404, `No graph mentions the experiment ${experiment}: check its IRI.`);
   return graphs;
 }
 
@@ -51,7 +69,11 @@ async function graphQuads(store: ProvStore, graphs: string[]): Promise<QuadData[
   const quads: QuadData[] = [];
   for (const graph of graphs) {
     const result = await store.select(`SELECT ?s ?p ?o WHERE { GRAPH ${iriToNTriples(graph)} { ?s ?p ?o } }`);
-    if (result.rows.length === 0) throw new ProvmlError(404, `The graph ${graph} is empty or absent: list graphs with GET /store or SELECT DISTINCT ?g.`);
+    if (result.rows.length === 0)
+      throw new ProvmlError(
+        404,
+        `The graph ${graph} is empty or absent: list graphs with GET /store or SELECT DISTINCT ?g.`,
+      );
     for (const row of result.rows) {
       quads.push({
         subject: row.s as QuadData['subject'],
@@ -71,7 +93,10 @@ async function graphQuads(store: ProvStore, graphs: string[]): Promise<QuadData[
 export async function serializeQuads(quads: QuadData[], options: ExportOptions): Promise<string> {
   if (options.format === 'nquads') return quadsToNQuads(quads);
   if (options.format === 'jsonld') {
-    const compacted = await nquadsToCompactJsonLd(quadsToNQuads(quads), await loadJsonLdEnvironment(options.ontologyDir));
+    const compacted = await nquadsToCompactJsonLd(
+      quadsToNQuads(quads),
+      await loadJsonLdEnvironment(options.ontologyDir),
+    );
     return `${JSON.stringify(compacted, null, 2)}\n`;
   }
   const scratch = await openMemoryStore();

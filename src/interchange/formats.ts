@@ -28,9 +28,19 @@ export function storeFormatOf(format: Exclude<InterchangeFormat, 'jsonld'>): Rdf
 
 export function parseFormatName(name: string): InterchangeFormat {
   const lower = name.toLowerCase();
-  const aliases: Record<string, InterchangeFormat> = { 'json-ld': 'jsonld', ttl: 'turtle', nq: 'nquads', 'n-quads': 'nquads', nt: 'ntriples', 'n-triples': 'ntriples' };
+  const aliases: Record<string, InterchangeFormat> = {
+    'json-ld': 'jsonld',
+    ttl: 'turtle',
+    nq: 'nquads',
+    'n-quads': 'nquads',
+    nt: 'ntriples',
+    'n-triples': 'ntriples',
+  };
   const format = (lower in FORMATS ? lower : aliases[lower]) as InterchangeFormat | undefined;
-  if (!format) throw new BadRequestError(`Unknown format ${JSON.stringify(name)}; use one of ${FORMAT_NAMES.join(', ')}.`);
+  if (!format)
+    throw new BadRequestError(
+      `Unknown format ${JSON.stringify(name)}; use one of ${FORMAT_NAMES.join(', ')}.`,
+    );
   return format;
 }
 
@@ -43,9 +53,13 @@ export function formatOfMediaType(mediaType: string): InterchangeFormat | undefi
 
 export function formatOfFileName(path: string): InterchangeFormat {
   const extension = extname(path).toLowerCase();
-  const format = FORMAT_NAMES.find((name) => (FORMATS[name].extensions as readonly string[]).includes(extension));
+  const format = FORMAT_NAMES.find((name) =>
+    (FORMATS[name].extensions as readonly string[]).includes(extension),
+  );
   if (!format) {
-    throw new BadRequestError(`Cannot tell the RDF format of ${path} from its extension; name it .jsonld, .ttl, .trig, .nq or .nt, or pass --format.`);
+    throw new BadRequestError(
+      `Cannot tell the RDF format of ${path} from its extension; name it .jsonld, .ttl, .trig, .nq or .nt, or pass --format.`,
+    );
   }
   return format;
 }

@@ -15,12 +15,20 @@ export interface ImportOptions {
 }
 
 /** Parses RDF in any interchange format and adds it to the store in one write (all or nothing). */
-export async function importRdf(store: ProvStore, data: string, options: ImportOptions): Promise<WriteReceipt> {
+export async function importRdf(
+  store: ProvStore,
+  data: string,
+  options: ImportOptions,
+): Promise<WriteReceipt> {
   const target = options.graph ? { graph: options.graph } : {};
   if (options.format === 'jsonld') {
     const environment: JsonLdEnvironment = await loadJsonLdEnvironment(options.ontologyDir);
     const nquads = await jsonLdToNQuads(data, environment, options.baseIri);
     return store.load(nquads, { format: 'application/n-quads', ...target });
   }
-  return store.load(data, { format: storeFormatOf(options.format), ...target, ...(options.baseIri ? { baseIri: options.baseIri } : {}) });
+  return store.load(data, {
+    format: storeFormatOf(options.format),
+    ...target,
+    ...(options.baseIri ? { baseIri: options.baseIri } : {}),
+  });
 }

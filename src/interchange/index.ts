@@ -1,6 +1,13 @@
 // Public entry of the interchange layer (export / import of PROV-ML as JSON-LD, Turtle, TriG, N-Quads).
 export { lineageClosure } from './closure.ts';
-export { collectQuads, type ExportOptions, type ExportResult, type ExportTarget, exportRdf, serializeQuads } from './export.ts';
+export {
+  collectQuads,
+  type ExportOptions,
+  type ExportResult,
+  type ExportTarget,
+  exportRdf,
+  serializeQuads,
+} from './export.ts';
 export {
   FORMAT_NAMES,
   formatOfFileName,
@@ -11,4 +18,9 @@ export {
   QUAD_FORMATS,
 } from './formats.ts';
 export { type ImportOptions, importRdf } from './import.ts';
-export { type JsonLdEnvironment, loadJsonLdEnvironment, localDocumentLoader, RemoteContextError } from './jsonld.ts';
+export {
+  type JsonLdEnvironment,
+  loadJsonLdEnvironment,
+  localDocumentLoader,
+  RemoteContextError,
+} from './jsonld.ts';

@@ -22,17 +22,20 @@ export const ALIGNMENT_RULES: readonly AlignmentRule[] = [
   {
     id: 'term-defined',
     query: 'term-defined.rq',
-    message: (r) => `${c(r.term)} is used but defined nowhere in the loaded ontologies (misspelled, or missing an rdf:type declaration).`,
+    message: (r) =>
+      `${c(r.term)} is used but defined nowhere in the loaded ontologies (misspelled, or missing an rdf:type declaration).`,
   },
   {
     id: 'class-reaches-prov',
     query: 'class-reaches-prov.rq',
-    message: (r) => `class ${c(r.term)} does not reach a PROV-O class by rdfs:subClassOf*; add rdfs:subClassOf prov:Entity, prov:Activity, prov:Agent or a class below them.`,
+    message: (r) =>
+      `class ${c(r.term)} does not reach a PROV-O class by rdfs:subClassOf*; add rdfs:subClassOf prov:Entity, prov:Activity, prov:Agent or a class below them.`,
   },
   {
     id: 'property-reaches-prov',
     query: 'property-reaches-prov.rq',
-    message: (r) => `object property ${c(r.term)} does not reach a PROV-O property by rdfs:subPropertyOf*; add rdfs:subPropertyOf prov:wasInfluencedBy or a more specific PROV property.`,
+    message: (r) =>
+      `object property ${c(r.term)} does not reach a PROV-O property by rdfs:subPropertyOf*; add rdfs:subPropertyOf prov:wasInfluencedBy or a more specific PROV property.`,
   },
   {
     id: 'datatype-property-anchored',
@@ -45,31 +48,37 @@ export const ALIGNMENT_RULES: readonly AlignmentRule[] = [
   {
     id: 'no-subclass-cycle',
     query: 'no-subclass-cycle.rq',
-    message: (r) => `class ${c(r.term)} is its own superclass through an rdfs:subClassOf cycle; break the cycle.`,
+    message: (r) =>
+      `class ${c(r.term)} is its own superclass through an rdfs:subClassOf cycle; break the cycle.`,
   },
   {
     id: 'no-subproperty-cycle',
     query: 'no-subproperty-cycle.rq',
-    message: (r) => `property ${c(r.term)} is its own super-property through an rdfs:subPropertyOf cycle; break the cycle.`,
+    message: (r) =>
+      `property ${c(r.term)} is its own super-property through an rdfs:subPropertyOf cycle; break the cycle.`,
   },
   {
     id: 'disjoint-classes',
     query: 'disjoint-classes.rq',
-    message: (r) => `class ${c(r.term)} is a subclass of both ${c(r.a)} and ${c(r.b)}, which are disjoint; keep one side.`,
+    message: (r) =>
+      `class ${c(r.term)} is a subclass of both ${c(r.a)} and ${c(r.b)}, which are disjoint; keep one side.`,
   },
   {
     id: 'domain-compatible',
     query: 'domain-compatible.rq',
-    message: (r) => `property ${c(r.term)}: domain ${c(r.member)} is not a subclass of ${c(r.inherited)}, the domain of its super-property ${c(r.super)}.`,
+    message: (r) =>
+      `property ${c(r.term)}: domain ${c(r.member)} is not a subclass of ${c(r.inherited)}, the domain of its super-property ${c(r.super)}.`,
   },
   {
     id: 'range-compatible',
     query: 'range-compatible.rq',
-    message: (r) => `property ${c(r.term)}: range ${c(r.member)} is not a subclass of ${c(r.inherited)}, the range of its super-property ${c(r.super)}.`,
+    message: (r) =>
+      `property ${c(r.term)}: range ${c(r.member)} is not a subclass of ${c(r.inherited)}, the range of its super-property ${c(r.super)}.`,
   },
   {
     id: 'label-and-comment',
     query: 'label-and-comment.rq',
-    message: (r) => `${c(r.term)} has no ${c(r.missing)}; every term needs an rdfs:label and an rdfs:comment.`,
+    message: (r) =>
+      `${c(r.term)} has no ${c(r.missing)}; every term needs an rdfs:label and an rdfs:comment.`,
   },
 ];

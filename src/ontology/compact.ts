@@ -4,7 +4,8 @@ import { NS } from '../vocab.ts';
 export function compactIri(iri: string): string {
   let best: [string, string] | undefined;
   for (const [prefix, ns] of Object.entries(NS)) {
-    if (iri.startsWith(ns) && iri.length > ns.length && (!best || ns.length > best[1].length)) best = [prefix, ns];
+    if (iri.startsWith(ns) && iri.length > ns.length && (!best || ns.length > best[1].length))
+      best = [prefix, ns];
   }
   return best ? `${best[0]}:${iri.slice(best[1].length)}` : `<${iri}>`;
 }

@@ -15,10 +15,17 @@ export async function readShippedOntology(ontologyDir: string): Promise<QuadData
  * running it at every start-up leaves exactly one copy. A missing directory is not an error: the
  * server still starts, without the ontology graph.
  */
-export async function ensureOntologyGraph(store: ProvStore, ontologyDir: string): Promise<{ loaded: boolean; quads: number }> {
+export async function ensureOntologyGraph(
+  store: ProvStore,
+  ontologyDir: string,
+): Promise<{ loaded: boolean; quads: number }> {
   if (!existsSync(join(ontologyDir, ONTOLOGY_FILE))) return { loaded: false, quads: 0 };
   const triples = await readShippedOntology(ontologyDir);
-  await store.replaceGraph({ termType: 'NamedNode', value: ONTOLOGY_GRAPH }, quadsToNQuads(triples), { format: 'application/n-quads' });
-  const counted = await store.select(`SELECT (COUNT(*) AS ?n) WHERE { GRAPH ${iriToNTriples(ONTOLOGY_GRAPH)} { ?s ?p ?o } }`);
+  await store.replaceGraph({ termType: 'NamedNode', value: ONTOLOGY_GRAPH }, quadsToNQuads(triples), {
+    format: 'application/n-quads',
+  });
+  const counted = await store.select(
+    `SELECT (COUNT(*) AS ?n) WHERE { GRAPH ${iriToNTriples(ONTOLOGY_GRAPH)} { ?s ?p ?o } }`,
+  );
   return { loaded: true, quads: Number(counted.rows[0]?.n?.value ?? 0) };
 }

@@ -63,11 +63,17 @@ export function parseFormat(nameOrMediaType: string): FileFormat | undefined {
 export function formatOfFile(file: string, explicit?: string): FileFormat {
   if (explicit) {
     const format = parseFormat(explicit);
-    if (!format) throw new BadRequestError(`Unknown RDF format "${explicit}": use turtle, trig, nquads, ntriples, rdfxml or jsonld.`);
+    if (!format)
+      throw new BadRequestError(
+        `Unknown RDF format "${explicit}": use turtle, trig, nquads, ntriples, rdfxml or jsonld.`,
+      );
     return format;
   }
   const format = BY_EXTENSION[extname(file).toLowerCase()];
-  if (!format) throw new BadRequestError(`Cannot tell the RDF format of ${file} from its extension: name it .ttl/.trig/.nq/.nt/.owl/.jsonld or pass --format.`);
+  if (!format)
+    throw new BadRequestError(
+      `Cannot tell the RDF format of ${file} from its extension: name it .ttl/.trig/.nq/.nt/.owl/.jsonld or pass --format.`,
+    );
   return format;
 }
 

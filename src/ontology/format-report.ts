@@ -1,13 +1,20 @@
 import { compactIri } from './compact.ts';
-import type { AlignmentReport } from './validate-ontology.ts';
 import type { DataReport } from './validate-data.ts';
+import type { AlignmentReport } from './validate-ontology.ts';
 
 /** Plain-text table: columns padded to their widest cell (the last column is left unpadded). */
 export function textTable(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]): string =>
-    cells.map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ').trimEnd();
-  return [line(header), line(widths.map((w, i) => '-'.repeat(i === widths.length - 1 ? (header[i] ?? '').length : w))), ...rows.map(line)].join('\n');
+    cells
+      .map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd();
+  return [
+    line(header),
+    line(widths.map((w, i) => '-'.repeat(i === widths.length - 1 ? (header[i] ?? '').length : w))),
+    ...rows.map(line),
+  ].join('\n');
 }
 
 const show = (iri: string): string => {
@@ -15,7 +22,8 @@ const show = (iri: string): string => {
   return compact.startsWith('<') ? iri : compact;
 };
 
-const showPath = (path: string): string => (path.startsWith('^') ? `^${show(path.slice(1))}` : path && show(path));
+const showPath = (path: string): string =>
+  path.startsWith('^') ? `^${show(path.slice(1))}` : path && show(path);
 
 export function formatAlignmentReport(report: AlignmentReport): string {
   const scope = `${report.files.join(', ')} (namespace ${report.namespaces.join(', ') || 'none found'})`;

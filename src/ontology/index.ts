@@ -1,5 +1,5 @@
 // Public entry of the ontology layer: the shipped PROV-ML files, the alignment and data validators.
-export { type AlignmentRule, ALIGNMENT_RULES } from './alignment-rules.ts';
+export { ALIGNMENT_RULES, type AlignmentRule } from './alignment-rules.ts';
 export { compactIri } from './compact.ts';
 export { ensureOntologyGraph, readShippedOntology } from './ensure.ts';
 export {
@@ -16,5 +16,16 @@ export {
 export { formatAlignmentReport, formatDataReport, textTable } from './format-report.ts';
 export { inferNamespaces, namespaceOf } from './namespaces.ts';
 export { parseRdf, parseRdfFile } from './parse.ts';
-export { type DataReport, type DataSource, type DataValidationResult, type ValidateDataOptions, validateData } from './validate-data.ts';
-export { type AlignmentReport, type AlignmentViolation, type ValidateOntologyOptions, validateOntology } from './validate-ontology.ts';
+export {
+  type DataReport,
+  type DataSource,
+  type DataValidationResult,
+  type ValidateDataOptions,
+  validateData,
+} from './validate-data.ts';
+export {
+  type AlignmentReport,
+  type AlignmentViolation,
+  type ValidateOntologyOptions,
+  validateOntology,
+} from './validate-ontology.ts';

@@ -2,7 +2,13 @@ import type { QuadData } from '../store/index.ts';
 import { owl, rdf, rdfs, STANDARD_NAMESPACES } from '../vocab.ts';
 
 const DECLARATION_TYPES = new Set([
-  owl('Class'), rdfs('Class'), owl('ObjectProperty'), owl('DatatypeProperty'), owl('AnnotationProperty'), rdf('Property'), owl('NamedIndividual'),
+  owl('Class'),
+  rdfs('Class'),
+  owl('ObjectProperty'),
+  owl('DatatypeProperty'),
+  owl('AnnotationProperty'),
+  rdf('Property'),
+  owl('NamedIndividual'),
 ]);
 
 /** The namespace of an IRI: everything up to its last `#` or `/`. */
@@ -20,7 +26,12 @@ export function inferNamespaces(triples: QuadData[]): string[] {
   const counts = new Map<string, number>();
   const ontologies: string[] = [];
   for (const { subject, predicate, object } of triples) {
-    if (predicate.value !== rdf('type') || subject.termType !== 'NamedNode' || object.termType !== 'NamedNode') continue;
+    if (
+      predicate.value !== rdf('type') ||
+      subject.termType !== 'NamedNode' ||
+      object.termType !== 'NamedNode'
+    )
+      continue;
     if (object.value === owl('Ontology')) ontologies.push(subject.value);
     if (!DECLARATION_TYPES.has(object.value)) continue;
     const ns = namespaceOf(subject.value);

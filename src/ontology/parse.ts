@@ -1,9 +1,10 @@
+import { join } from 'node:path';
 import jsonld from 'jsonld';
+import type { RemoteDocument } from 'jsonld/jsonld-spec.js';
 import { BadRequestError } from '../errors.ts';
 import { type BlankNodeTerm, openMemoryStore, type QuadData } from '../store/index.ts';
 import { JSONLD_CONTEXT_IRI } from '../vocab.ts';
 import { CONTEXT_FILE, DEFAULT_ONTOLOGY_DIR, type FileFormat, formatOfFile, readText } from './files.ts';
-import { join } from 'node:path';
 
 const ALL_TRIPLES = 'CONSTRUCT { ?s ?p ?o } WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }';
 let parseCount = 0;
@@ -16,7 +17,10 @@ export async function parseRdf(data: string, format: FileFormat, source = 'data'
   const nquads = format === 'application/ld+json' ? await jsonLdToNQuads(data, source) : undefined;
   const store = await openMemoryStore();
   try {
-    await store.load(nquads ?? data, { format: nquads === undefined ? (format as Exclude<FileFormat, 'application/ld+json'>) : 'application/n-quads' });
+    await store.load(nquads ?? data, {
+      format:
+        nquads === undefined ? (format as Exclude<FileFormat, 'application/ld+json'>) : 'application/n-quads',
+    });
     const tag = `p${++parseCount}x`;
     return (await store.construct(ALL_TRIPLES)).map((quad) => ({
       subject: renameBlank(quad.subject, tag),
@@ -25,7 +29,10 @@ export async function parseRdf(data: string, format: FileFormat, source = 'data'
       graph: { termType: 'DefaultGraph', value: '' },
     }));
   } catch (error) {
-    if (error instanceof BadRequestError) throw new BadRequestError(`${source}: ${error.message}`, { cause: error });
+    if (error instanceof BadRequestError) {
+      const reason = error.message.replace(/^Invalid (write|data): /, '');
+      throw new BadRequestError(`${source} is not valid ${format}: ${reason}`, { cause: error });
+    }
     throw error;
   } finally {
     await store.close();
@@ -56,15 +63,21 @@ async function jsonLdToNQuads(data: string, source: string): Promise<string> {
     throw new BadRequestError(`${source}: not valid JSON (${(error as Error).message}).`);
   }
   try {
-    return (await jsonld.toRDF(doc as jsonld.JsonLdDocument, { format: 'application/n-quads', documentLoader: localContextLoader })) as unknown as string;
+    return (await jsonld.toRDF(doc as jsonld.JsonLdDocument, {
+      format: 'application/n-quads',
+      documentLoader: localContextLoader,
+    })) as unknown as string;
   } catch (error) {
     throw new BadRequestError(`${source}: invalid JSON-LD (${(error as Error).message}).`, { cause: error });
   }
 }
 
 /** Serves the shipped PROV-ML context for its IRI; provml never fetches a remote context. */
-async function localContextLoader(url: string): Promise<{ contextUrl: null; documentUrl: string; document: unknown }> {
-  if (url !== JSONLD_CONTEXT_IRI) throw new BadRequestError(`Remote JSON-LD context ${url} is not fetched; inline it or use ${JSONLD_CONTEXT_IRI}.`);
+async function localContextLoader(url: string): Promise<RemoteDocument> {
+  if (url !== JSONLD_CONTEXT_IRI)
+    throw new BadRequestError(
+      `Remote JSON-LD context ${url} is not fetched; inline it or use ${JSONLD_CONTEXT_IRI}.`,
+    );
   const document = JSON.parse(await readText(join(DEFAULT_ONTOLOGY_DIR, CONTEXT_FILE)));
-  return { contextUrl: null, documentUrl: url, document };
+  return { contextUrl: undefined, documentUrl: url, document };
 }

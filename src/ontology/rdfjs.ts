@@ -10,7 +10,13 @@ export function toDataset(...lists: QuadData[][]): RdfjsDataset {
   for (const quads of lists) {
     for (const q of quads) {
       if (q.subject.termType === 'Quad' || q.object.termType === 'Quad') continue; // RDF-star: not shape-checked
-      dataset.add(rdf.quad(toTerm(q.subject) as RDF.Quad_Subject, rdf.namedNode(q.predicate.value), toTerm(q.object) as RDF.Quad_Object));
+      dataset.add(
+        rdf.quad(
+          toTerm(q.subject) as RDF.Quad_Subject,
+          rdf.namedNode(q.predicate.value),
+          toTerm(q.object) as RDF.Quad_Object,
+        ),
+      );
     }
   }
   return dataset;
@@ -23,7 +29,9 @@ function toTerm(term: Term): RDF.Term {
     case 'BlankNode':
       return rdf.blankNode(term.value);
     case 'Literal':
-      return term.language ? rdf.literal(term.value, term.language) : rdf.literal(term.value, rdf.namedNode(term.datatype.value));
+      return term.language
+        ? rdf.literal(term.value, term.language)
+        : rdf.literal(term.value, rdf.namedNode(term.datatype.value));
     default:
       return rdf.defaultGraph();
   }

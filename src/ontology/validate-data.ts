@@ -1,16 +1,20 @@
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import type * as RDF from '@rdfjs/types';
 import rdf from '@zazuko/env';
-import { join } from 'node:path';
 import SHACLValidator from 'rdf-validate-shacl';
 import { BadRequestError } from '../errors.ts';
 import type { QuadData } from '../store/index.ts';
-import { sh } from '../vocab.ts';
-import { DEFAULT_ONTOLOGY_DIR, parseFormat, SHAPES_FILE } from './files.ts';
+import { rdfs, sh } from '../vocab.ts';
 import { readShippedOntology } from './ensure.ts';
+import { DEFAULT_ONTOLOGY_DIR, importPaths, ONTOLOGY_FILE, parseFormat, SHAPES_FILE } from './files.ts';
 import { parseRdf, parseRdfFile } from './parse.ts';
 import { showTerm, toDataset } from './rdfjs.ts';
 
-export type DataSource = { file: string; format?: string } | { data: string; format: string } | { quads: QuadData[] };
+export type DataSource =
+  | { file: string; format?: string }
+  | { data: string; format: string }
+  | { quads: QuadData[] };
 
 export interface DataValidationResult {
   focusNode: string;
@@ -41,9 +45,16 @@ export interface ValidateDataOptions {
  * Validates captured provenance against the SHACL shapes. The ontology's triples join the data graph so
  * that targets and sh:class follow rdfs:subClassOf (a Training is checked as a LearningStage).
  */
-export async function validateData(source: DataSource, options: ValidateDataOptions = {}): Promise<DataReport> {
+export async function validateData(
+  source: DataSource,
+  options: ValidateDataOptions = {},
+): Promise<DataReport> {
   const ontologyDir = options.ontologyDir ?? DEFAULT_ONTOLOGY_DIR;
-  const [data, ontology, shapes] = await Promise.all([readSource(source), readShippedOntology(ontologyDir), parseRdfFile(options.shapesFile ?? join(ontologyDir, SHAPES_FILE))]);
+  const shapesFile = options.shapesFile ?? join(ontologyDir, SHAPES_FILE);
+  const [data, { ontology, shapes }] = await Promise.all([
+    readSource(source),
+    readSchema(ontologyDir, shapesFile),
+  ]);
   const shapesDataset = toDataset(shapes);
   const validator = new SHACLValidator(shapesDataset, { factory: rdf });
   const report = await validator.validate(toDataset(data, ontology));
@@ -67,21 +78,55 @@ export async function validateData(source: DataSource, options: ValidateDataOpti
   };
 }
 
+const schemas = new Map<string, Promise<{ ontology: QuadData[]; shapes: QuadData[] }>>();
+
+/** The ontology and shapes, parsed once per version of their files (keyed by path and modification time). */
+function readSchema(
+  ontologyDir: string,
+  shapesFile: string,
+): Promise<{ ontology: QuadData[]; shapes: QuadData[] }> {
+  const files = [join(ontologyDir, ONTOLOGY_FILE), ...importPaths(ontologyDir), shapesFile];
+  const key = files
+    .map((file) => `${file}@${existsSync(file) ? statSync(file).mtimeMs : 'missing'}`)
+    .join('|');
+  let schema = schemas.get(key);
+  if (!schema) {
+    schema = Promise.all([readShippedOntology(ontologyDir), parseRdfFile(shapesFile)]).then(
+      // Only the class hierarchy matters to sh:targetClass and sh:class; the rest would slow SHACL down.
+      ([ontology, shapes]) => ({
+        ontology: ontology.filter((q) => q.predicate.value === rdfs('subClassOf')),
+        shapes,
+      }),
+    );
+    schema.catch(() => schemas.delete(key));
+    schemas.set(key, schema);
+  }
+  return schema;
+}
+
 async function readSource(source: DataSource): Promise<QuadData[]> {
   if ('quads' in source) return source.quads;
   if ('file' in source) return parseRdfFile(source.file, source.format);
   const format = parseFormat(source.format);
-  if (!format) throw new BadRequestError(`Unsupported RDF format "${source.format}": send Turtle, TriG, N-Quads, N-Triples, RDF/XML or JSON-LD.`);
+  if (!format)
+    throw new BadRequestError(
+      `Unsupported RDF format "${source.format}": send Turtle, TriG, N-Quads, N-Triples, RDF/XML or JSON-LD.`,
+    );
   return parseRdf(source.data, format);
 }
 
 /** `IRI`, or `^IRI` when the shape's path is an inverse path (reported as a blank node). */
-function describePath(shapes: ReturnType<typeof toDataset>, shape: RDF.Term | null, path: RDF.Term | null): string {
+function describePath(
+  shapes: ReturnType<typeof toDataset>,
+  shape: RDF.Term | null,
+  path: RDF.Term | null,
+): string {
   if (!path) return '';
   if (path.termType === 'NamedNode') return path.value;
   if (!shape) return showTerm(path);
   for (const declared of shapes.match(shape as RDF.Quad_Subject, rdf.namedNode(sh('path')))) {
-    for (const inverse of shapes.match(declared.object as RDF.Quad_Subject, rdf.namedNode(sh('inversePath')))) return `^${inverse.object.value}`;
+    for (const inverse of shapes.match(declared.object as RDF.Quad_Subject, rdf.namedNode(sh('inversePath'))))
+      return `^${inverse.object.value}`;
   }
   return showTerm(path);
 }

@@ -1,6 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { literal, type MemoryStore, openMemoryStore, type QuadData, iriToNTriples, termToNTriples } from '../store/index.ts';
+import {
+  iriToNTriples,
+  literal,
+  type MemoryStore,
+  openMemoryStore,
+  type QuadData,
+  termToNTriples,
+} from '../store/index.ts';
 import { NS, sparqlPrefixes, VALIDATION_CHECKED_GRAPH, VALIDATION_IMPORTS_GRAPH } from '../vocab.ts';
 import { ALIGNMENT_RULES, type AlignmentRule, type RuleRow } from './alignment-rules.ts';
 import { DEFAULT_ONTOLOGY_DIR, importPaths, ONTOLOGY_FILE } from './files.ts';
@@ -34,7 +41,10 @@ export interface ValidateOntologyOptions {
  * Checks an ontology (by default the shipped PROV-ML) against the alignment rules, with PROV-O and ML Schema
  * always loaded from the shipped imports. Works on any PROV extension: the checked namespace is inferred.
  */
-export async function validateOntology(files: string[] | undefined, options: ValidateOntologyOptions = {}): Promise<AlignmentReport> {
+export async function validateOntology(
+  files: string[] | undefined,
+  options: ValidateOntologyOptions = {},
+): Promise<AlignmentReport> {
   const ontologyDir = options.ontologyDir ?? DEFAULT_ONTOLOGY_DIR;
   const checkedFiles = files?.length ? files : [join(ontologyDir, ONTOLOGY_FILE)];
   const store = await openMemoryStore();
@@ -45,17 +55,28 @@ export async function validateOntology(files: string[] | undefined, options: Val
     const namespaces = options.namespaces?.length ? options.namespaces : inferNamespaces(checked);
     const violations: AlignmentViolation[] = [];
     for (const rule of ALIGNMENT_RULES) violations.push(...(await runRule(store, rule, namespaces)));
-    return { ok: violations.length === 0, files: checkedFiles, namespaces, rules: ALIGNMENT_RULES.map((r) => r.id), violations };
+    return {
+      ok: violations.length === 0,
+      files: checkedFiles,
+      namespaces,
+      rules: ALIGNMENT_RULES.map((r) => r.id),
+      violations,
+    };
   } finally {
     await store.close();
   }
 }
 
-async function runRule(store: MemoryStore, rule: AlignmentRule, namespaces: string[]): Promise<AlignmentViolation[]> {
+async function runRule(
+  store: MemoryStore,
+  rule: AlignmentRule,
+  namespaces: string[],
+): Promise<AlignmentViolation[]> {
   const result = await store.select(ruleQuery(rule.query, namespaces), { unionDefaultGraph: true });
   return result.rows.map((binding) => {
     const row: RuleRow = {};
-    for (const [name, term] of Object.entries(binding)) row[name] = term.termType === 'BlankNode' ? `_:${term.value}` : term.value;
+    for (const [name, term] of Object.entries(binding))
+      row[name] = term.termType === 'BlankNode' ? `_:${term.value}` : term.value;
     return { rule: rule.id, term: row.term ?? '', message: rule.message(row) };
   });
 }
@@ -71,7 +92,9 @@ export function ruleQuery(file: string, namespaces: string[]): string {
   }
   const ns = (iri: string): string => termToNTriples(literal(iri));
   const own = namespaces.map((iri) => `(${ns(iri)} true)`);
-  const foreign = [NS.prov, NS.mls].filter((iri) => !namespaces.includes(iri)).map((iri) => `(${ns(iri)} false)`);
+  const foreign = [NS.prov, NS.mls]
+    .filter((iri) => !namespaces.includes(iri))
+    .map((iri) => `(${ns(iri)} false)`);
   const body = text
     .replaceAll('$ALL_NAMESPACES', [...own, ...foreign].join(' '))
     .replaceAll('$NAMESPACES', namespaces.map(ns).join(' '))

@@ -5,7 +5,10 @@ import { ParameterError } from './errors.ts';
 import { toTerm } from './params.ts';
 
 /** Parameter values as they arrive from the CLI, a URL or a JSON body. */
-export type ParamValues = Record<string, string | number | boolean | Array<string | number | boolean> | undefined>;
+export type ParamValues = Record<
+  string,
+  string | number | boolean | Array<string | number | boolean> | undefined
+>;
 
 // Binding mechanism: every `# @bind` line of a catalog query is replaced by one
 //   VALUES (?p1 ?p2) { (<iri> "text") … }
@@ -24,7 +27,10 @@ export function bindTerms(params: CatalogParam[], values: ParamValues): Map<stri
   const known = new Set(params.map((param) => param.name));
   for (const name of Object.keys(values)) {
     if (!known.has(name) && values[name] !== undefined) {
-      throw new ParameterError(name, `unknown parameter; this query takes ${params.map((p) => p.name).join(', ') || 'no parameters'}`);
+      throw new ParameterError(
+        name,
+        `unknown parameter; this query takes ${params.map((p) => p.name).join(', ') || 'no parameters'}`,
+      );
     }
   }
   const bound = new Map<string, Term[]>();
@@ -32,11 +38,16 @@ export function bindTerms(params: CatalogParam[], values: ParamValues): Map<stri
     const given = values[param.name];
     const list = (given === undefined ? [] : Array.isArray(given) ? given : [given]).map(String);
     if (list.length === 0) {
-      if (param.required) throw new ParameterError(param.name, `missing (${param.type}: ${param.description || 'required'})`);
+      if (param.required)
+        throw new ParameterError(param.name, `missing (${param.type}: ${param.description || 'required'})`);
       continue;
     }
-    if (list.length > 1 && !param.multiple) throw new ParameterError(param.name, 'given more than once but takes a single value');
-    bound.set(param.name, list.map((raw) => toTerm(param.name, param.type, raw)));
+    if (list.length > 1 && !param.multiple)
+      throw new ParameterError(param.name, 'given more than once but takes a single value');
+    bound.set(
+      param.name,
+      list.map((raw) => toTerm(param.name, param.type, raw)),
+    );
   }
   return bound;
 }
@@ -47,7 +58,8 @@ export function valuesBlock(bound: Map<string, Term[]>): string {
   let rows: Term[][] = [[]];
   for (const name of names) {
     rows = rows.flatMap((row) => (bound.get(name) ?? []).map((term) => [...row, term]));
-    if (rows.length > MAX_ROWS) throw new BadRequestError(`Too many parameter combinations (over ${MAX_ROWS}); give fewer values.`);
+    if (rows.length > MAX_ROWS)
+      throw new BadRequestError(`Too many parameter combinations (over ${MAX_ROWS}); give fewer values.`);
   }
   const body = rows.map((row) => `(${row.map(termToNTriples).join(' ')})`).join(' ');
   return `VALUES (${names.map((name) => `?${name}`).join(' ')}) { ${body} }`;
@@ -57,7 +69,8 @@ export function valuesBlock(bound: Map<string, Term[]>): string {
 export function bindQuery(query: string, params: CatalogParam[], values: ParamValues): string {
   const bound = bindTerms(params, values);
   if (bound.size === 0) return query;
-  if (!hasBindMarker(query)) throw new BadRequestError('This catalog query has parameters but no "# @bind" line to bind them at.');
+  if (!hasBindMarker(query))
+    throw new BadRequestError('This catalog query has parameters but no "# @bind" line to bind them at.');
   const block = valuesBlock(bound);
   return query.replace(MARKER, (line) => `${line.match(/^[ \t]*/)?.[0] ?? ''}${block}`);
 }

@@ -44,7 +44,11 @@ export function parseHeader(text: string, file: string): CatalogHeader {
   const fail = (line: number, message: string): never => {
     throw new BadRequestError(`${file}:${line}: ${message}`);
   };
-  const header: Partial<CatalogHeader> & { params: CatalogParam[]; columns: CatalogColumn[] } = { params: [], columns: [], federated: false };
+  const header: Partial<CatalogHeader> & { params: CatalogParam[]; columns: CatalogColumn[] } = {
+    params: [],
+    columns: [],
+    federated: false,
+  };
   for (const [index, line] of text.split('\n').entries()) {
     const trimmed = line.trim();
     if (!trimmed.startsWith('#')) break;
@@ -60,7 +64,8 @@ export function parseHeader(text: string, file: string): CatalogHeader {
         header.description = header.description ? `${header.description} ${value.trim()}` : value.trim();
         break;
       case 'phase':
-        if (!(PHASES as readonly string[]).includes(value.trim())) fail(lineNo, `@phase must be one of ${PHASES.join(', ')}`);
+        if (!(PHASES as readonly string[]).includes(value.trim()))
+          fail(lineNo, `@phase must be one of ${PHASES.join(', ')}`);
         header.phase = value.trim() as Phase;
         break;
       case 'mode':
@@ -71,10 +76,18 @@ export function parseHeader(text: string, file: string): CatalogHeader {
         header.federated = true;
         break;
       case 'param': {
-        const param = PARAM.exec(value.trim()) ?? fail(lineNo, '@param expects: NAME TYPE[?*+] — description');
+        const param =
+          PARAM.exec(value.trim()) ?? fail(lineNo, '@param expects: NAME TYPE[?*+] — description');
         const [, name = '', type = '', suffix = '', description = ''] = param;
-        if (!(PARAM_TYPES as readonly string[]).includes(type)) fail(lineNo, `@param type must be one of ${PARAM_TYPES.join(', ')}`);
-        header.params.push({ name, type: type as ParamType, required: suffix === '' || suffix === '+', multiple: suffix === '*' || suffix === '+', description });
+        if (!(PARAM_TYPES as readonly string[]).includes(type))
+          fail(lineNo, `@param type must be one of ${PARAM_TYPES.join(', ')}`);
+        header.params.push({
+          name,
+          type: type as ParamType,
+          required: suffix === '' || suffix === '+',
+          multiple: suffix === '*' || suffix === '+',
+          description,
+        });
         break;
       }
       case 'column': {
@@ -89,7 +102,8 @@ export function parseHeader(text: string, file: string): CatalogHeader {
     }
   }
   for (const key of ['name', 'description', 'phase', 'online'] as const) {
-    if (header[key] === undefined) fail(1, `missing @${key === 'description' ? 'purpose' : key === 'online' ? 'mode' : key}`);
+    if (header[key] === undefined)
+      fail(1, `missing @${key === 'description' ? 'purpose' : key === 'online' ? 'mode' : key}`);
   }
   return header as CatalogHeader;
 }

@@ -50,9 +50,12 @@ export async function loadCatalog(dir: string = DEFAULT_CATALOG_DIR): Promise<Ca
   for (const file of await rqFiles(dir)) {
     const query = await readFile(file, 'utf8');
     const header = parseHeader(query, file);
-    if (header.name !== basename(file, '.rq')) throw new BadRequestError(`${file}: @name ${header.name} must equal the file name.`);
-    if (header.params.length > 0 && !hasBindMarker(query)) throw new BadRequestError(`${file}: declares parameters but has no "# @bind" line.`);
-    if (entries.some((entry) => entry.name === header.name)) throw new BadRequestError(`${file}: a second query named ${header.name}.`);
+    if (header.name !== basename(file, '.rq'))
+      throw new BadRequestError(`${file}: @name ${header.name} must equal the file name.`);
+    if (header.params.length > 0 && !hasBindMarker(query))
+      throw new BadRequestError(`${file}: declares parameters but has no "# @bind" line.`);
+    if (entries.some((entry) => entry.name === header.name))
+      throw new BadRequestError(`${file}: a second query named ${header.name}.`);
     entries.push({ ...header, file, query });
   }
   return new Catalog(entries);
@@ -80,10 +83,23 @@ export interface RunOptions {
  * (each workflow execution is its own graph, and lineage crosses them). Without external sources it runs on
  * Oxigraph's native engine; with sources, through Comunica.
  */
-export async function runCatalogQuery(store: ProvStore, entry: CatalogEntry, values: ParamValues, options: RunOptions = {}): Promise<SelectResult> {
+export async function runCatalogQuery(
+  store: ProvStore,
+  entry: CatalogEntry,
+  values: ParamValues,
+  options: RunOptions = {},
+): Promise<SelectResult> {
   const query = bindQuery(entry.query, entry.params, values);
   if (options.sources && options.sources.length > 0) {
-    return federatedSelect(query, { store, sources: options.sources, timeoutMs: options.timeoutMs, ontologyDir: options.ontologyDir });
+    return federatedSelect(query, {
+      store,
+      sources: options.sources,
+      timeoutMs: options.timeoutMs,
+      ontologyDir: options.ontologyDir,
+    });
   }
-  return store.select(query, { unionDefaultGraph: true, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) });
+  return store.select(query, {
+    unionDefaultGraph: true,
+    ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+  });
 }

@@ -19,13 +19,19 @@ export class ParameterError extends BadRequestError {
 /** An external source of a federated query failed or could not be reached (502). */
 export class SourceUnavailableError extends ProvmlError {
   constructor(sources: string[], reason: string) {
-    super(502, `Federated source unavailable (${sources.join(', ')}): ${reason}. Check that it is running and reachable, or drop it from the sources.`);
+    super(
+      502,
+      `Federated source unavailable (${sources.join(', ')}): ${reason}. Check that it is running and reachable, or drop it from the sources.`,
+    );
   }
 }
 
 /** A federated query did not finish in time, usually because a source is slow (504). */
 export class FederationTimeoutError extends ProvmlError {
   constructor(timeoutMs: number, sources: string[]) {
-    super(504, `Federated query exceeded ${timeoutMs} ms waiting on ${sources.join(', ') || 'its sources'}; narrow the query or raise the timeout.`);
+    super(
+      504,
+      `Federated query exceeded ${timeoutMs} ms waiting on ${sources.join(', ') || 'its sources'}; narrow the query or raise the timeout.`,
+    );
   }
 }

@@ -1,6 +1,13 @@
 import type * as RDF from '@rdfjs/types';
 import { BadRequestError, ProvmlError } from '../errors.ts';
-import { detectQueryForm, type ProvStore, type QueryMediaTypes, type SelectResult, type SerializedResult, type Term } from '../store/index.ts';
+import {
+  detectQueryForm,
+  type ProvStore,
+  type QueryMediaTypes,
+  type SelectResult,
+  type SerializedResult,
+  type Term,
+} from '../store/index.ts';
 import { comunicaEngine } from './comunica.ts';
 import { FederationTimeoutError, SourceUnavailableError } from './errors.ts';
 import { fromRdfJs } from './rdfjs.ts';
@@ -22,7 +29,10 @@ export interface FederationOptions {
   ontologyDir?: string;
 }
 
-const DEFAULT_ACCEPT: QueryMediaTypes = { results: 'application/sparql-results+json', graph: 'application/n-quads' };
+const DEFAULT_ACCEPT: QueryMediaTypes = {
+  results: 'application/sparql-results+json',
+  graph: 'application/n-quads',
+};
 const DEFAULT_TIMEOUT_MS = 30_000;
 
 /** Runs a query through Comunica over the local store plus external sources; SERVICE clauses are honoured. */
@@ -30,8 +40,14 @@ export async function runFederated(query: string, options: FederationOptions): P
   const accept = options.accept ?? DEFAULT_ACCEPT;
   return withFederation(query, options, async (engine, context) => {
     const result = await engine.query(query, context as never);
-    if (result.resultType === 'void') throw new BadRequestError('Updates are not federated: send them to /sparql without SERVICE.');
-    const form = result.resultType === 'bindings' ? 'select' : result.resultType === 'boolean' ? 'ask' : (detectQueryForm(query) ?? 'construct');
+    if (result.resultType === 'void')
+      throw new BadRequestError('Updates are not federated: send them to /sparql without SERVICE.');
+    const form =
+      result.resultType === 'bindings'
+        ? 'select'
+        : result.resultType === 'boolean'
+          ? 'ask'
+          : (detectQueryForm(query) ?? 'construct');
     const mediaType = form === 'select' || form === 'ask' ? accept.results : accept.graph;
     const { data } = await engine.resultToString(result, mediaType, context);
     let body = '';
@@ -58,16 +74,23 @@ export async function federatedSelect(query: string, options: FederationOptions)
 type Engine = Awaited<ReturnType<typeof comunicaEngine>>;
 type Context = Record<string, unknown> & { sources: unknown[] };
 
-async function withFederation<T>(query: string, options: FederationOptions, run: (engine: Engine, context: Context) => Promise<T>): Promise<T> {
+async function withFederation<T>(
+  query: string,
+  options: FederationOptions,
+  run: (engine: Engine, context: Context) => Promise<T>,
+): Promise<T> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const specs = (options.sources ?? []).map((source) => (typeof source === 'string' ? parseSourceSpec(source) : source));
+  const specs = (options.sources ?? []).map((source) =>
+    typeof source === 'string' ? parseSourceSpec(source) : source,
+  );
   const remote = [...specs.map(describeSource), ...serviceIris(query)];
   const sources: unknown[] = options.store ? [new ProvStoreSource(options.store)] : [];
   for (const spec of specs) {
     if (spec.kind === 'sparql') sources.push({ type: 'sparql', value: spec.url });
     else sources.push(new ProvStoreSource(await loadFileSource(spec, options.ontologyDir)) as RDF.Source);
   }
-  if (sources.length === 0) throw new BadRequestError('A federated query needs at least one source (the local store or --source).');
+  if (sources.length === 0)
+    throw new BadRequestError('A federated query needs at least one source (the local store or --source).');
   const abort = new AbortController();
   const context: Context = {
     sources,

@@ -37,7 +37,7 @@ class RdfJsQuad {
     this.graph = graph as RDF.Quad_Graph;
   }
   equals(other?: RDF.Term | null): boolean {
-    if (!other || other.termType !== 'Quad') return false;
+    if (other?.termType !== 'Quad') return false;
     return (
       this.subject.equals(other.subject) &&
       this.predicate.equals(other.predicate) &&
@@ -50,16 +50,31 @@ class RdfJsQuad {
 export function toRdfJs(term: Plain): RDF.Term {
   switch (term.termType) {
     case 'Literal':
-      return new RdfJsTerm('Literal', term.value, term.language, new RdfJsTerm('NamedNode', term.datatype.value)) as unknown as RDF.Literal;
+      return new RdfJsTerm(
+        'Literal',
+        term.value,
+        term.language,
+        new RdfJsTerm('NamedNode', term.datatype.value),
+      ) as unknown as RDF.Literal;
     case 'Quad':
-      return new RdfJsQuad(toRdfJs(term.subject), toRdfJs(term.predicate), toRdfJs(term.object), toRdfJs(term.graph)) as unknown as RDF.Quad;
+      return new RdfJsQuad(
+        toRdfJs(term.subject),
+        toRdfJs(term.predicate),
+        toRdfJs(term.object),
+        toRdfJs(term.graph),
+      ) as unknown as RDF.Quad;
     default:
       return new RdfJsTerm(term.termType, term.value) as unknown as RDF.Term;
   }
 }
 
 export function toRdfJsQuad(quad: QuadData): RDF.Quad {
-  return new RdfJsQuad(toRdfJs(quad.subject), toRdfJs(quad.predicate), toRdfJs(quad.object), toRdfJs(quad.graph)) as unknown as RDF.Quad;
+  return new RdfJsQuad(
+    toRdfJs(quad.subject),
+    toRdfJs(quad.predicate),
+    toRdfJs(quad.object),
+    toRdfJs(quad.graph),
+  ) as unknown as RDF.Quad;
 }
 
 /** RDF/JS term → plain store term (drops RDF/JS methods; variables are not terms). */
@@ -69,7 +84,12 @@ export function fromRdfJs(term: RDF.Term): Term {
     case 'BlankNode':
       return { termType: term.termType, value: term.value };
     case 'Literal':
-      return { termType: 'Literal', value: term.value, language: term.language, datatype: { termType: 'NamedNode', value: term.datatype.value } };
+      return {
+        termType: 'Literal',
+        value: term.value,
+        language: term.language,
+        datatype: { termType: 'NamedNode', value: term.datatype.value },
+      };
     case 'DefaultGraph':
       return { termType: 'DefaultGraph', value: '' };
     case 'Quad':

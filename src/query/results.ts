@@ -27,7 +27,12 @@ function fromJsonTerm(term: JsonTerm): Term {
   if (term.type === 'bnode') return { termType: 'BlankNode', value: term.value };
   const language = term['xml:lang'] ?? '';
   const datatype = language ? `${NS.rdf}langString` : (term.datatype ?? xsd('string'));
-  return { termType: 'Literal', value: term.value, language, datatype: { termType: 'NamedNode', value: datatype } };
+  return {
+    termType: 'Literal',
+    value: term.value,
+    language,
+    datatype: { termType: 'NamedNode', value: datatype },
+  };
 }
 
 /** SPARQL 1.1 Query Results JSON. */
@@ -84,9 +89,17 @@ function displayValue(term: Term | undefined, compact: boolean): string {
 /** An aligned text table for terminals; IRIs in known namespaces are shown with their prefix. */
 export function toTable(result: SelectResult): string {
   const header = result.variables;
-  const rows = result.rows.map((row) => header.map((name) => displayValue(row[name], true).replace(/\s+/g, ' ')));
-  const widths = header.map((name, i) => rows.reduce((width, row) => Math.max(width, (row[i] ?? '').length), name.length));
-  const line = (cells: string[]): string => cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  const rows = result.rows.map((row) =>
+    header.map((name) => displayValue(row[name], true).replace(/\s+/g, ' ')),
+  );
+  const widths = header.map((name, i) =>
+    rows.reduce((width, row) => Math.max(width, (row[i] ?? '').length), name.length),
+  );
+  const line = (cells: string[]): string =>
+    cells
+      .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
   const out = [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
   out.push(`(${rows.length} row${rows.length === 1 ? '' : 's'})`);
   return `${out.join('\n')}\n`;

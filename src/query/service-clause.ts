@@ -1,5 +1,6 @@
 // One left-to-right scan over IRIs, strings and comments, so a `#` inside an IRI is not a comment.
-const TOKENS = /<[^<>\s"{}|^`\\]*>|'''[\s\S]*?'''|"""[\s\S]*?"""|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|#[^\n]*/g;
+const TOKENS =
+  /<[^<>\s"{}|^`\\]*>|'''[\s\S]*?'''|"""[\s\S]*?"""|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|#[^\n]*/g;
 
 /**
  * True when a query contains a SERVICE clause, i.e. must be federated. Comments, strings and IRIs are

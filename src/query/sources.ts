@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { BadRequestError } from '../errors.ts';
-import { formatOfFileName, importRdf, type InterchangeFormat } from '../interchange/index.ts';
+import { formatOfFileName, type InterchangeFormat, importRdf } from '../interchange/index.ts';
 import { openMemoryStore, type ProvStore } from '../store/index.ts';
 
 /** An external source of a federated query. */
@@ -23,7 +23,9 @@ export function parseSourceSpec(text: string): SourceSpec {
   }
   if (/^file:/i.test(trimmed)) return { kind: 'file', path: fileURLToPath(trimmed) };
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed)) {
-    throw new BadRequestError(`Unsupported source ${JSON.stringify(text)}: give an http(s) SPARQL endpoint URL or a local RDF file path.`);
+    throw new BadRequestError(
+      `Unsupported source ${JSON.stringify(text)}: give an http(s) SPARQL endpoint URL or a local RDF file path.`,
+    );
   }
   if (trimmed === '') throw new BadRequestError('Empty federation source.');
   return { kind: 'file', path: trimmed };
@@ -34,12 +36,17 @@ export function describeSource(source: SourceSpec): string {
 }
 
 /** Reads an RDF file into a scratch in-memory store (JSON-LD contexts resolve locally only). */
-export async function loadFileSource(source: Extract<SourceSpec, { kind: 'file' }>, ontologyDir?: string): Promise<ProvStore> {
+export async function loadFileSource(
+  source: Extract<SourceSpec, { kind: 'file' }>,
+  ontologyDir?: string,
+): Promise<ProvStore> {
   let data: string;
   try {
     data = await readFile(source.path, 'utf8');
   } catch (error) {
-    throw new BadRequestError(`Cannot read the federation source file ${source.path}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new BadRequestError(
+      `Cannot read the federation source file ${source.path}: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   const store = await openMemoryStore();
   const format = source.format ?? formatOfFileName(source.path);

@@ -20,7 +20,12 @@ export class ProvStoreSource implements RDF.Source {
     this.store = store;
   }
 
-  match(subject?: RDF.Term | null, predicate?: RDF.Term | null, object?: RDF.Term | null, graph?: RDF.Term | null): RDF.Stream<RDF.Quad> {
+  match(
+    subject?: RDF.Term | null,
+    predicate?: RDF.Term | null,
+    object?: RDF.Term | null,
+    graph?: RDF.Term | null,
+  ): RDF.Stream<RDF.Quad> {
     const pattern = toPattern({ s: subject, p: predicate, o: object, g: graph });
     const quads = this.fetch(pattern);
     return Readable.from(
@@ -30,9 +35,15 @@ export class ProvStoreSource implements RDF.Source {
     ) as unknown as RDF.Stream<RDF.Quad>;
   }
 
-  async countQuads(subject?: RDF.Term | null, predicate?: RDF.Term | null, object?: RDF.Term | null, graph?: RDF.Term | null): Promise<number> {
+  async countQuads(
+    subject?: RDF.Term | null,
+    predicate?: RDF.Term | null,
+    object?: RDF.Term | null,
+    graph?: RDF.Term | null,
+  ): Promise<number> {
     const pattern = toPattern({ s: subject, p: predicate, o: object, g: graph });
-    if (Object.values(pattern).some((term) => term.termType === 'BlankNode')) return (await this.fetch(pattern)).length;
+    if (Object.values(pattern).some((term) => term.termType === 'BlankNode'))
+      return (await this.fetch(pattern)).length;
     const result = await this.store.select(`SELECT (COUNT(*) AS ?count) WHERE { ${whereClause(pattern)} }`);
     return Number(result.rows[0]?.count?.value ?? 0);
   }

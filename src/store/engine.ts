@@ -88,7 +88,10 @@ export class OxigraphEngine {
    * bound for updates with a WHERE clause (the durable store's size ceiling uses it).
    */
   static validate(write: WriteOp): number {
-    if (write.op === 'dropGraph') return 0;
+    if (write.op === 'dropGraph') {
+      if (write.graph.termType === 'NamedNode') iriToNTriples(write.graph.value);
+      return 0;
+    }
     if (write.op === 'update') {
       // Only syntax is checked: on an empty store an update may fail for reasons (a missing graph)
       // that do not hold on the real one.

@@ -1,5 +1,5 @@
 import type { CaptureEvent } from '../capture/index.ts';
-import { type QuadData, quadToNQuads } from '../store/index.ts';
+import type { QuadData } from '../store/index.ts';
 import { writeDatasetRegistered, writeEvaluation, writeModelSaved } from './entities.ts';
 import { workflowExecutionGraph } from './iris.ts';
 import { writeTask } from './task.ts';
@@ -38,15 +38,42 @@ export function translateEvent(event: CaptureEvent): QuadData[] {
 
 /** The quads of a batch of (already validated) events, without duplicates, in first-seen order. */
 export function translate(events: readonly CaptureEvent[]): QuadData[] {
-  const seen = new Set<string>();
+  const seen = new QuadSet();
   const out: QuadData[] = [];
   for (const event of events) {
-    for (const quad of translateEvent(event)) {
-      const key = quadToNQuads(quad);
-      if (seen.has(key)) continue;
-      seen.add(key);
-      out.push(quad);
-    }
+    for (const quad of translateEvent(event)) if (seen.add(quad)) out.push(quad);
   }
   return out;
+}
+
+/** Set of quads keyed by nested maps: cheaper than one concatenated string key per quad on large batches. */
+class QuadSet {
+  readonly #index = new Map<string, Map<string, Map<string, Set<string>>>>();
+
+  /** True when the quad was not there yet. */
+  add(quad: QuadData): boolean {
+    const bySubject = getOrCreate(
+      this.#index,
+      quad.graph.value,
+      () => new Map<string, Map<string, Set<string>>>(),
+    );
+    const byPredicate = getOrCreate(bySubject, quad.subject.value, () => new Map<string, Set<string>>());
+    const objects = getOrCreate(byPredicate, quad.predicate.value, () => new Set<string>());
+    const o = quad.object;
+    // Only a literal's lexical value may contain NUL, and it comes last: the key is unambiguous.
+    const key =
+      o.termType === 'Literal' ? `L${o.datatype.value}\u0000${o.language}\u0000${o.value}` : `N${o.value}`;
+    if (objects.has(key)) return false;
+    objects.add(key);
+    return true;
+  }
+}
+
+function getOrCreate<K, V>(map: Map<K, V>, key: K, create: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = create();
+    map.set(key, value);
+  }
+  return value;
 }

@@ -11,11 +11,11 @@ export function writeWorkflowStarted(w: GraphWriter, event: WorkflowStartedEvent
   if (event.parentWorkflowExecutionId !== undefined) {
     w.add(execution, prov('wasInformedBy'), workflowExecutionIri(event.parentWorkflowExecutionId));
   }
-  const experiment = event.experiment && experimentIri(event.experiment.id);
-  if (event.experiment && experiment) {
+  const experiment = event.experiment === undefined ? undefined : experimentIri(event.experiment.id);
+  if (experiment !== undefined) {
     w.link(execution, 'partOfExperiment', experiment);
     w.type(experiment, 'LearningExperiment', 'prov:Plan');
-    w.data(experiment, 'name', event.experiment.name);
+    w.data(experiment, 'name', event.experiment?.name);
   }
   if (event.study) {
     const study = studyIri(event.study.id);

@@ -1,5 +1,5 @@
 import type { LiteralValue } from '../capture/index.ts';
-import { type LiteralTerm, literal, type QuadData } from '../store/index.ts';
+import { type LiteralTerm, literal, type NamedNodeTerm, type QuadData } from '../store/index.ts';
 import {
   type ProvmlClass,
   type ProvmlDataProperty,
@@ -10,36 +10,61 @@ import {
   xsd,
 } from '../vocab.ts';
 
+const RDF_TYPE = rdf('type');
+
 export type ProvClass = 'prov:Activity' | 'prov:Entity' | 'prov:Plan' | 'prov:Agent' | 'prov:Person';
+
+// Terms are shared between quads (fewer allocations on large batches): vocabulary terms process-wide (a bounded
+// set), instance IRIs per event.
+const vocabularyTerms = new Map<string, NamedNodeTerm>();
+function vocabularyTerm(iri: string): NamedNodeTerm {
+  let term = vocabularyTerms.get(iri);
+  if (term === undefined) {
+    term = { termType: 'NamedNode', value: iri };
+    vocabularyTerms.set(iri, term);
+  }
+  return term;
+}
 
 /** Collects the quads of one event, all in the event's workflow-execution graph. */
 export class GraphWriter {
   readonly quads: QuadData[] = [];
-  readonly #graph: QuadData['graph'];
+  readonly #graph: NamedNodeTerm;
+  readonly #nodes = new Map<string, NamedNodeTerm>();
 
   constructor(graph: string) {
     this.#graph = { termType: 'NamedNode', value: graph };
   }
 
-  add(subject: string, predicate: string, object: string | LiteralTerm): void {
+  /** predicate is always a vocabulary IRI (src/vocab.ts). */
+  add(subject: string, predicate: string, object: string | LiteralTerm | NamedNodeTerm): void {
     this.quads.push({
-      subject: { termType: 'NamedNode', value: subject },
-      predicate: { termType: 'NamedNode', value: predicate },
-      object: typeof object === 'string' ? { termType: 'NamedNode', value: object } : object,
+      subject: this.#node(subject),
+      predicate: vocabularyTerm(predicate),
+      object: typeof object === 'string' ? this.#node(object) : object,
       graph: this.#graph,
     });
+  }
+
+  #node(iri: string): NamedNodeTerm {
+    let term = this.#nodes.get(iri);
+    if (term === undefined) {
+      term = { termType: 'NamedNode', value: iri };
+      this.#nodes.set(iri, term);
+    }
+    return term;
   }
 
   /** rdf:type for each class: provml class names (the caller lists their provml superclasses too: no reasoner
    *  runs at query time) and the PROV-O top class. */
   type(subject: string, ...classes: Array<ProvmlClass | ProvClass>): void {
     for (const cls of classes) {
-      this.add(subject, rdf('type'), cls.startsWith('prov:') ? prov(cls.slice('prov:'.length)) : provml(cls));
+      this.add(subject, RDF_TYPE, vocabularyTerm(cls.startsWith('prov:') ? prov(cls.slice(5)) : provml(cls)));
     }
   }
 
   link(subject: string, property: ProvmlObjectProperty, object: string): void {
-    this.add(subject, provml(property), object);
+    this.add(subject, provml(property), property === 'hasStatus' ? vocabularyTerm(object) : object);
   }
 
   /** A provml datatype property whose range is xsd:double, even for whole numbers. */

@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { fromFlowcept, validateBatch } from '../../src/capture/index.ts';
 
-const messages: unknown[] = JSON.parse(readFileSync(new URL('../fixtures/events/flowcept-messages.json', import.meta.url), 'utf8'));
+const messages: unknown[] = JSON.parse(
+  readFileSync(new URL('../fixtures/events/flowcept-messages.json', import.meta.url), 'utf8'),
+);
 
 function mapped() {
   const result = fromFlowcept(messages);
@@ -25,13 +27,13 @@ describe('fromFlowcept', () => {
     expect(fromFlowcept(messages)).toEqual(fromFlowcept(structuredClone(messages)));
   });
 
-  it('maps the workflow message: campaign → study, parent workflow, epoch seconds → ISO UTC', () => {
+  it('maps the workflow message: campaign → experiment, parent workflow, epoch seconds → ISO UTC', () => {
     expect(mapped()[0]).toMatchObject({
       workflowExecutionId: 'wf-7f3a',
       name: 'seismic-training',
       user: 'alice',
       time: '2024-05-01T10:00:00.500Z',
-      study: { id: 'camp-42' },
+      experiment: { id: 'camp-42' },
       parentWorkflowExecutionId: 'wf-root',
       annotations: { used: { config: 'train.yaml' }, custom_metadata: { site: 'olcf' } },
     });
@@ -71,8 +73,18 @@ describe('fromFlowcept', () => {
 
   it('maps ERROR to a failed task with stderr as the error, and RUNNING to a start only', () => {
     const events = mapped();
-    expect(events[4]).toMatchObject({ type: 'task.ended', status: 'failed', error: 'ValueError: bad shape', parentTaskId: '1714557601.123_0', host: 'frontier-002' });
-    expect(events[5]).toMatchObject({ type: 'task.started', taskId: 't-run', time: '2024-05-01T10:01:10.000Z' });
+    expect(events[4]).toMatchObject({
+      type: 'task.ended',
+      status: 'failed',
+      error: 'ValueError: bad shape',
+      parentTaskId: '1714557601.123_0',
+      host: 'frontier-002',
+    });
+    expect(events[5]).toMatchObject({
+      type: 'task.started',
+      taskId: 't-run',
+      time: '2024-05-01T10:01:10.000Z',
+    });
     expect(events.some((e) => e.type === 'task.ended' && e.taskId === 't-run')).toBe(false);
   });
 
@@ -82,6 +94,7 @@ describe('fromFlowcept', () => {
       { type: 'task', workflow_id: 'w', status: 'FINISHED', ended_at: 1 },
       { type: 'task', task_id: 't', status: 'DONE', started_at: 'yesterday' },
       { type: 'job' },
+      { type: 'task', task_id: 't', workflow_id: 'w', status: 'RUNNING' },
       'x',
     ]);
     expect(result.ok).toBe(false);
@@ -92,7 +105,8 @@ describe('fromFlowcept', () => {
       [2, '/status'],
       [2, '/started_at'],
       [3, '/type'],
-      [4, ''],
+      [4, '/started_at'],
+      [5, ''],
     ]);
     expect(fromFlowcept({})).toMatchObject({ ok: false, errors: [{ index: -1 }] });
   });

@@ -18,7 +18,9 @@ describe('parseNdjson', () => {
   });
 
   it('reports every unparsable line with its line number', () => {
-    const result = parseNdjson(`${JSON.stringify(event('a'))}\n{"type": \n\n[1,2\n${JSON.stringify(event('b'))}`);
+    const result = parseNdjson(
+      `${JSON.stringify(event('a'))}\n{"type": \n\n[1,2\n${JSON.stringify(event('b'))}`,
+    );
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.errors.map((e) => [e.line, e.index])).toEqual([
@@ -34,6 +36,8 @@ describe('parseNdjson', () => {
     if (!parsed.ok) throw new Error('unexpected parse failure');
     const result = validateBatch(parsed.items);
     if (result.ok) throw new Error('expected a validation failure');
-    expect(withLines(result.errors, parsed.lines)).toEqual([{ index: 1, line: 4, path: '/status', message: expect.any(String) }]);
+    expect(withLines(result.errors, parsed.lines)).toEqual([
+      { index: 1, line: 4, path: '/status', message: expect.any(String) },
+    ]);
   });
 });

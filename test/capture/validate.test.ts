@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { type CaptureEvent, EVENT_TYPES, eventJsonSchema, validateBatch } from '../../src/capture/index.ts';
 
 const fixtures = new URL('../fixtures/events/', import.meta.url);
-const readEvents = (name: string): CaptureEvent[] => JSON.parse(readFileSync(new URL(name, fixtures), 'utf8'));
+const readEvents = (name: string): CaptureEvent[] =>
+  JSON.parse(readFileSync(new URL(name, fixtures), 'utf8'));
 const provmlFixtures = readdirSync(fixtures).filter((f) => f.endsWith('.json') && !f.startsWith('flowcept'));
 
 /** One valid event of every type, taken from the realistic lifecycle fixture. */
@@ -35,7 +36,14 @@ describe('validateBatch: valid events', () => {
   it('accepts the four attribute value forms and the shorthands', () => {
     const event = {
       ...sampleOf('task.ended'),
-      used: { a: 1, b: 'x', c: true, d: { value: 0.1, role: 'hyperparameter' }, e: { ref: 'r', kind: 'file' }, f: { uri: 'urn:x:1' } },
+      used: {
+        a: 1,
+        b: 'x',
+        c: true,
+        d: { value: 0.1, role: 'hyperparameter' },
+        e: { ref: 'r', kind: 'file' },
+        f: { uri: 'urn:x:1' },
+      },
       hyperparameters: { lr: 0.1 },
       metrics: { loss: 0.2 },
     };
@@ -46,31 +54,187 @@ describe('validateBatch: valid events', () => {
 // [type, mutation, expected path, message fragment]
 const INVALID: Array<[CaptureEvent['type'], (e: Record<string, unknown>) => void, string, string]> = [
   ['workflow.started', (e) => delete e.name, '/name', 'is required'],
-  ['workflow.started', (e) => { e.experiment = { name: 'no id' }; }, '/experiment/id', 'is required'],
-  ['workflow.started', (e) => { e.pid = -1; }, '/pid', 'must be >= 0'],
-  ['workflow.ended', (e) => { e.status = 'done'; }, '/status', '"finished", "failed"'],
-  ['workflow.ended', (e) => { e.time = '2024-05-01T10:00:00+02:00'; }, '/time', 'UTC'],
+  [
+    'workflow.started',
+    (e) => {
+      e.experiment = { name: 'no id' };
+    },
+    '/experiment/id',
+    'is required',
+  ],
+  [
+    'workflow.started',
+    (e) => {
+      e.pid = -1;
+    },
+    '/pid',
+    'must be >= 0',
+  ],
+  [
+    'workflow.ended',
+    (e) => {
+      e.status = 'done';
+    },
+    '/status',
+    '"finished", "failed"',
+  ],
+  [
+    'workflow.ended',
+    (e) => {
+      e.time = '2024-05-01T10:00:00+02:00';
+    },
+    '/time',
+    'UTC',
+  ],
+  [
+    'workflow.ended',
+    (e) => {
+      e.time = '2016-12-31T23:59:60Z';
+    },
+    '/time',
+    'UTC',
+  ],
+  [
+    'workflow.ended',
+    (e) => {
+      e.time = '2024-02-30T10:00:00Z';
+    },
+    '/time',
+    'UTC',
+  ],
   ['task.started', (e) => delete e.taskId, '/taskId', 'is required'],
-  ['task.started', (e) => { e.stage = 'testing'; }, '/stage', '"training", "validation", "evaluation"'],
-  ['task.started', (e) => { e.section = { kind: 'epoch', index: 1.5 }; }, '/section/index', 'integer'],
-  ['task.started', (e) => { e.used = { lr: { value: 1, role: 'knob' } }; }, '/used/lr/role', '"hyperparameter"'],
-  ['task.started', (e) => { e.used = { data: { ref: 'x' } }; }, '/used/data/kind', 'is required'],
-  ['task.started', (e) => { e.used = { x: [1, 2] }; }, '/used/x', '{ ref, kind, role? }'],
-  ['task.started', (e) => { e.used = { x: { uri: 'not an iri' } }; }, '/used/x/uri', 'absolute IRI'],
-  ['task.started', (e) => { e.telemetry = { cpuPercent: 'high' }; }, '/telemetry/cpuPercent', 'number'],
+  [
+    'task.started',
+    (e) => {
+      e.stage = 'testing';
+    },
+    '/stage',
+    '"training", "validation", "evaluation"',
+  ],
+  [
+    'task.started',
+    (e) => {
+      e.section = { kind: 'epoch', index: 1.5 };
+    },
+    '/section/index',
+    'integer',
+  ],
+  [
+    'task.started',
+    (e) => {
+      e.used = { lr: { value: 1, role: 'knob' } };
+    },
+    '/used/lr/role',
+    '"hyperparameter"',
+  ],
+  [
+    'task.started',
+    (e) => {
+      e.used = { data: { ref: 'x' } };
+    },
+    '/used/data/kind',
+    'is required',
+  ],
+  [
+    'task.started',
+    (e) => {
+      e.used = { x: [1, 2] };
+    },
+    '/used/x',
+    '{ ref, kind, role? }',
+  ],
+  [
+    'task.started',
+    (e) => {
+      e.used = { x: { uri: 'not an iri' } };
+    },
+    '/used/x/uri',
+    'absolute IRI',
+  ],
+  [
+    'task.started',
+    (e) => {
+      e.telemetry = { cpuPercent: 'high' };
+    },
+    '/telemetry/cpuPercent',
+    'number',
+  ],
   ['task.ended', (e) => delete e.status, '/status', 'is required'],
   ['task.ended', (e) => delete e.name, '/name', 'is required'],
-  ['task.ended', (e) => { e.metrics = { loss: { value: 1 } }; }, '/metrics/loss', 'number'],
+  [
+    'task.ended',
+    (e) => {
+      e.metrics = { loss: { value: 1 } };
+    },
+    '/metrics/loss',
+    'number',
+  ],
   ['model.saved', (e) => delete e.modelId, '/modelId', 'is required'],
-  ['model.saved', (e) => { e.sizeBytes = 1.5; }, '/sizeBytes', 'integer'],
-  ['model.saved', (e) => { e.derivedFrom = 'tiles'; }, '/derivedFrom', 'array'],
+  [
+    'model.saved',
+    (e) => {
+      e.sizeBytes = 1.5;
+    },
+    '/sizeBytes',
+    'integer',
+  ],
+  [
+    'model.saved',
+    (e) => {
+      e.derivedFrom = 'tiles';
+    },
+    '/derivedFrom',
+    'array',
+  ],
   ['evaluation', (e) => delete e.value, '/value', 'is required'],
-  ['evaluation', (e) => { e.value = null; }, '/value', 'number'],
-  ['evaluation', (e) => { e.measure = ''; }, '/measure', 'non-empty'],
-  ['dataset.registered', (e) => { e.kind = 'curated'; }, '/kind', '"raw", "domain"'],
-  ['dataset.registered', (e) => { e.derivedFrom = [{ ref: 'x', kind: 'blob' }]; }, '/derivedFrom/0/kind', '"raw"'],
-  ['dataset.registered', (e) => { e.domainEntities = ['has space'] }, '/domainEntities/0', 'absolute IRI'],
-  ['dataset.registered', (e) => { e.sampleCount = -5; }, '/sampleCount', '>= 0'],
+  [
+    'evaluation',
+    (e) => {
+      e.value = null;
+    },
+    '/value',
+    'number',
+  ],
+  [
+    'evaluation',
+    (e) => {
+      e.measure = '';
+    },
+    '/measure',
+    'non-empty',
+  ],
+  [
+    'dataset.registered',
+    (e) => {
+      e.kind = 'curated';
+    },
+    '/kind',
+    '"raw", "domain"',
+  ],
+  [
+    'dataset.registered',
+    (e) => {
+      e.derivedFrom = [{ ref: 'x', kind: 'blob' }];
+    },
+    '/derivedFrom/0/kind',
+    '"raw"',
+  ],
+  [
+    'dataset.registered',
+    (e) => {
+      e.domainEntities = ['has space'];
+    },
+    '/domainEntities/0',
+    'absolute IRI',
+  ],
+  [
+    'dataset.registered',
+    (e) => {
+      e.sampleCount = -5;
+    },
+    '/sampleCount',
+    '>= 0',
+  ],
 ];
 
 describe('validateBatch: invalid events name their index and field', () => {
@@ -100,7 +264,11 @@ describe('validateBatch: invalid events name their index and field', () => {
   });
 
   it('rejects a wrong type or schema version, and a non-object or non-array input', () => {
-    const result = validateBatch([{ ...sampleOf('evaluation'), type: 'metric.logged' }, { ...sampleOf('evaluation'), schema: 'provml/2' }, 42]);
+    const result = validateBatch([
+      { ...sampleOf('evaluation'), type: 'metric.logged' },
+      { ...sampleOf('evaluation'), schema: 'provml/2' },
+      42,
+    ]);
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.errors).toEqual([
@@ -117,7 +285,11 @@ describe('validateBatch: invalid events name their index and field', () => {
 
 describe('the published JSON Schema', () => {
   it('is draft 2020-12 and dispatches on every event type', () => {
-    const schema = eventJsonSchema as { $schema: string; properties: { type: { enum: string[] } }; allOf: unknown[] };
+    const schema = eventJsonSchema as {
+      $schema: string;
+      properties: { type: { enum: string[] } };
+      allOf: unknown[];
+    };
     expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
     expect(schema.properties.type.enum).toEqual([...EVENT_TYPES]);
     expect(schema.allOf).toHaveLength(EVENT_TYPES.length);

@@ -65,7 +65,9 @@ describe('provml ingest', () => {
     expect(result.stdout).toContain('5 batch(es)');
     expect((await server.store.stats()).quads).toBe(expectedQuads(file));
     const run1 = workflowExecutionIri('fx-training-1');
-    expect(await server.store.ask(`ASK { GRAPH ?g { <${run1}> a <https://w3id.org/provml#WorkflowExecution> } }`)).toBe(true);
+    expect(
+      await server.store.ask(`ASK { GRAPH ?g { <${run1}> a <https://w3id.org/provml#WorkflowExecution> } }`),
+    ).toBe(true);
     expect(existsSync(`${file}.provml-progress`)).toBe(false);
   });
 
@@ -103,9 +105,18 @@ describe('provml ingest', () => {
   });
 
   it('ingests Flowcept messages from a JSON array file with --format flowcept', async () => {
-    const result = await run('ingest', join(FIXTURES, 'flowcept.json'), '--url', server.url, '--format', 'flowcept');
+    const result = await run(
+      'ingest',
+      join(FIXTURES, 'flowcept.json'),
+      '--url',
+      server.url,
+      '--format',
+      'flowcept',
+    );
     expect(result.code).toBe(0);
-    expect(await server.store.ask('ASK { GRAPH ?g { ?task <https://w3id.org/provml#errorMessage> ?error } }')).toBe(true);
+    expect(
+      await server.store.ask('ASK { GRAPH ?g { ?task <https://w3id.org/provml#errorMessage> ?error } }'),
+    ).toBe(true);
   });
 
   it('exits non-zero naming the server it cannot reach', async () => {

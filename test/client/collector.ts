@@ -50,7 +50,9 @@ export async function startCollector(): Promise<Collector> {
       return;
     }
     state.received.push(...result.events);
-    res.status(202).json({ events: result.events.length, triples: result.events.length * 3, seq: state.requests });
+    res
+      .status(202)
+      .json({ events: result.events.length, triples: result.events.length * 3, seq: state.requests });
   });
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening));

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +15,12 @@ beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'provml-offline-'));
   file = join(dir, 'capture.ndjson');
   warnings = [];
-  recorder = createRecorder({ file, user: 'ana', persona: 'ML engineer', onWarning: (w) => warnings.push(w) });
+  recorder = createRecorder({
+    file,
+    user: 'ana',
+    persona: 'ML engineer',
+    onWarning: (w) => warnings.push(w),
+  });
 });
 
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
@@ -22,7 +28,10 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 async function written(): Promise<CaptureEvent[]> {
   const summary = await recorder.close();
   expect(summary.complete).toBe(true);
-  const events = readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+  const events = readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line));
   const validation = validateBatch(events);
   expect(validation.ok ? [] : validation.errors).toEqual([]);
   return events;
@@ -32,13 +41,40 @@ class DivergedError extends Error {}
 
 describe('recorder calls (offline file mode)', () => {
   it('writes schema-valid NDJSON for every kind of call', async () => {
-    const run = recorder.workflowStarted({ name: 'train-unet', version: '2', study: 'seismic', experiment: { id: 'lr-sweep', name: 'LR sweep' } });
-    const data = recorder.datasetRegistered({ kind: 'training', name: 'tiles', sampleCount: 1200, derivedFrom: [{ ref: 'cube-1', kind: 'domain' }], domainEntities: ['https://example.org/geo/Formation/Namorado'] });
-    const training = recorder.taskStarted({ name: 'training', stage: 'training', hyperparameters: { lr: 0.01, batchSize: 32 }, used: { tiles: { ref: data, kind: 'dataset' } }, algorithm: 'U-Net', learningTask: 'segmentation' });
+    const run = recorder.workflowStarted({
+      name: 'train-unet',
+      version: '2',
+      study: 'seismic',
+      experiment: { id: 'lr-sweep', name: 'LR sweep' },
+    });
+    const data = recorder.datasetRegistered({
+      kind: 'training',
+      name: 'tiles',
+      sampleCount: 1200,
+      derivedFrom: [{ ref: 'cube-1', kind: 'domain' }],
+      domainEntities: ['https://example.org/geo/Formation/Namorado'],
+    });
+    const training = recorder.taskStarted({
+      name: 'training',
+      stage: 'training',
+      hyperparameters: { lr: 0.01, batchSize: 32 },
+      used: { tiles: { ref: data, kind: 'dataset' } },
+      algorithm: 'U-Net',
+      learningTask: 'segmentation',
+    });
     recorder.logHyperparameters({ epochs: 3 });
     for (let epoch = 1; epoch <= 3; epoch++) recorder.logMetric('loss', 1 / epoch, { epoch });
-    const model = recorder.modelSaved({ name: 'unet', location: 'file:///models/unet.pt', sizeBytes: 1024, derivedFrom: [data] });
-    recorder.taskEnded({ taskId: training, metrics: { accuracy: 0.9 }, generated: { model: { ref: model, kind: 'model' } } });
+    const model = recorder.modelSaved({
+      name: 'unet',
+      location: 'file:///models/unet.pt',
+      sizeBytes: 1024,
+      derivedFrom: [data],
+    });
+    recorder.taskEnded({
+      taskId: training,
+      metrics: { accuracy: 0.9 },
+      generated: { model: { ref: model, kind: 'model' } },
+    });
     recorder.workflowEnded();
     const events = await written();
     expect(events.map((e) => e.type)).toEqual([
@@ -55,9 +91,21 @@ describe('recorder calls (offline file mode)', () => {
     expect(new Set(events.map((e) => e.workflowExecutionId))).toEqual(new Set([run]));
     expect(new Set(events.map((e) => e.id)).size).toBe(events.length);
     const ended = events[7] as Extract<CaptureEvent, { type: 'task.ended' }>;
-    expect(ended).toMatchObject({ taskId: training, name: 'training', stage: 'training', status: 'finished', hyperparameters: { epochs: 3 } });
+    expect(ended).toMatchObject({
+      taskId: training,
+      name: 'training',
+      stage: 'training',
+      status: 'finished',
+      hyperparameters: { epochs: 3 },
+    });
     expect(ended.startedAt).toBe(events[2]?.time);
-    expect(events[3]).toMatchObject({ measure: 'loss', value: 1, taskId: training, stage: 'training', section: { kind: 'epoch', index: 1 } });
+    expect(events[3]).toMatchObject({
+      measure: 'loss',
+      value: 1,
+      taskId: training,
+      stage: 'training',
+      section: { kind: 'epoch', index: 1 },
+    });
     expect(events[6]).toMatchObject({ modelId: model, taskId: training });
     expect(events[0]).toMatchObject({ user: 'ana', persona: 'ML engineer', study: { id: 'seismic' } });
     expect(warnings).toEqual([]);
@@ -68,9 +116,13 @@ describe('recorder calls (offline file mode)', () => {
     const error = new DivergedError('loss is NaN at epoch 4');
     let caught: unknown;
     try {
-      recorder.task('training', () => {
-        throw error;
-      }, { stage: 'training' });
+      recorder.task(
+        'training',
+        () => {
+          throw error;
+        },
+        { stage: 'training' },
+      );
     } catch (thrown) {
       caught = thrown;
     }
@@ -85,7 +137,9 @@ describe('recorder calls (offline file mode)', () => {
     const result = await recorder.task('training', async (training) => {
       training.logHyperparameters({ lr: 0.1 });
       for (let epoch = 1; epoch <= 2; epoch++) {
-        await training.task(`epoch ${epoch}`, async (section) => section.logMetric('loss', 0.5 / epoch), { epoch });
+        await training.task(`epoch ${epoch}`, async (section) => section.logMetric('loss', 0.5 / epoch), {
+          epoch,
+        });
       }
       return 'model-1';
     });
@@ -95,7 +149,9 @@ describe('recorder calls (offline file mode)', () => {
     });
     await expect(failure).rejects.toBeInstanceOf(RangeError);
     const events = await written();
-    const ends = events.filter((e): e is Extract<CaptureEvent, { type: 'task.ended' }> => e.type === 'task.ended');
+    const ends = events.filter(
+      (e): e is Extract<CaptureEvent, { type: 'task.ended' }> => e.type === 'task.ended',
+    );
     expect(ends.map((e) => [e.name, e.status])).toEqual([
       ['epoch 1', 'finished'],
       ['epoch 2', 'finished'],
@@ -125,10 +181,35 @@ describe('recorder calls (offline file mode)', () => {
   });
 
   it('a throwing warning handler does not reach the caller', async () => {
-    const loud = createRecorder({ file, onWarning: () => {
-      throw new Error('handler bug');
-    } });
+    const loud = createRecorder({
+      file,
+      onWarning: () => {
+        throw new Error('handler bug');
+      },
+    });
     expect(() => loud.taskEnded({ taskId: 'unknown' })).not.toThrow();
     await loud.close();
+  });
+});
+
+describe('a program that never calls close()', () => {
+  it('still writes what it recorded when its event loop runs dry', () => {
+    const client = join(import.meta.dirname, '../../src/client/index.ts');
+    const script = `
+      const { createRecorder } = await import(${JSON.stringify(client)});
+      const recorder = createRecorder({ file: ${JSON.stringify(file)}, flushIntervalMs: 60000 });
+      recorder.workflowStarted({ name: 'forgetful' });
+      for (let epoch = 1; epoch <= 3; epoch++) recorder.logMetric('loss', 1 / epoch, { epoch });
+    `;
+    execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      stdio: 'pipe',
+    });
+    const lines = readFileSync(file, 'utf8').trim().split('\n');
+    expect(lines.map((line) => JSON.parse(line).type)).toEqual([
+      'workflow.started',
+      'evaluation',
+      'evaluation',
+      'evaluation',
+    ]);
   });
 });

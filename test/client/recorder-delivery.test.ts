@@ -72,7 +72,10 @@ describe('recorder delivery', () => {
     expect(flushed).toMatchObject({ complete: false, delivered: 0, pending: 24 });
     const closed = await recorder.close({ timeoutMs: 0 });
     expect(closed).toMatchObject({ complete: false, pending: 24, spilled: 24 });
-    const spilled = readFileSync(join(dir, 'spill.ndjson'), 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+    const spilled = readFileSync(join(dir, 'spill.ndjson'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(spilled.map((event) => event.type)).toEqual([
       'workflow.started',
       'task.started',
@@ -139,8 +142,14 @@ describe('recorder delivery', () => {
     const summary = await recorder.flush();
     expect(summary).toMatchObject({ complete: true, delivered: 8, rejected: 2, pending: 0 });
     expect(metricValues(collector)).toEqual([0, 1, 2, 4, 5, 6, 8, 9]);
-    const rejected = readFileSync(join(dir, 'spill.rejected.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    expect(rejected.map((record) => record.event.value)).toEqual([{ not: 'a literal' }, { not: 'a literal' }]);
+    const rejected = readFileSync(join(dir, 'spill.rejected.ndjson'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(rejected.map((record) => record.event.value)).toEqual([
+      { not: 'a literal' },
+      { not: 'a literal' },
+    ]);
     expect(rejected[0].rejected.status).toBe(400);
     expect(rejected[0].rejected.errors[0].path).toBe('/value');
     expect(warnings.filter((w) => w.includes('refused'))).toHaveLength(1);

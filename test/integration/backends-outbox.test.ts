@@ -16,7 +16,12 @@ const batch = (n: number): QuadData[] =>
   Array.from({ length: 50 }, (_, i) => ({
     subject: named(`${EX}event/${n}/${i}`),
     predicate: named(`${EX}index`),
-    object: { termType: 'Literal' as const, value: String(n * 50 + i), language: '', datatype: named('http://www.w3.org/2001/XMLSchema#integer') },
+    object: {
+      termType: 'Literal' as const,
+      value: String(n * 50 + i),
+      language: '',
+      datatype: named('http://www.w3.org/2001/XMLSchema#integer'),
+    },
     graph: named(GRAPH),
   }));
 const count = async (store: SparqlStore): Promise<number> => {
@@ -56,7 +61,9 @@ describe('remote store outbox against Virtuoso', () => {
     server.signal('SIGSTOP');
     for (let n = 5; n < 20; n++) await store.insert(batch(n));
     expect(store.pendingWrites).toBeGreaterThan(0);
-    const blocked = await store.select('SELECT * WHERE { ?s ?p ?o } LIMIT 1').catch((error: unknown) => error);
+    const blocked = await store
+      .select('SELECT * WHERE { ?s ?p ?o } LIMIT 1')
+      .catch((error: unknown) => error);
     expect(blocked).toBeInstanceOf(ProvmlError);
     expect((blocked as ProvmlError).status).toBe(503);
 
@@ -70,10 +77,43 @@ describe('remote store outbox against Virtuoso', () => {
     expect((down as ProvmlError).message).toMatch(/unreachable|waiting in the outbox/);
 
     await server.restart();
-    const reopened = await openSparqlStore({ queryUrl: server.sparqlUrl, updateUrl: server.sparqlUrl, outboxDir: `${outboxDir}-unused`, logger: silentLogger() });
-    await reopened.close();
     await expect.poll(() => store.pendingWrites, { timeout: 30_000, interval: 200 }).toBe(0);
     expect(await count(store)).toBe(30 * 50);
     await store.close();
   }, 120_000);
+
+  it('authenticates with HTTP Digest where the engine asks for it (/sparql-auth, graph-crud-auth)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'provml-outbox-auth-'));
+    const options = {
+      queryUrl: server.sparqlUrl,
+      updateUrl: server.sparqlAuthUrl,
+      graphStoreUrl: `${server.graphStoreUrl}-auth`,
+      outboxDir: dir,
+      queryTimeoutMs: 20_000,
+      logger: silentLogger(),
+    };
+    const anonymous = await openSparqlStore(options);
+    const refused = await anonymous
+      .update(`INSERT DATA { GRAPH <${EX}auth> { <${EX}a> <${EX}p> "no" } }`)
+      .catch((error: unknown) => error);
+    expect((refused as ProvmlError).status).toBe(502);
+    expect((refused as ProvmlError).message).toMatch(/PROVML_SPARQL_USER/);
+    await anonymous.close();
+    await rm(dir, { recursive: true, force: true });
+
+    const store = await openSparqlStore({ ...options, username: 'dba', password: 'dba' });
+    await store.update(`INSERT DATA { GRAPH <${EX}auth> { <${EX}a> <${EX}p> "yes" } }`);
+    await store.insert([
+      {
+        subject: named(`${EX}b`),
+        predicate: named(`${EX}p`),
+        object: { termType: 'BlankNode', value: 'x' },
+        graph: named(`${EX}auth`),
+      },
+    ]);
+    const rows = await store.select(`SELECT ?s WHERE { GRAPH <${EX}auth> { ?s ?p ?o } }`);
+    expect(rows.rows.map((r) => r.s?.value).sort()).toEqual([`${EX}a`, `${EX}b`]);
+    await store.close();
+    await rm(dir, { recursive: true, force: true });
+  }, 60_000);
 });

@@ -7,7 +7,13 @@ import { loadConfig } from '../../src/config.ts';
 import { ProvmlError } from '../../src/errors.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { createApp } from '../../src/server/app.ts';
-import { openDurableStore, openSparqlStore, type ProvStore, type QuadData, type Term } from '../../src/store/index.ts';
+import {
+  openDurableStore,
+  openSparqlStore,
+  type ProvStore,
+  type QuadData,
+  type Term,
+} from '../../src/store/index.ts';
 import { startVirtuoso, type VirtuosoServer } from '../support/virtuoso.ts';
 
 // One suite, every store backend (like quadstore's backend-parametrised tests): the embedded durable
@@ -18,10 +24,21 @@ const XSD = 'http://www.w3.org/2001/XMLSchema#';
 const G1 = `${EX}g1`;
 const G2 = `${EX}g2`;
 const named = (value: string) => ({ termType: 'NamedNode' as const, value });
-const lit = (value: string, datatype = `${XSD}string`) => ({ termType: 'Literal' as const, value, language: '', datatype: named(datatype) });
+const lit = (value: string, datatype = `${XSD}string`) => ({
+  termType: 'Literal' as const,
+  value,
+  language: '',
+  datatype: named(datatype),
+});
 const DEFAULT = { termType: 'DefaultGraph' as const, value: '' as const };
-const quad = (s: string, p: string, o: QuadData['object'], g: QuadData['graph'] = DEFAULT): QuadData => ({ subject: named(EX + s), predicate: named(EX + p), object: o, graph: g });
-const values = (rows: Array<Record<string, Term>>, name: string): string[] => rows.map((r) => r[name]?.value ?? '').sort();
+const quad = (s: string, p: string, o: QuadData['object'], g: QuadData['graph'] = DEFAULT): QuadData => ({
+  subject: named(EX + s),
+  predicate: named(EX + p),
+  object: o,
+  graph: g,
+});
+const values = (rows: Array<Record<string, Term>>, name: string): string[] =>
+  rows.map((r) => r[name]?.value ?? '').sort();
 
 interface Backend {
   name: string;
@@ -55,7 +72,13 @@ function virtuoso(): Backend {
     async open() {
       server = await startVirtuoso();
       outboxDir = await mkdtemp(join(tmpdir(), 'provml-outbox-'));
-      store = await openSparqlStore({ queryUrl: server.sparqlUrl, updateUrl: server.sparqlUrl, graphStoreUrl: server.graphStoreUrl, outboxDir, logger: silentLogger() });
+      store = await openSparqlStore({
+        queryUrl: server.sparqlUrl,
+        updateUrl: server.sparqlUrl,
+        graphStoreUrl: server.graphStoreUrl,
+        outboxDir,
+        logger: silentLogger(),
+      });
       return store;
     },
     async teardown() {
@@ -87,7 +110,9 @@ describe.each([embedded(), virtuoso()])('$name', (backend) => {
     expect(await store.ask(`ASK { <${EX}b> ?p ?o }`)).toBe(false);
     const union = await store.select(`SELECT ?o WHERE { ?s <${EX}p> ?o }`, { unionDefaultGraph: true });
     expect(values(union.rows, 'o')).toEqual(['in default', 'in g1']);
-    const built = await store.construct(`CONSTRUCT { ?s <${EX}q> ?o } WHERE { GRAPH ?g { ?s <${EX}p> ?o } FILTER(?g = <${G1}>) }`);
+    const built = await store.construct(
+      `CONSTRUCT { ?s <${EX}q> ?o } WHERE { GRAPH ?g { ?s <${EX}p> ?o } FILTER(?g = <${G1}>) }`,
+    );
     expect(built).toEqual([quad('b', 'q', lit('in g1'))]);
   });
 
@@ -109,7 +134,9 @@ describe.each([embedded(), virtuoso()])('$name', (backend) => {
     await store.update(`INSERT DATA { GRAPH <${G1}> { <${EX}y> <${EX}p> "named" } }`);
     await store.update(`DELETE WHERE { GRAPH <${G1}> { ?s <${EX}p> "named" } }`);
     await store.update(`INSERT { GRAPH <${G2}> { ?s <${EX}copied> ?o } } WHERE { ?s <${EX}p> ?o }`);
-    expect(values((await store.select(`SELECT ?o WHERE { GRAPH <${G2}> { ?s ?p ?o } }`)).rows, 'o')).toEqual(['plain']);
+    expect(values((await store.select(`SELECT ?o WHERE { GRAPH <${G2}> { ?s ?p ?o } }`)).rows, 'o')).toEqual([
+      'plain',
+    ]);
     expect(await store.ask(`ASK { GRAPH <${G1}> { ?s ?p ?o } }`)).toBe(false);
   });
 
@@ -129,7 +156,9 @@ describe.each([embedded(), virtuoso()])('$name', (backend) => {
     expect(await pick(`?s <${EX}loss> ?v FILTER(?v < 1.0)`)).toEqual([`${EX}run1`]);
     expect(await pick(`?s <${EX}epoch> ?v FILTER(?v > 10)`)).toEqual([`${EX}run2`]);
     expect(await pick(`?s <${EX}ok> ?v FILTER(?v = true)`)).toEqual([`${EX}run1`]);
-    expect(await pick(`?s <${EX}start> ?v FILTER(?v < "2024-03-01T09:30:00Z"^^<${XSD}dateTime>)`)).toEqual([`${EX}run2`]);
+    expect(await pick(`?s <${EX}start> ?v FILTER(?v < "2024-03-01T09:30:00Z"^^<${XSD}dateTime>)`)).toEqual([
+      `${EX}run2`,
+    ]);
     const ok = await store.select(`SELECT ?v WHERE { GRAPH <${G1}> { <${EX}run1> <${EX}ok> ?v } }`);
     expect(ok.rows[0]?.v).toEqual(lit('true', `${XSD}boolean`));
   });
@@ -143,9 +172,16 @@ describe.each([embedded(), virtuoso()])('$name', (backend) => {
     await store.dropGraph(DEFAULT);
     expect((await store.stats()).quads).toBe(0);
     await store.load(dump, { format: 'application/n-quads' });
-    const rows = await store.select(`SELECT ?name ?size ?label WHERE { GRAPH <${G1}> { <${EX}m> <${EX}trainedOn> ?b ; <${EX}label> ?label . ?b <${EX}name> ?name ; <${EX}size> ?size } }`);
+    const rows = await store.select(
+      `SELECT ?name ?size ?label WHERE { GRAPH <${G1}> { <${EX}m> <${EX}trainedOn> ?b ; <${EX}label> ?label . ?b <${EX}name> ?name ; <${EX}size> ?size } }`,
+    );
     expect(rows.rows).toHaveLength(1);
-    expect(rows.rows[0]?.name).toEqual({ termType: 'Literal', value: 'split', language: 'en', datatype: named('http://www.w3.org/1999/02/22-rdf-syntax-ns#langString') });
+    expect(rows.rows[0]?.name).toEqual({
+      termType: 'Literal',
+      value: 'split',
+      language: 'en',
+      datatype: named('http://www.w3.org/1999/02/22-rdf-syntax-ns#langString'),
+    });
     expect(rows.rows[0]?.size).toEqual(lit('3', `${XSD}integer`));
     expect(rows.rows[0]?.label?.value).toBe('model "A"\n');
     expect(await store.ask(`ASK { <${EX}d> <${EX}p> "default" }`)).toBe(true);
@@ -159,10 +195,20 @@ describe.each([embedded(), virtuoso()])('$name', (backend) => {
     expect(csv.body.split(/\r?\n/).slice(0, 2)).toEqual(['s,o', `${EX}a,"x,y"`]);
     const tsv = await store.queryAs(query, { results: 'text/tab-separated-values', graph: 'text/turtle' });
     expect(tsv.body).toContain(`<${EX}a>\t"x,y"`);
-    const xml = await store.queryAs(`ASK { ?s ?p "x,y" }`, { results: 'application/sparql-results+xml', graph: 'text/turtle' });
+    const xml = await store.queryAs(`ASK { ?s ?p "x,y" }`, {
+      results: 'application/sparql-results+xml',
+      graph: 'text/turtle',
+    });
     expect(xml.body).toMatch(/<boolean>true<\/boolean>/);
-    const turtle = await store.queryAs(`CONSTRUCT WHERE { ?s ?p ?o }`, { results: 'application/sparql-results+json', graph: 'application/n-triples' });
-    expect(turtle).toMatchObject({ form: 'construct', mediaType: 'application/n-triples', body: `<${EX}a> <${EX}p> "x,y" .\n` });
+    const turtle = await store.queryAs(`CONSTRUCT WHERE { ?s ?p ?o }`, {
+      results: 'application/sparql-results+json',
+      graph: 'application/n-triples',
+    });
+    expect(turtle).toMatchObject({
+      form: 'construct',
+      mediaType: 'application/n-triples',
+      body: `<${EX}a> <${EX}p> "x,y" .\n`,
+    });
   });
 
   it('rejects a malformed query with a 400 that quotes the problem', async () => {
@@ -172,14 +218,26 @@ describe.each([embedded(), virtuoso()])('$name', (backend) => {
   });
 
   it('serves /sparql and /store through the HTTP endpoint', async () => {
-    const app = createApp({ store, config: loadConfig({ flags: { dataDir: '/nonexistent-test-data' } }), logger: silentLogger() });
-    const put = await request(app).put(`/store?graph=${encodeURIComponent(G2)}`).type('text/turtle').send(`<${EX}s> <${EX}p> "via store" .`);
+    const app = createApp({
+      store,
+      config: loadConfig({ flags: { dataDir: '/nonexistent-test-data' } }),
+      logger: silentLogger(),
+    });
+    const put = await request(app)
+      .put(`/store?graph=${encodeURIComponent(G2)}`)
+      .type('text/turtle')
+      .send(`<${EX}s> <${EX}p> "via store" .`);
     expect(put.status).toBe(201);
     const query = `SELECT ?o WHERE { GRAPH <${G2}> { ?s ?p ?o } }`;
-    const res = await request(app).get('/sparql').query({ query }).set('Accept', 'application/sparql-results+json');
+    const res = await request(app)
+      .get('/sparql')
+      .query({ query })
+      .set('Accept', 'application/sparql-results+json');
     expect(res.status).toBe(200);
     expect(res.body.results.bindings).toEqual([{ o: { type: 'literal', value: 'via store' } }]);
-    const graph = await request(app).get(`/store?graph=${encodeURIComponent(G2)}`).set('Accept', 'application/n-triples');
+    const graph = await request(app)
+      .get(`/store?graph=${encodeURIComponent(G2)}`)
+      .set('Accept', 'application/n-triples');
     expect(graph.status).toBe(200);
     expect(graph.text).toBe(`<${EX}s> <${EX}p> "via store" .\n`);
   });

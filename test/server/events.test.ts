@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import request from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Config, defaultConfig } from '../../src/config.ts';
@@ -10,9 +11,13 @@ import { createApp } from '../../src/server/app.ts';
 import { MemoryStore, openDurableStore, type ProvStore } from '../../src/store/index.ts';
 import { workflowExecutionGraph, workflowExecutionIri } from '../../src/translate/index.ts';
 
-const fixture = (name: string): string => readFileSync(join(import.meta.dirname, '../fixtures/ingest', name), 'utf8');
+const fixture = (name: string): string =>
+  readFileSync(join(import.meta.dirname, '../fixtures/ingest', name), 'utf8');
 const lifecycle = fixture('lifecycle.ndjson');
-const lifecycleEvents = lifecycle.trim().split('\n').map((line) => JSON.parse(line));
+const lifecycleEvents = lifecycle
+  .trim()
+  .split('\n')
+  .map((line) => JSON.parse(line));
 
 let store: ProvStore;
 
@@ -43,21 +48,32 @@ describe('POST /api/v1/events', () => {
     expect(typeof res.body.seq).toBe('number');
     const graph = workflowExecutionGraph('fx-training-1');
     const run = workflowExecutionIri('fx-training-1');
-    expect(await store.ask(`ASK { GRAPH <${graph}> { <${run}> a <https://w3id.org/provml#WorkflowExecution> } }`)).toBe(true);
+    expect(
+      await store.ask(`ASK { GRAPH <${graph}> { <${run}> a <https://w3id.org/provml#WorkflowExecution> } }`),
+    ).toBe(true);
   });
 
   it('accepts a JSON array and is idempotent when the same batch comes again', async () => {
     const app = appWith();
-    const first = await request(app).post('/api/v1/events').type('application/json').send(JSON.stringify(lifecycleEvents));
+    const first = await request(app)
+      .post('/api/v1/events')
+      .type('application/json')
+      .send(JSON.stringify(lifecycleEvents));
     expect(first.status).toBe(202);
     const size = await quadCount();
-    const again = await request(app).post('/api/v1/events').type('application/json').send(JSON.stringify(lifecycleEvents));
+    const again = await request(app)
+      .post('/api/v1/events')
+      .type('application/json')
+      .send(JSON.stringify(lifecycleEvents));
     expect(again.status).toBe(202);
     expect(await quadCount()).toBe(size);
   });
 
   it('refuses the whole batch with 400 naming index and field when one event is bad, writing nothing', async () => {
-    const res = await request(appWith()).post('/api/v1/events').type('application/x-ndjson').send(fixture('bad-line.ndjson'));
+    const res = await request(appWith())
+      .post('/api/v1/events')
+      .type('application/x-ndjson')
+      .send(fixture('bad-line.ndjson'));
     expect(res.status).toBe(400);
     expect(res.type).toBe('application/json');
     expect(res.body.errors).toEqual([expect.objectContaining({ index: 3, line: 4, path: '/status' })]);
@@ -74,12 +90,27 @@ describe('POST /api/v1/events', () => {
   });
 
   it('accepts Flowcept messages with ?format=flowcept', async () => {
-    const res = await request(appWith()).post('/api/v1/events?format=flowcept').type('application/json').send(fixture('flowcept.json'));
+    const res = await request(appWith())
+      .post('/api/v1/events?format=flowcept')
+      .type('application/json')
+      .send(fixture('flowcept.json'));
     expect(res.status).toBe(202);
     expect(res.body).toMatchObject({ messages: 3 });
     expect(res.body.events).toBeGreaterThanOrEqual(3);
     const graph = workflowExecutionGraph('fc-wf-1');
-    expect(await store.ask(`ASK { GRAPH <${graph}> { ?task <https://w3id.org/provml#errorMessage> ?error } }`)).toBe(true);
+    expect(
+      await store.ask(`ASK { GRAPH <${graph}> { ?task <https://w3id.org/provml#errorMessage> ?error } }`),
+    ).toBe(true);
+  });
+
+  it('accepts a gzip-compressed NDJSON body', async () => {
+    const res = await request(appWith())
+      .post('/api/v1/events')
+      .type('application/x-ndjson')
+      .set('content-encoding', 'gzip')
+      .send(gzipSync(lifecycle));
+    expect(res.status).toBe(202);
+    expect(res.body.events).toBe(lifecycleEvents.length);
   });
 
   it('answers 400 to an unknown format and 415 to other content types', async () => {
@@ -132,7 +163,10 @@ describe('POST /api/v1/events', () => {
     const dir = mkdtempSync(join(tmpdir(), 'provml-events-'));
     try {
       store = await openDurableStore({ dir });
-      const res = await request(appWith()).post('/api/v1/events').type('application/x-ndjson').send(lifecycle);
+      const res = await request(appWith())
+        .post('/api/v1/events')
+        .type('application/x-ndjson')
+        .send(lifecycle);
       expect(res.status).toBe(202);
       await store.close();
       store = await openDurableStore({ dir });

@@ -47,7 +47,10 @@ export async function startVirtuoso(): Promise<VirtuosoServer> {
   const launch = async (): Promise<void> => {
     rmSync(join(dir, 'virtuoso.lck'), { force: true });
     const log = openSync(join(dir, 'stdout.log'), 'a');
-    const proc = spawn(BINARY, ['+foreground', '+configfile', join(dir, 'virtuoso.ini')], { cwd: dir, stdio: ['ignore', log, log] });
+    const proc = spawn(BINARY, ['+foreground', '+configfile', join(dir, 'virtuoso.ini')], {
+      cwd: dir,
+      stdio: ['ignore', log, log],
+    });
     child = proc;
     await waitUntilUp(`${base}/sparql`, proc, dir);
   };
@@ -129,10 +132,14 @@ async function waitUntilUp(url: string, proc: ChildProcess, dir: string): Promis
   const deadline = Date.now() + START_TIMEOUT_MS;
   while (Date.now() < deadline) {
     if (proc.exitCode !== null || proc.signalCode !== null) {
-      throw new Error(`virtuoso-t exited (${proc.exitCode ?? proc.signalCode}) during start-up:\n${tail(join(dir, 'stdout.log'))}`);
+      throw new Error(
+        `virtuoso-t exited (${proc.exitCode ?? proc.signalCode}) during start-up:\n${tail(join(dir, 'stdout.log'))}`,
+      );
     }
     try {
-      const response = await fetch(`${url}?query=${encodeURIComponent('ASK {}')}`, { signal: AbortSignal.timeout(2_000) });
+      const response = await fetch(`${url}?query=${encodeURIComponent('ASK {}')}`, {
+        signal: AbortSignal.timeout(2_000),
+      });
       await response.arrayBuffer();
       if (response.ok) return;
     } catch {
@@ -141,7 +148,9 @@ async function waitUntilUp(url: string, proc: ChildProcess, dir: string): Promis
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   proc.kill('SIGKILL');
-  throw new Error(`Virtuoso did not answer ${url} within ${START_TIMEOUT_MS} ms:\n${tail(join(dir, 'stdout.log'))}`);
+  throw new Error(
+    `Virtuoso did not answer ${url} within ${START_TIMEOUT_MS} ms:\n${tail(join(dir, 'stdout.log'))}`,
+  );
 }
 
 async function isql(port: number, sql: string): Promise<void> {
@@ -159,7 +168,9 @@ function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }

@@ -20,7 +20,10 @@ export async function canonical(input: { quads: QuadData[] } | { trig: string })
   if ('quads' in input) await store.insert(input.quads);
   else await store.load(input.trig, { format: 'application/trig' });
   const dump = await store.dump({ format: 'application/n-quads' });
-  return dump.split('\n').filter((line) => line.trim() !== '').sort();
+  return dump
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .sort();
 }
 
 /** Deterministic PRNG (mulberry32) for reproducible shuffles. */

@@ -43,7 +43,9 @@ export async function readEventsBody(req: Request, limit: number, ndjson: boolea
     };
     source.on('data', onData);
     source.once('end', resolve);
-    source.once('error', (error) => reject(new BadRequestError(`Could not read the request body: ${error.message}`)));
+    source.once('error', (error) =>
+      reject(new BadRequestError(`Could not read the request body: ${error.message}`)),
+    );
   });
   const rest = decoder.end();
   if (parser) return parser.end(rest);
@@ -54,7 +56,10 @@ function bodyStream(req: Request): NodeJS.ReadableStream {
   const encoding = (req.get('content-encoding') ?? 'identity').toLowerCase();
   if (encoding === 'identity') return req;
   if (encoding === 'gzip') return req.pipe(createGunzip());
-  throw new ProvmlError(415, `Content-Encoding '${encoding}' is not supported; send the body uncompressed or gzip.`);
+  throw new ProvmlError(
+    415,
+    `Content-Encoding '${encoding}' is not supported; send the body uncompressed or gzip.`,
+  );
 }
 
 function parseJsonArray(text: string): ParsedBody {
@@ -97,7 +102,12 @@ class NdjsonParser {
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       const index = this.items.length + this.errors.length;
-      this.errors.push({ index, line: this.line, path: '', message: `line ${this.line} is not valid JSON: ${reason}` });
+      this.errors.push({
+        index,
+        line: this.line,
+        path: '',
+        message: `line ${this.line} is not valid JSON: ${reason}`,
+      });
     }
   }
 }

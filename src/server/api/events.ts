@@ -33,7 +33,8 @@ export function createEventsRouter(ctx: AppContext): Router {
 async function ingest(ctx: AppContext, req: Request, res: Response): Promise<void> {
   const format = formatOf(req);
   const type = mediaTypeOf(req.get('content-type'));
-  if (!type || !ACCEPTED_TYPES.includes(type)) throw new UnsupportedMediaTypeError(req.get('content-type'), ACCEPTED_TYPES);
+  if (!type || !ACCEPTED_TYPES.includes(type))
+    throw new UnsupportedMediaTypeError(req.get('content-type'), ACCEPTED_TYPES);
   const body = await readEventsBody(req, ctx.config.maxBodyBytes, NDJSON_TYPES.includes(type));
   if (!body.ok) {
     reject(res, body.errors, 'the body is not valid JSON');
@@ -58,13 +59,17 @@ function formatOf(req: Request): BatchFormat {
   const format = req.query.format;
   if (format === undefined || format === 'provml') return 'provml';
   if (format === 'flowcept') return 'flowcept';
-  throw new BadRequestError(`Unknown format '${String(format)}': use format=provml (the default) or format=flowcept.`);
+  throw new BadRequestError(
+    `Unknown format '${String(format)}': use format=provml (the default) or format=flowcept.`,
+  );
 }
 
 /** 400 with every finding; the batch is refused as a whole. */
 function reject(res: Response, errors: Array<EventError & { line?: number }>, summary: string): void {
   const first = errors[0];
-  const where = first ? ` First: ${first.index >= 0 ? `event ${first.index}` : 'the batch'}${first.line ? ` (line ${first.line})` : ''}${first.path ? ` at ${first.path}` : ''} ${first.message}.` : '';
+  const where = first
+    ? ` First: ${first.index >= 0 ? `event ${first.index}` : 'the batch'}${first.line ? ` (line ${first.line})` : ''}${first.path ? ` at ${first.path}` : ''} ${first.message}.`
+    : '';
   res.status(400).json({ error: `${summary}; nothing was written.${where}`, errors });
 }
 

@@ -1,6 +1,9 @@
 import { Router } from 'express';
 import type { AppContext } from '../context.ts';
 import { createEventsRouter } from './events.ts';
+import { createExportRouter } from './export.ts';
+import { createImportRouter } from './import.ts';
+import { createQueriesRouter } from './queries.ts';
 import { createValidateRouter } from './validate.ts';
 
 /**
@@ -12,5 +15,8 @@ export function createApiRouter(ctx: AppContext): Router {
   // Each concern adds one line here: router.use(createEventsRouter(ctx)); router.use(createValidateRouter(ctx)); …
   router.use(createEventsRouter(ctx));
   router.use(createValidateRouter(ctx));
+  router.use(createQueriesRouter(ctx));
+  router.use(createExportRouter(ctx));
+  router.use(createImportRouter(ctx));
   return router;
 }

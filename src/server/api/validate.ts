@@ -7,7 +7,14 @@ import type { AppContext } from '../context.ts';
 import { methodNotAllowed, NotFoundError, UnsupportedMediaTypeError } from '../errors.ts';
 import { mediaTypeOf } from '../negotiate.ts';
 
-const RDF_TYPES = ['text/turtle', 'application/trig', 'application/n-quads', 'application/n-triples', 'application/rdf+xml', 'application/ld+json'];
+const RDF_TYPES = [
+  'text/turtle',
+  'application/trig',
+  'application/n-quads',
+  'application/n-triples',
+  'application/rdf+xml',
+  'application/ld+json',
+];
 
 /**
  * GET /validate/ontology: the alignment report of the shipped ontology (200 with ok:false when it has
@@ -40,14 +47,22 @@ async function dataSource(ctx: AppContext, req: Request): Promise<DataSource> {
   if (graphs.length > 1) throw new BadRequestError('Give one ?graph parameter.');
   const graph = graphs[0];
   if (graph !== undefined) {
-    if (!isValidIri(graph)) throw new BadRequestError(`?graph must be an absolute IRI, got ${JSON.stringify(graph)}.`);
+    if (!isValidIri(graph))
+      throw new BadRequestError(`?graph must be an absolute IRI, got ${JSON.stringify(graph)}.`);
     const term = { termType: 'NamedNode', value: graph } as const;
     if (!(await ctx.store.hasGraph(term))) throw new NotFoundError(`No graph ${graph} in the store.`);
-    return { data: await ctx.store.dump({ format: 'application/n-quads', graph: term }), format: 'application/n-quads' };
+    return {
+      data: await ctx.store.dump({ format: 'application/n-quads', graph: term }),
+      format: 'application/n-quads',
+    };
   }
   const type = mediaTypeOf(req.get('content-type'));
-  if (!type || !RDF_TYPES.includes(type) || !parseFormat(type)) throw new UnsupportedMediaTypeError(req.get('content-type'), RDF_TYPES);
+  if (!type || !RDF_TYPES.includes(type) || !parseFormat(type))
+    throw new UnsupportedMediaTypeError(req.get('content-type'), RDF_TYPES);
   const body = bodyText(req);
-  if (!body?.trim()) throw new BadRequestError('Empty body: send RDF to validate, or ?graph=IRI to validate a graph of the store.');
+  if (!body?.trim())
+    throw new BadRequestError(
+      'Empty body: send RDF to validate, or ?graph=IRI to validate a graph of the store.',
+    );
   return { data: body, format: type };
 }

@@ -28,7 +28,8 @@ export class QuadCeiling {
     const max = this.maxQuads;
     if (max === undefined) return;
     const projected = this.projected;
-    const crosses = added > 0 ? projected + added > max : projected >= max && op.op === 'update' && MAY_ADD.test(op.text);
+    const crosses =
+      added > 0 ? projected + added > max : projected >= max && op.op === 'update' && MAY_ADD.test(op.text);
     if (!crosses) return;
     throw new StoreReadOnlyError(
       `The embedded store holds about ${projected} quads and this write would add ${added || 'more'}, past its limit of ${max} (maxQuads / PROVML_MAX_QUADS). ` +

@@ -1,7 +1,17 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { StoreClosedError, StoreReadOnlyError } from '../../errors.ts';
 import { type Logger, silentLogger } from '../../logger.ts';
-import type { LoadOptions, ProvStore, QueryMediaTypes, QueryOptions, RdfFormat, SelectResult, SerializedResult, StoreStats, WriteReceipt } from '../api.ts';
+import type {
+  LoadOptions,
+  ProvStore,
+  QueryMediaTypes,
+  QueryOptions,
+  RdfFormat,
+  SelectResult,
+  SerializedResult,
+  StoreStats,
+  WriteReceipt,
+} from '../api.ts';
 import { OxigraphEngine, type WriteOp } from '../engine.ts';
 import { quadsToNQuads } from '../ntriples.ts';
 import type { GraphTerm, QuadData } from '../terms.ts';
@@ -78,7 +88,16 @@ export class DurableStore implements ProvStore {
       if (outcome.stoppedEarly) this.becomeReadOnly(outcome.stoppedEarly);
       else this.wal = await WalWriter.open(dir, this.lastSeq, () => this.maybeSnapshot());
       if (this.wal) this.wal.bytesSinceRotation = scan.bytesAfterSnapshot;
-      this.logger.info({ dir, quads: outcome.quads, snapshotSeq: outcome.snapshotSeq, replayed: outcome.replayed, ms: Date.now() - started }, 'Durable store opened.');
+      this.logger.info(
+        {
+          dir,
+          quads: outcome.quads,
+          snapshotSeq: outcome.snapshotSeq,
+          replayed: outcome.replayed,
+          ms: Date.now() - started,
+        },
+        'Durable store opened.',
+      );
       this.state = 'open';
     } catch (error) {
       await this.host?.stop().catch(() => undefined);
@@ -174,7 +193,8 @@ export class DurableStore implements ProvStore {
 
   private async write(op: WriteOp): Promise<WriteReceipt> {
     const host = this.useHost();
-    if (this.readOnlyReason || !this.wal) throw new StoreReadOnlyError(this.readOnlyReason ?? 'The store is read-only.', 507);
+    if (this.readOnlyReason || !this.wal)
+      throw new StoreReadOnlyError(this.readOnlyReason ?? 'The store is read-only.', 507);
     const added = OxigraphEngine.validate(op);
     this.ceiling.check(op, added);
     const seq = ++this.lastSeq;
@@ -196,7 +216,12 @@ export class DurableStore implements ProvStore {
   private maybeSnapshot(): void {
     if (this.snapshotting || this.readOnlyReason || this.state !== 'open') return;
     if ((this.wal?.bytesSinceRotation ?? 0) < this.snapshotAfterBytes) return;
-    this.snapshot().catch((error: Error) => this.logger.error({ err: error }, 'Snapshot failed; the log keeps every write, the next snapshot will retry.'));
+    this.snapshot().catch((error: Error) =>
+      this.logger.error(
+        { err: error },
+        'Snapshot failed; the log keeps every write, the next snapshot will retry.',
+      ),
+    );
   }
 
   /** Rotates the log, has the engine write a snapshot at the rotation point, then drops what it covers. */
@@ -215,7 +240,10 @@ export class DurableStore implements ProvStore {
       const outcome = await written;
       this.snapshotSeq = boundary;
       this.removeCoveredFiles(boundary);
-      this.logger.info({ ...(outcome as object), seq: boundary, ms: Date.now() - started }, 'Snapshot written.');
+      this.logger.info(
+        { ...(outcome as object), seq: boundary, ms: Date.now() - started },
+        'Snapshot written.',
+      );
     };
     this.snapshotting = run().finally(() => {
       this.snapshotting = undefined;
@@ -225,8 +253,10 @@ export class DurableStore implements ProvStore {
 
   private removeCoveredFiles(boundary: number): void {
     const listing = listDataDir(this.options.dir);
-    for (const segment of listing.segments) if (segment.seq <= boundary) rmSync(segment.path, { force: true });
-    for (const snapshot of listing.snapshots) if (snapshot.seq < boundary) rmSync(snapshot.path, { force: true });
+    for (const segment of listing.segments)
+      if (segment.seq <= boundary) rmSync(segment.path, { force: true });
+    for (const snapshot of listing.snapshots)
+      if (snapshot.seq < boundary) rmSync(snapshot.path, { force: true });
     fsyncDir(this.options.dir);
   }
 

@@ -46,12 +46,18 @@ export function scanDataDir(dir: string): LogScan {
   });
   const first = listing.segments[0];
   if (first && first.seq > (snapshot?.seq ?? 0) + 1) {
-    throw new StoreCorruptError(`Records ${(snapshot?.seq ?? 0) + 1} to ${first.seq - 1} are missing from ${dir}: neither a snapshot nor a log segment holds them. Restore the data directory from a backup.`);
+    throw new StoreCorruptError(
+      `Records ${(snapshot?.seq ?? 0) + 1} to ${first.seq - 1} are missing from ${dir}: neither a snapshot nor a log segment holds them. Restore the data directory from a backup.`,
+    );
   }
   return scan;
 }
 
-function scanSegment(segment: DirEntry, isLast: boolean, warnings: string[]): { lastSeq: number; bytes: number } {
+function scanSegment(
+  segment: DirEntry,
+  isLast: boolean,
+  warnings: string[],
+): { lastSeq: number; bytes: number } {
   const fd = openSync(segment.path, 'r+');
   try {
     const size = fstatSync(fd).size;
@@ -72,7 +78,9 @@ function scanSegment(segment: DirEntry, isLast: boolean, warnings: string[]): { 
               `Restore the data directory from a backup; or, accepting the loss of record ${seq + 1} and everything after it, truncate that file to ${offset} bytes and remove later segments.`,
           );
         }
-        warnings.push(`Dropped a torn last record of ${segment.path} at byte ${offset} (${result.bad.reason}); it was never acknowledged. Truncated the file from ${size} to ${offset} bytes.`);
+        warnings.push(
+          `Dropped a torn last record of ${segment.path} at byte ${offset} (${result.bad.reason}); it was never acknowledged. Truncated the file from ${size} to ${offset} bytes.`,
+        );
         ftruncateSync(fd, offset);
         fsyncSync(fd);
         return { lastSeq: seq, bytes: offset };

@@ -3,7 +3,15 @@ import type { LogRecord } from './wal-format.ts';
 
 // Messages between the store (main thread) and its engine worker. All plain data (structured clone).
 
-export type CallMethod = 'select' | 'ask' | 'construct' | 'queryAs' | 'dump' | 'hasGraph' | 'listGraphs' | 'stats';
+export type CallMethod =
+  | 'select'
+  | 'ask'
+  | 'construct'
+  | 'queryAs'
+  | 'dump'
+  | 'hasGraph'
+  | 'listGraphs'
+  | 'stats';
 
 export type WorkerRequest =
   | { id: number; kind: 'recover'; dir: string; untilSeq: number; maxQuads?: number }
@@ -15,9 +23,24 @@ export interface WireError {
   name: string;
   status?: number;
   message: string;
+  /** The log record being replayed when the engine died, if it died replaying. */
+  seq?: number;
 }
 
-export type WorkerResponse = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: WireError; fatal?: boolean };
+/** The engine died (WASM memory exhausted) while replaying record `seq` at start-up. */
+export class ReplayCrashError extends Error {
+  constructor(
+    readonly seq: number,
+    cause: Error,
+  ) {
+    super(`the engine failed replaying log record ${seq}: ${cause.message}`, { cause });
+    this.name = 'RuntimeError';
+  }
+}
+
+export type WorkerResponse =
+  | { id: number; ok: true; value: unknown }
+  | { id: number; ok: false; error: WireError; fatal?: boolean };
 
 export interface RecoverOutcome {
   quads: number;
@@ -42,6 +65,7 @@ export interface SnapshotOutcome {
 }
 
 export function toWireError(error: unknown): WireError {
+  if (error instanceof ReplayCrashError) return { name: error.name, message: error.message, seq: error.seq };
   if (error instanceof ProvmlError) return { name: error.name, status: error.status, message: error.message };
   if (error instanceof Error) return { name: error.name, message: error.message };
   return { name: 'Error', message: String(error) };
@@ -50,6 +74,7 @@ export function toWireError(error: unknown): WireError {
 export function fromWireError(wire: WireError): Error {
   if (wire.status === 400) return new BadRequestError(wire.message);
   if (wire.status !== undefined) return new ProvmlError(wire.status, wire.message);
+  if (wire.seq !== undefined) return new ReplayCrashError(wire.seq, new Error(wire.message));
   const error = new Error(wire.message);
   error.name = wire.name;
   return error;

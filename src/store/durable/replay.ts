@@ -1,6 +1,6 @@
 import type { OxigraphEngine } from '../engine.ts';
 import { listDataDir } from './files.ts';
-import type { RecoverOutcome } from './protocol.ts';
+import { type RecoverOutcome, ReplayCrashError } from './protocol.ts';
 import { readSnapshot, type SnapshotReading } from './snapshot-io.ts';
 import { readSegment } from './wal-format.ts';
 
@@ -11,14 +11,30 @@ const MAX_LISTED_FAILURES = 20;
  * (records past it may still be being written by the main thread). An update that failed when it was
  * first applied (say, DROP of a missing graph) fails the same way here: it is noted and skipped.
  */
-export function recover(engine: OxigraphEngine, dir: string, untilSeq: number, maxQuads?: number): RecoverOutcome {
+export function recover(
+  engine: OxigraphEngine,
+  dir: string,
+  untilSeq: number,
+  maxQuads?: number,
+): RecoverOutcome {
   const listing = listDataDir(dir);
   const snapshot = listing.snapshots.filter((s) => s.seq <= untilSeq).at(-1);
-  const outcome: RecoverOutcome = { quads: 0, snapshotSeq: snapshot?.seq ?? 0, appliedSeq: snapshot?.seq ?? 0, replayed: 0, warnings: [] };
+  const outcome: RecoverOutcome = {
+    quads: 0,
+    snapshotSeq: snapshot?.seq ?? 0,
+    appliedSeq: snapshot?.seq ?? 0,
+    replayed: 0,
+    warnings: [],
+  };
   if (snapshot) {
     const reading: SnapshotReading = { lines: 0, truncated: false };
     engine.loadNQuads(readSnapshot(snapshot.path, reading, maxQuads));
-    if (reading.truncated) return stopEarly(engine, outcome, `the snapshot ${snapshot.path} alone holds more than ${maxQuads} quads`);
+    if (reading.truncated)
+      return stopEarly(
+        engine,
+        outcome,
+        `the snapshot ${snapshot.path} alone holds more than ${maxQuads} quads`,
+      );
   }
   let failures = 0;
   const segments = listing.segments;
@@ -32,15 +48,22 @@ export function recover(engine: OxigraphEngine, dir: string, untilSeq: number, m
       try {
         engine.apply(record.op);
       } catch (error) {
-        if (error instanceof Error && error.name === 'RuntimeError') throw error;
+        if (error instanceof Error && error.name === 'RuntimeError') throw new ReplayCrashError(record.seq, error);
         failures++;
-        if (failures <= MAX_LISTED_FAILURES) outcome.warnings.push(`Record ${record.seq} failed again on replay, as it did when first applied: ${(error as Error).message}`);
+        if (failures <= MAX_LISTED_FAILURES)
+          outcome.warnings.push(
+            `Record ${record.seq} failed again on replay, as it did when first applied: ${(error as Error).message}`,
+          );
       }
       outcome.appliedSeq = record.seq;
       outcome.replayed++;
       if (record.seq >= untilSeq) return finish(engine, outcome, failures);
       if (maxQuads !== undefined && engine.size > maxQuads) {
-        return stopEarly(engine, outcome, `replaying the log passed ${maxQuads} quads at record ${record.seq} of ${untilSeq}`);
+        return stopEarly(
+          engine,
+          outcome,
+          `replaying the log passed ${maxQuads} quads at record ${record.seq} of ${untilSeq}`,
+        );
       }
     }
   }
@@ -48,7 +71,8 @@ export function recover(engine: OxigraphEngine, dir: string, untilSeq: number, m
 }
 
 function finish(engine: OxigraphEngine, outcome: RecoverOutcome, failures: number): RecoverOutcome {
-  if (failures > MAX_LISTED_FAILURES) outcome.warnings.push(`${failures - MAX_LISTED_FAILURES} more records failed again on replay.`);
+  if (failures > MAX_LISTED_FAILURES)
+    outcome.warnings.push(`${failures - MAX_LISTED_FAILURES} more records failed again on replay.`);
   outcome.quads = engine.size;
   return outcome;
 }

@@ -25,7 +25,8 @@ export function writeSnapshot(engine: OxigraphEngine, dir: string, seq: number):
 }
 
 function writeAll(fd: number, buffer: Buffer): number {
-  for (let offset = 0; offset < buffer.length; ) offset += writeSync(fd, buffer, offset, buffer.length - offset);
+  for (let offset = 0; offset < buffer.length; )
+    offset += writeSync(fd, buffer, offset, buffer.length - offset);
   return buffer.length;
 }
 
@@ -43,7 +44,11 @@ const CHUNK_BYTES = 8 << 20;
  * stops at the first piece that reaches it, so a snapshot too big for the size ceiling is only
  * partly loaded instead of exhausting memory.
  */
-export function* readSnapshot(path: string, progress: SnapshotReading, maxLines = Number.POSITIVE_INFINITY): Generator<Uint8Array> {
+export function* readSnapshot(
+  path: string,
+  progress: SnapshotReading,
+  maxLines = Number.POSITIVE_INFINITY,
+): Generator<Uint8Array> {
   const fd = openSync(path, 'r');
   try {
     const size = fstatSync(fd).size;

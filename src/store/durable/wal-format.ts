@@ -35,13 +35,17 @@ export type ReadResult = { record: LogRecord; end: number } | { bad: BadRecord }
 /** Reads the record at `offset` of an open segment; undefined at a clean end of file. */
 export function readRecordAt(fd: number, offset: number, size: number): ReadResult {
   if (offset === size) return undefined;
-  if (size - offset < HEADER_BYTES) return { bad: { offset, reason: `a ${size - offset}-byte partial header` } };
+  if (size - offset < HEADER_BYTES)
+    return { bad: { offset, reason: `a ${size - offset}-byte partial header` } };
   const header = Buffer.alloc(HEADER_BYTES);
   readSync(fd, header, 0, HEADER_BYTES, offset);
   const length = header.readUInt32LE(0);
-  if (length === 0 || length > MAX_RECORD_BYTES) return { bad: { offset, reason: `an impossible length ${length}` } };
+  if (length === 0 || length > MAX_RECORD_BYTES)
+    return { bad: { offset, reason: `an impossible length ${length}` } };
   if (size - offset - HEADER_BYTES < length) {
-    return { bad: { offset, reason: `a record of ${length} bytes cut short at ${size - offset - HEADER_BYTES}` } };
+    return {
+      bad: { offset, reason: `a record of ${length} bytes cut short at ${size - offset - HEADER_BYTES}` },
+    };
   }
   const payload = Buffer.alloc(length);
   readSync(fd, payload, 0, length, offset + HEADER_BYTES);
@@ -86,7 +90,8 @@ export function* readSegment(path: string): Generator<LogRecord> {
     for (;;) {
       const result = readRecordAt(fd, offset, size);
       if (!result) return;
-      if ('bad' in result) throw new Error(`Log segment ${path} is damaged at byte ${offset}: ${result.bad.reason}.`);
+      if ('bad' in result)
+        throw new Error(`Log segment ${path} is damaged at byte ${offset}: ${result.bad.reason}.`);
       yield result.record;
       offset = result.end;
     }

@@ -109,7 +109,10 @@ export class WalWriter {
       this.lastSeq = batch.at(-1)?.seq ?? this.lastSeq;
     } catch (error) {
       // After a failed fsync the kernel may have dropped the dirty pages: nothing more can be trusted.
-      this.failure ??= new ProvmlError(503, `Writing the log in ${this.dir} failed (${(error as Error).message}); restart provml once the disk is healthy (acknowledged writes are safe).`);
+      this.failure ??= new ProvmlError(
+        503,
+        `Writing the log in ${this.dir} failed (${(error as Error).message}); restart provml once the disk is healthy (acknowledged writes are safe).`,
+      );
       for (const record of batch) record.reject(this.failure);
       return;
     }

@@ -6,6 +6,7 @@ import {
   type CallMethod,
   fromWireError,
   type RecoverOutcome,
+  ReplayCrashError,
   type SnapshotOutcome,
   type WorkerRequest,
   type WorkerResponse,
@@ -58,8 +59,24 @@ export class WorkerHost {
 
   constructor(private readonly options: WorkerHostOptions) {}
 
-  /** Starts a worker that recovers snapshot + log up to `untilSeq`, then serves the queue. */
+  /**
+   * Starts a worker that recovers snapshot + log up to `untilSeq`, then serves the queue. When the
+   * engine dies replaying a record (memory exhausted), it starts again without that record and
+   * reports the store as stopped early (read-only) instead of failing every start-up the same way.
+   */
   async start(untilSeq: number): Promise<RecoverOutcome> {
+    try {
+      return await this.startWorker(untilSeq);
+    } catch (error) {
+      if (!(error instanceof ReplayCrashError) || error.seq - 1 >= untilSeq) throw error;
+      this.options.logger.error(`${error.message}; starting again with the records before it.`);
+      const outcome = await this.startWorker(error.seq - 1);
+      outcome.stoppedEarly = `Start-up stopped loading at log record ${error.seq} because the embedded engine ran out of memory applying it. The store is read-only and shows only the data before it; nothing on disk was changed. Set a lower maxQuads / PROVML_MAX_QUADS, export the data, or move to a server engine (PROVML_STORE=sparql).`;
+      return outcome;
+    }
+  }
+
+  private async startWorker(untilSeq: number): Promise<RecoverOutcome> {
     const worker = new Worker(new URL('./worker.js', import.meta.url));
     this.worker = worker;
     try {
@@ -72,7 +89,9 @@ export class WorkerHost {
       });
       worker.on('message', (response: WorkerResponse) => this.onMessage(worker, response));
       worker.on('error', (error) => this.onCrash(worker, error));
-      worker.on('exit', (code) => this.onCrash(worker, new Error(`the engine worker exited with code ${code}`)));
+      worker.on('exit', (code) =>
+        this.onCrash(worker, new Error(`the engine worker exited with code ${code}`)),
+      );
       this.appliedSeq = outcome.appliedSeq;
       this.ready = true;
       this.pump();
@@ -97,7 +116,9 @@ export class WorkerHost {
   }
 
   snapshot(seq: number): Promise<SnapshotOutcome> {
-    return new Promise((resolve, reject) => this.enqueue({ kind: 'snapshot', seq, settle: { resolve, reject } }));
+    return new Promise((resolve, reject) =>
+      this.enqueue({ kind: 'snapshot', seq, settle: { resolve, reject } }),
+    );
   }
 
   /** Resolves once every job queued so far is done. */
@@ -153,7 +174,8 @@ export class WorkerHost {
       return;
     }
     const head = flight.jobs[0];
-    if (head?.kind === 'apply') this.settleApplies(flight.jobs, response.ok ? (response.value as ApplyOutcome) : undefined);
+    if (head?.kind === 'apply')
+      this.settleApplies(flight.jobs, response.ok ? (response.value as ApplyOutcome) : undefined);
     else if (response.ok) head?.settle.resolve(response.value as never);
     else head?.settle.reject(fromWireError(response.error));
     this.pump();
@@ -175,20 +197,27 @@ export class WorkerHost {
     if (this.inFlight !== flight) return;
     this.inFlight = undefined;
     flight.jobs[0]?.settle?.reject(new QueryTimeoutError(timeoutMs));
-    this.restart(`A query ran over its time limit of ${timeoutMs} ms; restarting the engine worker from snapshot + log.`);
+    this.restart(
+      `A query ran over its time limit of ${timeoutMs} ms; restarting the engine worker from snapshot + log.`,
+    );
   }
 
   private onCrash(worker: Worker, error: Error, flight = this.inFlight): void {
     if (worker !== this.worker) return;
     this.inFlight = undefined;
-    const lost = new ProvmlError(503, `The store's engine failed (${error.message}); the request was not completed. Acknowledged writes are safe in the log.`);
+    const lost = new ProvmlError(
+      503,
+      `The store's engine failed (${error.message}); the request was not completed. Acknowledged writes are safe in the log.`,
+    );
     const appliesLost = flight?.jobs.some((job) => job.kind === 'apply') ?? false;
     for (const job of flight?.jobs ?? []) job.settle?.reject(lost);
     if (appliesLost) {
       // Replaying the same records would kill the new engine too: stop writing, keep reads working.
       for (const job of this.queue.filter((j) => j.kind === 'apply')) job.settle?.reject(lost);
       this.queue = this.queue.filter((j) => j.kind !== 'apply');
-      this.options.onWritesLost(`The engine failed applying logged writes (${error.message}), most likely out of memory. The store is read-only until restart; lower the data size (export, drop old graphs) or move to a server engine.`);
+      this.options.onWritesLost(
+        `The engine failed applying logged writes (${error.message}), most likely out of memory. The store is read-only until restart; lower the data size (export, drop old graphs) or move to a server engine.`,
+      );
     }
     this.restart(`The engine worker failed (${error.message}); restarting it from snapshot + log.`);
   }
@@ -202,13 +231,20 @@ export class WorkerHost {
     this.restarts++;
     this.options.logger.warn(reason);
     this.start(this.appliedSeq).then(
-      (outcome) => this.options.logger.info({ quads: outcome.quads, replayed: outcome.replayed }, 'Engine worker restarted.'),
+      (outcome) =>
+        this.options.logger.info(
+          { quads: outcome.quads, replayed: outcome.replayed },
+          'Engine worker restarted.',
+        ),
       (error: Error) => this.fail(error),
     );
   }
 
   private fail(error: Error): void {
-    this.failure = new ProvmlError(503, `The store's engine could not be restarted (${error.message}); restart provml.`);
+    this.failure = new ProvmlError(
+      503,
+      `The store's engine could not be restarted (${error.message}); restart provml.`,
+    );
     this.options.logger.error(this.failure.message);
     for (const job of this.queue.splice(0)) job.settle?.reject(this.failure);
     for (const resolve of this.idleWaiters.splice(0)) resolve();

@@ -30,7 +30,11 @@ export class Authenticator {
     if (!this.credentials || !header) return false;
     const scheme = header.trim().split(/\s+/, 1)[0]?.toLowerCase();
     if (scheme !== 'basic' && scheme !== 'digest') return false;
-    this.challenges.set(new URL(url).origin + new URL(url).pathname, { scheme, params: parseParams(header), nc: 0 });
+    this.challenges.set(new URL(url).origin + new URL(url).pathname, {
+      scheme,
+      params: parseParams(header),
+      nc: 0,
+    });
     return true;
   }
 
@@ -50,9 +54,21 @@ export class Authenticator {
     const cnonce = randomBytes(8).toString('hex');
     const ha1 = md5(`${credentials.username}:${realm}:${credentials.password}`);
     const ha2 = md5(`${method}:${uri}`);
-    const useQop = qop?.split(',').map((q) => q.trim()).includes('auth');
-    const response = useQop ? md5(`${ha1}:${nonce}:${nc}:${cnonce}:auth:${ha2}`) : md5(`${ha1}:${nonce}:${ha2}`);
-    const parts = [`username="${credentials.username}"`, `realm="${realm}"`, `nonce="${nonce}"`, `uri="${uri}"`, `response="${response}"`, 'algorithm=MD5'];
+    const useQop = qop
+      ?.split(',')
+      .map((q) => q.trim())
+      .includes('auth');
+    const response = useQop
+      ? md5(`${ha1}:${nonce}:${nc}:${cnonce}:auth:${ha2}`)
+      : md5(`${ha1}:${nonce}:${ha2}`);
+    const parts = [
+      `username="${credentials.username}"`,
+      `realm="${realm}"`,
+      `nonce="${nonce}"`,
+      `uri="${uri}"`,
+      `response="${response}"`,
+      'algorithm=MD5',
+    ];
     if (useQop) parts.push('qop=auth', `nc=${nc}`, `cnonce="${cnonce}"`);
     if (opaque) parts.push(`opaque="${opaque}"`);
     return `Digest ${parts.join(', ')}`;

@@ -86,8 +86,14 @@ export class Courier {
         this.direct.splice(this.direct.indexOf(op), 1);
         reject(this.backlogError(timeoutMs));
       }, timeoutMs);
-      op.resolve = () => (clearTimeout(timer), resolve());
-      op.reject = (error) => (clearTimeout(timer), reject(error));
+      op.resolve = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      op.reject = (error) => {
+        clearTimeout(timer);
+        reject(error);
+      };
       this.direct.push(op);
       this.wake();
     });
@@ -117,7 +123,11 @@ export class Courier {
         const delivered = await this.deliverBatch(this.oneByOne ? batch.slice(0, 1) : batch);
         this.oneByOne = false;
         await this.outbox.markDelivered(delivered);
-        if (this.lastError) this.logger?.info({ engine: this.url, pending: this.outbox.pendingCount }, 'SPARQL engine reachable again; delivering the outbox');
+        if (this.lastError)
+          this.logger?.info(
+            { engine: this.url, pending: this.outbox.pendingCount },
+            'SPARQL engine reachable again; delivering the outbox',
+          );
         this.lastError = undefined;
         delay = this.options.retryMinMs;
         for (const waiter of [...this.deliveredWaiters]) waiter();
@@ -131,7 +141,11 @@ export class Courier {
           await this.reject(batch[0] as OutboxEntry, error);
           continue;
         }
-        if (!this.lastError) this.logger?.warn({ engine: this.url, pending: this.outbox.pendingCount, err: String(error) }, 'SPARQL engine unavailable; writes wait in the outbox');
+        if (!this.lastError)
+          this.logger?.warn(
+            { engine: this.url, pending: this.outbox.pendingCount, err: String(error) },
+            'SPARQL engine unavailable; writes wait in the outbox',
+          );
         this.lastError = error instanceof Error ? error : new Error(String(error));
         await this.sleep(delay);
         delay = Math.min(delay * 2, this.options.retryMaxMs);
@@ -150,7 +164,8 @@ export class Courier {
     let last = first.seq;
     let size = 0;
     for (const entry of batch) {
-      const write = entry === batch[0] ? first : ((await this.outbox.read(entry)) as OutboxWrite & { seq: number });
+      const write =
+        entry === batch[0] ? first : ((await this.outbox.read(entry)) as OutboxWrite & { seq: number });
       if (write.op !== 'insert' || write.groups.some((g) => g.blank)) break;
       if (size > 0 && size + tripleCount(write) > this.options.batchTriples) break;
       for (const group of write.groups) {
@@ -168,8 +183,14 @@ export class Courier {
   /** A record the engine refuses as malformed would block the outbox forever: set it aside, loudly. */
   private async reject(entry: OutboxEntry, error: BadRequestError): Promise<void> {
     const record = await this.outbox.read(entry);
-    await appendFile(join(this.outbox.directory, 'outbox.rejected.ndjson'), `${JSON.stringify({ error: error.message, record })}\n`);
-    this.logger?.error({ seq: entry.seq, err: error.message }, 'SPARQL engine refused an outbox record; it was moved to outbox.rejected.ndjson');
+    await appendFile(
+      join(this.outbox.directory, 'outbox.rejected.ndjson'),
+      `${JSON.stringify({ error: error.message, record })}\n`,
+    );
+    this.logger?.error(
+      { seq: entry.seq, err: error.message },
+      'SPARQL engine refused an outbox record; it was moved to outbox.rejected.ndjson',
+    );
     await this.outbox.markDelivered(entry.seq);
     for (const waiter of [...this.deliveredWaiters]) waiter();
   }

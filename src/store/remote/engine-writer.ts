@@ -23,7 +23,9 @@ export class EngineWriter {
   async deliver(write: OutboxWrite): Promise<void> {
     switch (write.op) {
       case 'insert':
-        for (const group of write.groups) await this.insertGroup(group);
+        await this.insertPlain(write.groups.filter((g) => !g.blank && !this.viaGraphStore(g)));
+        for (const group of write.groups.filter((g) => g.blank || this.viaGraphStore(g)))
+          await this.insertGroup(group);
         return;
       case 'replaceGraph':
         await this.update(`DROP SILENT GRAPH ${iriToNTriples(write.graph)}`);
@@ -39,18 +41,46 @@ export class EngineWriter {
     await this.http.update(text, params, this.options.timeoutMs);
   }
 
+  /** Large graphs go through the Graph Store Protocol; small ones share INSERT DATA requests (one request per graph is slow). */
+  private viaGraphStore(group: GraphTriples): boolean {
+    return this.http.urls.graphStoreUrl !== undefined && group.lines.length > this.options.insertChunk;
+  }
+
+  private async insertPlain(groups: GraphTriples[]): Promise<void> {
+    let body = '';
+    let size = 0;
+    for (const group of groups) {
+      const graph = iriToNTriples(group.graph);
+      for (const chunk of chunks(group.lines, this.options.insertChunk)) {
+        if (size > 0 && size + chunk.length > this.options.insertChunk) {
+          await this.update(`INSERT DATA {\n${body}}`);
+          body = '';
+          size = 0;
+        }
+        body += `GRAPH ${graph} {\n${chunk.join('')}}\n`;
+        size += chunk.length;
+      }
+    }
+    if (size > 0) await this.update(`INSERT DATA {\n${body}}`);
+  }
+
   private async insertGroup(group: GraphTriples): Promise<void> {
     if (group.lines.length === 0) return;
     if (this.http.urls.graphStoreUrl) {
       const size = group.blank ? group.lines.length : this.options.graphStoreChunk;
-      for (const chunk of chunks(group.lines, size)) await this.http.graphStorePost(group.graph, chunk.join(''), this.options.timeoutMs);
+      for (const chunk of chunks(group.lines, size))
+        await this.http.graphStorePost(group.graph, chunk.join(''), this.options.timeoutMs);
       return;
     }
     const graph = iriToNTriples(group.graph);
     const size = this.options.insertChunk;
     for (const chunk of chunks(group.lines, size)) {
       const body = chunk.join('');
-      await this.update(group.blank ? `INSERT { GRAPH ${graph} {\n${body}} } WHERE {}` : `INSERT DATA { GRAPH ${graph} {\n${body}} }`);
+      await this.update(
+        group.blank
+          ? `INSERT { GRAPH ${graph} {\n${body}} } WHERE {}`
+          : `INSERT DATA { GRAPH ${graph} {\n${body}} }`,
+      );
     }
   }
 }

@@ -3,7 +3,11 @@ import { ProvmlError } from '../../errors.ts';
 /** The SPARQL engine cannot be reached (connection refused, reset, or no answer in time) (503). */
 export class EngineUnavailableError extends ProvmlError {
   constructor(url: string, reason: string, options?: { cause?: unknown }) {
-    super(503, `The SPARQL engine at ${url} is unreachable (${reason}): start it, or check PROVML_SPARQL_QUERY_URL / PROVML_SPARQL_UPDATE_URL.`, options);
+    super(
+      503,
+      `The SPARQL engine at ${url} is unreachable (${reason}): start it, or check PROVML_SPARQL_QUERY_URL / PROVML_SPARQL_UPDATE_URL.`,
+      options,
+    );
   }
 }
 
@@ -11,7 +15,10 @@ export class EngineUnavailableError extends ProvmlError {
 export class EngineError extends ProvmlError {
   readonly engineStatus: number;
   constructor(url: string, engineStatus: number, detail: string, advice = '') {
-    super(502, `The SPARQL engine at ${url} answered HTTP ${engineStatus}: ${detail}${advice ? ` ${advice}` : ''}`);
+    super(
+      502,
+      `The SPARQL engine at ${url} answered HTTP ${engineStatus}: ${detail}${advice ? ` ${advice}` : ''}`,
+    );
     this.engineStatus = engineStatus;
   }
 }

@@ -37,21 +37,39 @@ export class SparqlHttp {
   }
 
   /** POSTs a query (form-encoded, so long queries fit); `params` carries default-graph-uri and friends. */
-  async query(query: string, accept: string, params: Array<[string, string]>, timeoutMs: number): Promise<EngineResponse> {
+  async query(
+    query: string,
+    accept: string,
+    params: Array<[string, string]>,
+    timeoutMs: number,
+  ): Promise<EngineResponse> {
     const body = new URLSearchParams([['query', query], ...params]);
     // Virtuoso stops work at `timeout` ms and flags a partial answer with X-SQL-State S1TAT.
     if (timeoutMs > 0) body.set('timeout', String(timeoutMs));
-    const response = await this.send(this.urls.queryUrl, { method: 'POST', body, headers: { accept } }, timeoutMs, 'query');
+    const response = await this.send(
+      this.urls.queryUrl,
+      { method: 'POST', body, headers: { accept } },
+      timeoutMs,
+      'query',
+    );
     if (response.headers.get('x-sql-state') === 'S1TAT') throw new QueryTimeoutError(timeoutMs);
     const maxRows = Number(response.headers.get('x-sparql-maxrows') ?? Number.NaN);
-    const answer: EngineResponse = { body: await response.text(), contentType: response.headers.get('content-type') ?? '' };
+    const answer: EngineResponse = {
+      body: await response.text(),
+      contentType: response.headers.get('content-type') ?? '',
+    };
     if (Number.isFinite(maxRows)) answer.maxRows = maxRows;
     return answer;
   }
 
   async update(update: string, params: Array<[string, string]>, timeoutMs: number): Promise<void> {
     const body = new URLSearchParams([['update', update], ...params]);
-    const response = await this.send(this.urls.updateUrl, { method: 'POST', body, headers: { accept: '*/*' } }, timeoutMs, 'write');
+    const response = await this.send(
+      this.urls.updateUrl,
+      { method: 'POST', body, headers: { accept: '*/*' } },
+      timeoutMs,
+      'write',
+    );
     await response.arrayBuffer();
   }
 
@@ -60,26 +78,48 @@ export class SparqlHttp {
     if (!this.urls.graphStoreUrl) throw new Error('No Graph Store URL configured.');
     const url = new URL(this.urls.graphStoreUrl);
     url.searchParams.set('graph', graph);
-    const init = { method: 'POST', body: ntriples, headers: { 'content-type': 'text/turtle; charset=utf-8', accept: '*/*' } };
+    const init = {
+      method: 'POST',
+      body: ntriples,
+      headers: { 'content-type': 'text/turtle; charset=utf-8', accept: '*/*' },
+    };
     const response = await this.send(url.toString(), init, timeoutMs, 'write');
     await response.arrayBuffer();
   }
 
-  private async send(url: string, init: RequestInit & { headers: Record<string, string> }, timeoutMs: number, purpose: Purpose): Promise<Response> {
+  private async send(
+    url: string,
+    init: RequestInit & { headers: Record<string, string> },
+    timeoutMs: number,
+    purpose: Purpose,
+  ): Promise<Response> {
     for (let attempt = 0; ; attempt++) {
       const authorization = this.auth.header(init.method ?? 'GET', url);
       const headers = authorization ? { ...init.headers, authorization } : init.headers;
       const response = await this.fetchOnce(url, { ...init, headers }, timeoutMs, purpose);
       if (response.ok) return response;
       const text = await response.text();
-      if (response.status === 401 && attempt === 0 && this.auth.accept(url, response.headers.get('www-authenticate'))) continue;
+      if (
+        response.status === 401 &&
+        attempt === 0 &&
+        this.auth.accept(url, response.headers.get('www-authenticate'))
+      )
+        continue;
       throw this.failure(url, response.status, text, purpose);
     }
   }
 
-  private async fetchOnce(url: string, init: RequestInit, timeoutMs: number, purpose: Purpose): Promise<Response> {
+  private async fetchOnce(
+    url: string,
+    init: RequestInit,
+    timeoutMs: number,
+    purpose: Purpose,
+  ): Promise<Response> {
     try {
-      return await this.fetchImpl(url, timeoutMs > 0 ? { ...init, signal: AbortSignal.timeout(timeoutMs) } : init);
+      return await this.fetchImpl(
+        url,
+        timeoutMs > 0 ? { ...init, signal: AbortSignal.timeout(timeoutMs) } : init,
+      );
     } catch (error) {
       const name = (error as { name?: string }).name;
       if (name === 'TimeoutError' || name === 'AbortError') {
@@ -93,9 +133,19 @@ export class SparqlHttp {
 
   private failure(url: string, status: number, text: string, purpose: Purpose): Error {
     const detail = summarize(text);
-    if (status === 401) return new EngineError(url, status, detail, 'Set PROVML_SPARQL_USER and PROVML_SPARQL_PASSWORD to an account the engine accepts.');
-    if (status === 403 || /SECURITY|permission/i.test(detail)) return new EngineError(url, status, detail, PERMISSION_ADVICE);
-    if (status === 400) return new BadRequestError(`The SPARQL engine rejected the ${purpose === 'query' ? 'query' : 'write'}: ${detail}`);
+    if (status === 401)
+      return new EngineError(
+        url,
+        status,
+        detail,
+        'Set PROVML_SPARQL_USER and PROVML_SPARQL_PASSWORD to an account the engine accepts.',
+      );
+    if (status === 403 || /SECURITY|permission/i.test(detail))
+      return new EngineError(url, status, detail, PERMISSION_ADVICE);
+    if (status === 400)
+      return new BadRequestError(
+        `The SPARQL engine rejected the ${purpose === 'query' ? 'query' : 'write'}: ${detail}`,
+      );
     return new EngineError(url, status, detail);
   }
 }

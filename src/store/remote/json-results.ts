@@ -1,7 +1,7 @@
+import { BadRequestError } from '../../errors.ts';
 import { VIRTUOSO_BNODE_PREFIX, xsd } from '../../vocab.ts';
 import type { SelectResult } from '../api.ts';
 import type { GraphTerm, LiteralTerm, QuadData, Term } from '../terms.ts';
-import { BadRequestError } from '../../errors.ts';
 
 // SPARQL 1.1 JSON results → plain terms, without Oxigraph. It also irons out what Virtuoso does
 // differently: booleans as "1"/"0", blank nodes as `nodeID://b10000`, and the SPARQL 1.0 `typed-literal`.
@@ -46,17 +46,31 @@ function bnodeLabel(value: string): string {
 }
 
 function jsonLiteral(value: string, language: string, datatype?: string): LiteralTerm {
-  if (language) return { termType: 'Literal', value, language, datatype: { termType: 'NamedNode', value: RDF_LANG_STRING } };
+  if (language)
+    return {
+      termType: 'Literal',
+      value,
+      language,
+      datatype: { termType: 'NamedNode', value: RDF_LANG_STRING },
+    };
   const type = datatype ?? XSD_STRING;
   const lexical = type === XSD_BOOLEAN && (value === '1' || value === '0') ? String(value === '1') : value;
-  return { termType: 'Literal', value: lexical, language: '', datatype: { termType: 'NamedNode', value: type } };
+  return {
+    termType: 'Literal',
+    value: lexical,
+    language: '',
+    datatype: { termType: 'NamedNode', value: type },
+  };
 }
 
 export function parseJson(body: string, url: string): JsonResults {
   try {
     return JSON.parse(body) as JsonResults;
   } catch (error) {
-    throw new BadRequestError(`The SPARQL engine at ${url} did not answer SPARQL JSON results: ${body.slice(0, 200)}`, { cause: error });
+    throw new BadRequestError(
+      `The SPARQL engine at ${url} did not answer SPARQL JSON results: ${body.slice(0, 200)}`,
+      { cause: error },
+    );
   }
 }
 

@@ -1,4 +1,4 @@
-import { mkdir, open, readFile, rename, type FileHandle } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from '../durable/crc32.ts';
 
@@ -44,8 +44,16 @@ export class Outbox {
     await mkdir(dir, { recursive: true });
     const delivered = await readCursor(join(dir, CURSOR));
     const file = await open(join(dir, LOG), 'a+');
-    const data = await file.readFile();
-    const { entries, end } = scan(data, join(dir, LOG));
+    let scanned: { entries: OutboxEntry[]; end: number };
+    let data: Buffer;
+    try {
+      data = await file.readFile();
+      scanned = scan(data, join(dir, LOG));
+    } catch (error) {
+      await file.close();
+      throw error;
+    }
+    const { entries, end } = scanned;
     if (end < data.length) await file.truncate(end);
     const last = entries.at(-1)?.seq ?? delivered;
     const outbox = new Outbox(dir, file, end, Math.max(last, delivered) + 1, delivered);
@@ -154,7 +162,9 @@ function scan(data: Buffer, path: string): { entries: OutboxEntry[]; end: number
     const record = frameAt(data, offset);
     if (!record) {
       if (data.indexOf('{"seq":', offset + HEADER + 1) >= 0 && laterFrameIsValid(data, offset)) {
-        throw new Error(`The outbox ${path} is damaged at byte ${offset} with records after it; move it aside and re-send the writes it held.`);
+        throw new Error(
+          `The outbox ${path} is damaged at byte ${offset} with records after it; move it aside and re-send the writes it held.`,
+        );
       }
       return { entries, end: offset };
     }

@@ -15,7 +15,12 @@ const oxigraph = (): Promise<[Oxigraph, Convert]> => {
 };
 
 /** Parses RDF text into plain quads; triple formats land in `graph` (default: the default graph). */
-export async function parseRdf(data: string, format: RdfFormat, graph?: GraphTerm, baseIri?: string): Promise<QuadData[]> {
+export async function parseRdf(
+  data: string,
+  format: RdfFormat,
+  graph?: GraphTerm,
+  baseIri?: string,
+): Promise<QuadData[]> {
   const [ox, convert] = await oxigraph();
   try {
     const options: Parameters<Oxigraph['parse']>[1] = { format };
@@ -23,7 +28,9 @@ export async function parseRdf(data: string, format: RdfFormat, graph?: GraphTer
     if (graph) options.to_graph_name = convert.toOxGraph(graph);
     return (ox.parse(data, options) as import('oxigraph').Quad[]).map(convert.fromOxQuad);
   } catch (error) {
-    throw new BadRequestError(`Invalid data: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new BadRequestError(`Invalid data: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
   }
 }
 
@@ -36,9 +43,14 @@ export async function serializeQuads(quads: QuadData[], mediaType: string): Prom
   try {
     store.load(quadsToNQuads(quads), { format: 'application/n-quads' });
     const quadFormat = mediaType === 'application/trig';
-    return store.dump(quadFormat ? { format: mediaType } : { format: mediaType, from_graph_name: ox.defaultGraph() });
+    return store.dump(
+      quadFormat ? { format: mediaType } : { format: mediaType, from_graph_name: ox.defaultGraph() },
+    );
   } catch (error) {
-    throw new ProvmlError(406, `Cannot serialize RDF as ${mediaType}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new ProvmlError(
+      406,
+      `Cannot serialize RDF as ${mediaType}: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 }
 

@@ -25,13 +25,19 @@ export class RemoteReader {
   ) {}
 
   async select(query: string, options: QueryOptions, timeoutMs: number): Promise<SelectResult> {
-    const json = parseJson((await this.run(query, RESULTS_JSON, options, timeoutMs)).body, this.http.urls.queryUrl);
-    if (typeof json.boolean === 'boolean' || !json.results) throw new BadRequestError('Expected a SELECT query.');
+    const json = parseJson(
+      (await this.run(query, RESULTS_JSON, options, timeoutMs)).body,
+      this.http.urls.queryUrl,
+    );
+    if (typeof json.boolean === 'boolean' || !json.results)
+      throw new BadRequestError('Expected a SELECT query.');
     return toSelectResult(json);
   }
 
   async ask(query: string, options: QueryOptions, timeoutMs: number): Promise<boolean> {
-    return toBoolean(parseJson((await this.run(query, RESULTS_JSON, options, timeoutMs)).body, this.http.urls.queryUrl));
+    return toBoolean(
+      parseJson((await this.run(query, RESULTS_JSON, options, timeoutMs)).body, this.http.urls.queryUrl),
+    );
   }
 
   async construct(query: string, options: QueryOptions, timeoutMs: number): Promise<QuadData[]> {
@@ -44,12 +50,20 @@ export class RemoteReader {
 
   /** Named graphs holding provml data: the engine's own graphs and the stand-in default graph left out. */
   async listGraphs(timeoutMs: number): Promise<string[]> {
-    const result = await this.select('SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }', { unionDefaultGraph: true }, timeoutMs);
+    const result = await this.select(
+      'SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }',
+      { unionDefaultGraph: true },
+      timeoutMs,
+    );
     return result.rows.map((row) => row.g?.value ?? '').filter((g) => g !== '' && this.isUserGraph(g));
   }
 
   async countQuads(timeoutMs: number): Promise<{ quads: number; graphs: number }> {
-    const result = await this.select('SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g', { unionDefaultGraph: true }, timeoutMs);
+    const result = await this.select(
+      'SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g',
+      { unionDefaultGraph: true },
+      timeoutMs,
+    );
     let quads = 0;
     let graphs = 0;
     for (const row of result.rows) {
@@ -62,11 +76,20 @@ export class RemoteReader {
   }
 
   async hasGraph(graph: string, timeoutMs: number): Promise<boolean> {
-    return this.ask(`ASK { GRAPH ${iriToNTriples(graph)} { ?s ?p ?o } }`, { unionDefaultGraph: true }, timeoutMs);
+    return this.ask(
+      `ASK { GRAPH ${iriToNTriples(graph)} { ?s ?p ?o } }`,
+      { unionDefaultGraph: true },
+      timeoutMs,
+    );
   }
 
   /** All triples of one engine graph, page by page (pages shrink to the server's row cap when it announces one). */
-  async graphQuads(graph: string, target: GraphTerm, timeoutMs: number, pageSize = 100_000): Promise<QuadData[]> {
+  async graphQuads(
+    graph: string,
+    target: GraphTerm,
+    timeoutMs: number,
+    pageSize = 100_000,
+  ): Promise<QuadData[]> {
     const quads: QuadData[] = [];
     let page = pageSize;
     for (let offset = 0; ; ) {
@@ -83,10 +106,17 @@ export class RemoteReader {
   }
 
   isUserGraph(graph: string): boolean {
-    return graph !== REMOTE_DEFAULT_GRAPH && !this.systemGraphPrefixes.some((prefix) => graph.startsWith(prefix));
+    return (
+      graph !== REMOTE_DEFAULT_GRAPH && !this.systemGraphPrefixes.some((prefix) => graph.startsWith(prefix))
+    );
   }
 
-  private run(query: string, accept: string, options: QueryOptions, timeoutMs: number): Promise<EngineResponse> {
+  private run(
+    query: string,
+    accept: string,
+    options: QueryOptions,
+    timeoutMs: number,
+  ): Promise<EngineResponse> {
     const text = options.baseIri ? `BASE ${iriToNTriples(options.baseIri)}\n${query}` : query;
     return this.http.query(text, accept, datasetParams(query, options), timeoutMs);
   }
@@ -97,9 +127,13 @@ function datasetParams(query: string, options: QueryOptions): Array<[string, str
   const { dataset } = options;
   for (const graph of dataset?.defaultGraphs ?? []) params.push(['default-graph-uri', graph]);
   for (const graph of dataset?.namedGraphs ?? []) params.push(['named-graph-uri', graph]);
-  if (params.length === 0 && !options.unionDefaultGraph && !DATASET_IN_QUERY.test(query) && !GRAPH_IN_QUERY.test(query)) {
+  if (
+    params.length === 0 &&
+    !options.unionDefaultGraph &&
+    !DATASET_IN_QUERY.test(query) &&
+    !GRAPH_IN_QUERY.test(query)
+  ) {
     params.push(['default-graph-uri', REMOTE_DEFAULT_GRAPH]);
   }
   return params;
 }
-

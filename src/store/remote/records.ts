@@ -23,7 +23,8 @@ export type OutboxWrite =
 /** The graph IRI on the engine for a provml graph term. */
 export function engineGraph(graph: GraphTerm): string {
   if (graph.termType === 'DefaultGraph') return REMOTE_DEFAULT_GRAPH;
-  if (graph.termType === 'BlankNode') throw new BadRequestError('A SPARQL engine cannot name a graph with a blank node: use an IRI.');
+  if (graph.termType === 'BlankNode')
+    throw new BadRequestError('A SPARQL engine cannot name a graph with a blank node: use an IRI.');
   termToNTriples(graph);
   return graph.value;
 }
@@ -40,7 +41,9 @@ export function groupByGraph(quads: Iterable<QuadData>): GraphTriples[] {
     if (quad.subject.termType === 'Quad' || quad.object.termType === 'Quad') {
       throw new BadRequestError('RDF-star triple terms are not supported by the remote SPARQL store.');
     }
-    group.lines.push(`${termToNTriples(quad.subject)} ${termToNTriples(quad.predicate)} ${termToNTriples(quad.object)} .\n`);
+    group.lines.push(
+      `${termToNTriples(quad.subject)} ${termToNTriples(quad.predicate)} ${termToNTriples(quad.object)} .\n`,
+    );
     if (quad.subject.termType === 'BlankNode' || quad.object.termType === 'BlankNode') group.blank = true;
   }
   return [...groups.values()];

@@ -16,7 +16,10 @@ const XSD_STRING = xsd('string');
 export function serializeSelect(result: SelectResult, mediaType: string): string {
   switch (mediaType) {
     case RESULTS_JSON:
-      return JSON.stringify({ head: { vars: result.variables }, results: { bindings: result.rows.map(jsonRow) } });
+      return JSON.stringify({
+        head: { vars: result.variables },
+        results: { bindings: result.rows.map(jsonRow) },
+      });
     case RESULTS_XML:
       return selectXml(result);
     case CSV:
@@ -43,7 +46,10 @@ export function serializeBoolean(value: boolean, mediaType: string): string {
 }
 
 function unsupported(mediaType: string): ProvmlError {
-  return new ProvmlError(406, `Cannot serialize SPARQL results as ${mediaType}: ask for JSON, XML, CSV or TSV.`);
+  return new ProvmlError(
+    406,
+    `Cannot serialize SPARQL results as ${mediaType}: ask for JSON, XML, CSV or TSV.`,
+  );
 }
 
 function jsonRow(row: Record<string, Term>): Record<string, unknown> {
@@ -63,7 +69,14 @@ function jsonTerm(term: Term): unknown {
       if (term.datatype.value === XSD_STRING) return { type: 'literal', value: term.value };
       return { type: 'literal', value: term.value, datatype: term.datatype.value };
     case 'Quad':
-      return { type: 'triple', value: { subject: jsonTerm(term.subject), predicate: jsonTerm(term.predicate), object: jsonTerm(term.object) } };
+      return {
+        type: 'triple',
+        value: {
+          subject: jsonTerm(term.subject),
+          predicate: jsonTerm(term.predicate),
+          object: jsonTerm(term.object),
+        },
+      };
     default:
       return { type: 'literal', value: '' };
   }
@@ -72,7 +85,9 @@ function jsonTerm(term: Term): unknown {
 function selectXml(result: SelectResult): string {
   const head = result.variables.map((v) => `<variable name="${xmlEscape(v)}"/>`).join('');
   const rows = result.rows.map((row) => {
-    const bindings = Object.entries(row).map(([name, term]) => `<binding name="${xmlEscape(name)}">${xmlTerm(term)}</binding>`);
+    const bindings = Object.entries(row).map(
+      ([name, term]) => `<binding name="${xmlEscape(name)}">${xmlTerm(term)}</binding>`,
+    );
     return `<result>${bindings.join('')}</result>`;
   });
   return `<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head>${head}</head><results>${rows.join('')}</results></sparql>`;
@@ -85,7 +100,8 @@ function xmlTerm(term: Term): string {
     case 'BlankNode':
       return `<bnode>${xmlEscape(term.value)}</bnode>`;
     case 'Literal':
-      if (term.language) return `<literal xml:lang="${xmlEscape(term.language)}">${xmlEscape(term.value)}</literal>`;
+      if (term.language)
+        return `<literal xml:lang="${xmlEscape(term.language)}">${xmlEscape(term.value)}</literal>`;
       if (term.datatype.value === XSD_STRING) return `<literal>${xmlEscape(term.value)}</literal>`;
       return `<literal datatype="${xmlEscape(term.datatype.value)}">${xmlEscape(term.value)}</literal>`;
     case 'Quad':
@@ -100,12 +116,23 @@ function xmlEscape(text: string): string {
 }
 
 function csvTerm(term: Term): string {
-  const text = term.termType === 'BlankNode' ? `_:${term.value}` : term.termType === 'Quad' ? termToNTriples(term) : term.value;
+  const text =
+    term.termType === 'BlankNode'
+      ? `_:${term.value}`
+      : term.termType === 'Quad'
+        ? termToNTriples(term)
+        : term.value;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-function delimited(result: SelectResult, separator: string, cell: (t: Term) => string, header: (v: string) => string): string {
+function delimited(
+  result: SelectResult,
+  separator: string,
+  cell: (t: Term) => string,
+  header: (v: string) => string,
+): string {
   const lines = [result.variables.map(header).join(separator)];
-  for (const row of result.rows) lines.push(result.variables.map((v) => (row[v] ? cell(row[v] as Term) : '')).join(separator));
+  for (const row of result.rows)
+    lines.push(result.variables.map((v) => (row[v] ? cell(row[v] as Term) : '')).join(separator));
   return `${lines.join('\r\n')}\r\n`;
 }

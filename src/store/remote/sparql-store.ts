@@ -1,7 +1,17 @@
 import { BadRequestError, StoreClosedError } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
 import { REMOTE_DEFAULT_GRAPH } from '../../vocab.ts';
-import type { LoadOptions, ProvStore, QueryMediaTypes, QueryOptions, RdfFormat, SelectResult, SerializedResult, StoreStats, WriteReceipt } from '../api.ts';
+import type {
+  LoadOptions,
+  ProvStore,
+  QueryMediaTypes,
+  QueryOptions,
+  RdfFormat,
+  SelectResult,
+  SerializedResult,
+  StoreStats,
+  WriteReceipt,
+} from '../api.ts';
 import { iriToNTriples } from '../ntriples.ts';
 import { detectQueryForm } from '../query-form.ts';
 import type { GraphTerm, QuadData } from '../terms.ts';
@@ -34,7 +44,7 @@ export interface SparqlStoreOptions {
   fetch?: typeof fetch;
   /** Graph IRI prefixes the engine keeps for itself (default: Virtuoso's). */
   systemGraphPrefixes?: string[];
-  /** Triples per SPARQL INSERT request when no Graph Store URL is set (default 1,000). */
+  /** Triples per SPARQL INSERT DATA request (default 2,000; Virtuoso 7.2 fails near 5,000). */
   insertChunkTriples?: number;
 }
 
@@ -54,11 +64,18 @@ export class SparqlStore implements ProvStore {
   private courier: Courier | undefined;
 
   constructor(private readonly options: SparqlStoreOptions) {
-    const credentials = options.username !== undefined ? { username: options.username, password: options.password ?? '' } : undefined;
-    this.http = new SparqlHttp({ queryUrl: options.queryUrl, updateUrl: options.updateUrl, graphStoreUrl: options.graphStoreUrl }, credentials, options.fetch);
+    const credentials =
+      options.username !== undefined
+        ? { username: options.username, password: options.password ?? '' }
+        : undefined;
+    this.http = new SparqlHttp(
+      { queryUrl: options.queryUrl, updateUrl: options.updateUrl, graphStoreUrl: options.graphStoreUrl },
+      credentials,
+      options.fetch,
+    );
     this.reader = new RemoteReader(this.http, options.systemGraphPrefixes);
     this.writer = new EngineWriter(this.http, {
-      insertChunk: options.insertChunkTriples ?? 1_000,
+      insertChunk: options.insertChunkTriples ?? 2_000,
       graphStoreChunk: 50_000,
       timeoutMs: options.writeTimeoutMs ?? 120_000,
     });
@@ -69,8 +86,16 @@ export class SparqlStore implements ProvStore {
     if (this.outbox) return;
     const outbox = await Outbox.open(this.options.outboxDir);
     this.outbox = outbox;
-    this.courier = new Courier(outbox, this.writer, this.options.updateUrl, this.options.logger, { batchTriples: 20_000, retryMinMs: 100, retryMaxMs: 5_000 });
-    if (outbox.pendingCount > 0) this.options.logger?.info({ pending: outbox.pendingCount }, 'Redelivering outbox records to the SPARQL engine');
+    this.courier = new Courier(outbox, this.writer, this.options.updateUrl, this.options.logger, {
+      batchTriples: 20_000,
+      retryMinMs: 100,
+      retryMaxMs: 5_000,
+    });
+    if (outbox.pendingCount > 0)
+      this.options.logger?.info(
+        { pending: outbox.pendingCount },
+        'Redelivering outbox records to the SPARQL engine',
+      );
     this.courier.start();
   }
 
@@ -93,16 +118,36 @@ export class SparqlStore implements ProvStore {
     return this.reader.construct(query, options, await this.readable(options));
   }
 
-  async queryAs(query: string, accept: QueryMediaTypes, options: QueryOptions = {}): Promise<SerializedResult> {
+  async queryAs(
+    query: string,
+    accept: QueryMediaTypes,
+    options: QueryOptions = {},
+  ): Promise<SerializedResult> {
     const form = detectQueryForm(query);
-    if (form === 'select') return { form, mediaType: accept.results, body: serializeSelect(await this.select(query, options), accept.results) };
-    if (form === 'ask') return { form, mediaType: accept.results, body: serializeBoolean(await this.ask(query, options), accept.results) };
+    if (form === 'select')
+      return {
+        form,
+        mediaType: accept.results,
+        body: serializeSelect(await this.select(query, options), accept.results),
+      };
+    if (form === 'ask')
+      return {
+        form,
+        mediaType: accept.results,
+        body: serializeBoolean(await this.ask(query, options), accept.results),
+      };
     if (form === 'construct' || form === 'describe') {
-      return { form, mediaType: accept.graph, body: await serializeQuads(await this.construct(query, options), accept.graph) };
+      return {
+        form,
+        mediaType: accept.graph,
+        body: await serializeQuads(await this.construct(query, options), accept.graph),
+      };
     }
     // Not recognizably a query: let the engine say what is wrong with it.
     await this.select(query, options);
-    throw new BadRequestError('Not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE after the prologue.');
+    throw new BadRequestError(
+      'Not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE after the prologue.',
+    );
   }
 
   async update(text: string, options: { baseIri?: string } = {}): Promise<WriteReceipt> {
@@ -110,7 +155,9 @@ export class SparqlStore implements ProvStore {
     const body = options.baseIri ? `BASE ${iriToNTriples(options.baseIri)}\n${text}` : text;
     // Virtuoso has no default graph to write to, so an update that names no graph gets provml's
     // stand-in for it. Naming it for an update that uses GRAPH would hide the other graphs from it.
-    const params: Array<[string, string]> = /\b(GRAPH|WITH|USING)\b/i.test(text) ? [] : [['using-graph-uri', REMOTE_DEFAULT_GRAPH]];
+    const params: Array<[string, string]> = /\b(GRAPH|WITH|USING)\b/i.test(text)
+      ? []
+      : [['using-graph-uri', REMOTE_DEFAULT_GRAPH]];
     await courier.runInOrder(() => this.writer.update(body, params), this.queryTimeoutMs);
     return { seq: outbox.lastSeq };
   }
@@ -121,15 +168,24 @@ export class SparqlStore implements ProvStore {
 
   async load(data: string, options: LoadOptions): Promise<WriteReceipt> {
     let quads = await parseRdf(data, options.format, options.graph, options.baseIri);
-    if (options.graph && isQuadFormat(options.format)) quads = quads.map((q) => ({ ...q, graph: options.graph as GraphTerm }));
+    if (options.graph && isQuadFormat(options.format))
+      quads = quads.map((q) => ({ ...q, graph: options.graph as GraphTerm }));
     return this.append({ op: 'insert', groups: groupByGraph(quads) });
   }
 
   async replaceGraph(graph: GraphTerm, data: string, options: LoadOptions): Promise<WriteReceipt> {
     const target = engineGraph(graph);
-    const quads = (await parseRdf(data, options.format, graph, options.baseIri)).map((q) => ({ ...q, graph }));
+    const quads = (await parseRdf(data, options.format, graph, options.baseIri)).map((q) => ({
+      ...q,
+      graph,
+    }));
     const [group] = groupByGraph(quads);
-    return this.append({ op: 'replaceGraph', graph: target, lines: group?.lines ?? [], blank: group?.blank ?? false });
+    return this.append({
+      op: 'replaceGraph',
+      graph: target,
+      lines: group?.lines ?? [],
+      blank: group?.blank ?? false,
+    });
   }
 
   async dropGraph(graph: GraphTerm): Promise<WriteReceipt> {
@@ -141,9 +197,11 @@ export class SparqlStore implements ProvStore {
     const quads: QuadData[] = [];
     const graphs: GraphTerm[] = options.graph ? [options.graph] : [DEFAULT_GRAPH];
     if (!options.graph && isQuadFormat(options.format)) {
-      for (const graph of await this.reader.listGraphs(timeoutMs)) graphs.push({ termType: 'NamedNode', value: graph });
+      for (const graph of await this.reader.listGraphs(timeoutMs))
+        graphs.push({ termType: 'NamedNode', value: graph });
     }
-    for (const graph of graphs) for (const quad of await this.reader.graphQuads(engineGraph(graph), graph, timeoutMs)) quads.push(quad);
+    for (const graph of graphs)
+      for (const quad of await this.reader.graphQuads(engineGraph(graph), graph, timeoutMs)) quads.push(quad);
     return serializeQuads(isQuadFormat(options.format) ? quads : quads.map(inDefaultGraph), options.format);
   }
 

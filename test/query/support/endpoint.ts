@@ -26,8 +26,14 @@ export async function startEndpoint(store: ProvStore): Promise<RunningEndpoint> 
     }
     count += 1;
     try {
-      const graph = (req.get('accept') ?? '').includes('text/turtle') ? 'text/turtle' : 'application/n-triples';
-      const result = await store.queryAs(query, { results: 'application/sparql-results+json', graph }, { unionDefaultGraph: true });
+      const graph = (req.get('accept') ?? '').includes('text/turtle')
+        ? 'text/turtle'
+        : 'application/n-triples';
+      const result = await store.queryAs(
+        query,
+        { results: 'application/sparql-results+json', graph },
+        { unionDefaultGraph: true },
+      );
       res.type(result.mediaType).send(result.body);
     } catch (error) {
       res.status(400).type('text/plain').send(String(error));

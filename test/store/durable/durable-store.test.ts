@@ -1,11 +1,12 @@
 import { statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { StoreClosedError } from '../../../src/errors.ts';
-import { DurableStore, openDurableStore } from '../../../src/store/index.ts';
 import { listDataDir } from '../../../src/store/durable/files.ts';
+import { DurableStore, openDurableStore } from '../../../src/store/index.ts';
 import { captureLog, quadsOf, tempDir } from './helpers.ts';
 
-const logBytes = (dir: string): number => listDataDir(dir).segments.reduce((sum, s) => sum + statSync(s.path).size, 0);
+const logBytes = (dir: string): number =>
+  listDataDir(dir).segments.reduce((sum, s) => sum + statSync(s.path).size, 0);
 
 describe('DurableStore', () => {
   it('acknowledges many concurrent inserts with shared fsyncs (group commit), all present', async () => {
@@ -28,9 +29,15 @@ describe('DurableStore', () => {
     const store = await openDurableStore({ dir, logger: captureLog().logger });
     await store.insert(quadsOf(1));
     const bytes = logBytes(dir);
-    await expect(store.update('INSERT DATA { <http://example.org/a> ')).rejects.toMatchObject({ status: 400 });
-    await expect(store.load('<http://example.org/a> <http://example.org/p> .', { format: 'text/turtle' })).rejects.toMatchObject({ status: 400 });
-    await expect(store.insert([{ ...quadsOf(2)[0]!, predicate: { termType: 'NamedNode', value: 'not an iri' } }])).rejects.toMatchObject({ status: 400 });
+    await expect(store.update('INSERT DATA { <http://example.org/a> ')).rejects.toMatchObject({
+      status: 400,
+    });
+    await expect(
+      store.load('<http://example.org/a> <http://example.org/p> .', { format: 'text/turtle' }),
+    ).rejects.toMatchObject({ status: 400 });
+    await expect(
+      store.insert([{ ...quadsOf(2)[0]!, predicate: { termType: 'NamedNode', value: 'not an iri' } }]),
+    ).rejects.toMatchObject({ status: 400 });
     expect(logBytes(dir)).toBe(bytes);
     expect(store.logCounters().records).toBe(1);
     await store.close();
@@ -41,7 +48,10 @@ describe('DurableStore', () => {
     const log = captureLog();
     const store = await openDurableStore({ dir, logger: log.logger });
     await store.insert(quadsOf(1));
-    await expect(store.update('DROP GRAPH <http://example.org/missing>')).rejects.toMatchObject({ status: 400, message: expect.stringMatching(/does not exist/) });
+    await expect(store.update('DROP GRAPH <http://example.org/missing>')).rejects.toMatchObject({
+      status: 400,
+      message: expect.stringMatching(/does not exist/),
+    });
     await store.insert(quadsOf(2));
     // Copy the crash image (no final snapshot) so the failed update is replayed.
     const { cpSync, rmSync } = await import('node:fs');

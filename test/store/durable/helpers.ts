@@ -29,7 +29,10 @@ export function captureLog(): CapturedLog {
   const lines: Array<{ level: number; msg: string }> = [];
   const logger = pino({ level: 'debug' }, { write: (line: string) => lines.push(JSON.parse(line)) });
   const levels = { info: 30, warn: 40, error: 50 };
-  return { logger, messages: (level) => lines.filter((l) => !level || l.level === levels[level]).map((l) => l.msg) };
+  return {
+    logger,
+    messages: (level) => lines.filter((l) => !level || l.level === levels[level]).map((l) => l.msg),
+  };
 }
 
 const EX = 'http://example.org/';
@@ -39,7 +42,12 @@ export function quadsOf(n: number, count = 3, graph = 'main'): QuadData[] {
   return Array.from({ length: count }, (_, i) => ({
     subject: { termType: 'NamedNode', value: `${EX}item/${n}` },
     predicate: { termType: 'NamedNode', value: `${EX}p${i}` },
-    object: { termType: 'Literal', value: `${n}-${i}`, language: '', datatype: { termType: 'NamedNode', value: 'http://www.w3.org/2001/XMLSchema#string' } },
+    object: {
+      termType: 'Literal',
+      value: `${n}-${i}`,
+      language: '',
+      datatype: { termType: 'NamedNode', value: 'http://www.w3.org/2001/XMLSchema#string' },
+    },
     graph: { termType: 'NamedNode', value: `${EX}g/${graph}` },
   }));
 }

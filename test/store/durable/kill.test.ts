@@ -5,7 +5,7 @@ import { tempDir } from './helpers.ts';
 
 const WRITER = fileURLToPath(new URL('../../fixtures/store/kill-writer.ts', import.meta.url));
 const QUADS_PER_BATCH = 5;
-const ROUNDS = 18;
+const ROUNDS = 16;
 
 interface Round {
   present: Map<number, number>;
@@ -36,7 +36,12 @@ function runWriter(dir: string, killAfterAcks: number | 'check'): Promise<Round>
         const [word, a, b] = line.split(' ');
         if (word === 'have') round.present.set(Number(a), Number(b));
         if (word === 'ack') round.acked.push(Number(a));
-        if (killAfterAcks !== 'check' && (word === 'ready' || word === 'ack') && round.acked.length >= killAfterAcks) kill();
+        if (
+          killAfterAcks !== 'check' &&
+          (word === 'ready' || word === 'ack') &&
+          round.acked.length >= killAfterAcks
+        )
+          kill();
       }
     });
     child.on('error', reject);
@@ -82,5 +87,5 @@ describe('durable store under SIGKILL', () => {
     const final = await runWriter(dir, 'check');
     expectConsistent(final.present, acked);
     expect(totalAcks).toBeGreaterThan(ROUNDS * 10);
-  });
+  }, 120_000);
 });

@@ -1,8 +1,8 @@
 import { copyFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type DurableStore, openDurableStore } from '../../../src/store/index.ts';
 import { listDataDir } from '../../../src/store/durable/files.ts';
+import { type DurableStore, openDurableStore } from '../../../src/store/index.ts';
 import { captureLog, quadsOf, sortedLines, tempDir } from './helpers.ts';
 
 const EX = 'http://example.org/';
@@ -12,18 +12,31 @@ const graph = (name: string) => ({ termType: 'NamedNode' as const, value: `${EX}
 async function writeMixture(store: DurableStore, from: number, to: number): Promise<void> {
   for (let n = from; n < to; n++) {
     await store.insert(quadsOf(n, 3, `g${n % 4}`));
-    if (n % 5 === 0) await store.update(`DELETE { GRAPH ?g { ?s <${EX}p0> ?o } } INSERT { GRAPH ?g { ?s <${EX}seen> ${n} } } WHERE { GRAPH ?g { ?s <${EX}p0> ?o } }`);
-    if (n % 7 === 0) await store.load(`<${EX}t${n}> <${EX}label> "turtle ${n}"@en .`, { format: 'text/turtle', graph: graph(`turtle${n}`) });
+    if (n % 5 === 0)
+      await store.update(
+        `DELETE { GRAPH ?g { ?s <${EX}p0> ?o } } INSERT { GRAPH ?g { ?s <${EX}seen> ${n} } } WHERE { GRAPH ?g { ?s <${EX}p0> ?o } }`,
+      );
+    if (n % 7 === 0)
+      await store.load(`<${EX}t${n}> <${EX}label> "turtle ${n}"@en .`, {
+        format: 'text/turtle',
+        graph: graph(`turtle${n}`),
+      });
     if (n % 11 === 0) await store.dropGraph(graph(`g${n % 4}`));
-    if (n % 13 === 0) await store.replaceGraph(graph('replaced'), `<${EX}r> <${EX}version> ${n} .`, { format: 'text/turtle' });
+    if (n % 13 === 0)
+      await store.replaceGraph(graph('replaced'), `<${EX}r> <${EX}version> ${n} .`, {
+        format: 'text/turtle',
+      });
   }
-  await store.insert(quadsOf(to, 2, 'default-check').map((q) => ({ ...q, graph: { termType: 'DefaultGraph', value: '' } })));
+  await store.insert(
+    quadsOf(to, 2, 'default-check').map((q) => ({ ...q, graph: { termType: 'DefaultGraph', value: '' } })),
+  );
 }
 
 /** Copies the files of an open store: what a crash at this moment would leave on disk. */
 function crashImage(dir: string): string {
   const copy = tempDir();
-  for (const name of readdirSync(dir)) if (name !== 'LOCK' && !name.endsWith('.tmp')) copyFileSync(join(dir, name), join(copy, name));
+  for (const name of readdirSync(dir))
+    if (name !== 'LOCK' && !name.endsWith('.tmp')) copyFileSync(join(dir, name), join(copy, name));
   return copy;
 }
 
@@ -47,7 +60,9 @@ describe('snapshot + log replay', () => {
 
     const files = listDataDir(image);
     expect(files.snapshots.length).toBeGreaterThan(0);
-    const logBytesAfterSnapshot = files.segments.filter((s) => s.seq > (files.snapshots.at(-1)?.seq ?? 0)).reduce((sum, s) => sum + statSync(s.path).size, 0);
+    const logBytesAfterSnapshot = files.segments
+      .filter((s) => s.seq > (files.snapshots.at(-1)?.seq ?? 0))
+      .reduce((sum, s) => sum + statSync(s.path).size, 0);
     expect(logBytesAfterSnapshot).toBeGreaterThan(0);
 
     expect(before.length).toBeGreaterThan(50);
@@ -75,10 +90,14 @@ describe('snapshot + log replay', () => {
   it('keeps a blank node shared by two graphs shared after reloading the snapshot', async () => {
     const dir = tempDir();
     const store = await openDurableStore({ dir, logger: captureLog().logger });
-    await store.load(`_:run <${EX}p> "a" <${EX}g/1> .\n_:run <${EX}p> "b" <${EX}g/2> .\n`, { format: 'application/n-quads' });
+    await store.load(`_:run <${EX}p> "a" <${EX}g/1> .\n_:run <${EX}p> "b" <${EX}g/2> .\n`, {
+      format: 'application/n-quads',
+    });
     await store.close();
     const reopened = await openDurableStore({ dir, logger: captureLog().logger });
-    expect(await reopened.ask(`ASK { GRAPH <${EX}g/1> { ?x <${EX}p> "a" } GRAPH <${EX}g/2> { ?x <${EX}p> "b" } }`)).toBe(true);
+    expect(
+      await reopened.ask(`ASK { GRAPH <${EX}g/1> { ?x <${EX}p> "a" } GRAPH <${EX}g/2> { ?x <${EX}p> "b" } }`),
+    ).toBe(true);
     await reopened.close();
   });
 });

@@ -4,7 +4,8 @@ import { openDurableStore } from '../../../src/store/index.ts';
 import { captureLog, quadsOf, tempDir } from './helpers.ts';
 
 // A cross product of three patterns over 3,000 quads: 2.7 × 10^10 solutions, far beyond any time limit.
-const ENDLESS = 'SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g1 { ?a ?p ?b } GRAPH ?g2 { ?c ?q ?d } GRAPH ?g3 { ?e ?r ?f } }';
+const ENDLESS =
+  'SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g1 { ?a ?p ?b } GRAPH ?g2 { ?c ?q ?d } GRAPH ?g3 { ?e ?r ?f } }';
 
 describe('query time limit', () => {
   it('rejects an over-long query with 503 while writes are acknowledged, then serves everything from a fresh engine', async () => {
@@ -22,7 +23,9 @@ describe('query time limit', () => {
     );
     // Queued behind the slow query: must be re-sent to the new engine, not failed.
     const queuedRead = store.ask('ASK { GRAPH ?g { ?s ?p "5-1" } }');
-    const queuedUpdate = store.update('INSERT DATA { GRAPH <http://example.org/g/late> { <http://example.org/late> <http://example.org/p> 1 } }');
+    const queuedUpdate = store.update(
+      'INSERT DATA { GRAPH <http://example.org/g/late> { <http://example.org/late> <http://example.org/p> 1 } }',
+    );
     await store.insert(quadsOf(5000));
     events.push('insert acknowledged');
 

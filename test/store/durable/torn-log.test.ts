@@ -1,11 +1,11 @@
 import { appendFileSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openDurableStore } from '../../../src/store/index.ts';
-import { quadsToNQuads } from '../../../src/store/ntriples.ts';
 import { crc32 } from '../../../src/store/durable/crc32.ts';
 import { segmentPath } from '../../../src/store/durable/files.ts';
 import { encodeRecord } from '../../../src/store/durable/wal-format.ts';
+import { openDurableStore } from '../../../src/store/index.ts';
+import { quadsToNQuads } from '../../../src/store/ntriples.ts';
 import { captureLog, quadsOf, tempDir } from './helpers.ts';
 
 /** A data directory whose log holds `count` records, each loading the 3 quads of item n (1..count). */
@@ -14,13 +14,20 @@ function logWithRecords(count: number): { dir: string; segment: string; ends: nu
   const segment = segmentPath(dir, 1);
   const ends: number[] = [];
   for (let n = 1; n <= count; n++) {
-    appendFileSync(segment, encodeRecord(n, { op: 'load', data: quadsToNQuads(quadsOf(n)), format: 'application/n-quads' }));
+    appendFileSync(
+      segment,
+      encodeRecord(n, { op: 'load', data: quadsToNQuads(quadsOf(n)), format: 'application/n-quads' }),
+    );
     ends.push(statSync(segment).size);
   }
   return { dir, segment, ends };
 }
 
-async function itemsIn(dir: string, logger = captureLog().logger, whileOpen = (): void => {}): Promise<number[]> {
+async function itemsIn(
+  dir: string,
+  logger = captureLog().logger,
+  whileOpen = (): void => {},
+): Promise<number[]> {
   const store = await openDurableStore({ dir, logger });
   try {
     whileOpen();
@@ -42,13 +49,16 @@ describe('torn-log recovery', () => {
     ['a last record cut short', (segment, ends) => truncateSync(segment, (ends.at(-1) ?? 0) - 7)],
     ['a last record with a bad checksum', (segment, ends) => flipByte(segment, (ends.at(-2) ?? 0) + 20)],
     ['a partial header after the last record', (segment) => appendFileSync(segment, Buffer.from([5, 0, 0]))],
-    ['a last record whose payload is not a record', (segment) => {
-      const payload = Buffer.from('{"seq": not json');
-      const header = Buffer.alloc(8);
-      header.writeUInt32LE(payload.length, 0);
-      header.writeUInt32LE(crc32(payload), 4);
-      appendFileSync(segment, Buffer.concat([header, payload]));
-    }],
+    [
+      'a last record whose payload is not a record',
+      (segment) => {
+        const payload = Buffer.from('{"seq": not json');
+        const header = Buffer.alloc(8);
+        header.writeUInt32LE(payload.length, 0);
+        header.writeUInt32LE(crc32(payload), 4);
+        appendFileSync(segment, Buffer.concat([header, payload]));
+      },
+    ],
   ];
 
   for (const [name, damage] of tornTails) {
@@ -74,7 +84,8 @@ describe('torn-log recovery', () => {
     await store.insert(quadsOf(10));
     // Survives without a final snapshot: the directory as it would be after a crash.
     const copy = tempDir();
-    for (const name of ['wal-0000000000000001.log', 'wal-0000000000000003.log']) writeFileSync(join(copy, name), readFileSync(join(dir, name)));
+    for (const name of ['wal-0000000000000001.log', 'wal-0000000000000003.log'])
+      writeFileSync(join(copy, name), readFileSync(join(dir, name)));
     await store.close();
     expect(await itemsIn(copy)).toEqual([1, 2, 10]);
     expect(await itemsIn(dir)).toEqual([1, 2, 10]);
@@ -87,7 +98,9 @@ describe('torn-log recovery', () => {
     await expect(openDurableStore({ dir, logger: captureLog().logger })).rejects.toMatchObject({
       name: 'StoreCorruptError',
       status: 500,
-      message: expect.stringMatching(/corrupt at byte \d+ .*valid records follow.*Restore the data directory from a backup/),
+      message: expect.stringMatching(
+        /corrupt at byte \d+ .*valid records follow.*Restore the data directory from a backup/,
+      ),
     });
     expect(readFileSync(segment).equals(before)).toBe(true);
     // The failed open released its lock: a repaired directory opens.
@@ -97,8 +110,14 @@ describe('torn-log recovery', () => {
 
   it('refuses a log with a missing segment', async () => {
     const { dir } = logWithRecords(2);
-    writeFileSync(segmentPath(dir, 7), encodeRecord(7, { op: 'dropGraph', graph: { termType: 'DefaultGraph', value: '' } }));
-    await expect(openDurableStore({ dir, logger: captureLog().logger })).rejects.toMatchObject({ name: 'StoreCorruptError', message: expect.stringMatching(/segment is missing/) });
+    writeFileSync(
+      segmentPath(dir, 7),
+      encodeRecord(7, { op: 'dropGraph', graph: { termType: 'DefaultGraph', value: '' } }),
+    );
+    await expect(openDurableStore({ dir, logger: captureLog().logger })).rejects.toMatchObject({
+      name: 'StoreCorruptError',
+      message: expect.stringMatching(/segment is missing/),
+    });
   });
 });
 
@@ -106,7 +125,10 @@ describe('data directory lock', () => {
   it('refuses a second open of the same directory while the first is open', async () => {
     const dir = tempDir();
     const first = await openDurableStore({ dir });
-    await expect(openDurableStore({ dir })).rejects.toMatchObject({ name: 'StoreLockedError', message: expect.stringMatching(/in use by this process/) });
+    await expect(openDurableStore({ dir })).rejects.toMatchObject({
+      name: 'StoreLockedError',
+      message: expect.stringMatching(/in use by this process/),
+    });
     await first.close();
     const again = await openDurableStore({ dir });
     await again.close();
@@ -115,7 +137,9 @@ describe('data directory lock', () => {
   it('takes over a lock left by a process that no longer exists', async () => {
     const dir = tempDir();
     const { spawnSync } = await import('node:child_process');
-    const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], {
+      encoding: 'utf8',
+    });
     writeFileSync(join(dir, 'LOCK'), gone.stdout);
     const store = await openDurableStore({ dir });
     expect(readFileSync(join(dir, 'LOCK'), 'utf8')).toBe(String(process.pid));

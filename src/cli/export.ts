@@ -1,0 +1,41 @@
+import { writeFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { DEFAULT_SERVER_URL } from '../client/index.ts';
+import { BadRequestError } from '../errors.ts';
+import { FORMAT_NAMES, parseFormatName } from '../interchange/index.ts';
+import { serverRequest, serverUrl } from './query.ts';
+
+interface ExportFlags {
+  graph?: string;
+  experiment?: string;
+  model?: string;
+  format: string;
+  output?: string;
+  url?: string;
+}
+
+/** `provml export --graph|--experiment|--model IRI [--format jsonld] [--output FILE]` from a running server. */
+export function registerExport(program: Command): void {
+  program
+    .command('export')
+    .description(
+      "Export a workflow execution's graph, an experiment, or a model's full lineage as JSON-LD, Turtle, TriG or N-Quads.",
+    )
+    .option('--graph <iri>', 'the named graph of a workflow execution')
+    .option('--experiment <iri>', 'every graph of the experiment')
+    .option('--model <iri>', 'the model and everything it transitively comes from, across graphs')
+    .option('-f, --format <format>', FORMAT_NAMES.join(', '), 'jsonld')
+    .option('-o, --output <file>', 'write to a file instead of standard output')
+    .option('--url <url>', `server base URL (env PROVML_URL, default ${DEFAULT_SERVER_URL})`)
+    .action(async (flags: ExportFlags) => {
+      const targets = (['graph', 'experiment', 'model'] as const).filter((key) => flags[key] !== undefined);
+      if (targets.length !== 1)
+        throw new BadRequestError('Give exactly one of --graph, --experiment or --model.');
+      const key = targets[0] as 'graph' | 'experiment' | 'model';
+      const params = new URLSearchParams({ [key]: flags[key] ?? '', format: parseFormatName(flags.format) });
+      const response = await serverRequest(`${serverUrl(flags.url)}/api/v1/export?${params}`);
+      const body = await response.text();
+      if (flags.output) await writeFile(flags.output, body);
+      else process.stdout.write(body);
+    });
+}

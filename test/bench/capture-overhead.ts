@@ -1,0 +1,221 @@
+// Capture overhead (not part of npm test):
+//  - the cost of one client call (ns), with the real recorder buffering for a real in-process server;
+//  - a synthetic training loop (CPU-bound steps, async between epochs like a real loop awaiting data) run with
+//    capture off and on, alternately, in one process: the overhead ratio at two logging rates;
+//  - delivery rate of the buffered events to the server (events/s, through HTTP into the in-memory store).
+// Usage: node --import tsx test/bench/capture-overhead.ts [--quick] [--out file.json]
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRecorder, type Recorder } from '../../src/client/index.ts';
+import { defaultConfig } from '../../src/config.ts';
+import { silentLogger } from '../../src/logger.ts';
+import { createApp } from '../../src/server/app.ts';
+import { MemoryStore } from '../../src/store/index.ts';
+
+const quick = process.argv.includes('--quick');
+const outIndex = process.argv.indexOf('--out');
+const here = dirname(fileURLToPath(import.meta.url));
+const out =
+  outIndex > 0 ? (process.argv[outIndex + 1] as string) : join(here, 'results', 'capture-overhead.json');
+
+const CALLS = quick ? 50_000 : 200_000;
+const EPOCHS = quick ? 5 : 20;
+const STEPS = 100;
+const REPEATS = quick ? 3 : 7;
+const DELIVERY_EVENTS = quick ? 5_000 : 20_000;
+const MATRIX = 40;
+
+async function startServer(): Promise<{ url: string; close: () => Promise<void> }> {
+  const store = new MemoryStore();
+  await store.open();
+  const app = createApp({
+    store,
+    config: { ...defaultConfig(), maxBodyBytes: 256 << 20 },
+    logger: silentLogger(),
+  });
+  const server: Server = await new Promise((resolve) => {
+    const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await store.close();
+    },
+  };
+}
+
+function recorderFor(url: string): Recorder {
+  return createRecorder({
+    url,
+    batchSize: 2000,
+    maxBufferedEvents: 1_000_000,
+    onWarning: (w) => console.error(w),
+  });
+}
+
+/**
+ * Mean cost of one call, timed in chunks of 1000 with a yield between chunks, so the background writer runs
+ * (as it does between the steps of a real loop) and the buffer stays small; only the calls are timed.
+ */
+async function nsPerCall(
+  label: string,
+  calls: number,
+  body: (i: number) => void,
+): Promise<{ call: string; ns: number }> {
+  for (let i = 0; i < 1000; i++) body(i); // warm-up (JIT)
+  let elapsed = 0n;
+  for (let done = 0; done < calls; done += 1000) {
+    const start = process.hrtime.bigint();
+    for (let i = done; i < done + 1000; i++) body(i);
+    elapsed += process.hrtime.bigint() - start;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return { call: label, ns: Math.round(Number(elapsed) / calls) };
+}
+
+/** One training step: a dense matrix product (stands in for forward + backward on a small model). */
+const a = new Float64Array(MATRIX * MATRIX).map((_, i) => (i % 7) / 7);
+const b = new Float64Array(MATRIX * MATRIX).map((_, i) => (i % 5) / 5);
+const c = new Float64Array(MATRIX * MATRIX);
+function step(): number {
+  for (let i = 0; i < MATRIX; i++)
+    for (let j = 0; j < MATRIX; j++) {
+      let sum = 0;
+      for (let k = 0; k < MATRIX; k++) sum += (a[i * MATRIX + k] as number) * (b[k * MATRIX + j] as number);
+      c[i * MATRIX + j] = sum;
+    }
+  return (c[0] as number) / (1 + (c[MATRIX + 1] as number));
+}
+
+type Logging = 'off' | 'per-epoch' | 'per-step';
+
+async function trainingLoop(recorder: Recorder | undefined, logging: Logging): Promise<number> {
+  const start = process.hrtime.bigint();
+  const run = recorder?.workflowStarted({ name: 'bench-training' });
+  const training = recorder?.taskStarted({ name: 'train', stage: 'training', hyperparameters: { lr: 0.01 } });
+  for (let epoch = 1; epoch <= EPOCHS; epoch++) {
+    const section = recorder?.taskStarted({
+      name: 'epoch',
+      parentTaskId: training,
+      stage: 'training',
+      epoch,
+    });
+    let loss = 0;
+    for (let s = 0; s < STEPS; s++) {
+      loss = step();
+      if (logging === 'per-step') {
+        recorder?.logMetric('loss', loss, { epoch, taskId: section });
+        recorder?.logMetric('accuracy', 1 - loss, { epoch, taskId: section });
+      }
+    }
+    if (logging !== 'off') {
+      recorder?.logMetric('loss', loss, { epoch, taskId: section });
+      recorder?.logMetric('accuracy', 1 - loss, { epoch, taskId: section });
+    }
+    if (section) recorder?.taskEnded({ taskId: section });
+    await new Promise((resolve) => setImmediate(resolve)); // a real loop awaits its data loader here
+  }
+  if (training) recorder?.taskEnded({ taskId: training });
+  recorder?.workflowEnded({ workflowExecutionId: run });
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+const median = (values: number[]): number =>
+  [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)] as number;
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'provml-bench-'));
+  const offline = createRecorder({ file: join(dir, 'calls.ndjson'), batchSize: 2000 });
+  offline.workflowStarted({ name: 'bench-calls' });
+  const task = offline.taskStarted({ name: 'train', stage: 'training' });
+  const calls = [
+    await nsPerCall('logMetric', CALLS, (i) =>
+      offline.logMetric('loss', i / CALLS, { epoch: i, taskId: task }),
+    ),
+    await nsPerCall('taskStarted + taskEnded', CALLS / 2, (i) =>
+      offline.taskEnded({
+        taskId: offline.taskStarted({
+          name: 'step',
+          parentTaskId: task,
+          section: { kind: 'batch', index: i },
+        }),
+      }),
+    ),
+    await nsPerCall('task(name, fn)', CALLS / 2, (i) =>
+      offline.task('step', () => i, { parentTaskId: task }),
+    ),
+  ];
+  await offline.close();
+  rmSync(dir, { recursive: true, force: true });
+
+  const server = await startServer();
+  const recorder = recorderFor(server.url);
+  recorder.workflowStarted({ name: 'bench-delivery' });
+  for (let i = 0; i < DELIVERY_EVENTS; i++) recorder.logMetric('loss', i / DELIVERY_EVENTS, { epoch: i });
+  const buffered = DELIVERY_EVENTS + 1;
+  const deliveryStart = process.hrtime.bigint();
+  const delivered = await recorder.close({ timeoutMs: 600_000 });
+  const deliveryS = Number(process.hrtime.bigint() - deliveryStart) / 1e9;
+
+  const times: Record<Logging, number[]> = { off: [], 'per-epoch': [], 'per-step': [] };
+  await trainingLoop(undefined, 'off'); // warm-up
+  for (let r = 0; r < REPEATS; r++) {
+    for (const logging of ['off', 'per-epoch', 'per-step'] as const) {
+      const loopRecorder = logging === 'off' ? undefined : recorderFor(server.url);
+      times[logging].push(await trainingLoop(loopRecorder, logging));
+      await loopRecorder?.close();
+    }
+  }
+  await server.close();
+
+  const off = median(times.off);
+  const eventsPerRun = { off: 0, 'per-epoch': 4 + EPOCHS * 4, 'per-step': 4 + EPOCHS * (4 + STEPS * 2) };
+  const loops = (['off', 'per-epoch', 'per-step'] as const).map((logging) => ({
+    logging,
+    medianMs: Math.round(median(times[logging]) * 10) / 10,
+    events: eventsPerRun[logging],
+    eventsPerSecond: Math.round(eventsPerRun[logging] / (median(times[logging]) / 1000)),
+    overheadPercent: Math.round(((median(times[logging]) - off) / off) * 10_000) / 100,
+  }));
+  const result = {
+    benchmark: 'capture-overhead',
+    date: new Date().toISOString(),
+    node: process.version,
+    quick,
+    calls,
+    delivery: {
+      events: delivered.delivered,
+      expected: buffered,
+      seconds: Math.round(deliveryS * 100) / 100,
+      eventsPerSecond: Math.round(delivered.delivered / deliveryS),
+      triples: delivered.triples,
+    },
+    trainingLoop: {
+      epochs: EPOCHS,
+      stepsPerEpoch: STEPS,
+      repeats: REPEATS,
+      stepMs: Math.round((off / (EPOCHS * STEPS)) * 1000) / 1000,
+      loops,
+    },
+  };
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
+  console.log('client call cost (offline file mode: the call path is the same in HTTP mode)');
+  console.table(calls);
+  console.log(
+    `delivery of ${delivered.delivered} buffered events: ${result.delivery.seconds} s (${result.delivery.eventsPerSecond} events/s, ${delivered.triples} triples)`,
+  );
+  console.log(
+    `training loop: ${EPOCHS} epochs × ${STEPS} steps of ~${result.trainingLoop.stepMs} ms, median of ${REPEATS}`,
+  );
+  console.table(loops);
+  console.log(`written ${out}`);
+}
+
+await main();

@@ -1,0 +1,20 @@
+// Deterministic synthetic scientific-ML lifecycles for the benchmarks (and their determinism test).
+export type { Actor } from './builder.ts';
+export type { Survey, TileSet } from './curation.ts';
+export {
+  DEFAULT_CACHE_DIR,
+  DEFAULT_SEED,
+  type Dataset,
+  type DatasetManifest,
+  type DatasetOptions,
+  datasetDir,
+  ensureDataset,
+  GENERATOR_VERSION,
+  generateDataset,
+  REPO_ROOT,
+  workflowNQuads,
+} from './dataset.ts';
+export { DOMAIN_GRAPH, domainGraphQuads, FORMATIONS, formationIri, LITHOLOGY, lithologyIri, lithologyOf } from './domain.ts';
+export { mulberry32, Rng } from './prng.ts';
+export { type GeneratedProject, type GeneratedWorkflow, generateProject, type ProjectFacts, projectSeed } from './project.ts';
+export type { RunOutcome, TrainingRun } from './training.ts';

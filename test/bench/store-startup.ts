@@ -1,0 +1,169 @@
+// Durable embedded store figures (not part of npm test):
+//  - acknowledged-write throughput with group commit (batches/s, quads/s) next to Oxigraph's own
+//    in-memory load of the same quads;
+//  - start-up time and memory for the data set, from snapshot + log (a crash image) and from a snapshot.
+// Usage: node --import tsx test/bench/store-startup.ts [--quick] [--quads N] [--out file.json]
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { OxigraphEngine } from '../../src/store/engine.ts';
+import { openDurableStore, type QuadData, quadsToNQuads } from '../../src/store/index.ts';
+
+const EX = 'https://example.org/bench/';
+const XSD = 'http://www.w3.org/2001/XMLSchema#';
+const BATCH_QUADS = 1000;
+const IN_FLIGHT = 8;
+
+/** Synthetic provenance-like quads: one named graph per workflow run, tasks with typed attributes. Seeded. */
+export function syntheticBatch(index: number): QuadData[] {
+  let state = index + 1;
+  const random = (): number => {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    return state / 4294967296;
+  };
+  const graph = { termType: 'NamedNode' as const, value: `${EX}run/${Math.floor(index / 10)}` };
+  const quads: QuadData[] = [];
+  for (let i = 0; quads.length < BATCH_QUADS; i++) {
+    const task = { termType: 'NamedNode' as const, value: `${EX}task/${index}/${i}` };
+    const literal = (value: string, type: string) => ({
+      termType: 'Literal' as const,
+      value,
+      language: '',
+      datatype: { termType: 'NamedNode' as const, value: XSD + type },
+    });
+    const p = (name: string) => ({ termType: 'NamedNode' as const, value: `${EX}${name}` });
+    quads.push(
+      { subject: task, predicate: p('type'), object: p('TrainingTask'), graph },
+      { subject: task, predicate: p('epoch'), object: literal(String(i), 'integer'), graph },
+      { subject: task, predicate: p('loss'), object: literal(random().toFixed(6), 'double'), graph },
+      {
+        subject: task,
+        predicate: p('startedAt'),
+        object: literal(new Date(1.7e12 + index * 1e6 + i * 1000).toISOString(), 'dateTime'),
+        graph,
+      },
+      { subject: task, predicate: p('used'), object: p(`dataset/${Math.floor(random() * 1000)}`), graph },
+    );
+  }
+  return quads;
+}
+
+function timed<T>(run: () => T): [T, number] {
+  const start = process.hrtime.bigint();
+  const value = run();
+  return [value, Number(process.hrtime.bigint() - start) / 1e6];
+}
+
+async function ingest(
+  dir: string,
+  batches: number,
+): Promise<{ ackMs: number; appliedMs: number; syncs: number; records: number }> {
+  const store = await openDurableStore({ dir });
+  const start = process.hrtime.bigint();
+  let next = 0;
+  const writer = async (): Promise<void> => {
+    while (next < batches) await store.insert(syntheticBatch(next++));
+  };
+  await Promise.all(Array.from({ length: IN_FLIGHT }, writer));
+  const ackMs = Number(process.hrtime.bigint() - start) / 1e6;
+  await store.stats();
+  const appliedMs = Number(process.hrtime.bigint() - start) / 1e6;
+  const counters = store.logCounters();
+  // A crash image now (snapshot + log) for the start-up measurement, before close() snapshots everything.
+  const image = `${dir}-image`;
+  mkdirSync(image);
+  for (const name of readdirSync(dir))
+    if (name !== 'LOCK' && !name.endsWith('.tmp')) copyFileSync(join(dir, name), join(image, name));
+  await store.close();
+  return { ackMs, appliedMs, syncs: counters.syncs, records: counters.records };
+}
+
+/** Opens the store in a fresh process and reports open time and that process's memory. */
+function measureOpen(dir: string): { openMs: number; rssMiB: number; quads: number } {
+  const output = execFileSync(
+    process.execPath,
+    ['--import', 'tsx', fileURLToPath(import.meta.url), '--open', dir],
+    { encoding: 'utf8' },
+  );
+  return JSON.parse(output.trim().split('\n').at(-1) ?? '{}');
+}
+
+async function openOnly(dir: string): Promise<void> {
+  const start = process.hrtime.bigint();
+  const store = await openDurableStore({ dir });
+  const openMs = Number(process.hrtime.bigint() - start) / 1e6;
+  const { quads } = await store.stats();
+  const rssMiB = process.memoryUsage().rss / 2 ** 20;
+  process.stdout.write(`${JSON.stringify({ openMs, rssMiB, quads })}\n`);
+  process.exit(0); // no close(): leave the directory as it is for the next measurement
+}
+
+const dirBytes = (dir: string): number =>
+  readdirSync(dir).reduce((sum, name) => sum + statSync(join(dir, name)).size, 0);
+
+export async function runStoreStartupBench(quads: number): Promise<Record<string, unknown>> {
+  const batches = Math.ceil(quads / BATCH_QUADS);
+  const root = mkdtempSync(join(tmpdir(), 'provml-bench-store-'));
+  try {
+    const texts = Array.from({ length: batches }, (_, i) => quadsToNQuads(syntheticBatch(i)));
+    const [, rawMs] = timed(() => {
+      const engine = new OxigraphEngine();
+      for (const data of texts) engine.apply({ op: 'load', data, format: 'application/n-quads' });
+    });
+    const dir = join(root, 'data');
+    const written = await ingest(dir, batches);
+    const image = `${dir}-image`;
+    const imageFiles = readdirSync(image);
+    const imageMiB = Number((dirBytes(image) / 2 ** 20).toFixed(1));
+    const fromLog = measureOpen(image);
+    const fromSnapshot = measureOpen(dir);
+    const total = batches * BATCH_QUADS;
+    return {
+      quads: total,
+      batchQuads: BATCH_QUADS,
+      inFlight: IN_FLIGHT,
+      rawLoadMs: Math.round(rawMs),
+      rawQuadsPerSecond: Math.round(total / (rawMs / 1000)),
+      ackMs: Math.round(written.ackMs),
+      appliedMs: Math.round(written.appliedMs),
+      batchesPerSecond: Math.round(batches / (written.ackMs / 1000)),
+      quadsPerSecond: Math.round(total / (written.ackMs / 1000)),
+      ratioToRawLoad: Number((rawMs / written.appliedMs).toFixed(2)),
+      fsyncs: written.syncs,
+      recordsPerFsync: Number((written.records / written.syncs).toFixed(1)),
+      imageMiB,
+      imageFiles,
+      openFromSnapshotAndLogMs: Math.round(fromLog.openMs),
+      openFromSnapshotAndLogRssMiB: Math.round(fromLog.rssMiB),
+      openFromSnapshotMs: Math.round(fromSnapshot.openMs),
+      openFromSnapshotRssMiB: Math.round(fromSnapshot.rssMiB),
+      openSecondsPerMillionQuads: Number((fromLog.openMs / 1000 / (total / 1e6)).toFixed(2)),
+      quadsAfterOpen: fromLog.quads,
+    };
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+const args = process.argv.slice(2);
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  if (args[0] === '--open' && args[1]) await openOnly(args[1]);
+  else {
+    const quadsArg = args.indexOf('--quads');
+    const quads = quadsArg >= 0 ? Number(args[quadsArg + 1]) : args.includes('--quick') ? 100_000 : 1_000_000;
+    const outArg = args.indexOf('--out');
+    const out = outArg >= 0 ? (args[outArg + 1] ?? '') : '.tmp/bench/store-startup.json';
+    const result = await runStoreStartupBench(quads);
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
+    console.table(
+      Object.entries(result).map(([figure, value]) => ({
+        figure,
+        value: Array.isArray(value) ? value.join(' ') : value,
+      })),
+    );
+    console.log(`Written to ${out}`);
+  }
+}

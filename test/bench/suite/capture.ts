@@ -1,0 +1,65 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { BenchArgs } from './args.ts';
+import { runBenchScript } from './child-script.ts';
+import { round } from './stats.ts';
+
+const SCRIPT = fileURLToPath(new URL('../capture-overhead.ts', import.meta.url));
+
+/** The fields of capture-overhead.ts's JSON that the suite reports. */
+interface CaptureOverheadJson {
+  calls: Array<{ call: string; ns: number }>;
+  delivery: { events: number; seconds: number; eventsPerSecond: number; triples?: number };
+  trainingLoop: {
+    epochs: number;
+    stepsPerEpoch: number;
+    repeats: number;
+    stepMs: number;
+    loops: Array<{ logging: string; medianMs: number; events: number; eventsPerSecond: number; overheadPercent: number }>;
+  };
+}
+
+export interface CaptureResults {
+  callNs: Record<string, number>;
+  loops: Array<{
+    logging: string;
+    medianMs: number;
+    eventsPerSecond: number;
+    /** Measured: (median with capture − median without) ÷ median without, in %. Noisy on a shared machine. */
+    overheadPercent: number;
+    /** on ÷ off medians. */
+    ratio: number;
+    /** Computed: events/s × ns per logMetric call: the caller-side cost alone, free of timing noise. */
+    derivedOverheadPercent: number;
+  }>;
+  stepMs: number;
+  delivery: CaptureOverheadJson['delivery'];
+  raw: CaptureOverheadJson;
+}
+
+/** Group 1: runs the client's own benchmark (test/bench/capture-overhead.ts) in a child process. */
+export async function captureGroup(args: BenchArgs, notes: string[]): Promise<CaptureResults> {
+  if (!existsSync(SCRIPT)) throw new Error('test/bench/capture-overhead.ts (the client benchmark) is missing');
+  const raw = await runBenchScript<CaptureOverheadJson>(SCRIPT, args.quick ? ['--quick'] : [], 15 * 60_000);
+  const callNs = Object.fromEntries(raw.calls.map((call) => [call.call, call.ns]));
+  const metricNs = callNs.logMetric ?? Number.NaN;
+  const off = raw.trainingLoop.loops.find((loop) => loop.logging === 'off')?.medianMs ?? Number.NaN;
+  notes.push(
+    `training loop: ${raw.trainingLoop.epochs} epochs × ${raw.trainingLoop.stepsPerEpoch} CPU-bound steps of ~${raw.trainingLoop.stepMs} ms, capture off and on alternately, median of ${raw.trainingLoop.repeats}; the recorder sends to an in-process server over HTTP, so delivery work is charged to the loop`,
+  );
+  notes.push('derived overhead = events per second of the loop × ns per logMetric call: the synchronous caller-side cost only');
+  return {
+    callNs,
+    stepMs: raw.trainingLoop.stepMs,
+    delivery: raw.delivery,
+    loops: raw.trainingLoop.loops.map((loop) => ({
+      logging: loop.logging,
+      medianMs: loop.medianMs,
+      eventsPerSecond: loop.eventsPerSecond,
+      overheadPercent: loop.overheadPercent,
+      ratio: round(loop.medianMs / off),
+      derivedOverheadPercent: round((loop.eventsPerSecond * metricNs) / 1e7),
+    })),
+    raw,
+  };
+}

@@ -1,0 +1,113 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { main } from '../../src/cli/main.ts';
+import { DEMO_DATA, modelId } from '../../src/demo/lifecycle.ts';
+import { dataIri, experimentIri, workflowExecutionIri } from '../../src/translate/index.ts';
+import { sparqlPrefixes } from '../../src/vocab.ts';
+import { type InProcessServer, startInProcessServer } from './in-process-server.ts';
+
+let server: InProcessServer;
+
+beforeEach(async () => {
+  server = await startInProcessServer();
+});
+
+afterEach(async () => {
+  await server.close();
+});
+
+async function runCli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+    stdout += String(chunk);
+    return true;
+  });
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+    stderr += String(chunk);
+    return true;
+  });
+  try {
+    const code = await main(args);
+    process.exitCode = undefined;
+    return { code, stdout, stderr };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
+}
+
+const ask = (body: string): Promise<boolean> =>
+  server.store.ask(`${sparqlPrefixes()}\nASK { ${body} }`, { unionDefaultGraph: true });
+
+async function selectValues(query: string, variable: string): Promise<string[]> {
+  const result = await server.store.select(`${sparqlPrefixes()}\n${query}`, { unionDefaultGraph: true });
+  return result.rows.map((row) => row[variable]?.value ?? '');
+}
+
+describe('provml demo', () => {
+  it('captures the seismic-to-model lifecycle through the client and the HTTP API', async () => {
+    const result = await runCli('demo', '--url', server.url);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('train-facies-unet ×4');
+    expect(result.stdout).toContain(`best model: ${modelId('demo-run-4')}`);
+
+    const executions = await selectValues(
+      'SELECT DISTINCT ?name ?execution WHERE { ?execution a provml:WorkflowExecution ; provml:executionOf/provml:name ?name } ORDER BY ?name ?execution',
+      'name',
+    );
+    expect(executions).toEqual(['seismic-curation', 'seismic-tiling', ...Array(4).fill('train-facies-unet')]);
+
+    const experiment = `<${experimentIri(DEMO_DATA.training.experiment.id)}>`;
+    const runs = await selectValues(
+      `SELECT DISTINCT ?run WHERE { ?run provml:partOfExperiment ${experiment} } ORDER BY ?run`,
+      'run',
+    );
+    expect(runs).toEqual(DEMO_DATA.training.runs.map((run) => workflowExecutionIri(run.id)));
+
+    const failed = await selectValues(
+      'SELECT DISTINCT ?run WHERE { ?task a provml:Training ; provml:hasStatus provml:Failed ; provml:errorMessage ?error ; provml:partOfWorkflowExecution ?run }',
+      'run',
+    );
+    expect(failed).toEqual([workflowExecutionIri('demo-run-3')]);
+
+    const bestModel = `<${dataIri(modelId('demo-run-4'))}>`;
+    expect(
+      await ask(
+        `${bestModel} a provml:Model ; provml:generatedModel ?training . ?training provml:usedHyperparameter [ provml:attributeName "learning_rate" ; prov:value ?lr ] FILTER(?lr = 0.003)`,
+      ),
+    ).toBe(true);
+
+    // Lineage across the three workflows: model ← training tiles ← curated cube ← raw SEG-Y, and the formation.
+    const formation = `<${DEMO_DATA.domainEntities.formation}>`;
+    expect(
+      await ask(
+        `${bestModel} prov:wasDerivedFrom+ ?raw . ?raw a provml:RawData . ${bestModel} prov:wasDerivedFrom+ ?cube . ?cube provml:refersToDomainEntity ${formation}`,
+      ),
+    ).toBe(true);
+
+    const epochs = await selectValues(
+      `SELECT DISTINCT ?epoch WHERE { ?e provml:hasMeasure/provml:name "loss" ; provml:stageKind "training" ; provml:sectionIndex ?epoch ; prov:wasGeneratedBy/prov:wasInformedBy/provml:partOfWorkflowExecution <${workflowExecutionIri('demo-run-2')}> } ORDER BY ?epoch`,
+      'epoch',
+    );
+    expect(epochs).toEqual(['1', '2', '3', '4']);
+    expect(await ask('?tiles a provml:TrainingData ; provml:sampleCount 4800')).toBe(true);
+  });
+
+  it('is idempotent: a second run against the same server adds nothing', async () => {
+    expect((await runCli('demo', '--url', server.url)).code).toBe(0);
+    const size = (await server.store.stats()).quads;
+    expect((await runCli('demo', '--url', server.url)).code).toBe(0);
+    expect((await server.store.stats()).quads).toBe(size);
+  });
+
+  it('fails with one line saying how to start a server when none answers', async () => {
+    const url = server.url;
+    await server.close();
+    const result = await runCli('demo', '--url', url);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toContain(`no provml server answers at ${url}`);
+    server = await startInProcessServer();
+  });
+});

@@ -1,0 +1,65 @@
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { QueryTimeoutError } from '../../../src/errors.ts';
+import { EngineUnavailableError } from '../../../src/store/remote/errors.ts';
+import { SparqlHttp } from '../../../src/store/remote/http.ts';
+
+// The protocol client against small 127.0.0.1 servers that misbehave on purpose.
+
+const servers: Server[] = [];
+afterEach(async () => {
+  for (const server of servers.splice(0)) {
+    server.closeAllConnections();
+    server.close();
+  }
+});
+
+async function serve(handler: Parameters<typeof createServer>[1]): Promise<string> {
+  const server = createServer(handler);
+  servers.push(server);
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/sparql`;
+}
+
+describe('SPARQL protocol client', () => {
+  it('reports an engine that is down as 503 naming its URL', async () => {
+    const url = await serve(() => undefined);
+    servers[0]?.close();
+    await once(servers[0] as Server, 'close');
+    const http = new SparqlHttp({ queryUrl: url, updateUrl: url }, undefined);
+    const error = await http
+      .query('ASK {}', 'application/sparql-results+json', [], 1_000)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(EngineUnavailableError);
+    expect((error as EngineUnavailableError).status).toBe(503);
+    expect((error as Error).message).toContain(url);
+  });
+
+  it('turns a query that gets no answer in time into QueryTimeoutError', async () => {
+    const url = await serve(() => undefined);
+    const http = new SparqlHttp({ queryUrl: url, updateUrl: url }, undefined);
+    await expect(http.query('ASK {}', 'application/sparql-results+json', [], 200)).rejects.toBeInstanceOf(
+      QueryTimeoutError,
+    );
+  });
+
+  it('answers a Basic challenge with the configured credentials', async () => {
+    const seen: Array<string | undefined> = [];
+    const url = await serve((req, res) => {
+      seen.push(req.headers.authorization);
+      if (req.headers.authorization !== `Basic ${Buffer.from('ann:secret').toString('base64')}`) {
+        res.writeHead(401, { 'www-authenticate': 'Basic realm="x"' }).end();
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/sparql-results+json' }).end('{"boolean":true}');
+    });
+    const http = new SparqlHttp({ queryUrl: url, updateUrl: url }, { username: 'ann', password: 'secret' });
+    expect((await http.query('ASK {}', 'application/sparql-results+json', [], 2_000)).body).toBe(
+      '{"boolean":true}',
+    );
+    expect(seen[0]).toBeUndefined();
+  });
+});

@@ -148,7 +148,9 @@ function mapTask(m: Message, index: number): { events: CaptureEvent[] } | { erro
     });
   }
   if (events.length === 0) {
-    return { errors: [{ index, path: '/started_at', message: 'is required, or utc_timestamp (Unix epoch seconds)' }] };
+    return {
+      errors: [{ index, path: '/started_at', message: 'is required, or utc_timestamp (Unix epoch seconds)' }],
+    };
   }
   return { events };
 }

@@ -1,6 +1,6 @@
 import { type BackoffOptions, backoffDelay } from './backoff.ts';
 import { postLines, type SendOutcome } from './http-sender.ts';
-import { errorsByIndex, RejectedFile } from './rejected-file.ts';
+import { RejectedFile, splitRejected } from './rejected-file.ts';
 import type { DeliveryOptions, DeliverySummary, EventSink } from './sink.ts';
 import { eventLine } from './sink.ts';
 import { SpillFile } from './spill-file.ts';
@@ -234,15 +234,10 @@ export class HttpSink implements EventSink {
       this.head.unshift(...lines);
       return;
     }
-    const bad = outcome.status === 400 ? errorsByIndex(outcome.body, lines.length) : undefined;
-    const badIndices = bad ? [...bad.keys()].sort((a, b) => a - b) : [];
-    const rejectedLines = bad ? badIndices.map((index) => lines[index] as string) : lines;
-    const byIndex = bad
-      ? new Map(badIndices.map((index, position) => [position, bad.get(index) ?? []]))
-      : undefined;
-    if (bad) this.head.unshift(...lines.filter((_, index) => !bad.has(index)));
+    const { rejected: rejectedLines, errors, retry } = splitRejected(lines, outcome.status, outcome.body);
+    this.head.unshift(...retry);
     try {
-      await this.rejectedFile.write(rejectedLines, outcome.status, outcome.body, byIndex);
+      await this.rejectedFile.write(rejectedLines, outcome.status, outcome.body, errors);
     } catch (error) {
       this.options.warner.fault(`writing ${this.rejectedFile.path}`, error);
     }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { AttributeMap, CaptureEvent, EventOf, EventType, LiteralValue } from '../capture/index.ts';
+import type { AttributeMap, CaptureEvent, EventType, LiteralValue } from '../capture/index.ts';
 import { EVENT_SCHEMA_VERSION } from '../capture/index.ts';
+import { assignDefined, type Body, errorText, merge, now, taskFields } from './event-fields.ts';
 import { closeOnExit, forgetOnClose } from './exit-flush.ts';
 import type {
   CallBase,
@@ -35,8 +36,6 @@ export interface RecorderIdentity {
   persona?: string;
   host: string;
 }
-
-type Body<T extends EventType> = Omit<EventOf<T>, 'type' | 'schema' | 'id' | 'time' | 'workflowExecutionId'>;
 
 /**
  * Records provenance events. Every call builds an event and hands it to the sink's in-memory buffer, then
@@ -286,41 +285,4 @@ export class Recorder {
     this.warner.fault(call, error);
     return { complete: false, delivered: 0, triples: 0, rejected: 0, pending: 0, spilled: 0 };
   }
-}
-
-function taskFields(input: TaskStart): Partial<Body<'task.started'>> & { name: string } {
-  return {
-    name: input.name,
-    parentTaskId: input.parentTaskId,
-    stage: input.stage,
-    section: input.section ?? (input.epoch === undefined ? undefined : { kind: 'epoch', index: input.epoch }),
-    used: input.used,
-    hyperparameters: input.hyperparameters,
-    algorithm: input.algorithm,
-    learningTask: input.learningTask,
-    telemetry: input.telemetry,
-  };
-}
-
-function merge(a: AttributeMap | undefined, b: AttributeMap | undefined): AttributeMap | undefined {
-  return a || b ? { ...a, ...b } : undefined;
-}
-
-function errorText(error: unknown): string | undefined {
-  if (error === undefined) return undefined;
-  if (error instanceof Error) return error.stack?.split('\n')[0] ?? `${error.name}: ${error.message}`;
-  return typeof error === 'string' ? error : String(error);
-}
-
-/** Copies the defined fields only: absent optional fields stay absent on the wire. */
-function assignDefined(target: Record<string, unknown>, source: object): void {
-  const fields = source as Record<string, unknown>;
-  for (const key in fields) {
-    const value = fields[key];
-    if (value !== undefined) target[key] = value;
-  }
-}
-
-function now(): string {
-  return new Date().toISOString();
 }

@@ -21,8 +21,29 @@ export class RejectedFile {
   }
 }
 
+export interface RejectionSplit {
+  /** The lines to keep in the rejected file. */
+  rejected: string[];
+  /** The server's findings for each rejected line (by position in `rejected`), when it named them. */
+  errors?: Map<number, unknown[]>;
+  /** Lines of the batch the server did not object to: sent again (a batch is all or nothing on the server). */
+  retry: string[];
+}
+
+/** Which lines of a refused batch are bad (when a 400 body names them by index) and which can go again. */
+export function splitRejected(lines: string[], status: number, body: unknown): RejectionSplit {
+  const bad = status === 400 ? errorsByIndex(body, lines.length) : undefined;
+  if (!bad) return { rejected: lines, retry: [] };
+  const badIndices = [...bad.keys()].sort((a, b) => a - b);
+  return {
+    rejected: badIndices.map((index) => lines[index] as string),
+    errors: new Map(badIndices.map((index, position) => [position, bad.get(index) ?? []])),
+    retry: lines.filter((_, index) => !bad.has(index)),
+  };
+}
+
 /** The indices the server named in a 400 body `{ errors: [{ index, … }] }`, with their errors. */
-export function errorsByIndex(body: unknown, batchLength: number): Map<number, unknown[]> | undefined {
+function errorsByIndex(body: unknown, batchLength: number): Map<number, unknown[]> | undefined {
   const errors = (body as { errors?: unknown } | undefined)?.errors;
   if (!Array.isArray(errors)) return undefined;
   const byIndex = new Map<number, unknown[]>();

@@ -14,7 +14,7 @@ import {
   measureIri,
   transformationIri,
 } from './iris.ts';
-import { type GraphWriter, typedLiteral } from './writer.ts';
+import { type GraphWriter, measureLiteral, typedLiteral } from './writer.ts';
 
 /** Where attribute values of one task event hang. */
 export interface AttributeScope {
@@ -60,7 +60,7 @@ function writeLiteral(
   const definition = writeDefinition(w, scope, name, role);
   w.type(node, ...valueClasses(role), 'prov:Entity');
   w.data(node, 'attributeName', name);
-  w.add(node, prov('value'), typedLiteral(value));
+  w.add(node, prov('value'), role === 'metric' ? measureLiteral(value) : typedLiteral(value));
   w.link(node, 'valueOf', definition);
   w.data(node, 'role', role);
   if (role === 'metric') {

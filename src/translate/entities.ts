@@ -15,7 +15,7 @@ import {
   taskExecutionIri,
   workflowExecutionIri,
 } from './iris.ts';
-import { dateTimeLiteral, type GraphWriter, typedLiteral } from './writer.ts';
+import { dateTimeLiteral, type GraphWriter, measureLiteral, typedLiteral } from './writer.ts';
 
 /** Data kinds as PROV-ML classes, most specific first, with their provml superclasses. */
 const DATASET_CLASSES: Record<DatasetKind, ProvmlClass[]> = {
@@ -64,7 +64,7 @@ export function writeEvaluation(w: GraphWriter, event: EvaluationEvent): void {
   const evaluation = evaluationIri(event.workflowExecutionId, event.id);
   const measure = measureIri(event.measure);
   w.type(evaluation, 'ModelEvaluation', 'AttributeValue', 'prov:Entity');
-  w.add(evaluation, prov('value'), typedLiteral(event.value));
+  w.add(evaluation, prov('value'), measureLiteral(event.value));
   w.link(evaluation, 'hasMeasure', measure);
   w.link(evaluation, 'valueOf', measure);
   w.data(evaluation, 'attributeName', event.measure);

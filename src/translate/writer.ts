@@ -89,6 +89,11 @@ export function typedLiteral(value: LiteralValue): LiteralTerm {
   return literal(value);
 }
 
+/** A measured value (metric, evaluation): numbers are always xsd:double, so a loss of 1.0 stays a double. */
+export function measureLiteral(value: LiteralValue): LiteralTerm {
+  return typeof value === 'number' ? literal(String(value), '', xsd('double')) : typedLiteral(value);
+}
+
 /** ISO-8601 → canonical UTC xsd:dateTime (millisecond precision), so times compare across senders. */
 export function dateTimeLiteral(iso: string): LiteralTerm {
   return literal(new Date(iso).toISOString(), '', xsd('dateTime'));

@@ -1,4 +1,4 @@
-import type { AttributeMap, EventOf, EventType } from '../capture/index.ts';
+import type { AttributeMap, EventOf, EventType, Section } from '../capture/index.ts';
 import type { TaskStart } from './recorder-types.ts';
 
 // Small pure helpers that shape event fields for the recorder.
@@ -9,18 +9,9 @@ export type Body<T extends EventType> = Omit<
   'type' | 'schema' | 'id' | 'time' | 'workflowExecutionId'
 >;
 
-export function taskFields(input: TaskStart): Partial<Body<'task.started'>> & { name: string } {
-  return {
-    name: input.name,
-    parentTaskId: input.parentTaskId,
-    stage: input.stage,
-    section: input.section ?? (input.epoch === undefined ? undefined : { kind: 'epoch', index: input.epoch }),
-    used: input.used,
-    hyperparameters: input.hyperparameters,
-    algorithm: input.algorithm,
-    learningTask: input.learningTask,
-    telemetry: input.telemetry,
-  };
+/** A task's section; `epoch: n` is the shorthand for `{ kind: 'epoch', index: n }`. */
+export function sectionOf(input: TaskStart): Section | undefined {
+  return input.section ?? (input.epoch === undefined ? undefined : { kind: 'epoch', index: input.epoch });
 }
 
 export function merge(a: AttributeMap | undefined, b: AttributeMap | undefined): AttributeMap | undefined {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AttributeMap, CaptureEvent, EventType, LiteralValue } from '../capture/index.ts';
 import { EVENT_SCHEMA_VERSION } from '../capture/index.ts';
-import { assignDefined, type Body, errorText, merge, now, taskFields } from './event-fields.ts';
+import { assignDefined, type Body, errorText, merge, now, sectionOf } from './event-fields.ts';
 import { closeOnExit, forgetOnClose } from './exit-flush.ts';
 import type {
   CallBase,
@@ -63,15 +63,15 @@ export class Recorder {
       this.currentWorkflow = id;
       this.emit(
         'workflow.started',
-        { ...input, workflowExecutionId: id },
+        { time: input.time, workflowExecutionId: id, annotations: input.annotations },
         {
           name: input.name,
           version: input.version,
           study: typeof input.study === 'string' ? { id: input.study } : input.study,
           experiment: typeof input.experiment === 'string' ? { id: input.experiment } : input.experiment,
           parentWorkflowExecutionId: input.parentWorkflowExecutionId,
-          ...this.who(),
         },
+        true,
       );
     });
     return id;
@@ -81,7 +81,7 @@ export class Recorder {
     this.guard('workflowEnded', () => {
       const workflowExecutionId = this.workflowOf(input);
       const status = input.status ?? (input.error === undefined ? 'finished' : 'failed');
-      this.emit('workflow.ended', input, { status, error: errorText(input.error), ...this.who() });
+      this.emit('workflow.ended', input, { status, error: errorText(input.error) }, true);
       if (this.currentWorkflow === workflowExecutionId) this.currentWorkflow = undefined;
     });
   }
@@ -93,11 +93,19 @@ export class Recorder {
       const time = input.time ?? now();
       const workflowExecutionId = this.workflowOf(input);
       this.openTasks.set(taskId, { name: input.name, workflowExecutionId, startedAt: time, start: input });
-      this.emit(
-        'task.started',
-        { ...input, time, workflowExecutionId },
-        { ...taskFields(input), taskId, ...this.who() },
-      );
+      const body: Body<'task.started'> = {
+        name: input.name,
+        taskId,
+        parentTaskId: input.parentTaskId,
+        stage: input.stage,
+        section: sectionOf(input),
+        used: input.used,
+        hyperparameters: input.hyperparameters,
+        algorithm: input.algorithm,
+        learningTask: input.learningTask,
+        telemetry: input.telemetry,
+      };
+      this.emit('task.started', { time, workflowExecutionId, annotations: input.annotations }, body, true);
     });
     return taskId;
   }
@@ -115,25 +123,32 @@ export class Recorder {
       }
       this.openTasks.delete(input.taskId);
       const status = input.status ?? (input.error === undefined ? 'finished' : 'failed');
-      this.emit(
-        'task.ended',
-        { ...input, workflowExecutionId: open.workflowExecutionId },
-        {
-          ...taskFields(open.start),
-          taskId: input.taskId,
-          used: merge(open.used, input.used),
-          hyperparameters: open.hyperparameters,
-          generated: merge(open.generated, input.generated),
-          metrics: input.metrics,
-          telemetry: input.telemetry,
-          status,
-          error: errorText(input.error),
-          startedAt: open.startedAt,
-          stdout: input.stdout,
-          stderr: input.stderr,
-          ...this.who(),
-        },
-      );
+      const start = open.start;
+      const body: Body<'task.ended'> = {
+        name: start.name,
+        taskId: input.taskId,
+        parentTaskId: start.parentTaskId,
+        stage: start.stage,
+        section: sectionOf(start),
+        algorithm: start.algorithm,
+        learningTask: start.learningTask,
+        used: merge(open.used, input.used),
+        hyperparameters: open.hyperparameters,
+        generated: merge(open.generated, input.generated),
+        metrics: input.metrics,
+        telemetry: input.telemetry,
+        status,
+        error: errorText(input.error),
+        startedAt: open.startedAt,
+        stdout: input.stdout,
+        stderr: input.stderr,
+      };
+      const call = {
+        time: input.time,
+        workflowExecutionId: open.workflowExecutionId,
+        annotations: input.annotations,
+      };
+      this.emit('task.ended', call, body, true);
     });
   }
 
@@ -214,7 +229,7 @@ export class Recorder {
     return this.sink.close(options).catch((error: unknown) => this.failedSummary('close', error));
   }
 
-  private emit<T extends EventType>(type: T, call: CallBase, body: Body<T>): void {
+  private emit<T extends EventType>(type: T, call: CallBase, body: Body<T>, withWho = false): void {
     const event: Record<string, unknown> = {
       type,
       schema: EVENT_SCHEMA_VERSION,
@@ -223,17 +238,15 @@ export class Recorder {
       workflowExecutionId: this.workflowOf(call),
     };
     assignDefined(event, body);
+    if (withWho) {
+      const { user, persona, host } = this.identity;
+      if (user !== undefined) event.user = user;
+      if (persona !== undefined) event.persona = persona;
+      event.host = host;
+      event.pid = process.pid;
+    }
     if (call.annotations) event.annotations = call.annotations;
     this.sink.push(event as unknown as CaptureEvent);
-  }
-
-  private who(): { user?: string; persona?: string; host: string; pid: number } {
-    return {
-      user: this.identity.user,
-      persona: this.identity.persona,
-      host: this.identity.host,
-      pid: process.pid,
-    };
   }
 
   private workflowOf(call: CallBase): string {

@@ -22,7 +22,11 @@ const GROUP_RUNNERS: Record<GroupName, (args: BenchArgs, notes: string[]) => Pro
 
 function gitCommit(): string | undefined {
   try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
   } catch {
     return undefined;
   }
@@ -52,18 +56,31 @@ async function main(): Promise<number> {
     seed: args.seed,
     sizes: args.sizes,
   };
-  process.stderr.write(`provml benchmarks: sizes ${args.sizes.join(', ')}; groups ${args.groups.join(', ')}; load average ${meta.loadAverageAtStart.join(' ')}\n`);
+  process.stderr.write(
+    `provml benchmarks: sizes ${args.sizes.join(', ')}; groups ${args.groups.join(', ')}; load average ${meta.loadAverageAtStart.join(' ')}\n`,
+  );
   const datasets = await runGroup('data sets', async () =>
     perSize(args.sizes, async (size) => {
       const dataset = ensureDataset({ target: size, seed: args.seed, cacheDir: args.cacheDir });
       const { manifest } = dataset;
-      progress(`${size}: ${manifest.triples} triples, ${manifest.events} events, ${manifest.workflows} workflow executions${dataset.cached ? ' (cached)' : ` (generated in ${round(manifest.generatedMs / 1000)} s)`}`);
+      progress(
+        `${size}: ${manifest.triples} triples, ${manifest.events} events, ${manifest.workflows} workflow executions${dataset.cached ? ' (cached)' : ` (generated in ${round(manifest.generatedMs / 1000)} s)`}`,
+      );
       return { size, dir: dataset.dir, cached: dataset.cached, ...manifest, facts: undefined };
     }),
   );
   const groups: Partial<Record<GroupName, GroupResult<unknown>>> = {};
-  for (const name of args.groups) groups[name] = await runGroup(name, (notes) => GROUP_RUNNERS[name](args, notes));
-  const result = { meta: { ...meta, loadAverageAtEnd: loadavg().map((value) => round(value)), seconds: round((performance.now() - started) / 1000) }, datasets, groups };
+  for (const name of args.groups)
+    groups[name] = await runGroup(name, (notes) => GROUP_RUNNERS[name](args, notes));
+  const result = {
+    meta: {
+      ...meta,
+      loadAverageAtEnd: loadavg().map((value) => round(value)),
+      seconds: round((performance.now() - started) / 1000),
+    },
+    datasets,
+    groups,
+  };
   writeFileSync(args.out, `${JSON.stringify(result, null, 2)}\n`);
   printReport(result);
   process.stdout.write(`\nWritten to ${args.out}\n`);

@@ -37,7 +37,15 @@ describe('benchmark data generator', () => {
     const checked = validateBatch(events);
     expect(checked.ok ? [] : checked.errors).toEqual([]);
     const kinds = new Set(events.map((event) => event.type));
-    expect([...kinds].sort()).toEqual(['dataset.registered', 'evaluation', 'model.saved', 'task.ended', 'task.started', 'workflow.ended', 'workflow.started']);
+    expect([...kinds].sort()).toEqual([
+      'dataset.registered',
+      'evaluation',
+      'model.saved',
+      'task.ended',
+      'task.started',
+      'workflow.ended',
+      'workflow.started',
+    ]);
     expect(first.facts.runs.length).toBeGreaterThanOrEqual(8);
   });
 
@@ -46,7 +54,8 @@ describe('benchmark data generator', () => {
     const b = join(tempDir(), 'b');
     const manifest = generateDataset(a, 3000, 11);
     generateDataset(b, 3000, 11);
-    for (const file of ['events.ndjson', 'data.nq', 'domain.nq']) expect(sha(join(a, file))).toBe(sha(join(b, file)));
+    for (const file of ['events.ndjson', 'data.nq', 'domain.nq'])
+      expect(sha(join(a, file))).toBe(sha(join(b, file)));
     expect(manifest.triples).toBeGreaterThanOrEqual(3000);
     const lines = readFileSync(join(a, 'events.ndjson'), 'utf8').trim().split('\n');
     expect(lines).toHaveLength(manifest.events);

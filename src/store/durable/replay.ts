@@ -48,7 +48,8 @@ export function recover(
       try {
         engine.apply(record.op);
       } catch (error) {
-        if (error instanceof Error && error.name === 'RuntimeError') throw new ReplayCrashError(record.seq, error);
+        if (error instanceof Error && error.name === 'RuntimeError')
+          throw new ReplayCrashError(record.seq, error);
         failures++;
         if (failures <= MAX_LISTED_FAILURES)
           outcome.warnings.push(

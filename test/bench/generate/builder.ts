@@ -1,4 +1,9 @@
-import { type CaptureEvent, EVENT_SCHEMA_VERSION, type EventOf, type EventType } from '../../../src/capture/index.ts';
+import {
+  type CaptureEvent,
+  EVENT_SCHEMA_VERSION,
+  type EventOf,
+  type EventType,
+} from '../../../src/capture/index.ts';
 
 export interface Actor {
   user: string;

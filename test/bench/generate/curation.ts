@@ -19,17 +19,31 @@ export interface TileSet {
 }
 
 /** Domain scientists import raw seismic files (SEG-Y) and curate them into domain data cubes. */
-export function curationWorkflow(rng: Rng, project: string, start: number, actor: Actor): { builder: WorkflowBuilder; surveys: Survey[] } {
+export function curationWorkflow(
+  rng: Rng,
+  project: string,
+  start: number,
+  actor: Actor,
+): { builder: WorkflowBuilder; surveys: Survey[] } {
   const w = new WorkflowBuilder(`cur-${project}`, start, actor);
   w.emit('workflow.started', { name: 'seismic-curation', version: '1', ...w.who() });
   const surveys: Survey[] = [];
   const count = rng.int(2, 4);
   for (let s = 1; s <= count; s++) {
-    const survey: Survey = { raw: `raw/${project}-s${s}.segy`, cube: `cube-${project}-s${s}`, formation: rng.pick(FORMATIONS) };
+    const survey: Survey = {
+      raw: `raw/${project}-s${s}.segy`,
+      cube: `cube-${project}-s${s}`,
+      formation: rng.pick(FORMATIONS),
+    };
     surveys.push(survey);
     const taskId = `import-s${s}`;
     const startedAt = w.advance(rng.int(1, 5) * MINUTE);
-    w.emit('task.started', { taskId, name: 'import-seismic', used: { file: { ref: survey.raw, kind: 'file' }, format: 'SEG-Y' }, ...w.who() });
+    w.emit('task.started', {
+      taskId,
+      name: 'import-seismic',
+      used: { file: { ref: survey.raw, kind: 'file' }, format: 'SEG-Y' },
+      ...w.who(),
+    });
     w.advance(rng.int(1, 3) * MINUTE);
     w.emit('dataset.registered', {
       datasetId: survey.raw,
@@ -57,7 +71,10 @@ export function curationWorkflow(rng: Rng, project: string, start: number, actor
       status: 'finished',
       startedAt,
       generated: { cube: { ref: survey.cube, kind: 'dataset' } },
-      telemetry: { cpuPercent: rng.metric(rng.float(40, 100), 3), memoryBytes: rng.int(4, 64) * 1_000_000_000 },
+      telemetry: {
+        cpuPercent: rng.metric(rng.float(40, 100), 3),
+        memoryBytes: rng.int(4, 64) * 1_000_000_000,
+      },
       ...w.who(),
     });
   }
@@ -67,7 +84,13 @@ export function curationWorkflow(rng: Rng, project: string, start: number, actor
 }
 
 /** Computational scientists tile the cubes into training and validation sets; normalisation sometimes fails. */
-export function preparationWorkflow(rng: Rng, project: string, start: number, actor: Actor, surveys: Survey[]): { builder: WorkflowBuilder; tiles: TileSet[] } {
+export function preparationWorkflow(
+  rng: Rng,
+  project: string,
+  start: number,
+  actor: Actor,
+  surveys: Survey[],
+): { builder: WorkflowBuilder; tiles: TileSet[] } {
   const w = new WorkflowBuilder(`prep-${project}`, start, actor);
   w.emit('workflow.started', { name: 'tiling', version: '2', ...w.who() });
   const tiles: TileSet[] = [];
@@ -88,14 +111,26 @@ export function preparationWorkflow(rng: Rng, project: string, start: number, ac
         ...w.who(),
       });
     }
-    const set: TileSet = { train: `tiles-${project}-s${s}-train`, validation: `tiles-${project}-s${s}-val`, cube: survey.cube };
+    const set: TileSet = {
+      train: `tiles-${project}-s${s}-train`,
+      validation: `tiles-${project}-s${s}-val`,
+      cube: survey.cube,
+    };
     tiles.push(set);
     const taskId = `tile-s${s}`;
     const tileSize = rng.pick([64, 128, 256]);
     const startedAt = w.advance(rng.int(1, 5) * MINUTE);
-    w.emit('task.started', { taskId, name: 'tile-cube', used: { cube: { ref: survey.cube, kind: 'dataset' }, tileSize, stride: tileSize / 2 }, ...w.who() });
+    w.emit('task.started', {
+      taskId,
+      name: 'tile-cube',
+      used: { cube: { ref: survey.cube, kind: 'dataset' }, tileSize, stride: tileSize / 2 },
+      ...w.who(),
+    });
     const total = rng.int(2_000, 50_000);
-    for (const [split, id, share] of [['training', set.train, 0.8], ['validation', set.validation, 0.2]] as const) {
+    for (const [split, id, share] of [
+      ['training', set.train, 0.8],
+      ['validation', set.validation, 0.2],
+    ] as const) {
       w.advance(rng.int(5, 30) * MINUTE);
       w.emit('dataset.registered', {
         datasetId: id,
@@ -105,7 +140,11 @@ export function preparationWorkflow(rng: Rng, project: string, start: number, ac
         derivedFrom: [{ ref: survey.cube, kind: 'domain' }],
         sampleCount: Math.round(total * share),
         features: ['amplitude', 'facies'],
-        characteristics: { classBalance: rng.metric(rng.float(0.1, 0.5), 3), amplitudeMin: rng.metric(rng.float(-30, -5), 3), amplitudeMax: rng.metric(rng.float(5, 30), 3) },
+        characteristics: {
+          classBalance: rng.metric(rng.float(0.1, 0.5), 3),
+          amplitudeMin: rng.metric(rng.float(-30, -5), 3),
+          amplitudeMax: rng.metric(rng.float(5, 30), 3),
+        },
         taskId,
       });
     }
@@ -114,11 +153,19 @@ export function preparationWorkflow(rng: Rng, project: string, start: number, ac
       name: 'tile-cube',
       status: 'finished',
       startedAt,
-      generated: { train: { ref: set.train, kind: 'dataset' }, val: { ref: set.validation, kind: 'dataset' } },
+      generated: {
+        train: { ref: set.train, kind: 'dataset' },
+        val: { ref: set.validation, kind: 'dataset' },
+      },
       ...w.who(),
     });
   }
   w.advance(MINUTE);
-  w.emit('workflow.ended', failed ? { status: 'failed', error: 'a normalisation task failed', ...w.who() } : { status: 'finished', ...w.who() });
+  w.emit(
+    'workflow.ended',
+    failed
+      ? { status: 'failed', error: 'a normalisation task failed', ...w.who() }
+      : { status: 'finished', ...w.who() },
+  );
   return { builder: w, tiles };
 }

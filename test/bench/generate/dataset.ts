@@ -54,7 +54,8 @@ export function workflowNQuads(events: readonly CaptureEvent[]): string[] {
   return [...seen];
 }
 
-export const datasetDir = (cacheDir: string, seed: number, target: number): string => join(cacheDir, `v${GENERATOR_VERSION}-seed${seed}-${target}`);
+export const datasetDir = (cacheDir: string, seed: number, target: number): string =>
+  join(cacheDir, `v${GENERATOR_VERSION}-seed${seed}-${target}`);
 
 /** Returns the cached data set for (seed, target), generating it first when missing. */
 export function ensureDataset(options: DatasetOptions): Dataset {
@@ -108,7 +109,8 @@ export function generateDataset(dir: string, target: number, seed: number = DEFA
   quads.close();
   const domain = domainGraphQuads();
   writeFileSync(join(partial, 'domain.nq'), domain.map(quadToNQuads).join(''));
-  if (!facts) throw new Error(`No finished training run in ${counts.projects} project(s): raise the target size.`);
+  if (!facts)
+    throw new Error(`No finished training run in ${counts.projects} project(s): raise the target size.`);
   const manifest: DatasetManifest = {
     generatorVersion: GENERATOR_VERSION,
     seed,

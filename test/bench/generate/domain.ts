@@ -8,8 +8,18 @@ const GEO = 'https://kg.example.org/geology#';
 const LABEL = 'http://www.w3.org/2000/01/rdf-schema#label';
 
 export const FORMATIONS = [
-  'Carapebus', 'ItajaiAcu', 'Macae', 'Namorado', 'Ubatuba', 'Marambaia',
-  'Urucutuca', 'Parihaka', 'Moki', 'Mangahewa', 'Kapuni', 'Rakopi',
+  'Carapebus',
+  'ItajaiAcu',
+  'Macae',
+  'Namorado',
+  'Ubatuba',
+  'Marambaia',
+  'Urucutuca',
+  'Parihaka',
+  'Moki',
+  'Mangahewa',
+  'Kapuni',
+  'Rakopi',
 ] as const;
 export const LITHOLOGIES = ['Sandstone', 'Shale', 'Carbonate', 'Siltstone'] as const;
 
@@ -27,8 +37,18 @@ export function domainGraphQuads(): QuadData[] {
   const quads: QuadData[] = [];
   for (const formation of FORMATIONS) {
     const subject = { termType: 'NamedNode', value: formationIri(formation) } as const;
-    quads.push({ subject, predicate: { termType: 'NamedNode', value: LITHOLOGY }, object: { termType: 'NamedNode', value: lithologyIri(lithologyOf(formation)) }, graph });
-    quads.push({ subject, predicate: { termType: 'NamedNode', value: LABEL }, object: literal(formation), graph });
+    quads.push({
+      subject,
+      predicate: { termType: 'NamedNode', value: LITHOLOGY },
+      object: { termType: 'NamedNode', value: lithologyIri(lithologyOf(formation)) },
+      graph,
+    });
+    quads.push({
+      subject,
+      predicate: { termType: 'NamedNode', value: LABEL },
+      object: literal(formation),
+      graph,
+    });
   }
   return quads;
 }

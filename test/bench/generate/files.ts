@@ -7,7 +7,10 @@ export class BufferedFile {
   private pending = 0;
   bytes = 0;
 
-  constructor(path: string, private readonly flushAt = 4 << 20) {
+  constructor(
+    path: string,
+    private readonly flushAt = 4 << 20,
+  ) {
     this.fd = openSync(path, 'w');
   }
 

@@ -43,10 +43,24 @@ export function generateProject(seed: number, index: number): GeneratedProject {
   const project = `p${index}`;
   const start = EPOCH + index * 3 * DAY;
   const host = (prefix: string, n: number): string => `${prefix}-${rng.int(1, n)}`;
-  const curator: Actor = { user: rng.pick(CURATORS), persona: 'domain scientist', host: host('hpc-login', 3) };
+  const curator: Actor = {
+    user: rng.pick(CURATORS),
+    persona: 'domain scientist',
+    host: host('hpc-login', 3),
+  };
   const curation = curationWorkflow(rng, project, start, curator);
-  const preparer: Actor = { user: rng.pick(PREPARERS), persona: 'computational scientist', host: host('gpu-node', 8) };
-  const preparation = preparationWorkflow(rng, project, curation.builder.time + 3_600_000, preparer, curation.surveys);
+  const preparer: Actor = {
+    user: rng.pick(PREPARERS),
+    persona: 'computational scientist',
+    host: host('gpu-node', 8),
+  };
+  const preparation = preparationWorkflow(
+    rng,
+    project,
+    curation.builder.time + 3_600_000,
+    preparer,
+    curation.surveys,
+  );
   const workflows: GeneratedWorkflow[] = [curation.builder, preparation.builder];
   const experiment = `exp-${project}`;
   const runs: TrainingRun[] = [];
@@ -55,7 +69,14 @@ export function generateProject(seed: number, index: number): GeneratedProject {
   for (let r = 0; r < count; r++) {
     const engineer: Actor = { user: rng.pick(ENGINEERS), persona: 'ML engineer', host: host('gpu-node', 16) };
     const outcome: RunOutcome = rng.chance(0.04) ? 'running' : rng.chance(0.1) ? 'failed' : 'finished';
-    const plan = { project, experiment, study: `study-${index % 5}`, index: r, tiles: rng.pick(preparation.tiles), outcome };
+    const plan = {
+      project,
+      experiment,
+      study: `study-${index % 5}`,
+      index: r,
+      tiles: rng.pick(preparation.tiles),
+      outcome,
+    };
     const training = trainingWorkflow(rng, plan, clock, engineer);
     workflows.push(training.builder);
     runs.push(training.run);

@@ -6,7 +6,12 @@ const MINUTE = 60_000;
 const LEARNING_RATES = [1e-4, 3e-4, 1e-3, 3e-3, 1e-2] as const;
 const BATCH_SIZES = [8, 16, 32] as const;
 const ALGORITHMS = ['U-Net', 'DeepLabV3', 'SegFormer'] as const;
-const FAILURES = ['CUDA out of memory', 'loss diverged (NaN)', 'node preempted', 'data loader timeout'] as const;
+const FAILURES = [
+  'CUDA out of memory',
+  'loss diverged (NaN)',
+  'node preempted',
+  'data loader timeout',
+] as const;
 
 export type RunOutcome = 'finished' | 'failed' | 'running';
 
@@ -32,7 +37,12 @@ export interface RunPlan {
  * IoU, telemetry), validation evaluations per epoch, checkpoints, then the model and its evaluations.
  * Failed runs stop at a random epoch with an error; running runs have an open epoch and no end.
  */
-export function trainingWorkflow(rng: Rng, plan: RunPlan, start: number, actor: Actor): { builder: WorkflowBuilder; run: TrainingRun } {
+export function trainingWorkflow(
+  rng: Rng,
+  plan: RunPlan,
+  start: number,
+  actor: Actor,
+): { builder: WorkflowBuilder; run: TrainingRun } {
   const executionId = `train-${plan.project}-r${plan.index}`;
   const w = new WorkflowBuilder(executionId, start, actor);
   const learningRate = LEARNING_RATES[plan.index % LEARNING_RATES.length] ?? 1e-3;
@@ -55,8 +65,16 @@ export function trainingWorkflow(rng: Rng, plan: RunPlan, start: number, actor: 
     stage: 'training',
     algorithm,
     learningTask: 'segmentation',
-    hyperparameters: { learning_rate: learningRate, batch_size: batchSize, dropout: rng.metric(rng.float(0, 0.5), 2), weight_decay: rng.pick([0, 1e-5, 1e-4]) },
-    used: { train: { ref: plan.tiles.train, kind: 'dataset' }, val: { ref: plan.tiles.validation, kind: 'dataset' } },
+    hyperparameters: {
+      learning_rate: learningRate,
+      batch_size: batchSize,
+      dropout: rng.metric(rng.float(0, 0.5), 2),
+      weight_decay: rng.pick([0, 1e-5, 1e-4]),
+    },
+    used: {
+      train: { ref: plan.tiles.train, kind: 'dataset' },
+      val: { ref: plan.tiles.validation, kind: 'dataset' },
+    },
     ...w.who(),
   });
   const epochs = rng.int(10, 30);
@@ -85,21 +103,50 @@ export function trainingWorkflow(rng: Rng, plan: RunPlan, start: number, actor: 
       status: 'finished',
       startedAt: epochStart,
       metrics: { loss: rng.metric(loss), accuracy: rng.metric(accuracy), iou: rng.metric(iou) },
-      telemetry: { gpuPercent: rng.metric(rng.float(60, 100), 3), memoryBytes: rng.int(8, 80) * 1_000_000_000 },
+      telemetry: {
+        gpuPercent: rng.metric(rng.float(60, 100), 3),
+        memoryBytes: rng.int(8, 80) * 1_000_000_000,
+      },
       ...w.who(),
     });
-    for (const [measure, value] of [['val_loss', loss * rng.float(1, 1.2)], ['val_iou', iou * rng.float(0.9, 1)]] as const) {
-      w.emit('evaluation', { measure, value: rng.metric(value), datasetId: plan.tiles.validation, taskId: epochTask, stage: 'validation', section });
+    for (const [measure, value] of [
+      ['val_loss', loss * rng.float(1, 1.2)],
+      ['val_iou', iou * rng.float(0.9, 1)],
+    ] as const) {
+      w.emit('evaluation', {
+        measure,
+        value: rng.metric(value),
+        datasetId: plan.tiles.validation,
+        taskId: epochTask,
+        stage: 'validation',
+        section,
+      });
     }
     if (epoch % 10 === 0) {
-      w.emit('model.saved', { modelId: `${model}-ckpt-e${epoch}`, taskId: stageTaskId, epoch, location: `s3://checkpoints/${model}/e${epoch}.pt`, sizeBytes: rng.int(50, 400) * 1_000_000 });
+      w.emit('model.saved', {
+        modelId: `${model}-ckpt-e${epoch}`,
+        taskId: stageTaskId,
+        epoch,
+        location: `s3://checkpoints/${model}/e${epoch}.pt`,
+        sizeBytes: rng.int(50, 400) * 1_000_000,
+      });
     }
   }
-  if (plan.outcome === 'running') return { builder: w, run: { executionId, stageTaskId, outcome: 'running' } };
+  if (plan.outcome === 'running')
+    return { builder: w, run: { executionId, stageTaskId, outcome: 'running' } };
   if (plan.outcome === 'failed') {
     const error = rng.pick(FAILURES);
     w.advance(MINUTE);
-    w.emit('task.ended', { taskId: stageTaskId, name, stage: 'training', status: 'failed', error, startedAt: stageStart, stderr: `RuntimeError: ${error}`, ...w.who() });
+    w.emit('task.ended', {
+      taskId: stageTaskId,
+      name,
+      stage: 'training',
+      status: 'failed',
+      error,
+      startedAt: stageStart,
+      stderr: `RuntimeError: ${error}`,
+      ...w.who(),
+    });
     w.emit('workflow.ended', { status: 'failed', error, ...w.who() });
     return { builder: w, run: { executionId, stageTaskId, outcome: 'failed' } };
   }
@@ -125,8 +172,18 @@ export function trainingWorkflow(rng: Rng, plan: RunPlan, start: number, actor: 
     derivedFrom: [plan.tiles.train],
   });
   w.advance(rng.int(5, 15) * MINUTE);
-  for (const [measure, value] of [['accuracy', accuracy], ['iou', accuracy - rng.float(0.1, 0.2)], ['loss', loss * rng.float(1, 1.2)]] as const) {
-    w.emit('evaluation', { measure, value: rng.metric(value), modelId: model, datasetId: plan.tiles.validation, stage: 'evaluation' });
+  for (const [measure, value] of [
+    ['accuracy', accuracy],
+    ['iou', accuracy - rng.float(0.1, 0.2)],
+    ['loss', loss * rng.float(1, 1.2)],
+  ] as const) {
+    w.emit('evaluation', {
+      measure,
+      value: rng.metric(value),
+      modelId: model,
+      datasetId: plan.tiles.validation,
+      stage: 'evaluation',
+    });
   }
   w.emit('workflow.ended', { status: 'finished', ...w.who() });
   return { builder: w, run: { executionId, stageTaskId, model, outcome: 'finished' } };

@@ -28,7 +28,8 @@ const USAGE = `Usage: npm run bench -- [--quick | --full | --sizes 1e5,1e6] [--g
 
 function parseSize(text: string): number {
   const value = Number(text.trim());
-  if (!Number.isFinite(value) || value < 1000) throw new Error(`--sizes: '${text}' is not a triple count of at least 1000 (e.g. 1e5).\n${USAGE}`);
+  if (!Number.isFinite(value) || value < 1000)
+    throw new Error(`--sizes: '${text}' is not a triple count of at least 1000 (e.g. 1e5).\n${USAGE}`);
   return Math.round(value);
 }
 
@@ -40,19 +41,41 @@ export function parseArgs(argv: string[]): BenchArgs {
     if (next === undefined || next.startsWith('--')) throw new Error(`${flag} needs a value.\n${USAGE}`);
     return next;
   };
-  const known = new Set(['--quick', '--full', '--sizes', '--groups', '--seed', '--budget', '--reps', '--rdflib-max', '--out', '--cache', '--help']);
-  for (const arg of argv) if (arg.startsWith('--') && !known.has(arg)) throw new Error(`Unknown option ${arg}.\n${USAGE}`);
+  const known = new Set([
+    '--quick',
+    '--full',
+    '--sizes',
+    '--groups',
+    '--seed',
+    '--budget',
+    '--reps',
+    '--rdflib-max',
+    '--out',
+    '--cache',
+    '--help',
+  ]);
+  for (const arg of argv)
+    if (arg.startsWith('--') && !known.has(arg)) throw new Error(`Unknown option ${arg}.\n${USAGE}`);
   if (argv.includes('--help')) throw new Error(USAGE);
   const quick = argv.includes('--quick');
   const sizesText = value('--sizes');
-  const sizes = sizesText ? sizesText.split(',').map(parseSize) : quick ? [1e5] : argv.includes('--full') ? [1e5, 1e6, 1e7] : [1e5, 1e6];
+  const sizes = sizesText
+    ? sizesText.split(',').map(parseSize)
+    : quick
+      ? [1e5]
+      : argv.includes('--full')
+        ? [1e5, 1e6, 1e7]
+        : [1e5, 1e6];
   const groupsText = value('--groups');
   const groups = groupsText ? groupsText.split(',').map((g) => g.trim()) : [...GROUPS];
-  for (const group of groups) if (!GROUPS.includes(group as GroupName)) throw new Error(`--groups: unknown group '${group}' (use ${GROUPS.join(', ')}).`);
+  for (const group of groups)
+    if (!GROUPS.includes(group as GroupName))
+      throw new Error(`--groups: unknown group '${group}' (use ${GROUPS.join(', ')}).`);
   const number = (flag: string, fallback: number): number => {
     const text = value(flag);
     const parsed = text === undefined ? fallback : Number(text);
-    if (!Number.isFinite(parsed) || parsed <= 0) throw new Error(`${flag}: expected a positive number, got '${text}'.`);
+    if (!Number.isFinite(parsed) || parsed <= 0)
+      throw new Error(`${flag}: expected a positive number, got '${text}'.`);
     return parsed;
   };
   return {
@@ -62,7 +85,7 @@ export function parseArgs(argv: string[]): BenchArgs {
     seed: number('--seed', DEFAULT_SEED),
     cacheDir: value('--cache') ?? DEFAULT_CACHE_DIR,
     out: value('--out') ?? join(REPO_ROOT, 'bench-results.json'),
-    queryBudgetMs: number('--budget', quick ? 10 : 30) * 1000,
+    queryBudgetMs: number('--budget', quick ? 5 : 20) * 1000,
     reps: number('--reps', quick ? 7 : 10),
     rdflibMaxTriples: number('--rdflib-max', 1.2e6),
   };

@@ -15,7 +15,13 @@ interface CaptureOverheadJson {
     stepsPerEpoch: number;
     repeats: number;
     stepMs: number;
-    loops: Array<{ logging: string; medianMs: number; events: number; eventsPerSecond: number; overheadPercent: number }>;
+    loops: Array<{
+      logging: string;
+      medianMs: number;
+      events: number;
+      eventsPerSecond: number;
+      overheadPercent: number;
+    }>;
   };
 }
 
@@ -39,7 +45,8 @@ export interface CaptureResults {
 
 /** Group 1: runs the client's own benchmark (test/bench/capture-overhead.ts) in a child process. */
 export async function captureGroup(args: BenchArgs, notes: string[]): Promise<CaptureResults> {
-  if (!existsSync(SCRIPT)) throw new Error('test/bench/capture-overhead.ts (the client benchmark) is missing');
+  if (!existsSync(SCRIPT))
+    throw new Error('test/bench/capture-overhead.ts (the client benchmark) is missing');
   const raw = await runBenchScript<CaptureOverheadJson>(SCRIPT, args.quick ? ['--quick'] : [], 15 * 60_000);
   const callNs = Object.fromEntries(raw.calls.map((call) => [call.call, call.ns]));
   const metricNs = callNs.logMetric ?? Number.NaN;
@@ -47,7 +54,9 @@ export async function captureGroup(args: BenchArgs, notes: string[]): Promise<Ca
   notes.push(
     `training loop: ${raw.trainingLoop.epochs} epochs × ${raw.trainingLoop.stepsPerEpoch} CPU-bound steps of ~${raw.trainingLoop.stepMs} ms, capture off and on alternately, median of ${raw.trainingLoop.repeats}; the recorder sends to an in-process server over HTTP, so delivery work is charged to the loop`,
   );
-  notes.push('derived overhead = events per second of the loop × ns per logMetric call: the synchronous caller-side cost only');
+  notes.push(
+    'derived overhead = events per second of the loop × ns per logMetric call: the synchronous caller-side cost only',
+  );
   return {
     callNs,
     stepMs: raw.trainingLoop.stepMs,

@@ -12,7 +12,9 @@ export async function runBenchScript<T>(script: string, args: string[], timeoutM
   const out = join(dir, 'result.json');
   try {
     await new Promise<void>((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', script, ...args, '--out', out], { stdio: ['ignore', 'ignore', 'pipe'] });
+      const child = spawn(process.execPath, ['--import', 'tsx', script, ...args, '--out', out], {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
       let stderr = '';
       child.stderr.setEncoding('utf8').on('data', (text: string) => {
         stderr = (stderr + text).slice(-2000);
@@ -22,7 +24,12 @@ export async function runBenchScript<T>(script: string, args: string[], timeoutM
       child.on('close', (code, signal) => {
         clearTimeout(timer);
         if (code === 0) resolve();
-        else reject(new Error(`${script} ended with ${signal ?? `exit ${code}`}${signal === 'SIGKILL' ? ` after ${Math.round(timeoutMs / 1000)} s` : ''}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`));
+        else
+          reject(
+            new Error(
+              `${script} ended with ${signal ?? `exit ${code}`}${signal === 'SIGKILL' ? ` after ${Math.round(timeoutMs / 1000)} s` : ''}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`,
+            ),
+          );
       });
     });
     return JSON.parse(readFileSync(out, 'utf8')) as T;

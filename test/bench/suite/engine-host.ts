@@ -1,6 +1,6 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { EngineReply, EngineRequest, LoadReply, QueryReply } from './engine-protocol.ts';
+import type { EngineProgress, EngineReply, EngineRequest, LoadReply, QueryReply } from './engine-protocol.ts';
 
 const CHILD = fileURLToPath(new URL('./engine-child.ts', import.meta.url));
 
@@ -16,7 +16,11 @@ export class EngineHost {
 
   static async start(): Promise<EngineHost> {
     const child = fork(CHILD, [], {
-      execArgv: [...process.execArgv.filter((arg) => !arg.startsWith('--max-old-space-size')), '--expose-gc', '--max-old-space-size=8192'],
+      execArgv: [
+        ...process.execArgv.filter((arg) => !arg.startsWith('--max-old-space-size')),
+        '--expose-gc',
+        '--max-old-space-size=8192',
+      ],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       serialization: 'advanced',
     });
@@ -33,7 +37,10 @@ export class EngineHost {
     return this.request({ op: 'rawload', files }, timeoutMs) as Promise<LoadReply>;
   }
 
-  query(request: Omit<Extract<EngineRequest, { op: 'query' }>, 'op'>, timeoutMs: number): Promise<QueryReply> {
+  query(
+    request: Omit<Extract<EngineRequest, { op: 'query' }>, 'op'>,
+    timeoutMs: number,
+  ): Promise<QueryReply> {
     return this.request({ op: 'query', ...request }, timeoutMs) as Promise<QueryReply>;
   }
 
@@ -47,15 +54,26 @@ export class EngineHost {
     return reply;
   }
 
-  /** The next reply; on timeout or exit the child is killed and the promise rejects. */
+  /** The next reply; on timeout (no reply nor progress for timeoutMs) or exit the child is killed and the promise rejects. */
   private next(timeoutMs: number): Promise<unknown> {
     return new Promise((resolve, reject) => {
+      const expire = (): void => {
+        done();
+        this.stop();
+        reject(new EngineTimeout(timeoutMs));
+      };
+      let timer = setTimeout(expire, timeoutMs);
       const done = (): void => {
         clearTimeout(timer);
         this.child.off('message', onMessage);
         this.child.off('exit', onExit);
       };
-      const onMessage = (reply: EngineReply): void => {
+      const onMessage = (reply: EngineReply | EngineProgress): void => {
+        if ('progress' in reply) {
+          clearTimeout(timer);
+          timer = setTimeout(expire, timeoutMs);
+          return;
+        }
         done();
         if (reply.ok) resolve(reply.value);
         else reject(new Error(reply.error));
@@ -64,11 +82,6 @@ export class EngineHost {
         done();
         reject(new Error(`engine process ended (${signal ?? `exit ${code}`}), likely out of memory`));
       };
-      const timer = setTimeout(() => {
-        done();
-        this.stop();
-        reject(new EngineTimeout(timeoutMs));
-      }, timeoutMs);
       this.child.on('message', onMessage);
       this.child.once('exit', onExit);
     });

@@ -25,3 +25,8 @@ export interface QueryReply {
 }
 
 export type EngineReply = { ok: true; value: LoadReply | QueryReply } | { ok: false; error: string };
+
+/** Sent after each query run: the parent's time limit applies to one run, not to all repetitions. */
+export interface EngineProgress {
+  progress: number;
+}

@@ -12,7 +12,10 @@ export interface GroupResult<T> {
 }
 
 /** Runs one benchmark group; a failure is recorded in its result, never thrown, so the suite continues. */
-export async function runGroup<T>(name: string, body: (notes: string[]) => Promise<T>): Promise<GroupResult<T>> {
+export async function runGroup<T>(
+  name: string,
+  body: (notes: string[]) => Promise<T>,
+): Promise<GroupResult<T>> {
   const started = now();
   const notes: string[] = [];
   process.stderr.write(`\n== ${name}\n`);
@@ -26,7 +29,10 @@ export async function runGroup<T>(name: string, body: (notes: string[]) => Promi
 }
 
 /** Per-size work inside a group: a size that fails is recorded with its error and the next size runs. */
-export async function perSize<T extends object>(sizes: number[], body: (size: number) => Promise<T>): Promise<Array<T | { size: number; error: string }>> {
+export async function perSize<T extends object>(
+  sizes: number[],
+  body: (size: number) => Promise<T>,
+): Promise<Array<T | { size: number; error: string }>> {
   const out: Array<T | { size: number; error: string }> = [];
   for (const size of sizes) {
     try {

@@ -40,7 +40,10 @@ const workDir = (): string => {
 
 async function* eventBatches(file: string, size: number): AsyncGenerator<string> {
   let lines: string[] = [];
-  for await (const line of createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Number.POSITIVE_INFINITY })) {
+  for await (const line of createInterface({
+    input: createReadStream(file, 'utf8'),
+    crlfDelay: Number.POSITIVE_INFINITY,
+  })) {
     if (line === '') continue;
     lines.push(line);
     if (lines.length >= size) {
@@ -58,8 +61,15 @@ async function httpApi(url: string, eventsFile: string): Promise<void> {
     for (;;) {
       const next = await batches.next();
       if (next.done) return;
-      const response = await fetch(`${url}/api/v1/events`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body: next.value });
-      if (response.status !== 202) throw new Error(`POST /api/v1/events answered ${response.status}: ${(await response.text()).slice(0, 300)}`);
+      const response = await fetch(`${url}/api/v1/events`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-ndjson' },
+        body: next.value,
+      });
+      if (response.status !== 202)
+        throw new Error(
+          `POST /api/v1/events answered ${response.status}: ${(await response.text()).slice(0, 300)}`,
+        );
       await response.arrayBuffer().catch(() => undefined);
     }
   };
@@ -72,7 +82,12 @@ async function provmlIngest(url: string, eventsFile: string): Promise<void> {
   await ingestFiles([eventsFile], { url, batchSize: BATCH_EVENTS, format: 'provml', restart: true });
 }
 
-async function durablePath(name: string, dataset: Dataset, raw: LoadReply | undefined, send: (url: string, eventsFile: string) => Promise<void>): Promise<IngestionPath> {
+async function durablePath(
+  name: string,
+  dataset: Dataset,
+  raw: LoadReply | undefined,
+  send: (url: string, eventsFile: string) => Promise<void>,
+): Promise<IngestionPath> {
   const dir = workDir();
   try {
     const server = await startDurableServer(dir);
@@ -102,7 +117,11 @@ async function durablePath(name: string, dataset: Dataset, raw: LoadReply | unde
   }
 }
 
-async function memoryPath(name: string, dataset: Dataset, raw: boolean): Promise<{ figure: IngestionPath; reply?: LoadReply }> {
+async function memoryPath(
+  name: string,
+  dataset: Dataset,
+  raw: boolean,
+): Promise<{ figure: IngestionPath; reply?: LoadReply }> {
   const host = await EngineHost.start();
   try {
     const file = join(dataset.dir, dataset.manifest.quadsFile);
@@ -112,7 +131,14 @@ async function memoryPath(name: string, dataset: Dataset, raw: boolean): Promise
     progress(`${name}: ${round(seconds)} s`);
     return {
       reply,
-      figure: { path: name, status: 'ok', seconds: round(seconds), eventsPerSecond: round(dataset.manifest.events / seconds), triplesPerSecond: round(reply.quads / seconds), quads: reply.quads },
+      figure: {
+        path: name,
+        status: 'ok',
+        seconds: round(seconds),
+        eventsPerSecond: round(dataset.manifest.events / seconds),
+        triplesPerSecond: round(reply.quads / seconds),
+        quads: reply.quads,
+      },
     };
   } catch (error) {
     return { figure: { path: name, status: 'error', error: errorText(error) } };
@@ -122,17 +148,33 @@ async function memoryPath(name: string, dataset: Dataset, raw: boolean): Promise
 }
 
 /** Group 2: durable ingestion of the generated events over HTTP and through `provml ingest`, next to Oxigraph's bulk load. */
-export async function ingestionGroup(args: BenchArgs, notes: string[]): Promise<Array<IngestionSize | { size: number; error: string }>> {
-  notes.push(`HTTP API: ${HTTP_CLIENTS} concurrent clients POSTing NDJSON batches of ${BATCH_EVENTS} events to /api/v1/events (validated, translated, logged, fsync'ed, applied) on a server in this process; provml ingest: the CLI's ingestFiles, sequential batches of ${BATCH_EVENTS}, resumable progress file`);
-  notes.push("Oxigraph bulk load: oxigraph Store.load of the N-Quads with no_transaction in a child process; provml in-memory load: MemoryStore.load in 32 MB pieces (transactional); events/s for these two are the events whose quads they load");
+export async function ingestionGroup(
+  args: BenchArgs,
+  notes: string[],
+): Promise<Array<IngestionSize | { size: number; error: string }>> {
+  notes.push(
+    `HTTP API: ${HTTP_CLIENTS} concurrent clients POSTing NDJSON batches of ${BATCH_EVENTS} events to /api/v1/events (validated, translated, logged, fsync'ed, applied) on a server in this process; provml ingest: the CLI's ingestFiles, sequential batches of ${BATCH_EVENTS}, resumable progress file`,
+  );
+  notes.push(
+    'Oxigraph bulk load: oxigraph Store.load of the N-Quads with no_transaction in a child process; provml in-memory load: MemoryStore.load in 32 MB pieces (transactional); events/s for these two are the events whose quads they load',
+  );
   return perSize(args.sizes, async (size) => {
     const dataset = ensureDataset({ target: size, seed: args.seed, cacheDir: args.cacheDir });
     const raw = await memoryPath('Oxigraph bulk load (in memory, no transaction)', dataset, true);
     if (raw.reply) raw.figure.ratioToRawLoad = 1;
     const memory = await memoryPath('provml MemoryStore.load (in memory)', dataset, false);
-    if (memory.reply && raw.reply) memory.figure.ratioToRawLoad = ratio(memory.figure.triplesPerSecond ?? 0, raw.figure.triplesPerSecond ?? 0);
+    if (memory.reply && raw.reply)
+      memory.figure.ratioToRawLoad = ratio(
+        memory.figure.triplesPerSecond ?? 0,
+        raw.figure.triplesPerSecond ?? 0,
+      );
     const http = await durablePath('HTTP API → durable store', dataset, raw.reply, httpApi);
     const ingest = await durablePath('provml ingest → durable store', dataset, raw.reply, provmlIngest);
-    return { size, triples: dataset.manifest.triples, events: dataset.manifest.events, paths: [raw.figure, memory.figure, http, ingest] };
+    return {
+      size,
+      triples: dataset.manifest.triples,
+      events: dataset.manifest.events,
+      paths: [raw.figure, memory.figure, http, ingest],
+    };
   });
 }

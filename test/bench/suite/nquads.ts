@@ -12,7 +12,8 @@ export function* nquadChunks(path: string, chunkBytes = 32 << 20): Generator<str
     for (;;) {
       const read = readSync(fd, buffer, 0, chunkBytes, null);
       if (read === 0) break;
-      const data = carry.length > 0 ? Buffer.concat([carry, buffer.subarray(0, read)]) : buffer.subarray(0, read);
+      const data =
+        carry.length > 0 ? Buffer.concat([carry, buffer.subarray(0, read)]) : buffer.subarray(0, read);
       const end = data.lastIndexOf(0x0a);
       if (end < 0) {
         carry = Buffer.from(data);

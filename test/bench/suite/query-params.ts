@@ -1,5 +1,10 @@
 import type { CatalogEntry, ParamValues } from '../../../src/query/index.ts';
-import { dataIri, experimentIri, taskExecutionIri, workflowExecutionIri } from '../../../src/translate/index.ts';
+import {
+  dataIri,
+  experimentIri,
+  taskExecutionIri,
+  workflowExecutionIri,
+} from '../../../src/translate/index.ts';
 import { type DatasetManifest, LITHOLOGY, lithologyIri, lithologyOf } from '../generate/index.ts';
 
 /**

@@ -17,14 +17,28 @@ export interface RdflibRun {
 /** rdflib's version, or undefined when /usr/bin/python3 or its rdflib is missing (reported as "not installed"). */
 export function rdflibVersion(): Promise<string | undefined> {
   return new Promise((resolve) => {
-    execFile(PYTHON, ['-c', 'import rdflib; print(rdflib.__version__)'], { timeout: 30_000 }, (error, stdout) => {
-      resolve(error ? undefined : stdout.trim());
-    });
+    execFile(
+      PYTHON,
+      ['-c', 'import rdflib; print(rdflib.__version__)'],
+      { timeout: 30_000 },
+      (error, stdout) => {
+        resolve(error ? undefined : stdout.trim());
+      },
+    );
   });
 }
 
 /** Loads the files into an rdflib ConjunctiveGraph and times each query (the script enforces the budget). */
-export async function runRdflib(request: { files: string[]; queries: Array<{ name: string; query: string }>; warmup: number; reps: number; budgetMs: number }, timeoutMs: number): Promise<RdflibRun> {
+export async function runRdflib(
+  request: {
+    files: string[];
+    queries: Array<{ name: string; query: string }>;
+    warmup: number;
+    reps: number;
+    budgetMs: number;
+  },
+  timeoutMs: number,
+): Promise<RdflibRun> {
   const dir = mkdtempSync(join(tmpdir(), 'provml-rdflib-'));
   const requestFile = join(dir, 'request.json');
   writeFileSync(requestFile, JSON.stringify({ ...request, budgetSeconds: request.budgetMs / 1000 }));
@@ -40,7 +54,12 @@ export async function runRdflib(request: { files: string[]; queries: Array<{ nam
       child.on('close', (code, signal) => {
         clearTimeout(timer);
         if (code === 0) resolve(out);
-        else reject(new Error(`rdflib script ended with ${signal ?? `exit ${code}`}${signal === 'SIGKILL' ? ` (over ${Math.round(timeoutMs / 1000)} s)` : ''}: ${out.slice(0, 300)}`));
+        else
+          reject(
+            new Error(
+              `rdflib script ended with ${signal ?? `exit ${code}`}${signal === 'SIGKILL' ? ` (over ${Math.round(timeoutMs / 1000)} s)` : ''}: ${out.slice(0, 300)}`,
+            ),
+          );
       });
     });
     return JSON.parse(stdout) as RdflibRun;

@@ -43,8 +43,11 @@ export interface RecoveryResults {
 
 /** Group 4: runs the store's own start-up benchmark (test/bench/store-startup.ts) per size, in a child process. */
 export async function recoveryGroup(args: BenchArgs, notes: string[]): Promise<RecoveryResults> {
-  if (!existsSync(SCRIPT)) throw new Error('test/bench/store-startup.ts (the durable store benchmark) is missing');
-  notes.push('data: store-startup.ts synthetic provenance-like quads (one graph per run), written through the durable store (8 writers in flight, 1000 quads a write, group commit); restart measured in a fresh process');
+  if (!existsSync(SCRIPT))
+    throw new Error('test/bench/store-startup.ts (the durable store benchmark) is missing');
+  notes.push(
+    'data: store-startup.ts synthetic provenance-like quads (one graph per run), written through the durable store (8 writers in flight, 1000 quads a write, group commit); restart measured in a fresh process',
+  );
   const sizes = await perSize(args.sizes, async (size) => {
     const raw = await runBenchScript<StoreStartupJson>(SCRIPT, ['--quads', String(size)], 60 * 60_000);
     const millions = raw.quads / 1e6;
@@ -56,14 +59,18 @@ export async function recoveryGroup(args: BenchArgs, notes: string[]): Promise<R
       rssBytesPerTripleGross: round((raw.openFromSnapshotRssMiB * MIB) / raw.quads),
       raw,
     };
-    progress(`${raw.quads} quads: restart ${raw.openFromSnapshotMs} ms (snapshot), ${raw.openFromSnapshotAndLogMs} ms (log), ${raw.openFromSnapshotRssMiB} MiB`);
+    progress(
+      `${raw.quads} quads: restart ${raw.openFromSnapshotMs} ms (snapshot), ${raw.openFromSnapshotAndLogMs} ms (log), ${raw.openFromSnapshotRssMiB} MiB`,
+    );
     return result;
   });
   const ok = sizes.filter((entry): entry is RecoverySize => 'raw' in entry);
   const first = ok[0];
   const last = ok.at(-1);
   if (first && last && last.quads > first.quads) {
-    const slope = ((last.raw.openFromSnapshotRssMiB - first.raw.openFromSnapshotRssMiB) * MIB) / (last.quads - first.quads);
+    const slope =
+      ((last.raw.openFromSnapshotRssMiB - first.raw.openFromSnapshotRssMiB) * MIB) /
+      (last.quads - first.quads);
     return { sizes, marginalRssBytesPerTriple: round(slope) };
   }
   return { sizes };

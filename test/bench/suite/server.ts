@@ -14,7 +14,11 @@ export interface RunningServer {
 /** The real HTTP application over a durable store in `dir`, listening on 127.0.0.1 (a free port). */
 export async function startDurableServer(dir: string): Promise<RunningServer> {
   const store = await openDurableStore({ dir, logger: silentLogger() });
-  const app = createApp({ store, config: { ...defaultConfig(), dataDir: dir, logLevel: 'silent', maxBodyBytes: 256 << 20 }, logger: silentLogger() });
+  const app = createApp({
+    store,
+    config: { ...defaultConfig(), dataDir: dir, logLevel: 'silent', maxBodyBytes: 256 << 20 },
+    logger: silentLogger(),
+  });
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
   });

@@ -28,7 +28,9 @@ describe('log record format', () => {
     try {
       expect(readRecordAt(fd, 0, bytes.length)).toEqual({ record: { seq: 42, op }, end: bytes.length });
       expect(readRecordAt(fd, bytes.length, bytes.length)).toBeUndefined();
-      expect(readRecordAt(fd, 0, bytes.length - 1)).toMatchObject({ bad: { offset: 0, reason: expect.stringMatching(/cut short/) } });
+      expect(readRecordAt(fd, 0, bytes.length - 1)).toMatchObject({
+        bad: { offset: 0, reason: expect.stringMatching(/cut short/) },
+      });
     } finally {
       closeSync(fd);
     }

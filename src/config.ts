@@ -26,6 +26,14 @@ export interface Config {
   maxQuads?: number;
   /** SPARQL queries without a dataset see the union of all graphs as their default graph. */
   unionDefaultGraph: boolean;
+  /** Storage engine: the durable embedded Oxigraph, or an external SPARQL 1.1 engine (e.g. Virtuoso). */
+  store: 'embedded' | 'sparql';
+  /** For store 'sparql': the engine's query, update and (optional) Graph Store endpoints and credentials. */
+  sparqlQueryUrl?: string;
+  sparqlUpdateUrl?: string;
+  sparqlGspUrl?: string;
+  sparqlUser?: string;
+  sparqlPassword?: string;
 }
 
 /** Every problem found while loading the configuration, each naming its source and what is expected. */
@@ -64,6 +72,7 @@ export const defaultConfig = (cwd: string = process.cwd()): Config => ({
   // Below the ~13.6M quads measured as the ceiling of the 4 GiB WASM memory.
   maxQuads: 12_000_000,
   unionDefaultGraph: true,
+  store: 'embedded',
 });
 
 type Key = keyof Config;
@@ -89,6 +98,12 @@ const ENV_NAMES: Record<Key, string> = {
   logLevel: 'PROVML_LOG_LEVEL',
   maxQuads: 'PROVML_MAX_QUADS',
   unionDefaultGraph: 'PROVML_UNION_DEFAULT_GRAPH',
+  store: 'PROVML_STORE',
+  sparqlQueryUrl: 'PROVML_SPARQL_QUERY_URL',
+  sparqlUpdateUrl: 'PROVML_SPARQL_UPDATE_URL',
+  sparqlGspUrl: 'PROVML_SPARQL_GSP_URL',
+  sparqlUser: 'PROVML_SPARQL_USER',
+  sparqlPassword: 'PROVML_SPARQL_PASSWORD',
 };
 
 const FLAG_NAMES: Partial<Record<Key, string>> = { dataDir: '--data' };
@@ -104,14 +119,23 @@ const integer =
       : { expected: what };
   };
 
-const UNITS: Record<string, number> = { '': 1, k: 1024, kib: 1024, m: MIB, mib: MIB, g: 1024 * MIB, gib: 1024 * MIB };
+const UNITS: Record<string, number> = {
+  '': 1,
+  k: 1024,
+  kib: 1024,
+  m: MIB,
+  mib: MIB,
+  g: 1024 * MIB,
+  gib: 1024 * MIB,
+};
 
 /** Bytes as an integer, or with a binary unit: 512k, 64MiB, 1G. */
 const bytes =
   (max: number): Parser =>
   (value) => {
     const expected = { expected: 'a size in bytes, optionally with a unit (65536, 512KiB, 64MiB, 1GiB)' };
-    if (typeof value === 'number') return Number.isInteger(value) && value > 0 && value <= max ? { ok: value } : expected;
+    if (typeof value === 'number')
+      return Number.isInteger(value) && value > 0 && value <= max ? { ok: value } : expected;
     const match = typeof value === 'string' ? /^\s*(\d+)\s*([a-z]*)\s*$/i.exec(value) : null;
     const unit = UNITS[match?.[2]?.toLowerCase() ?? 'none'];
     if (!match || unit === undefined) return expected;
@@ -156,6 +180,17 @@ const bool: Parser = (value) => {
   return { expected: 'true or false' };
 };
 
+const httpUrl: Parser = (value) => {
+  const expected = { expected: 'an http(s) URL such as http://127.0.0.1:8890/sparql' };
+  if (typeof value !== 'string') return expected;
+  try {
+    const url = new URL(value.trim());
+    return url.protocol === 'http:' || url.protocol === 'https:' ? { ok: url.href } : expected;
+  } catch {
+    return expected;
+  }
+};
+
 const logLevel: Parser = (value) =>
   typeof value === 'string' && LOG_LEVELS.includes(value)
     ? { ok: value }
@@ -174,6 +209,14 @@ const PARSERS: Record<Key, Parser> = {
   logLevel,
   maxQuads: integer(1, Number.MAX_SAFE_INTEGER, 'a number of quads (a positive integer)'),
   unionDefaultGraph: bool,
+  store: (value) =>
+    value === 'embedded' || value === 'sparql' ? { ok: value } : { expected: "'embedded' or 'sparql'" },
+  sparqlQueryUrl: httpUrl,
+  sparqlUpdateUrl: httpUrl,
+  sparqlGspUrl: httpUrl,
+  sparqlUser: nonEmpty('a user name'),
+  sparqlPassword: (value) =>
+    typeof value === 'string' && value !== '' ? { ok: value } : { expected: 'a password' },
 };
 
 const KEYS = Object.keys(PARSERS) as Key[];
@@ -208,6 +251,12 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     if ('ok' in parsed) config[key] = parsed.ok;
     else
       problems.push(`${setting.source}: expected ${parsed.expected}, got ${JSON.stringify(setting.value)}`);
+  }
+  if (config.store === 'sparql') {
+    for (const key of ['sparqlQueryUrl', 'sparqlUpdateUrl'] as const) {
+      if (config[key] === undefined)
+        problems.push(`PROVML_STORE=sparql needs ${ENV_NAMES[key]} (the engine's endpoint)`);
+    }
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config as unknown as Config;

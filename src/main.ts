@@ -2,12 +2,13 @@
 import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import type { Config } from './config.ts';
 import { ProvmlError } from './errors.ts';
 import type { Logger } from './logger.ts';
 import { ensureOntologyGraph } from './ontology/index.ts';
 import { createApp } from './server/app.ts';
-import { openDurableStore } from './store/index.ts';
+import { openDurableStore, openSparqlStore, type ProvStore } from './store/index.ts';
 
 export interface RunningServer {
   /** Base URL, e.g. http://127.0.0.1:7070 (with the real port when config.port is 0). */
@@ -30,13 +31,7 @@ export async function startServer(
   options: StartOptions = {},
 ): Promise<RunningServer> {
   const started = Date.now();
-  const store = await openDurableStore({
-    dir: config.dataDir,
-    queryTimeoutMs: config.queryTimeoutMs,
-    snapshotAfterBytes: config.snapshotAfterBytes,
-    maxQuads: config.maxQuads,
-    logger,
-  });
+  const store = await openConfiguredStore(config, logger);
   let server: Server;
   try {
     const ontology = await ensureOntologyGraph(store, config.ontologyDir);
@@ -100,6 +95,29 @@ export async function startServer(
     process.once('SIGTERM', onSignal);
   }
   return { url, close };
+}
+
+/** The durable embedded store, or the external SPARQL engine (with its outbox in the data directory). */
+export async function openConfiguredStore(config: Config, logger: Logger): Promise<ProvStore> {
+  if (config.store === 'sparql') {
+    return openSparqlStore({
+      queryUrl: config.sparqlQueryUrl ?? '',
+      updateUrl: config.sparqlUpdateUrl ?? '',
+      ...(config.sparqlGspUrl ? { graphStoreUrl: config.sparqlGspUrl } : {}),
+      ...(config.sparqlUser ? { username: config.sparqlUser } : {}),
+      ...(config.sparqlPassword ? { password: config.sparqlPassword } : {}),
+      outboxDir: join(config.dataDir, 'outbox'),
+      queryTimeoutMs: config.queryTimeoutMs,
+      logger,
+    });
+  }
+  return openDurableStore({
+    dir: config.dataDir,
+    queryTimeoutMs: config.queryTimeoutMs,
+    snapshotAfterBytes: config.snapshotAfterBytes,
+    maxQuads: config.maxQuads,
+    logger,
+  });
 }
 
 function explainListenError(error: unknown, config: Config): unknown {

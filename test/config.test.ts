@@ -112,6 +112,32 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('configures an external SPARQL engine, requiring its endpoints', () => {
+    const env = {
+      PROVML_STORE: 'sparql',
+      PROVML_SPARQL_QUERY_URL: 'http://127.0.0.1:8890/sparql',
+      PROVML_SPARQL_UPDATE_URL: 'http://127.0.0.1:8890/sparql-auth',
+      PROVML_SPARQL_USER: 'provml',
+      PROVML_SPARQL_PASSWORD: 'pw',
+    };
+    expect(loadConfig({ env })).toMatchObject({
+      store: 'sparql',
+      sparqlQueryUrl: 'http://127.0.0.1:8890/sparql',
+      sparqlUpdateUrl: 'http://127.0.0.1:8890/sparql-auth',
+      sparqlUser: 'provml',
+    });
+    expect(
+      problemsOf(() => loadConfig({ env: { PROVML_STORE: 'sparql', PROVML_SPARQL_QUERY_URL: 'ftp://x' } })),
+    ).toEqual([
+      'PROVML_SPARQL_QUERY_URL: expected an http(s) URL such as http://127.0.0.1:8890/sparql, got "ftp://x"',
+      "PROVML_STORE=sparql needs PROVML_SPARQL_QUERY_URL (the engine's endpoint)",
+      "PROVML_STORE=sparql needs PROVML_SPARQL_UPDATE_URL (the engine's endpoint)",
+    ]);
+    expect(problemsOf(() => loadConfig({ env: { PROVML_STORE: 'virtuoso' } }))).toEqual([
+      `PROVML_STORE: expected 'embedded' or 'sparql', got "virtuoso"`,
+    ]);
+  });
+
   it('names the file and its unknown keys', () => {
     const bad = join(FIXTURES, 'bad.json');
     const problems = problemsOf(() => loadConfig({ file: bad }));

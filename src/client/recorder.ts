@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { AttributeMap, CaptureEvent, EventType, LiteralValue } from '../capture/index.ts';
-import { EVENT_SCHEMA_VERSION } from '../capture/index.ts';
+import type {
+  AttributeMap,
+  CaptureEvent,
+  EventSchemaVersion,
+  EventType,
+  LiteralValue,
+} from '../capture/index.ts';
 import { assignDefined, type Body, errorText, merge, now, sectionOf } from './event-fields.ts';
 import { closeOnExit, forgetOnClose } from './exit-flush.ts';
 import type {
@@ -18,6 +23,10 @@ import type {
 import type { DeliveryOptions, DeliverySummary, EventSink } from './sink.ts';
 import { runTask } from './task.ts';
 import type { Warner } from './warnings.ts';
+
+// Type-only imports keep the capture layer's validator (ajv, compiled at load) out of the user's process; the
+// annotation makes a schema version bump a compile error here.
+const EVENT_SCHEMA_VERSION: EventSchemaVersion = 'provml/1';
 
 interface OpenTask {
   name: string;

@@ -2,23 +2,20 @@
 //  - the cost of one client call (ns), with the real recorder buffering for a real in-process server;
 //  - a synthetic training loop (CPU-bound steps, async between epochs like a real loop awaiting data) run with
 //    capture off and on, alternately, in one process: the overhead ratio at two logging rates;
-//  - delivery rate of the buffered events to the server (events/s, through HTTP into the in-memory store).
+//  - delivery rate of buffered events to a `provml serve` process (events/s, HTTP into the durable store).
 // Usage: node --import tsx test/bench/capture-overhead.ts [--quick] [--out file.json]
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRecorder, type Recorder } from '../../src/client/index.ts';
-import { defaultConfig } from '../../src/config.ts';
-import { silentLogger } from '../../src/logger.ts';
-import { createApp } from '../../src/server/app.ts';
-import { MemoryStore } from '../../src/store/index.ts';
 
 const quick = process.argv.includes('--quick');
 const outIndex = process.argv.indexOf('--out');
 const here = dirname(fileURLToPath(import.meta.url));
+const BIN = join(here, '../../bin/provml.js');
 const out =
   outIndex > 0 ? (process.argv[outIndex + 1] as string) : join(here, 'results', 'capture-overhead.json');
 
@@ -29,23 +26,29 @@ const REPEATS = quick ? 3 : 7;
 const DELIVERY_EVENTS = quick ? 5_000 : 20_000;
 const MATRIX = 40;
 
+/** `provml serve` in its own process on a temporary data dir, as in real use (the server's work is not ours). */
 async function startServer(): Promise<{ url: string; close: () => Promise<void> }> {
-  const store = new MemoryStore();
-  await store.open();
-  const app = createApp({
-    store,
-    config: { ...defaultConfig(), maxBodyBytes: 256 << 20 },
-    logger: silentLogger(),
+  const dataDir = mkdtempSync(join(tmpdir(), 'provml-bench-server-'));
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data', dataDir], {
+    env: { ...process.env, PROVML_LOG_LEVEL: 'warn', PROVML_TOKEN: '' },
+    stdio: ['ignore', 'ignore', 'pipe'],
   });
-  const server: Server = await new Promise((resolve) => {
-    const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
+  let stderr = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stderr?.setEncoding('utf8');
+    child.stderr?.on('data', (chunk: string) => {
+      stderr += chunk;
+      const match = /provml serving on (http:\/\/\S+) /.exec(stderr);
+      if (match?.[1]) resolve(match[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`provml serve exited with ${code}: ${stderr}`)));
   });
-  const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     close: async () => {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await store.close();
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

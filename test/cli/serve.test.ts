@@ -15,8 +15,24 @@ interface Served {
   stderr: () => string;
 }
 
-/** Starts `provml serve` on a free port and resolves once it prints where it listens. */
+/**
+ * Starts `provml serve` on a free port. Node 20's V8 rarely aborts a process at start-up with
+ * "Fatal error … unreachable code" (nodejs/node#51555, #57556; seen here about once in 50 starts under
+ * load); such a start, which died before listening and so acknowledged nothing, is tried once more.
+ */
 async function serve(...args: string[]): Promise<Served> {
+  try {
+    return await serveOnce(args);
+  } catch (error) {
+    if (!(error instanceof V8AbortError)) throw error;
+    return serveOnce(args);
+  }
+}
+
+class V8AbortError extends Error {}
+
+/** Starts `provml serve` and resolves once it prints where it listens. */
+async function serveOnce(args: string[]): Promise<Served> {
   const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data', dataDir, ...args], {
     env: { ...process.env, PROVML_LOG_LEVEL: 'warn', PROVML_TOKEN: '' },
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -30,7 +46,14 @@ async function serve(...args: string[]): Promise<Served> {
       const match = /provml serving on (http:\/\/\S+) /.exec(stderr);
       if (match?.[1]) resolveUrl(match[1]);
     });
-    child.once('exit', (code) => reject(new Error(`provml serve exited with ${code}: ${stderr}`)));
+    child.once('exit', (code, signal) => {
+      const message = `provml serve exited with ${code ?? signal} before listening: ${stderr}`;
+      reject(
+        signal === 'SIGTRAP' && /# Fatal error in/.test(stderr)
+          ? new V8AbortError(message)
+          : new Error(message),
+      );
+    });
   });
   return { child, url, stderr: () => stderr };
 }

@@ -1,6 +1,7 @@
 // SPARQL 1.1 Protocol endpoint: GET/POST queries, POST updates, the service description.
 import { type Request, type RequestHandler, type Response, Router } from 'express';
-import { detectQueryForm, isValidIri, type QueryOptions } from '../../store/index.ts';
+import { hasServiceClause, runFederated } from '../../query/index.ts';
+import { detectQueryForm, isValidIri, type QueryMediaTypes, type QueryOptions } from '../../store/index.ts';
 import { checkWriteAccess } from '../auth.ts';
 import { bodyText, requireContentType, textBody, urlParams } from '../body.ts';
 import type { AppContext } from '../context.ts';
@@ -83,8 +84,26 @@ async function query(
   const accept = wantsGraph
     ? { results: SPARQL_JSON, graph: chosen }
     : { results: RESULT_MEDIA_TYPES.get(chosen) ?? SPARQL_JSON, graph: TURTLE };
-  const result = await ctx.store.queryAs(text, accept, options);
+  const result = hasServiceClause(text)
+    ? await federate(ctx, req, text, accept)
+    : await ctx.store.queryAs(text, accept, options);
   res.status(200).type(withCharset(chosen)).send(result.body);
+}
+
+/**
+ * SERVICE makes the server itself fetch other endpoints, so (against request forgery) it needs the same
+ * access as a write: the token, or a loopback client when no token is set. Comunica answers it, with the
+ * local store as the default source.
+ */
+function federate(ctx: AppContext, req: Request, text: string, accept: QueryMediaTypes) {
+  checkWriteAccess(ctx.config, req);
+  return runFederated(text, {
+    store: ctx.store,
+    timeoutMs: ctx.config.queryTimeoutMs,
+    unionDefaultGraph: ctx.config.unionDefaultGraph,
+    accept,
+    ontologyDir: ctx.config.ontologyDir,
+  });
 }
 
 async function describe(ctx: AppContext, req: Request, res: Response): Promise<void> {

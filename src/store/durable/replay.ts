@@ -1,3 +1,4 @@
+import { ProvmlError } from '../../errors.ts';
 import type { OxigraphEngine } from '../engine.ts';
 import { listDataDir } from './files.ts';
 import { type RecoverOutcome, ReplayCrashError } from './protocol.ts';
@@ -28,7 +29,16 @@ export function recover(
   };
   if (snapshot) {
     const reading: SnapshotReading = { lines: 0, truncated: false };
-    engine.loadNQuads(readSnapshot(snapshot.path, reading, maxQuads));
+    try {
+      engine.loadNQuads(readSnapshot(snapshot.path, reading, maxQuads));
+    } catch (error) {
+      if (error instanceof Error && error.name === 'RuntimeError') throw error;
+      const why = error instanceof Error ? error.message : String(error);
+      throw new ProvmlError(
+        500,
+        `The snapshot ${snapshot.path} cannot be read (${why}). Restore the data directory from a backup.`,
+      );
+    }
     if (reading.truncated)
       return stopEarly(
         engine,

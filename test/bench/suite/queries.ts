@@ -175,7 +175,8 @@ async function runRdflibEngine(
     for (const item of queries) {
       const reply = run.queries[item.name];
       if (!reply) figures.set(item.name, { status: 'error', detail: item.error ?? 'not run' });
-      else if ('error' in reply) figures.set(item.name, { status: 'error', detail: rdflibError(reply.error) });
+      else if ('error' in reply)
+        figures.set(item.name, { status: 'error', detail: rdflibError(reply.error) });
       else
         figures.set(item.name, {
           ...figure(reply),
@@ -190,7 +191,8 @@ async function runRdflibEngine(
 
 /** rdflib 6.1's message for EXISTS inside an expression (BIND(IF(EXISTS …))) is an internal dump: name it. */
 function rdflibError(message: string): string {
-  if (message.includes('What do I do with this CompValue')) return 'unsupported by this rdflib: EXISTS inside an expression (BIND(IF(EXISTS {…})))';
+  if (message.includes('What do I do with this CompValue'))
+    return 'unsupported by this rdflib: EXISTS inside an expression (BIND(IF(EXISTS {…})))';
   return message;
 }
 

@@ -108,6 +108,15 @@ describe('torn-log recovery', () => {
     expect(await itemsIn(dir)).toEqual([1]);
   });
 
+  it('refuses an unreadable snapshot, saying so', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'snapshot-0000000000000003.nq'), '<http://example.org/a> <http://example.org/p> "cut');
+    await expect(openDurableStore({ dir, logger: captureLog().logger })).rejects.toMatchObject({
+      status: 500,
+      message: expect.stringMatching(/snapshot .*snapshot-0000000000000003\.nq cannot be read/),
+    });
+  });
+
   it('refuses a log with a missing segment', async () => {
     const { dir } = logWithRecords(2);
     writeFileSync(

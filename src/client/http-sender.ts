@@ -1,7 +1,7 @@
 /** What happened to one POST of a batch, classified for the pump. */
 export type SendOutcome =
   | { kind: 'delivered'; events: number; triples: number }
-  /** Worth retrying later: network failure, timeout, 5xx, 408, 429. */
+  /** Worth retrying later: network failure, timeout, 5xx, 401, 403, 404, 408, 429. */
   | { kind: 'retry'; reason: string }
   /** The server refused the batch itself (4xx): retrying the same bytes cannot succeed. */
   | { kind: 'rejected'; status: number; body: unknown; reason: string };
@@ -14,6 +14,12 @@ export interface SenderOptions {
 }
 
 export const EVENTS_PATH = '/api/v1/events';
+
+/**
+ * Answers that say nothing against the events themselves: a timeout, throttling, or a credential / address problem
+ * (401, 403, 404) the operator can fix. The events stay queued (and spill), rather than being declared rejected.
+ */
+const RETRIED_STATUSES = new Set([401, 403, 404, 408, 429]);
 
 export function eventsEndpoint(base: string): string {
   return `${base.replace(/\/+$/, '')}${EVENTS_PATH}`;
@@ -53,8 +59,7 @@ export async function postLines(
     };
   }
   const reason = `HTTP ${response.status}${errorText(body)}`;
-  if (response.status >= 500 || response.status === 408 || response.status === 429)
-    return { kind: 'retry', reason };
+  if (response.status >= 500 || RETRIED_STATUSES.has(response.status)) return { kind: 'retry', reason };
   return { kind: 'rejected', status: response.status, body, reason };
 }
 
@@ -73,7 +78,7 @@ async function readBody(response: Response): Promise<unknown> {
 }
 
 function errorText(body: unknown): string {
-  if (typeof body === 'string') return `: ${body.slice(0, 200)}`;
+  if (typeof body === 'string') return `: ${body.trim().slice(0, 200)}`;
   const error = (body as { error?: unknown } | undefined)?.error;
   return typeof error === 'string' ? `: ${error}` : '';
 }

@@ -1,9 +1,8 @@
 import { type BackoffOptions, backoffDelay } from './backoff.ts';
+import { DeliveryQueue } from './delivery-queue.ts';
 import { postLines, type SendOutcome } from './http-sender.ts';
 import { RejectedFile, splitRejected } from './rejected-file.ts';
 import type { DeliveryOptions, DeliverySummary, EventSink } from './sink.ts';
-import { eventLine } from './sink.ts';
-import { SpillFile } from './spill-file.ts';
 import type { Warner } from './warnings.ts';
 
 export interface HttpSinkOptions {
@@ -21,25 +20,14 @@ export interface HttpSinkOptions {
   warner: Warner;
 }
 
-interface Batch {
-  lines: string[];
-  /** Events the batch takes from its source (more than `lines` when some could not be serialized). */
-  count: number;
-  /** Removes the batch from where it came from (it was delivered, rejected or moved to the head). */
-  remove(): Promise<void>;
-}
-
 type PumpResult = 'idle' | 'failed';
 
 /**
- * Buffers events in memory and delivers them in order, in batches, from a background pump. Undelivered events
- * live, oldest first, in: `head` (lines re-queued after a split batch) → spill file → `memory`.
- * One pump runs at a time, so the three never change under a send.
+ * Buffers events in memory and delivers them in order, in batches, from a background pump (one run at a time),
+ * retrying with back-off and spilling to a file beyond the memory bound (see DeliveryQueue).
  */
 export class HttpSink implements EventSink {
-  private memory: object[] = [];
-  private head: string[] = [];
-  private readonly spill: SpillFile;
+  private readonly queue: DeliveryQueue;
   private readonly rejectedFile: RejectedFile;
   private batchSize: number;
   private accepted = 0;
@@ -57,7 +45,7 @@ export class HttpSink implements EventSink {
   private inFlight = new AbortController();
 
   constructor(private readonly options: HttpSinkOptions) {
-    this.spill = new SpillFile(options.spillFile);
+    this.queue = new DeliveryQueue(options.spillFile, options.maxBufferedEvents, options.warner);
     this.rejectedFile = new RejectedFile(options.rejectedFile);
     this.batchSize = options.batchSize;
     this.interval = setInterval(() => this.kick(), options.flushIntervalMs);
@@ -65,9 +53,9 @@ export class HttpSink implements EventSink {
   }
 
   push(event: object): void {
-    this.memory.push(event);
+    const inMemory = this.queue.push(event);
     this.accepted += 1;
-    const full = this.memory.length >= this.batchSize || this.memory.length > this.options.maxBufferedEvents;
+    const full = inMemory >= this.batchSize || inMemory > this.options.maxBufferedEvents;
     if (full && !this.kickScheduled) {
       this.kickScheduled = true;
       setImmediate(() => {
@@ -118,7 +106,7 @@ export class HttpSink implements EventSink {
   }
 
   private scheduleRetry(): void {
-    if (this.pendingCount() === 0) return;
+    if (this.queue.pending === 0) return;
     this.retryTimer = setTimeout(
       () => {
         this.retryTimer = undefined;
@@ -148,11 +136,14 @@ export class HttpSink implements EventSink {
   }
 
   private async pumpRun(send: boolean): Promise<PumpResult> {
-    if (!this.spillInitialized) await this.initSpill();
+    if (!this.spillInitialized) {
+      this.spillInitialized = true;
+      this.inherited = await this.queue.init();
+    }
     for (;;) {
       await this.spillOverflow();
       if (!send) return 'idle';
-      const batch = await this.nextBatch();
+      const batch = await this.queue.nextBatch(this.batchSize);
       if (!batch) return 'idle';
       this.inFlight = new AbortController();
       const outcome = await postLines(batch.lines, this.options, this.inFlight.signal);
@@ -171,55 +162,15 @@ export class HttpSink implements EventSink {
     }
   }
 
-  private async initSpill(): Promise<void> {
-    this.spillInitialized = true;
-    try {
-      await this.spill.init();
-      this.inherited = this.spill.pendingCount;
-    } catch (error) {
-      this.options.warner.fault(`reading the spill file ${this.spill.path}`, error);
-    }
-  }
-
-  private async nextBatch(): Promise<Batch | undefined> {
-    if (this.head.length > 0) {
-      const lines = this.head.slice(0, this.batchSize);
-      return { lines, count: lines.length, remove: async () => void this.head.splice(0, lines.length) };
-    }
-    if (this.spill.pendingCount > 0) {
-      const spilled = await this.spill.readBatch(this.batchSize);
-      const { lines } = spilled;
-      if (lines.length > 0)
-        return { lines, count: lines.length, remove: () => this.spill.commit(spilled, lines.length) };
-      await this.spill.commit(spilled, 0);
-    }
-    if (this.memory.length === 0) return undefined;
-    const events = this.memory.slice(0, this.batchSize);
-    return {
-      lines: this.serialize(events),
-      count: events.length,
-      remove: async () => void this.memory.splice(0, events.length),
-    };
-  }
-
-  /** Keeps memory within maxBufferedEvents by moving the oldest events (down to half the bound) to the spill file. */
   private async spillOverflow(): Promise<void> {
-    const max = this.options.maxBufferedEvents;
-    if (this.memory.length <= max) return;
-    const moved = this.memory.slice(0, this.memory.length - Math.floor(max / 2));
-    const lines = this.serialize(moved);
-    try {
-      await this.spill.append(lines);
-    } catch (error) {
-      this.options.warner.fault(`writing the spill file ${this.spill.path}`, error);
-      return;
-    }
-    this.memory.splice(0, moved.length);
-    this.settle(0, 0, moved.length - lines.length);
+    const { moved, dropped } = await this.queue.spillOverflow();
+    if (moved === 0) return;
+    this.settle(0, 0, dropped);
+    const path = this.queue.spill.path;
     this.options.warner.once(
       'spill',
-      `provml client: more than ${max} events are waiting for ${this.options.url}; the oldest are kept in ` +
-        `${this.spill.path} and sent first once the server answers (or load it with: provml ingest ${this.spill.path}).`,
+      `provml client: more than ${this.options.maxBufferedEvents} events are waiting for ${this.options.url}; the ` +
+        `oldest are kept in ${path} and sent first once the server answers (or load it with: provml ingest ${path}).`,
     );
   }
 
@@ -231,11 +182,11 @@ export class HttpSink implements EventSink {
     this.settle(0, 0, dropped);
     if (outcome.status === 413 && lines.length > 1) {
       this.batchSize = Math.max(1, Math.floor(lines.length / 2));
-      this.head.unshift(...lines);
+      this.queue.requeue(lines);
       return;
     }
     const { rejected: rejectedLines, errors, retry } = splitRejected(lines, outcome.status, outcome.body);
-    this.head.unshift(...retry);
+    this.queue.requeue(retry);
     try {
       await this.rejectedFile.write(rejectedLines, outcome.status, outcome.body, errors);
     } catch (error) {
@@ -253,7 +204,7 @@ export class HttpSink implements EventSink {
     this.options.warner.once(
       'retry',
       `provml client: cannot deliver events to ${this.options.url} (${reason}); retrying with back-off, ` +
-        `buffering up to ${this.options.maxBufferedEvents} events in memory, then in ${this.spill.path}.`,
+        `buffering up to ${this.options.maxBufferedEvents} events in memory, then in ${this.queue.spill.path}.`,
     );
   }
 
@@ -264,38 +215,19 @@ export class HttpSink implements EventSink {
     this.settled += delivered + rejected + dropped;
   }
 
-  private serialize(events: object[]): string[] {
-    const lines: string[] = [];
-    for (const event of events) {
-      const line = eventLine(event);
-      if (line !== undefined) lines.push(line);
-      else
-        this.options.warner.once(
-          'unserializable',
-          'provml client: dropped an event that is not JSON-serializable.',
-        );
-    }
-    return lines;
-  }
-
   /** After close's deadline: everything undelivered goes to the spill file, oldest first. */
   private async persistUndelivered(): Promise<void> {
     try {
-      await this.spill.persist(this.head, this.serialize(this.memory));
-      this.head = [];
-      this.memory = [];
+      await this.queue.persistAll();
+      const { path, pendingCount } = this.queue.spill;
       this.options.warner.once(
         'close-spill',
-        `provml client: ${this.spill.pendingCount} event(s) were not delivered before close(); they are kept in ` +
-          `${this.spill.path} (a recorder with the same spillFile sends them, or: provml ingest ${this.spill.path}).`,
+        `provml client: ${pendingCount} event(s) were not delivered before close(); they are kept in ${path} ` +
+          `(a recorder with the same spillFile sends them, or: provml ingest ${path}).`,
       );
     } catch (error) {
-      this.options.warner.fault(`writing the spill file ${this.spill.path}`, error);
+      this.options.warner.fault(`writing the spill file ${this.queue.spill.path}`, error);
     }
-  }
-
-  private pendingCount(): number {
-    return this.head.length + this.spill.pendingCount + this.memory.length;
   }
 
   private summary(complete: boolean): DeliverySummary {
@@ -304,9 +236,9 @@ export class HttpSink implements EventSink {
       delivered: this.delivered,
       triples: this.triples,
       rejected: this.rejected,
-      pending: this.pendingCount(),
-      spilled: this.spill.pendingCount,
-      spillFile: this.spill.path,
+      pending: this.queue.pending,
+      spilled: this.queue.spill.pendingCount,
+      spillFile: this.queue.spill.path,
       rejectedFile: this.rejectedFile.path,
     };
   }

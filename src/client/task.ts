@@ -41,8 +41,9 @@ export function runTask<T>(
   return result;
 }
 
+/** Closures rather than prototype methods, so a destructured `const { logMetric } = scope` still works. */
 function createScope(recorder: Recorder, taskId: string, workflowExecutionId: string): TaskScope {
-  const scope: TaskScope = {
+  return {
     taskId,
     workflowExecutionId,
     logMetric: (name: string, value: LiteralValue, options: MetricOptions = {}) =>
@@ -54,7 +55,6 @@ function createScope(recorder: Recorder, taskId: string, workflowExecutionId: st
     task: (name, fn, options = {}) =>
       runTask(recorder, name, fn, { workflowExecutionId, ...options, parentTaskId: taskId }),
   };
-  return scope;
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {

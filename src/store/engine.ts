@@ -57,14 +57,19 @@ export class OxigraphEngine {
     return (this.run(query, options) as ox.Quad[]).map(fromOxQuad);
   }
 
-  apply(write: WriteOp): void {
+  /**
+   * Applies a write. `validated`: the data was already parsed successfully (the durable store checks
+   * every write before logging it), so it is loaded without a transaction, whose cost grows with the
+   * store's size in Oxigraph's in-memory storage.
+   */
+  apply(write: WriteOp, options: { validated?: boolean } = {}): void {
     try {
       switch (write.op) {
         case 'update':
           this.store.update(write.text, write.baseIri ? { base_iri: write.baseIri } : undefined);
           return;
         case 'load':
-          this.store.load(write.data, loadOptions(write));
+          this.store.load(write.data, { ...loadOptions(write), no_transaction: options.validated === true });
           return;
         case 'replaceGraph': {
           // Parse first so that malformed data leaves the graph untouched.

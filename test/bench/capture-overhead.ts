@@ -3,7 +3,7 @@
 //  - a synthetic training loop (CPU-bound steps, async between epochs like a real loop awaiting data) run with
 //    capture off and on, alternately, in one process: the overhead ratio at two logging rates;
 //  - delivery rate of buffered events to a `provml serve` process (events/s, HTTP into the durable store).
-// Usage: node --import tsx test/bench/capture-overhead.ts [--quick] [--out file.json]
+// Usage: node --import tsx test/bench/capture-overhead.ts [--quick] [--matrix N] [--out file.json]
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -24,7 +24,9 @@ const EPOCHS = quick ? 5 : 20;
 const STEPS = 100;
 const REPEATS = quick ? 3 : 7;
 const DELIVERY_EVENTS = quick ? 5_000 : 20_000;
-const MATRIX = 40;
+const matrixIndex = process.argv.indexOf('--matrix');
+/** Size of the matrix product of one step: 40 ≈ 0.1–0.3 ms per step, 120 ≈ 3–8 ms (closer to a real step). */
+const MATRIX = matrixIndex > 0 ? Number(process.argv[matrixIndex + 1]) : 40;
 
 /** `provml serve` in its own process on a temporary data dir, as in real use (the server's work is not ours). */
 async function startServer(): Promise<{ url: string; close: () => Promise<void> }> {
@@ -98,35 +100,53 @@ function step(): number {
 
 type Logging = 'off' | 'per-epoch' | 'per-step';
 
-async function trainingLoop(recorder: Recorder | undefined, logging: Logging): Promise<number> {
-  const start = process.hrtime.bigint();
-  const run = recorder?.workflowStarted({ name: 'bench-training' });
-  const training = recorder?.taskStarted({ name: 'train', stage: 'training', hyperparameters: { lr: 0.01 } });
+interface LoopTime {
+  wallMs: number;
+  cpuMs: number;
+}
+
+function measure(start: [bigint, NodeJS.CpuUsage]): LoopTime {
+  const cpu = process.cpuUsage(start[1]);
+  return { wallMs: Number(process.hrtime.bigint() - start[0]) / 1e6, cpuMs: (cpu.user + cpu.system) / 1000 };
+}
+
+/** The loop without capture: its own function, so the JIT specializes it independently of the captured one. */
+async function trainingLoopOff(): Promise<LoopTime> {
+  const start: [bigint, NodeJS.CpuUsage] = [process.hrtime.bigint(), process.cpuUsage()];
+  let sink = 0;
   for (let epoch = 1; epoch <= EPOCHS; epoch++) {
-    const section = recorder?.taskStarted({
-      name: 'epoch',
-      parentTaskId: training,
-      stage: 'training',
-      epoch,
-    });
+    for (let s = 0; s < STEPS; s++) sink += step();
+    await new Promise((resolve) => setImmediate(resolve)); // a real loop awaits its data loader here
+  }
+  if (Number.isNaN(sink)) console.log(sink);
+  return measure(start);
+}
+
+async function trainingLoop(recorder: Recorder, logging: Exclude<Logging, 'off'>): Promise<LoopTime> {
+  const start: [bigint, NodeJS.CpuUsage] = [process.hrtime.bigint(), process.cpuUsage()];
+  let sink = 0;
+  const run = recorder.workflowStarted({ name: 'bench-training' });
+  const training = recorder.taskStarted({ name: 'train', stage: 'training', hyperparameters: { lr: 0.01 } });
+  for (let epoch = 1; epoch <= EPOCHS; epoch++) {
+    const section = recorder.taskStarted({ name: 'epoch', parentTaskId: training, stage: 'training', epoch });
     let loss = 0;
     for (let s = 0; s < STEPS; s++) {
       loss = step();
+      sink += loss;
       if (logging === 'per-step') {
-        recorder?.logMetric('loss', loss, { epoch, taskId: section });
-        recorder?.logMetric('accuracy', 1 - loss, { epoch, taskId: section });
+        recorder.logMetric('loss', loss, { epoch, taskId: section });
+        recorder.logMetric('accuracy', 1 - loss, { epoch, taskId: section });
       }
     }
-    if (logging !== 'off') {
-      recorder?.logMetric('loss', loss, { epoch, taskId: section });
-      recorder?.logMetric('accuracy', 1 - loss, { epoch, taskId: section });
-    }
-    if (section) recorder?.taskEnded({ taskId: section });
+    recorder.logMetric('loss', loss, { epoch, taskId: section });
+    recorder.logMetric('accuracy', 1 - loss, { epoch, taskId: section });
+    recorder.taskEnded({ taskId: section });
     await new Promise((resolve) => setImmediate(resolve)); // a real loop awaits its data loader here
   }
-  if (training) recorder?.taskEnded({ taskId: training });
-  recorder?.workflowEnded({ workflowExecutionId: run });
-  return Number(process.hrtime.bigint() - start) / 1e6;
+  recorder.taskEnded({ taskId: training });
+  recorder.workflowEnded({ workflowExecutionId: run });
+  if (Number.isNaN(sink)) console.log(sink);
+  return measure(start);
 }
 
 const median = (values: number[]): number =>
@@ -166,26 +186,43 @@ async function main(): Promise<void> {
   const delivered = await recorder.close({ timeoutMs: 600_000 });
   const deliveryS = Number(process.hrtime.bigint() - deliveryStart) / 1e9;
 
-  const times: Record<Logging, number[]> = { off: [], 'per-epoch': [], 'per-step': [] };
-  await trainingLoop(undefined, 'off'); // warm-up
+  const times: Record<Logging, LoopTime[]> = { off: [], 'per-epoch': [], 'per-step': [] };
+  await trainingLoopOff(); // warm-up
   for (let r = 0; r < REPEATS; r++) {
-    for (const logging of ['off', 'per-epoch', 'per-step'] as const) {
-      const loopRecorder = logging === 'off' ? undefined : recorderFor(server.url);
+    times.off.push(await trainingLoopOff());
+    for (const logging of ['per-epoch', 'per-step'] as const) {
+      const loopRecorder = recorderFor(server.url);
       times[logging].push(await trainingLoop(loopRecorder, logging));
-      await loopRecorder?.close();
+      // Delivery the loop did not finish is still capture's cost: close() runs in the same process, so its CPU
+      // time is added to the loop's.
+      const cpu = process.cpuUsage();
+      await loopRecorder.close();
+      const tail = process.cpuUsage(cpu);
+      (times[logging].at(-1) as LoopTime).cpuMs += (tail.user + tail.system) / 1000;
     }
   }
   await server.close();
 
-  const off = median(times.off);
+  const wallOff = median(times.off.map((t) => t.wallMs));
+  const cpuOff = median(times.off.map((t) => t.cpuMs));
   const eventsPerRun = { off: 0, 'per-epoch': 4 + EPOCHS * 4, 'per-step': 4 + EPOCHS * (4 + STEPS * 2) };
-  const loops = (['off', 'per-epoch', 'per-step'] as const).map((logging) => ({
-    logging,
-    medianMs: Math.round(median(times[logging]) * 10) / 10,
-    events: eventsPerRun[logging],
-    eventsPerSecond: Math.round(eventsPerRun[logging] / (median(times[logging]) / 1000)),
-    overheadPercent: Math.round(((median(times[logging]) - off) / off) * 10_000) / 100,
-  }));
+  const percent = (value: number, base: number): number => Math.round(((value - base) / base) * 10_000) / 100;
+  const loops = (['off', 'per-epoch', 'per-step'] as const).map((logging) => {
+    const wall = median(times[logging].map((t) => t.wallMs));
+    const cpu = median(times[logging].map((t) => t.cpuMs));
+    return {
+      logging,
+      events: eventsPerRun[logging],
+      eventsPerSecond: Math.round(eventsPerRun[logging] / (wall / 1000)),
+      wallMs: Math.round(wall * 10) / 10,
+      cpuMs: Math.round(cpu * 10) / 10,
+      wallOverheadPercent: percent(wall, wallOff),
+      cpuOverheadPercent: percent(cpu, cpuOff),
+      cpuPerEventUs: eventsPerRun[logging]
+        ? Math.round(((cpu - cpuOff) / eventsPerRun[logging]) * 10_000) / 10
+        : 0,
+    };
+  });
   const result = {
     benchmark: 'capture-overhead',
     date: new Date().toISOString(),
@@ -203,7 +240,7 @@ async function main(): Promise<void> {
       epochs: EPOCHS,
       stepsPerEpoch: STEPS,
       repeats: REPEATS,
-      stepMs: Math.round((off / (EPOCHS * STEPS)) * 1000) / 1000,
+      stepMs: Math.round((wallOff / (EPOCHS * STEPS)) * 1000) / 1000,
       loops,
     },
   };

@@ -70,9 +70,7 @@ async function main(): Promise<number> {
     }),
   );
   const groups: Partial<Record<GroupName, GroupResult<unknown>>> = {};
-  for (const name of args.groups)
-    groups[name] = await runGroup(name, (notes) => GROUP_RUNNERS[name](args, notes));
-  const result = {
+  const snapshot = () => ({
     meta: {
       ...meta,
       loadAverageAtEnd: loadavg().map((value) => round(value)),
@@ -80,8 +78,13 @@ async function main(): Promise<number> {
     },
     datasets,
     groups,
-  };
-  writeFileSync(args.out, `${JSON.stringify(result, null, 2)}\n`);
+  });
+  for (const name of args.groups) {
+    groups[name] = await runGroup(name, (notes) => GROUP_RUNNERS[name](args, notes));
+    // Written after every group, so an interrupted long run keeps what it measured.
+    writeFileSync(args.out, `${JSON.stringify(snapshot(), null, 2)}\n`);
+  }
+  const result = snapshot();
   printReport(result);
   process.stdout.write(`\nWritten to ${args.out}\n`);
   return 0;

@@ -101,6 +101,13 @@ describe('provml demo', () => {
     expect((await server.store.stats()).quads).toBe(size);
   });
 
+  it('--in-process runs against a temporary durable server of its own and cleans up', async () => {
+    const result = await runCli('demo', '--in-process');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('train-facies-unet ×4');
+    expect(result.stdout).toMatch(/demo-run-3 +0\.1 +32 +Failed/);
+  });
+
   it('fails with one line saying how to start a server when none answers', async () => {
     const url = server.url;
     await server.close();

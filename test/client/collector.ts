@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { type CaptureEvent, parseNdjson, validateBatch } from '../../src/capture/index.ts';
 
-export type CollectorMode = 'up' | 'unavailable' | 'hang';
+export type CollectorMode = 'up' | 'unavailable' | 'hang' | 'forbidden';
 
 export interface Collector {
   url: string;
@@ -31,6 +31,10 @@ export async function startCollector(): Promise<Collector> {
     state.requests += 1;
     state.authorization.push(req.headers.authorization);
     if (state.mode === 'hang') return;
+    if (state.mode === 'forbidden') {
+      res.status(403).type('text/plain').send('The bearer token is wrong.');
+      return;
+    }
     if (state.mode === 'unavailable') {
       res.status(503).type('text/plain').send('store is recovering');
       return;

@@ -156,6 +156,22 @@ describe('recorder delivery', () => {
     await recorder.close();
   });
 
+  it('keeps events (never rejects them) while the server refuses the credentials, and says why once', async () => {
+    collector.mode = 'forbidden';
+    const recorder = recorderFor({ token: 'stale' });
+    for (let i = 0; i < 3; i++) recorder.logMetric('loss', i, { workflowExecutionId: 'run-1' });
+    expect(await recorder.flush({ timeoutMs: 0 })).toMatchObject({
+      complete: false,
+      rejected: 0,
+      pending: 3,
+    });
+    expect(await recorder.flush({ timeoutMs: 0 })).toMatchObject({ rejected: 0, pending: 3 });
+    const closed = await recorder.close({ timeoutMs: 0 });
+    expect(closed).toMatchObject({ rejected: 0, spilled: 3 });
+    expect(existsSync(join(dir, 'spill.rejected.ndjson'))).toBe(false);
+    expect(warnings.filter((w) => w.includes('HTTP 403: The bearer token is wrong.'))).toHaveLength(1);
+  });
+
   it('halves its batches when the server answers 413, losing nothing', async () => {
     collector.maxEventsPerRequest = 3;
     const recorder = recorderFor({ batchSize: 16 });

@@ -1,5 +1,6 @@
 import { StoreReadOnlyError } from '../../errors.ts';
 import type { WriteOp } from '../engine.ts';
+import type { LogRecord } from './wal-format.ts';
 
 // Oxigraph's WASM store dies ("RuntimeError: unreachable") when its 4 GiB linear memory is exhausted,
 // measured at about 13.6 million quads in Node 20. The ceiling refuses writes before that point.
@@ -7,13 +8,18 @@ import type { WriteOp } from '../engine.ts';
 /** Words that let a SPARQL update add quads; an update without them can only delete. */
 const MAY_ADD = /\b(INSERT|LOAD|ADD|COPY|MOVE)\b/i;
 
+/** Counting the engine's quads is a full scan (about 0.1 s per million), so it is not done per write. */
+const MEASURE_EVERY_MS = 5_000;
+
 /**
- * Tracks the engine's size as the main thread sees it: the last size the worker reported plus what
- * the logged-but-not-yet-applied writes will add, so the check holds while the worker lags behind.
+ * Tracks the engine's size as the main thread sees it: the last size the worker measured plus what the
+ * writes since then add (as parsed, so an over-estimate when they repeat quads), which keeps the check
+ * conservative while the worker lags behind. Only an INSERT … WHERE can add more than estimated.
  */
 export class QuadCeiling {
   private applied = 0;
   private pending = new Map<number, number>();
+  private measuredAt = 0;
 
   constructor(readonly maxQuads: number | undefined) {}
 
@@ -50,8 +56,25 @@ export class QuadCeiling {
     if (this.maxQuads !== undefined && added > 0) this.pending.set(seq, added);
   }
 
-  appliedUpTo(seq: number, quads: number): void {
-    this.applied = quads;
-    for (const pendingSeq of this.pending.keys()) if (pendingSeq <= seq) this.pending.delete(pendingSeq);
+  /**
+   * Measure after anything but a plain load (updates and graph replacement or deletion change the size
+   * in ways only the engine knows), and now and then once the store is past half its limit.
+   */
+  wantsMeasure(records: LogRecord[]): boolean {
+    if (this.maxQuads === undefined) return false;
+    if (records.some((record) => record.op.op !== 'load')) return true;
+    return this.projected >= this.maxQuads / 2 && Date.now() - this.measuredAt >= MEASURE_EVERY_MS;
+  }
+
+  appliedUpTo(seq: number, quads: number | undefined): void {
+    for (const [pendingSeq, added] of this.pending) {
+      if (pendingSeq > seq) continue;
+      if (quads === undefined) this.applied += added;
+      this.pending.delete(pendingSeq);
+    }
+    if (quads !== undefined) {
+      this.applied = quads;
+      this.measuredAt = Date.now();
+    }
   }
 }

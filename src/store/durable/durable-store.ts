@@ -77,6 +77,7 @@ export class DurableStore implements ProvStore {
         dir,
         logger: this.logger,
         maxQuads: this.options.maxQuads,
+        shouldMeasure: (records) => this.ceiling.wantsMeasure(records),
         onApplied: (seq, quads) => this.ceiling.appliedUpTo(seq, quads),
         onWritesLost: (reason) => this.becomeReadOnly(reason),
       });

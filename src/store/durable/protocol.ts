@@ -15,7 +15,7 @@ export type CallMethod =
 
 export type WorkerRequest =
   | { id: number; kind: 'recover'; dir: string; untilSeq: number; maxQuads?: number }
-  | { id: number; kind: 'apply'; records: LogRecord[] }
+  | { id: number; kind: 'apply'; records: LogRecord[]; measure: boolean }
   | { id: number; kind: 'call'; method: CallMethod; args: unknown[] }
   | { id: number; kind: 'snapshot'; dir: string; seq: number };
 
@@ -54,7 +54,8 @@ export interface RecoverOutcome {
 }
 
 export interface ApplyOutcome {
-  quads: number;
+  /** The engine's size, when measuring was asked for (Oxigraph counts quads one by one). */
+  quads?: number;
   errors: Array<{ seq: number; error: WireError }>;
 }
 

@@ -56,7 +56,7 @@ export function recover(
       if (record.seq <= outcome.snapshotSeq) continue;
       if (record.seq > untilSeq) return finish(engine, outcome, failures);
       try {
-        engine.apply(record.op);
+        engine.apply(record.op, { validated: true });
       } catch (error) {
         if (error instanceof Error && error.name === 'RuntimeError')
           throw new ReplayCrashError(record.seq, error);

@@ -35,8 +35,10 @@ export interface WorkerHostOptions {
   dir: string;
   logger: Logger;
   maxQuads?: number;
-  /** Called after the engine applied records up to `appliedSeq`, with its size. */
-  onApplied: (appliedSeq: number, quads: number) => void;
+  /** Whether the engine should count its quads after applying these records (it costs a scan). */
+  shouldMeasure: (records: LogRecord[]) => boolean;
+  /** Called after the engine applied records up to `appliedSeq`, with its size when it was measured. */
+  onApplied: (appliedSeq: number, quads: number | undefined) => void;
   /** The engine died applying a write (memory exhausted): the store must stop taking writes. */
   onWritesLost: (reason: string) => void;
 }
@@ -158,7 +160,7 @@ export class WorkerHost {
     const jobs = this.queue.splice(0, count);
     const flight: InFlight = { id: this.nextId++, jobs };
     this.inFlight = flight;
-    worker.postMessage(toRequest(flight.id, jobs, this.options.dir));
+    worker.postMessage(toRequest(flight.id, jobs, this.options));
     if (head.kind === 'call' && head.timeoutMs > 0 && Number.isFinite(head.timeoutMs)) {
       flight.timer = setTimeout(() => this.onTimeout(flight, head.timeoutMs), head.timeoutMs);
     }
@@ -190,7 +192,7 @@ export class WorkerHost {
       else job.settle?.resolve();
       this.appliedSeq = job.record.seq;
     }
-    this.options.onApplied(this.appliedSeq, outcome?.quads ?? 0);
+    this.options.onApplied(this.appliedSeq, outcome?.quads);
   }
 
   private onTimeout(flight: InFlight, timeoutMs: number): void {
@@ -251,11 +253,12 @@ export class WorkerHost {
   }
 }
 
-function toRequest(id: number, jobs: Job[], dir: string): WorkerRequest {
+function toRequest(id: number, jobs: Job[], options: WorkerHostOptions): WorkerRequest {
   const head = jobs[0] as Job;
   if (head.kind === 'call') return { id, kind: 'call', method: head.method, args: head.args };
-  if (head.kind === 'snapshot') return { id, kind: 'snapshot', dir, seq: head.seq };
-  return { id, kind: 'apply', records: jobs.map((job) => (job as Extract<Job, { kind: 'apply' }>).record) };
+  if (head.kind === 'snapshot') return { id, kind: 'snapshot', dir: options.dir, seq: head.seq };
+  const records = jobs.map((job) => (job as Extract<Job, { kind: 'apply' }>).record);
+  return { id, kind: 'apply', records, measure: options.shouldMeasure(records) };
 }
 
 /** Sends one request to a fresh worker and waits for its answer (or its death). */

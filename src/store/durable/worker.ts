@@ -30,7 +30,7 @@ function handle(request: WorkerRequest): unknown {
     case 'recover':
       return recover(engine, request.dir, request.untilSeq, request.maxQuads);
     case 'apply':
-      return applyAll(request.records);
+      return applyAll(request.records, request.measure);
     case 'snapshot':
       return writeSnapshot(engine, request.dir, request.seq);
     case 'call':
@@ -39,16 +39,19 @@ function handle(request: WorkerRequest): unknown {
   }
 }
 
-function applyAll(records: Extract<WorkerRequest, { kind: 'apply' }>['records']): ApplyOutcome {
-  const outcome: ApplyOutcome = { quads: 0, errors: [] };
+function applyAll(
+  records: Extract<WorkerRequest, { kind: 'apply' }>['records'],
+  measure: boolean,
+): ApplyOutcome {
+  const outcome: ApplyOutcome = { errors: [] };
   for (const record of records) {
     try {
-      engine.apply(record.op);
+      engine.apply(record.op, { validated: true });
     } catch (error) {
       if (error instanceof Error && error.name === 'RuntimeError') throw error;
       outcome.errors.push({ seq: record.seq, error: toWireError(error) });
     }
   }
-  outcome.quads = engine.size;
+  if (measure) outcome.quads = engine.size;
   return outcome;
 }

@@ -80,7 +80,7 @@ function ingestionSection(results: Sized<IngestionSize>): string {
           path.ratioToRawLoad,
         ]);
   }
-  return table(['triples', 'path', 'seconds', 'events/s', 'triples/s', 'ratio to Oxigraph bulk load'], rows);
+  return table(['triples', 'path', 'seconds', 'events/s', 'triples/s', 'ratio to in-memory load'], rows);
 }
 
 function querySection(results: Sized<QuerySizeResult>): string {

@@ -11,18 +11,29 @@ const ATTRIBUTE_EXPECTATION =
   'must be a number, string, boolean, { value, role? }, { ref, kind, role? } or { uri, role? }';
 const TIME_EXAMPLE = 'e.g. 2024-05-01T12:00:00.000Z';
 
-const ajv = new Ajv2020({
-  allErrors: true,
-  strict: true,
-  strictRequired: false,
-  strictTypes: false,
-  allowUnionTypes: true,
-});
-// RFC 3339 date-time that JavaScript can also represent (a leap second such as 23:59:60 cannot become a Date).
-const rfc3339 = fullFormats['date-time'] as { validate: (value: string) => boolean };
-ajv.addFormat('date-time', (value: string) => rfc3339.validate(value) && Number.isFinite(Date.parse(value)));
-ajv.addFormat('iri', ABSOLUTE_IRI);
-const validateEvent = ajv.compile(schema);
+type EventValidator = ReturnType<Ajv2020['compile']>;
+let compiled: EventValidator | undefined;
+
+/** The schema is compiled on first use, so importing the capture layer costs nothing at start-up. */
+function eventValidator(): EventValidator {
+  if (compiled) return compiled;
+  const ajv = new Ajv2020({
+    allErrors: true,
+    strict: true,
+    strictRequired: false,
+    strictTypes: false,
+    allowUnionTypes: true,
+  });
+  // RFC 3339 date-time that JavaScript can also represent (a leap second such as 23:59:60 cannot become a Date).
+  const rfc3339 = fullFormats['date-time'] as { validate: (value: string) => boolean };
+  ajv.addFormat(
+    'date-time',
+    (value: string) => rfc3339.validate(value) && Number.isFinite(Date.parse(value)),
+  );
+  ajv.addFormat('iri', ABSOLUTE_IRI);
+  compiled = ajv.compile(schema);
+  return compiled;
+}
 
 /** The published JSON Schema (draft 2020-12) of one event. */
 export const eventJsonSchema: object = schema;
@@ -48,6 +59,7 @@ export function validateBatch(input: unknown): ValidationResult {
 
 /** Findings for one event at a given batch index (empty when valid). */
 export function validateOne(event: unknown, index: number): EventError[] {
+  const validateEvent = eventValidator();
   if (validateEvent(event)) return [];
   const seen = new Set<string>();
   const errors: EventError[] = [];

@@ -18,7 +18,7 @@ export function requestLog(logger: Logger): RequestHandler {
         url,
         status: res.statusCode,
         ms: Math.round(ms * 10) / 10,
-        peer: req.socket.remoteAddress,
+        peer: req.socket?.remoteAddress,
       };
       if (req.path === '/health') logger.debug(entry, 'request');
       else logger.info(entry, 'request');

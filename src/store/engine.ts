@@ -116,7 +116,7 @@ export class OxigraphEngine {
   }
 
   /** Loads N-Quads given in pieces (a snapshot read from disk) in one parse, so blank nodes stay joined. */
-  loadNQuads(chunks: Iterable<Uint8Array>): void {
+  loadNQuads(chunks: Iterable<string | Uint8Array>): void {
     this.store.load(chunks, { format: 'application/n-quads', no_transaction: true });
   }
 

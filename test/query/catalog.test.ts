@@ -57,7 +57,12 @@ describe('catalog listing and headers', () => {
     ]);
     expect(catalog.get('measure-per-epoch')).toMatchObject({
       online: true,
-      params: [{ name: 'measure' }, { name: 'run', multiple: true, required: false }, { name: 'execution' }],
+      params: [
+        { name: 'measure' },
+        { name: 'run', multiple: true, required: false },
+        { name: 'execution' },
+        { name: 'stage', required: false },
+      ],
     });
     expect(catalog.get('models-by-domain-property').federated).toBe(true);
   });
@@ -155,6 +160,9 @@ describe('catalog queries on the lifecycle fixture (events → translator → st
       datatype: { value: 'http://www.w3.org/2001/XMLSchema#double' },
     });
     expect((await run('measure-per-epoch', { measure: 'loss' })).rows).toHaveLength(7);
+    const training = await run('measure-per-epoch', { measure: 'loss', stage: 'training' });
+    expect(training.rows.map((r) => r.measuredIn?.value)).toEqual(Array(7).fill('training'));
+    expect((await run('measure-per-epoch', { measure: 'loss', stage: 'validation' })).rows).toEqual([]);
   });
 
   it('models-from-raw-data: forward lineage from a raw file', async () => {

@@ -1,11 +1,13 @@
 import { ProvmlError } from '../../errors.ts';
 import type { OxigraphEngine } from '../engine.ts';
-import { listDataDir } from './files.ts';
-import { type RecoverOutcome, ReplayCrashError } from './protocol.ts';
+import { applyRecords } from './apply-records.ts';
+import { type DirEntry, listDataDir } from './files.ts';
+import type { RecoverOutcome } from './protocol.ts';
 import { readSnapshot, type SnapshotReading } from './snapshot-io.ts';
-import { readSegment } from './wal-format.ts';
+import { type LogRecord, readSegment } from './wal-format.ts';
 
 const MAX_LISTED_FAILURES = 20;
+const RUN_BYTES = 32 << 20;
 
 /**
  * Rebuilds the engine from the newest snapshot plus the log records after it, up to `untilSeq`
@@ -47,38 +49,68 @@ export function recover(
       );
   }
   let failures = 0;
-  const segments = listing.segments;
+  const onFailure = (seq: number, error: Error): void => {
+    failures++;
+    if (failures <= MAX_LISTED_FAILURES) {
+      outcome.warnings.push(
+        `Record ${seq} failed again on replay, as it did when first applied: ${error.message}`,
+      );
+    }
+  };
+  // Records are applied in runs (see apply-records.ts); the size limit is checked after each run.
+  let run: LogRecord[] = [];
+  let runBytes = 0;
+  let overLimit = false;
+  // With a limit, a run also ends once it may cross it, so loading stops at the record that does.
+  let measured = engine.size;
+  let runQuads = 0;
+  const applyRun = (): void => {
+    applyRecords(engine, run, onFailure);
+    outcome.appliedSeq = run.at(-1)?.seq ?? outcome.appliedSeq;
+    outcome.replayed += run.length;
+    run = [];
+    runBytes = 0;
+    runQuads = 0;
+    if (maxQuads === undefined) return;
+    measured = engine.size;
+    overLimit = measured > maxQuads;
+  };
+  for (const record of recordsAfter(listing.segments, outcome.snapshotSeq, untilSeq)) {
+    if (overLimit) {
+      return stopEarly(
+        engine,
+        outcome,
+        `replaying the log passed ${maxQuads} quads at record ${outcome.appliedSeq} of ${untilSeq}`,
+      );
+    }
+    run.push(record);
+    runBytes += 'data' in record.op ? record.op.data.length : 'text' in record.op ? record.op.text.length : 0;
+    if (maxQuads !== undefined && 'data' in record.op) runQuads += countLines(record.op.data);
+    if (runBytes >= RUN_BYTES || (maxQuads !== undefined && measured + runQuads > maxQuads)) applyRun();
+  }
+  if (run.length > 0) applyRun();
+  return finish(engine, outcome, failures);
+}
+
+function countLines(text: string): number {
+  let lines = 0;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines++;
+  return lines;
+}
+
+/** The log records after the snapshot, in order, stopping at `untilSeq` without reading past it. */
+function* recordsAfter(segments: DirEntry[], snapshotSeq: number, untilSeq: number): Generator<LogRecord> {
   for (const [index, segment] of segments.entries()) {
     const next = segments[index + 1];
-    if (next && next.seq <= outcome.snapshotSeq + 1) continue; // wholly inside the snapshot
-    if (segment.seq > untilSeq) break;
+    if (next && next.seq <= snapshotSeq + 1) continue; // wholly inside the snapshot
+    if (segment.seq > untilSeq) return;
     for (const record of readSegment(segment.path)) {
-      if (record.seq <= outcome.snapshotSeq) continue;
-      if (record.seq > untilSeq) return finish(engine, outcome, failures);
-      try {
-        engine.apply(record.op, { validated: true });
-      } catch (error) {
-        if (error instanceof Error && error.name === 'RuntimeError')
-          throw new ReplayCrashError(record.seq, error);
-        failures++;
-        if (failures <= MAX_LISTED_FAILURES)
-          outcome.warnings.push(
-            `Record ${record.seq} failed again on replay, as it did when first applied: ${(error as Error).message}`,
-          );
-      }
-      outcome.appliedSeq = record.seq;
-      outcome.replayed++;
-      if (record.seq >= untilSeq) return finish(engine, outcome, failures);
-      if (maxQuads !== undefined && engine.size > maxQuads) {
-        return stopEarly(
-          engine,
-          outcome,
-          `replaying the log passed ${maxQuads} quads at record ${record.seq} of ${untilSeq}`,
-        );
-      }
+      if (record.seq <= snapshotSeq) continue;
+      if (record.seq > untilSeq) return;
+      yield record;
+      if (record.seq === untilSeq) return;
     }
   }
-  return finish(engine, outcome, failures);
 }
 
 function finish(engine: OxigraphEngine, outcome: RecoverOutcome, failures: number): RecoverOutcome {

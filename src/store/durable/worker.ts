@@ -1,9 +1,11 @@
 import { parentPort } from 'node:worker_threads';
 import { OxigraphEngine } from '../engine.ts';
+import { applyRecords } from './apply-records.ts';
 import type { ApplyOutcome, WorkerRequest, WorkerResponse } from './protocol.ts';
 import { toWireError } from './protocol.ts';
 import { recover } from './replay.ts';
 import { writeSnapshot } from './snapshot-io.ts';
+import type { LogRecord } from './wal-format.ts';
 
 // The engine lives here so that a long synchronous Oxigraph query blocks only this thread: the main
 // thread keeps answering health checks and acknowledging writes from the log, and can terminate this
@@ -39,19 +41,9 @@ function handle(request: WorkerRequest): unknown {
   }
 }
 
-function applyAll(
-  records: Extract<WorkerRequest, { kind: 'apply' }>['records'],
-  measure: boolean,
-): ApplyOutcome {
+function applyAll(records: LogRecord[], measure: boolean): ApplyOutcome {
   const outcome: ApplyOutcome = { errors: [] };
-  for (const record of records) {
-    try {
-      engine.apply(record.op, { validated: true });
-    } catch (error) {
-      if (error instanceof Error && error.name === 'RuntimeError') throw error;
-      outcome.errors.push({ seq: record.seq, error: toWireError(error) });
-    }
-  }
+  applyRecords(engine, records, (seq, error) => outcome.errors.push({ seq, error: toWireError(error) }));
   if (measure) outcome.quads = engine.size;
   return outcome;
 }

@@ -1,12 +1,20 @@
 import * as ox from 'oxigraph';
 import { BadRequestError } from '../errors.ts';
-import type { Dataset, LoadOptions, QueryMediaTypes, QueryOptions, SelectResult, SerializedResult } from './api.ts';
+import type {
+  Dataset,
+  LoadOptions,
+  QueryMediaTypes,
+  QueryOptions,
+  SelectResult,
+  SerializedResult,
+} from './api.ts';
 import { fromJsonTerm, fromOxQuad, type JsonTerm, toOxGraph } from './convert.ts';
-import { iriToNTriples, quadsToNQuads } from './ntriples.ts';
+import { iriToNTriples, termToNTriples } from './ntriples.ts';
 import { detectQueryForm } from './query-form.ts';
 import type { GraphTerm, QuadData, Term } from './terms.ts';
 
 const JSON_RESULTS = 'application/sparql-results+json';
+const SINGLE_DUMP_MAX_QUADS = 1_500_000;
 
 /** A write as it is recorded in the durable log and applied to the engine. */
 export type WriteOp =
@@ -36,8 +44,12 @@ export class OxigraphEngine {
 
   select(query: string, options: QueryOptions = {}): SelectResult {
     const result = this.queryAs(query, { results: JSON_RESULTS, graph: 'application/n-quads' }, options);
-    if (result.form !== 'select') throw new BadRequestError(`Expected a SELECT query, got ${result.form.toUpperCase()}.`);
-    const json = JSON.parse(result.body) as { head: { vars?: string[] }; results: { bindings: Array<Record<string, JsonTerm>> } };
+    if (result.form !== 'select')
+      throw new BadRequestError(`Expected a SELECT query, got ${result.form.toUpperCase()}.`);
+    const json = JSON.parse(result.body) as {
+      head: { vars?: string[] };
+      results: { bindings: Array<Record<string, JsonTerm>> };
+    };
     const rows = json.results.bindings.map((binding) => {
       const row: Record<string, Term> = {};
       for (const [name, value] of Object.entries(binding)) row[name] = fromJsonTerm(value);
@@ -53,7 +65,8 @@ export class OxigraphEngine {
 
   construct(query: string, options: QueryOptions = {}): QuadData[] {
     const form = detectQueryForm(query);
-    if (form !== 'construct' && form !== 'describe') throw new BadRequestError('Expected a CONSTRUCT or DESCRIBE query.');
+    if (form !== 'construct' && form !== 'describe')
+      throw new BadRequestError('Expected a CONSTRUCT or DESCRIBE query.');
     return (this.run(query, options) as ox.Quad[]).map(fromOxQuad);
   }
 
@@ -73,7 +86,11 @@ export class OxigraphEngine {
           return;
         case 'replaceGraph': {
           // Parse first so that malformed data leaves the graph untouched.
-          const quads = ox.parse(write.data, { format: write.format, base_iri: write.baseIri, to_graph_name: toOxGraph(write.graph) }) as ox.Quad[];
+          const quads = ox.parse(write.data, {
+            format: write.format,
+            base_iri: write.baseIri,
+            to_graph_name: toOxGraph(write.graph),
+          }) as ox.Quad[];
           this.clearGraph(write.graph);
           for (const quad of quads) this.store.add(retarget(quad, write.graph));
           return;
@@ -108,10 +125,16 @@ export class OxigraphEngine {
       }
       return probe.size;
     }
+    // Parsed inside WASM into a throw-away store: about 3x faster than ox.parse, which builds a JS
+    // object per term, and the count is exact (duplicates counted once).
+    const probe = new ox.Store();
     try {
-      return ox.parse(write.data, { format: write.format, base_iri: write.baseIri }).length;
+      probe.load(write.data, { format: write.format, base_iri: write.baseIri, no_transaction: true });
+      return probe.size;
     } catch (error) {
       throw asBadRequest(error, 'data');
+    } finally {
+      (probe as unknown as { free?: () => void }).free?.();
     }
   }
 
@@ -127,16 +150,26 @@ export class OxigraphEngine {
   }
 
   /** All quads as N-Quads, graph by graph, so no single string has to hold a huge store. */
-  *dumpChunks(): Generator<string> {
+  *dumpChunks(singleDumpMaxQuads = SINGLE_DUMP_MAX_QUADS): Generator<string> {
+    // One native dump while the text stays well below V8's string limit (~512 MiB); beyond, graph by graph.
+    if (this.store.size <= singleDumpMaxQuads) {
+      yield this.store.dump({ format: 'application/n-quads' });
+      return;
+    }
     yield this.store.dump({ format: 'application/n-quads', from_graph_name: ox.defaultGraph() });
     for (const graph of this.listGraphs()) {
-      yield quadsToNQuads(this.store.match(null, null, null, ox.namedNode(graph)).map(fromOxQuad));
+      // Oxigraph dumps one graph without its name; N-Triples escapes newlines, so " .\n" only ends lines.
+      const triples = this.store.dump({
+        format: 'application/n-triples',
+        from_graph_name: ox.namedNode(graph),
+      });
+      yield triples.replaceAll(' .\n', ` <${graph}> .\n`);
     }
   }
 
   hasGraph(graph: GraphTerm): boolean {
     if (graph.termType === 'DefaultGraph') return true;
-    return this.store.match(null, null, null, toOxGraph(graph)).length > 0;
+    return this.store.query(`ASK { GRAPH ${termToNTriples(graph)} { ?s ?p ?o } }`) as boolean;
   }
 
   listGraphs(): string[] {
@@ -161,7 +194,9 @@ export class OxigraphEngine {
 
   private failAsQuery(query: string): never {
     this.run(query, {});
-    throw new BadRequestError('Not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE after the prologue.');
+    throw new BadRequestError(
+      'Not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE after the prologue.',
+    );
   }
 }
 
@@ -195,8 +230,11 @@ function asBadRequest(error: unknown, what: string): Error {
   if (error instanceof BadRequestError) return error;
   const message = error instanceof Error ? error.message : String(error);
   if (/HTTP client is not available/.test(message)) {
-    return new BadRequestError('SPARQL LOAD and SERVICE to remote URLs are not available on the embedded store: provml never fetches remote data. Send data to /store, or use the federation API for remote sources.');
+    return new BadRequestError(
+      'SPARQL LOAD and SERVICE to remote URLs are not available on the embedded store: provml never fetches remote data. Send data to /store, or use the federation API for remote sources.',
+    );
   }
-  if (error instanceof Error && /unreachable|memory/i.test(message) && error.name === 'RuntimeError') return error;
+  if (error instanceof Error && /unreachable|memory/i.test(message) && error.name === 'RuntimeError')
+    return error;
   return new BadRequestError(`Invalid ${what}: ${message}`, { cause: error });
 }

@@ -69,8 +69,8 @@ export const defaultConfig = (cwd: string = process.cwd()): Config => ({
   ontologyDir: resolve(PACKAGE_ROOT, 'ontology'),
   snapshotAfterBytes: 64 * MIB,
   logLevel: 'info',
-  // Below the ~13.6M quads measured as the ceiling of the 4 GiB WASM memory.
-  maxQuads: 12_000_000,
+  // Below the ~13.6M quads measured as the ceiling of the 4 GiB WASM memory, leaving room for queries and snapshots.
+  maxQuads: 10_000_000,
   unionDefaultGraph: true,
   store: 'embedded',
 });

@@ -25,7 +25,7 @@ describe('loadConfig', () => {
       queryTimeoutMs: 30_000,
       maxBodyBytes: 64 * 1024 * 1024,
       corsOrigins: '*',
-      maxQuads: 12_000_000,
+      maxQuads: 10_000_000,
       logLevel: 'info',
       unionDefaultGraph: true,
     });

@@ -76,6 +76,28 @@ describe('DurableStore', () => {
     await store.close();
   });
 
+  it('keeps the blank nodes of separate loads apart, also when the engine takes them in one run', async () => {
+    const dir = tempDir();
+    const store = await openDurableStore({ dir, logger: captureLog().logger });
+    const loads = Array.from({ length: 50 }, (_, n) =>
+      store.load(
+        `_:run <http://example.org/n> "${n}" .\n<http://example.org/plain/${n}> <http://example.org/n> "${n}" .\n`,
+        {
+          format: 'application/n-quads',
+        },
+      ),
+    );
+    await Promise.all(loads);
+    const count =
+      'SELECT (COUNT(DISTINCT ?s) AS ?c) WHERE { ?s <http://example.org/n> ?o FILTER(isBlank(?s)) }';
+    expect((await store.select(count)).rows[0]?.c?.value).toBe('50');
+    await store.close();
+    const reopened = await openDurableStore({ dir, logger: captureLog().logger });
+    expect((await reopened.select(count)).rows[0]?.c?.value).toBe('50');
+    expect((await reopened.stats()).quads).toBe(100);
+    await reopened.close();
+  });
+
   it('throws StoreClosedError before open and after close', async () => {
     const dir = tempDir();
     const unopened = new DurableStore({ dir });

@@ -110,7 +110,10 @@ describe('torn-log recovery', () => {
 
   it('refuses an unreadable snapshot, saying so', async () => {
     const dir = tempDir();
-    writeFileSync(join(dir, 'snapshot-0000000000000003.nq'), '<http://example.org/a> <http://example.org/p> "cut');
+    writeFileSync(
+      join(dir, 'snapshot-0000000000000003.nq'),
+      '<http://example.org/a> <http://example.org/p> "cut',
+    );
     await expect(openDurableStore({ dir, logger: captureLog().logger })).rejects.toMatchObject({
       status: 500,
       message: expect.stringMatching(/snapshot .*snapshot-0000000000000003\.nq cannot be read/),

@@ -21,7 +21,10 @@ export class BadRequestError extends ProvmlError {
 /** A query ran longer than its time limit (503). */
 export class QueryTimeoutError extends ProvmlError {
   constructor(timeoutMs: number) {
-    super(503, `Query exceeded the time limit of ${timeoutMs} ms; narrow it (LIMIT, more specific patterns) or raise PROVML_QUERY_TIMEOUT_MS.`);
+    super(
+      503,
+      `Query exceeded the time limit of ${timeoutMs} ms; narrow it (LIMIT, more specific patterns) or raise PROVML_QUERY_TIMEOUT_MS.`,
+    );
   }
 }
 

@@ -35,48 +35,129 @@ export const provml = (local: string): string => NS.provml + local;
 /** PROV-ML classes (see ontology/prov-ml.ttl and shared prov-ml-classes.md). */
 export const CLASSES = [
   // Workflow layer (ProvLake)
-  'Workflow', 'WorkflowExecution', 'DataTransformation', 'DataTransformationExecution', 'Attribute',
-  'AttributeValue', 'DataReference', 'DataStore', 'DomainDataReference', 'ExecutionEnvironment',
+  'Workflow',
+  'WorkflowExecution',
+  'DataTransformation',
+  'DataTransformationExecution',
+  'Attribute',
+  'AttributeValue',
+  'DataReference',
+  'DataStore',
+  'DomainDataReference',
+  'ExecutionEnvironment',
   // Learning
-  'Study', 'LearningExperiment', 'BaseLearningStage', 'LearningStage', 'LearningStageSection', 'Training',
-  'Validation', 'Evaluation', 'Algorithm', 'Implementation', 'LearningTask', 'Persona',
-  'LearningHyperparameter', 'LearningHyperparameterValue', 'ModelHyperparameter', 'ModelHyperparameterValue',
+  'Study',
+  'LearningExperiment',
+  'BaseLearningStage',
+  'LearningStage',
+  'LearningStageSection',
+  'Training',
+  'Validation',
+  'Evaluation',
+  'Algorithm',
+  'Implementation',
+  'LearningTask',
+  'Persona',
+  'LearningHyperparameter',
+  'LearningHyperparameterValue',
+  'ModelHyperparameter',
+  'ModelHyperparameterValue',
   // Learning data
-  'LearningData', 'TrainingData', 'ValidationData', 'TestData', 'FeatureSet', 'Feature',
-  'DatasetCharacteristic', 'DomainData', 'RawData',
+  'LearningData',
+  'TrainingData',
+  'ValidationData',
+  'TestData',
+  'FeatureSet',
+  'Feature',
+  'DatasetCharacteristic',
+  'DomainData',
+  'RawData',
   // Model
-  'Model', 'ModelCheckpoint', 'ModelEvaluation', 'EvaluationMeasure', 'EvaluationProcedure',
+  'Model',
+  'ModelCheckpoint',
+  'ModelEvaluation',
+  'EvaluationMeasure',
+  'EvaluationProcedure',
   'EvaluationSpecification',
   // Annotation values
-  'ProvenanceKind', 'ExecutionStatus',
+  'ProvenanceKind',
+  'ExecutionStatus',
 ] as const;
 export type ProvmlClass = (typeof CLASSES)[number];
 
 /** PROV-ML object properties (relationships of the class table, section E). */
 export const OBJECT_PROPERTIES = [
-  'hasExperiment', 'hasStage', 'hasSection', 'usedLearningData', 'usedHyperparameter', 'usedAlgorithm',
-  'addressesTask', 'generatedModel', 'evaluatedModel', 'hasMeasure', 'valueOf', 'executionOf',
-  'partOfWorkflowExecution', 'derivedFromDomainData', 'refersToDomainEntity', 'ranOn',
-  'hasStatus', 'storedIn', 'hasFeature', 'hasCharacteristic', 'implementsAlgorithm', 'partOfStudy',
-  'hasAttribute', 'evaluatedOn', 'provenanceKind', 'inSection',
+  'hasExperiment',
+  'hasStage',
+  'hasSection',
+  'usedLearningData',
+  'usedHyperparameter',
+  'usedAlgorithm',
+  'addressesTask',
+  'generatedModel',
+  'evaluatedModel',
+  'hasMeasure',
+  'valueOf',
+  'executionOf',
+  'partOfWorkflowExecution',
+  'derivedFromDomainData',
+  'refersToDomainEntity',
+  'ranOn',
+  'hasStatus',
+  'storedIn',
+  'hasFeature',
+  'hasCharacteristic',
+  'implementsAlgorithm',
+  'partOfStudy',
+  'hasAttribute',
+  'evaluatedOn',
+  'provenanceKind',
+  'inSection',
   // added by capture/translate: execution → telemetry sample; workflow execution → learning experiment
-  'hasTelemetry', 'partOfExperiment',
+  'hasTelemetry',
+  'partOfExperiment',
 ] as const;
 export type ProvmlObjectProperty = (typeof OBJECT_PROPERTIES)[number];
 
 /** PROV-ML datatype and annotation properties for execution facts. */
 export const DATA_PROPERTIES = [
-  'name', 'version', 'attributeName', 'role', 'hostname', 'processId', 'errorMessage', 'checksum',
-  'sizeBytes', 'sectionIndex', 'sampleCount', 'eventId', 'telemetry', 'annotation', 'stdout', 'stderr',
-  'cpuPercent', 'gpuPercent', 'memoryBytes', 'softwareVersion', 'stageKind',
+  'name',
+  'version',
+  'attributeName',
+  'role',
+  'hostname',
+  'processId',
+  'errorMessage',
+  'checksum',
+  'sizeBytes',
+  'sectionIndex',
+  'sampleCount',
+  'eventId',
+  'telemetry',
+  'annotation',
+  'stdout',
+  'stderr',
+  'cpuPercent',
+  'gpuPercent',
+  'memoryBytes',
+  'softwareVersion',
+  'stageKind',
   // added by capture/translate: where referenced data lives (path/URL as a string); epoch | batch | fold
-  'location', 'sectionKind',
+  'location',
+  'sectionKind',
 ] as const;
 export type ProvmlDataProperty = (typeof DATA_PROPERTIES)[number];
 
 /** Individuals used as values (status of executions, provenance kind annotation). */
 export const INDIVIDUALS = [
-  'Prospective', 'Retrospective', 'Running', 'Finished', 'Failed', 'Submitted', 'Waiting', 'Unknown',
+  'Prospective',
+  'Retrospective',
+  'Running',
+  'Finished',
+  'Failed',
+  'Submitted',
+  'Waiting',
+  'Unknown',
 ] as const;
 export type ProvmlIndividual = (typeof INDIVIDUALS)[number];
 
@@ -120,8 +201,19 @@ export const VALIDATION_IMPORTS_GRAPH = `${GRAPH_BASE}validation/imports`;
 export const VALIDATION_CHECKED_GRAPH = `${GRAPH_BASE}validation/checked`;
 /** Namespaces of the W3C vocabularies a user's ontology builds on; never inferred as "the checked namespace". */
 export const STANDARD_NAMESPACES = [
-  NS.rdf, NS.rdfs, NS.xsd, NS.owl, NS.sh, NS.dcterms, NS.prov, NS.mls, NS.sd,
-  'http://purl.org/dc/elements/1.1/', 'http://www.w3.org/2004/02/skos/core#', 'http://xmlns.com/foaf/0.1/',
-  'http://purl.org/vocab/vann/', 'http://www.w3.org/ns/prov-o#',
+  NS.rdf,
+  NS.rdfs,
+  NS.xsd,
+  NS.owl,
+  NS.sh,
+  NS.dcterms,
+  NS.prov,
+  NS.mls,
+  NS.sd,
+  'http://purl.org/dc/elements/1.1/',
+  'http://www.w3.org/2004/02/skos/core#',
+  'http://xmlns.com/foaf/0.1/',
+  'http://purl.org/vocab/vann/',
+  'http://www.w3.org/ns/prov-o#',
 ] as const;
 export const sh = (local: string): string => NS.sh + local;

@@ -29,7 +29,12 @@ export interface SerializedResult {
   body: string;
 }
 
-export type RdfFormat = 'application/n-quads' | 'application/n-triples' | 'text/turtle' | 'application/trig' | 'application/rdf+xml';
+export type RdfFormat =
+  | 'application/n-quads'
+  | 'application/n-triples'
+  | 'text/turtle'
+  | 'application/trig'
+  | 'application/rdf+xml';
 
 export interface LoadOptions {
   format: RdfFormat;

@@ -2,7 +2,10 @@ import * as ox from 'oxigraph';
 import type { GraphTerm, LiteralTerm, NamedNodeTerm, QuadData, Term } from './terms.ts';
 
 const XSD_STRING: NamedNodeTerm = { termType: 'NamedNode', value: 'http://www.w3.org/2001/XMLSchema#string' };
-const RDF_LANG_STRING: NamedNodeTerm = { termType: 'NamedNode', value: 'http://www.w3.org/1999/02/22-rdf-syntax-ns#langString' };
+const RDF_LANG_STRING: NamedNodeTerm = {
+  termType: 'NamedNode',
+  value: 'http://www.w3.org/1999/02/22-rdf-syntax-ns#langString',
+};
 
 /** Oxigraph term → plain term (structured-clone safe). */
 export function fromOx(term: ox.Term): Term {
@@ -17,7 +20,14 @@ export function fromOx(term: ox.Term): Term {
       return { termType: 'DefaultGraph', value: '' };
     case 'Quad': {
       const q = term as ox.Quad;
-      return { termType: 'Quad', value: '', subject: fromOx(q.subject), predicate: fromOx(q.predicate), object: fromOx(q.object), graph: fromOx(q.graph) };
+      return {
+        termType: 'Quad',
+        value: '',
+        subject: fromOx(q.subject),
+        predicate: fromOx(q.predicate),
+        object: fromOx(q.object),
+        graph: fromOx(q.graph),
+      };
     }
     default:
       throw new Error(`Unexpected term type ${term.termType}`);
@@ -42,7 +52,12 @@ export function toOxGraph(graph: GraphTerm): ox.NamedNode | ox.BlankNode | ox.De
 
 export function literal(value: string, language = '', datatype?: string): LiteralTerm {
   if (language) return { termType: 'Literal', value, language, datatype: RDF_LANG_STRING };
-  return { termType: 'Literal', value, language: '', datatype: datatype ? { termType: 'NamedNode', value: datatype } : XSD_STRING };
+  return {
+    termType: 'Literal',
+    value,
+    language: '',
+    datatype: datatype ? { termType: 'NamedNode', value: datatype } : XSD_STRING,
+  };
 }
 
 interface JsonTerm {

@@ -1,11 +1,18 @@
 // Public entry of the store layer: other layers import only from here.
 export type * from './api.ts';
-export type * from './terms.ts';
-export { MemoryStore, openMemoryStore } from './memory.ts';
-export { escapeString, iriToNTriples, isValidIri, quadToNQuads, quadsToNQuads, termToNTriples } from './ntriples.ts';
-export { detectQueryForm } from './query-form.ts';
 export { literal } from './convert.ts';
 export { DurableStore, type DurableStoreOptions, openDurableStore } from './durable/durable-store.ts';
-export { StoreCorruptError } from './durable/log-scan.ts';
 export { StoreLockedError } from './durable/lock.ts';
+export { StoreCorruptError } from './durable/log-scan.ts';
+export { MemoryStore, openMemoryStore } from './memory.ts';
+export {
+  escapeString,
+  iriToNTriples,
+  isValidIri,
+  quadsToNQuads,
+  quadToNQuads,
+  termToNTriples,
+} from './ntriples.ts';
+export { detectQueryForm } from './query-form.ts';
 export { openSparqlStore, SparqlStore, type SparqlStoreOptions } from './remote/sparql-store.ts';
+export type * from './terms.ts';

@@ -1,5 +1,15 @@
 import { StoreClosedError } from '../errors.ts';
-import type { LoadOptions, ProvStore, QueryMediaTypes, QueryOptions, RdfFormat, SelectResult, SerializedResult, StoreStats, WriteReceipt } from './api.ts';
+import type {
+  LoadOptions,
+  ProvStore,
+  QueryMediaTypes,
+  QueryOptions,
+  RdfFormat,
+  SelectResult,
+  SerializedResult,
+  StoreStats,
+  WriteReceipt,
+} from './api.ts';
 import { OxigraphEngine, type WriteOp } from './engine.ts';
 import { quadsToNQuads } from './ntriples.ts';
 import type { GraphTerm, QuadData } from './terms.ts';

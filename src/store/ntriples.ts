@@ -20,7 +20,9 @@ export function isValidIri(iri: string): boolean {
 
 export function iriToNTriples(iri: string): string {
   if (!isValidIri(iri)) {
-    throw new BadRequestError(`Not an absolute IRI (or it contains a space, <, >, ", {, }, |, ^, \` or \\): ${JSON.stringify(iri)}`);
+    throw new BadRequestError(
+      `Not an absolute IRI (or it contains a space, <, >, ", {, }, |, ^, \` or \\): ${JSON.stringify(iri)}`,
+    );
   }
   return `<${iri}>`;
 }
@@ -29,13 +31,27 @@ export function escapeString(value: string): string {
   let out = '';
   for (const ch of value) {
     switch (ch) {
-      case '\\': out += '\\\\'; break;
-      case '"': out += '\\"'; break;
-      case '\n': out += '\\n'; break;
-      case '\r': out += '\\r'; break;
-      case '\t': out += '\\t'; break;
-      case '\b': out += '\\b'; break;
-      case '\f': out += '\\f'; break;
+      case '\\':
+        out += '\\\\';
+        break;
+      case '"':
+        out += '\\"';
+        break;
+      case '\n':
+        out += '\\n';
+        break;
+      case '\r':
+        out += '\\r';
+        break;
+      case '\t':
+        out += '\\t';
+        break;
+      case '\b':
+        out += '\\b';
+        break;
+      case '\f':
+        out += '\\f';
+        break;
       default: {
         const code = ch.codePointAt(0) ?? 0;
         out += code < 0x20 || code === 0x7f ? `\\u${code.toString(16).padStart(4, '0').toUpperCase()}` : ch;
@@ -50,12 +66,14 @@ export function termToNTriples(term: Term): string {
     case 'NamedNode':
       return iriToNTriples(term.value);
     case 'BlankNode':
-      if (!BLANK_LABEL.test(term.value)) throw new BadRequestError(`Invalid blank node label: ${JSON.stringify(term.value)}`);
+      if (!BLANK_LABEL.test(term.value))
+        throw new BadRequestError(`Invalid blank node label: ${JSON.stringify(term.value)}`);
       return `_:${term.value}`;
     case 'Literal': {
       const lexical = escapeString(term.value);
       if (term.language) {
-        if (!LANGUAGE_TAG.test(term.language)) throw new BadRequestError(`Invalid language tag: ${JSON.stringify(term.language)}`);
+        if (!LANGUAGE_TAG.test(term.language))
+          throw new BadRequestError(`Invalid language tag: ${JSON.stringify(term.language)}`);
         return `${lexical}@${term.language}`;
       }
       const datatype = term.datatype?.value ?? XSD_STRING;

@@ -39,7 +39,12 @@ export function detectQueryForm(text: string): QueryForm | undefined {
       i++;
       if (!skipIri()) return undefined;
     } else {
-      const forms: Record<string, QueryForm> = { SELECT: 'select', ASK: 'ask', CONSTRUCT: 'construct', DESCRIBE: 'describe' };
+      const forms: Record<string, QueryForm> = {
+        SELECT: 'select',
+        ASK: 'ask',
+        CONSTRUCT: 'construct',
+        DESCRIBE: 'describe',
+      };
       return forms[word];
     }
   }

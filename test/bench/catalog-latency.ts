@@ -77,7 +77,12 @@ async function timeSize(catalog: Catalog, size: number): Promise<Figure[]> {
       let figure: Figure;
       try {
         const reply = await host.query({ engine: 'native', query, warmup: 1, reps, budgetMs }, budgetMs);
-        figure = { name: entry.name, status: 'ok', medianMs: Math.round(median(reply.samples)), rows: reply.rows };
+        figure = {
+          name: entry.name,
+          status: 'ok',
+          medianMs: Math.round(median(reply.samples)),
+          rows: reply.rows,
+        };
       } catch (error) {
         host.stop();
         host = undefined;

@@ -31,7 +31,12 @@ function random(seed: number): () => number {
 }
 
 const nn = (value: string) => ({ termType: 'NamedNode' as const, value });
-const lit = (value: string, type: string) => ({ termType: 'Literal' as const, value, language: '', datatype: nn(XSD + type) });
+const lit = (value: string, type: string) => ({
+  termType: 'Literal' as const,
+  value,
+  language: '',
+  datatype: nn(XSD + type),
+});
 
 /** Training runs, each in its own graph, with per-epoch loss measurements (4 triples an epoch). */
 function* batches(): Generator<QuadData[]> {
@@ -45,8 +50,21 @@ function* batches(): Generator<QuadData[]> {
       batch.push(
         { subject: m, predicate: nn(`${EX}ofRun`), object: nn(`${EX}run${run}`), graph },
         { subject: m, predicate: nn(`${EX}epoch`), object: lit(String(epoch), 'integer'), graph },
-        { subject: m, predicate: nn(`${EX}loss`), object: lit(String(Math.exp(-epoch / 30) + rand() * 0.1), 'double'), graph },
-        { subject: m, predicate: nn(`${EX}at`), object: lit(new Date(Date.UTC(2024, 0, 1) + (run * EPOCHS + epoch) * 60_000).toISOString(), 'dateTime'), graph },
+        {
+          subject: m,
+          predicate: nn(`${EX}loss`),
+          object: lit(String(Math.exp(-epoch / 30) + rand() * 0.1), 'double'),
+          graph,
+        },
+        {
+          subject: m,
+          predicate: nn(`${EX}at`),
+          object: lit(
+            new Date(Date.UTC(2024, 0, 1) + (run * EPOCHS + epoch) * 60_000).toISOString(),
+            'dateTime',
+          ),
+          graph,
+        },
       );
       produced += TRIPLES_PER_EPOCH;
       if (batch.length >= BATCH) {
@@ -69,7 +87,9 @@ async function measure(name: string, store: ProvStore): Promise<Record<string, n
   const started = performance.now();
   for (const batch of batches()) await store.insert(batch);
   const acked = performance.now();
-  const count = await store.select(`SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s <${EX}loss> ?o } }`, { timeoutMs: 600_000 });
+  const count = await store.select(`SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s <${EX}loss> ?o } }`, {
+    timeoutMs: 600_000,
+  });
   const visible = performance.now();
   const row: Record<string, number | string> = {
     backend: name,
@@ -92,13 +112,24 @@ async function measure(name: string, store: ProvStore): Promise<Record<string, n
 
 const rows: Array<Record<string, number | string>> = [];
 const dir = await mkdtemp(join(tmpdir(), 'provml-bench-'));
-const embedded = await openDurableStore({ dir: join(dir, 'embedded'), logger: silentLogger(), queryTimeoutMs: 600_000 });
+const embedded = await openDurableStore({
+  dir: join(dir, 'embedded'),
+  logger: silentLogger(),
+  queryTimeoutMs: 600_000,
+});
 rows.push(await measure('embedded (durable Oxigraph)', embedded));
 await embedded.close();
 
 const server = await startVirtuoso();
 try {
-  const remote = await openSparqlStore({ queryUrl: server.sparqlUrl, updateUrl: server.sparqlUrl, graphStoreUrl: server.graphStoreUrl, outboxDir: join(dir, 'outbox'), queryTimeoutMs: 600_000, logger: silentLogger() });
+  const remote = await openSparqlStore({
+    queryUrl: server.sparqlUrl,
+    updateUrl: server.sparqlUrl,
+    graphStoreUrl: server.graphStoreUrl,
+    outboxDir: join(dir, 'outbox'),
+    queryTimeoutMs: 600_000,
+    logger: silentLogger(),
+  });
   rows.push(await measure('Virtuoso 7.2 (remote store, GSP)', remote));
   await remote.close();
 } finally {
@@ -108,4 +139,7 @@ try {
 
 console.table(rows);
 mkdirSync('test/bench/results', { recursive: true });
-writeFileSync(`test/bench/results/virtuoso-compare-${TRIPLES}.json`, `${JSON.stringify({ date: new Date().toISOString(), batch: BATCH, rows }, null, 2)}\n`);
+writeFileSync(
+  `test/bench/results/virtuoso-compare-${TRIPLES}.json`,
+  `${JSON.stringify({ date: new Date().toISOString(), batch: BATCH, rows }, null, 2)}\n`,
+);

@@ -52,10 +52,7 @@ function termsOf(quads: QuadData[]): Set<string> {
   return terms;
 }
 
-async function loadFile(
-  url: URL,
-  format: 'text/turtle' | 'application/n-quads',
-): Promise<MemoryStore> {
+async function loadFile(url: URL, format: 'text/turtle' | 'application/n-quads'): Promise<MemoryStore> {
   if (!existsSync(url)) throw new Error(`Missing shipped ontology file ${url.pathname}`);
   const store = await openMemoryStore();
   await store.load(readFileSync(url, 'utf8'), { format });

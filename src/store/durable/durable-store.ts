@@ -146,7 +146,10 @@ export class DurableStore implements ProvStore {
   async insert(quads: QuadData[]): Promise<WriteReceipt> {
     // Serialized through the audited term writer, so the N-Quads are valid by construction: no parse here,
     // and the ceiling counts every quad (an over-estimate only when the batch repeats quads).
-    return this.write({ op: 'load', data: quadsToNQuads(quads), format: 'application/n-quads' }, quads.length);
+    return this.write(
+      { op: 'load', data: quadsToNQuads(quads), format: 'application/n-quads' },
+      quads.length,
+    );
   }
 
   async load(data: string, options: LoadOptions): Promise<WriteReceipt> {

@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { TEST_NODE_FLAGS } from './test/support/node-flags.ts';
 
 export default defineConfig({
   test: {
@@ -7,5 +8,6 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    poolOptions: { forks: { execArgv: TEST_NODE_FLAGS } },
   },
 });

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { TEST_NODE_FLAGS } from '../support/node-flags.ts';
 
 const BIN = resolve(import.meta.dirname, '../../bin/provml.js');
 const dataDir = mkdtempSync(join(tmpdir(), 'provml-serve-'));
@@ -15,28 +16,16 @@ interface Served {
   stderr: () => string;
 }
 
-/**
- * Starts `provml serve` on a free port. Node 20's V8 rarely aborts a process at start-up with
- * "Fatal error … unreachable code" (nodejs/node#51555, #57556; seen here about once in 50 starts under
- * load); such a start, which died before listening and so acknowledged nothing, is tried once more.
- */
-async function serve(...args: string[]): Promise<Served> {
-  try {
-    return await serveOnce(args);
-  } catch (error) {
-    if (!(error instanceof V8AbortError)) throw error;
-    return serveOnce(args);
-  }
-}
-
-class V8AbortError extends Error {}
-
 /** Starts `provml serve` and resolves once it prints where it listens. */
-async function serveOnce(args: string[]): Promise<Served> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data', dataDir, ...args], {
-    env: { ...process.env, PROVML_LOG_LEVEL: 'warn', PROVML_TOKEN: '' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+async function serve(...args: string[]): Promise<Served> {
+  const child = spawn(
+    process.execPath,
+    [...TEST_NODE_FLAGS, BIN, 'serve', '--port', '0', '--data', dataDir, ...args],
+    {
+      env: { ...process.env, PROVML_LOG_LEVEL: 'warn', PROVML_TOKEN: '' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   children.push(child);
   let stderr = '';
   const url = await new Promise<string>((resolveUrl, reject) => {
@@ -48,18 +37,16 @@ async function serveOnce(args: string[]): Promise<Served> {
     });
     child.once('exit', (code, signal) => {
       const message = `provml serve exited with ${code ?? signal} before listening: ${stderr}`;
-      reject(
-        signal === 'SIGTRAP' && /# Fatal error in/.test(stderr)
-          ? new V8AbortError(message)
-          : new Error(message),
-      );
+      reject(new Error(message));
     });
   });
   return { child, url, stderr: () => stderr };
 }
 
 async function run(...args: string[]): Promise<{ code: number | null; stderr: string }> {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [...TEST_NODE_FLAGS, BIN, ...args], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr?.setEncoding('utf8');
   child.stderr?.on('data', (chunk: string) => {

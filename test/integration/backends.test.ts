@@ -1,20 +1,11 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import request from 'supertest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { ProvmlError } from '../../src/errors.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { createApp } from '../../src/server/app.ts';
-import {
-  openDurableStore,
-  openSparqlStore,
-  type ProvStore,
-  type QuadData,
-  type Term,
-} from '../../src/store/index.ts';
-import { startVirtuoso, type VirtuosoServer } from '../support/virtuoso.ts';
+import type { ProvStore, QuadData, Term } from '../../src/store/index.ts';
+import { allBackends } from '../support/backends.ts';
 
 // One suite, every store backend (like quadstore's backend-parametrised tests): the embedded durable
 // store and a real Virtuoso behind the remote SPARQL store. Each backend is opened once per file.
@@ -40,56 +31,7 @@ const quad = (s: string, p: string, o: QuadData['object'], g: QuadData['graph'] 
 const values = (rows: Array<Record<string, Term>>, name: string): string[] =>
   rows.map((r) => r[name]?.value ?? '').sort();
 
-interface Backend {
-  name: string;
-  open(): Promise<ProvStore>;
-  teardown(): Promise<void>;
-}
-
-function embedded(): Backend {
-  let dir = '';
-  let store: ProvStore | undefined;
-  return {
-    name: 'embedded durable store',
-    async open() {
-      dir = await mkdtemp(join(tmpdir(), 'provml-backends-'));
-      store = await openDurableStore({ dir, logger: silentLogger() });
-      return store;
-    },
-    async teardown() {
-      await store?.close();
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-function virtuoso(): Backend {
-  let server: VirtuosoServer | undefined;
-  let outboxDir = '';
-  let store: ProvStore | undefined;
-  return {
-    name: 'Virtuoso via SPARQL 1.1',
-    async open() {
-      server = await startVirtuoso();
-      outboxDir = await mkdtemp(join(tmpdir(), 'provml-outbox-'));
-      store = await openSparqlStore({
-        queryUrl: server.sparqlUrl,
-        updateUrl: server.sparqlUrl,
-        graphStoreUrl: server.graphStoreUrl,
-        outboxDir,
-        logger: silentLogger(),
-      });
-      return store;
-    },
-    async teardown() {
-      await store?.close();
-      await server?.stop();
-      await rm(outboxDir, { recursive: true, force: true });
-    },
-  };
-}
-
-describe.each([embedded(), virtuoso()])('$name', (backend) => {
+describe.each(allBackends())('$name', (backend) => {
   let store: ProvStore;
 
   beforeAll(async () => {

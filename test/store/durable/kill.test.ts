@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { TEST_NODE_FLAGS } from '../../support/node-flags.ts';
 import { tempDir } from './helpers.ts';
 
 const WRITER = fileURLToPath(new URL('../../fixtures/store/kill-writer.ts', import.meta.url));
@@ -15,7 +16,14 @@ interface Round {
 /** Runs the writer; kills it with SIGKILL once it has printed `killAfterAcks` acks (or lets it finish in check mode). */
 function runWriter(dir: string, killAfterAcks: number | 'check'): Promise<Round> {
   return new Promise((resolve, reject) => {
-    const args = ['--import', 'tsx', WRITER, dir, ...(killAfterAcks === 'check' ? ['check'] : [])];
+    const args = [
+      ...TEST_NODE_FLAGS,
+      '--import',
+      'tsx',
+      WRITER,
+      dir,
+      ...(killAfterAcks === 'check' ? ['check'] : []),
+    ];
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     const round: Round = { present: new Map(), acked: [] };
     let buffered = '';

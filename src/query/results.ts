@@ -1,7 +1,5 @@
-import { type SelectResult, type Term, termToNTriples } from '../store/index.ts';
+import { fromJsonTerm, type JsonTerm, type SelectResult, type Term, termToNTriples } from '../store/index.ts';
 import { NS, xsd } from '../vocab.ts';
-
-type JsonTerm = { type: 'uri' | 'bnode' | 'literal'; value: string; datatype?: string; 'xml:lang'?: string };
 export interface SparqlJson {
   head: { vars: string[] };
   results: { bindings: Array<Record<string, JsonTerm>> };
@@ -20,19 +18,6 @@ function toJsonTerm(term: Term): JsonTerm {
     default:
       return { type: 'literal', value: termToNTriples(term) };
   }
-}
-
-function fromJsonTerm(term: JsonTerm): Term {
-  if (term.type === 'uri') return { termType: 'NamedNode', value: term.value };
-  if (term.type === 'bnode') return { termType: 'BlankNode', value: term.value };
-  const language = term['xml:lang'] ?? '';
-  const datatype = language ? `${NS.rdf}langString` : (term.datatype ?? xsd('string'));
-  return {
-    termType: 'Literal',
-    value: term.value,
-    language,
-    datatype: { termType: 'NamedNode', value: datatype },
-  };
 }
 
 /** SPARQL 1.1 Query Results JSON. */

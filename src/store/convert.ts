@@ -59,30 +59,3 @@ export function literal(value: string, language = '', datatype?: string): Litera
     datatype: datatype ? { termType: 'NamedNode', value: datatype } : XSD_STRING,
   };
 }
-
-interface JsonTerm {
-  type: 'uri' | 'literal' | 'bnode' | 'triple' | 'typed-literal';
-  value: string | { subject: JsonTerm; predicate: JsonTerm; object: JsonTerm };
-  datatype?: string;
-  'xml:lang'?: string;
-}
-
-/** SPARQL 1.1 JSON results term → plain term. */
-export function fromJsonTerm(t: JsonTerm): Term {
-  if (t.type === 'triple' && typeof t.value === 'object') {
-    return {
-      termType: 'Quad',
-      value: '',
-      subject: fromJsonTerm(t.value.subject),
-      predicate: fromJsonTerm(t.value.predicate),
-      object: fromJsonTerm(t.value.object),
-      graph: { termType: 'DefaultGraph', value: '' },
-    };
-  }
-  const value = String(t.value);
-  if (t.type === 'uri') return { termType: 'NamedNode', value };
-  if (t.type === 'bnode') return { termType: 'BlankNode', value };
-  return literal(value, t['xml:lang'] ?? '', t.datatype);
-}
-
-export type { JsonTerm };

@@ -8,7 +8,8 @@ import type {
   SelectResult,
   SerializedResult,
 } from './api.ts';
-import { fromJsonTerm, fromOxQuad, type JsonTerm, toOxGraph } from './convert.ts';
+import { fromOxQuad, toOxGraph } from './convert.ts';
+import { fromJsonTerm, type JsonTerm } from './json-results.ts';
 import { iriToNTriples, termToNTriples } from './ntriples.ts';
 import { detectQueryForm } from './query-form.ts';
 import type { GraphTerm, QuadData, Term } from './terms.ts';

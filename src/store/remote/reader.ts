@@ -1,10 +1,10 @@
 import { BadRequestError } from '../../errors.ts';
 import { ENGINE_SYSTEM_GRAPH_PREFIXES, REMOTE_DEFAULT_GRAPH } from '../../vocab.ts';
 import type { QueryOptions, SelectResult } from '../api.ts';
+import { parseJson, toBoolean, toQuads, toSelectResult } from '../json-results.ts';
 import { iriToNTriples } from '../ntriples.ts';
 import type { GraphTerm, QuadData } from '../terms.ts';
 import type { EngineResponse, SparqlHttp } from './http.ts';
-import { parseJson, toBoolean, toQuads, toSelectResult } from './json-results.ts';
 import { parseRdf } from './rdf-codec.ts';
 import { RESULTS_JSON } from './results-format.ts';
 

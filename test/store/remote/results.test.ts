@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fromJsonTerm, toSelectResult } from '../../../src/store/remote/json-results.ts';
+import { fromJsonTerm, toSelectResult } from '../../../src/store/json-results.ts';
 import { serializeBoolean, serializeSelect } from '../../../src/store/remote/results-format.ts';
 
 const XSD = 'http://www.w3.org/2001/XMLSchema#';

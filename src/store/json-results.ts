@@ -1,9 +1,10 @@
-import { BadRequestError } from '../../errors.ts';
-import { VIRTUOSO_BNODE_PREFIX, xsd } from '../../vocab.ts';
-import type { SelectResult } from '../api.ts';
-import type { GraphTerm, LiteralTerm, QuadData, Term } from '../terms.ts';
+import { BadRequestError } from '../errors.ts';
+import { VIRTUOSO_BNODE_PREFIX, xsd } from '../vocab.ts';
+import type { SelectResult } from './api.ts';
+import type { GraphTerm, LiteralTerm, QuadData, Term } from './terms.ts';
 
-// SPARQL 1.1 JSON results → plain terms, without Oxigraph. It also irons out what Virtuoso does
+// SPARQL 1.1 JSON results → plain terms, without Oxigraph (used for Oxigraph's own JSON output and for
+// remote engines). It also irons out what Virtuoso does
 // differently: booleans as "1"/"0", blank nodes as `nodeID://b10000`, and the SPARQL 1.0 `typed-literal`.
 
 export interface JsonTerm {

@@ -1,0 +1,144 @@
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { validateBatch } from '../../src/capture/index.ts';
+import {
+  type Catalog,
+  loadCatalog,
+  type ParamValues,
+  packageCatalog,
+  runCatalogQuery,
+} from '../../src/query/index.ts';
+import type { MemoryStore, SelectResult } from '../../src/store/index.ts';
+import { translate } from '../../src/translate/index.ts';
+import { ID, lifecycleStore } from './support/lifecycle.ts';
+
+// The catalog queries rewritten for speed (DISTINCT layers, checks instead of joins on shared nodes) must
+// answer exactly what their straightforward formulations (test/fixtures/queries/reference/) answer, whatever
+// the number of graphs repeating the shared nodes and whichever graph holds a shared fact.
+const REFERENCE_DIR = new URL('../fixtures/queries/reference/', import.meta.url).pathname;
+const ECHO_GRAPHS = 6;
+// Shapes the lifecycle lacks: a per-epoch evaluation better than every model-level one, a model evaluated in
+// another workflow, final metrics of a training with a checkpoint, a second running training whose values
+// come from a section and from per-epoch and per-batch evaluations, a running task, another failed task.
+const MORE_SHAPES = new URL('../fixtures/queries/more-shapes.json', import.meta.url);
+
+const cases: Record<string, ParamValues[]> = {
+  'best-model-hyperparameters': [
+    { experiment: `${ID}experiment/exp-facies`, measure: 'accuracy', maximize: true },
+    { experiment: `${ID}experiment/exp-facies`, measure: 'loss', maximize: false },
+    { experiment: `${ID}experiment/exp-facies`, measure: 'loss', maximize: true },
+    { experiment: `${ID}experiment/exp-facies`, measure: 'iou', maximize: true },
+    { experiment: `${ID}experiment/none`, measure: 'accuracy', maximize: true },
+  ],
+  'failed-tasks': [{}, { execution: `${ID}wfexec/prep-2` }, { execution: `${ID}wfexec/prep-1` }],
+  'latest-metric-running': [{}, { measure: 'loss' }, { measure: 'accuracy' }],
+  'measure-per-epoch': [
+    { measure: 'loss' },
+    { measure: 'accuracy' },
+    { measure: 'loss', run: [`${ID}wfexec/train-1/task/fit`, `${ID}wfexec/train-3/task/fit`] },
+    { measure: 'loss', execution: `${ID}wfexec/train-3` },
+    { measure: 'loss', stage: 'training' },
+    { measure: 'loss', stage: 'validation' },
+    { measure: 'loss', run: `${ID}wfexec/train-5/task/fit`, stage: 'training' },
+  ],
+  'running-tasks': [
+    {},
+    { execution: `${ID}wfexec/train-3` },
+    { execution: `${ID}wfexec/train-5` },
+    { execution: `${ID}wfexec/train-1` },
+  ],
+};
+
+/** Facts about nodes that are not per-run (plans, agents, hosts, measures, data) as a SPARQL filter on ?s. */
+const SHARED_SUBJECT = `FILTER(!STRSTARTS(STR(?s), "${ID}wfexec/"))`;
+
+/** The lifecycle and the events of more-shapes.json. */
+async function moreShapesStore(): Promise<MemoryStore> {
+  const store = await lifecycleStore();
+  const result = validateBatch(JSON.parse(readFileSync(MORE_SHAPES, 'utf8')));
+  if (!result.ok) throw new Error(`fixture events invalid: ${JSON.stringify(result.errors)}`);
+  await store.insert(translate(result.events));
+  return store;
+}
+
+/** The lifecycle plus copies of every shared node's facts in more graphs, as many workflow runs would write. */
+async function echoedStore(): Promise<MemoryStore> {
+  const store = await lifecycleStore();
+  for (let i = 0; i < ECHO_GRAPHS; i++) {
+    await store.update(
+      `INSERT { GRAPH <urn:provml-test:echo/${i}> { ?s ?p ?o } } WHERE { GRAPH ?g { ?s ?p ?o } ${SHARED_SUBJECT} }`,
+    );
+  }
+  return store;
+}
+
+/** The lifecycle with every shared node's facts moved out of the run graphs into one graph of their own. */
+async function separatedStore(): Promise<MemoryStore> {
+  const store = await lifecycleStore();
+  await store.update(
+    `DELETE { GRAPH ?g { ?s ?p ?o } } INSERT { GRAPH <urn:provml-test:shared> { ?s ?p ?o } } WHERE { GRAPH ?g { ?s ?p ?o } ${SHARED_SUBJECT} }`,
+  );
+  return store;
+}
+
+/** A result as its sorted set of solutions (row order and repeated rows do not count). */
+function solutions(result: SelectResult): string[] {
+  const lines = result.rows.map((row) =>
+    result.variables.map((name) => `${name}=${row[name] ? JSON.stringify(row[name]) : ''}`).join(' '),
+  );
+  return [...new Set(lines)].sort();
+}
+
+let catalog: Catalog;
+let reference: Catalog;
+const stores: Record<string, MemoryStore> = {};
+
+beforeAll(async () => {
+  catalog = await packageCatalog();
+  reference = await loadCatalog(REFERENCE_DIR);
+  stores.lifecycle = await lifecycleStore();
+  stores['shared facts repeated in more graphs'] = await echoedStore();
+  stores['shared facts in another graph'] = await separatedStore();
+  stores['more shapes'] = await moreShapesStore();
+});
+
+describe('rewritten catalog queries answer what their reference formulations answer', () => {
+  it('the reference set covers exactly the rewritten queries, with the same parameters and columns', () => {
+    for (const entry of reference.list()) {
+      const current = catalog.get(entry.name);
+      expect(current.params, entry.name).toEqual(entry.params);
+      expect(current.columns, entry.name).toEqual(entry.columns);
+    }
+    expect(reference.list().map((entry) => entry.name)).toEqual(Object.keys(cases));
+  });
+
+  for (const [name, parameterSets] of Object.entries(cases)) {
+    it(`${name}: same rows on every store and parameter set, and some rows`, async () => {
+      let rows = 0;
+      for (const [storeName, store] of Object.entries(stores)) {
+        for (const params of parameterSets) {
+          const label = `${storeName} ${JSON.stringify(params)}`;
+          const expected = solutions(await runCatalogQuery(store, reference.get(name), params));
+          const actual = await runCatalogQuery(store, catalog.get(name), params);
+          expect(solutions(actual), label).toEqual(expected);
+          expect(actual.rows.length, `${label}: no repeated rows`).toBe(expected.length);
+          rows += expected.length;
+        }
+      }
+      expect(rows).toBeGreaterThan(0);
+    });
+  }
+
+  it('repeating the shared facts in more graphs changes no answer of the catalog', async () => {
+    const plain = stores.lifecycle as MemoryStore;
+    const echoed = stores['shared facts repeated in more graphs'] as MemoryStore;
+    for (const [name, parameterSets] of Object.entries(cases)) {
+      for (const params of parameterSets) {
+        const entry = catalog.get(name);
+        expect(solutions(await runCatalogQuery(echoed, entry, params)), name).toEqual(
+          solutions(await runCatalogQuery(plain, entry, params)),
+        );
+      }
+    }
+  });
+});

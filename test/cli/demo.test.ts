@@ -1,8 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/main.ts';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_DATA, modelId } from '../../src/demo/lifecycle.ts';
 import { dataIri, experimentIri, workflowExecutionIri } from '../../src/translate/index.ts';
 import { sparqlPrefixes } from '../../src/vocab.ts';
+import { runCli } from '../support/run-cli.ts';
 import { type InProcessServer, startInProcessServer } from './in-process-server.ts';
 
 let server: InProcessServer;
@@ -14,27 +14,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await server.close();
 });
-
-async function runCli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    stdout += String(chunk);
-    return true;
-  });
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    stderr += String(chunk);
-    return true;
-  });
-  try {
-    const code = await main(args);
-    process.exitCode = undefined;
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
 
 const ask = (body: string): Promise<boolean> =>
   server.store.ask(`${sparqlPrefixes()}\nASK { ${body} }`, { unionDefaultGraph: true });

@@ -1,12 +1,12 @@
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseNdjson } from '../../src/capture/index.ts';
 import { ingestFiles } from '../../src/cli/ingest-files.ts';
-import { main } from '../../src/cli/main.ts';
 import { quadToNQuads } from '../../src/store/index.ts';
 import { prepareBatch, workflowExecutionIri } from '../../src/translate/index.ts';
+import { runCli } from '../support/run-cli.ts';
 import { type InProcessServer, startInProcessServer } from './in-process-server.ts';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/ingest');
@@ -23,26 +23,7 @@ function expectedQuads(path: string): number {
   return new Set(prepared.quads.map(quadToNQuads)).size;
 }
 
-async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    stdout += String(chunk);
-    return true;
-  });
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    stderr += String(chunk);
-    return true;
-  });
-  try {
-    const code = await main(args);
-    process.exitCode = undefined;
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
+const run = runCli;
 
 beforeEach(async () => {
   server = await startInProcessServer();

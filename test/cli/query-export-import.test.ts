@@ -1,11 +1,11 @@
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateBatch } from '../../src/capture/index.ts';
-import { main } from '../../src/cli/main.ts';
 import { translate } from '../../src/translate/index.ts';
 import { ID, LIFECYCLE_EVENTS } from '../query/support/lifecycle.ts';
+import { runCli } from '../support/run-cli.ts';
 import { type InProcessServer, startInProcessServer } from './in-process-server.ts';
 
 let server: InProcessServer;
@@ -18,24 +18,8 @@ beforeAll(async () => {
 afterAll(async () => server?.close());
 
 async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    out += String(chunk);
-    return true;
-  });
-  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    err += String(chunk);
-    return true;
-  });
-  try {
-    process.exitCode = undefined;
-    const code = await main([...args, '--url', server.url]);
-    return { code, out, err };
-  } finally {
-    stdout.mockRestore();
-    stderr.mockRestore();
-  }
+  const { code, stdout, stderr } = await runCli(...args, '--url', server.url);
+  return { code, out: stdout, err: stderr };
 }
 
 describe('provml query', () => {

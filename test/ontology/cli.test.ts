@@ -3,9 +3,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/main.ts';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_ONTOLOGY_DIR, ONTOLOGY_FILE } from '../../src/ontology/index.ts';
+import { runCli } from '../support/run-cli.ts';
 
 const SHAPES_FIXTURES = join(import.meta.dirname, '../fixtures/shapes');
 let dir: string;
@@ -13,17 +13,8 @@ let shipped: string;
 
 /** Runs `provml …` in process; returns the exit code and what it printed. */
 async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => out.push(String(chunk)) > 0);
-  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => err.push(String(chunk)) > 0);
-  try {
-    const code = await main(argv);
-    return { code, out: out.join(''), err: err.join('') };
-  } finally {
-    stdout.mockRestore();
-    stderr.mockRestore();
-  }
+  const { code, stdout, stderr } = await runCli(...argv);
+  return { code, out: stdout, err: stderr };
 }
 
 /** A copy of prov-ml.ttl with one edit, which must change the file. */

@@ -1,23 +1,15 @@
-import { fromJsonTerm, type JsonTerm, type SelectResult, type Term, termToNTriples } from '../store/index.ts';
-import { NS, xsd } from '../vocab.ts';
+import {
+  fromJsonTerm,
+  type JsonTerm,
+  type SelectResult,
+  type Term,
+  termToNTriples,
+  toJsonTerm,
+} from '../store/index.ts';
+import { NS } from '../vocab.ts';
 export interface SparqlJson {
   head: { vars: string[] };
   results: { bindings: Array<Record<string, JsonTerm>> };
-}
-
-function toJsonTerm(term: Term): JsonTerm {
-  switch (term.termType) {
-    case 'NamedNode':
-      return { type: 'uri', value: term.value };
-    case 'BlankNode':
-      return { type: 'bnode', value: term.value };
-    case 'Literal':
-      if (term.language) return { type: 'literal', value: term.value, 'xml:lang': term.language };
-      if (term.datatype.value === xsd('string')) return { type: 'literal', value: term.value };
-      return { type: 'literal', value: term.value, datatype: term.datatype.value };
-    default:
-      return { type: 'literal', value: termToNTriples(term) };
-  }
 }
 
 /** SPARQL 1.1 Query Results JSON. */

@@ -4,7 +4,7 @@ export { literal } from './convert.ts';
 export { DurableStore, type DurableStoreOptions, openDurableStore } from './durable/durable-store.ts';
 export { StoreLockedError } from './durable/lock.ts';
 export { StoreCorruptError } from './durable/log-scan.ts';
-export { fromJsonTerm, type JsonTerm } from './json-results.ts';
+export { fromJsonTerm, type JsonTerm, toJsonTerm } from './json-results.ts';
 export { MemoryStore, openMemoryStore } from './memory.ts';
 export {
   escapeString,

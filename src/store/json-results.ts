@@ -97,3 +97,28 @@ export function toQuads(json: JsonResults, graphOf: (g: Term | undefined) => Gra
     return { subject: s, predicate: p, object: o, graph: graphOf(g) } as QuadData;
   });
 }
+
+/** Plain term → SPARQL 1.1 JSON results term (RDF-star triples included). */
+export function toJsonTerm(term: Term): JsonTerm {
+  switch (term.termType) {
+    case 'NamedNode':
+      return { type: 'uri', value: term.value };
+    case 'BlankNode':
+      return { type: 'bnode', value: term.value };
+    case 'Literal':
+      if (term.language) return { type: 'literal', value: term.value, 'xml:lang': term.language };
+      if (term.datatype.value === XSD_STRING) return { type: 'literal', value: term.value };
+      return { type: 'literal', value: term.value, datatype: term.datatype.value };
+    case 'Quad':
+      return {
+        type: 'triple',
+        value: {
+          subject: toJsonTerm(term.subject),
+          predicate: toJsonTerm(term.predicate),
+          object: toJsonTerm(term.object),
+        },
+      };
+    default:
+      return { type: 'literal', value: '' };
+  }
+}

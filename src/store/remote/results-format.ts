@@ -1,6 +1,7 @@
 import { ProvmlError } from '../../errors.ts';
 import { xsd } from '../../vocab.ts';
 import type { SelectResult } from '../api.ts';
+import { toJsonTerm } from '../json-results.ts';
 import { termToNTriples } from '../ntriples.ts';
 import type { Term } from '../terms.ts';
 
@@ -54,32 +55,8 @@ function unsupported(mediaType: string): ProvmlError {
 
 function jsonRow(row: Record<string, Term>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [name, term] of Object.entries(row)) out[name] = jsonTerm(term);
+  for (const [name, term] of Object.entries(row)) out[name] = toJsonTerm(term);
   return out;
-}
-
-function jsonTerm(term: Term): unknown {
-  switch (term.termType) {
-    case 'NamedNode':
-      return { type: 'uri', value: term.value };
-    case 'BlankNode':
-      return { type: 'bnode', value: term.value };
-    case 'Literal':
-      if (term.language) return { type: 'literal', value: term.value, 'xml:lang': term.language };
-      if (term.datatype.value === XSD_STRING) return { type: 'literal', value: term.value };
-      return { type: 'literal', value: term.value, datatype: term.datatype.value };
-    case 'Quad':
-      return {
-        type: 'triple',
-        value: {
-          subject: jsonTerm(term.subject),
-          predicate: jsonTerm(term.predicate),
-          object: jsonTerm(term.object),
-        },
-      };
-    default:
-      return { type: 'literal', value: '' };
-  }
 }
 
 function selectXml(result: SelectResult): string {

@@ -28,6 +28,17 @@ describe('GET /api/v1/queries and /api/v1/queries/:name', () => {
     ]);
   });
 
+  it('needs write access to name external sources, which the server would fetch or read', async () => {
+    const guarded = appOver(store, testConfig({ token: 'secret-token' }));
+    const query = { measure: 'loss', source: 'http://127.0.0.1:9/sparql' };
+    await request(guarded).get('/api/v1/queries/measure-per-epoch').query(query).expect(401);
+    await request(guarded)
+      .post('/api/v1/queries/measure-per-epoch')
+      .send({ params: { measure: 'loss' }, sources: ['/etc/passwd'] })
+      .expect(401);
+    await request(guarded).get('/api/v1/queries/measure-per-epoch').query({ measure: 'loss' }).expect(200);
+  });
+
   it('runs a query with parameters from the URL (SPARQL JSON) and from a JSON body (CSV)', async () => {
     const res = await request(app)
       .get('/api/v1/queries/measure-per-epoch')

@@ -8,6 +8,7 @@ import {
   toCsv,
   toSparqlJson,
 } from '../../query/index.ts';
+import { checkWriteAccess } from '../auth.ts';
 import type { AppContext } from '../context.ts';
 import { NotAcceptableError } from '../errors.ts';
 import { negotiate } from '../negotiate.ts';
@@ -50,6 +51,8 @@ export function createQueriesRouter(ctx: AppContext): Router {
   const run = async (req: Request, res: Response): Promise<void> => {
     const entry = (await packageCatalog()).get(String(req.params.name));
     const { values, sources, format } = requestInputs(req);
+    // External sources make the server fetch URLs or read files: that needs write access (as SERVICE does).
+    if (sources.length > 0) checkWriteAccess(ctx.config, req);
     const mediaType =
       format === 'csv' ? 'text/csv' : format === 'json' ? SPARQL_JSON : negotiate(req.get('accept'), OFFERS);
     if (!mediaType) throw new NotAcceptableError(`query ${entry.name}`, OFFERS);

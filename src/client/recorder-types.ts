@@ -17,6 +17,10 @@ export interface CallBase {
   /** ISO-8601 UTC time of the fact (default: now). */
   time?: string;
   annotations?: Record<string, unknown>;
+  /** Who ran it and where, for workflow and task events (default: the recorder's user, persona and host). */
+  user?: string;
+  persona?: string;
+  host?: string;
 }
 
 export interface WorkflowStart extends CallBase {

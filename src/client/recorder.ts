@@ -72,7 +72,7 @@ export class Recorder {
       this.currentWorkflow = id;
       this.emit(
         'workflow.started',
-        { time: input.time, workflowExecutionId: id, annotations: input.annotations },
+        { ...whoOf(input), time: input.time, workflowExecutionId: id, annotations: input.annotations },
         {
           name: input.name,
           version: input.version,
@@ -114,7 +114,8 @@ export class Recorder {
         learningTask: input.learningTask,
         telemetry: input.telemetry,
       };
-      this.emit('task.started', { time, workflowExecutionId, annotations: input.annotations }, body, true);
+      const call = { ...whoOf(input), time, workflowExecutionId, annotations: input.annotations };
+      this.emit('task.started', call, body, true);
     });
     return taskId;
   }
@@ -153,6 +154,7 @@ export class Recorder {
         stderr: input.stderr,
       };
       const call = {
+        ...whoOf({ ...start, ...whoOf(input) }),
         time: input.time,
         workflowExecutionId: open.workflowExecutionId,
         annotations: input.annotations,
@@ -248,7 +250,10 @@ export class Recorder {
     };
     assignDefined(event, body);
     if (withWho) {
-      const { user, persona, host } = this.identity;
+      // A call may name who ran it and where (one recorder capturing several people's workflows).
+      const user = call.user ?? this.identity.user;
+      const persona = call.persona ?? this.identity.persona;
+      const host = call.host ?? this.identity.host;
       if (user !== undefined) event.user = user;
       if (persona !== undefined) event.persona = persona;
       event.host = host;
@@ -307,4 +312,13 @@ export class Recorder {
     this.warner.fault(call, error);
     return { complete: false, delivered: 0, triples: 0, rejected: 0, pending: 0, spilled: 0 };
   }
+}
+
+/** The who/where fields a call names (absent ones are left out, so the recorder's identity applies). */
+function whoOf(call: CallBase): Pick<CallBase, 'user' | 'persona' | 'host'> {
+  const who: Pick<CallBase, 'user' | 'persona' | 'host'> = {};
+  if (call.user !== undefined) who.user = call.user;
+  if (call.persona !== undefined) who.persona = call.persona;
+  if (call.host !== undefined) who.host = call.host;
+  return who;
 }

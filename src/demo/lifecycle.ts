@@ -57,7 +57,9 @@ export function recordSeismicLifecycle(recorder: Recorder, demo: DemoData = DEMO
 
 function recordCuration(recorder: Recorder, demo: DemoData, clock: Clock): string {
   const c = demo.curation;
+  const who = { user: c.user, persona: c.persona, host: c.host };
   const workflowExecutionId = recorder.workflowStarted({
+    ...who,
     ...c.workflow,
     workflowExecutionId: c.workflowExecutionId,
     time: clock.after(0),
@@ -76,6 +78,7 @@ function recordCuration(recorder: Recorder, demo: DemoData, clock: Clock): strin
     raw[file.id] = { ref: file.id, kind: 'file' };
   }
   const qc = recorder.taskStarted({
+    ...who,
     name: 'segy-quality-control',
     taskId: 'segy-qc',
     used: raw,
@@ -87,6 +90,7 @@ function recordCuration(recorder: Recorder, demo: DemoData, clock: Clock): strin
     time: clock.after(640),
   });
   const build = recorder.taskStarted({
+    ...who,
     name: 'build-seismic-cube',
     taskId: 'build-cube',
     used: {
@@ -118,12 +122,15 @@ function recordCuration(recorder: Recorder, demo: DemoData, clock: Clock): strin
 
 function recordPreparation(recorder: Recorder, demo: DemoData, clock: Clock): void {
   const p = demo.preparation;
+  const who = { user: p.user, persona: p.persona, host: p.host };
   const workflowExecutionId = recorder.workflowStarted({
+    ...who,
     ...p.workflow,
     workflowExecutionId: p.workflowExecutionId,
     time: clock.after(600),
   });
   const tiling = recorder.taskStarted({
+    ...who,
     name: 'tile-seismic-cube',
     taskId: 'tile-cube',
     used: { cube: { ref: demo.curation.cube.id, kind: 'dataset' }, tile_size: p.tileSize, stride: p.stride },
@@ -160,8 +167,10 @@ function recordPreparation(recorder: Recorder, demo: DemoData, clock: Clock): vo
 /** One run of the experiment: epochs with loss and accuracy, then a saved model and its evaluation. */
 function recordTrainingRun(recorder: Recorder, demo: DemoData, run: Run, clock: Clock): string | undefined {
   const t = demo.training;
+  const who = { user: t.user, persona: t.persona, host: t.host };
   const { training, validation } = demo.preparation.splits;
   const workflowExecutionId = recorder.workflowStarted({
+    ...who,
     ...t.workflow,
     workflowExecutionId: run.id,
     study: t.study,
@@ -169,6 +178,7 @@ function recordTrainingRun(recorder: Recorder, demo: DemoData, run: Run, clock: 
     time: clock.after(120),
   });
   const trainingTask = recorder.taskStarted({
+    ...who,
     name: 'train-unet',
     taskId: `${run.id}-training`,
     stage: 'training',
@@ -183,6 +193,7 @@ function recordTrainingRun(recorder: Recorder, demo: DemoData, run: Run, clock: 
   });
   for (let epoch = 1; epoch <= run.epochs; epoch++) {
     const section = recorder.taskStarted({
+      ...who,
       name: 'epoch',
       taskId: `${trainingTask}-epoch-${epoch}`,
       parentTaskId: trainingTask,
@@ -240,6 +251,7 @@ function recordTrainingRun(recorder: Recorder, demo: DemoData, run: Run, clock: 
   });
   recorder.taskEnded({ taskId: trainingTask, time: clock.after(1) });
   const evaluation = recorder.taskStarted({
+    ...who,
     name: 'evaluate-unet',
     taskId: `${run.id}-evaluation`,
     stage: 'evaluation',

@@ -71,6 +71,15 @@ describe('provml demo', () => {
     );
     expect(epochs).toEqual(['1', '2', '3', '4']);
     expect(await ask('?tiles a provml:TrainingData ; provml:sampleCount 4800')).toBe(true);
+    // Who ran each stage and where: the personas and hosts of the demo data, per workflow.
+    for (const part of [DEMO_DATA.curation, DEMO_DATA.preparation, DEMO_DATA.training]) {
+      expect(
+        await ask(`?run prov:wasAssociatedWith ?persona ; provml:ranOn ?host .
+          ?persona a provml:Persona ; provml:name ${JSON.stringify(part.persona)} .
+          ?host provml:hostname ${JSON.stringify(part.host)}`),
+        part.persona,
+      ).toBe(true);
+    }
   });
 
   it('is idempotent: a second run against the same server adds nothing', async () => {

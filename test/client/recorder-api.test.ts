@@ -111,6 +111,18 @@ describe('recorder calls (offline file mode)', () => {
     expect(warnings).toEqual([]);
   });
 
+  it("lets a call name who ran it and where; a task end keeps its start's", async () => {
+    recorder.workflowStarted({ name: 'curation', user: 'maria', persona: 'domain scientist', host: 'ws-3' });
+    const task = recorder.taskStarted({ name: 'qc', host: 'hpc-12' });
+    recorder.taskEnded({ taskId: task });
+    const who = (await written()).map((e) => [e.type, e.user, e.persona, e.host]);
+    expect(who).toEqual([
+      ['workflow.started', 'maria', 'domain scientist', 'ws-3'],
+      ['task.started', 'ana', 'ML engineer', 'hpc-12'],
+      ['task.ended', 'ana', 'ML engineer', 'hpc-12'],
+    ]);
+  });
+
   it('task() records a sync failure with the error text and rethrows the very same error', async () => {
     recorder.workflowStarted({ name: 'w' });
     const error = new DivergedError('loss is NaN at epoch 4');

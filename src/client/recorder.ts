@@ -185,14 +185,18 @@ export class Recorder {
   logMetric(name: string, value: LiteralValue, options: MetricOptions = {}): void {
     this.guard('logMetric', () => {
       const taskId = options.taskId ?? this.innermostTask(this.workflowOf(options));
+      const open = this.openTask(taskId);
+      // Inside a section's task (an epoch), a metric belongs to that section unless told otherwise.
       const section =
         options.section ??
-        (options.epoch === undefined ? undefined : { kind: 'epoch' as const, index: options.epoch });
+        (options.epoch === undefined
+          ? open && sectionOf(open.start)
+          : { kind: 'epoch' as const, index: options.epoch });
       this.emit('evaluation', options, {
         measure: name,
         value,
         taskId,
-        stage: options.stage ?? this.openTask(taskId)?.start.stage,
+        stage: options.stage ?? open?.start.stage,
         section,
         modelId: options.modelId,
         datasetId: options.datasetId,

@@ -123,6 +123,23 @@ describe('recorder calls (offline file mode)', () => {
     ]);
   });
 
+  it('a metric logged inside an epoch section belongs to that epoch', async () => {
+    recorder.workflowStarted({ name: 'train' });
+    recorder.task(
+      'fit',
+      (fit) => {
+        for (const epoch of [1, 2])
+          fit.task('epoch', (section) => section.logMetric('loss', 1 / epoch), { epoch });
+      },
+      { stage: 'training' },
+    );
+    const metrics = (await written()).filter((e) => e.type === 'evaluation');
+    expect(metrics.map((e) => (e.type === 'evaluation' ? [e.value, e.section] : []))).toEqual([
+      [1, { kind: 'epoch', index: 1 }],
+      [0.5, { kind: 'epoch', index: 2 }],
+    ]);
+  });
+
   it('task() records a sync failure with the error text and rethrows the very same error', async () => {
     recorder.workflowStarted({ name: 'w' });
     const error = new DivergedError('loss is NaN at epoch 4');

@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerBench } from './bench.ts';
 import { registerDemo } from './demo.ts';
 import { registerExport } from './export.ts';
 import { registerImport } from './import.ts';
@@ -24,6 +25,7 @@ export async function main(argv: string[]): Promise<number> {
   registerQuery(program);
   registerExport(program);
   registerImport(program);
+  registerBench(program);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { validateBatch } from '../../src/capture/index.ts';
 import {
+  bindQuery,
   type Catalog,
+  federatedSelect,
   loadCatalog,
   type ParamValues,
   packageCatalog,
@@ -138,6 +140,30 @@ describe('rewritten catalog queries answer what their reference formulations ans
         expect(solutions(await runCatalogQuery(echoed, entry, params)), name).toEqual(
           solutions(await runCatalogQuery(plain, entry, params)),
         );
+      }
+    }
+  });
+
+  // Comunica runs a catalog query when external sources are given (the store is then one of its sources).
+  it('Comunica answers the rewritten queries as it answers the references (and as Oxigraph on the lifecycle)', async () => {
+    for (const storeName of ['lifecycle', 'more shapes']) {
+      const store = stores[storeName] as MemoryStore;
+      for (const [name, parameterSets] of Object.entries(cases)) {
+        const params = parameterSets[0] ?? {};
+        const label = `${storeName}: ${name}`;
+        const rewritten = catalog.get(name);
+        const original = reference.get(name);
+        const comunica = await federatedSelect(bindQuery(rewritten.query, rewritten.params, params), {
+          store,
+        });
+        const comunicaReference = await federatedSelect(bindQuery(original.query, original.params, params), {
+          store,
+        });
+        expect(solutions(comunica), label).toEqual(solutions(comunicaReference));
+        if (storeName === 'lifecycle')
+          expect(solutions(comunica), label).toEqual(
+            solutions(await runCatalogQuery(store, rewritten, params)),
+          );
       }
     }
   });

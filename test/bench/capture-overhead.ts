@@ -15,7 +15,7 @@ import { createRecorder, type Recorder } from '../../src/client/index.ts';
 const quick = process.argv.includes('--quick');
 const outIndex = process.argv.indexOf('--out');
 const here = dirname(fileURLToPath(import.meta.url));
-const BIN = join(here, '../../bin/provml.js');
+const BIN = join(here, '../../src/cli/provml.js');
 const out =
   outIndex > 0 ? (process.argv[outIndex + 1] as string) : join(here, 'results', 'capture-overhead.json');
 

@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { TEST_NODE_FLAGS } from '../support/node-flags.ts';
 
-const BIN = resolve(import.meta.dirname, '../../bin/provml.js');
+const BIN = resolve(import.meta.dirname, '../../src/cli/provml.js');
 const dataDir = mkdtempSync(join(tmpdir(), 'provml-serve-'));
 const children: ChildProcess[] = [];
 

@@ -1,5 +1,5 @@
 // Entry of the store's engine worker. Plain JavaScript so that Node can start it anywhere (vitest,
-// bin/provml.js): it registers tsx in this thread, then loads the TypeScript worker.
+// src/cli/provml.js): it registers tsx in this thread, then loads the TypeScript worker.
 import { register } from 'tsx/esm/api';
 
 register();

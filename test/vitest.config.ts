@@ -1,7 +1,10 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
-import { TEST_NODE_FLAGS } from './test/support/node-flags.ts';
+import { TEST_NODE_FLAGS } from './support/node-flags.ts';
 
 export default defineConfig({
+  // This file lives in test/; paths below are relative to the project root.
+  root: fileURLToPath(new URL('..', import.meta.url)),
   test: {
     include: ['test/**/*.test.ts'],
     exclude: ['test/bench/**', 'node_modules/**'],

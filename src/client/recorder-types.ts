@@ -1,8 +1,8 @@
 import type {
   AttributeMap,
-  DatasetKind,
-  DerivedFromRef,
+  DatasetRegisteredEvent,
   EndStatus,
+  EventBase,
   LiteralValue,
   NamedRef,
   Section,
@@ -88,20 +88,9 @@ export interface ModelInfo extends CallBase {
   derivedFrom?: string[];
 }
 
-export interface DatasetInfo extends CallBase {
-  datasetId?: string;
-  kind: DatasetKind;
-  name?: string;
-  location?: string;
-  checksum?: string;
-  sizeBytes?: number;
-  derivedFrom?: Array<string | DerivedFromRef>;
-  domainEntities?: string[];
-  sampleCount?: number;
-  features?: string[];
-  characteristics?: Record<string, LiteralValue>;
-  taskId?: string;
-}
+/** The fields of a `dataset.registered` event; the id is generated when not given. */
+export type DatasetInfo = CallBase &
+  Omit<DatasetRegisteredEvent, keyof EventBase<'dataset.registered'> | 'datasetId'> & { datasetId?: string };
 
 export type TaskOptions = Omit<TaskStart, 'name'>;
 

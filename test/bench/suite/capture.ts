@@ -15,12 +15,15 @@ interface CaptureOverheadJson {
     stepsPerEpoch: number;
     repeats: number;
     stepMs: number;
+    /** Medians over the repeats, capture off and on alternately (see test/bench/capture-overhead.ts). */
     loops: Array<{
       logging: string;
-      medianMs: number;
       events: number;
       eventsPerSecond: number;
-      overheadPercent: number;
+      wallMs: number;
+      cpuMs: number;
+      wallOverheadPercent: number;
+      cpuOverheadPercent: number;
     }>;
   };
 }
@@ -29,11 +32,12 @@ export interface CaptureResults {
   callNs: Record<string, number>;
   loops: Array<{
     logging: string;
+    /** Median wall-clock time of the loop. */
     medianMs: number;
     eventsPerSecond: number;
-    /** Measured: (median with capture − median without) ÷ median without, in %. Noisy on a shared machine. */
+    /** Measured on process CPU time: (with capture − without) ÷ without, in %, delivery work included. */
     overheadPercent: number;
-    /** on ÷ off medians. */
+    /** on ÷ off wall-clock medians. */
     ratio: number;
     /** Computed: events/s × ns per logMetric call: the caller-side cost alone, free of timing noise. */
     derivedOverheadPercent: number;
@@ -60,7 +64,7 @@ export async function captureGroup(args: BenchArgs, notes: string[]): Promise<Ca
   }
   const callNs = Object.fromEntries(raw.calls.map((call) => [call.call, call.ns]));
   const metricNs = callNs.logMetric ?? Number.NaN;
-  const off = raw.trainingLoop.loops.find((loop) => loop.logging === 'off')?.medianMs ?? Number.NaN;
+  const off = raw.trainingLoop.loops.find((loop) => loop.logging === 'off')?.wallMs ?? Number.NaN;
   notes.push(
     `training loop: ${raw.trainingLoop.epochs} epochs × ${raw.trainingLoop.stepsPerEpoch} CPU-bound steps of ~${raw.trainingLoop.stepMs} ms, capture off and on alternately, median of ${raw.trainingLoop.repeats}; the recorder sends to an in-process server over HTTP, so delivery work is charged to the loop`,
   );
@@ -73,10 +77,10 @@ export async function captureGroup(args: BenchArgs, notes: string[]): Promise<Ca
     delivery: raw.delivery,
     loops: raw.trainingLoop.loops.map((loop) => ({
       logging: loop.logging,
-      medianMs: loop.medianMs,
+      medianMs: loop.wallMs,
       eventsPerSecond: loop.eventsPerSecond,
-      overheadPercent: loop.overheadPercent,
-      ratio: round(loop.medianMs / off),
+      overheadPercent: loop.cpuOverheadPercent,
+      ratio: round(loop.wallMs / off),
       derivedOverheadPercent: round((loop.eventsPerSecond * metricNs) / 1e7),
     })),
     raw,

@@ -49,8 +49,8 @@ function captureSection(results: CaptureResults): string {
       'training loop logging',
       'median ms',
       'events/s',
-      'measured overhead %',
-      'on/off ratio',
+      'CPU overhead % (measured)',
+      'on/off ratio (wall)',
       'derived overhead %',
     ],
     results.loops.map((loop) => [

@@ -4,6 +4,7 @@ import type {
   EndStatus,
   EventBase,
   LiteralValue,
+  ModelSavedEvent,
   NamedRef,
   Section,
   Stage,
@@ -76,17 +77,9 @@ export interface MetricOptions extends CallBase {
   datasetId?: string;
 }
 
-export interface ModelInfo extends CallBase {
-  modelId?: string;
-  name?: string;
-  location?: string;
-  checksum?: string;
-  sizeBytes?: number;
-  /** The task that produced it (default: the innermost open task). */
-  taskId?: string;
-  epoch?: number;
-  derivedFrom?: string[];
-}
+/** The fields of a `model.saved` event; the id is generated and the task defaults to the innermost open one. */
+export type ModelInfo = CallBase &
+  Omit<ModelSavedEvent, keyof EventBase<'model.saved'> | 'modelId'> & { modelId?: string };
 
 /** The fields of a `dataset.registered` event; the id is generated when not given. */
 export type DatasetInfo = CallBase &

@@ -53,11 +53,12 @@ const PROVML_INFLUENCES: ProvmlObjectProperty[] = [
 const BATCH = 200;
 
 async function influenceProperties(store: ProvStore): Promise<Set<string>> {
-  const supers = PROV_INFLUENCES.map(iriToNTriples).join(' ');
-  const result = await store.select(
-    `SELECT DISTINCT ?p WHERE { VALUES ?super { ${supers} } ?p ${iriToNTriples(rdfs('subPropertyOf'))}+ ?super }`,
-    { unionDefaultGraph: true },
-  );
+  // One UNION branch per relation rather than VALUES: Virtuoso needs a constant end on a transitive path.
+  const subPropertyOf = iriToNTriples(rdfs('subPropertyOf'));
+  const branches = PROV_INFLUENCES.map((iri) => `{ ?p ${subPropertyOf}+ ${iriToNTriples(iri)} }`);
+  const result = await store.select(`SELECT DISTINCT ?p WHERE { ${branches.join(' UNION ')} }`, {
+    unionDefaultGraph: true,
+  });
   const found = result.rows.map((row) => row.p?.value ?? '');
   return new Set([...PROV_INFLUENCES, ...PROVML_INFLUENCES.map(provml), ...found]);
 }

@@ -4,12 +4,30 @@
 //  - start-up time and memory for the data set, from snapshot + log (a crash image) and from a snapshot.
 // Usage: node --import tsx test/bench/store-startup.ts [--quick] [--quads N] [--out file.json]
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { OxigraphEngine } from '../../src/store/engine.ts';
 import { openDurableStore, type QuadData, quadsToNQuads } from '../../src/store/index.ts';
+import { fileByteChunks } from './suite/nquads.ts';
+
+interface OpenReply {
+  openMs: number;
+  rssMiB: number;
+  quads: number;
+}
 
 const EX = 'https://example.org/bench/';
 const XSD = 'http://www.w3.org/2001/XMLSchema#';
@@ -60,7 +78,7 @@ async function ingest(
   dir: string,
   batches: number,
 ): Promise<{ ackMs: number; appliedMs: number; syncs: number; records: number }> {
-  const store = await openDurableStore({ dir });
+  const store = await openDurableStore({ dir, maxQuads: Number.MAX_SAFE_INTEGER });
   const start = process.hrtime.bigint();
   let next = 0;
   const writer = async (): Promise<void> => {
@@ -80,24 +98,66 @@ async function ingest(
   return { ackMs, appliedMs, syncs: counters.syncs, records: counters.records };
 }
 
-/** Opens the store in a fresh process and reports open time and that process's memory. */
-function measureOpen(dir: string): { openMs: number; rssMiB: number; quads: number } {
+/** Runs one phase of this benchmark in a fresh process, so no phase's memory (JS heap or WASM) burdens another. */
+function inChild<T>(phase: string[]): T {
   const output = execFileSync(
     process.execPath,
-    ['--import', 'tsx', fileURLToPath(import.meta.url), '--open', dir],
-    { encoding: 'utf8' },
+    ['--import', 'tsx', fileURLToPath(import.meta.url), ...phase],
+    {
+      encoding: 'utf8',
+      maxBuffer: 1 << 20,
+    },
   );
-  return JSON.parse(output.trim().split('\n').at(-1) ?? '{}');
+  return JSON.parse(output.trim().split('\n').at(-1) ?? '{}') as T;
 }
 
-async function openOnly(dir: string): Promise<void> {
+const reply = (value: unknown): never => {
+  process.stdout.write(`${JSON.stringify(value)}\n`);
+  process.exit(0); // no close(): leave a store directory as it is for the next measurement
+};
+
+/** Oxigraph alone, batch by batch, no log: the engine work the durable store cannot avoid (generation not timed). */
+function rawLoadPhase(batches: number): never {
+  new OxigraphEngine().apply({
+    op: 'load',
+    data: quadsToNQuads(syntheticBatch(0)),
+    format: 'application/n-quads',
+  });
+  const engine = new OxigraphEngine();
+  let ms = 0;
+  for (let i = 0; i < batches; i++) {
+    const data = quadsToNQuads(syntheticBatch(i));
+    ms += timed(() =>
+      engine.apply({ op: 'load', data, format: 'application/n-quads' }, { validated: true }),
+    )[1];
+  }
+  return reply({ ms });
+}
+
+/** Oxigraph alone, one streaming bulk load of the whole file (its fastest path). */
+function bulkLoadPhase(file: string): never {
+  new OxigraphEngine().loadNQuads([quadsToNQuads(syntheticBatch(0))]);
+  const [, ms] = timed(() => new OxigraphEngine().loadNQuads(fileByteChunks(file)));
+  return reply({ ms });
+}
+
+async function openPhase(dir: string): Promise<never> {
   const start = process.hrtime.bigint();
-  const store = await openDurableStore({ dir });
+  const store = await openDurableStore({ dir, maxQuads: Number.MAX_SAFE_INTEGER });
   const openMs = Number(process.hrtime.bigint() - start) / 1e6;
   const { quads } = await store.stats();
   const rssMiB = process.memoryUsage().rss / 2 ** 20;
-  process.stdout.write(`${JSON.stringify({ openMs, rssMiB, quads })}\n`);
-  process.exit(0); // no close(): leave the directory as it is for the next measurement
+  return reply({ openMs, rssMiB, quads });
+}
+
+/** The benchmark's quads as one N-Quads file, written batch by batch (10^7 quads is about 1 GB). */
+function writeNQuadsFile(path: string, batches: number): void {
+  const fd = openSync(path, 'w');
+  try {
+    for (let i = 0; i < batches; i++) writeSync(fd, quadsToNQuads(syntheticBatch(i)));
+  } finally {
+    closeSync(fd);
+  }
 }
 
 const dirBytes = (dir: string): number =>
@@ -107,16 +167,11 @@ export async function runStoreStartupBench(quads: number): Promise<Record<string
   const batches = Math.ceil(quads / BATCH_QUADS);
   const root = mkdtempSync(join(tmpdir(), 'provml-bench-store-'));
   try {
-    const texts = Array.from({ length: batches }, (_, i) => quadsToNQuads(syntheticBatch(i)));
-    new OxigraphEngine().apply({ op: 'load', data: texts[0] ?? '', format: 'application/n-quads' }); // warm-up
-    // Oxigraph alone, same batches, no log: the engine work the durable store cannot avoid.
-    const [, rawMs] = timed(() => {
-      const engine = new OxigraphEngine();
-      for (const data of texts)
-        engine.apply({ op: 'load', data, format: 'application/n-quads' }, { validated: true });
-    });
-    // Oxigraph alone, one streaming bulk load of everything (its fastest path).
-    const [, bulkMs] = timed(() => new OxigraphEngine().loadNQuads(texts.map((text) => Buffer.from(text))));
+    const { ms: rawMs } = inChild<{ ms: number }>(['--phase', 'raw', String(batches)]);
+    const file = join(root, 'all.nq');
+    writeNQuadsFile(file, batches);
+    const { ms: bulkMs } = inChild<{ ms: number }>(['--phase', 'bulk', file]);
+    rmSync(file);
     process.stderr.write(`raw loads done (${Math.round(rawMs)} / ${Math.round(bulkMs)} ms)\n`);
     const dir = join(root, 'data');
     const written = await ingest(dir, batches);
@@ -124,8 +179,8 @@ export async function runStoreStartupBench(quads: number): Promise<Record<string
     const imageFiles = readdirSync(image);
     const imageMiB = Number((dirBytes(image) / 2 ** 20).toFixed(1));
     process.stderr.write(`durable ingest done (${Math.round(written.ackMs)} ms)\n`);
-    const fromLog = measureOpen(image);
-    const fromSnapshot = measureOpen(dir);
+    const fromLog = inChild<OpenReply>(['--phase', 'open', image]);
+    const fromSnapshot = inChild<OpenReply>(['--phase', 'open', dir]);
     const total = batches * BATCH_QUADS;
     return {
       quads: total,
@@ -159,8 +214,12 @@ export async function runStoreStartupBench(quads: number): Promise<Record<string
 
 const args = process.argv.slice(2);
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  if (args[0] === '--open' && args[1]) await openOnly(args[1]);
-  else {
+  if (args[0] === '--phase') {
+    const [phase, value = ''] = args.slice(1);
+    if (phase === 'raw') rawLoadPhase(Number(value));
+    else if (phase === 'bulk') bulkLoadPhase(value);
+    else await openPhase(value);
+  } else {
     const quadsArg = args.indexOf('--quads');
     const quads = quadsArg >= 0 ? Number(args[quadsArg + 1]) : args.includes('--quick') ? 100_000 : 1_000_000;
     const outArg = args.indexOf('--out');

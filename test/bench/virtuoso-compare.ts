@@ -1,145 +1,200 @@
-// Ingestion rate and query latencies: embedded durable store next to Virtuoso (remote SPARQL store).
-// Not part of `npm test`. Run: node --import tsx test/bench/virtuoso-compare.ts [--triples 1000000]
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+// Embedded durable store next to Virtuoso 7.2 (provml's remote SPARQL store), on the benchmark generator's
+// PROV-ML data (test/bench/generate, cached in .tmp/bench/data/). Not part of `npm test`.
+//
+//   node --import tsx test/bench/virtuoso-compare.ts [--size 1e6] [--backends embedded,virtuoso]
+//        [--reps 5] [--budget 30] [--chunk-mb 8] [--buffers N]
+//   node --import tsx test/bench/virtuoso-compare.ts --beyond      # Virtuoso only, 2×10^7 triples
+//        [--size 2e7] [--facade-triples 1e6] [--loaders 2]
+//
+// What is measured, and how:
+// - Ingestion through the store facade (openDurableStore / openSparqlStore): the data set's data.nq, then
+//   domain.nq, read in N-Quads pieces of --chunk-mb ending at line ends, each one `store.load(piece)` awaited
+//   in turn (one durable write per piece, like a capture batch). "Acknowledged" = the last write promise
+//   resolved (embedded: fsync'ed to the log; Virtuoso: fsync'ed to the local outbox). "Queryable" = until
+//   store.stats() answered afterwards, which for Virtuoso first waits until the outbox has reached the engine.
+// - Catalog queries: every query of the package catalog, parameters from the suite's catalogParams, run with
+//   runCatalogQuery (what the server runs: store.select, union default graph, a time limit of --budget).
+//   One warm-up, then median and p95 (nearest rank) over up to --reps runs; repetition stops once --budget is
+//   spent; a run over the budget is a "timeout". Row counts are compared between the backends.
+// - --beyond: Virtuoso only, at 2×10^7 triples (twice the embedded store's default PROVML_MAX_QUADS). The
+//   first triples minus --facade-triples go in through Virtuoso's bulk loader (isql: ld_dir, rdf_loader_run
+//   in --loaders sessions, checkpoint), split beforehand into files of 256 MiB; the last --facade-triples
+//   (and the domain graph) then through provml's facade into the loaded store; then the catalog queries.
+// Backends run one after the other (the embedded store is closed before Virtuoso starts). Results:
+// console.table and test/bench/results/virtuoso-compare-<size>.json (other modes: a suffix naming them).
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger } from '../../src/logger.ts';
-import { openDurableStore, openSparqlStore, type ProvStore, type QuadData } from '../../src/store/index.ts';
-import { startVirtuoso } from '../support/virtuoso.ts';
+import { openDurableStore, openSparqlStore, type ProvStore } from '../../src/store/index.ts';
+import { startVirtuoso, type VirtuosoServer } from '../support/virtuoso.ts';
+import { ensureDataset, REPO_ROOT } from './generate/index.ts';
+import { type BoundEntry, boundCatalog, type QueryFigure, runCatalog } from './virtuoso/catalog.ts';
+import {
+  type BulkFigure,
+  bulkLoad,
+  facadeIngest,
+  type IngestFigure,
+  splitNQuads,
+} from './virtuoso/ingest.ts';
+import { type BackendName, parseCompareArgs } from './virtuoso/options.ts';
+import { type QueryComparison, queryRows } from './virtuoso/report.ts';
 
-const EX = 'http://example.org/bench/';
-const XSD = 'http://www.w3.org/2001/XMLSchema#';
-const arg = (name: string, fallback: number): number => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+const args = parseCompareArgs(process.argv.slice(2));
+const wallStarted = performance.now();
+const log = (line: string): void => {
+  process.stderr.write(`[${((performance.now() - wallStarted) / 1000).toFixed(0)} s] ${line}\n`);
 };
-const TRIPLES = arg('triples', 1_000_000);
-const BATCH = arg('batch', 10_000);
-const TRIPLES_PER_EPOCH = 4;
-const EPOCHS = 100;
+const notes: string[] = [];
+const load = (): string =>
+  loadavg()
+    .map((n) => n.toFixed(2))
+    .join(' ');
+const LONG_MS = 4 * 3600_000; // writes and the outbox drain: never the limiting factor
 
-/** Seeded PRNG (mulberry32), so every run ingests the same data. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+const dataset = ensureDataset({ target: args.size });
+const { manifest } = dataset;
+const dataFile = join(dataset.dir, manifest.quadsFile);
+const domainFile = join(dataset.dir, manifest.domainFile);
+const expectedQuads = manifest.triples + manifest.domainTriples;
+const queries = await boundCatalog(manifest);
+const workDir = join(REPO_ROOT, '.tmp', 'bench', 'work', `virtuoso-compare-${process.pid}`);
+mkdirSync(workDir, { recursive: true });
+log(`data set ${dataset.dir}: ${expectedQuads} quads, ${queries.length} catalog queries; load ${load()}`);
+notes.push(`load average at start: ${load()} (2-core machine, other work may run concurrently)`);
+
+const ingestion: IngestFigure[] = [];
+const bulk: BulkFigure[] = [];
+const figures = new Map<BackendName, Map<string, QueryFigure>>();
+const querySettings = { reps: args.reps, budgetMs: args.budgetS * 1000, progress: log };
+
+async function measureFacade(backend: BackendName, label: string, store: ProvStore, files: string[]) {
+  log(`${label}: loading ${files.join(', ')} through the facade`);
+  const figure = await facadeIngest(label, store, files, args.chunkMb << 20);
+  ingestion.push(figure);
+  log(
+    `${label}: ${figure.acknowledgedPerSecond} triples/s acknowledged, ${figure.queryablePerSecond} queryable`,
+  );
+  if (figure.quadsAfter !== expectedQuads)
+    notes.push(
+      `${label}: the store holds ${figure.quadsAfter} quads after loading, the data set has ${expectedQuads}`,
+    );
+  figures.set(backend, await runCatalog(label, store, queries, querySettings));
+  notes.push(`load average after ${label}: ${load()}`);
 }
 
-const nn = (value: string) => ({ termType: 'NamedNode' as const, value });
-const lit = (value: string, type: string) => ({
-  termType: 'Literal' as const,
-  value,
-  language: '',
-  datatype: nn(XSD + type),
-});
+if (args.backends.includes('embedded')) {
+  const dir = join(workDir, 'embedded');
+  const store = await openDurableStore({ dir, logger: silentLogger(), queryTimeoutMs: LONG_MS });
+  try {
+    await measureFacade('embedded', 'embedded (durable Oxigraph)', store, [dataFile, domainFile]);
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
-/** Training runs, each in its own graph, with per-epoch loss measurements (4 triples an epoch). */
-function* batches(): Generator<QuadData[]> {
-  const rand = random(42);
-  let batch: QuadData[] = [];
-  let produced = 0;
-  for (let run = 0; produced < TRIPLES; run++) {
-    const graph = nn(`${EX}graph/run${run}`);
-    for (let epoch = 0; epoch < EPOCHS && produced < TRIPLES; epoch++) {
-      const m = nn(`${EX}run${run}/epoch${epoch}`);
-      batch.push(
-        { subject: m, predicate: nn(`${EX}ofRun`), object: nn(`${EX}run${run}`), graph },
-        { subject: m, predicate: nn(`${EX}epoch`), object: lit(String(epoch), 'integer'), graph },
-        {
-          subject: m,
-          predicate: nn(`${EX}loss`),
-          object: lit(String(Math.exp(-epoch / 30) + rand() * 0.1), 'double'),
-          graph,
-        },
-        {
-          subject: m,
-          predicate: nn(`${EX}at`),
-          object: lit(
-            new Date(Date.UTC(2024, 0, 1) + (run * EPOCHS + epoch) * 60_000).toISOString(),
-            'dateTime',
-          ),
-          graph,
-        },
-      );
-      produced += TRIPLES_PER_EPOCH;
-      if (batch.length >= BATCH) {
-        yield batch;
-        batch = [];
+if (args.backends.includes('virtuoso')) {
+  const bulkDir = join(workDir, 'bulk');
+  const server: VirtuosoServer = await startVirtuoso({
+    numberOfBuffers: args.buffers,
+    maxDirtyBuffers: Math.round(args.buffers * 0.75),
+    dirsAllowed: [bulkDir],
+  });
+  notes.push(
+    `Virtuoso ini: NumberOfBuffers ${args.buffers}, MaxDirtyBuffers ${Math.round(args.buffers * 0.75)}`,
+  );
+  try {
+    const store = await openSparqlStore({
+      queryUrl: server.sparqlUrl,
+      updateUrl: server.sparqlUrl,
+      graphStoreUrl: server.graphStoreUrl,
+      outboxDir: join(workDir, 'outbox'),
+      queryTimeoutMs: LONG_MS,
+      writeTimeoutMs: 600_000,
+      logger: silentLogger(),
+    });
+    try {
+      let files = [dataFile, domainFile];
+      if (args.bulk) {
+        const tailFile = join(workDir, 'tail.nq');
+        const headLines = manifest.triples - Math.min(args.facadeTriples, Math.floor(manifest.triples / 2));
+        log(`splitting ${dataFile}: ${headLines} lines for the bulk loader, the rest for the facade`);
+        const splitStarted = performance.now();
+        const split = splitNQuads(dataFile, headLines, bulkDir, tailFile);
+        const splitSeconds = (performance.now() - splitStarted) / 1000;
+        log(
+          `bulk loading ${split.pieces} files (${split.headLines} triples), ${args.loaders} loaders; load ${load()}`,
+        );
+        const figure = await bulkLoad(server, bulkDir, split.headLines, args.loaders);
+        bulk.push({ ...figure, splitSeconds: Math.round(splitSeconds) });
+        log(`bulk load: ${figure.seconds} s, ${figure.triplesPerSecond} triples/s`);
+        rmSync(bulkDir, { recursive: true, force: true });
+        files = split.tailLines > 0 ? [tailFile, domainFile] : [domainFile];
       }
+      await measureFacade('virtuoso', 'Virtuoso 7.2 (remote store)', store, files);
+    } finally {
+      await store.close();
     }
+  } finally {
+    await server.stop();
+    rmSync(workDir, { recursive: true, force: true });
   }
-  if (batch.length > 0) yield batch;
 }
+rmSync(workDir, { recursive: true, force: true });
 
-const QUERIES: Record<string, string> = {
-  'loss per epoch, one run': `SELECT ?epoch ?loss WHERE { GRAPH <${EX}graph/run7> { ?m <${EX}epoch> ?epoch ; <${EX}loss> ?loss } } ORDER BY ?epoch`,
-  'best final loss over runs': `SELECT ?run ?loss WHERE { ?m <${EX}ofRun> ?run ; <${EX}epoch> 99 ; <${EX}loss> ?loss } ORDER BY ?loss LIMIT 1`,
-  'runs with a loss below 0.05': `SELECT (COUNT(DISTINCT ?run) AS ?n) WHERE { ?m <${EX}ofRun> ?run ; <${EX}loss> ?loss FILTER(?loss < 0.05) }`,
-  'measurements in one hour': `SELECT (COUNT(*) AS ?n) WHERE { ?m <${EX}at> ?t FILTER(?t >= "2024-01-02T00:00:00Z"^^<${XSD}dateTime> && ?t < "2024-01-02T01:00:00Z"^^<${XSD}dateTime>) }`,
-};
-
-async function measure(name: string, store: ProvStore): Promise<Record<string, number | string>> {
-  const started = performance.now();
-  for (const batch of batches()) await store.insert(batch);
-  const acked = performance.now();
-  const count = await store.select(`SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s <${EX}loss> ?o } }`, {
-    timeoutMs: 600_000,
-  });
-  const visible = performance.now();
-  const row: Record<string, number | string> = {
-    backend: name,
-    triples: TRIPLES,
-    'acknowledged triples/s': Math.round(TRIPLES / ((acked - started) / 1000)),
-    'queryable triples/s': Math.round(TRIPLES / ((visible - started) / 1000)),
-    'loss rows': Number(count.rows[0]?.n?.value),
-  };
-  for (const [label, query] of Object.entries(QUERIES)) {
-    const times: number[] = [];
-    for (let i = 0; i < 3; i++) {
-      const t = performance.now();
-      await store.select(query, { unionDefaultGraph: true, timeoutMs: 600_000 });
-      times.push(performance.now() - t);
-    }
-    row[`${label} (ms)`] = Math.round((times.sort((a, b) => a - b)[1] as number) * 10) / 10;
-  }
-  return row;
-}
-
-const rows: Array<Record<string, number | string>> = [];
-const dir = await mkdtemp(join(tmpdir(), 'provml-bench-'));
-const embedded = await openDurableStore({
-  dir: join(dir, 'embedded'),
-  logger: silentLogger(),
-  queryTimeoutMs: 600_000,
+const compared: QueryComparison[] = queries.map((item: BoundEntry) => {
+  const embedded = figures.get('embedded')?.get(item.entry.name);
+  const virtuoso = figures.get('virtuoso')?.get(item.entry.name);
+  const rows = [embedded, virtuoso].filter((f) => f?.status === 'ok').map((f) => f?.rows);
+  const rowsAgree = new Set(rows).size <= 1;
+  if (!rowsAgree)
+    notes.push(
+      `${item.entry.name}: row counts differ (embedded ${embedded?.rows}, Virtuoso ${virtuoso?.rows})`,
+    );
+  return { name: item.entry.name, params: item.params, rowsAgree, embedded, virtuoso };
 });
-rows.push(await measure('embedded (durable Oxigraph)', embedded));
-await embedded.close();
 
-const server = await startVirtuoso();
-try {
-  const remote = await openSparqlStore({
-    queryUrl: server.sparqlUrl,
-    updateUrl: server.sparqlUrl,
-    graphStoreUrl: server.graphStoreUrl,
-    outboxDir: join(dir, 'outbox'),
-    queryTimeoutMs: 600_000,
-    logger: silentLogger(),
-  });
-  rows.push(await measure('Virtuoso 7.2 (remote store, GSP)', remote));
-  await remote.close();
-} finally {
-  await server.stop();
-  await rm(dir, { recursive: true, force: true });
-}
+const wallSeconds = Math.round((performance.now() - wallStarted) / 1000);
+notes.push(`load average at the end: ${load()}; wall time ${wallSeconds} s`);
+if (ingestion.length > 0) console.table(ingestion.map(({ path: _path, ...rest }) => rest));
+if (bulk.length > 0) console.table(bulk);
+console.table(queryRows(compared));
+for (const note of notes) console.log(`- ${note}`);
 
-console.table(rows);
 mkdirSync('test/bench/results', { recursive: true });
-writeFileSync(
-  `test/bench/results/virtuoso-compare-${TRIPLES}.json`,
-  `${JSON.stringify({ date: new Date().toISOString(), batch: BATCH, rows }, null, 2)}\n`,
-);
+const out = args.outFile;
+const result = {
+  date: new Date().toISOString(),
+  machine: {
+    cpus: cpus().length,
+    cpu: cpus()[0]?.model,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+  },
+  size: args.size,
+  dataset: {
+    dir: dataset.dir,
+    triples: manifest.triples,
+    domainTriples: manifest.domainTriples,
+    workflows: manifest.workflows,
+    events: manifest.events,
+  },
+  settings: {
+    backends: args.backends,
+    reps: args.reps,
+    budgetS: args.budgetS,
+    chunkMb: args.chunkMb,
+    bulk: args.bulk,
+    facadeTriples: args.bulk ? args.facadeTriples : undefined,
+    loaders: args.bulk ? args.loaders : undefined,
+    virtuosoBuffers: args.buffers,
+  },
+  wallSeconds,
+  ingestion,
+  bulk,
+  queries: compared,
+  notes,
+};
+writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
+log(`wrote ${out}`);

@@ -4,17 +4,17 @@ import type { AddressInfo } from 'node:net';
 import { type Config, defaultConfig } from '../../src/config.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { createApp } from '../../src/server/app.ts';
-import { MemoryStore } from '../../src/store/index.ts';
+import type { ProvStore } from '../../src/store/index.ts';
+import { openTestStore } from '../support/test-store.ts';
 
 export interface InProcessServer {
   url: string;
-  store: MemoryStore;
+  store: ProvStore;
   close(): Promise<void>;
 }
 
 export async function startInProcessServer(overrides: Partial<Config> = {}): Promise<InProcessServer> {
-  const store = new MemoryStore();
-  await store.open();
+  const store = await openTestStore();
   const app = createApp({ store, config: { ...defaultConfig(), ...overrides }, logger: silentLogger() });
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening));

@@ -5,7 +5,7 @@ import { loadConfig } from '../../src/config.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { packageCatalog, runCatalogQuery } from '../../src/query/index.ts';
 import { createApp } from '../../src/server/app.ts';
-import { type MemoryStore, openMemoryStore, type ProvStore } from '../../src/store/index.ts';
+import { openMemoryStore, type ProvStore } from '../../src/store/index.ts';
 import { ID, LIFECYCLE_EVENTS, lifecycleStore } from '../query/support/lifecycle.ts';
 import { allBackends } from '../support/backends.ts';
 
@@ -44,14 +44,14 @@ function canonicalRows(bindings: Json['results']['bindings']): string[] {
 
 describe.each(allBackends())('features on the $name', (backend) => {
   let store: ProvStore;
-  let reference: MemoryStore;
+  let reference: ProvStore;
   let app: ReturnType<typeof createApp>;
 
   beforeAll(async () => {
     store = await backend.open();
     for (const graph of await store.listGraphs())
       await store.dropGraph({ termType: 'NamedNode', value: graph });
-    reference = await lifecycleStore();
+    reference = await lifecycleStore(await openMemoryStore());
     const config = loadConfig({ flags: { dataDir: '/nonexistent-test-data' } });
     app = createApp({ store, config, logger: silentLogger() });
   }, 120_000);

@@ -9,10 +9,10 @@ import {
   loadJsonLdEnvironment,
   localDocumentLoader,
 } from '../../src/interchange/index.ts';
-import { type MemoryStore, openMemoryStore, quadsToNQuads } from '../../src/store/index.ts';
+import { openMemoryStore, type ProvStore, quadsToNQuads } from '../../src/store/index.ts';
 import { ID, lifecycleStore } from '../query/support/lifecycle.ts';
 
-let store: MemoryStore;
+let store: ProvStore;
 beforeAll(async () => {
   store = await lifecycleStore();
 });

@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_ONTOLOGY_DIR, ensureOntologyGraph } from '../../src/ontology/index.ts';
-import { openMemoryStore } from '../../src/store/index.ts';
 import { ONTOLOGY_GRAPH } from '../../src/vocab.ts';
+import { openTestStore } from '../support/test-store.ts';
 
 describe('ensureOntologyGraph', () => {
   it('loads PROV-ML and its imports into the ontology graph, idempotently', async () => {
-    const store = await openMemoryStore();
+    const store = await openTestStore();
     const first = await ensureOntologyGraph(store, DEFAULT_ONTOLOGY_DIR);
     const second = await ensureOntologyGraph(store, DEFAULT_ONTOLOGY_DIR);
     expect(first.loaded).toBe(true);
@@ -20,7 +20,7 @@ describe('ensureOntologyGraph', () => {
   });
 
   it('leaves other graphs alone', async () => {
-    const store = await openMemoryStore();
+    const store = await openTestStore();
     await store.load('<urn:a> <urn:b> <urn:c> .', {
       format: 'text/turtle',
       graph: { termType: 'NamedNode', value: 'urn:g' },
@@ -31,7 +31,7 @@ describe('ensureOntologyGraph', () => {
   });
 
   it('reports loaded:false, without throwing, when the directory has no ontology', async () => {
-    const store = await openMemoryStore();
+    const store = await openTestStore();
     const empty = await mkdtemp(join(tmpdir(), 'provml-no-ontology-'));
     expect(await ensureOntologyGraph(store, join(empty, 'missing'))).toEqual({ loaded: false, quads: 0 });
     expect((await store.stats()).quads).toBe(0);

@@ -8,17 +8,18 @@ import { main } from '../../src/cli/main.ts';
 import { defaultConfig } from '../../src/config.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { createApp } from '../../src/server/app.ts';
-import { type MemoryStore, openMemoryStore } from '../../src/store/index.ts';
+import type { ProvStore } from '../../src/store/index.ts';
 import { GRAPH_BASE } from '../../src/vocab.ts';
+import { openTestStore } from '../support/test-store.ts';
 
 const SHAPES_FIXTURES = join(import.meta.dirname, '../fixtures/shapes');
 const GRAPH = `${GRAPH_BASE}test-run`;
-let store: MemoryStore;
+let store: ProvStore;
 let app: ReturnType<typeof createApp>;
 let invalid: string;
 
 beforeAll(async () => {
-  store = await openMemoryStore();
+  store = await openTestStore();
   invalid = await readFile(join(SHAPES_FIXTURES, 'invalid-lifecycle.ttl'), 'utf8');
   await store.load(invalid, { format: 'text/turtle', graph: { termType: 'NamedNode', value: GRAPH } });
   app = createApp({ store, config: defaultConfig(), logger: silentLogger() });

@@ -10,7 +10,7 @@ import {
   packageCatalog,
   runCatalogQuery,
 } from '../../src/query/index.ts';
-import type { MemoryStore, SelectResult } from '../../src/store/index.ts';
+import { openMemoryStore, type ProvStore, type SelectResult } from '../../src/store/index.ts';
 import { translate } from '../../src/translate/index.ts';
 import { ID, lifecycleStore } from './support/lifecycle.ts';
 
@@ -55,8 +55,8 @@ const cases: Record<string, ParamValues[]> = {
 const SHARED_SUBJECT = `FILTER(!STRSTARTS(STR(?s), "${ID}wfexec/"))`;
 
 /** The lifecycle and the events of more-shapes.json. */
-async function moreShapesStore(): Promise<MemoryStore> {
-  const store = await lifecycleStore();
+async function moreShapesStore(): Promise<ProvStore> {
+  const store = await lifecycleStore(await openMemoryStore());
   const result = validateBatch(JSON.parse(readFileSync(MORE_SHAPES, 'utf8')));
   if (!result.ok) throw new Error(`fixture events invalid: ${JSON.stringify(result.errors)}`);
   await store.insert(translate(result.events));
@@ -64,8 +64,8 @@ async function moreShapesStore(): Promise<MemoryStore> {
 }
 
 /** The lifecycle plus copies of every shared node's facts in more graphs, as many workflow runs would write. */
-async function echoedStore(): Promise<MemoryStore> {
-  const store = await lifecycleStore();
+async function echoedStore(): Promise<ProvStore> {
+  const store = await lifecycleStore(await openMemoryStore());
   for (let i = 0; i < ECHO_GRAPHS; i++) {
     await store.update(
       `INSERT { GRAPH <urn:provml-test:echo/${i}> { ?s ?p ?o } } WHERE { GRAPH ?g { ?s ?p ?o } ${SHARED_SUBJECT} }`,
@@ -75,8 +75,8 @@ async function echoedStore(): Promise<MemoryStore> {
 }
 
 /** The lifecycle with every shared node's facts moved out of the run graphs into one graph of their own. */
-async function separatedStore(): Promise<MemoryStore> {
-  const store = await lifecycleStore();
+async function separatedStore(): Promise<ProvStore> {
+  const store = await lifecycleStore(await openMemoryStore());
   await store.update(
     `DELETE { GRAPH ?g { ?s ?p ?o } } INSERT { GRAPH <urn:provml-test:shared> { ?s ?p ?o } } WHERE { GRAPH ?g { ?s ?p ?o } ${SHARED_SUBJECT} }`,
   );
@@ -93,12 +93,12 @@ function solutions(result: SelectResult): string[] {
 
 let catalog: Catalog;
 let reference: Catalog;
-const stores: Record<string, MemoryStore> = {};
+const stores: Record<string, ProvStore> = {};
 
 beforeAll(async () => {
   catalog = await packageCatalog();
   reference = await loadCatalog(REFERENCE_DIR);
-  stores.lifecycle = await lifecycleStore();
+  stores.lifecycle = await lifecycleStore(await openMemoryStore());
   stores['shared facts repeated in more graphs'] = await echoedStore();
   stores['shared facts in another graph'] = await separatedStore();
   stores['more shapes'] = await moreShapesStore();
@@ -132,8 +132,8 @@ describe('rewritten catalog queries answer what their reference formulations ans
   }
 
   it('repeating the shared facts in more graphs changes no answer of the catalog', async () => {
-    const plain = stores.lifecycle as MemoryStore;
-    const echoed = stores['shared facts repeated in more graphs'] as MemoryStore;
+    const plain = stores.lifecycle as ProvStore;
+    const echoed = stores['shared facts repeated in more graphs'] as ProvStore;
     for (const [name, parameterSets] of Object.entries(cases)) {
       for (const params of parameterSets) {
         const entry = catalog.get(name);
@@ -147,7 +147,7 @@ describe('rewritten catalog queries answer what their reference formulations ans
   // Comunica runs a catalog query when external sources are given (the store is then one of its sources).
   it('Comunica answers the rewritten queries as it answers the references (and as Oxigraph on the lifecycle)', async () => {
     for (const storeName of ['lifecycle', 'more shapes']) {
-      const store = stores[storeName] as MemoryStore;
+      const store = stores[storeName] as ProvStore;
       for (const [name, parameterSets] of Object.entries(cases)) {
         const params = parameterSets[0] ?? {};
         const label = `${storeName}: ${name}`;

@@ -6,10 +6,10 @@ import {
   parseHeader,
   runCatalogQuery,
 } from '../../src/query/index.ts';
-import type { MemoryStore, SelectResult } from '../../src/store/index.ts';
+import type { ProvStore, SelectResult } from '../../src/store/index.ts';
 import { ID, lifecycleStore } from './support/lifecycle.ts';
 
-let store: MemoryStore;
+let store: ProvStore;
 let catalog: Catalog;
 
 beforeAll(async () => {

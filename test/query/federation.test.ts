@@ -7,12 +7,12 @@ import {
   runCatalogQuery,
   runFederated,
 } from '../../src/query/index.ts';
-import { type MemoryStore, openMemoryStore } from '../../src/store/index.ts';
+import { openMemoryStore, type ProvStore } from '../../src/store/index.ts';
 import { type RunningEndpoint, startEndpoint } from './support/endpoint.ts';
 import { GEO, ID, lifecycleStore } from './support/lifecycle.ts';
 
 const GEOLOGY = new URL('../fixtures/federation/geology.ttl', import.meta.url);
-let local: MemoryStore;
+let local: ProvStore;
 let provenance: RunningEndpoint;
 let knowledgeGraph: RunningEndpoint;
 let deadUrl: string;

@@ -8,8 +8,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Config, defaultConfig } from '../../src/config.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { createApp } from '../../src/server/app.ts';
-import { MemoryStore, openDurableStore, type ProvStore } from '../../src/store/index.ts';
+import { openDurableStore, openMemoryStore, type ProvStore } from '../../src/store/index.ts';
 import { workflowExecutionGraph, workflowExecutionIri } from '../../src/translate/index.ts';
+import { openTestStore } from '../support/test-store.ts';
 
 const fixture = (name: string): string =>
   readFileSync(join(import.meta.dirname, '../fixtures/ingest', name), 'utf8');
@@ -30,8 +31,7 @@ async function quadCount(): Promise<number> {
 }
 
 beforeEach(async () => {
-  store = new MemoryStore();
-  await store.open();
+  store = await openTestStore();
 });
 
 afterEach(async () => {
@@ -173,7 +173,7 @@ describe('POST /api/v1/events', () => {
       expect(await quadCount()).toBe(res.body.triples);
     } finally {
       await store.close();
-      store = new MemoryStore();
+      store = await openMemoryStore(); // closed by afterEach
       rmSync(dir, { recursive: true, force: true });
     }
   });

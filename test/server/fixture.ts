@@ -3,7 +3,8 @@ import type { Test } from 'supertest';
 import { type Config, loadConfig } from '../../src/config.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { createApp } from '../../src/server/app.ts';
-import { type MemoryStore, openMemoryStore, type ProvStore } from '../../src/store/index.ts';
+import type { ProvStore } from '../../src/store/index.ts';
+import { openTestStore } from '../support/test-store.ts';
 
 export const EX = 'http://example.org/';
 export const G1 = `${EX}g1`;
@@ -23,7 +24,7 @@ export function testConfig(flags: { [K in keyof Config]?: unknown } = {}): Confi
 
 export interface TestApp {
   app: Express;
-  store: MemoryStore;
+  store: ProvStore;
   config: Config;
 }
 
@@ -31,7 +32,7 @@ export async function seededApp(
   flags: { [K in keyof Config]?: unknown } = {},
   seed = SEED,
 ): Promise<TestApp> {
-  const store = await openMemoryStore();
+  const store = await openTestStore();
   if (seed) await store.update(seed);
   const config = testConfig(flags);
   return { app: appOver(store, config), store, config };

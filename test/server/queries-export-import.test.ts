@@ -1,10 +1,10 @@
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { MemoryStore } from '../../src/store/index.ts';
+import type { ProvStore } from '../../src/store/index.ts';
 import { ID, lifecycleStore } from '../query/support/lifecycle.ts';
 import { appOver, testConfig } from './fixture.ts';
 
-let store: MemoryStore;
+let store: ProvStore;
 let app: ReturnType<typeof appOver>;
 beforeAll(async () => {
   store = await lifecycleStore();

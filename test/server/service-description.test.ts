@@ -1,11 +1,11 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { openMemoryStore } from '../../src/store/index.ts';
 import { NS } from '../../src/vocab.ts';
+import { openTestStore } from '../support/test-store.ts';
 import { seededApp, text } from './fixture.ts';
 
 async function describedBy(body: string): Promise<(ask: string) => Promise<boolean>> {
-  const store = await openMemoryStore();
+  const store = await openTestStore();
   await store.load(body, { format: 'text/turtle' });
   return (ask) =>
     store.ask(`PREFIX sd: <${NS.sd}> PREFIX fmt: <http://www.w3.org/ns/formats/> ASK { ${ask} }`);

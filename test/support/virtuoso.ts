@@ -25,6 +25,16 @@ export interface VirtuosoServer {
   /** Starts the server again on the same database directory and ports (after stop() or a SIGKILL). */
   restart(): Promise<void>;
   stop(): Promise<void>;
+  /** Runs SQL statements through isql as dba (e.g. the bulk loader); resolves to isql's output. */
+  isql(sql: string): Promise<string>;
+}
+
+export interface VirtuosoOptions {
+  /** [Parameters] NumberOfBuffers / MaxDirtyBuffers, in 8 KiB pages (default 20,000 / 15,000: about 160 MB). */
+  numberOfBuffers?: number;
+  maxDirtyBuffers?: number;
+  /** More directories the server may read files from (DirsAllowed; the bulk loader's ld_dir needs its own). */
+  dirsAllowed?: string[];
 }
 
 export function requireVirtuoso(): void {
@@ -36,11 +46,11 @@ export function requireVirtuoso(): void {
   }
 }
 
-export async function startVirtuoso(): Promise<VirtuosoServer> {
+export async function startVirtuoso(options: VirtuosoOptions = {}): Promise<VirtuosoServer> {
   requireVirtuoso();
   const dir = await mkdtemp(join(tmpdir(), 'provml-virtuoso-'));
   const [httpPort, sqlPort] = [await freePort(), await freePort()];
-  writeFileSync(join(dir, 'virtuoso.ini'), ini(dir, httpPort, sqlPort));
+  writeFileSync(join(dir, 'virtuoso.ini'), ini(dir, httpPort, sqlPort, options));
   let child: ChildProcess | undefined;
   const base = `http://127.0.0.1:${httpPort}`;
 
@@ -88,10 +98,11 @@ export async function startVirtuoso(): Promise<VirtuosoServer> {
       await stop();
       rmSync(dir, { recursive: true, force: true });
     },
+    isql: (sql) => isql(sqlPort, sql),
   };
 }
 
-function ini(dir: string, httpPort: number, sqlPort: number): string {
+function ini(dir: string, httpPort: number, sqlPort: number, options: VirtuosoOptions): string {
   return `[Database]
 DatabaseFile = ${dir}/virtuoso.db
 ErrorLogFile = ${dir}/virtuoso.log
@@ -111,9 +122,9 @@ ServerPort = 127.0.0.1:${sqlPort}
 DisableUnixSocket = 1
 CheckpointInterval = 60
 CaseMode = 2
-DirsAllowed = ., ${dir}
-NumberOfBuffers = 20000
-MaxDirtyBuffers = 15000
+DirsAllowed = ${['.', dir, ...(options.dirsAllowed ?? [])].join(', ')}
+NumberOfBuffers = ${options.numberOfBuffers ?? 20000}
+MaxDirtyBuffers = ${options.maxDirtyBuffers ?? 15000}
 ThreadsPerQuery = 2
 [HTTPServer]
 ServerPort = 127.0.0.1:${httpPort}
@@ -153,9 +164,12 @@ async function waitUntilUp(url: string, proc: ChildProcess, dir: string): Promis
   );
 }
 
-async function isql(port: number, sql: string): Promise<void> {
-  const { stdout } = await promisify(execFile)(ISQL, [`127.0.0.1:${port}`, 'dba', 'dba', `exec=${sql}`]);
+async function isql(port: number, sql: string): Promise<string> {
+  const { stdout } = await promisify(execFile)(ISQL, [`127.0.0.1:${port}`, 'dba', 'dba', `exec=${sql}`], {
+    maxBuffer: 64 << 20,
+  });
   if (/\*\*\* Error/.test(stdout)) throw new Error(`isql failed: ${stdout}`);
+  return stdout;
 }
 
 function tail(path: string): string {

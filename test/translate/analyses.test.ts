@@ -1,13 +1,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type MemoryStore, openMemoryStore, type Term } from '../../src/store/index.ts';
+import type { ProvStore, Term } from '../../src/store/index.ts';
 import { dataIri, experimentIri, translate } from '../../src/translate/index.ts';
 import { sparqlPrefixes } from '../../src/vocab.ts';
+import { openTestStore } from '../support/test-store.ts';
 import { readEvents } from './helpers.ts';
 
 // The graph shape must make the design's analyses plain SPARQL over the union of the workflow graphs.
-let store: MemoryStore;
+let store: ProvStore;
 beforeAll(async () => {
-  store = await openMemoryStore();
+  store = await openTestStore();
   await store.insert(translate(readEvents('lifecycle.json')));
 });
 

@@ -4,21 +4,25 @@ import type { QueryOptions, SelectResult } from '../api.ts';
 import { parseJson, toBoolean, toQuads, toSelectResult } from '../json-results.ts';
 import { iriToNTriples } from '../ntriples.ts';
 import type { GraphTerm, QuadData } from '../terms.ts';
+import { acceptsGraphExclusion, rewriteQueryDefaultGraph } from './default-graph.ts';
 import type { EngineResponse, SparqlHttp } from './http.ts';
 import { parseRdf } from './rdf-codec.ts';
 import { RESULTS_JSON } from './results-format.ts';
 
-// Reads against the engine. provml's default graph lives in REMOTE_DEFAULT_GRAPH there, so queries
-// without a dataset of their own get it as default-graph-uri. Virtuoso then also hides every named
-// graph from GRAPH <iri> patterns (the protocol's empty named-graph set), so a query that uses GRAPH
-// keeps the engine's own dataset instead; so does unionDefaultGraph (on Virtuoso the default graph is
-// then the union of every graph, the engine's system graphs included).
+// Reads against the engine. provml's default graph lives in REMOTE_DEFAULT_GRAPH there. A user query
+// without a dataset of its own gets it as default-graph-uri, unless it uses GRAPH: Virtuoso then hides
+// every named graph (the protocol's empty named-graph set), so such a query is rewritten instead, its
+// default-graph patterns moved into GRAPH <stand-in>. With unionDefaultGraph the engine's default graph
+// (on Virtuoso the union of every graph) is used, with the engine's system graphs (and the stand-in as a
+// named graph) excluded by Virtuoso's DEFINE input:*-graph-exclude where Virtuoso allows it.
 
 const DEFAULT_GRAPH: GraphTerm = { termType: 'DefaultGraph', value: '' };
 const DATASET_IN_QUERY = /\bFROM\s+(NAMED\s+)?</i;
 const GRAPH_IN_QUERY = /\bGRAPH\b/i;
 
 export class RemoteReader {
+  private systemGraphs: Promise<string[]> | undefined;
+
   constructor(
     private readonly http: SparqlHttp,
     private readonly systemGraphPrefixes: readonly string[] = ENGINE_SYSTEM_GRAPH_PREFIXES,
@@ -50,18 +54,13 @@ export class RemoteReader {
 
   /** Named graphs holding provml data: the engine's own graphs and the stand-in default graph left out. */
   async listGraphs(timeoutMs: number): Promise<string[]> {
-    const result = await this.select(
-      'SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }',
-      { unionDefaultGraph: true },
-      timeoutMs,
-    );
+    const result = await this.engineSelect('SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }', timeoutMs);
     return result.rows.map((row) => row.g?.value ?? '').filter((g) => g !== '' && this.isUserGraph(g));
   }
 
   async countQuads(timeoutMs: number): Promise<{ quads: number; graphs: number }> {
-    const result = await this.select(
+    const result = await this.engineSelect(
       'SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g',
-      { unionDefaultGraph: true },
       timeoutMs,
     );
     let quads = 0;
@@ -76,10 +75,9 @@ export class RemoteReader {
   }
 
   async hasGraph(graph: string, timeoutMs: number): Promise<boolean> {
-    return this.ask(
-      `ASK { GRAPH ${iriToNTriples(graph)} { ?s ?p ?o } }`,
-      { unionDefaultGraph: true },
-      timeoutMs,
+    const query = `ASK { GRAPH ${iriToNTriples(graph)} { ?s ?p ?o } }`;
+    return toBoolean(
+      parseJson((await this.engineRun(query, RESULTS_JSON, timeoutMs)).body, this.http.urls.queryUrl),
     );
   }
 
@@ -94,7 +92,7 @@ export class RemoteReader {
     let page = pageSize;
     for (let offset = 0; ; ) {
       const query = `SELECT ?s ?p ?o WHERE { GRAPH ${iriToNTriples(graph)} { ?s ?p ?o } } LIMIT ${page} OFFSET ${offset}`;
-      const answer = await this.run(query, RESULTS_JSON, { unionDefaultGraph: true }, timeoutMs);
+      const answer = await this.engineRun(query, RESULTS_JSON, timeoutMs);
       const rows = toQuads(parseJson(answer.body, this.http.urls.queryUrl), () => target);
       if (answer.maxRows !== undefined && answer.maxRows < page && rows.length >= answer.maxRows) {
         page = answer.maxRows;
@@ -111,29 +109,76 @@ export class RemoteReader {
     );
   }
 
-  private run(
+  /** A user query, with provml's dataset semantics. */
+  private async run(
     query: string,
     accept: string,
     options: QueryOptions,
     timeoutMs: number,
   ): Promise<EngineResponse> {
-    const text = options.baseIri ? `BASE ${iriToNTriples(options.baseIri)}\n${query}` : query;
-    return this.http.query(text, accept, datasetParams(query, options), timeoutMs);
+    const { params, text, excludeSystemGraphs } = this.plan(query, options);
+    const withBase = options.baseIri ? `BASE ${iriToNTriples(options.baseIri)}\n${text}` : text;
+    const pragmas = excludeSystemGraphs ? await this.exclusions(timeoutMs) : '';
+    return this.http.query(`${pragmas}${withBase}`, accept, params, timeoutMs);
   }
-}
 
-function datasetParams(query: string, options: QueryOptions): Array<[string, string]> {
-  const params: Array<[string, string]> = [];
-  const { dataset } = options;
-  for (const graph of dataset?.defaultGraphs ?? []) params.push(['default-graph-uri', graph]);
-  for (const graph of dataset?.namedGraphs ?? []) params.push(['named-graph-uri', graph]);
-  if (
-    params.length === 0 &&
-    !options.unionDefaultGraph &&
-    !DATASET_IN_QUERY.test(query) &&
-    !GRAPH_IN_QUERY.test(query)
-  ) {
-    params.push(['default-graph-uri', REMOTE_DEFAULT_GRAPH]);
+  private plan(
+    query: string,
+    options: QueryOptions,
+  ): { params: Array<[string, string]>; text: string; excludeSystemGraphs: boolean } {
+    const params: Array<[string, string]> = [];
+    for (const graph of options.dataset?.defaultGraphs ?? []) params.push(['default-graph-uri', graph]);
+    for (const graph of options.dataset?.namedGraphs ?? []) params.push(['named-graph-uri', graph]);
+    if (params.length > 0 || DATASET_IN_QUERY.test(query))
+      return { params, text: query, excludeSystemGraphs: false };
+    if (options.unionDefaultGraph)
+      return { params, text: query, excludeSystemGraphs: acceptsGraphExclusion(query, options.baseIri) };
+    if (!GRAPH_IN_QUERY.test(query))
+      return {
+        params: [['default-graph-uri', REMOTE_DEFAULT_GRAPH]],
+        text: query,
+        excludeSystemGraphs: false,
+      };
+    // Unparsable here (e.g. engine-specific syntax): sent as it is, to the engine's default graph.
+    const rewritten = rewriteQueryDefaultGraph(query, REMOTE_DEFAULT_GRAPH, options.baseIri) ?? query;
+    return { params, text: rewritten, excludeSystemGraphs: false };
   }
-  return params;
+
+  /**
+   * Virtuoso's pragmas that keep its system graphs out of the union default graph, and them and the stand-in
+   * out of GRAPH ?g. Only for queries that name no graph (see acceptsGraphExclusion).
+   */
+  private async exclusions(timeoutMs: number): Promise<string> {
+    this.systemGraphs ??= this.findSystemGraphs(timeoutMs).catch((error: unknown) => {
+      this.systemGraphs = undefined;
+      throw error;
+    });
+    const system = await this.systemGraphs;
+    if (system.length === 0) return '';
+    const lines = [
+      ...system.map((graph) => `DEFINE input:default-graph-exclude ${iriToNTriples(graph)}`),
+      ...[...system, REMOTE_DEFAULT_GRAPH].map(
+        (graph) => `DEFINE input:named-graph-exclude ${iriToNTriples(graph)}`,
+      ),
+    ];
+    return `${lines.join('\n')}\n`;
+  }
+
+  private async findSystemGraphs(timeoutMs: number): Promise<string[]> {
+    const result = await this.engineSelect('SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }', timeoutMs);
+    return result.rows
+      .map((row) => row.g?.value ?? '')
+      .filter((graph) => graph !== REMOTE_DEFAULT_GRAPH && graph !== '' && !this.isUserGraph(graph));
+  }
+
+  /** A query of provml's own (graph listing, counts, dumps), sent to the engine's whole dataset as it is. */
+  private engineRun(query: string, accept: string, timeoutMs: number): Promise<EngineResponse> {
+    return this.http.query(query, accept, [], timeoutMs);
+  }
+
+  private async engineSelect(query: string, timeoutMs: number): Promise<SelectResult> {
+    return toSelectResult(
+      parseJson((await this.engineRun(query, RESULTS_JSON, timeoutMs)).body, this.http.urls.queryUrl),
+    );
+  }
 }

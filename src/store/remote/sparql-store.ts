@@ -12,10 +12,10 @@ import type {
   StoreStats,
   WriteReceipt,
 } from '../api.ts';
-import { iriToNTriples } from '../ntriples.ts';
 import { detectQueryForm } from '../query-form.ts';
 import type { GraphTerm, QuadData } from '../terms.ts';
 import { Courier } from './courier.ts';
+import { rewriteUpdate } from './default-graph.ts';
 import { EngineWriter } from './engine-writer.ts';
 import { SparqlHttp } from './http.ts';
 import { Outbox } from './outbox.ts';
@@ -152,13 +152,12 @@ export class SparqlStore implements ProvStore {
 
   async update(text: string, options: { baseIri?: string } = {}): Promise<WriteReceipt> {
     const { courier, outbox } = this.use();
-    const body = options.baseIri ? `BASE ${iriToNTriples(options.baseIri)}\n${text}` : text;
-    // Virtuoso has no default graph to write to, so an update that names no graph gets provml's
-    // stand-in for it. Naming it for an update that uses GRAPH would hide the other graphs from it.
-    const params: Array<[string, string]> = /\b(GRAPH|WITH|USING)\b/i.test(text)
-      ? []
-      : [['using-graph-uri', REMOTE_DEFAULT_GRAPH]];
-    await courier.runInOrder(() => this.writer.update(body, params), this.queryTimeoutMs);
+    const rewritten = await rewriteUpdate(text, REMOTE_DEFAULT_GRAPH, {
+      baseIri: options.baseIri,
+      namedGraphs: () => this.listGraphs(),
+    });
+    if (rewritten.trim() !== '')
+      await courier.runInOrder(() => this.writer.update(rewritten), this.queryTimeoutMs);
     return { seq: outbox.lastSeq };
   }
 

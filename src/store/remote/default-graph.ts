@@ -1,0 +1,228 @@
+import sparqljs from 'sparqljs';
+import { BadRequestError } from '../../errors.ts';
+
+// Virtuoso has no writable default graph: provml keeps its default graph in a named stand-in graph there.
+// Naming the stand-in as the request's default graph (default-graph-uri, DEFINE, WITH) makes Virtuoso hide
+// every other graph from GRAPH patterns, so updates are rewritten instead: every triple pattern and template
+// outside a GRAPH block is put in GRAPH <stand-in>, and management operations on DEFAULT address it.
+// Operations that name their dataset themselves (WITH, USING) are left as the client wrote them.
+
+type Pattern = sparqljs.Pattern;
+type Quads = sparqljs.Quads;
+
+/** Parses a SPARQL update (a syntax error is a 400 naming the problem) and rewrites it for the engine. */
+export function rewriteUpdate(
+  update: string,
+  standIn: string,
+  options: { baseIri?: string; namedGraphs: () => Promise<string[]> },
+): Promise<string> {
+  let parsed: sparqljs.SparqlQuery;
+  try {
+    parsed = new sparqljs.Parser(options.baseIri ? { baseIRI: options.baseIri } : {}).parse(update);
+  } catch (error) {
+    throw new BadRequestError(`Malformed SPARQL update: ${(error as Error).message.split('\n')[0]}`, {
+      cause: error,
+    });
+  }
+  if (parsed.type !== 'update') throw new BadRequestError('Expected a SPARQL update, got a query');
+  return rewriteParsed(parsed, standIn, options.namedGraphs);
+}
+
+/**
+ * A query with its default-graph patterns moved into GRAPH <standIn>, or undefined when it does not parse
+ * here (engine-specific syntax), in which case the caller sends it unchanged.
+ */
+export function rewriteQueryDefaultGraph(
+  query: string,
+  standIn: string,
+  baseIri?: string,
+): string | undefined {
+  let parsed: sparqljs.SparqlQuery;
+  try {
+    parsed = new sparqljs.Parser(baseIri ? { baseIRI: baseIri } : {}).parse(query);
+  } catch {
+    return undefined;
+  }
+  if (parsed.type !== 'query') return undefined;
+  const graph = { termType: 'NamedNode', value: standIn } as sparqljs.IriTerm;
+  const rewritten: sparqljs.Query = {
+    ...parsed,
+    where: parsed.where?.map((pattern) => wherePattern(pattern, graph)),
+  };
+  if (rewritten.queryType === 'CONSTRUCT' && !rewritten.where) return undefined; // CONSTRUCT WHERE short form
+  return new sparqljs.Generator().stringify(rewritten);
+}
+
+/**
+ * Whether the query can take Virtuoso's graph-exclude pragmas: it parses here and names no graph in GRAPH
+ * (Virtuoso 7.2 answers GRAPH <iri> with nothing once any *-graph-exclude is defined).
+ */
+export function acceptsGraphExclusion(query: string, baseIri?: string): boolean {
+  let parsed: sparqljs.SparqlQuery;
+  try {
+    parsed = new sparqljs.Parser(baseIri ? { baseIRI: baseIri } : {}).parse(query);
+  } catch {
+    return false;
+  }
+  return parsed.type === 'query' && !(parsed.where ?? []).some(namesAGraph);
+}
+
+function namesAGraph(pattern: Pattern): boolean {
+  switch (pattern.type) {
+    case 'graph':
+      return pattern.name.termType === 'NamedNode' || pattern.patterns.some(namesAGraph);
+    case 'group':
+    case 'optional':
+    case 'minus':
+    case 'union':
+    case 'service':
+      return pattern.patterns.some(namesAGraph);
+    case 'filter':
+    case 'bind':
+      return expressionPatterns(pattern.expression).some(namesAGraph);
+    case 'query':
+      return (pattern.where ?? []).some(namesAGraph);
+    default:
+      return false;
+  }
+}
+
+function expressionPatterns(expression: sparqljs.Expression): Pattern[] {
+  if (typeof expression !== 'object' || expression === null || Array.isArray(expression)) return [];
+  if (!('type' in expression) || expression.type !== 'operation') return [];
+  return expression.args.flatMap((arg) =>
+    typeof arg === 'object' && arg !== null && 'type' in arg && isPattern(arg)
+      ? [arg]
+      : expressionPatterns(arg as sparqljs.Expression),
+  );
+}
+
+async function rewriteParsed(
+  parsed: sparqljs.Update,
+  standIn: string,
+  namedGraphs: () => Promise<string[]>,
+): Promise<string> {
+  const graph = { termType: 'NamedNode', value: standIn } as sparqljs.IriTerm;
+  const updates: sparqljs.UpdateOperation[] = [];
+  for (const operation of parsed.updates) {
+    if ('updateType' in operation) updates.push(rewriteQuadOperation(operation, graph));
+    else if (isClearDrop(operation)) updates.push(...(await expandClearDrop(operation, graph, namedGraphs)));
+    else updates.push(rewriteManagement(operation, graph));
+  }
+  return new sparqljs.Generator().stringify({ ...parsed, updates });
+}
+
+function rewriteQuadOperation(
+  operation: sparqljs.InsertDeleteOperation,
+  graph: sparqljs.IriTerm,
+): sparqljs.InsertDeleteOperation {
+  switch (operation.updateType) {
+    case 'insert':
+      return { ...operation, insert: inGraph(operation.insert, graph) };
+    case 'delete':
+      return { ...operation, delete: inGraph(operation.delete, graph) };
+    case 'deletewhere':
+      return { ...operation, delete: inGraph(operation.delete, graph) };
+    case 'insertdelete':
+      if (operation.graph || operation.using) return operation;
+      return {
+        ...operation,
+        insert: inGraph(operation.insert, graph),
+        delete: inGraph(operation.delete, graph),
+        where: operation.where?.map((pattern) => wherePattern(pattern, graph)),
+      };
+  }
+}
+
+const inGraph = (quads: Quads[], graph: sparqljs.IriTerm): Quads[] =>
+  quads.map((quad) => (quad.type === 'bgp' ? { type: 'graph', name: graph, triples: quad.triples } : quad));
+
+/** A WHERE pattern with its default-graph parts moved into GRAPH <graph>; GRAPH blocks stay as they are. */
+function wherePattern(pattern: Pattern, graph: sparqljs.IriTerm): Pattern {
+  switch (pattern.type) {
+    case 'bgp':
+      return { type: 'graph', name: graph, patterns: [pattern] };
+    case 'graph':
+    case 'service':
+    case 'values':
+      return pattern;
+    case 'group':
+    case 'optional':
+    case 'minus':
+    case 'union':
+      return { ...pattern, patterns: pattern.patterns.map((inner) => wherePattern(inner, graph)) };
+    case 'filter':
+      return { ...pattern, expression: whereExpression(pattern.expression, graph) };
+    case 'bind':
+      return { ...pattern, expression: whereExpression(pattern.expression, graph) };
+    case 'query':
+      return { ...pattern, where: pattern.where?.map((inner) => wherePattern(inner, graph)) };
+    default:
+      return pattern;
+  }
+}
+
+/** EXISTS and NOT EXISTS carry graph patterns inside expressions. */
+function whereExpression(expression: sparqljs.Expression, graph: sparqljs.IriTerm): sparqljs.Expression {
+  if (typeof expression !== 'object' || expression === null || Array.isArray(expression)) return expression;
+  if (!('type' in expression) || expression.type !== 'operation') return expression;
+  return {
+    ...expression,
+    args: expression.args.map((arg) =>
+      typeof arg === 'object' && arg !== null && 'type' in arg && isPattern(arg)
+        ? wherePattern(arg, graph)
+        : whereExpression(arg as sparqljs.Expression, graph),
+    ),
+  };
+}
+
+const PATTERN_TYPES = new Set([
+  'bgp',
+  'group',
+  'graph',
+  'optional',
+  'minus',
+  'union',
+  'filter',
+  'bind',
+  'query',
+]);
+const isPattern = (value: { type: string }): value is Pattern => PATTERN_TYPES.has(value.type);
+
+const isClearDrop = (operation: sparqljs.ManagementOperation): operation is sparqljs.ClearDropOperation =>
+  operation.type === 'clear' || operation.type === 'drop';
+
+function rewriteManagement(
+  operation: Exclude<sparqljs.ManagementOperation, sparqljs.ClearDropOperation>,
+  graph: sparqljs.IriTerm,
+): sparqljs.ManagementOperation {
+  const target = (ref: sparqljs.GraphOrDefault): sparqljs.GraphOrDefault =>
+    ref.default ? { type: 'graph', name: graph } : ref;
+  switch (operation.type) {
+    case 'add':
+    case 'copy':
+    case 'move':
+      return { ...operation, source: target(operation.source), destination: target(operation.destination) };
+    case 'create':
+      return operation;
+    case 'load':
+      return operation.destination ? operation : { ...operation, destination: graph };
+  }
+}
+
+/** CLEAR/DROP DEFAULT, NAMED and ALL: on the engine ALL and NAMED would also remove its system graphs. */
+async function expandClearDrop(
+  operation: sparqljs.ClearDropOperation,
+  graph: sparqljs.IriTerm,
+  namedGraphs: () => Promise<string[]>,
+): Promise<sparqljs.ClearDropOperation[]> {
+  const one = (name: sparqljs.IriTerm): sparqljs.ClearDropOperation => ({
+    type: operation.type,
+    silent: true,
+    graph: { type: 'graph', name },
+  });
+  if (operation.graph.default) return [{ ...operation, graph: { type: 'graph', name: graph } }];
+  if (!operation.graph.all && !operation.graph.named) return [operation];
+  const names = (await namedGraphs()).map((value) => ({ termType: 'NamedNode', value }) as sparqljs.IriTerm);
+  return [...(operation.graph.all ? [one(graph)] : []), ...names.map(one)];
+}

@@ -27,10 +27,11 @@ export class ProvStoreSource implements RDF.Source {
     graph?: RDF.Term | null,
   ): RDF.Stream<RDF.Quad> {
     const pattern = toPattern({ s: subject, p: predicate, o: object, g: graph });
-    const quads = this.fetch(pattern);
+    // Fetched when first read, so a failure reaches the stream's reader instead of a dangling promise.
+    const fetch = () => this.fetch(pattern);
     return Readable.from(
       (async function* () {
-        for (const quad of await quads) yield toRdfJsQuad(quad);
+        for (const quad of await fetch()) yield toRdfJsQuad(quad);
       })(),
     ) as unknown as RDF.Stream<RDF.Quad>;
   }
@@ -42,10 +43,16 @@ export class ProvStoreSource implements RDF.Source {
     graph?: RDF.Term | null,
   ): Promise<number> {
     const pattern = toPattern({ s: subject, p: predicate, o: object, g: graph });
-    if (Object.values(pattern).some((term) => term.termType === 'BlankNode'))
-      return (await this.fetch(pattern)).length;
-    const result = await this.store.select(`SELECT (COUNT(*) AS ?count) WHERE { ${whereClause(pattern)} }`);
-    return Number(result.rows[0]?.count?.value ?? 0);
+    try {
+      if (Object.values(pattern).some((term) => term.termType === 'BlankNode'))
+        return (await this.fetch(pattern)).length;
+      const result = await this.store.select(`SELECT (COUNT(*) AS ?count) WHERE { ${whereClause(pattern)} }`);
+      return Number(result.rows[0]?.count?.value ?? 0);
+    } catch {
+      // Only a cardinality estimate for Comunica's planner, which does not catch a failure here; the
+      // pattern's own fetch reports the error to the query.
+      return Number.POSITIVE_INFINITY;
+    }
   }
 
   private async fetch(pattern: Pattern): Promise<QuadData[]> {

@@ -7,6 +7,7 @@ import {
   runCatalogQuery,
 } from '../../src/query/index.ts';
 import type { ProvStore, SelectResult } from '../../src/store/index.ts';
+import { durationSeconds } from '../support/duration.ts';
 import { ID, lifecycleStore } from './support/lifecycle.ts';
 
 let store: ProvStore;
@@ -205,20 +206,22 @@ describe('catalog queries on the lifecycle fixture (events → translator → st
   });
 
   it('stage-runners: who ran each stage, where, and for how long', async () => {
-    const rows = table(await run('stage-runners'), ['task', 'user', 'persona', 'host', 'duration']);
+    const rows = table(await run('stage-runners'), ['task', 'user', 'persona', 'host', 'duration']).map(
+      (row) => ({ ...row, duration: durationSeconds(row.duration ?? '') }),
+    );
     expect(rows).toContainEqual({
       task: `${ID}wfexec/cur-1/task/import-f3`,
       user: 'alice',
       persona: 'domain scientist',
       host: 'hpc-login',
-      duration: 'PT9M',
+      duration: 540,
     });
     expect(rows).toContainEqual({
       task: `${ID}wfexec/train-1/task/fit`,
       user: 'carol',
       persona: 'ML engineer',
       host: 'gpu-node-2',
-      duration: 'PT29M55S',
+      duration: 29 * 60 + 55,
     });
     expect(rows).toContainEqual({
       task: `${ID}wfexec/train-3/task/fit`,

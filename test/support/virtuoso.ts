@@ -129,8 +129,8 @@ ThreadsPerQuery = 2
 [HTTPServer]
 ServerPort = 127.0.0.1:${httpPort}
 ServerRoot = /var/lib/virtuoso-opensource-7/vsp
-ServerThreads = 10
-MaxClientConnections = 10
+ServerThreads = 20
+MaxClientConnections = 20
 Charset = UTF-8
 [SPARQL]
 ResultSetMaxRows = 10000000

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { ProvStore, Term } from '../../src/store/index.ts';
 import { dataIri, experimentIri, translate } from '../../src/translate/index.ts';
 import { sparqlPrefixes } from '../../src/vocab.ts';
+import { durationSeconds } from '../support/duration.ts';
 import { openTestStore } from '../support/test-store.ts';
 import { readEvents } from './helpers.ts';
 
@@ -95,9 +96,10 @@ describe('design section 5 analyses over the translated lifecycle', () => {
       ?a a prov:Person ; provml:name ?user . ?p a provml:Persona ; provml:name ?persona .
       BIND(?e - ?s AS ?duration)
       FILTER(?host = "gpu-node-01") } ORDER BY ?stage`);
-    expect(found).toEqual([
-      { stage: 'training', user: 'alice', persona: 'ML engineer', host: 'gpu-node-01', duration: 'PT30M' },
-      { stage: 'validation', user: 'alice', persona: 'ML engineer', host: 'gpu-node-01', duration: 'PT4M' },
+    const inSeconds = found.map((row) => ({ ...row, duration: durationSeconds(row.duration ?? '') }));
+    expect(inSeconds).toEqual([
+      { stage: 'training', user: 'alice', persona: 'ML engineer', host: 'gpu-node-01', duration: 1800 },
+      { stage: 'validation', user: 'alice', persona: 'ML engineer', host: 'gpu-node-01', duration: 240 },
     ]);
   });
 

@@ -93,10 +93,20 @@ export class SparqlHttp {
     timeoutMs: number,
     purpose: Purpose,
   ): Promise<Response> {
+    let resent = false;
     for (let attempt = 0; ; attempt++) {
       const authorization = this.auth.header(init.method ?? 'GET', url);
       const headers = authorization ? { ...init.headers, authorization } : init.headers;
-      const response = await this.fetchOnce(url, { ...init, headers }, timeoutMs, purpose);
+      let response: Response;
+      try {
+        response = await this.fetchOnce(url, { ...init, headers }, timeoutMs, purpose);
+      } catch (error) {
+        // A kept-alive connection the engine closed as we reused it (Virtuoso does, under load): a query
+        // is safe to send again once. Writes are redelivered by the outbox instead.
+        if (purpose !== 'query' || resent || !isDroppedConnection(error)) throw error;
+        resent = true;
+        continue;
+      }
       if (response.ok) return response;
       const text = await response.text();
       if (
@@ -155,4 +165,11 @@ function summarize(text: string): string {
   const plain = text.replace(/<[^>]+>/g, ' ');
   const head = plain.split(/\n\s*SPARQL query:/)[0] ?? plain;
   return head.replace(/\s+/g, ' ').trim().slice(0, 500) || '(no message)';
+}
+
+const DROPPED_CONNECTION_CODES = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE']);
+
+function isDroppedConnection(error: unknown): boolean {
+  const cause = (error as { cause?: { cause?: { code?: string } } }).cause?.cause;
+  return cause?.code !== undefined && DROPPED_CONNECTION_CODES.has(cause.code);
 }

@@ -3,6 +3,7 @@ import { ENGINE_SYSTEM_GRAPH_PREFIXES, REMOTE_DEFAULT_GRAPH } from '../../vocab.
 import type { QueryOptions, SelectResult } from '../api.ts';
 import { parseJson, toBoolean, toQuads, toSelectResult } from '../json-results.ts';
 import { iriToNTriples } from '../ntriples.ts';
+import { detectQueryForm } from '../query-form.ts';
 import type { GraphTerm, QuadData } from '../terms.ts';
 import { acceptsGraphExclusion, rewriteQueryDefaultGraph } from './default-graph.ts';
 import type { EngineResponse, SparqlHttp } from './http.ts';
@@ -118,7 +119,11 @@ export class RemoteReader {
   ): Promise<EngineResponse> {
     const { params, text, excludeSystemGraphs } = this.plan(query, options);
     const withBase = options.baseIri ? `BASE ${iriToNTriples(options.baseIri)}\n${text}` : text;
-    const pragmas = excludeSystemGraphs ? await this.exclusions(timeoutMs) : '';
+    const virtuoso = (await this.engineSystemGraphs(timeoutMs)).length > 0;
+    // Virtuoso's default DESCRIBE finds nothing over an unnamed default graph; its CBD mode does (as Oxigraph).
+    const describe =
+      virtuoso && detectQueryForm(query) === 'describe' ? 'DEFINE sql:describe-mode "CBD"\n' : '';
+    const pragmas = `${describe}${excludeSystemGraphs ? await this.exclusions(timeoutMs) : ''}`;
     return this.http.query(`${pragmas}${withBase}`, accept, params, timeoutMs);
   }
 
@@ -149,11 +154,7 @@ export class RemoteReader {
    * out of GRAPH ?g. Only for queries that name no graph (see acceptsGraphExclusion).
    */
   private async exclusions(timeoutMs: number): Promise<string> {
-    this.systemGraphs ??= this.findSystemGraphs(timeoutMs).catch((error: unknown) => {
-      this.systemGraphs = undefined;
-      throw error;
-    });
-    const system = await this.systemGraphs;
+    const system = await this.engineSystemGraphs(timeoutMs);
     if (system.length === 0) return '';
     const lines = [
       ...system.map((graph) => `DEFINE input:default-graph-exclude ${iriToNTriples(graph)}`),
@@ -162,6 +163,15 @@ export class RemoteReader {
       ),
     ];
     return `${lines.join('\n')}\n`;
+  }
+
+  /** The engine's own graphs (Virtuoso's schema graphs), found once; none on a plain SPARQL engine. */
+  private engineSystemGraphs(timeoutMs: number): Promise<string[]> {
+    this.systemGraphs ??= this.findSystemGraphs(timeoutMs).catch((error: unknown) => {
+      this.systemGraphs = undefined;
+      throw error;
+    });
+    return this.systemGraphs;
   }
 
   private async findSystemGraphs(timeoutMs: number): Promise<string[]> {

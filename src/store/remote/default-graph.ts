@@ -11,7 +11,7 @@ type Pattern = sparqljs.Pattern;
 type Quads = sparqljs.Quads;
 
 /** Parses a SPARQL update (a syntax error is a 400 naming the problem) and rewrites it for the engine. */
-export function rewriteUpdate(
+export async function rewriteUpdate(
   update: string,
   standIn: string,
   options: { baseIri?: string; namedGraphs: () => Promise<string[]> },
@@ -20,12 +20,17 @@ export function rewriteUpdate(
   try {
     parsed = new sparqljs.Parser(options.baseIri ? { baseIRI: options.baseIri } : {}).parse(update);
   } catch (error) {
-    throw new BadRequestError(`Malformed SPARQL update: ${(error as Error).message.split('\n')[0]}`, {
-      cause: error,
-    });
+    throw new BadRequestError(`Malformed SPARQL update: ${parseProblem(error)}`, { cause: error });
   }
   if (parsed.type !== 'update') throw new BadRequestError('Expected a SPARQL update, got a query');
   return rewriteParsed(parsed, standIn, options.namedGraphs);
+}
+
+/** sparqljs's error as one line: where, and what it did not expect (its list of expected tokens is long). */
+function parseProblem(error: unknown): string {
+  const { message, hash } = error as { message?: string; hash?: { line?: number; text?: string } };
+  if (hash?.line !== undefined) return `unexpected '${hash.text ?? ''}' on line ${hash.line + 1}`;
+  return (message ?? String(error)).split('\n')[0] ?? '';
 }
 
 /**

@@ -62,4 +62,37 @@ describe('SPARQL protocol client', () => {
     );
     expect(seen[0]).toBeUndefined();
   });
+  it('sends a query again once when the engine drops the connection, but not a write', async () => {
+    let requests = 0;
+    const url = await serve((req, res) => {
+      requests += 1;
+      if (requests % 2 === 1) {
+        req.socket.destroy(); // as an engine closing a kept-alive connection while it is reused
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/sparql-results+json' });
+      res.end('{"head":{},"boolean":true}');
+    });
+    const http = new SparqlHttp({ queryUrl: url, updateUrl: url }, undefined);
+    const answer = await http.query('ASK {}', 'application/sparql-results+json', [], 5_000);
+    expect(answer.body).toContain('true');
+    expect(requests).toBe(2);
+    const write = await http.update('INSERT DATA {}', [], 5_000).catch((e: unknown) => e);
+    expect(write).toBeInstanceOf(EngineUnavailableError);
+    expect(requests).toBe(3);
+  });
+
+  it('gives up on a query after one resend', async () => {
+    let requests = 0;
+    const url = await serve((req) => {
+      requests += 1;
+      req.socket.destroy();
+    });
+    const http = new SparqlHttp({ queryUrl: url, updateUrl: url }, undefined);
+    const error = await http
+      .query('ASK {}', 'application/sparql-results+json', [], 5_000)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(EngineUnavailableError);
+    expect(requests).toBe(2);
+  });
 });

@@ -15,6 +15,7 @@ const STORE_BACKED = [
   'test/cli/demo.test.ts',
   'test/cli/ingest.test.ts',
   'test/cli/query-export-import.test.ts',
+  'test/cli/serve.test.ts',
   'test/interchange/roundtrip.test.ts',
   'test/ontology/ensure.test.ts',
   'test/ontology/http.test.ts',

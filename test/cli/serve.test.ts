@@ -3,12 +3,19 @@ import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { REMOTE_DEFAULT_GRAPH } from '../../src/vocab.ts';
 import { TEST_NODE_FLAGS } from '../support/node-flags.ts';
+import { serverEnvForTestBackend } from '../support/test-store.ts';
 
 const BIN = resolve(import.meta.dirname, '../../src/cli/provml.js');
 const dataDir = mkdtempSync(join(tmpdir(), 'provml-serve-'));
 const children: ChildProcess[] = [];
+// The embedded store in the default suite; the worker's Virtuoso (through the outbox) in the Virtuoso suite.
+let backendEnv: Record<string, string> = {};
+beforeAll(async () => {
+  backendEnv = await serverEnvForTestBackend();
+});
 
 interface Served {
   child: ChildProcess;
@@ -22,7 +29,7 @@ async function serve(...args: string[]): Promise<Served> {
     process.execPath,
     [...TEST_NODE_FLAGS, BIN, 'serve', '--port', '0', '--data', dataDir, ...args],
     {
-      env: { ...process.env, PROVML_LOG_LEVEL: 'warn', PROVML_TOKEN: '' },
+      env: { ...process.env, ...backendEnv, PROVML_LOG_LEVEL: 'warn', PROVML_TOKEN: '' },
       stdio: ['ignore', 'ignore', 'pipe'],
     },
   );
@@ -100,6 +107,15 @@ describe('provml serve (end to end)', () => {
     const third = await serve();
     expect(await ask(third.url, 'ASK { <http://e/s> <http://e/p> "killed" }')).toBe(true);
     expect(await ask(third.url, 'ASK { GRAPH <http://e/g> { ?s ?p "graceful" } }')).toBe(true);
+    const engine = backendEnv.PROVML_SPARQL_QUERY_URL;
+    if (engine) {
+      // On the Virtuoso suite the data is really in Virtuoso, the default graph in provml's stand-in.
+      const inEngine = `ASK { GRAPH <${REMOTE_DEFAULT_GRAPH}> { <http://e/s> <http://e/p> "killed" } }`;
+      const res = await fetch(`${engine}?query=${encodeURIComponent(inEngine)}`, {
+        headers: { accept: 'application/sparql-results+json' },
+      });
+      expect(((await res.json()) as { boolean: unknown }).boolean).toBe(true);
+    }
   });
 
   it.each([

@@ -49,6 +49,22 @@ export async function openTestStore(): Promise<ProvStore> {
   return store;
 }
 
+/**
+ * The environment that makes a `provml serve` child use the suite's backend: nothing for the default
+ * suite (its embedded store), the worker's Virtuoso (emptied first) for the Virtuoso suite.
+ */
+export async function serverEnvForTestBackend(): Promise<Record<string, string>> {
+  if (testBackend() === 'memory') return {};
+  await openTestStore(); // empties the worker's server; closed with the file's other stores
+  const { sparqlUrl, graphStoreUrl } = workerVirtuoso();
+  return {
+    PROVML_STORE: 'sparql',
+    PROVML_SPARQL_QUERY_URL: sparqlUrl,
+    PROVML_SPARQL_UPDATE_URL: sparqlUrl,
+    PROVML_SPARQL_GSP_URL: graphStoreUrl,
+  };
+}
+
 function workerVirtuoso(): VirtuosoEndpoints {
   const servers = inject('virtuoso') ?? [];
   const slot = Number(process.env.VITEST_POOL_ID ?? '1');

@@ -24,6 +24,7 @@ export const EMBEDDED_CEILING = 10_000_000;
 
 const USAGE = `Usage: node --import tsx test/bench/virtuoso-compare.ts [--size 1e6] [--backends embedded,virtuoso]
   [--reps 5] [--budget SECONDS] [--chunk-mb 8] [--buffers PAGES] [--bulk] [--facade-triples 1e6] [--loaders 2]
+  [--out FILE]
   --beyond   Virtuoso only at 2e7 triples, bulk loader plus the last 1e6 triples through the facade`;
 
 export function parseCompareArgs(argv: string[]): CompareArgs {
@@ -38,25 +39,29 @@ export function parseCompareArgs(argv: string[]): CompareArgs {
     '--facade-triples',
     '--loaders',
     '--beyond',
+    '--out',
   ];
   for (const arg of argv)
     if (arg.startsWith('--') && !known.includes(arg)) throw new Error(`Unknown option ${arg}.\n${USAGE}`);
   const beyond = argv.includes('--beyond');
-  const number = (flag: string, fallback: number): number => {
+  const text = (flag: string): string | undefined => {
     const index = argv.indexOf(flag);
-    if (index < 0) return fallback;
-    const value = Number(argv[index + 1]);
+    if (index < 0) return undefined;
+    const value = argv[index + 1];
+    if (value === undefined || value.startsWith('--')) throw new Error(`${flag} needs a value.\n${USAGE}`);
+    return value;
+  };
+  const number = (flag: string, fallback: number): number => {
+    const given = text(flag);
+    if (given === undefined) return fallback;
+    const value = Number(given);
     if (!Number.isFinite(value) || value <= 0)
       throw new Error(`${flag}: expected a positive number.\n${USAGE}`);
     return value;
   };
-  const backendsIndex = argv.indexOf('--backends');
+  const backendsText = text('--backends');
   const backends = (
-    backendsIndex >= 0
-      ? (argv[backendsIndex + 1] ?? '').split(',')
-      : beyond
-        ? ['virtuoso']
-        : ['embedded', 'virtuoso']
+    backendsText !== undefined ? backendsText.split(',') : beyond ? ['virtuoso'] : ['embedded', 'virtuoso']
   ).map((b) => b.trim());
   for (const backend of backends)
     if (backend !== 'embedded' && backend !== 'virtuoso')
@@ -80,6 +85,6 @@ export function parseCompareArgs(argv: string[]): CompareArgs {
     facadeTriples: Math.round(number('--facade-triples', 1e6)),
     loaders: Math.round(number('--loaders', 2)),
     buffers,
-    outFile: `test/bench/results/virtuoso-compare-${size}${suffix}.json`,
+    outFile: text('--out') ?? `test/bench/results/virtuoso-compare-${size}${suffix}.json`,
   };
 }

@@ -101,7 +101,11 @@ async function sendBatch(
       const counts = parse(text) as { events?: number; triples?: number } | undefined;
       return { events: counts?.events ?? batch.items.length, triples: counts?.triples ?? 0 };
     }
-    if ((response.status >= 500 || response.status === 429) && attempt < retries) {
+    // 507 (the store is full) does not pass by waiting; other 5xx and 429 may.
+    if (
+      ((response.status >= 500 && response.status !== 507) || response.status === 429) &&
+      attempt < retries
+    ) {
       await sleep(200 * 2 ** attempt);
       continue;
     }

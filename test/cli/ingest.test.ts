@@ -107,4 +107,32 @@ describe('provml ingest', () => {
     await expect(unreachable).rejects.toThrow(`cannot reach ${url}`);
     expect(existsSync(`${file}.provml-progress`)).toBe(false);
   });
+  it('stops at once on 507 (the store is full) but retries a 503', async () => {
+    const statuses: number[] = [];
+    const answering = (status: number) => async () => {
+      statuses.push(status);
+      return new Response(JSON.stringify({ error: 'the store is at its limit' }), { status });
+    };
+    const full = ingestFiles([file], {
+      url: server.url,
+      batchSize: 100,
+      format: 'provml',
+      retries: 3,
+      restart: true,
+      fetch: answering(507),
+    });
+    await expect(full).rejects.toMatchObject({ status: 507 });
+    expect(statuses).toEqual([507]);
+    statuses.length = 0;
+    const busy = ingestFiles([file], {
+      url: server.url,
+      batchSize: 100,
+      format: 'provml',
+      retries: 1,
+      restart: true,
+      fetch: answering(503),
+    });
+    await expect(busy).rejects.toMatchObject({ status: 503 });
+    expect(statuses).toEqual([503, 503]);
+  });
 });

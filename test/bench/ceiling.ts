@@ -1,0 +1,149 @@
+// The largest data set the embedded store accepts, and what happens there (not part of npm test):
+// a real `provml serve` process with the default configuration (PROVML_MAX_QUADS = 10^7) is fed the
+// generated 10^7-triple lifecycle through `provml ingest` until it answers 507; then, at the limit, a catalog
+// query, an export, a graph deletion and a new write are tried, and the process is killed (SIGKILL) and
+// started again on the same data directory.
+// Usage: node --import tsx test/bench/ceiling.ts [--size 1e7] [--max-quads N] [--out file.json]
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { ingestFiles } from '../../src/cli/ingest-files.ts';
+import { packageCatalog } from '../../src/query/index.ts';
+import { workflowExecutionGraph } from '../../src/translate/index.ts';
+import { ensureDataset } from './generate/index.ts';
+import { catalogParams } from './suite/query-params.ts';
+
+const BIN = resolve(import.meta.dirname, '../../src/cli/provml.js');
+const option = (name: string): string | undefined => {
+  const index = process.argv.indexOf(name);
+  return index >= 0 ? process.argv[index + 1] : undefined;
+};
+
+interface Served {
+  child: ChildProcess;
+  url: string;
+  startMs: number;
+}
+
+async function serve(dataDir: string, maxQuads?: string): Promise<Served> {
+  const started = performance.now();
+  const env: NodeJS.ProcessEnv = { ...process.env, PROVML_DATA: dataDir, PROVML_PORT: '0', PROVML_TOKEN: '' };
+  if (maxQuads) env.PROVML_MAX_QUADS = maxQuads;
+  const child = spawn(process.execPath, [BIN, 'serve'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  const url = await new Promise<string>((resolveUrl, reject) => {
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+      const match = /provml serving on (http:\/\/\S+) /.exec(stderr);
+      if (match?.[1]) resolveUrl(match[1]);
+    });
+    child.once('exit', (code, signal) =>
+      reject(new Error(`provml serve exited (${code ?? signal}): ${stderr}`)),
+    );
+  });
+  return { child, url, startMs: Math.round(performance.now() - started) };
+}
+
+const rssMiB = (pid: number | undefined): number => {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
+};
+
+async function timedStatus(
+  url: string,
+  init?: RequestInit,
+): Promise<{ status: number; ms: number; bytes: number }> {
+  const started = performance.now();
+  const res = await fetch(url, init);
+  const bytes = (await res.arrayBuffer()).byteLength;
+  return { status: res.status, ms: Math.round(performance.now() - started), bytes };
+}
+
+const health = async (url: string) =>
+  (await (await fetch(`${url}/health`)).json()) as { quads: number; graphs: number; readOnly: boolean };
+
+const size = Number(option('--size') ?? 1e7);
+const out = option('--out') ?? 'test/bench/results/ceiling.json';
+const dataset = ensureDataset({ target: size });
+const dataDir = mkdtempSync(join(tmpdir(), 'provml-ceiling-'));
+const result: Record<string, unknown> = {
+  date: new Date().toISOString(),
+  datasetTriples: dataset.manifest.triples,
+};
+try {
+  const first = await serve(dataDir, option('--max-quads'));
+  result.maxQuads = option('--max-quads') ?? 'default (10,000,000)';
+  const started = performance.now();
+  const events = join(dataset.dir, dataset.manifest.eventsFile);
+  // Batches of 1,000 events until the first 507, then (resuming there) batches of 10 to fill the store up.
+  const refusals: Array<{ batchEvents: number; status: number; message: string }> = [];
+  for (const batchSize of [1000, 10]) {
+    try {
+      await ingestFiles([events], {
+        url: first.url,
+        batchSize,
+        format: 'provml',
+        restart: batchSize === 1000,
+      });
+      break;
+    } catch (error) {
+      const { status, message } = error as { status?: number; message: string };
+      refusals.push({ batchEvents: batchSize, status: status ?? 0, message: message.slice(0, 400) });
+      if (status !== 507) break;
+    }
+  }
+  result.ingestSeconds = Math.round(performance.now() - started) / 1000;
+  result.refusals = refusals;
+  const atLimit = await health(first.url);
+  result.atLimit = { ...atLimit, serverRssMiB: rssMiB(first.child.pid) };
+
+  const catalog = await packageCatalog();
+  const lineage = catalog.get('model-lineage');
+  const params = catalogParams(lineage, dataset.manifest);
+  const query = new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)]));
+  result.queryAtLimit = await timedStatus(`${first.url}/api/v1/queries/model-lineage?${query}`, {
+    headers: { accept: 'application/sparql-results+json' },
+  });
+  const run = dataset.manifest.facts.runs[0];
+  const graph = workflowExecutionGraph(run?.executionId ?? '');
+  result.exportAtLimit = await timedStatus(`${first.url}/api/v1/export?graph=${encodeURIComponent(graph)}`);
+  const oneEvent = `${JSON.stringify({
+    type: 'workflow.started',
+    schema: 'provml/1',
+    id: 'ceiling-probe.1',
+    time: '2026-01-01T00:00:00.000Z',
+    workflowExecutionId: 'ceiling-probe',
+    name: 'probe',
+    user: 'bench',
+  })}\n`;
+  const write = () =>
+    timedStatus(`${first.url}/api/v1/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-ndjson' },
+      body: oneEvent,
+    });
+  result.writeAtLimit = await write();
+  result.deleteGraphAtLimit = await timedStatus(`${first.url}/store?graph=${encodeURIComponent(graph)}`, {
+    method: 'DELETE',
+  });
+  result.writeAfterDelete = await write();
+
+  first.child.kill('SIGKILL');
+  await once(first.child, 'exit');
+  const second = await serve(dataDir, option('--max-quads'));
+  result.restartAfterKill = {
+    startMs: second.startMs,
+    ...(await health(second.url)),
+    rssMiB: rssMiB(second.child.pid),
+  };
+  second.child.kill('SIGTERM');
+  await once(second.child, 'exit');
+} finally {
+  rmSync(dataDir, { recursive: true, force: true });
+}
+console.log(JSON.stringify(result, null, 2));
+mkdirSync(dirname(out), { recursive: true });
+writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
+process.exit(0); // undici keep-alive sockets would hold the process a few seconds more

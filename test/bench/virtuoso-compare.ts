@@ -22,6 +22,7 @@
 //   (and the domain graph) then through provml's facade into the loaded store; then the catalog queries.
 // Backends run one after the other (the embedded store is closed before Virtuoso starts). Results:
 // console.table and test/bench/results/virtuoso-compare-<size>.json (other modes: a suffix naming them).
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -167,8 +168,19 @@ for (const note of notes) console.log(`- ${note}`);
 
 mkdirSync('test/bench/results', { recursive: true });
 const out = args.outFile;
+/** The commit measured, marked when src/ or queries/ differ from it. */
+function commit(): string {
+  try {
+    const git = (...args: string[]): string => execFileSync('git', args, { encoding: 'utf8' }).trim();
+    const head = git('rev-parse', '--short', 'HEAD');
+    return git('status', '--porcelain', 'src', 'queries') === '' ? head : `${head} (src/queries modified)`;
+  } catch {
+    return 'unknown';
+  }
+}
 const result = {
   date: new Date().toISOString(),
+  commit: commit(),
   machine: {
     cpus: cpus().length,
     cpu: cpus()[0]?.model,

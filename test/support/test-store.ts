@@ -36,6 +36,9 @@ const opened: Array<{ store: ProvStore; outboxDir: string }> = [];
 export async function openTestStore(): Promise<ProvStore> {
   if (testBackend() === 'memory') return openMemoryStore();
   const endpoints = workerVirtuoso();
+  // Writes acknowledged by an earlier store of this file may still be on their way (its outbox): a read on
+  // it waits for them, so they cannot land in the new, emptied store. (A closed store delivers nothing more.)
+  for (const earlier of opened) await earlier.store.ask('ASK {}').catch(() => undefined);
   const outboxDir = mkdtempSync(join(tmpdir(), 'provml-test-outbox-'));
   const store = await openSparqlStore({
     queryUrl: endpoints.sparqlUrl,

@@ -58,21 +58,18 @@ export function rewriteQueryDefaultGraph(
   return new sparqljs.Generator().stringify(rewritten);
 }
 
-/**
- * Whether the query can take Virtuoso's graph-exclude pragmas: it parses here and names no graph in GRAPH
- * (Virtuoso 7.2 answers GRAPH <iri> with nothing once any *-graph-exclude is defined).
- */
-export function acceptsGraphExclusion(query: string, baseIri?: string): boolean {
-  let parsed: sparqljs.SparqlQuery;
+/** The query parsed here, or undefined when it is not standard SPARQL 1.1 (e.g. an engine's own dialect). */
+export function parseQuery(query: string, baseIri?: string): sparqljs.Query | undefined {
   try {
-    parsed = new sparqljs.Parser(baseIri ? { baseIRI: baseIri } : {}).parse(query);
+    const parsed = new sparqljs.Parser(baseIri ? { baseIRI: baseIri } : {}).parse(query);
+    return parsed.type === 'query' ? parsed : undefined;
   } catch {
-    return false;
+    return undefined;
   }
-  return parsed.type === 'query' && !(parsed.where ?? []).some(namesAGraph);
 }
 
-function namesAGraph(pattern: Pattern): boolean {
+/** Whether a pattern names a graph in GRAPH <iri>, at any depth. */
+export function namesAGraph(pattern: Pattern): boolean {
   switch (pattern.type) {
     case 'graph':
       return pattern.name.termType === 'NamedNode' || pattern.patterns.some(namesAGraph);
@@ -92,7 +89,35 @@ function namesAGraph(pattern: Pattern): boolean {
   }
 }
 
-function expressionPatterns(expression: sparqljs.Expression): Pattern[] {
+/** Every triple pattern of a pattern, at any depth, except inside GRAPH <iri> and SERVICE. */
+export function* triplesOutsideNamedGraphs(pattern: Pattern): Generator<sparqljs.Triple> {
+  switch (pattern.type) {
+    case 'bgp':
+      yield* pattern.triples;
+      return;
+    case 'graph':
+      if (pattern.name.termType === 'NamedNode') return;
+      for (const inner of pattern.patterns) yield* triplesOutsideNamedGraphs(inner);
+      return;
+    case 'group':
+    case 'optional':
+    case 'minus':
+    case 'union':
+      for (const inner of pattern.patterns) yield* triplesOutsideNamedGraphs(inner);
+      return;
+    case 'filter':
+    case 'bind':
+      for (const inner of expressionPatterns(pattern.expression)) yield* triplesOutsideNamedGraphs(inner);
+      return;
+    case 'query':
+      for (const inner of pattern.where ?? []) yield* triplesOutsideNamedGraphs(inner);
+      return;
+    default:
+      return;
+  }
+}
+
+export function expressionPatterns(expression: sparqljs.Expression): Pattern[] {
   if (typeof expression !== 'object' || expression === null || Array.isArray(expression)) return [];
   if (!('type' in expression) || expression.type !== 'operation') return [];
   return expression.args.flatMap((arg) =>

@@ -1,28 +1,31 @@
 import { BadRequestError } from '../../errors.ts';
-import { ENGINE_SYSTEM_GRAPH_PREFIXES, REMOTE_DEFAULT_GRAPH } from '../../vocab.ts';
+import { ENGINE_SYSTEM_GRAPH_PREFIXES, REMOTE_DEFAULT_GRAPH, rdf } from '../../vocab.ts';
 import type { QueryOptions, SelectResult } from '../api.ts';
 import { parseJson, toBoolean, toQuads, toSelectResult } from '../json-results.ts';
 import { iriToNTriples } from '../ntriples.ts';
 import { detectQueryForm } from '../query-form.ts';
 import type { GraphTerm, QuadData } from '../terms.ts';
-import { acceptsGraphExclusion, rewriteQueryDefaultGraph } from './default-graph.ts';
+import { rewriteQueryDefaultGraph } from './default-graph.ts';
 import type { EngineResponse, SparqlHttp } from './http.ts';
 import { parseRdf } from './rdf-codec.ts';
 import { RESULTS_JSON } from './results-format.ts';
+import { NO_SYSTEM_GRAPHS, needsSystemGraphExclusion, type SystemGraphs } from './system-graphs.ts';
 
 // Reads against the engine. provml's default graph lives in REMOTE_DEFAULT_GRAPH there. A user query
 // without a dataset of its own gets it as default-graph-uri, unless it uses GRAPH: Virtuoso then hides
 // every named graph (the protocol's empty named-graph set), so such a query is rewritten instead, its
 // default-graph patterns moved into GRAPH <stand-in>. With unionDefaultGraph the engine's default graph
-// (on Virtuoso the union of every graph) is used, with the engine's system graphs (and the stand-in as a
-// named graph) excluded by Virtuoso's DEFINE input:*-graph-exclude where Virtuoso allows it.
+// (on Virtuoso the union of every graph) is used; a query that could match Virtuoso's system graphs gets
+// them excluded (see system-graphs.ts).
 
 const DEFAULT_GRAPH: GraphTerm = { termType: 'DefaultGraph', value: '' };
 const DATASET_IN_QUERY = /\bFROM\s+(NAMED\s+)?</i;
 const GRAPH_IN_QUERY = /\bGRAPH\b/i;
+/** Every graph (GROUP BY: Virtuoso 7.2 answers SELECT DISTINCT ?g in seconds where this takes milliseconds). */
+const GRAPHS_QUERY = 'SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g';
 
 export class RemoteReader {
-  private systemGraphs: Promise<string[]> | undefined;
+  private system: Promise<SystemGraphs> | undefined;
 
   constructor(
     private readonly http: SparqlHttp,
@@ -55,15 +58,12 @@ export class RemoteReader {
 
   /** Named graphs holding provml data: the engine's own graphs and the stand-in default graph left out. */
   async listGraphs(timeoutMs: number): Promise<string[]> {
-    const result = await this.engineSelect('SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }', timeoutMs);
+    const result = await this.engineSelect(GRAPHS_QUERY, timeoutMs);
     return result.rows.map((row) => row.g?.value ?? '').filter((g) => g !== '' && this.isUserGraph(g));
   }
 
   async countQuads(timeoutMs: number): Promise<{ quads: number; graphs: number }> {
-    const result = await this.engineSelect(
-      'SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g',
-      timeoutMs,
-    );
+    const result = await this.engineSelect(GRAPHS_QUERY, timeoutMs);
     let quads = 0;
     let graphs = 0;
     for (const row of result.rows) {
@@ -117,68 +117,66 @@ export class RemoteReader {
     options: QueryOptions,
     timeoutMs: number,
   ): Promise<EngineResponse> {
-    const { params, text, excludeSystemGraphs } = this.plan(query, options);
+    const { params, text, union } = this.plan(query, options);
     const withBase = options.baseIri ? `BASE ${iriToNTriples(options.baseIri)}\n${text}` : text;
-    const virtuoso = (await this.engineSystemGraphs(timeoutMs)).length > 0;
+    const system = await this.systemGraphs(timeoutMs);
+    const pragmas: string[] = [];
     // Virtuoso's default DESCRIBE finds nothing over an unnamed default graph; its CBD mode does (as Oxigraph).
-    const describe =
-      virtuoso && detectQueryForm(query) === 'describe' ? 'DEFINE sql:describe-mode "CBD"\n' : '';
-    const pragmas = `${describe}${excludeSystemGraphs ? await this.exclusions(timeoutMs) : ''}`;
-    return this.http.query(`${pragmas}${withBase}`, accept, params, timeoutMs);
+    if (system.graphs.length > 0 && detectQueryForm(query) === 'describe')
+      pragmas.push('DEFINE sql:describe-mode "CBD"');
+    if (union && needsSystemGraphExclusion(query, system, options.baseIri)) {
+      for (const graph of system.graphs)
+        pragmas.push(`DEFINE input:default-graph-exclude ${iriToNTriples(graph)}`);
+      for (const graph of [...system.graphs, REMOTE_DEFAULT_GRAPH])
+        pragmas.push(`DEFINE input:named-graph-exclude ${iriToNTriples(graph)}`);
+    }
+    const prologue = pragmas.map((line) => `${line}\n`).join('');
+    return this.http.query(`${prologue}${withBase}`, accept, params, timeoutMs);
   }
 
   private plan(
     query: string,
     options: QueryOptions,
-  ): { params: Array<[string, string]>; text: string; excludeSystemGraphs: boolean } {
+  ): { params: Array<[string, string]>; text: string; union: boolean } {
     const params: Array<[string, string]> = [];
     for (const graph of options.dataset?.defaultGraphs ?? []) params.push(['default-graph-uri', graph]);
     for (const graph of options.dataset?.namedGraphs ?? []) params.push(['named-graph-uri', graph]);
-    if (params.length > 0 || DATASET_IN_QUERY.test(query))
-      return { params, text: query, excludeSystemGraphs: false };
-    if (options.unionDefaultGraph)
-      return { params, text: query, excludeSystemGraphs: acceptsGraphExclusion(query, options.baseIri) };
+    if (params.length > 0 || DATASET_IN_QUERY.test(query)) return { params, text: query, union: false };
+    if (options.unionDefaultGraph) return { params, text: query, union: true };
     if (!GRAPH_IN_QUERY.test(query))
-      return {
-        params: [['default-graph-uri', REMOTE_DEFAULT_GRAPH]],
-        text: query,
-        excludeSystemGraphs: false,
-      };
+      return { params: [['default-graph-uri', REMOTE_DEFAULT_GRAPH]], text: query, union: false };
     // Unparsable here (e.g. engine-specific syntax): sent as it is, to the engine's default graph.
     const rewritten = rewriteQueryDefaultGraph(query, REMOTE_DEFAULT_GRAPH, options.baseIri) ?? query;
-    return { params, text: rewritten, excludeSystemGraphs: false };
+    return { params, text: rewritten, union: false };
   }
 
-  /**
-   * Virtuoso's pragmas that keep its system graphs out of the union default graph, and them and the stand-in
-   * out of GRAPH ?g. Only for queries that name no graph (see acceptsGraphExclusion).
-   */
-  private async exclusions(timeoutMs: number): Promise<string> {
-    const system = await this.engineSystemGraphs(timeoutMs);
-    if (system.length === 0) return '';
-    const lines = [
-      ...system.map((graph) => `DEFINE input:default-graph-exclude ${iriToNTriples(graph)}`),
-      ...[...system, REMOTE_DEFAULT_GRAPH].map(
-        (graph) => `DEFINE input:named-graph-exclude ${iriToNTriples(graph)}`,
-      ),
-    ];
-    return `${lines.join('\n')}\n`;
-  }
-
-  /** The engine's own graphs (Virtuoso's schema graphs), found once; none on a plain SPARQL engine. */
-  private engineSystemGraphs(timeoutMs: number): Promise<string[]> {
-    this.systemGraphs ??= this.findSystemGraphs(timeoutMs).catch((error: unknown) => {
-      this.systemGraphs = undefined;
+  /** The engine's own graphs (Virtuoso's schema graphs) and what they use, found once; none on a plain engine. */
+  private systemGraphs(timeoutMs: number): Promise<SystemGraphs> {
+    this.system ??= this.profileSystemGraphs(timeoutMs).catch((error: unknown) => {
+      this.system = undefined;
       throw error;
     });
-    return this.systemGraphs;
+    return this.system;
   }
 
-  private async findSystemGraphs(timeoutMs: number): Promise<string[]> {
-    const result = await this.engineSelect('SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }', timeoutMs);
-    return result.rows
+  private async profileSystemGraphs(timeoutMs: number): Promise<SystemGraphs> {
+    const graphs = (await this.engineSelect(GRAPHS_QUERY, timeoutMs)).rows
       .map((row) => row.g?.value ?? '')
       .filter((graph) => graph !== REMOTE_DEFAULT_GRAPH && graph !== '' && !this.isUserGraph(graph));
+    if (graphs.length === 0) return NO_SYSTEM_GRAPHS;
+    const predicates = new Set<string>();
+    const classes = new Set<string>();
+    for (const graph of graphs) {
+      const g = iriToNTriples(graph);
+      const used = await this.engineSelect(`SELECT DISTINCT ?p WHERE { GRAPH ${g} { ?s ?p ?o } }`, timeoutMs);
+      for (const row of used.rows) if (row.p) predicates.add(row.p.value);
+      const typed = await this.engineSelect(
+        `SELECT DISTINCT ?c WHERE { GRAPH ${g} { ?s ${iriToNTriples(rdf('type'))} ?c } }`,
+        timeoutMs,
+      );
+      for (const row of typed.rows) if (row.c) classes.add(row.c.value);
+    }
+    return { graphs, predicates, classes };
   }
 
   /** A query of provml's own (graph listing, counts, dumps), sent to the engine's whole dataset as it is. */

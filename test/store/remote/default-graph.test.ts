@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BadRequestError } from '../../../src/errors.ts';
-import {
-  acceptsGraphExclusion,
-  rewriteQueryDefaultGraph,
-  rewriteUpdate,
-} from '../../../src/store/remote/default-graph.ts';
+import { rewriteQueryDefaultGraph, rewriteUpdate } from '../../../src/store/remote/default-graph.ts';
 
 // provml's default graph lives in a stand-in named graph on Virtuoso; updates and GRAPH-using queries are
 // rewritten so their default-graph parts address it and their GRAPH blocks stay untouched.
@@ -86,27 +82,5 @@ describe('rewriteQueryDefaultGraph', () => {
 
   it('leaves a query it cannot parse to the engine', () => {
     expect(rewriteQueryDefaultGraph('SELECT * WHERE { ?s bif:contains "x" }', D)).toBeUndefined();
-  });
-});
-
-describe('acceptsGraphExclusion', () => {
-  it.each([
-    ['no GRAPH', 'SELECT * WHERE { ?s ?p ?o }', true],
-    ['GRAPH ?g', 'SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }', true],
-    ['GRAPH <iri>', 'SELECT * WHERE { GRAPH <urn:g1> { ?s ?p ?o } }', false],
-    [
-      'GRAPH <iri> in OPTIONAL',
-      'SELECT * WHERE { ?s ?p ?o OPTIONAL { GRAPH <urn:g1> { ?s ?q ?x } } }',
-      false,
-    ],
-    ['GRAPH <iri> in FILTER EXISTS', 'ASK { ?s ?p ?o FILTER EXISTS { GRAPH <urn:g1> { ?s ?p ?o } } }', false],
-    [
-      'GRAPH <iri> in a subquery',
-      'SELECT * WHERE { { SELECT ?s WHERE { GRAPH <urn:g1> { ?s ?p ?o } } } }',
-      false,
-    ],
-    ['unparsable here', 'SELECT * WHERE { ?s bif:contains "x" }', false],
-  ])('%s → %s', (_case, query, expected) => {
-    expect(acceptsGraphExclusion(query)).toBe(expected);
   });
 });

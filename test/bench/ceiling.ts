@@ -61,8 +61,23 @@ async function timedStatus(
   return { status: res.status, ms: Math.round(performance.now() - started), bytes };
 }
 
-const health = async (url: string) =>
-  (await (await fetch(`${url}/health`)).json()) as { quads: number; graphs: number; readOnly: boolean };
+interface Health {
+  status: string;
+  quads: number;
+  graphs: number;
+  readOnly: boolean;
+}
+
+/** /health once the store has applied everything (it answers "busy" while the engine catches up). */
+async function settledHealth(url: string): Promise<Health & { settleMs: number }> {
+  const started = performance.now();
+  for (;;) {
+    const health = (await (await fetch(`${url}/health`)).json()) as Health;
+    if (health.status === 'ok') return { ...health, settleMs: Math.round(performance.now() - started) };
+    if (performance.now() - started > 600_000) throw new Error(`/health still ${health.status} after 600 s`);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+  }
+}
 
 const size = Number(option('--size') ?? 1e7);
 const out = option('--out') ?? 'test/bench/results/ceiling.json';
@@ -96,7 +111,7 @@ try {
   }
   result.ingestSeconds = Math.round(performance.now() - started) / 1000;
   result.refusals = refusals;
-  const atLimit = await health(first.url);
+  const atLimit = await settledHealth(first.url);
   result.atLimit = { ...atLimit, serverRssMiB: rssMiB(first.child.pid) };
 
   const catalog = await packageCatalog();
@@ -109,33 +124,37 @@ try {
   const run = dataset.manifest.facts.runs[0];
   const graph = workflowExecutionGraph(run?.executionId ?? '');
   result.exportAtLimit = await timedStatus(`${first.url}/api/v1/export?graph=${encodeURIComponent(graph)}`);
-  const oneEvent = `${JSON.stringify({
-    type: 'workflow.started',
-    schema: 'provml/1',
-    id: 'ceiling-probe.1',
-    time: '2026-01-01T00:00:00.000Z',
-    workflowExecutionId: 'ceiling-probe',
-    name: 'probe',
-    user: 'bench',
-  })}\n`;
-  const write = () =>
+  // 50 new workflow executions (about 400 quads: more than the room the 10-event batches left).
+  const probe = (tag: string) =>
+    Array.from({ length: 50 }, (_, i) =>
+      JSON.stringify({
+        type: 'workflow.started',
+        schema: 'provml/1',
+        id: `ceiling-${tag}-${i}.1`,
+        time: '2026-01-01T00:00:00.000Z',
+        workflowExecutionId: `ceiling-${tag}-${i}`,
+        name: 'probe',
+        user: 'bench',
+      }),
+    ).join('\n');
+  const write = (tag: string) =>
     timedStatus(`${first.url}/api/v1/events`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-ndjson' },
-      body: oneEvent,
+      body: `${probe(tag)}\n`,
     });
-  result.writeAtLimit = await write();
+  result.writeAtLimit = await write('at-limit');
   result.deleteGraphAtLimit = await timedStatus(`${first.url}/store?graph=${encodeURIComponent(graph)}`, {
     method: 'DELETE',
   });
-  result.writeAfterDelete = await write();
+  result.writeAfterDelete = await write('after-delete');
 
   first.child.kill('SIGKILL');
   await once(first.child, 'exit');
   const second = await serve(dataDir, option('--max-quads'));
   result.restartAfterKill = {
     startMs: second.startMs,
-    ...(await health(second.url)),
+    ...(await settledHealth(second.url)),
     rssMiB: rssMiB(second.child.pid),
   };
   second.child.kill('SIGTERM');

@@ -42,20 +42,11 @@ export function rewriteQueryDefaultGraph(
   standIn: string,
   baseIri?: string,
 ): string | undefined {
-  let parsed: sparqljs.SparqlQuery;
-  try {
-    parsed = new sparqljs.Parser(baseIri ? { baseIRI: baseIri } : {}).parse(query);
-  } catch {
-    return undefined;
-  }
-  if (parsed.type !== 'query') return undefined;
+  const parsed = parseQuery(query, baseIri);
+  if (!parsed) return undefined;
   const graph = { termType: 'NamedNode', value: standIn } as sparqljs.IriTerm;
-  const rewritten: sparqljs.Query = {
-    ...parsed,
-    where: parsed.where?.map((pattern) => wherePattern(pattern, graph)),
-  };
-  if (rewritten.queryType === 'CONSTRUCT' && !rewritten.where) return undefined; // CONSTRUCT WHERE short form
-  return new sparqljs.Generator().stringify(rewritten);
+  const where = parsed.where?.map((pattern) => wherePattern(pattern, graph));
+  return new sparqljs.Generator().stringify({ ...parsed, where });
 }
 
 /** The query parsed here, or undefined when it is not standard SPARQL 1.1 (e.g. an engine's own dialect). */

@@ -4,18 +4,17 @@
 //    capture off and on, alternately, in one process: the overhead ratio at two logging rates;
 //  - delivery rate of buffered events to a `provml serve` process (events/s, HTTP into the durable store).
 // Usage: node --import tsx test/bench/capture-overhead.ts [--quick] [--matrix N] [--out file.json]
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRecorder, type Recorder } from '../../src/client/index.ts';
+import { startServeProcess } from '../support/serve-process.ts';
 
 const quick = process.argv.includes('--quick');
 const outIndex = process.argv.indexOf('--out');
 const here = dirname(fileURLToPath(import.meta.url));
-const BIN = join(here, '../../src/cli/provml.js');
 const out =
   outIndex > 0 ? (process.argv[outIndex + 1] as string) : join(here, 'results', 'capture-overhead.json');
 
@@ -31,19 +30,8 @@ const MATRIX = matrixIndex > 0 ? Number(process.argv[matrixIndex + 1]) : 40;
 /** `provml serve` in its own process on a temporary data dir, as in real use (the server's work is not ours). */
 async function startServer(): Promise<{ url: string; close: () => Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'provml-bench-server-'));
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data', dataDir], {
+  const { child, url } = await startServeProcess(['--port', '0', '--data', dataDir], {
     env: { ...process.env, PROVML_LOG_LEVEL: 'warn', PROVML_TOKEN: '' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stderr?.setEncoding('utf8');
-    child.stderr?.on('data', (chunk: string) => {
-      stderr += chunk;
-      const match = /provml serving on (http:\/\/\S+) /.exec(stderr);
-      if (match?.[1]) resolve(match[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`provml serve exited with ${code}: ${stderr}`)));
   });
   return {
     url,

@@ -4,26 +4,23 @@
 // query, an export, a graph deletion and a new write are tried, and the process is killed (SIGKILL) and
 // started again on the same data directory.
 // Usage: node --import tsx test/bench/ceiling.ts [--size 1e7] [--max-quads N] [--out file.json]
-import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ingestFiles } from '../../src/cli/ingest-files.ts';
 import { packageCatalog } from '../../src/query/index.ts';
 import { workflowExecutionGraph } from '../../src/translate/index.ts';
+import { type ServeProcess, startServeProcess } from '../support/serve-process.ts';
 import { ensureDataset } from './generate/index.ts';
 import { catalogParams } from './suite/query-params.ts';
 
-const BIN = resolve(import.meta.dirname, '../../src/cli/provml.js');
 const option = (name: string): string | undefined => {
   const index = process.argv.indexOf(name);
   return index >= 0 ? process.argv[index + 1] : undefined;
 };
 
-interface Served {
-  child: ChildProcess;
-  url: string;
+interface Served extends ServeProcess {
   startMs: number;
 }
 
@@ -31,19 +28,8 @@ async function serve(dataDir: string, maxQuads?: string): Promise<Served> {
   const started = performance.now();
   const env: NodeJS.ProcessEnv = { ...process.env, PROVML_DATA: dataDir, PROVML_PORT: '0', PROVML_TOKEN: '' };
   if (maxQuads) env.PROVML_MAX_QUADS = maxQuads;
-  const child = spawn(process.execPath, [BIN, 'serve'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  const url = await new Promise<string>((resolveUrl, reject) => {
-    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-      stderr += chunk;
-      const match = /provml serving on (http:\/\/\S+) /.exec(stderr);
-      if (match?.[1]) resolveUrl(match[1]);
-    });
-    child.once('exit', (code, signal) =>
-      reject(new Error(`provml serve exited (${code ?? signal}): ${stderr}`)),
-    );
-  });
-  return { child, url, startMs: Math.round(performance.now() - started) };
+  const server = await startServeProcess([], { env });
+  return { ...server, startMs: Math.round(performance.now() - started) };
 }
 
 const rssMiB = (pid: number | undefined): number => {

@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { REMOTE_DEFAULT_GRAPH } from '../../src/vocab.ts';
 import { TEST_NODE_FLAGS } from '../support/node-flags.ts';
+import { type ServeProcess, startServeProcess } from '../support/serve-process.ts';
 import { serverEnvForTestBackend } from '../support/test-store.ts';
 
 const BIN = resolve(import.meta.dirname, '../../src/cli/provml.js');
@@ -17,37 +18,13 @@ beforeAll(async () => {
   backendEnv = await serverEnvForTestBackend();
 });
 
-interface Served {
-  child: ChildProcess;
-  url: string;
-  stderr: () => string;
-}
-
-/** Starts `provml serve` and resolves once it prints where it listens. */
-async function serve(...args: string[]): Promise<Served> {
-  const child = spawn(
-    process.execPath,
-    [...TEST_NODE_FLAGS, BIN, 'serve', '--port', '0', '--data', dataDir, ...args],
-    {
-      env: { ...process.env, ...backendEnv, PROVML_LOG_LEVEL: 'warn', PROVML_TOKEN: '' },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    },
-  );
-  children.push(child);
-  let stderr = '';
-  const url = await new Promise<string>((resolveUrl, reject) => {
-    child.stderr?.setEncoding('utf8');
-    child.stderr?.on('data', (chunk: string) => {
-      stderr += chunk;
-      const match = /provml serving on (http:\/\/\S+) /.exec(stderr);
-      if (match?.[1]) resolveUrl(match[1]);
-    });
-    child.once('exit', (code, signal) => {
-      const message = `provml serve exited with ${code ?? signal} before listening: ${stderr}`;
-      reject(new Error(message));
-    });
+/** Starts `provml serve` on the test's data directory and backend. */
+function serve(...args: string[]): Promise<ServeProcess> {
+  return startServeProcess(['--port', '0', '--data', dataDir, ...args], {
+    env: { ...process.env, ...backendEnv, PROVML_LOG_LEVEL: 'warn', PROVML_TOKEN: '' },
+    nodeFlags: TEST_NODE_FLAGS,
+    onSpawn: (child) => children.push(child),
   });
-  return { child, url, stderr: () => stderr };
 }
 
 async function run(...args: string[]): Promise<{ code: number | null; stderr: string }> {

@@ -6,6 +6,7 @@ import { silentLogger } from '../../src/logger.ts';
 import { createApp } from '../../src/server/app.ts';
 import type { ProvStore, QuadData, Term } from '../../src/store/index.ts';
 import { allBackends } from '../support/backends.ts';
+import { emptyStore } from '../support/test-store.ts';
 
 // One suite, every store backend (like quadstore's backend-parametrised tests): the embedded durable
 // store and a real Virtuoso behind the remote SPARQL store. Each backend is opened once per file.
@@ -40,8 +41,7 @@ describe.each(allBackends())('$name', (backend) => {
   afterAll(() => backend.teardown(), 60_000);
 
   beforeEach(async () => {
-    for (const graph of await store.listGraphs()) await store.dropGraph(named(graph));
-    await store.dropGraph(DEFAULT);
+    await emptyStore(store);
   });
 
   it('inserts quads and answers SELECT, ASK and CONSTRUCT over the default graph only', async () => {
@@ -110,8 +110,7 @@ describe.each(allBackends())('$name', (backend) => {
     await store.load(turtle, { format: 'text/turtle', graph: named(G1) });
     await store.insert([quad('d', 'p', lit('default'))]);
     const dump = await store.dump({ format: 'application/n-quads' });
-    for (const graph of await store.listGraphs()) await store.dropGraph(named(graph));
-    await store.dropGraph(DEFAULT);
+    await emptyStore(store);
     expect((await store.stats()).quads).toBe(0);
     await store.load(dump, { format: 'application/n-quads' });
     const rows = await store.select(

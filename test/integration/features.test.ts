@@ -8,6 +8,7 @@ import { createApp } from '../../src/server/app.ts';
 import { openMemoryStore, type ProvStore } from '../../src/store/index.ts';
 import { ID, LIFECYCLE_EVENTS, lifecycleStore } from '../query/support/lifecycle.ts';
 import { allBackends } from '../support/backends.ts';
+import { emptyStore } from '../support/test-store.ts';
 
 // Every provml feature on every store backend, through the HTTP API: capture, the query catalog, export and
 // data validation. Answers are compared with the in-memory reference store fed the same events.
@@ -49,8 +50,7 @@ describe.each(allBackends())('features on the $name', (backend) => {
 
   beforeAll(async () => {
     store = await backend.open();
-    for (const graph of await store.listGraphs())
-      await store.dropGraph({ termType: 'NamedNode', value: graph });
+    await emptyStore(store);
     reference = await lifecycleStore(await openMemoryStore());
     const config = loadConfig({ flags: { dataDir: '/nonexistent-test-data' } });
     app = createApp({ store, config, logger: silentLogger() });

@@ -1,6 +1,5 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
-import { TEST_NODE_FLAGS } from './support/node-flags.ts';
 import { TEST_WORKERS } from './support/workers.ts';
 
 // `npm test` runs two projects in one run:
@@ -32,7 +31,6 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
-    poolOptions: { forks: { execArgv: TEST_NODE_FLAGS } },
     maxWorkers: TEST_WORKERS,
     minWorkers: 1,
     projects: [

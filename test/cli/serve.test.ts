@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { REMOTE_DEFAULT_GRAPH } from '../../src/vocab.ts';
-import { TEST_NODE_FLAGS } from '../support/node-flags.ts';
 import { type ServeProcess, startServeProcess } from '../support/serve-process.ts';
 import { serverEnvForTestBackend } from '../support/test-store.ts';
 
@@ -22,13 +21,12 @@ beforeAll(async () => {
 function serve(...args: string[]): Promise<ServeProcess> {
   return startServeProcess(['--port', '0', '--data', dataDir, ...args], {
     env: { ...process.env, ...backendEnv, PROVML_LOG_LEVEL: 'warn', PROVML_TOKEN: '' },
-    nodeFlags: TEST_NODE_FLAGS,
     onSpawn: (child) => children.push(child),
   });
 }
 
 async function run(...args: string[]): Promise<{ code: number | null; stderr: string }> {
-  const child = spawn(process.execPath, [...TEST_NODE_FLAGS, BIN, ...args], {
+  const child = spawn(process.execPath, [BIN, ...args], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';

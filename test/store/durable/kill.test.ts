@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { TEST_NODE_FLAGS } from '../../support/node-flags.ts';
 import { tempDir } from './helpers.ts';
 
 const WRITER = fileURLToPath(new URL('../../fixtures/store/kill-writer.ts', import.meta.url));
@@ -17,7 +16,6 @@ interface Round {
 function runWriter(dir: string, killAfterAcks: number | 'check'): Promise<Round> {
   return new Promise((resolve, reject) => {
     const args = [
-      ...TEST_NODE_FLAGS,
       '--import',
       'tsx',
       WRITER,

@@ -15,13 +15,7 @@ interface Round {
 /** Runs the writer; kills it with SIGKILL once it has printed `killAfterAcks` acks (or lets it finish in check mode). */
 function runWriter(dir: string, killAfterAcks: number | 'check'): Promise<Round> {
   return new Promise((resolve, reject) => {
-    const args = [
-      '--import',
-      'tsx',
-      WRITER,
-      dir,
-      ...(killAfterAcks === 'check' ? ['check'] : []),
-    ];
+    const args = ['--import', 'tsx', WRITER, dir, ...(killAfterAcks === 'check' ? ['check'] : [])];
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     const round: Round = { present: new Map(), acked: [] };
     let buffered = '';

@@ -92,7 +92,8 @@ describe('MCP over Streamable HTTP at /mcp', () => {
     );
     const read = await client.readResource({ uri: 'provml://queries/model-lineage.rq' });
     expect(read.contents[0]).toMatchObject({ mimeType: 'application/sparql-query' });
-    expect(String(read.contents[0]?.text)).toContain('# @name model-lineage');
+    const [content] = read.contents;
+    expect(content && 'text' in content ? content.text : '').toContain('# @name model-lineage');
   });
 
   it('list_analyses names the catalog with typed parameters', async () => {

@@ -107,14 +107,15 @@ function merge(ctx: AppContext): RequestHandler {
       : graphTarget(params);
     const options = contentOptions(ctx, req, graph);
     const content = await postedContent(ctx, req, options);
-    if (creating && content.data.trim() === '')
+    const had = !creating && (await hasContent(ctx, graph));
+    await ctx.store.load(content.data, { ...content, graph, baseIri: options.baseIri });
+    const has = await hasContent(ctx, graph);
+    if (creating && !has)
       throw new BadRequestError(
         'The body holds no triples, and a graph exists only with content: nothing was created.',
       );
-    const had = !creating && (await hasContent(ctx, graph));
-    await ctx.store.load(content.data, { ...content, graph, baseIri: options.baseIri });
     if (creating) res.location(graph.value);
-    res.status(!had && (await hasContent(ctx, graph)) ? 201 : 204).end();
+    res.status(!had && has ? 201 : 204).end();
   };
 }
 

@@ -22,6 +22,7 @@ const STORE_BACKED = [
   'test/query/federation.test.ts',
   'test/server/*.test.ts',
   'test/translate/analyses.test.ts',
+  'test/w3c/*.test.ts',
 ];
 
 export default defineConfig({

@@ -19,6 +19,7 @@ const STORE_BACKED = [
   'test/ontology/ensure.test.ts',
   'test/ontology/http.test.ts',
   'test/query/catalog.test.ts',
+  'test/query/comunica-client.test.ts',
   'test/query/federation.test.ts',
   'test/server/*.test.ts',
   'test/translate/analyses.test.ts',

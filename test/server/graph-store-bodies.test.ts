@@ -71,6 +71,19 @@ describe('Graph Store POST: multipart/form-data', () => {
     }
   });
 
+  it('answers 413 for a part over the body limit and writes nothing (never a truncated part)', async () => {
+    const { app, store } = await seededApp({ maxBodyBytes: 200 });
+    const big = multipart([
+      { name: 'a.ttl', type: 'text/turtle', body: `<${EX}s> <${EX}p> "${'x'.repeat(300)}" .` },
+    ]);
+    const res = await request(app)
+      .post(at(G3))
+      .set('Content-Type', `multipart/form-data; boundary=${BOUNDARY}`)
+      .send(big);
+    expect(res.status).toBe(413);
+    expect(await store.hasGraph({ termType: 'NamedNode', value: G3 })).toBe(false);
+  });
+
   it('is 415 on PUT (GSP defines multipart for POST only)', async () => {
     const { app } = await seededApp();
     const res = await request(app)
@@ -160,6 +173,16 @@ describe('Graph Store bodies: JSON-LD and base IRIs', () => {
     const put = () => request(app).put('/store?default').type('text/turtle').send(`<${EX}s> <${EX}p> "o" .`);
     expect((await put()).status).toBe(201);
     expect((await put()).status).toBe(204);
+  });
+});
+
+describe('Graph Store: direct graph identification is not offered', () => {
+  it('answers 404 under /store/…, so a graph is only ever named by ?graph= or ?default', async () => {
+    const { app } = await seededApp();
+    expect((await request(app).get('/store/person/1.ttl')).status).toBe(404);
+    expect(
+      (await request(app).put('/store/person/1.ttl').type('text/turtle').send('<a> <b> <c> .')).status,
+    ).toBe(404);
   });
 });
 

@@ -46,8 +46,11 @@ export function readMultipart(req: Request, limit: number): Promise<FormPart[]> 
             if (total > limit) fail(new PayloadTooLargeError(limit));
             else chunks.push(chunk);
           });
+          // busboy truncates a file at the fileSize limit: a truncated document must never be merged.
+          stream.on('limit', () => fail(new PayloadTooLargeError(limit)));
           stream.on('error', failed);
           stream.on('end', () => {
+            if (stream.truncated) return;
             try {
               const text = decodeUtf8(Buffer.concat(chunks));
               done({ name, mediaType: info.mimeType.toLowerCase(), fileName: info.filename, text });

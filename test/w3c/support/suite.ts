@@ -15,7 +15,7 @@ export interface SuiteOptions {
 }
 
 export function conformanceSuite(title: string, tests: ManifestTest[], options: SuiteOptions): void {
-  describe.each(MODES)(`${title} ($mode)`, ({ mode, env }) => {
+  describe.each(MODES.map(({ mode, env }) => [mode, env] as const))(`${title} (%s)`, (mode, env) => {
     let server: W3cServer;
     const tally = { passed: 0, failed: 0, pending: 0, skipped: 0, total: tests.length };
     const variables = new Map<string, string>();

@@ -36,6 +36,25 @@ export function textBody(limit: number): RequestHandler {
   };
 }
 
+/** express.json under the same rule: a JSON body (application/json) must be UTF-8, or it is a 400. */
+export function jsonBody(limit: number): RequestHandler {
+  const json = express.json({
+    limit,
+    verify: (_req, _res, bytes) => {
+      decodeUtf8(bytes);
+    },
+  });
+  return (req, res, next) => {
+    try {
+      checkCharset(req.get('content-type'));
+    } catch (error) {
+      next(error);
+      return;
+    }
+    json(req, res, next);
+  };
+}
+
 /** Throws 400 when a Content-Type header declares a charset other than UTF-8. */
 export function checkCharset(contentType: string | undefined): void {
   const charset = charsetOf(contentType);

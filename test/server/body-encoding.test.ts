@@ -80,10 +80,16 @@ describe('request bodies are UTF-8 or refused, never executed', () => {
     ['/api/v1/import', 'text/turtle; charset=utf-16', utf16(`<${EX}s> <${EX}p> "o" .`)],
     ['/api/v1/import', 'text/turtle', latin1(`<${EX}s> <${EX}p> "é" .`)],
     ['/api/v1/events', 'application/json; charset=utf-16', utf16('[]')],
+    ['/api/v1/queries/failed-tasks', 'application/json; charset=utf-16', utf16('{"params":{}}')],
+    ['/api/v1/queries/failed-tasks', 'application/json', latin1('{"params":{"execution":"é"}}')],
     ['/api/v1/events', 'application/x-ndjson', latin1('{"type":"é"}\n')],
   ])('%s refuses %s with 400 and writes nothing', async (path, type, body) => {
     const { app, store } = await seededApp();
-    const res = await request(app).post(path).set('Content-Type', type).send(body);
+    const res = await request(app)
+      .post(path)
+      .set('Content-Type', type)
+      .serialize((raw: unknown) => raw as string)
+      .send(body);
     expect(res.status).toBe(400);
     expect(res.text).toMatch(/UTF-8/);
     expect(await quads(store)).toBe(3);

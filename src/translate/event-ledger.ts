@@ -1,6 +1,7 @@
 import AsyncLock from 'async-lock';
 import {
   type CaptureEvent,
+  type ContentDifference,
   type EventKey,
   eventContent,
   eventKeyOf,
@@ -193,7 +194,7 @@ function distinctEvents(
     conflicts.push({
       ...keyFields(index, event),
       path: difference?.path ?? '',
-      message: `event '${event.id}' of workflow execution '${event.workflowExecutionId}' is sent twice in this batch with different content (event ${earlier.index} and event ${index}${describe(difference)}); nothing was written`,
+      message: `event '${event.id}' of workflow execution '${event.workflowExecutionId}' is sent twice in this batch with different content (events ${earlier.index} and ${index}${describe(difference, ', differing at', ['first', 'then'])}`,
     });
   });
   return conflicts.length > 0 ? { ok: false, conflicts } : { ok: true, sent: [...byRecord.values()] };
@@ -204,7 +205,7 @@ function conflictWithRecord(s: Sent, old: string): EventConflict {
   return {
     ...keyFields(s.index, s.event),
     path: difference?.path ?? '',
-    message: `event '${s.event.id}' of workflow execution '${s.event.workflowExecutionId}' was already recorded with different content${describe(difference, 'first difference at')}; nothing was written. Send a new id for a new event, or the same content again (harmless), or ask for replacement with onConflict=replace`,
+    message: `event '${s.event.id}' of workflow execution '${s.event.workflowExecutionId}' was already recorded with different content${describe(difference, ' (first difference at', ['recorded', 'sent'])}`,
   };
 }
 
@@ -216,14 +217,20 @@ function keyFields(
   return { index, id: key.id, workflowExecutionId: key.workflowExecutionId };
 }
 
-function describe(difference: ReturnType<typeof firstDifference>, lead = 'differing at'): string {
-  if (!difference) return '';
+/** ", differing at /value: 0.5 first, 0.6 then)", closing the parenthesis the caller opened. */
+function describe(
+  difference: ContentDifference | undefined,
+  lead: string,
+  [before, after]: [string, string],
+): string {
+  if (!difference) return lead.startsWith(' (') ? '' : ')';
   const show = (value: unknown): string => {
     if (value === undefined) return 'absent';
     const text = JSON.stringify(value);
     return text.length > 60 ? `${text.slice(0, 57)}...` : text;
   };
-  return ` (${lead} ${difference.path || 'the top level'}: ${show(difference.recorded)} recorded, ${show(difference.sent)} sent)`;
+  const where = difference.path || 'the top level';
+  return `${lead} ${where}: ${show(difference.recorded)} ${before}, ${show(difference.sent)} ${after})`;
 }
 
 /**

@@ -97,7 +97,7 @@ function refuseConflicts(res: Response, conflicts: EventConflict[], lines: numbe
   const ids = conflicts.map((c) => `'${c.id}'`);
   const shown = ids.length > 5 ? `${ids.slice(0, 5).join(', ')} and ${ids.length - 5} more` : ids.join(', ');
   res.status(409).json({
-    error: `${conflicts.length} event id(s) conflict with what was recorded before: ${shown}; nothing was written. First: ${conflicts[0]?.message ?? ''}.`,
+    error: `${conflicts.length} event id(s) conflict with what was recorded before: ${shown}; nothing was written. First: ${conflicts[0]?.message ?? ''}. Send a new event under a new id; the same content again is harmless; onConflict=replace replaces recorded events.`,
     errors,
   });
 }

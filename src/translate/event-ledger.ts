@@ -15,7 +15,9 @@ import {
   type WriteReceipt,
 } from '../store/index.ts';
 import { eventRecordQuad, readEventRecords, readExecutionRecords } from './event-record.ts';
+import { reportingWrites } from './foreign-writes.ts';
 import { eventRecordIri, workflowExecutionGraph } from './iris.ts';
+import { contentDigest, KnownEvents } from './known-events.ts';
 import { translate, translateEvent } from './translate.ts';
 
 /** What to do when an event id was recorded before with different content. */
@@ -52,7 +54,9 @@ interface Sent {
   index: number;
   event: CaptureEvent;
   content: string;
+  digest: string;
   record: string;
+  graph: string;
 }
 
 /** Quads per DELETE DATA request of a replacement (remote engines parse a few thousand at most). */
@@ -63,42 +67,73 @@ const DELETE_CHUNK = 1_000;
  * again with the same content changes nothing, with different content it is refused (409, like an idempotency
  * key reused for another payment) unless replacement is asked for, which removes what the old version wrote.
  *
- * The check reads the store's event records and the write follows under a lock per workflow-execution graph
- * held by this process, so two concurrent posts of conflicting versions of one id cannot both pass: the second
- * reads what the first wrote. The lock is per process: the embedded store allows one process per data directory;
- * a remote engine shared by several provml servers would need them to agree on who writes an execution.
- * Create one ledger per store (createEventLedger) and share it by every writer of events.
+ * The check and the write happen under a lock per workflow-execution graph held by this process, so two
+ * concurrent posts of conflicting versions of one id cannot both pass: the second sees what the first wrote.
+ * The check uses what this process knows of a graph's records (KnownEvents: read from the store once per graph,
+ * then kept by the ledger's own writes, forgotten on any other write through reportingStore()), so new events
+ * are checked without a store read and do not wait for earlier writes to reach the engine; only ids recorded
+ * before with content not known to be the same are read back. The lock and that knowledge are per process: the
+ * embedded store allows one process per data directory; a remote engine shared by several provml servers would
+ * need them to agree on who writes an execution. One ledger per store; every other writer uses reportingStore().
  */
 export class EventLedger {
   readonly #lock = new AsyncLock({ maxPending: Number.POSITIVE_INFINITY });
+  readonly #known = new KnownEvents();
 
   constructor(private readonly store: ProvStore) {}
+
+  /** The store for every other writer: its writes make the ledger forget what they may have changed. */
+  reportingStore(): ProvStore {
+    return reportingWrites(this.store, (graphs) => this.#known.forget(graphs));
+  }
 
   /** All or nothing: any conflict refuses the whole batch and writes nothing. */
   async record(events: readonly CaptureEvent[], onConflict: OnConflict = 'refuse'): Promise<LedgerOutcome> {
     const batch = distinctEvents(events);
     if (!batch.ok) return batch;
-    const graphs = [...new Set(batch.sent.map((s) => workflowExecutionGraph(s.event.workflowExecutionId)))];
+    const graphs = [...new Set(batch.sent.map((s) => s.graph))];
     graphs.sort();
     if (graphs.length === 0)
       return { ok: true, recorded: 0, replaced: 0, unchanged: 0, triples: 0, removed: 0 };
-    return this.#lock.acquire(graphs, () => this.#recordLocked(batch.sent, onConflict));
+    return this.#lock.acquire(graphs, async () => {
+      try {
+        return await this.#recordLocked(batch.sent, onConflict);
+      } catch (error) {
+        // The write may or may not have happened: what this process knew of these graphs is no longer sure.
+        this.#known.forget(graphs);
+        throw error;
+      }
+    });
   }
 
   async #recordLocked(sent: Sent[], onConflict: OnConflict): Promise<LedgerOutcome> {
-    const stored = await readEventRecords(
-      this.store,
-      sent.map((s) => eventKeyOf(s.event)),
-    );
+    await this.#learnGraphs(sent);
     const fresh: Sent[] = [];
-    const replacing: Array<Sent & { old: string }> = [];
-    const conflicts: EventConflict[] = [];
+    const uncertain: Sent[] = [];
     let unchanged = 0;
     for (const s of sent) {
+      const known = this.#known.digestOf(s.graph, s.record);
+      if (known === undefined) fresh.push(s);
+      else if (known === s.digest) unchanged++;
+      else uncertain.push(s);
+    }
+    // Ids recorded before whose content is not known to be the same: only these are read back from the store.
+    const stored =
+      uncertain.length > 0
+        ? await readEventRecords(
+            this.store,
+            uncertain.map((s) => eventKeyOf(s.event)),
+          )
+        : new Map<string, string>();
+    const replacing: Array<Sent & { old: string }> = [];
+    const conflicts: EventConflict[] = [];
+    for (const s of uncertain) {
       const old = stored.get(s.record);
       if (old === undefined) fresh.push(s);
-      else if (sameEvent(old, s.content)) unchanged++;
-      else if (onConflict === 'replace') replacing.push({ ...s, old });
+      else if (sameEvent(old, s.content)) {
+        unchanged++;
+        this.#known.set(s.graph, s.record, contentDigest(old));
+      } else if (onConflict === 'replace') replacing.push({ ...s, old });
       else conflicts.push(conflictWithRecord(s, old));
     }
     if (conflicts.length > 0) return { ok: false, conflicts };
@@ -112,6 +147,7 @@ export class EventLedger {
     for (let i = 0; i < removed.length; i += DELETE_CHUNK)
       await this.store.update(deleteData(removed.slice(i, i + DELETE_CHUNK)));
     const receipt = await this.store.insert(quads);
+    for (const s of toWrite) this.#known.set(s.graph, s.record, s.digest);
     return {
       ok: true,
       recorded: fresh.length,
@@ -121,6 +157,17 @@ export class EventLedger {
       removed: removed.length,
       receipt,
     };
+  }
+
+  /** Reads which events the store holds for each graph of the batch this process does not hold yet. */
+  async #learnGraphs(sent: Sent[]): Promise<void> {
+    const executions = new Map<string, string>();
+    for (const s of sent)
+      if (!this.#known.holds(s.graph)) executions.set(s.graph, s.event.workflowExecutionId);
+    for (const [graph, execution] of executions) {
+      const records = await readExecutionRecords(this.store, execution, { content: false });
+      this.#known.load(graph, records.keys());
+    }
   }
 
   /**
@@ -171,6 +218,7 @@ function deleteData(quads: QuadData[]): string {
   return `DELETE DATA {\n${blocks.join('\n')}\n}`;
 }
 
+/** One ledger per store; give every other writer `ledger.reportingStore()` instead of the store itself. */
 export function createEventLedger(store: ProvStore): EventLedger {
   return new EventLedger(store);
 }
@@ -186,7 +234,8 @@ function distinctEvents(
     const record = eventRecordIri(event.workflowExecutionId, event.id);
     const earlier = byRecord.get(record);
     if (!earlier) {
-      byRecord.set(record, { index, event, content, record });
+      const graph = workflowExecutionGraph(event.workflowExecutionId);
+      byRecord.set(record, { index, event, content, digest: contentDigest(content), record, graph });
       return;
     }
     if (sameEvent(earlier.content, content)) return;

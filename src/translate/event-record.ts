@@ -1,5 +1,6 @@
 import type { CaptureEvent, EventKey } from '../capture/index.ts';
-import { iriToNTriples, literal, type ProvStore, type QuadData, termToNTriples } from '../store/index.ts';
+import { ProvmlError } from '../errors.ts';
+import { iriToNTriples, literal, type ProvStore, type QuadData } from '../store/index.ts';
 import { provml, rdf } from '../vocab.ts';
 import { eventRecordIri, workflowExecutionGraph } from './iris.ts';
 
@@ -43,22 +44,39 @@ export async function readEventRecords(store: ProvStore, keys: EventKey[]): Prom
   return found;
 }
 
-/** Every event recorded in one workflow execution's graph, as canonical JSON, keyed by record IRI. */
+/** Rows asked per page when reading all records of a graph (an engine's row cap may return fewer). */
+const PAGE_ROWS = 10_000;
+
+/**
+ * Every event recorded in one workflow execution's graph, keyed by record IRI: with `content`, their canonical
+ * JSON, else ''. Read page by page and checked against a count, so an engine that caps result rows cannot make
+ * the answer silently partial.
+ */
 export async function readExecutionRecords(
   store: ProvStore,
   workflowExecutionId: string,
+  options: { content: boolean } = { content: true },
 ): Promise<Map<string, string>> {
-  const graph: QuadData['graph'] = {
-    termType: 'NamedNode',
-    value: workflowExecutionGraph(workflowExecutionId),
-  };
-  const result = await store.select(
-    `SELECT ?event ?content WHERE { GRAPH ${termToNTriples(graph)} { ?event ${iriToNTriples(CONTENT)} ?content } }`,
-  );
+  const graph = iriToNTriples(workflowExecutionGraph(workflowExecutionId));
+  const pattern = `GRAPH ${graph} { ?event ${iriToNTriples(CONTENT)} ?content }`;
+  const counted = await store.select(`SELECT (COUNT(*) AS ?n) WHERE { ${pattern} }`);
+  const total = Number(counted.rows[0]?.n?.value ?? 0);
   const found = new Map<string, string>();
-  for (const row of result.rows) {
-    if (row.event?.termType === 'NamedNode' && row.content?.termType === 'Literal')
-      found.set(row.event.value, row.content.value);
+  const columns = options.content ? '?event ?content' : '?event';
+  for (let offset = 0; found.size < total; ) {
+    const page = await store.select(
+      `SELECT ${columns} WHERE { ${pattern} } ORDER BY ?event LIMIT ${PAGE_ROWS} OFFSET ${offset}`,
+    );
+    for (const row of page.rows) {
+      if (row.event?.termType === 'NamedNode') found.set(row.event.value, row.content?.value ?? '');
+    }
+    if (page.rows.length === 0) break;
+    offset += page.rows.length;
   }
+  if (found.size < total)
+    throw new ProvmlError(
+      503,
+      `Could not read the ${total} event records of workflow execution '${workflowExecutionId}' (got ${found.size}); nothing was written, try again.`,
+    );
   return found;
 }

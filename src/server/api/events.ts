@@ -4,7 +4,6 @@ import { BadRequestError } from '../../errors.ts';
 import {
   type BatchFormat,
   checkBatch,
-  createEventLedger,
   type EventConflict,
   type EventLedger,
   ON_CONFLICT,
@@ -29,10 +28,9 @@ const ACCEPTED_TYPES = [...NDJSON_TYPES, ...JSON_TYPES];
  */
 export function createEventsRouter(ctx: AppContext): Router {
   const router = Router();
-  const ledger = createEventLedger(ctx.store);
   router.post('/events', requireWriteAccess(ctx.config), async (req, res, next) => {
     try {
-      await ingest(ctx, ledger, req, res);
+      await ingest(ctx, ctx.events, req, res);
     } catch (error) {
       next(error);
     }

@@ -88,7 +88,7 @@ describe('client redelivery is conflict-free', () => {
   it('a spill file holding events the server already wrote is delivered by a later recorder without conflict', async () => {
     const first = createRecorder(options({ fetch: losingAnswers(Number.POSITIVE_INFINITY) }));
     record(first);
-    const spilled = await first.close({ timeoutMs: 300 });
+    const spilled = await first.close({ timeoutMs: 3_000 });
     expect(spilled.complete).toBe(false);
     expect(spilled.spilled).toBeGreaterThan(0);
     const written = await dump();

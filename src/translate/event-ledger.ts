@@ -78,9 +78,15 @@ const DELETE_CHUNK = 1_000;
  */
 export class EventLedger {
   readonly #lock = new AsyncLock({ maxPending: Number.POSITIVE_INFINITY });
-  readonly #known = new KnownEvents();
+  readonly #known: KnownEvents;
 
-  constructor(private readonly store: ProvStore) {}
+  /** `knownRecords`: how many event records this process keeps in memory at most (their graphs' ids). */
+  constructor(
+    private readonly store: ProvStore,
+    knownRecords?: number,
+  ) {
+    this.#known = new KnownEvents(knownRecords);
+  }
 
   /** The store for every other writer: its writes make the ledger forget what they may have changed. */
   reportingStore(): ProvStore {
@@ -112,7 +118,8 @@ export class EventLedger {
     const uncertain: Sent[] = [];
     let unchanged = 0;
     for (const s of sent) {
-      const known = this.#known.digestOf(s.graph, s.record);
+      // A graph evicted while the others of the batch were read is not known completely: ask the store.
+      const known = this.#known.holds(s.graph) ? this.#known.digestOf(s.graph, s.record) : null;
       if (known === undefined) fresh.push(s);
       else if (known === s.digest) unchanged++;
       else uncertain.push(s);

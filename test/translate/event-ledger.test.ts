@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CaptureEvent } from '../../src/capture/index.ts';
 import { openMemoryStore } from '../../src/store/index.ts';
-import { createEventLedger } from '../../src/translate/index.ts';
+import { createEventLedger, EventLedger } from '../../src/translate/index.ts';
 
 const evaluation = (workflowExecutionId: string, value: number): CaptureEvent =>
   ({
@@ -73,5 +73,17 @@ describe('EventLedger', () => {
       'SELECT ?v WHERE { GRAPH ?g { ?e <http://www.w3.org/ns/prov#value> ?v } }',
     );
     expect(values.rows.map((row) => row.v?.value)).toEqual(['0.3']);
+  });
+
+  it('stays correct when what it knows of one execution is evicted while it reads another', async () => {
+    const store = await openMemoryStore();
+    const many = (execution: string, count: number) =>
+      Array.from({ length: count }, (_, i) => ({ ...evaluation(execution, i), id: `m${i}` }) as CaptureEvent);
+    await createEventLedger(store).record([...many('run-a', 3), ...many('run-b', 3)]);
+    // A fresh ledger (as after a restart) with room for fewer records than the two executions hold.
+    const ledger = new EventLedger(store, 4);
+    const conflicting = [{ ...evaluation('run-a', 9), id: 'm0' } as CaptureEvent, ...many('run-b', 3)];
+    const outcome = await ledger.record(conflicting);
+    expect(outcome).toMatchObject({ ok: false, conflicts: [{ id: 'm0', workflowExecutionId: 'run-a' }] });
   });
 });

@@ -147,6 +147,8 @@ export const DATA_PROPERTIES = [
   // added by capture/translate: where referenced data lives (path/URL as a string); epoch | batch | fold
   'location',
   'sectionKind',
+  // added by capture/translate: the canonical JSON of a recorded capture event (idempotent ingestion)
+  'eventContent',
 ] as const;
 export type ProvmlDataProperty = (typeof DATA_PROPERTIES)[number];
 

@@ -79,7 +79,8 @@ export type EndStatus = 'finished' | 'failed';
 export interface EventBase<T extends EventType> {
   type: T;
   schema: EventSchemaVersion;
-  /** Unique event id; re-sending an event with the same id changes nothing. */
+  /** Names this event within its workflow execution: the same event re-sent changes nothing; other content under
+   *  the same id is refused (409) unless replacement is asked for (docs/capture-idempotency.md). */
   id: string;
   /** ISO-8601 date-time, UTC (e.g. new Date().toISOString()). */
   time: string;

@@ -8,8 +8,12 @@ import {
 } from './events.ts';
 import { validateOne } from './validate.ts';
 
-// Flowcept task/workflow messages → provml events. Event ids derive from the Flowcept ids and the phase, so a
-// message mapped twice (or its RUNNING and FINISHED versions) yields the same events.
+// Flowcept task/workflow messages → provml events. Event ids derive from the Flowcept ids, the message's status
+// and the phase, so a message mapped twice yields the same events (re-sending it changes nothing). A task's
+// RUNNING and FINISHED messages both describe its start, each as much as it knew (the FINISHED one also names
+// what was generated, telemetry at end, …): their start events get different ids (…:running:started,
+// …:finished:started), so they never conflict with each other as two versions of one event would; what both
+// say meets in the same task node.
 
 type Message = Record<string, unknown>;
 
@@ -126,7 +130,7 @@ function mapTask(m: Message, index: number): { events: CaptureEvent[] } | { erro
     events.push({
       ...base,
       type: 'task.started',
-      id: `flowcept:task:${taskId}:started`,
+      id: `flowcept:task:${taskId}:${phaseOf(status as string)}:started`,
       time: startTime,
       ...optional('telemetry', telemetry),
     });
@@ -137,7 +141,7 @@ function mapTask(m: Message, index: number): { events: CaptureEvent[] } | { erro
     events.push({
       ...base,
       type: 'task.ended',
-      id: `flowcept:task:${taskId}:ended`,
+      id: `flowcept:task:${taskId}:${phaseOf(status as string)}:ended`,
       time: endedAt ?? stamp ?? startedAt ?? '',
       status: failed ? 'failed' : 'finished',
       ...optional('error', failed ? (stderr ?? 'Flowcept reported status ERROR') : undefined),
@@ -182,6 +186,9 @@ function mapWorkflow(m: Message, index: number): { events: CaptureEvent[] } | { 
     ],
   };
 }
+
+/** The message's status as a segment of the event ids mapped from it. */
+const phaseOf = (status: string): string => status.toLowerCase();
 
 function requireId(m: Message, field: string, index: number, errors: EventError[]): string | undefined {
   const id = idOf(m[field]);

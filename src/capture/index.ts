@@ -2,6 +2,15 @@
 export * from './events.ts';
 export { extraFields } from './extras.ts';
 export { fromFlowcept } from './flowcept.ts';
+export {
+  type ContentDifference,
+  canonicalJson,
+  type EventKey,
+  eventContent,
+  eventKeyOf,
+  eventKeyString,
+  firstDifference,
+} from './identity.ts';
 export { type NdjsonResult, parseNdjson, withLines } from './ndjson.ts';
 export { datasetId as openLineageDatasetId, fromOpenLineage } from './openlineage/index.ts';
 export { eventJsonSchema, validateBatch, validateOne } from './validate.ts';

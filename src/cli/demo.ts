@@ -61,7 +61,9 @@ function print(result: DemoResult, url: string, temporary: boolean): void {
   const { delivery, server, record } = result;
   const lines = [
     `provml demo: recorded a seismic-to-model lifecycle at ${url}`,
-    `  ${delivery.delivered} events delivered, ${delivery.triples} triples written`,
+    delivery.triples === 0 && delivery.delivered > 0
+      ? `  ${delivery.delivered} events delivered, all already recorded, nothing written (the demo is repeatable)`
+      : `  ${delivery.delivered} events delivered, ${delivery.triples} triples written`,
     `  workflow executions: ${server.workflows.map((w) => `${w.name} ×${w.executions}`).join(', ')}`,
     `  experiment ${record.experimentId} (${server.runs.length} runs):`,
     `    ${pad('run', 40)} ${pad('learning_rate', 14)} ${pad('batch_size', 11)} ${pad('status', 9)} accuracy`,

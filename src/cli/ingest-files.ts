@@ -8,6 +8,8 @@ export interface IngestOptions {
   token?: string;
   batchSize: number;
   format: 'provml' | 'flowcept';
+  /** An event id recorded before with other content: refuse the batch (default, exit non-zero) or replace. */
+  onConflict?: 'refuse' | 'replace';
   /** Ignore a saved progress file and start from the beginning. */
   restart?: boolean;
   fetch?: typeof fetch;
@@ -74,6 +76,7 @@ async function sendBatch(
 ): Promise<{ events: number; triples: number }> {
   const url = new URL('/api/v1/events', options.url);
   if (options.format === 'flowcept') url.searchParams.set('format', 'flowcept');
+  if (options.onConflict === 'replace') url.searchParams.set('onConflict', 'replace');
   const headers: Record<string, string> = {
     'content-type': jsonArray ? 'application/json' : 'application/x-ndjson',
     accept: 'application/json',
@@ -109,7 +112,10 @@ async function sendBatch(
       await sleep(200 * 2 ** attempt);
       continue;
     }
-    throw new ProvmlError(response.status, explainRefusal(file, batch, response.status, text, jsonArray));
+    throw new ProvmlError(
+      response.status,
+      explainRefusal(file, batch, response.status, text, { jsonArray, format: options.format }),
+    );
   }
 }
 
@@ -119,21 +125,27 @@ function explainRefusal(
   batch: FileBatch,
   status: number,
   text: string,
-  jsonArray: boolean,
+  options: { jsonArray: boolean; format: IngestOptions['format'] },
 ): string {
   const body = parse(text) as
-    | { error?: string; errors?: Array<{ index: number; path: string; message: string }> }
+    | { error?: string; errors?: Array<{ index: number; path: string; message: string; id?: string }> }
     | string
     | undefined;
   const first = typeof body === 'object' ? body?.errors?.[0] : undefined;
-  if (status === 400 && first) {
-    const where = first.index >= 0 ? batch.lines[first.index] : undefined;
-    const unit = jsonArray ? 'item' : 'line';
+  if ((status === 400 || status === 409) && first) {
+    // A 409's index counts mapped provml events, which are not the Flowcept messages of the file.
+    const mapped = status === 409 && options.format === 'flowcept';
+    const where = first.index >= 0 && !mapped ? batch.lines[first.index] : undefined;
+    const unit = options.jsonArray ? 'item' : 'line';
+    const count = (body as { errors: unknown[] }).errors.length;
     const more =
-      (body as { errors: unknown[] }).errors.length > 1
-        ? ` (and ${(body as { errors: unknown[] }).errors.length - 1} more finding(s) in this batch)`
+      count > 1 ? ` (and ${count - 1} more ${status === 409 ? 'conflict' : 'finding'}(s) in this batch)` : '';
+    const field = status === 400 && first.path ? `${first.path} ` : '';
+    const advice =
+      status === 409
+        ? " To replace the recorded events with the file's, re-run with --on-conflict replace."
         : '';
-    return `${file}${where ? ` ${unit} ${where}` : ''}: ${first.path ? `${first.path} ` : ''}${first.message}${more}; nothing from this batch was written, earlier batches were.`;
+    return `${file}${where ? ` ${unit} ${where}` : ''}: ${field}${first.message}${more}; nothing from this batch was written, earlier batches were.${advice}`;
   }
   const message = typeof body === 'object' ? (body?.error ?? '') : (body ?? '').trim();
   return `${file}: the server answered ${status}${message ? `: ${message}` : ''}`;

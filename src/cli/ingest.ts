@@ -11,6 +11,7 @@ interface IngestFlags {
   batchSize: string;
   format: string;
   restart?: boolean;
+  onConflict: string;
 }
 
 /** `provml ingest FILE…`: loads offline NDJSON captures through a running server (which holds the store). */
@@ -26,12 +27,20 @@ export function registerIngest(program: Command): void {
     .option('--batch-size <n>', 'events per request', '1000')
     .option('--format <format>', 'provml or flowcept', 'provml')
     .option('--restart', 'ignore <file>.provml-progress and start each file from its beginning')
+    .option(
+      '--on-conflict <mode>',
+      'an event id recorded before with other content: refuse (stop, exit 1) or replace it',
+      'refuse',
+    )
     .action(async (files: string[], flags: IngestFlags) => {
       const batchSize = Number(flags.batchSize);
       if (!Number.isInteger(batchSize) || batchSize < 1)
         throw new ProvmlError(400, `--batch-size must be a positive integer, got '${flags.batchSize}'.`);
       if (flags.format !== 'provml' && flags.format !== 'flowcept') {
         throw new ProvmlError(400, `--format must be provml or flowcept, got '${flags.format}'.`);
+      }
+      if (flags.onConflict !== 'refuse' && flags.onConflict !== 'replace') {
+        throw new ProvmlError(400, `--on-conflict must be refuse or replace, got '${flags.onConflict}'.`);
       }
       const bar = process.stderr.isTTY ? progressBar() : undefined;
       let current = '';
@@ -41,6 +50,7 @@ export function registerIngest(program: Command): void {
           token: flags.token ?? (process.env.PROVML_TOKEN || undefined),
           batchSize,
           format: flags.format,
+          onConflict: flags.onConflict,
           restart: flags.restart,
           onProgress: (file, done, total) => {
             if (!bar) return;

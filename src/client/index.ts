@@ -20,5 +20,6 @@ export function createRecorder(options: RecorderOptions = {}): Recorder {
     user: options.user,
     persona: options.persona,
     host: defaultHost(options),
+    pid: options.pid === undefined ? process.pid : options.pid,
   });
 }

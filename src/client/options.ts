@@ -45,6 +45,9 @@ export interface RecorderOptions {
   user?: string;
   persona?: string;
   host?: string;
+  /** Process id recorded on workflow and task events (default: this process's; null records none, e.g. for a
+   *  scripted replay whose events must be the same whichever process sends them). */
+  pid?: number | null;
 }
 
 export interface SinkAndWarner {

@@ -44,6 +44,8 @@ export interface RecorderIdentity {
   user?: string;
   persona?: string;
   host: string;
+  /** Recorded as the process of workflow and task events; null: none. */
+  pid?: number | null;
 }
 
 /**
@@ -261,7 +263,8 @@ export class Recorder {
       if (user !== undefined) event.user = user;
       if (persona !== undefined) event.persona = persona;
       event.host = host;
-      event.pid = process.pid;
+      const pid = this.identity.pid === undefined ? process.pid : this.identity.pid;
+      if (pid !== null) event.pid = pid;
     }
     if (call.annotations) event.annotations = call.annotations;
     this.sink.push(event as unknown as CaptureEvent);

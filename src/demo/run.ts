@@ -23,6 +23,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     url: options.url,
     token: options.token,
     idPrefix: 'demo',
+    // A scripted lifecycle with fixed ids, times, users and hosts: no process of its own to record, and this
+    // process's id would make every re-run a different version of the same events (a conflict, not a no-op).
+    pid: null,
     onWarning: (message) => {
       warnings.push(message);
       options.onWarning?.(message);

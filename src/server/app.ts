@@ -2,6 +2,7 @@ import express from 'express';
 import type { Config } from '../config.ts';
 import { createLogger, type Logger } from '../logger.ts';
 import type { ProvStore } from '../store/index.ts';
+import { createEventLedger } from '../translate/index.ts';
 import { createApiRouter } from './api/index.ts';
 import type { AppContext } from './context.ts';
 import { cors } from './cors.ts';
@@ -20,8 +21,10 @@ export interface CreateAppOptions {
 
 /** The HTTP application over an open store: /sparql, /store, /health and /api/v1. It does not listen. */
 export function createApp(options: CreateAppOptions): express.Express {
+  const events = createEventLedger(options.store);
   const ctx: AppContext = {
-    store: options.store,
+    store: events.reportingStore(),
+    events,
     config: options.config,
     logger: options.logger ?? createLogger(options.config.logLevel),
   };

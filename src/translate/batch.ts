@@ -4,6 +4,7 @@ import {
   type EventError,
   fromFlowcept,
   fromOpenLineage,
+  type ValidationResult,
   validateBatch,
 } from '../capture/index.ts';
 import type { QuadData } from '../store/index.ts';
@@ -15,20 +16,26 @@ export type PreparedBatch =
   | { ok: true; events: CaptureEvent[]; quads: QuadData[] }
   | { ok: false; errors: EventError[] };
 
+export interface BatchOptions {
+  format?: BatchFormat;
+  /** OpenLineage: the PROV-ML kind of the datasets it describes. */
+  datasetKind?: DatasetKind;
+}
+
+/** Validates a whole batch (a parsed JSON array, or the items of parsed NDJSON; Flowcept, OpenLineage mapped). */
+export function checkBatch(input: unknown, options: BatchOptions = {}): ValidationResult {
+  if (options.format === 'flowcept') return fromFlowcept(input);
+  if (options.format === 'openlineage')
+    return fromOpenLineage(input, options.datasetKind ? { datasetKind: options.datasetKind } : {});
+  return validateBatch(input);
+}
+
 /**
- * Validates a whole batch (a parsed JSON array, or the items of parsed NDJSON) and translates it. All or
- * nothing: when any event is invalid no quads are produced and every finding is returned.
+ * Validates a whole batch and translates it. All or nothing: when any event is invalid no quads are produced
+ * and every finding is returned.
  */
-export function prepareBatch(
-  input: unknown,
-  options: { format?: BatchFormat; datasetKind?: DatasetKind } = {},
-): PreparedBatch {
-  const checked =
-    options.format === 'flowcept'
-      ? fromFlowcept(input)
-      : options.format === 'openlineage'
-        ? fromOpenLineage(input, options.datasetKind ? { datasetKind: options.datasetKind } : {})
-        : validateBatch(input);
+export function prepareBatch(input: unknown, options: BatchOptions = {}): PreparedBatch {
+  const checked = checkBatch(input, options);
   if (!checked.ok) return checked;
   return { ok: true, events: checked.events, quads: translate(checked.events) };
 }

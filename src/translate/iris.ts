@@ -43,6 +43,9 @@ export const taskExecutionIri = (executionId: string, taskId: string): string =>
 export const attributeValueIri = (task: string, direction: 'used' | 'generated', attribute: string): string =>
   under(task, direction, attribute);
 export const telemetryIri = (task: string, phase: 'start' | 'end'): string => under(task, 'telemetry', phase);
+/** The record of one capture event (its content, for idempotent re-sends), in its execution's graph. */
+export const eventRecordIri = (executionId: string, eventId: string): string =>
+  under(workflowExecutionIri(executionId), 'event', eventId);
 export const evaluationIri = (executionId: string, eventId: string): string =>
   under(workflowExecutionIri(executionId), 'evaluation', eventId);
 

@@ -17,14 +17,29 @@ describe('fromFlowcept', () => {
     const events = mapped();
     expect(events.map((e) => [e.type, e.id])).toEqual([
       ['workflow.started', 'flowcept:workflow:wf-7f3a:started'],
-      ['task.started', 'flowcept:task:1714557601.123_0:started'],
-      ['task.ended', 'flowcept:task:1714557601.123_0:ended'],
-      ['task.started', 'flowcept:task:t-err:started'],
-      ['task.ended', 'flowcept:task:t-err:ended'],
-      ['task.started', 'flowcept:task:t-run:started'],
+      ['task.started', 'flowcept:task:1714557601.123_0:finished:started'],
+      ['task.ended', 'flowcept:task:1714557601.123_0:finished:ended'],
+      ['task.started', 'flowcept:task:t-err:error:started'],
+      ['task.ended', 'flowcept:task:t-err:error:ended'],
+      ['task.started', 'flowcept:task:t-run:running:started'],
     ]);
     expect(validateBatch(events).ok).toBe(true);
     expect(fromFlowcept(messages)).toEqual(fromFlowcept(structuredClone(messages)));
+  });
+
+  it("gives a task's RUNNING and FINISHED messages different event ids, the same message always the same", () => {
+    const finished = messages[1] as Record<string, unknown>;
+    const running = { ...finished, status: 'RUNNING', generated: undefined, telemetry_at_end: undefined };
+    const ids = (batch: unknown[]) => {
+      const result = fromFlowcept(batch);
+      if (!result.ok) throw new Error(JSON.stringify(result.errors));
+      return result.events.map((e) => e.id);
+    };
+    const fromRunning = ids([running]);
+    const fromFinished = ids([finished]);
+    expect(fromRunning).toEqual(['flowcept:task:1714557601.123_0:running:started']);
+    expect(fromFinished.filter((id) => fromRunning.includes(id))).toEqual([]);
+    expect(ids([running, finished])).toEqual([...fromRunning, ...fromFinished]);
   });
 
   it('maps the workflow message: campaign → experiment, parent workflow, epoch seconds → ISO UTC', () => {

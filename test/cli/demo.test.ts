@@ -82,11 +82,24 @@ describe('provml demo', () => {
     }
   });
 
-  it('is idempotent: a second run against the same server adds nothing', async () => {
+  it('is idempotent: a second run against the same server, from another process, changes nothing', async () => {
     expect((await runCli('demo', '--url', server.url)).code).toBe(0);
-    const size = (await server.store.stats()).quads;
-    expect((await runCli('demo', '--url', server.url)).code).toBe(0);
-    expect((await server.store.stats()).quads).toBe(size);
+    const dump = async () =>
+      (await server.store.dump({ format: 'application/n-quads' })).split('\n').filter(Boolean).sort();
+    const before = await dump();
+    // A re-run is another process: its pid must not make the demo's events a second, conflicting version.
+    const pid = Object.getOwnPropertyDescriptor(process, 'pid') as PropertyDescriptor;
+    Object.defineProperty(process, 'pid', { ...pid, value: process.pid + 1 });
+    let again: Awaited<ReturnType<typeof runCli>>;
+    try {
+      again = await runCli('demo', '--url', server.url);
+    } finally {
+      Object.defineProperty(process, 'pid', pid);
+    }
+    expect(again.stderr).toBe('');
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('all already recorded, nothing written');
+    expect(await dump()).toEqual(before);
   });
 
   it('--in-process runs against a temporary durable server of its own and cleans up', async () => {

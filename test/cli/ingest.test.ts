@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -14,13 +14,14 @@ let server: InProcessServer;
 let dir: string;
 let file: string;
 
-/** Distinct quads the whole fixture translates to: what a complete ingest must leave in an empty store. */
+/** Distinct quads the whole fixture translates to, plus one record per event: what a complete ingest must
+ *  leave in an empty store. */
 function expectedQuads(path: string): number {
   const parsed = parseNdjson(readFileSync(path, 'utf8'));
   if (!parsed.ok) throw new Error('fixture is not NDJSON');
   const prepared = prepareBatch(parsed.items);
   if (!prepared.ok) throw new Error('fixture is not valid');
-  return new Set(prepared.quads.map(quadToNQuads)).size;
+  return new Set(prepared.quads.map(quadToNQuads)).size + prepared.events.length;
 }
 
 const run = runCli;
@@ -83,6 +84,49 @@ describe('provml ingest', () => {
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).toMatch(/bad-line\.ndjson line 4: \/status must be one of/);
     expect((await server.store.stats()).quads).toBe(0);
+  });
+
+  it('stops with one line naming the id when an event id was recorded before with other content', async () => {
+    expect((await run('ingest', file, '--url', server.url)).code).toBe(0);
+    const before = (await server.store.dump({ format: 'application/n-quads' })).split('\n').sort();
+    const lines = readFileSync(file, 'utf8').trim().split('\n');
+    const changed = JSON.parse(lines[4] as string);
+    changed.name = 'renamed cube';
+    lines[4] = JSON.stringify(changed);
+    const edited = join(dir, 'edited.ndjson');
+    writeFileSync(edited, `${lines.join('\n')}\n`);
+
+    const refused = await run('ingest', edited, '--url', server.url, '--batch-size', '10');
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr.trim().split('\n')).toHaveLength(1);
+    expect(refused.stderr).toContain(`edited.ndjson line 5: event '${changed.id}' of workflow execution`);
+    expect(refused.stderr).toContain('already recorded with different content');
+    expect(refused.stderr).toContain('--on-conflict replace');
+    const after = (await server.store.dump({ format: 'application/n-quads' })).split('\n').sort();
+    expect(after).toEqual(before);
+
+    const rerun = await run('ingest', file, '--url', server.url, '--restart');
+    expect(rerun.code).toBe(0);
+    expect((await server.store.dump({ format: 'application/n-quads' })).split('\n').sort()).toEqual(before);
+
+    const replaced = await run(
+      'ingest',
+      edited,
+      '--url',
+      server.url,
+      '--restart',
+      '--on-conflict',
+      'replace',
+    );
+    expect(replaced.code).toBe(0);
+    expect(
+      await server.store.ask(`ASK { GRAPH ?g { ?d <https://w3id.org/provml#name> "renamed cube" } }`),
+    ).toBe(true);
+    expect(
+      await server.store.ask(
+        `ASK { GRAPH ?g { ?d <https://w3id.org/provml#name> "${JSON.parse(readFileSync(file, 'utf8').trim().split('\n')[4] as string).name}" } }`,
+      ),
+    ).toBe(false);
   });
 
   it('ingests Flowcept messages from a JSON array file with --format flowcept', async () => {

@@ -7,6 +7,7 @@ const GOLDEN: Array<[string, BatchFormat]> = [
   ['workflow-started', 'provml'],
   ['workflow-ended', 'provml'],
   ['task-started-section', 'provml'],
+  ['task-updated', 'provml'],
   ['section-metrics', 'provml'],
   ['task-ended-alone', 'provml'],
   ['model-saved', 'provml'],

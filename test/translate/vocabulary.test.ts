@@ -25,6 +25,7 @@ const allEvents: CaptureEvent[] = [
     'workflow-started.json',
     'workflow-ended.json',
     'task-started-section.json',
+    'task-updated.json',
     'section-metrics.json',
     'task-ended-alone.json',
     'model-saved.json',

@@ -1,7 +1,14 @@
 import { type Request, type Response, Router } from 'express';
 import { DATASET_KINDS, type DatasetKind, type EventError, withLines } from '../../capture/index.ts';
 import { BadRequestError } from '../../errors.ts';
-import { type BatchFormat, prepareBatch } from '../../translate/index.ts';
+import {
+  type BatchFormat,
+  checkBatch,
+  type EventConflict,
+  type EventLedger,
+  ON_CONFLICT,
+  type OnConflict,
+} from '../../translate/index.ts';
 import { requireWriteAccess } from '../auth.ts';
 import type { AppContext } from '../context.ts';
 import { methodNotAllowed, UnsupportedMediaTypeError } from '../errors.ts';
@@ -15,8 +22,10 @@ const ACCEPTED_TYPES = [...NDJSON_TYPES, ...JSON_TYPES];
 /**
  * POST /events: a batch of capture events (JSON array or NDJSON; `?format=flowcept` for Flowcept messages,
  * `?format=openlineage` for OpenLineage events, as POST /lineage takes them).
- * The whole batch is validated first (400 lists every bad event, nothing written), then translated and written
- * with one store insert; 202 answers only once that write is durable.
+ * The whole batch is validated first (400 lists every bad event, nothing written), then checked against the
+ * events already recorded (409 names every id recorded before with different content, nothing written; with
+ * `?onConflict=replace` those events are replaced instead), then translated and written with one store insert;
+ * 202 answers only once that write is durable. Events already recorded as sent are not written again.
  */
 export function createEventsRouter(ctx: AppContext): Router {
   const router = Router();
@@ -31,14 +40,16 @@ export function createEventsRouter(ctx: AppContext): Router {
   return router;
 }
 
-/** Validates, translates and writes one request's batch: all or nothing, 202 once durable. */
+/** Validates, checks against the recorded events, translates and writes one request's batch (all or nothing). */
 export async function ingest(
   ctx: AppContext,
   req: Request,
   res: Response,
   format: BatchFormat = formatOf(req),
 ): Promise<void> {
+  const ledger: EventLedger = ctx.events;
   const datasetKind = datasetKindOf(req);
+  const onConflict = onConflictOf(req);
   const type = mediaTypeOf(req.get('content-type'));
   if (!type || !ACCEPTED_TYPES.includes(type))
     throw new UnsupportedMediaTypeError(req.get('content-type'), ACCEPTED_TYPES);
@@ -47,18 +58,53 @@ export async function ingest(
     reject(res, body.errors, 'the body is not valid JSON');
     return;
   }
-  const prepared = prepareBatch(body.items, { format, ...(datasetKind ? { datasetKind } : {}) });
-  if (!prepared.ok) {
-    const errors = body.lines ? withLines(prepared.errors, body.lines) : prepared.errors;
+  const checked = checkBatch(body.items, { format, ...(datasetKind ? { datasetKind } : {}) });
+  if (!checked.ok) {
+    const errors = body.lines ? withLines(checked.errors, body.lines) : checked.errors;
     reject(res, errors, `${countEvents(errors)} of ${itemCount(body.items)} event(s) are invalid`);
     return;
   }
-  const receipt = await ctx.store.insert(prepared.quads);
+  const outcome = await ledger.record(checked.events, onConflict);
+  if (!outcome.ok) {
+    refuseConflicts(res, outcome.conflicts, format === 'provml' ? body.lines : undefined);
+    return;
+  }
   res.status(202).json({
-    events: prepared.events.length,
+    events: checked.events.length,
     ...(format !== 'provml' ? { messages: itemCount(body.items) } : {}),
-    triples: prepared.quads.length,
-    seq: receipt.seq,
+    triples: outcome.triples,
+    recorded: outcome.recorded,
+    unchanged: outcome.unchanged,
+    ...(onConflict === 'replace' ? { replaced: outcome.replaced, removed: outcome.removed } : {}),
+    ...(outcome.receipt ? { seq: outcome.receipt.seq } : {}),
+  });
+}
+
+function onConflictOf(req: Request): OnConflict {
+  const value = req.query.onConflict;
+  if (value === undefined) return 'refuse';
+  if (typeof value === 'string' && (ON_CONFLICT as readonly string[]).includes(value))
+    return value as OnConflict;
+  throw new BadRequestError(
+    `Unknown onConflict '${String(value)}': use onConflict=refuse (the default: 409 for an event id recorded before with different content) or onConflict=replace.`,
+  );
+}
+
+/**
+ * 409 naming every conflicting event id; the batch is refused as a whole. Findings have the shape of 400's
+ * (index, path, message; line for NDJSON) plus the id and workflow execution, so clients report both alike.
+ * For Flowcept batches the index is that of the mapped provml event, not of the message.
+ */
+function refuseConflicts(res: Response, conflicts: EventConflict[], lines: number[] | undefined): void {
+  const errors = conflicts.map((conflict) => {
+    const line = lines?.[conflict.index];
+    return { ...conflict, ...(line === undefined ? {} : { line }) };
+  });
+  const ids = conflicts.map((c) => `'${c.id}'`);
+  const shown = ids.length > 5 ? `${ids.slice(0, 5).join(', ')} and ${ids.length - 5} more` : ids.join(', ');
+  res.status(409).json({
+    error: `${conflicts.length} event id(s) conflict with what was recorded before: ${shown}; nothing was written. First: ${conflicts[0]?.message ?? ''}. Send a new event under a new id; the same content again is harmless; onConflict=replace replaces recorded events.`,
+    errors,
   });
 }
 
@@ -80,6 +126,11 @@ function datasetKindOf(req: Request): DatasetKind | undefined {
   throw new BadRequestError(`Parameter "datasetKind": use one of ${DATASET_KINDS.join(', ')}.`);
 }
 
+/** A JSON body is an array of items, or (OpenLineage) one event. */
+function itemCount(items: unknown): number {
+  return Array.isArray(items) ? items.length : 1;
+}
+
 /** 400 with every finding; the batch is refused as a whole. */
 function reject(res: Response, errors: Array<EventError & { line?: number }>, summary: string): void {
   const first = errors[0];
@@ -87,11 +138,6 @@ function reject(res: Response, errors: Array<EventError & { line?: number }>, su
     ? ` First: ${first.index >= 0 ? `event ${first.index}` : 'the batch'}${first.line ? ` (line ${first.line})` : ''}${first.path ? ` at ${first.path}` : ''} ${first.message}.`
     : '';
   res.status(400).json({ error: `${summary}; nothing was written.${where}`, errors });
-}
-
-/** A JSON body is an array of items, or (OpenLineage) one event. */
-function itemCount(items: unknown): number {
-  return Array.isArray(items) ? items.length : 1;
 }
 
 function countEvents(errors: EventError[]): number {

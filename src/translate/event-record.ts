@@ -1,0 +1,82 @@
+import type { CaptureEvent, EventKey } from '../capture/index.ts';
+import { ProvmlError } from '../errors.ts';
+import { iriToNTriples, literal, type ProvStore, type QuadData } from '../store/index.ts';
+import { provml, rdf } from '../vocab.ts';
+import { eventRecordIri, workflowExecutionGraph } from './iris.ts';
+
+// The knowledge "what did event id X say before" lives in the store, as one quad per event in the event's own
+// workflow-execution graph:  <…/wfexec/E/event/X> provml:eventContent "canonical JSON"^^rdf:JSON .
+// Kept there (not in a side index) so that it is exactly as durable as the data and goes with it: dropping or
+// replacing an execution's graph, exporting or importing it, takes its records along, and both store backends
+// (embedded, remote SPARQL engine) hold it the same way. The full content (not only a digest) is kept, because
+// an explicit replacement must know which quads the old version wrote, and a conflict can say what differs.
+
+const CONTENT = provml('eventContent');
+const JSON_TYPE = rdf('JSON');
+/** Rows per lookup query: keeps one SPARQL text well below what remote engines parse comfortably. */
+const LOOKUP_ROWS = 200;
+
+export function eventRecordQuad(event: CaptureEvent, content: string): QuadData {
+  return {
+    subject: { termType: 'NamedNode', value: eventRecordIri(event.workflowExecutionId, event.id) },
+    predicate: { termType: 'NamedNode', value: CONTENT },
+    object: literal(content, '', JSON_TYPE),
+    graph: { termType: 'NamedNode', value: workflowExecutionGraph(event.workflowExecutionId) },
+  };
+}
+
+/** The recorded content of each of these events that the store holds, keyed by record IRI. */
+export async function readEventRecords(store: ProvStore, keys: EventKey[]): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  for (let i = 0; i < keys.length; i += LOOKUP_ROWS) {
+    const rows = keys.slice(i, i + LOOKUP_ROWS).map((key) => {
+      const graph = iriToNTriples(workflowExecutionGraph(key.workflowExecutionId));
+      return `(${graph} ${iriToNTriples(eventRecordIri(key.workflowExecutionId, key.id))})`;
+    });
+    const result = await store.select(
+      `SELECT ?event ?content WHERE { VALUES (?g ?event) { ${rows.join(' ')} } GRAPH ?g { ?event ${iriToNTriples(CONTENT)} ?content } }`,
+    );
+    for (const row of result.rows) {
+      if (row.event?.termType === 'NamedNode' && row.content?.termType === 'Literal')
+        found.set(row.event.value, row.content.value);
+    }
+  }
+  return found;
+}
+
+/** Rows asked per page when reading all records of a graph (an engine's row cap may return fewer). */
+const PAGE_ROWS = 10_000;
+
+/**
+ * Every event recorded in one workflow execution's graph, keyed by record IRI: with `content`, their canonical
+ * JSON, else ''. Read page by page and checked against a count, so an engine that caps result rows cannot make
+ * the answer silently partial.
+ */
+export async function readExecutionRecords(
+  store: ProvStore,
+  workflowExecutionId: string,
+  options: { content: boolean } = { content: true },
+): Promise<Map<string, string>> {
+  const graph = iriToNTriples(workflowExecutionGraph(workflowExecutionId));
+  const pattern = `GRAPH ${graph} { ?event ${iriToNTriples(CONTENT)} ?content }`;
+  const counted = await store.select(`SELECT (COUNT(*) AS ?n) WHERE { ${pattern} }`);
+  const total = Number(counted.rows[0]?.n?.value ?? 0);
+  const found = new Map<string, string>();
+  const columns = options.content ? '?event ?content' : '?event';
+  for (let offset = 0; found.size < total; ) {
+    const page = await store.select(
+      `SELECT ${columns} WHERE { ${pattern} } ORDER BY ?event LIMIT ${PAGE_ROWS} OFFSET ${offset}`,
+    );
+    for (const row of page.rows) {
+      if (row.event?.termType === 'NamedNode') found.set(row.event.value, row.content?.value ?? '');
+    }
+    if (page.rows.length === 0) break;
+    offset += page.rows.length;
+  }
+  if (found.size < total)
+    throw new ProvmlError(
+      503,
+      `Could not read the ${total} event records of workflow execution '${workflowExecutionId}' (got ${found.size}); nothing was written, try again.`,
+    );
+  return found;
+}

@@ -1,0 +1,38 @@
+import type { ProvStore } from '../store/index.ts';
+
+/** Which graphs a write may touch: named graphs, or undefined for "any". */
+export type TouchedGraphs = string[] | undefined;
+
+/**
+ * The store as every other writer (SPARQL update, Graph Store, import) sees it: the same store, except that each
+ * write first and last tells `touched` which graphs it may change, so the event ledger forgets what it knew of
+ * them (a dropped execution graph forgets its events: sending them again records them again). Reads and every
+ * other property pass through untouched.
+ */
+export function reportingWrites(store: ProvStore, touched: (graphs: TouchedGraphs) => void): ProvStore {
+  const around = async <T>(graphs: TouchedGraphs, write: () => Promise<T>): Promise<T> => {
+    touched(graphs);
+    try {
+      return await write();
+    } finally {
+      touched(graphs);
+    }
+  };
+  const named = (graph: { termType: string; value: string }): string[] =>
+    graph.termType === 'NamedNode' ? [graph.value] : [];
+  const writes: Partial<ProvStore> = {
+    update: (text, options) => around(undefined, () => store.update(text, options)),
+    insert: (quads) => around([...new Set(quads.map((q) => q.graph.value))], () => store.insert(quads)),
+    load: (data, options) => around(undefined, () => store.load(data, options)),
+    replaceGraph: (graph, data, options) =>
+      around(named(graph), () => store.replaceGraph(graph, data, options)),
+    dropGraph: (graph) => around(named(graph), () => store.dropGraph(graph)),
+  };
+  return new Proxy(store, {
+    get(target, property, receiver) {
+      if (typeof property === 'string' && property in writes) return writes[property as keyof ProvStore];
+      const value = Reflect.get(target, property, target);
+      return typeof value === 'function' && receiver !== target ? value.bind(target) : value;
+    },
+  });
+}

@@ -1,5 +1,4 @@
 import sparqljs from 'sparqljs';
-import { BadRequestError } from '../../errors.ts';
 
 // Virtuoso has no writable default graph: provml keeps its default graph in a named stand-in graph there.
 // Naming the stand-in as the request's default graph (default-graph-uri, DEFINE, WITH) makes Virtuoso hide
@@ -10,53 +9,20 @@ import { BadRequestError } from '../../errors.ts';
 type Pattern = sparqljs.Pattern;
 type Quads = sparqljs.Quads;
 
-/** Parses a SPARQL update (a syntax error is a 400 naming the problem) and rewrites it for the engine. */
+/** A parsed update (prepareUpdate) rewritten for the engine. */
 export async function rewriteUpdate(
-  update: string,
+  parsed: sparqljs.Update,
   standIn: string,
-  options: { baseIri?: string; namedGraphs: () => Promise<string[]> },
+  options: { namedGraphs: () => Promise<string[]> },
 ): Promise<string> {
-  let parsed: sparqljs.SparqlQuery;
-  try {
-    parsed = new sparqljs.Parser(options.baseIri ? { baseIRI: options.baseIri } : {}).parse(update);
-  } catch (error) {
-    throw new BadRequestError(`Malformed SPARQL update: ${parseProblem(error)}`, { cause: error });
-  }
-  if (parsed.type !== 'update') throw new BadRequestError('Expected a SPARQL update, got a query');
   return rewriteParsed(parsed, standIn, options.namedGraphs);
 }
 
-/** sparqljs's error as one line: where, and what it did not expect (its list of expected tokens is long). */
-function parseProblem(error: unknown): string {
-  const { message, hash } = error as { message?: string; hash?: { line?: number; text?: string } };
-  if (hash?.line !== undefined) return `unexpected '${hash.text ?? ''}' on line ${hash.line + 1}`;
-  return (message ?? String(error)).split('\n')[0] ?? '';
-}
-
-/**
- * A query with its default-graph patterns moved into GRAPH <standIn>, or undefined when it does not parse
- * here (engine-specific syntax), in which case the caller sends it unchanged.
- */
-export function rewriteQueryDefaultGraph(
-  query: string,
-  standIn: string,
-  baseIri?: string,
-): string | undefined {
-  const parsed = parseQuery(query, baseIri);
-  if (!parsed) return undefined;
+/** A parsed query with its default-graph patterns moved into GRAPH <standIn>. */
+export function rewriteQueryDefaultGraph(parsed: sparqljs.Query, standIn: string): string {
   const graph = { termType: 'NamedNode', value: standIn } as sparqljs.IriTerm;
   const where = parsed.where?.map((pattern) => wherePattern(pattern, graph));
   return new sparqljs.Generator().stringify({ ...parsed, where });
-}
-
-/** The query parsed here, or undefined when it is not standard SPARQL 1.1 (e.g. an engine's own dialect). */
-export function parseQuery(query: string, baseIri?: string): sparqljs.Query | undefined {
-  try {
-    const parsed = new sparqljs.Parser(baseIri ? { baseIRI: baseIri } : {}).parse(query);
-    return parsed.type === 'query' ? parsed : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** Whether a pattern names a graph in GRAPH <iri>, at any depth. */

@@ -54,14 +54,14 @@ export function readableParseError(error: unknown, text: string, kind: ExpectedK
 
 /**
  * The offending token as written, and where. Jison's location of a token it rejects can start at the
- * token before, so a lexed token is looked for from there; a character it could not lex (INVALID) is
- * where it says, and shown with the rest of its word.
+ * token before, so the token's text is looked for from there, and shown with the rest of its word (for
+ * a character it could not lex, Jison gives only that character).
  */
 function tokenAt(lineText: string, column: number, hash: JisonHash): { column: number; found: string } {
   if (hash.token === 'EOF' || hash.token === '$end') return { column, found: 'end of text' };
-  const lexed = hash.token !== 'INVALID' && hash.text ? lineText.indexOf(hash.text, column) : -1;
+  const lexed = hash.text ? lineText.indexOf(hash.text, column) : -1;
   const start = lexed >= 0 ? lexed : column;
-  const word = lexed >= 0 ? (hash.text as string) : (/^(\w+|\S)/.exec(lineText.slice(column))?.[0] ?? '');
+  const word = /^(\w+|\S)/.exec(lineText.slice(start))?.[0] ?? '';
   if (word === '') return { column: start, found: 'end of text' };
   return { column: start, found: JSON.stringify(word.length > 30 ? `${word.slice(0, 30)}…` : word) };
 }

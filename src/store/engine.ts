@@ -126,7 +126,8 @@ export class OxigraphEngine {
       }
       throw asBadRequest(error, 'data');
     } finally {
-      (store as unknown as { free?: () => void }).free?.();
+      // After a fault the instance is dropped whole; freeing its store could only fault again.
+      if (probe === probeOxigraph()) (store as unknown as { free?: () => void }).free?.();
     }
   }
 

@@ -17,7 +17,11 @@ describe('prepareQuery', () => {
 
   it.each([
     ['SELECT * { SERVICE<http://x/sparql> { ?s ?p ?o } }', ['http://x/sparql'], true],
-    ['SELECT * { SERVICE SILENT <http://x/a> {} SERVICE <http://x/b> {} }', ['http://x/a', 'http://x/b'], true],
+    [
+      'SELECT * { SERVICE SILENT <http://x/a> {} SERVICE <http://x/b> {} }',
+      ['http://x/a', 'http://x/b'],
+      true,
+    ],
     ['SELECT * { ?s ?p ?o FILTER NOT EXISTS { SERVICE<http://x/a> { ?s ?p ?o } } }', ['http://x/a'], true],
     ['SELECT * { { SELECT ?s { SERVICE ?e { ?s ?p ?o } } } }', [], true],
     ['SELECT * { ?s <http://x/SERVICE> "SERVICE <http://x/a> {}" }', [], false],
@@ -112,7 +116,10 @@ describe('readable parse errors', () => {
       'nonsense',
       'Malformed SPARQL query: line 1, column 1: unexpected "nonsense"; expected SELECT, CONSTRUCT, DESCRIBE, ASK or a prologue (BASE, PREFIX)',
     ],
-    ['SELECT * WHERE { ?s ?p }', 'Malformed SPARQL query: line 1, column 24: unexpected "}"; expected an IRI,'],
+    [
+      'SELECT * WHERE { ?s ?p }',
+      'Malformed SPARQL query: line 1, column 24: unexpected "}"; expected an IRI,',
+    ],
     ['ASK {\n  ?s ?p ?o .\n  FILTER(?s = )\n}', 'Malformed SPARQL query: line 3, column 15: unexpected ")"'],
     ['SELECT * { ?s ?p "open }', 'Malformed SPARQL query: line 1, column 18: unexpected "\\""'],
   ])('%j → %s', (text, message) => {

@@ -66,8 +66,8 @@ describe.each([true, false])('SPARQL datasets, union default graph %s', (union) 
 
   it('writes an INSERT … WHERE without GRAPH to the default graph, from what a query sees', async () => {
     await update(t, `INSERT { ?s <${EX}copied> ?o } WHERE { ?s <${EX}p> ?o }`).expect(204);
-    const copied = `SELECT ?o WHERE { GRAPH ?g { ?s <${EX}copied> ?o } }`;
-    expect(await select(t, copied)).toEqual([]); // not in any named graph
+    const copied = `SELECT ?o WHERE { GRAPH ?g { ?s <${EX}copied> ?o } FILTER(?g IN (<${G1}>, <${G2}>)) }`;
+    expect(await select(t, copied)).toEqual([]); // not into the graphs it was read from
     const query = `SELECT ?o WHERE { ?s <${EX}copied> ?o } ORDER BY ?o`;
     const values = (await select(t, query)).map((row) => row.o?.value);
     expect(values).toEqual(union ? ['in default', 'in g1', 'in g2'] : ['in default']);
@@ -130,14 +130,15 @@ describe('SPARQL relative IRIs, errors and limits', () => {
   });
 
   it('resolves an update’s relative IRIs against the endpoint URL', async () => {
-    await update(t, 'INSERT DATA { GRAPH <rel-graph> { <rel-s> <rel-p> "r" } }')
+    const res = await update(t, 'INSERT DATA { GRAPH <rel-graph> { <rel-s> <rel-p> "r" } }')
       .set('Host', '127.0.0.1:7070')
-      .expect(204);
+      .parse(text);
+    expect(res.status, res.body).toBe(204);
     const rows = await select(t, 'SELECT ?g ?s WHERE { GRAPH ?g { ?s ?p "r" } }');
     expect(rows.map((row) => [row.g?.value, row.s?.value])).toEqual([
       ['http://127.0.0.1:7070/rel-graph', 'http://127.0.0.1:7070/rel-s'],
     ]);
-    await update(t, 'DROP GRAPH <http://127.0.0.1:7070/rel-graph>').expect(204);
+    await update(t, 'DROP SILENT GRAPH <http://127.0.0.1:7070/rel-graph>').expect(204);
   });
 
   it('answers a parse error with line, column, token and what was expected', async () => {

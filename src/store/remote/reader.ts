@@ -1,3 +1,4 @@
+import sparqljs from 'sparqljs';
 import { BadRequestError } from '../../errors.ts';
 import { ENGINE_SYSTEM_GRAPH_PREFIXES, REMOTE_DEFAULT_GRAPH, rdf } from '../../vocab.ts';
 import type { QueryOptions, SelectResult } from '../api.ts';
@@ -126,8 +127,7 @@ export class RemoteReader {
   ): Promise<EngineResponse> {
     const prepared = asPreparedQuery(query, options.baseIri);
     const engine = toEngineQuery(prepared, options);
-    const { params, text } = this.plan(prepared, engine, options);
-    const withBase = engine.baseIri ? `BASE ${iriToNTriples(engine.baseIri)}\n${text}` : text;
+    const { params, text, regenerated } = this.plan(prepared, engine, options);
     const system = await this.systemGraphs(timeoutMs);
     const pragmas: string[] = [];
     // Virtuoso's default DESCRIBE finds nothing over an unnamed default graph; its CBD mode does (as Oxigraph).
@@ -140,7 +140,15 @@ export class RemoteReader {
         pragmas.push(`DEFINE input:named-graph-exclude ${iriToNTriples(graph)}`);
     }
     const prologue = pragmas.map((line) => `${line}\n`).join('');
-    return this.http.query(`${prologue}${withBase}`, accept, params, timeoutMs);
+    // Virtuoso refuses BASE after DEFINE: a text with a base and pragmas goes regenerated from its parse,
+    // whose IRIs are absolute already.
+    if (!engine.baseIri || regenerated)
+      return this.http.query(`${prologue}${text}`, accept, params, timeoutMs);
+    if (pragmas.length > 0) {
+      const absolute = new sparqljs.Generator().stringify({ ...prepared.parsed, base: undefined });
+      return this.http.query(`${prologue}${absolute}`, accept, params, timeoutMs);
+    }
+    return this.http.query(`BASE ${iriToNTriples(engine.baseIri)}\n${text}`, accept, params, timeoutMs);
   }
 
   /**
@@ -151,7 +159,7 @@ export class RemoteReader {
     prepared: PreparedQuery,
     engine: EngineQuery,
     options: QueryOptions,
-  ): { params: Array<[string, string]>; text: string } {
+  ): { params: Array<[string, string]>; text: string; regenerated?: boolean } {
     const params: Array<[string, string]> = [];
     const dataset = options.dataset ?? (prepared.datasetInText ? undefined : prepared.dataset);
     for (const graph of dataset?.defaultGraphs ?? []) params.push(['default-graph-uri', graph]);
@@ -159,7 +167,11 @@ export class RemoteReader {
     if (engine.dataset || engine.unionDefaultGraph) return { params, text: prepared.text };
     if (!prepared.usesGraph)
       return { params: [['default-graph-uri', REMOTE_DEFAULT_GRAPH]], text: prepared.text };
-    return { params, text: rewriteQueryDefaultGraph(prepared.parsed, REMOTE_DEFAULT_GRAPH) };
+    return {
+      params,
+      text: rewriteQueryDefaultGraph(prepared.parsed, REMOTE_DEFAULT_GRAPH),
+      regenerated: true,
+    };
   }
 
   /** The engine's own graphs (Virtuoso's schema graphs) and what they use, found once; none on a plain engine. */

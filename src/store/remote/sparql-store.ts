@@ -1,6 +1,6 @@
 import { StoreClosedError } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
-import { REMOTE_DEFAULT_GRAPH } from '../../vocab.ts';
+import { ENGINE_SYSTEM_GRAPH_PREFIXES, REMOTE_DEFAULT_GRAPH } from '../../vocab.ts';
 import type {
   LoadOptions,
   ProvStore,
@@ -148,9 +148,12 @@ export class SparqlStore implements ProvStore {
 
   async update(update: string | PreparedUpdate, options: UpdateOptions = {}): Promise<WriteReceipt> {
     const { courier, outbox } = this.use();
-    const { prepared } = toEngineUpdate(update, options);
+    const { prepared, union } = toEngineUpdate(update, options);
     const rewritten = await rewriteUpdate(prepared.parsed, REMOTE_DEFAULT_GRAPH, {
       namedGraphs: () => this.listGraphs(),
+      ...(union
+        ? { union: { systemGraphPrefixes: this.options.systemGraphPrefixes ?? ENGINE_SYSTEM_GRAPH_PREFIXES } }
+        : {}),
     });
     if (rewritten.trim() !== '')
       await courier.runInOrder(() => this.writer.update(rewritten), this.queryTimeoutMs);

@@ -31,13 +31,17 @@ describe('catalog listing and headers', () => {
     const names = catalog.list().map((entry) => entry.name);
     expect(names).toEqual([
       'best-model-hyperparameters',
+      'execution-data',
+      'executions',
       'failed-tasks',
+      'find-runs',
       'latest-metric-running',
       'learning-data-characteristics',
       'measure-per-epoch',
       'model-lineage',
       'models-by-domain-property',
       'models-from-raw-data',
+      'ontology-terms',
       'running-tasks',
       'stage-runners',
     ]);

@@ -1,4 +1,4 @@
-import express, { type Request, type Response, Router } from 'express';
+import { type Request, type Response, Router } from 'express';
 import { BadRequestError } from '../../errors.ts';
 import {
   type CatalogEntry,
@@ -9,6 +9,7 @@ import {
   toSparqlJson,
 } from '../../query/index.ts';
 import { checkWriteAccess } from '../auth.ts';
+import { jsonBody } from '../body.ts';
 import type { AppContext } from '../context.ts';
 import { NotAcceptableError } from '../errors.ts';
 import { negotiate } from '../negotiate.ts';
@@ -68,7 +69,7 @@ export function createQueriesRouter(ctx: AppContext): Router {
     run(req, res).catch(next);
   };
   router.get('/queries/:name', handle);
-  router.post('/queries/:name', express.json({ limit: ctx.config.maxBodyBytes }), handle);
+  router.post('/queries/:name', jsonBody(ctx.config.maxBodyBytes), handle);
   return router;
 }
 

@@ -10,7 +10,7 @@ import {
   toSparqlJson,
   toTable,
 } from '../query/index.ts';
-import type { SelectResult } from '../store/index.ts';
+import { prepareQuery, type SelectResult } from '../store/index.ts';
 
 interface QueryFlags {
   list?: boolean;
@@ -156,12 +156,14 @@ type Answer = SelectResult | boolean | string;
 async function runSparql(base: string, query: string, flags: QueryFlags): Promise<Answer> {
   if (flags.param.length > 0)
     throw new BadRequestError('--param applies to catalog queries only; write values into the SPARQL text.');
+  // Parsed here first: a malformed or over-deep query is refused with its line and column, sent nowhere.
+  const prepared = prepareQuery(query);
   const accept = `${SPARQL_JSON}, text/turtle;q=0.9`;
   let mediaType: string;
   let body: string;
   if (flags.source.length > 0) {
     const timeoutMs = Number(flags.timeout);
-    const result = await runFederated(query, {
+    const result = await runFederated(prepared, {
       sources: [`${base}/sparql`, ...flags.source],
       timeoutMs,
       accept: { results: SPARQL_JSON, graph: 'text/turtle' },

@@ -1,8 +1,9 @@
 import type * as RDF from '@rdfjs/types';
 import { BadRequestError, ProvmlError } from '../errors.ts';
 import {
-  detectQueryForm,
+  type PreparedQuery,
   type ProvStore,
+  prepareQuery,
   type QueryMediaTypes,
   type SelectResult,
   type SerializedResult,
@@ -36,18 +37,18 @@ const DEFAULT_ACCEPT: QueryMediaTypes = {
 const DEFAULT_TIMEOUT_MS = 30_000;
 
 /** Runs a query through Comunica over the local store plus external sources; SERVICE clauses are honoured. */
-export async function runFederated(query: string, options: FederationOptions): Promise<SerializedResult> {
+export async function runFederated(
+  query: string | PreparedQuery,
+  options: FederationOptions,
+): Promise<SerializedResult> {
   const accept = options.accept ?? DEFAULT_ACCEPT;
-  return withFederation(query, options, async (engine, context) => {
-    const result = await engine.query(query, context as never);
+  const prepared = typeof query === 'string' ? prepareQuery(query) : query;
+  return withFederation(prepared, options, async (engine, context) => {
+    const result = await engine.query(prepared.text, context as never);
     if (result.resultType === 'void')
       throw new BadRequestError('Updates are not federated: send them to /sparql without SERVICE.');
     const form =
-      result.resultType === 'bindings'
-        ? 'select'
-        : result.resultType === 'boolean'
-          ? 'ask'
-          : (detectQueryForm(query) ?? 'construct');
+      result.resultType === 'bindings' ? 'select' : result.resultType === 'boolean' ? 'ask' : prepared.form;
     const mediaType = form === 'select' || form === 'ask' ? accept.results : accept.graph;
     const { data } = await engine.resultToString(result, mediaType, context);
     let body = '';
@@ -57,9 +58,13 @@ export async function runFederated(query: string, options: FederationOptions): P
 }
 
 /** A federated SELECT, answered as plain terms like ProvStore.select. */
-export async function federatedSelect(query: string, options: FederationOptions): Promise<SelectResult> {
-  return withFederation(query, options, async (engine, context) => {
-    const result = await engine.query(query, context as never);
+export async function federatedSelect(
+  query: string | PreparedQuery,
+  options: FederationOptions,
+): Promise<SelectResult> {
+  const prepared = typeof query === 'string' ? prepareQuery(query) : query;
+  return withFederation(prepared, options, async (engine, context) => {
+    const result = await engine.query(prepared.text, context as never);
     if (result.resultType !== 'bindings') throw new BadRequestError('Expected a SELECT query.');
     const variables = (await result.metadata()).variables.map((v) => v.value);
     const rows = (await (await result.execute()).toArray()).map((binding) => {
@@ -75,7 +80,7 @@ type Engine = Awaited<ReturnType<typeof comunicaEngine>>;
 type Context = Record<string, unknown> & { sources: unknown[] };
 
 async function withFederation<T>(
-  query: string,
+  query: PreparedQuery,
   options: FederationOptions,
   run: (engine: Engine, context: Context) => Promise<T>,
 ): Promise<T> {
@@ -83,7 +88,7 @@ async function withFederation<T>(
   const specs = (options.sources ?? []).map((source) =>
     typeof source === 'string' ? parseSourceSpec(source) : source,
   );
-  const remote = [...specs.map(describeSource), ...serviceIris(query)];
+  const remote = [...specs.map(describeSource), ...query.serviceIris];
   const sources: unknown[] = options.store ? [new ProvStoreSource(options.store)] : [];
   for (const spec of specs) {
     if (spec.kind === 'sparql') sources.push({ type: 'sparql', value: spec.url });
@@ -97,6 +102,7 @@ async function withFederation<T>(
     unionDefaultGraph: options.unionDefaultGraph ?? true,
     httpTimeout: timeoutMs,
     httpAbortSignal: abort.signal,
+    ...(query.baseIri ? { baseIRI: query.baseIri } : {}),
   };
   const engine = await comunicaEngine();
   let timer: NodeJS.Timeout | undefined;
@@ -113,11 +119,6 @@ async function withFederation<T>(
   } finally {
     clearTimeout(timer);
   }
-}
-
-/** The IRIs of SERVICE clauses, so an error can name the endpoint that failed. */
-function serviceIris(query: string): string[] {
-  return [...query.matchAll(/SERVICE\s+(?:SILENT\s+)?<([^<>\s]+)>/gi)].map((match) => match[1] ?? '');
 }
 
 function messages(error: unknown): string {

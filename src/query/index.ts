@@ -25,6 +25,5 @@ export {
 export { type FederationOptions, federatedSelect, runFederated } from './federation.ts';
 export { PARAM_TYPES, type ParamType, toTerm } from './params.ts';
 export { fromSparqlJson, type SparqlJson, toCsv, toSparqlJson, toTable } from './results.ts';
-export { hasServiceClause } from './service-clause.ts';
 export { describeSource, parseSourceSpec, type SourceSpec } from './sources.ts';
 export { ProvStoreSource } from './store-source.ts';

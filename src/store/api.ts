@@ -1,3 +1,4 @@
+import type { PreparedQuery, PreparedUpdate } from './prepare/prepare.ts';
 import type { GraphTerm, QuadData, Term } from './terms.ts';
 
 /** Which graphs a query sees (SPARQL Protocol `default-graph-uri` / `named-graph-uri`). */
@@ -8,11 +9,24 @@ export interface Dataset {
 
 export interface QueryOptions {
   dataset?: Dataset;
-  /** The union of all graphs is the default graph (handy for provenance spread over many graphs). */
+  /**
+   * The union of all graphs is the default graph (handy for provenance spread over many graphs), for a
+   * query that names no dataset of its own (FROM, FROM NAMED, `dataset`).
+   */
   unionDefaultGraph?: boolean;
   baseIri?: string;
   /** Abort (QueryTimeoutError) when the query runs longer than this. */
   timeoutMs?: number;
+}
+
+export interface UpdateOptions {
+  baseIri?: string;
+  /**
+   * Union mode: the WHERE of an operation without USING / WITH matches the union of all graphs (as a
+   * query does), and a triple it deletes from the default graph is deleted from every graph holding it.
+   * INSERT without GRAPH still writes to the stored default graph.
+   */
+  unionDefaultGraph?: boolean;
 }
 
 export interface SelectResult {
@@ -64,13 +78,19 @@ export interface ProvStore {
   open(): Promise<void>;
   close(): Promise<void>;
 
-  select(query: string, options?: QueryOptions): Promise<SelectResult>;
-  ask(query: string, options?: QueryOptions): Promise<boolean>;
-  construct(query: string, options?: QueryOptions): Promise<QuadData[]>;
+  // A query or update is given prepared (parsed once at the edge: prepareQuery / prepareUpdate) or as text,
+  // which is then prepared here; either way a malformed or over-deep one is a 400 before any engine runs.
+  select(query: string | PreparedQuery, options?: QueryOptions): Promise<SelectResult>;
+  ask(query: string | PreparedQuery, options?: QueryOptions): Promise<boolean>;
+  construct(query: string | PreparedQuery, options?: QueryOptions): Promise<QuadData[]>;
   /** Runs any query form and serializes its result; `accept` lists candidate media types by preference. */
-  queryAs(query: string, accept: QueryMediaTypes, options?: QueryOptions): Promise<SerializedResult>;
+  queryAs(
+    query: string | PreparedQuery,
+    accept: QueryMediaTypes,
+    options?: QueryOptions,
+  ): Promise<SerializedResult>;
 
-  update(update: string, options?: { baseIri?: string }): Promise<WriteReceipt>;
+  update(update: string | PreparedUpdate, options?: UpdateOptions): Promise<WriteReceipt>;
   insert(quads: QuadData[]): Promise<WriteReceipt>;
   load(data: string, options: LoadOptions): Promise<WriteReceipt>;
   /** Replaces the content of a graph (Graph Store PUT). */

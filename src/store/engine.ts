@@ -1,25 +1,21 @@
 import * as ox from 'oxigraph';
 import { BadRequestError } from '../errors.ts';
-import type {
-  Dataset,
-  LoadOptions,
-  QueryMediaTypes,
-  QueryOptions,
-  SelectResult,
-  SerializedResult,
-} from './api.ts';
+import type { Dataset, LoadOptions, QueryMediaTypes, SelectResult, SerializedResult } from './api.ts';
 import { fromOxQuad, toOxGraph } from './convert.ts';
 import { fromJsonTerm, type JsonTerm } from './json-results.ts';
 import { iriToNTriples, termToNTriples } from './ntriples.ts';
-import { detectQueryForm } from './query-form.ts';
+import type { EngineQuery } from './prepare/engine-query.ts';
+import { discardProbe, isWasmFault, probeOxigraph } from './probe.ts';
 import type { GraphTerm, QuadData, Term } from './terms.ts';
+import { applyUnionUpdate } from './union-update.ts';
 
 const JSON_RESULTS = 'application/sparql-results+json';
 const SINGLE_DUMP_MAX_QUADS = 1_500_000;
 
 /** A write as it is recorded in the durable log and applied to the engine. */
 export type WriteOp =
-  | { op: 'update'; text: string; baseIri?: string }
+  /** `union`: the update's WHERE sees the union of all graphs (see union-update.ts). */
+  | { op: 'update'; text: string; baseIri?: string; union?: boolean }
   | { op: 'load'; data: string; format: LoadOptions['format']; graph?: GraphTerm; baseIri?: string }
   | { op: 'replaceGraph'; data: string; format: LoadOptions['format']; graph: GraphTerm; baseIri?: string }
   | { op: 'dropGraph'; graph: GraphTerm };
@@ -35,18 +31,16 @@ export class OxigraphEngine {
     return this.store.size;
   }
 
-  queryAs(query: string, accept: QueryMediaTypes, options: QueryOptions = {}): SerializedResult {
-    const form = detectQueryForm(query);
-    if (!form) this.failAsQuery(query);
-    const mediaType = form === 'select' || form === 'ask' ? accept.results : accept.graph;
-    const body = this.run(query, { ...options, resultsFormat: mediaType }) as string;
-    return { form: form as SerializedResult['form'], mediaType, body };
+  queryAs(query: EngineQuery, accept: QueryMediaTypes): SerializedResult {
+    const mediaType = query.form === 'select' || query.form === 'ask' ? accept.results : accept.graph;
+    const body = this.run(query, mediaType) as string;
+    return { form: query.form, mediaType, body };
   }
 
-  select(query: string, options: QueryOptions = {}): SelectResult {
-    const result = this.queryAs(query, { results: JSON_RESULTS, graph: 'application/n-quads' }, options);
-    if (result.form !== 'select')
-      throw new BadRequestError(`Expected a SELECT query, got ${result.form.toUpperCase()}.`);
+  select(query: EngineQuery): SelectResult {
+    if (query.form !== 'select')
+      throw new BadRequestError(`Expected a SELECT query, got ${query.form.toUpperCase()}.`);
+    const result = this.queryAs(query, { results: JSON_RESULTS, graph: 'application/n-quads' });
     const json = JSON.parse(result.body) as {
       head: { vars?: string[] };
       results: { bindings: Array<Record<string, JsonTerm>> };
@@ -59,16 +53,15 @@ export class OxigraphEngine {
     return { variables: json.head.vars ?? [], rows };
   }
 
-  ask(query: string, options: QueryOptions = {}): boolean {
-    if (detectQueryForm(query) !== 'ask') throw new BadRequestError('Expected an ASK query.');
-    return this.run(query, options) as boolean;
+  ask(query: EngineQuery): boolean {
+    if (query.form !== 'ask') throw new BadRequestError('Expected an ASK query.');
+    return this.run(query) as boolean;
   }
 
-  construct(query: string, options: QueryOptions = {}): QuadData[] {
-    const form = detectQueryForm(query);
-    if (form !== 'construct' && form !== 'describe')
+  construct(query: EngineQuery): QuadData[] {
+    if (query.form !== 'construct' && query.form !== 'describe')
       throw new BadRequestError('Expected a CONSTRUCT or DESCRIBE query.');
-    return (this.run(query, options) as ox.Quad[]).map(fromOxQuad);
+    return (this.run(query) as ox.Quad[]).map(fromOxQuad);
   }
 
   /**
@@ -80,7 +73,8 @@ export class OxigraphEngine {
     try {
       switch (write.op) {
         case 'update':
-          this.store.update(write.text, write.baseIri ? { base_iri: write.baseIri } : undefined);
+          if (write.union) applyUnionUpdate(this.store, write.text, write.baseIri);
+          else this.store.update(write.text, write.baseIri ? { base_iri: write.baseIri } : undefined);
           return;
         case 'load':
           this.store.load(write.data, { ...loadOptions(write), no_transaction: options.validated === true });
@@ -115,27 +109,25 @@ export class OxigraphEngine {
       if (write.graph.termType === 'NamedNode') iriToNTriples(write.graph.value);
       return 0;
     }
-    if (write.op === 'update') {
-      // Only syntax is checked: on an empty store an update may fail for reasons (a missing graph)
-      // that do not hold on the real one.
-      const probe = new OxigraphEngine();
-      try {
-        probe.apply(write);
-      } catch (error) {
-        if (error instanceof BadRequestError && / error at \d+:\d+/.test(error.message)) throw error;
-      }
-      return probe.size;
-    }
-    // Parsed inside WASM into a throw-away store: about 3x faster than ox.parse, which builds a JS
-    // object per term, and the count is exact (duplicates counted once).
-    const probe = new ox.Store();
+    const probe = probeOxigraph();
+    const store = new probe.Store();
     try {
-      probe.load(write.data, { format: write.format, base_iri: write.baseIri, no_transaction: true });
-      return probe.size;
+      if (write.op === 'update') return probeUpdate(store, write);
+      // Parsed inside WASM into a throw-away store: about 3x faster than ox.parse, which builds a JS
+      // object per term, and the count is exact (duplicates counted once).
+      store.load(write.data, { format: write.format, base_iri: write.baseIri, no_transaction: true });
+      return store.size;
     } catch (error) {
+      if (isWasmFault(error)) {
+        discardProbe();
+        throw new BadRequestError(
+          `The engine could not check this write (${(error as Error).message}); it was refused and nothing was written. Split or simplify it.`,
+        );
+      }
       throw asBadRequest(error, 'data');
     } finally {
-      (probe as unknown as { free?: () => void }).free?.();
+      // After a fault the instance is dropped whole; freeing its store could only fault again.
+      if (probe === probeOxigraph()) (store as unknown as { free?: () => void }).free?.();
     }
   }
 
@@ -185,35 +177,44 @@ export class OxigraphEngine {
     else for (const quad of this.store.match(null, null, null, toOxGraph(graph))) this.store.delete(quad);
   }
 
-  private run(query: string, options: QueryOptions & { resultsFormat?: string }): unknown {
+  private run(query: EngineQuery, resultsFormat?: string): unknown {
     try {
-      return this.store.query(query, queryOptions(options));
+      return this.store.query(query.text, queryOptions(query, resultsFormat));
     } catch (error) {
       throw asBadRequest(error, 'query');
     }
   }
-
-  private failAsQuery(query: string): never {
-    this.run(query, {});
-    throw new BadRequestError(
-      'Not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE after the prologue.',
-    );
-  }
 }
 
-function queryOptions(options: QueryOptions & { resultsFormat?: string }): Parameters<ox.Store['query']>[1] {
+function queryOptions(query: EngineQuery, resultsFormat?: string): Parameters<ox.Store['query']>[1] {
   const out: NonNullable<Parameters<ox.Store['query']>[1]> = {};
-  if (options.baseIri) out.base_iri = options.baseIri;
-  if (options.resultsFormat) out.results_format = options.resultsFormat;
-  if (options.unionDefaultGraph) out.use_default_graph_as_union = true;
-  applyDataset(out, options.dataset);
+  if (query.baseIri) out.base_iri = query.baseIri;
+  if (resultsFormat) out.results_format = resultsFormat;
+  if (query.unionDefaultGraph) out.use_default_graph_as_union = true;
+  applyDataset(out, query.dataset);
   return out;
 }
 
+/** Exactly the graphs named: a dataset without named graphs has none (and one without FROM an empty default). */
 function applyDataset(out: NonNullable<Parameters<ox.Store['query']>[1]>, dataset?: Dataset): void {
   if (!dataset) return;
-  if (dataset.defaultGraphs?.length) out.default_graph = dataset.defaultGraphs.map((g) => ox.namedNode(g));
-  if (dataset.namedGraphs?.length) out.named_graphs = dataset.namedGraphs.map((g) => ox.namedNode(g));
+  out.default_graph = (dataset.defaultGraphs ?? []).map((g) => ox.namedNode(g));
+  out.named_graphs = (dataset.namedGraphs ?? []).map((g) => ox.namedNode(g));
+}
+
+/**
+ * Checks an update on an empty store. Only syntax is checked: on an empty store an update may fail for
+ * reasons (a missing graph) that do not hold on the real one. Returns what it added there, a lower bound.
+ */
+function probeUpdate(store: ox.Store, write: Extract<WriteOp, { op: 'update' }>): number {
+  try {
+    store.update(write.text, write.baseIri ? { base_iri: write.baseIri } : undefined);
+  } catch (error) {
+    if (isWasmFault(error)) throw error;
+    const bad = asBadRequest(error, 'update');
+    if (/ error at \d+:\d+/.test(bad.message)) throw bad;
+  }
+  return store.size;
 }
 
 function loadOptions(write: Extract<WriteOp, { op: 'load' }>): Parameters<ox.Store['load']>[1] {

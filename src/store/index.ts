@@ -14,6 +14,16 @@ export {
   quadToNQuads,
   termToNTriples,
 } from './ntriples.ts';
-export { detectQueryForm } from './query-form.ts';
+export { MAX_NESTING, nestingDepth } from './prepare/nesting.ts';
+export {
+  MAX_QUERY_CHARS,
+  type PreparedOperation,
+  type PreparedQuery,
+  type PreparedUpdate,
+  type PrepareQueryOptions,
+  type PrepareUpdateOptions,
+  prepareQuery,
+  prepareUpdate,
+} from './prepare/prepare.ts';
 export { openSparqlStore, SparqlStore, type SparqlStoreOptions } from './remote/sparql-store.ts';
 export type * from './terms.ts';

@@ -8,10 +8,13 @@ import type {
   SelectResult,
   SerializedResult,
   StoreStats,
+  UpdateOptions,
   WriteReceipt,
 } from './api.ts';
 import { OxigraphEngine, type WriteOp } from './engine.ts';
 import { quadsToNQuads } from './ntriples.ts';
+import { toEngineQuery, toEngineUpdate } from './prepare/engine-query.ts';
+import type { PreparedQuery, PreparedUpdate } from './prepare/prepare.ts';
 import type { GraphTerm, QuadData } from './terms.ts';
 
 /**
@@ -30,24 +33,29 @@ export class MemoryStore implements ProvStore {
     this.engine = undefined;
   }
 
-  async select(query: string, options?: QueryOptions): Promise<SelectResult> {
-    return this.use().select(query, options);
+  async select(query: string | PreparedQuery, options?: QueryOptions): Promise<SelectResult> {
+    return this.use().select(toEngineQuery(query, options));
   }
 
-  async ask(query: string, options?: QueryOptions): Promise<boolean> {
-    return this.use().ask(query, options);
+  async ask(query: string | PreparedQuery, options?: QueryOptions): Promise<boolean> {
+    return this.use().ask(toEngineQuery(query, options));
   }
 
-  async construct(query: string, options?: QueryOptions): Promise<QuadData[]> {
-    return this.use().construct(query, options);
+  async construct(query: string | PreparedQuery, options?: QueryOptions): Promise<QuadData[]> {
+    return this.use().construct(toEngineQuery(query, options));
   }
 
-  async queryAs(query: string, accept: QueryMediaTypes, options?: QueryOptions): Promise<SerializedResult> {
-    return this.use().queryAs(query, accept, options);
+  async queryAs(
+    query: string | PreparedQuery,
+    accept: QueryMediaTypes,
+    options?: QueryOptions,
+  ): Promise<SerializedResult> {
+    return this.use().queryAs(toEngineQuery(query, options), accept);
   }
 
-  async update(text: string, options?: { baseIri?: string }): Promise<WriteReceipt> {
-    return this.write({ op: 'update', text, ...options });
+  async update(update: string | PreparedUpdate, options?: UpdateOptions): Promise<WriteReceipt> {
+    const { text, baseIri, union } = toEngineUpdate(update, options);
+    return this.write({ op: 'update', text, ...(baseIri ? { baseIri } : {}), ...(union ? { union } : {}) });
   }
 
   async insert(quads: QuadData[]): Promise<WriteReceipt> {

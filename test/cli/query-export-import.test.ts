@@ -55,6 +55,16 @@ describe('provml query', () => {
     expect(bad.code).not.toBe(0);
     expect(bad.err).toMatch(/^provml: Parameter "model"/);
   });
+
+  it('refuses malformed and over-deep SPARQL text before sending it, with line and column', async () => {
+    // Port 9 answers nothing: the message can only come from the CLI's own parse.
+    const offline = (query: string) => runCli('query', query, '--url', 'http://127.0.0.1:9');
+    const malformed = await offline('SELECT * WHERE { ?s ?p }');
+    expect(malformed.code).not.toBe(0);
+    expect(malformed.stderr).toMatch(/^provml: Malformed SPARQL query: line 1, column 24: unexpected "}"/);
+    const deep = await offline(`SELECT * WHERE ${'{'.repeat(500)}${'}'.repeat(500)}`);
+    expect(deep.stderr).toMatch(/nests 500 levels of brackets deep/);
+  });
 });
 
 describe('provml export / import', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { bindQuery, type CatalogParam, hasServiceClause, toTerm } from '../../src/query/index.ts';
+import { bindQuery, type CatalogParam, toTerm } from '../../src/query/index.ts';
+import { prepareQuery } from '../../src/store/index.ts';
 
 const params: CatalogParam[] = [
   { name: 'model', type: 'iri', required: true, multiple: false, description: '' },
@@ -59,7 +60,7 @@ describe('toTerm', () => {
   });
 });
 
-describe('hasServiceClause', () => {
+describe('SERVICE, from the parse', () => {
   it.each([
     ['SELECT * { SERVICE <http://x/sparql> { ?s ?p ?o } }', true],
     ['select * { service silent <http://x/sparql> { ?s ?p ?o } }', true],
@@ -68,7 +69,10 @@ describe('hasServiceClause', () => {
     ['# SERVICE <http://x/>\nSELECT * { ?s ?p ?o }', false],
     ['PREFIX prov: <http://www.w3.org/ns/prov#> SELECT * { ?s <http://x/SERVICE> ?o }', false],
     ['SELECT ?service { ?service ?p ?o }', false],
+    ['SELECT * { SERVICE<http://x/sparql> { ?s ?p ?o } }', true],
+    ['SELECT * { FILTER EXISTS { SERVICE<http://x/sparql>{?s ?p ?o} } }', true],
+    ['SELECT * { { SELECT * { SERVICE ?endpoint { ?s ?p ?o } } } }', true],
   ])('%s → %s', (query, expected) => {
-    expect(hasServiceClause(query)).toBe(expected);
+    expect(prepareQuery(query).usesService).toBe(expected);
   });
 });

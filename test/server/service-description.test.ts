@@ -23,7 +23,13 @@ describe('SPARQL service description (GET /sparql without a query)', () => {
     expect(
       await ask('?s sd:resultFormat fmt:SPARQL_Results_JSON, fmt:SPARQL_Results_CSV, fmt:JSON-LD, fmt:TriG'),
     ).toBe(true);
-    expect(await ask('?s sd:feature sd:UnionDefaultGraph')).toBe(true);
+    expect(await ask('?s sd:feature sd:UnionDefaultGraph, sd:BasicFederatedQuery')).toBe(true);
+    const says = (words: string) =>
+      ask(
+        `?s sd:defaultDataset/<http://www.w3.org/2000/01/rdf-schema#comment> ?c FILTER(CONTAINS(?c, "${words}"))`,
+      );
+    expect(await says('the union of all graphs, for the WHERE of an update as for a query')).toBe(true);
+    expect(await says('Relative IRIs resolve against http://prov.example.org:8080/sparql')).toBe(true);
   });
 
   it('omits sd:UnionDefaultGraph when the union default graph is off', async () => {
@@ -32,6 +38,11 @@ describe('SPARQL service description (GET /sparql without a query)', () => {
     const ask = await describedBy(res.body);
     expect(await ask('?s sd:endpoint ?e')).toBe(true);
     expect(await ask('?s sd:feature sd:UnionDefaultGraph')).toBe(false);
+    expect(
+      await ask(
+        '?s sd:defaultDataset/<http://www.w3.org/2000/01/rdf-schema#comment> ?c FILTER(CONTAINS(?c, "the default graph is the stored default graph"))',
+      ),
+    ).toBe(true);
   });
 
   it('falls back to the configured address when the Host header cannot form an IRI', async () => {

@@ -1,7 +1,14 @@
 // SPARQL 1.1 Protocol endpoint: GET/POST queries, POST updates, the service description.
 import { type Request, type RequestHandler, type Response, Router } from 'express';
-import { hasServiceClause, runFederated } from '../../query/index.ts';
-import { detectQueryForm, isValidIri, type QueryMediaTypes, type QueryOptions } from '../../store/index.ts';
+import { runFederated } from '../../query/index.ts';
+import {
+  isValidIri,
+  type PreparedQuery,
+  prepareQuery,
+  prepareUpdate,
+  type QueryMediaTypes,
+  type QueryOptions,
+} from '../../store/index.ts';
 import { checkWriteAccess } from '../auth.ts';
 import { bodyText, requireContentType, textBody, urlParams } from '../body.ts';
 import type { AppContext } from '../context.ts';
@@ -50,19 +57,31 @@ function sparqlHandler(ctx: AppContext): RequestHandler {
       body: bodyText(req),
     });
     res.vary('Accept');
+    // Parsed once here; relative IRIs resolve against the endpoint's URL as the client reached it.
+    const baseIri = endpointUrl(ctx, req);
     switch (operation.kind) {
       case 'description':
         return describe(ctx, req, res);
-      case 'update':
+      case 'update': {
         checkWriteAccess(ctx.config, req);
-        await ctx.store.update(operation.update);
+        const prepared = prepareUpdate(operation.update, {
+          baseIri,
+          ...(operation.using ? { using: operation.using } : {}),
+        });
+        await ctx.store.update(prepared, { unionDefaultGraph: ctx.config.unionDefaultGraph });
         res.status(204).end();
         return;
+      }
       case 'query': {
-        const options: QueryOptions = { timeoutMs: ctx.config.queryTimeoutMs };
-        if (operation.dataset) options.dataset = operation.dataset;
-        else if (ctx.config.unionDefaultGraph) options.unionDefaultGraph = true;
-        return query(ctx, req, res, operation.query, options);
+        const prepared = prepareQuery(operation.query, {
+          baseIri,
+          ...(operation.dataset ? { dataset: operation.dataset } : {}),
+        });
+        const options: QueryOptions = {
+          timeoutMs: ctx.config.queryTimeoutMs,
+          unionDefaultGraph: ctx.config.unionDefaultGraph,
+        };
+        return query(ctx, req, res, prepared, options);
       }
     }
   };
@@ -72,21 +91,20 @@ async function query(
   ctx: AppContext,
   req: Request,
   res: Response,
-  text: string,
+  prepared: PreparedQuery,
   options: QueryOptions,
 ): Promise<void> {
-  const form = detectQueryForm(text);
+  const { form } = prepared;
   const wantsGraph = form === 'construct' || form === 'describe';
   const offers = wantsGraph ? GRAPH_MEDIA_TYPES : RESULT_OFFERS;
-  // An unrecognised form is left to the engine, whose parse error (400) says what is wrong.
-  const chosen = form ? negotiate(req.get('accept'), offers) : SPARQL_JSON;
-  if (!chosen) throw new NotAcceptableError(`${form?.toUpperCase()} results`, offers);
+  const chosen = negotiate(req.get('accept'), offers);
+  if (!chosen) throw new NotAcceptableError(`${form.toUpperCase()} results`, offers);
   const accept = wantsGraph
     ? { results: SPARQL_JSON, graph: chosen }
     : { results: RESULT_MEDIA_TYPES.get(chosen) ?? SPARQL_JSON, graph: TURTLE };
-  const result = hasServiceClause(text)
-    ? await federate(ctx, req, text, accept)
-    : await ctx.store.queryAs(text, accept, options);
+  const result = prepared.usesService
+    ? await federate(ctx, req, prepared, accept)
+    : await ctx.store.queryAs(prepared, accept, options);
   res.status(200).type(withCharset(chosen)).send(result.body);
 }
 
@@ -95,9 +113,9 @@ async function query(
  * access as a write: the token, or a loopback client when no token is set. Comunica answers it, with the
  * local store as the default source.
  */
-function federate(ctx: AppContext, req: Request, text: string, accept: QueryMediaTypes) {
+function federate(ctx: AppContext, req: Request, prepared: PreparedQuery, accept: QueryMediaTypes) {
   checkWriteAccess(ctx.config, req);
-  return runFederated(text, {
+  return runFederated(prepared, {
     store: ctx.store,
     timeoutMs: ctx.config.queryTimeoutMs,
     unionDefaultGraph: ctx.config.unionDefaultGraph,
@@ -109,12 +127,17 @@ function federate(ctx: AppContext, req: Request, text: string, accept: QueryMedi
 async function describe(ctx: AppContext, req: Request, res: Response): Promise<void> {
   const chosen = negotiate(req.get('accept'), GRAPH_MEDIA_TYPES);
   if (!chosen) throw new NotAcceptableError('the service description', GRAPH_MEDIA_TYPES);
-  const reached = `${req.protocol}://${req.get('host') ?? ''}${req.baseUrl}/sparql`;
-  const endpoint =
-    isValidIri(reached) && req.get('host') ? reached : `http://${ctx.config.host}:${ctx.config.port}/sparql`;
   const body = await serviceDescription(
-    { endpoint, unionDefaultGraph: ctx.config.unionDefaultGraph },
+    { endpoint: endpointUrl(ctx, req), unionDefaultGraph: ctx.config.unionDefaultGraph },
     chosen,
   );
   res.status(200).type(withCharset(chosen)).send(body);
+}
+
+/** The endpoint's absolute URL as the client addressed it (or as configured, for an unusable Host). */
+function endpointUrl(ctx: AppContext, req: Request): string {
+  const reached = `${req.protocol}://${req.get('host') ?? ''}${req.baseUrl}/sparql`;
+  return isValidIri(reached) && req.get('host')
+    ? reached
+    : `http://${ctx.config.host}:${ctx.config.port}/sparql`;
 }

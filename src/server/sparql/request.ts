@@ -6,7 +6,7 @@ import { UnsupportedMediaTypeError } from '../errors.ts';
 
 export type SparqlOperation =
   | { kind: 'query'; query: string; dataset?: Dataset }
-  | { kind: 'update'; update: string }
+  | { kind: 'update'; update: string; using?: Dataset }
   | { kind: 'description' };
 
 export interface ProtocolRequest {
@@ -82,13 +82,8 @@ function queryFrom(query: string, params: URLSearchParams): SparqlOperation {
     throw new BadRequestError(
       `${using} applies to updates; for a query use default-graph-uri / named-graph-uri.`,
     );
-  const defaultGraphs = iris(params, 'default-graph-uri');
-  const namedGraphs = iris(params, 'named-graph-uri');
-  if (defaultGraphs.length === 0 && namedGraphs.length === 0) return { kind: 'query', query };
-  const dataset: Dataset = {};
-  if (defaultGraphs.length > 0) dataset.defaultGraphs = defaultGraphs;
-  if (namedGraphs.length > 0) dataset.namedGraphs = namedGraphs;
-  return { kind: 'query', query, dataset };
+  const dataset = datasetOf(params, 'default-graph-uri', 'named-graph-uri');
+  return dataset ? { kind: 'query', query, dataset } : { kind: 'query', query };
 }
 
 function updateFrom(update: string, params: URLSearchParams): SparqlOperation {
@@ -99,13 +94,16 @@ function updateFrom(update: string, params: URLSearchParams): SparqlOperation {
     throw new BadRequestError(
       `${dataset} applies to queries; an update names its graphs with USING / WITH / GRAPH.`,
     );
-  const using = USING_PARAMS.find((name) => params.has(name));
-  if (using) {
-    throw new BadRequestError(
-      `${using} is not supported by this endpoint; write USING <iri> / USING NAMED <iri> (or GRAPH <iri>) in the update text instead.`,
-    );
-  }
-  return { kind: 'update', update };
+  const using = datasetOf(params, 'using-graph-uri', 'using-named-graph-uri');
+  return using ? { kind: 'update', update, using } : { kind: 'update', update };
+}
+
+/** The dataset given by protocol parameters (§2.1.4, §2.2.3); when either is given, exactly those graphs. */
+function datasetOf(params: URLSearchParams, defaultName: string, namedName: string): Dataset | undefined {
+  const defaultGraphs = iris(params, defaultName);
+  const namedGraphs = iris(params, namedName);
+  if (defaultGraphs.length === 0 && namedGraphs.length === 0) return undefined;
+  return { defaultGraphs, namedGraphs };
 }
 
 function single(params: URLSearchParams, name: string): string {

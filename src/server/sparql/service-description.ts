@@ -1,6 +1,6 @@
 // The SPARQL 1.1 Service Description served on GET /sparql without a query.
-import { iriToNTriples, openMemoryStore } from '../../store/index.ts';
-import { FORMATS_NS, NS, SIMPLE_ENTAILMENT } from '../../vocab.ts';
+import { escapeString, iriToNTriples, MAX_NESTING, openMemoryStore } from '../../store/index.ts';
+import { FORMATS_NS, NS, rdfs, SIMPLE_ENTAILMENT } from '../../vocab.ts';
 import { TURTLE } from '../media-types.ts';
 
 export interface DescriptionOptions {
@@ -22,7 +22,8 @@ const INPUT_FORMATS = ['Turtle', 'N-Triples', 'N-Quads', 'TriG', 'RDF_XML'];
 export function serviceDescriptionTurtle(options: DescriptionOptions): string {
   const sd = (local: string): string => iriToNTriples(NS.sd + local);
   const fmt = (names: string[]): string => names.map((name) => iriToNTriples(FORMATS_NS + name)).join(', ');
-  const features: string[] = [];
+  // SERVICE is answered (by Comunica, with write access); sd:UnionDefaultGraph holds for updates too.
+  const features: string[] = [sd('BasicFederatedQuery')];
   if (options.unionDefaultGraph) features.push(sd('UnionDefaultGraph'));
   const lines = [
     `_:service a ${sd('Service')} ;`,
@@ -34,10 +35,22 @@ export function serviceDescriptionTurtle(options: DescriptionOptions): string {
     `  ${sd('defaultEntailmentRegime')} ${iriToNTriples(SIMPLE_ENTAILMENT)} ;`,
     `  ${sd('defaultDataset')} _:dataset .`,
     `_:dataset a ${sd('Dataset')} ;`,
+    `  ${iriToNTriples(rdfs('comment'))} ${escapeString(datasetComment(options))} ;`,
     `  ${sd('defaultGraph')} _:defaultGraph .`,
     `_:defaultGraph a ${sd('Graph')} .`,
   ];
   return `${lines.join('\n')}\n`;
+}
+
+function datasetComment(options: DescriptionOptions): string {
+  const seen = options.unionDefaultGraph
+    ? 'the union of all graphs, for the WHERE of an update as for a query; a triple an update deletes from it is deleted from every graph holding it'
+    : 'the stored default graph';
+  return (
+    `Without FROM, FROM NAMED, USING, USING NAMED, WITH or the protocol's dataset parameters, the default graph is ${seen}. ` +
+    'An operation that names its dataset gets exactly that dataset. INSERT without GRAPH writes to the stored default graph. ' +
+    `Relative IRIs resolve against ${options.endpoint}. Operations nesting deeper than ${MAX_NESTING} brackets are refused (400).`
+  );
 }
 
 /** The description serialized in any RDF media type the store writes. */

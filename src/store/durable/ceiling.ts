@@ -1,12 +1,8 @@
 import { StoreReadOnlyError } from '../../errors.ts';
-import type { WriteOp } from '../engine.ts';
 import type { LogRecord } from './wal-format.ts';
 
 // Oxigraph's WASM store dies ("RuntimeError: unreachable") when its 4 GiB linear memory is exhausted,
 // measured at about 13.6 million quads in Node 20. The ceiling refuses writes before that point.
-
-/** Words that let a SPARQL update add quads; an update without them can only delete. */
-const MAY_ADD = /\b(INSERT|LOAD|ADD|COPY|MOVE)\b/i;
 
 /** Counting the engine's quads is a full scan (about 0.1 s per million), so it is not done per write. */
 const MEASURE_EVERY_MS = 5_000;
@@ -29,13 +25,15 @@ export class QuadCeiling {
     return total;
   }
 
-  /** Throws StoreReadOnlyError (507) when the write could take the store past its limit. */
-  check(op: WriteOp, added: number): void {
+  /**
+   * Throws StoreReadOnlyError (507) when the write could take the store past its limit. `added`: what the
+   * write adds to an empty store; `mayAdd`: whether it can add quads at all (an update's parse tells).
+   */
+  check(added: number, mayAdd: boolean): void {
     const max = this.maxQuads;
     if (max === undefined) return;
     const projected = this.projected;
-    const crosses =
-      added > 0 ? projected + added > max : projected >= max && op.op === 'update' && MAY_ADD.test(op.text);
+    const crosses = added > 0 ? projected + added > max : projected >= max && mayAdd;
     if (!crosses) return;
     throw new StoreReadOnlyError(
       `The embedded store holds about ${projected} quads and this write would add ${added || 'more'}, past its limit of ${max} (maxQuads / PROVML_MAX_QUADS). ` +

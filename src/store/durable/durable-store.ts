@@ -10,10 +10,13 @@ import type {
   SelectResult,
   SerializedResult,
   StoreStats,
+  UpdateOptions,
   WriteReceipt,
 } from '../api.ts';
 import { OxigraphEngine, type WriteOp } from '../engine.ts';
 import { quadsToNQuads } from '../ntriples.ts';
+import { toEngineQuery, toEngineUpdate } from '../prepare/engine-query.ts';
+import type { PreparedQuery, PreparedUpdate } from '../prepare/prepare.ts';
 import type { GraphTerm, QuadData } from '../terms.ts';
 import { QuadCeiling } from './ceiling.ts';
 import { fsyncDir, listDataDir } from './files.ts';
@@ -123,24 +126,31 @@ export class DurableStore implements ProvStore {
     }
   }
 
-  async select(query: string, options?: QueryOptions): Promise<SelectResult> {
-    return this.call('select', [query, withoutTimeout(options)], options);
+  // The worker gets plain data (the text and the facts of its parse), never the parsed tree.
+  async select(query: string | PreparedQuery, options?: QueryOptions): Promise<SelectResult> {
+    return this.call('select', [toEngineQuery(query, options)], options);
   }
 
-  async ask(query: string, options?: QueryOptions): Promise<boolean> {
-    return this.call('ask', [query, withoutTimeout(options)], options);
+  async ask(query: string | PreparedQuery, options?: QueryOptions): Promise<boolean> {
+    return this.call('ask', [toEngineQuery(query, options)], options);
   }
 
-  async construct(query: string, options?: QueryOptions): Promise<QuadData[]> {
-    return this.call('construct', [query, withoutTimeout(options)], options);
+  async construct(query: string | PreparedQuery, options?: QueryOptions): Promise<QuadData[]> {
+    return this.call('construct', [toEngineQuery(query, options)], options);
   }
 
-  async queryAs(query: string, accept: QueryMediaTypes, options?: QueryOptions): Promise<SerializedResult> {
-    return this.call('queryAs', [query, accept, withoutTimeout(options)], options);
+  async queryAs(
+    query: string | PreparedQuery,
+    accept: QueryMediaTypes,
+    options?: QueryOptions,
+  ): Promise<SerializedResult> {
+    return this.call('queryAs', [toEngineQuery(query, options), accept], options);
   }
 
-  async update(text: string, options?: { baseIri?: string }): Promise<WriteReceipt> {
-    return this.write({ op: 'update', text, ...(options?.baseIri ? { baseIri: options.baseIri } : {}) });
+  async update(update: string | PreparedUpdate, options?: UpdateOptions): Promise<WriteReceipt> {
+    const { prepared, text, baseIri, union } = toEngineUpdate(update, options);
+    const op: WriteOp = { op: 'update', text, ...(baseIri ? { baseIri } : {}), ...(union ? { union } : {}) };
+    return this.write(op, undefined, prepared.mayAdd);
   }
 
   async insert(quads: QuadData[]): Promise<WriteReceipt> {
@@ -197,13 +207,16 @@ export class DurableStore implements ProvStore {
     return host.call<T>(method, args, options?.timeoutMs ?? this.queryTimeoutMs);
   }
 
-  /** `knownValidQuads`: the op is known valid and adds at most this many quads (skips the parse check). */
-  private async write(op: WriteOp, knownValidQuads?: number): Promise<WriteReceipt> {
+  /**
+   * `knownValidQuads`: the op is known valid and adds at most this many quads (skips the parse check).
+   * `mayAdd`: for an update, whether its parse shows an operation that can add quads.
+   */
+  private async write(op: WriteOp, knownValidQuads?: number, mayAdd = false): Promise<WriteReceipt> {
     const host = this.useHost();
     if (this.readOnlyReason || !this.wal)
       throw new StoreReadOnlyError(this.readOnlyReason ?? 'The store is read-only.', 507);
     const added = knownValidQuads ?? OxigraphEngine.validate(op);
-    this.ceiling.check(op, added);
+    this.ceiling.check(added, mayAdd);
     const seq = ++this.lastSeq;
     this.ceiling.logged(seq, added);
     const record = { seq, op };
@@ -276,13 +289,6 @@ export class DurableStore implements ProvStore {
     if (this.state !== 'open' || !this.host) throw new StoreClosedError();
     return this.host;
   }
-}
-
-/** The time limit is enforced here, by terminating the worker; the engine itself never sees it. */
-function withoutTimeout(options: QueryOptions | undefined): QueryOptions | undefined {
-  if (!options?.timeoutMs) return options;
-  const { timeoutMs: _ignored, ...rest } = options;
-  return rest;
 }
 
 export async function openDurableStore(options: DurableStoreOptions): Promise<DurableStore> {

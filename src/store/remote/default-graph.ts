@@ -1,5 +1,5 @@
 import sparqljs from 'sparqljs';
-import { BadRequestError } from '../../errors.ts';
+import { asPatterns, readsDefaultDataset } from '../prepare/analyse.ts';
 
 // Virtuoso has no writable default graph: provml keeps its default graph in a named stand-in graph there.
 // Naming the stand-in as the request's default graph (default-graph-uri, DEFINE, WITH) makes Virtuoso hide
@@ -10,53 +10,31 @@ import { BadRequestError } from '../../errors.ts';
 type Pattern = sparqljs.Pattern;
 type Quads = sparqljs.Quads;
 
-/** Parses a SPARQL update (a syntax error is a 400 naming the problem) and rewrites it for the engine. */
+export interface RewriteOptions {
+  namedGraphs: () => Promise<string[]>;
+  /**
+   * Union mode: an operation whose WHERE names no dataset matches the engine's union of graphs (as a
+   * query does), and a default-graph triple it deletes is deleted from every graph holding it, except
+   * the engine's own (these prefixes).
+   */
+  union?: { systemGraphPrefixes: readonly string[] };
+}
+
+/** A parsed update (prepareUpdate) rewritten for the engine. */
 export async function rewriteUpdate(
-  update: string,
+  parsed: sparqljs.Update,
   standIn: string,
-  options: { baseIri?: string; namedGraphs: () => Promise<string[]> },
+  options: RewriteOptions,
 ): Promise<string> {
-  let parsed: sparqljs.SparqlQuery;
-  try {
-    parsed = new sparqljs.Parser(options.baseIri ? { baseIRI: options.baseIri } : {}).parse(update);
-  } catch (error) {
-    throw new BadRequestError(`Malformed SPARQL update: ${parseProblem(error)}`, { cause: error });
-  }
-  if (parsed.type !== 'update') throw new BadRequestError('Expected a SPARQL update, got a query');
-  return rewriteParsed(parsed, standIn, options.namedGraphs);
+  return rewriteParsed(parsed, standIn, options);
 }
 
-/** sparqljs's error as one line: where, and what it did not expect (its list of expected tokens is long). */
-function parseProblem(error: unknown): string {
-  const { message, hash } = error as { message?: string; hash?: { line?: number; text?: string } };
-  if (hash?.line !== undefined) return `unexpected '${hash.text ?? ''}' on line ${hash.line + 1}`;
-  return (message ?? String(error)).split('\n')[0] ?? '';
-}
-
-/**
- * A query with its default-graph patterns moved into GRAPH <standIn>, or undefined when it does not parse
- * here (engine-specific syntax), in which case the caller sends it unchanged.
- */
-export function rewriteQueryDefaultGraph(
-  query: string,
-  standIn: string,
-  baseIri?: string,
-): string | undefined {
-  const parsed = parseQuery(query, baseIri);
-  if (!parsed) return undefined;
+/** A parsed query with its default-graph patterns moved into GRAPH <standIn>. */
+export function rewriteQueryDefaultGraph(parsed: sparqljs.Query, standIn: string): string {
   const graph = { termType: 'NamedNode', value: standIn } as sparqljs.IriTerm;
   const where = parsed.where?.map((pattern) => wherePattern(pattern, graph));
-  return new sparqljs.Generator().stringify({ ...parsed, where });
-}
-
-/** The query parsed here, or undefined when it is not standard SPARQL 1.1 (e.g. an engine's own dialect). */
-export function parseQuery(query: string, baseIri?: string): sparqljs.Query | undefined {
-  try {
-    const parsed = new sparqljs.Parser(baseIri ? { baseIRI: baseIri } : {}).parse(query);
-    return parsed.type === 'query' ? parsed : undefined;
-  } catch {
-    return undefined;
-  }
+  // The parse holds absolute IRIs already; Virtuoso refuses BASE after its DEFINE pragmas.
+  return new sparqljs.Generator().stringify({ ...parsed, base: undefined, where });
 }
 
 /** Whether a pattern names a graph in GRAPH <iri>, at any depth. */
@@ -121,16 +99,19 @@ export function expressionPatterns(expression: sparqljs.Expression): Pattern[] {
 async function rewriteParsed(
   parsed: sparqljs.Update,
   standIn: string,
-  namedGraphs: () => Promise<string[]>,
+  options: RewriteOptions,
 ): Promise<string> {
   const graph = { termType: 'NamedNode', value: standIn } as sparqljs.IriTerm;
   const updates: sparqljs.UpdateOperation[] = [];
   for (const operation of parsed.updates) {
-    if ('updateType' in operation) updates.push(rewriteQuadOperation(operation, graph));
-    else if (isClearDrop(operation)) updates.push(...(await expandClearDrop(operation, graph, namedGraphs)));
+    if ('updateType' in operation && options.union && readsDefaultDataset(operation))
+      updates.push(overUnion(operation, graph, options.union.systemGraphPrefixes));
+    else if ('updateType' in operation) updates.push(rewriteQuadOperation(operation, graph));
+    else if (isClearDrop(operation))
+      updates.push(...(await expandClearDrop(operation, graph, options.namedGraphs)));
     else updates.push(rewriteManagement(operation, graph));
   }
-  return new sparqljs.Generator().stringify({ ...parsed, updates });
+  return new sparqljs.Generator().stringify({ ...parsed, base: undefined, updates });
 }
 
 function rewriteQuadOperation(
@@ -154,6 +135,66 @@ function rewriteQuadOperation(
       };
   }
 }
+
+/**
+ * An operation over the union: the WHERE as written (the engine's default graph is the union), INSERT
+ * into the stand-in, and each deleted default-graph triple deleted in whichever graphs hold it: the
+ * template `t` becomes `GRAPH ?gN { t }` with `OPTIONAL { GRAPH ?gN { t } FILTER(not a system graph) }`
+ * added to the WHERE (a triple held nowhere leaves ?gN unbound, and nothing is deleted for it).
+ */
+function overUnion(
+  operation: sparqljs.InsertDeleteOperation,
+  graph: sparqljs.IriTerm,
+  systemPrefixes: readonly string[],
+): sparqljs.InsertDeleteOperation {
+  const deletes = 'delete' in operation ? operation.delete : [];
+  const inserts = 'insert' in operation ? operation.insert : [];
+  const where = operation.updateType === 'insertdelete' ? operation.where : asPatterns(deletes);
+  const located: Quads[] = [];
+  const optionals: Pattern[] = [];
+  let n = 0;
+  for (const quad of deletes) {
+    if (quad.type === 'graph') {
+      located.push(quad);
+      continue;
+    }
+    for (const triple of quad.triples) {
+      const g = { termType: 'Variable', value: `provml_union_g${n++}` } as sparqljs.VariableTerm;
+      located.push({ type: 'graph', name: g, triples: [triple] });
+      optionals.push({
+        type: 'optional',
+        patterns: [
+          { type: 'graph', name: g, patterns: [{ type: 'bgp', triples: [triple] }] } as sparqljs.GraphPattern,
+          ...systemPrefixes.map((prefix) => notUnder(g, prefix)),
+        ],
+      });
+    }
+  }
+  return {
+    updateType: 'insertdelete',
+    delete: located,
+    insert: inGraph(inserts, graph),
+    where: [...where, ...optionals],
+  };
+}
+
+const notUnder = (g: sparqljs.VariableTerm, prefix: string): sparqljs.FilterPattern => ({
+  type: 'filter',
+  expression: {
+    type: 'operation',
+    operator: '!',
+    args: [
+      {
+        type: 'operation',
+        operator: 'strstarts',
+        args: [
+          { type: 'operation', operator: 'str', args: [g] },
+          { termType: 'Literal', value: prefix } as sparqljs.LiteralTerm,
+        ],
+      },
+    ],
+  },
+});
 
 const inGraph = (quads: Quads[], graph: sparqljs.IriTerm): Quads[] =>
   quads.map((quad) => (quad.type === 'bgp' ? { type: 'graph', name: graph, triples: quad.triples } : quad));

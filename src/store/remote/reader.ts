@@ -1,9 +1,11 @@
+import sparqljs from 'sparqljs';
 import { BadRequestError } from '../../errors.ts';
 import { ENGINE_SYSTEM_GRAPH_PREFIXES, REMOTE_DEFAULT_GRAPH, rdf } from '../../vocab.ts';
 import type { QueryOptions, SelectResult } from '../api.ts';
 import { parseJson, toBoolean, toQuads, toSelectResult } from '../json-results.ts';
 import { iriToNTriples } from '../ntriples.ts';
-import { detectQueryForm } from '../query-form.ts';
+import { type EngineQuery, toEngineQuery } from '../prepare/engine-query.ts';
+import { asPreparedQuery, type PreparedQuery } from '../prepare/prepare.ts';
 import type { GraphTerm, QuadData } from '../terms.ts';
 import { rewriteQueryDefaultGraph } from './default-graph.ts';
 import type { EngineResponse, SparqlHttp } from './http.ts';
@@ -19,8 +21,6 @@ import { NO_SYSTEM_GRAPHS, needsSystemGraphExclusion, type SystemGraphs } from '
 // them excluded (see system-graphs.ts).
 
 const DEFAULT_GRAPH: GraphTerm = { termType: 'DefaultGraph', value: '' };
-const DATASET_IN_QUERY = /\bFROM\s+(NAMED\s+)?</i;
-const GRAPH_IN_QUERY = /\bGRAPH\b/i;
 /** Every graph (GROUP BY: Virtuoso 7.2 answers SELECT DISTINCT ?g in seconds where this takes milliseconds). */
 const GRAPHS_QUERY = 'SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g';
 
@@ -32,7 +32,11 @@ export class RemoteReader {
     private readonly systemGraphPrefixes: readonly string[] = ENGINE_SYSTEM_GRAPH_PREFIXES,
   ) {}
 
-  async select(query: string, options: QueryOptions, timeoutMs: number): Promise<SelectResult> {
+  async select(
+    query: string | PreparedQuery,
+    options: QueryOptions,
+    timeoutMs: number,
+  ): Promise<SelectResult> {
     const json = parseJson(
       (await this.run(query, RESULTS_JSON, options, timeoutMs)).body,
       this.http.urls.queryUrl,
@@ -42,13 +46,17 @@ export class RemoteReader {
     return toSelectResult(json);
   }
 
-  async ask(query: string, options: QueryOptions, timeoutMs: number): Promise<boolean> {
+  async ask(query: string | PreparedQuery, options: QueryOptions, timeoutMs: number): Promise<boolean> {
     return toBoolean(
       parseJson((await this.run(query, RESULTS_JSON, options, timeoutMs)).body, this.http.urls.queryUrl),
     );
   }
 
-  async construct(query: string, options: QueryOptions, timeoutMs: number): Promise<QuadData[]> {
+  async construct(
+    query: string | PreparedQuery,
+    options: QueryOptions,
+    timeoutMs: number,
+  ): Promise<QuadData[]> {
     const answer = await this.run(query, 'application/n-triples', options, timeoutMs);
     if (answer.contentType.includes('json')) {
       return toQuads(parseJson(answer.body, this.http.urls.queryUrl), () => DEFAULT_GRAPH);
@@ -112,42 +120,58 @@ export class RemoteReader {
 
   /** A user query, with provml's dataset semantics. */
   private async run(
-    query: string,
+    query: string | PreparedQuery,
     accept: string,
     options: QueryOptions,
     timeoutMs: number,
   ): Promise<EngineResponse> {
-    const { params, text, union } = this.plan(query, options);
-    const withBase = options.baseIri ? `BASE ${iriToNTriples(options.baseIri)}\n${text}` : text;
+    const prepared = asPreparedQuery(query, options.baseIri);
+    const engine = toEngineQuery(prepared, options);
+    const { params, text, regenerated } = this.plan(prepared, engine, options);
     const system = await this.systemGraphs(timeoutMs);
     const pragmas: string[] = [];
     // Virtuoso's default DESCRIBE finds nothing over an unnamed default graph; its CBD mode does (as Oxigraph).
-    if (system.graphs.length > 0 && detectQueryForm(query) === 'describe')
+    if (system.graphs.length > 0 && prepared.form === 'describe')
       pragmas.push('DEFINE sql:describe-mode "CBD"');
-    if (union && needsSystemGraphExclusion(query, system, options.baseIri)) {
+    if (engine.unionDefaultGraph && needsSystemGraphExclusion(prepared.parsed, system)) {
       for (const graph of system.graphs)
         pragmas.push(`DEFINE input:default-graph-exclude ${iriToNTriples(graph)}`);
       for (const graph of [...system.graphs, REMOTE_DEFAULT_GRAPH])
         pragmas.push(`DEFINE input:named-graph-exclude ${iriToNTriples(graph)}`);
     }
     const prologue = pragmas.map((line) => `${line}\n`).join('');
-    return this.http.query(`${prologue}${withBase}`, accept, params, timeoutMs);
+    // Virtuoso refuses BASE after DEFINE: a text with a base and pragmas goes regenerated from its parse,
+    // whose IRIs are absolute already.
+    if (!engine.baseIri || regenerated)
+      return this.http.query(`${prologue}${text}`, accept, params, timeoutMs);
+    if (pragmas.length > 0) {
+      const absolute = new sparqljs.Generator().stringify({ ...prepared.parsed, base: undefined });
+      return this.http.query(`${prologue}${absolute}`, accept, params, timeoutMs);
+    }
+    return this.http.query(`BASE ${iriToNTriples(engine.baseIri)}\n${text}`, accept, params, timeoutMs);
   }
 
+  /**
+   * The dataset: the query's own FROM as written, the protocol's (or the caller's) dataset as parameters,
+   * the engine's union, or else provml's default graph (the stand-in).
+   */
   private plan(
-    query: string,
+    prepared: PreparedQuery,
+    engine: EngineQuery,
     options: QueryOptions,
-  ): { params: Array<[string, string]>; text: string; union: boolean } {
+  ): { params: Array<[string, string]>; text: string; regenerated?: boolean } {
     const params: Array<[string, string]> = [];
-    for (const graph of options.dataset?.defaultGraphs ?? []) params.push(['default-graph-uri', graph]);
-    for (const graph of options.dataset?.namedGraphs ?? []) params.push(['named-graph-uri', graph]);
-    if (params.length > 0 || DATASET_IN_QUERY.test(query)) return { params, text: query, union: false };
-    if (options.unionDefaultGraph) return { params, text: query, union: true };
-    if (!GRAPH_IN_QUERY.test(query))
-      return { params: [['default-graph-uri', REMOTE_DEFAULT_GRAPH]], text: query, union: false };
-    // Unparsable here (e.g. engine-specific syntax): sent as it is, to the engine's default graph.
-    const rewritten = rewriteQueryDefaultGraph(query, REMOTE_DEFAULT_GRAPH, options.baseIri) ?? query;
-    return { params, text: rewritten, union: false };
+    const dataset = options.dataset ?? (prepared.datasetInText ? undefined : prepared.dataset);
+    for (const graph of dataset?.defaultGraphs ?? []) params.push(['default-graph-uri', graph]);
+    for (const graph of dataset?.namedGraphs ?? []) params.push(['named-graph-uri', graph]);
+    if (engine.dataset || engine.unionDefaultGraph) return { params, text: prepared.text };
+    if (!prepared.usesGraph)
+      return { params: [['default-graph-uri', REMOTE_DEFAULT_GRAPH]], text: prepared.text };
+    return {
+      params,
+      text: rewriteQueryDefaultGraph(prepared.parsed, REMOTE_DEFAULT_GRAPH),
+      regenerated: true,
+    };
   }
 
   /** The engine's own graphs (Virtuoso's schema graphs) and what they use, found once; none on a plain engine. */

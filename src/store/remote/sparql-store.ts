@@ -1,6 +1,6 @@
-import { BadRequestError, StoreClosedError } from '../../errors.ts';
+import { StoreClosedError } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
-import { REMOTE_DEFAULT_GRAPH } from '../../vocab.ts';
+import { ENGINE_SYSTEM_GRAPH_PREFIXES, REMOTE_DEFAULT_GRAPH } from '../../vocab.ts';
 import type {
   LoadOptions,
   ProvStore,
@@ -10,9 +10,11 @@ import type {
   SelectResult,
   SerializedResult,
   StoreStats,
+  UpdateOptions,
   WriteReceipt,
 } from '../api.ts';
-import { detectQueryForm } from '../query-form.ts';
+import { toEngineUpdate } from '../prepare/engine-query.ts';
+import { asPreparedQuery, type PreparedQuery, type PreparedUpdate } from '../prepare/prepare.ts';
 import type { GraphTerm, QuadData } from '../terms.ts';
 import { Courier } from './courier.ts';
 import { rewriteUpdate } from './default-graph.ts';
@@ -106,24 +108,25 @@ export class SparqlStore implements ProvStore {
     this.outbox = undefined;
   }
 
-  async select(query: string, options: QueryOptions = {}): Promise<SelectResult> {
+  async select(query: string | PreparedQuery, options: QueryOptions = {}): Promise<SelectResult> {
     return this.reader.select(query, options, await this.readable(options));
   }
 
-  async ask(query: string, options: QueryOptions = {}): Promise<boolean> {
+  async ask(query: string | PreparedQuery, options: QueryOptions = {}): Promise<boolean> {
     return this.reader.ask(query, options, await this.readable(options));
   }
 
-  async construct(query: string, options: QueryOptions = {}): Promise<QuadData[]> {
+  async construct(query: string | PreparedQuery, options: QueryOptions = {}): Promise<QuadData[]> {
     return this.reader.construct(query, options, await this.readable(options));
   }
 
   async queryAs(
-    query: string,
+    text: string | PreparedQuery,
     accept: QueryMediaTypes,
     options: QueryOptions = {},
   ): Promise<SerializedResult> {
-    const form = detectQueryForm(query);
+    const query = asPreparedQuery(text, options.baseIri);
+    const { form } = query;
     if (form === 'select')
       return {
         form,
@@ -136,25 +139,21 @@ export class SparqlStore implements ProvStore {
         mediaType: accept.results,
         body: serializeBoolean(await this.ask(query, options), accept.results),
       };
-    if (form === 'construct' || form === 'describe') {
-      return {
-        form,
-        mediaType: accept.graph,
-        body: await serializeQuads(await this.construct(query, options), accept.graph),
-      };
-    }
-    // Not recognizably a query: let the engine say what is wrong with it.
-    await this.select(query, options);
-    throw new BadRequestError(
-      'Not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE after the prologue.',
-    );
+    return {
+      form,
+      mediaType: accept.graph,
+      body: await serializeQuads(await this.construct(query, options), accept.graph),
+    };
   }
 
-  async update(text: string, options: { baseIri?: string } = {}): Promise<WriteReceipt> {
+  async update(update: string | PreparedUpdate, options: UpdateOptions = {}): Promise<WriteReceipt> {
     const { courier, outbox } = this.use();
-    const rewritten = await rewriteUpdate(text, REMOTE_DEFAULT_GRAPH, {
-      baseIri: options.baseIri,
+    const { prepared, union } = toEngineUpdate(update, options);
+    const rewritten = await rewriteUpdate(prepared.parsed, REMOTE_DEFAULT_GRAPH, {
       namedGraphs: () => this.listGraphs(),
+      ...(union
+        ? { union: { systemGraphPrefixes: this.options.systemGraphPrefixes ?? ENGINE_SYSTEM_GRAPH_PREFIXES } }
+        : {}),
     });
     if (rewritten.trim() !== '')
       await courier.runInOrder(() => this.writer.update(rewritten), this.queryTimeoutMs);

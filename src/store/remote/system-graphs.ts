@@ -1,6 +1,6 @@
 import type sparqljs from 'sparqljs';
 import { rdf } from '../../vocab.ts';
-import { namesAGraph, parseQuery, triplesOutsideNamedGraphs } from './default-graph.ts';
+import { namesAGraph, triplesOutsideNamedGraphs } from './default-graph.ts';
 
 // Virtuoso keeps its own schema (about 2,500 triples) in a few graphs that its union default graph includes.
 // DEFINE input:default-graph-exclude keeps them out, but slows Virtuoso's plans (a 10 ms query can take 10 s
@@ -21,10 +21,8 @@ export const NO_SYSTEM_GRAPHS: SystemGraphs = { graphs: [], predicates: new Set(
 const RDF_TYPE = rdf('type');
 
 /** Whether a query needs the system graphs excluded, and can have them excluded. */
-export function needsSystemGraphExclusion(query: string, system: SystemGraphs, baseIri?: string): boolean {
+export function needsSystemGraphExclusion(parsed: sparqljs.Query, system: SystemGraphs): boolean {
   if (system.graphs.length === 0) return false;
-  const parsed = parseQuery(query, baseIri);
-  if (!parsed) return false; // not analysable here: sent as written
   const where = parsed.where ?? [];
   if (where.some(namesAGraph)) return false; // the pragma would empty GRAPH <iri> (a documented limit)
   return where.some((pattern) => [...triplesOutsideNamedGraphs(pattern)].some((t) => mayMatch(t, system)));

@@ -1,6 +1,6 @@
 // One W3C manifest as a vitest suite, run in both default-graph modes against a live server.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PENDING_PREPARED_OPERATION, SKIP, SUPPORTED_FEATURES } from '../skips.ts';
+import { SKIP, SUPPORTED_FEATURES } from '../skips.ts';
 import { runExchange } from './exchange.ts';
 import type { ManifestTest } from './manifest.ts';
 import { MODES, startW3cServer, type W3cServer } from './server.ts';
@@ -17,7 +17,7 @@ export interface SuiteOptions {
 export function conformanceSuite(title: string, tests: ManifestTest[], options: SuiteOptions): void {
   describe.each(MODES.map(({ mode, env }) => [mode, env] as const))(`${title} (%s)`, (mode, env) => {
     let server: W3cServer;
-    const tally = { passed: 0, failed: 0, pending: 0, skipped: 0, total: tests.length };
+    const tally = { passed: 0, failed: 0, skipped: 0, total: tests.length };
     const variables = new Map<string, string>();
 
     beforeAll(async () => {
@@ -28,7 +28,7 @@ export function conformanceSuite(title: string, tests: ManifestTest[], options: 
     afterAll(async () => {
       await server?.close();
       console.info(
-        `${title}, ${mode}: ${tally.passed} of ${tally.total} pass; ${tally.pending} pending sparql-prepared, ${tally.skipped} skipped, ${tally.failed} failing`,
+        `${title}, ${mode}: ${tally.passed} of ${tally.total} pass; ${tally.skipped} skipped, ${tally.failed} failing`,
       );
     });
 
@@ -40,8 +40,6 @@ export function conformanceSuite(title: string, tests: ManifestTest[], options: 
         it.skip(`${label} [skipped: ${reason}]`, () => undefined);
         continue;
       }
-      const pending = PENDING_PREPARED_OPERATION.has(test.iri);
-      if (pending) tally.pending += 1;
       const run = async (): Promise<void> => {
         if (!options.sequential) await server.reset(test.graphData);
         const problems = await runExchange(test.requests, {
@@ -49,11 +47,10 @@ export function conformanceSuite(title: string, tests: ManifestTest[], options: 
           paths: options.paths,
           variables: options.sequential ? variables : new Map(variables),
         });
-        if (!pending) tally[problems.length === 0 ? 'passed' : 'failed'] += 1;
+        tally[problems.length === 0 ? 'passed' : 'failed'] += 1;
         expect(problems).toEqual([]);
       };
-      if (pending) it.fails(`${label} [pending sparql-prepared]`, run);
-      else it(label, run);
+      it(label, run);
     }
   });
 }

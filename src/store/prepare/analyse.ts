@@ -1,0 +1,70 @@
+import type sparqljs from 'sparqljs';
+
+// Facts read off a parsed operation, walking its whole tree (sub-queries, EXISTS, nested groups), so that
+// no layer has to look at the text again.
+
+type Node = Record<string, unknown>;
+
+/** Every object in a parsed tree, depth first (the tree's depth is bounded by the nesting limit). */
+function* nodes(value: unknown): Generator<Node> {
+  if (Array.isArray(value)) {
+    for (const item of value) yield* nodes(item);
+    return;
+  }
+  if (typeof value !== 'object' || value === null) return;
+  yield value as Node;
+  for (const child of Object.values(value)) if (typeof child === 'object') yield* nodes(child);
+}
+
+/** The SERVICE clauses of a tree: their IRIs, and whether one names its endpoint with a variable. */
+export function serviceClauses(tree: unknown): { iris: string[]; any: boolean } {
+  const iris: string[] = [];
+  let any = false;
+  for (const node of nodes(tree)) {
+    if (node.type !== 'service' || !Array.isArray(node.patterns)) continue;
+    any = true;
+    const name = node.name as sparqljs.IriTerm | sparqljs.VariableTerm;
+    if (name.termType === 'NamedNode' && !iris.includes(name.value)) iris.push(name.value);
+  }
+  return { iris, any };
+}
+
+/** Whether any GRAPH pattern occurs in a query's WHERE. */
+export function usesGraphPattern(where: unknown): boolean {
+  for (const node of nodes(where)) if (node.type === 'graph' && Array.isArray(node.patterns)) return true;
+  return false;
+}
+
+/** Whether an update operation can add quads (INSERT, LOAD, ADD, COPY, MOVE). */
+export function mayAdd(operation: sparqljs.UpdateOperation): boolean {
+  if ('updateType' in operation) return 'insert' in operation && operation.insert.length > 0;
+  return (
+    operation.type === 'load' ||
+    operation.type === 'add' ||
+    operation.type === 'copy' ||
+    operation.type === 'move'
+  );
+}
+
+/**
+ * Whether an update operation matches a pattern against the request's default dataset, i.e. has a WHERE
+ * (DELETE WHERE, DELETE/INSERT … WHERE) and names no dataset of its own (WITH, USING, USING NAMED).
+ */
+export function readsDefaultDataset(operation: sparqljs.UpdateOperation): boolean {
+  if (!('updateType' in operation)) return false;
+  if (operation.updateType === 'deletewhere') return !operation.graph;
+  if (operation.updateType !== 'insertdelete') return false;
+  return !operation.graph && !operation.using;
+}
+
+/** A DELETE WHERE's quad patterns as the WHERE they also are. */
+export const asPatterns = (quads: sparqljs.Quads[]): sparqljs.Pattern[] =>
+  quads.map((quad) =>
+    quad.type === 'bgp'
+      ? quad
+      : ({
+          type: 'graph',
+          name: quad.name,
+          patterns: [{ type: 'bgp', triples: quad.triples }],
+        } as sparqljs.GraphPattern),
+  );

@@ -1,0 +1,173 @@
+import { describe, expect, it } from 'vitest';
+import { BadRequestError } from '../../../src/errors.ts';
+import { MAX_NESTING, nestingDepth, prepareQuery, prepareUpdate } from '../../../src/store/index.ts';
+
+const deep = (open: string, close: string, n: number, inner = '') =>
+  `${open.repeat(n)}${inner}${close.repeat(n)}`;
+
+describe('prepareQuery', () => {
+  it.each([
+    ['SELECT * WHERE { ?s ?p ?o }', 'select'],
+    ['# SELECT\nASK { }', 'ask'],
+    ['BASE <http://x/> PREFIX p: <a#> CONSTRUCT WHERE { ?s ?p ?o }', 'construct'],
+    ['PREFIX select: <http://x/> DESCRIBE select:a', 'describe'],
+  ])('%j is a %s', (text, form) => {
+    expect(prepareQuery(text).form).toBe(form);
+  });
+
+  it.each([
+    ['SELECT * { SERVICE<http://x/sparql> { ?s ?p ?o } }', ['http://x/sparql'], true],
+    [
+      'SELECT * { SERVICE SILENT <http://x/a> {} SERVICE <http://x/b> {} }',
+      ['http://x/a', 'http://x/b'],
+      true,
+    ],
+    ['SELECT * { ?s ?p ?o FILTER NOT EXISTS { SERVICE<http://x/a> { ?s ?p ?o } } }', ['http://x/a'], true],
+    ['SELECT * { { SELECT ?s { SERVICE ?e { ?s ?p ?o } } } }', [], true],
+    ['SELECT * { ?s <http://x/SERVICE> "SERVICE <http://x/a> {}" }', [], false],
+  ])('%j uses SERVICE %j', (text, iris, uses) => {
+    const prepared = prepareQuery(text);
+    expect(prepared.serviceIris).toEqual(iris);
+    expect(prepared.usesService).toBe(uses);
+  });
+
+  it.each([
+    ['SELECT * { ?s ?p ?o }', undefined, undefined, false],
+    [
+      'SELECT * FROM <http://e/g> FROM NAMED <http://e/n> { ?s ?p ?o }',
+      undefined,
+      { defaultGraphs: ['http://e/g'], namedGraphs: ['http://e/n'] },
+      true,
+    ],
+    [
+      'SELECT * FROM <http://e/g> { ?s ?p ?o }',
+      { defaultGraphs: ['http://e/x'], namedGraphs: [] },
+      { defaultGraphs: ['http://e/x'], namedGraphs: [] },
+      false,
+    ],
+  ])('%j with protocol dataset %j has dataset %j', (text, protocol, dataset, inText) => {
+    const prepared = prepareQuery(text, protocol ? { dataset: protocol } : {});
+    expect(prepared.dataset).toEqual(dataset);
+    expect(prepared.datasetInText).toBe(inText);
+  });
+
+  it('knows whether a GRAPH pattern occurs', () => {
+    expect(prepareQuery('SELECT * { ?s ?p ?o }').usesGraph).toBe(false);
+    expect(prepareQuery('SELECT * { OPTIONAL { GRAPH ?g { ?s ?p ?o } } }').usesGraph).toBe(true);
+  });
+
+  it('resolves relative IRIs against the base', () => {
+    const prepared = prepareQuery('CONSTRUCT { <s> <p> 1 } WHERE {}', { baseIri: 'http://h:1/sparql' });
+    expect(JSON.stringify(prepared.parsed)).toContain('http://h:1/s');
+  });
+
+  it('refuses an update sent as a query, and a query over the size limit', () => {
+    expect(() => prepareQuery('CLEAR ALL')).toThrow(/Expected a SPARQL query, got an update/);
+    expect(() => prepareQuery('ASK {}', { maxQueryChars: 3 })).toThrow(/at most 3 are accepted/);
+  });
+});
+
+describe('prepareUpdate', () => {
+  it.each([
+    ['INSERT DATA { <a:s> <a:p> 1 }', true, false],
+    ['DELETE DATA { <a:s> <a:p> 1 }', false, false],
+    ['DELETE WHERE { ?s ?p ?o }', false, true],
+    ['DELETE { ?s ?p ?o } INSERT { ?s ?p 2 } WHERE { ?s ?p ?o }', true, true],
+    ['WITH <a:g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }', false, false],
+    ['DELETE { ?s ?p ?o } USING <a:g> WHERE { ?s ?p ?o }', false, false],
+    ['LOAD <http://x/data.ttl>', true, false],
+    ['COPY <a:g> TO <a:h>', true, false],
+    ['CLEAR ALL ; DROP GRAPH <a:g>', false, false],
+  ])('%j: may add %s, reads the default dataset %s', (text, mayAdd, readsDefault) => {
+    const prepared = prepareUpdate(text);
+    expect(prepared.mayAdd).toBe(mayAdd);
+    expect(prepared.readsDefaultDataset).toBe(readsDefault);
+    expect(prepared.text).toBe(text);
+  });
+
+  it('finds SERVICE in a WHERE', () => {
+    const prepared = prepareUpdate('INSERT { ?s ?p ?o } WHERE { SERVICE<http://x/e> { ?s ?p ?o } }');
+    expect(prepared.usesService).toBe(true);
+    expect(prepared.serviceIris).toEqual(['http://x/e']);
+  });
+
+  it('writes the protocol’s using-graph-uri / using-named-graph-uri as USING clauses', () => {
+    const using = { defaultGraphs: ['http://e/g'], namedGraphs: ['http://e/n'] };
+    const flat = (text: string) => text.replace(/\s+/g, ' ');
+    expect(flat(prepareUpdate('DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }', { using }).text)).toContain(
+      'USING <http://e/g> USING NAMED <http://e/n> WHERE',
+    );
+    const deleteWhere = prepareUpdate('DELETE WHERE { ?s ?p ?o }', { using });
+    expect(flat(deleteWhere.text)).toContain('DELETE { ?s ?p ?o. } USING <http://e/g>');
+    expect(deleteWhere.readsDefaultDataset).toBe(false);
+    expect(() =>
+      prepareUpdate('DELETE { ?s ?p ?o } USING <http://e/x> WHERE { ?s ?p ?o }', { using }),
+    ).toThrow(/cannot be combined with USING or WITH/);
+  });
+
+  it('refuses a query sent as an update', () => {
+    expect(() => prepareUpdate('SELECT * {}')).toThrow(/Expected a SPARQL update, got a query/);
+  });
+});
+
+describe('readable parse errors', () => {
+  it.each([
+    [
+      'nonsense',
+      'Malformed SPARQL query: line 1, column 1: unexpected "nonsense"; expected SELECT, CONSTRUCT, DESCRIBE, ASK or a prologue (BASE, PREFIX)',
+    ],
+    [
+      'SELECT * WHERE { ?s ?p }',
+      'Malformed SPARQL query: line 1, column 24: unexpected "}"; expected an IRI,',
+    ],
+    ['ASK {\n  ?s ?p ?o .\n  FILTER(?s = )\n}', 'Malformed SPARQL query: line 3, column 15: unexpected ")"'],
+    ['SELECT * { ?s ?p "open }', 'Malformed SPARQL query: line 1, column 18: unexpected "\\""'],
+  ])('%j → %s', (text, message) => {
+    const error = (() => {
+      try {
+        prepareQuery(text);
+      } catch (caught) {
+        return caught as Error;
+      }
+    })();
+    expect(error).toBeInstanceOf(BadRequestError);
+    expect(error?.message.startsWith(message)).toBe(true);
+    expect(error?.message).not.toMatch(/FUNC_ARITY|STRING_LITERAL|\n/);
+  });
+
+  it('names the update forms for an update', () => {
+    expect(() => prepareUpdate('nonsense')).toThrow(
+      'Malformed SPARQL update: line 1, column 1: unexpected "nonsense"; expected INSERT, DELETE, LOAD',
+    );
+  });
+});
+
+describe('nesting limit', () => {
+  it.each([
+    ['groups', (n: number) => `SELECT * WHERE ${deep('{', '}', n)}`],
+    ['OPTIONALs', (n: number) => `SELECT * WHERE { ${deep('OPTIONAL { ?s ?p ?o ', '}', n)} }`],
+    ['sub-selects', (n: number) => `SELECT * WHERE { ${deep('{ SELECT * WHERE { ?s ?p ?o ', '} }', n)} }`],
+    ['a path', (n: number) => `SELECT * WHERE { ?s ${deep('(', ')', n, '<a:p>')} ?o }`],
+    ['a collection', (n: number) => `ASK { <a:s> <a:p> ${deep('(', ')', n)} }`],
+  ])('refuses %s nested past the limit, before parsing', (_shape, make) => {
+    expect(() => prepareQuery(make(MAX_NESTING / 2 - 1))).not.toThrow();
+    expect(() => prepareQuery(make(10_000))).toThrow(/nests \d+ levels of brackets deep; at most 100/);
+  });
+
+  it('refuses a deeply nested INSERT DATA', () => {
+    expect(() => prepareUpdate(`INSERT DATA { <a:s> <a:p> ${deep('(', ')', 20_000)} }`)).toThrow(
+      /nests 20001 levels/,
+    );
+  });
+
+  it.each([
+    ['brackets in strings', 'SELECT * { ?s ?p "(((((" }', 1],
+    ['brackets in long strings', "SELECT * { ?s ?p '''{{\n{{''' }", 1],
+    ['brackets in comments', 'SELECT * { # ((((\n ?s ?p ?o }', 1],
+    ['a < that is less-than, not an IRI', 'SELECT * { FILTER(?a < (1)) }', 3],
+    ['an IRI holding #', 'SELECT * { <http://x/#((> ?p ?o }', 1],
+    ['escaped quotes', 'SELECT * { ?s ?p "a\\"((" }', 1],
+  ])('counts only real brackets: %s', (_case, text, depth) => {
+    expect(nestingDepth(text)).toBe(depth);
+  });
+});

@@ -1,5 +1,5 @@
 import { type CatalogEntry, type ParamValues, runCatalogQuery } from '../query/index.ts';
-import type { ProvStore, SelectResult } from '../store/index.ts';
+import type { PreparedQuery, ProvStore, SelectResult } from '../store/index.ts';
 
 /**
  * Where the MCP tools run: the server's own store (the /mcp route) or a running provml server over HTTP
@@ -8,8 +8,9 @@ import type { ProvStore, SelectResult } from '../store/index.ts';
  */
 export interface ProvenanceBackend {
   runAnalysis(entry: CatalogEntry, values: ParamValues): Promise<SelectResult>;
-  select(query: string): Promise<SelectResult>;
-  ask(query: string): Promise<boolean>;
+  /** A query prepared (parsed, checked) once by the tool. */
+  select(query: PreparedQuery): Promise<SelectResult>;
+  ask(query: PreparedQuery): Promise<boolean>;
 }
 
 export interface StoreBackendOptions {

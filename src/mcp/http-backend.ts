@@ -46,7 +46,7 @@ export function httpBackend(baseUrl: string, token?: string): ProvenanceBackend 
           'application/json',
         )) as SparqlJson,
       ),
-    select: async (query) => fromSparqlJson((await sparql(query)) as SparqlJson),
-    ask: async (query) => Boolean(((await sparql(query)) as { boolean?: boolean }).boolean),
+    select: async (query) => fromSparqlJson((await sparql(query.text)) as SparqlJson),
+    ask: async (query) => Boolean(((await sparql(query.text)) as { boolean?: boolean }).boolean),
   };
 }

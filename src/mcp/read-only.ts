@@ -1,40 +1,42 @@
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
-import sparqljs from 'sparqljs';
+import { type PreparedQuery, prepareQuery, prepareUpdate } from '../store/index.ts';
 
 /**
- * Decides from the parsed query (never from its text) whether the SPARQL tool may run it: SELECT or ASK only,
- * no SERVICE (which would make the server fetch URLs). Returns the query form.
+ * Prepares the SPARQL tool's query with the endpoint's own parser (size and nesting limits, readable errors)
+ * and decides from that parse whether it may run: SELECT or ASK only, no SERVICE (which would make the
+ * server fetch URLs), never an update.
  */
-export function checkReadOnly(text: string): 'select' | 'ask' {
-  let parsed: sparqljs.SparqlQuery;
+export function prepareReadOnly(text: string): PreparedQuery {
+  let prepared: PreparedQuery;
   try {
-    parsed = new sparqljs.Parser().parse(text);
+    prepared = prepareQuery(text);
   } catch (error) {
-    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    if (isUpdate(text))
+      throw new McpError(
+        ErrorCode.InvalidParams,
+        'Argument "query": updates are refused; this tool is read-only.',
+      );
+    const message = error instanceof Error ? error.message : String(error);
     throw new McpError(ErrorCode.InvalidParams, `Argument "query": not valid SPARQL (${message}).`);
   }
-  if (parsed.type === 'update')
+  if (prepared.form !== 'select' && prepared.form !== 'ask')
     throw new McpError(
       ErrorCode.InvalidParams,
-      'Argument "query": updates are refused; this tool is read-only.',
+      `Argument "query": ${prepared.form.toUpperCase()} is not answered here; use SELECT or ASK (or /sparql for graphs).`,
     );
-  if (parsed.queryType !== 'SELECT' && parsed.queryType !== 'ASK')
-    throw new McpError(
-      ErrorCode.InvalidParams,
-      `Argument "query": ${parsed.queryType} is not answered here; use SELECT or ASK (or /sparql for graphs).`,
-    );
-  if (usesService(parsed))
+  if (prepared.usesService)
     throw new McpError(
       ErrorCode.InvalidParams,
       'Argument "query": SERVICE is refused; the tool reads the local store only.',
     );
-  return parsed.queryType === 'ASK' ? 'ask' : 'select';
+  return prepared;
 }
 
-/** Whether any pattern of the parse, at any depth (sub-queries, EXISTS filters), is a SERVICE. */
-function usesService(node: unknown): boolean {
-  if (Array.isArray(node)) return node.some(usesService);
-  if (typeof node !== 'object' || node === null) return false;
-  if ((node as { type?: unknown }).type === 'service') return true;
-  return Object.values(node).some(usesService);
+function isUpdate(text: string): boolean {
+  try {
+    prepareUpdate(text);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -13,7 +13,7 @@ import {
 import type { SelectResult } from '../store/index.ts';
 import type { ProvenanceBackend } from './backend.ts';
 import { EXAMPLE_EVENT, exampleTriples } from './example.ts';
-import { checkReadOnly } from './read-only.ts';
+import { prepareReadOnly } from './read-only.ts';
 import { plainRows } from './rows.ts';
 
 export interface ToolLimits {
@@ -165,9 +165,9 @@ export function registerTools(
     async ({ query, limit }) =>
       answer(
         await guarded('query', async () => {
-          const form = checkReadOnly(query);
-          if (form === 'ask') return { boolean: await backend.ask(query), sparql: query };
-          return tabulate(await backend.select(query), limit ?? 100, query);
+          const prepared = prepareReadOnly(query);
+          if (prepared.form === 'ask') return { boolean: await backend.ask(prepared), sparql: query };
+          return tabulate(await backend.select(prepared), limit ?? 100, query);
         }),
       ),
   );

@@ -37,7 +37,7 @@ async function ingest(ctx: AppContext, req: Request, res: Response): Promise<voi
     throw new UnsupportedMediaTypeError(req.get('content-type'), ACCEPTED_TYPES);
   const body = await readEventsBody(req, ctx.config.maxBodyBytes, NDJSON_TYPES.includes(type));
   if (!body.ok) {
-    reject(res, body.errors, 'the body is not valid JSON');
+    reject(res, body.errors, 'the body is not a batch of events');
     return;
   }
   const prepared = prepareBatch(body.items, { format });

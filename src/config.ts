@@ -190,7 +190,7 @@ const writeOrigins: Parser = (value) => {
   const list: unknown = typeof value === 'string' ? value.split(',') : value;
   if (!Array.isArray(list) || !list.every((o) => typeof o === 'string')) return expected;
   const origins = list.map((o: string) => o.trim().replace(/\/$/, ''));
-  if (origins.length === 0 || !origins.every((o) => ORIGIN.test(o))) return expected;
+  if (origins.length === 0 || !origins.every((o) => ORIGIN.test(o.toLowerCase()))) return expected;
   return { ok: origins.map((o) => new URL(o).origin) };
 };
 

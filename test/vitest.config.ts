@@ -19,6 +19,8 @@ const STORE_BACKED = [
   'test/ontology/ensure.test.ts',
   'test/ontology/http.test.ts',
   'test/query/catalog.test.ts',
+  'test/query/catalog-runs-ontology.test.ts',
+  'test/mcp/*.test.ts',
   'test/query/federation.test.ts',
   'test/server/*.test.ts',
   'test/translate/analyses.test.ts',

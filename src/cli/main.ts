@@ -4,6 +4,7 @@ import { registerDemo } from './demo.ts';
 import { registerExport } from './export.ts';
 import { registerImport } from './import.ts';
 import { registerIngest } from './ingest.ts';
+import { registerMcp } from './mcp.ts';
 import { registerQuery } from './query.ts';
 import { registerServe } from './serve.ts';
 import { registerValidate } from './validate.ts';
@@ -25,6 +26,7 @@ export async function main(argv: string[]): Promise<number> {
   registerQuery(program);
   registerExport(program);
   registerImport(program);
+  registerMcp(program);
   registerBench(program);
   try {
     await program.parseAsync(argv, { from: 'user' });

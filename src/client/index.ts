@@ -1,4 +1,5 @@
-// Public entry of the capture client: `createRecorder` is exported from the package's main entry.
+// Public entry of the capture client (the package's `provml` and `provml/client` entries): node built-ins only,
+// no store or server code.
 import { createSink, defaultHost, type RecorderOptions } from './options.ts';
 import { Recorder } from './recorder.ts';
 

@@ -10,6 +10,7 @@ import { errorHandler, notFound } from './errors.ts';
 import { createGraphStoreRouter } from './graph-store/handler.ts';
 import { createHealthRouter } from './health.ts';
 import { hostGuard } from './host-guard.ts';
+import { createMcpRouter } from './mcp.ts';
 import { requestLog } from './request-log.ts';
 import { createSparqlRouter } from './sparql/handler.ts';
 
@@ -40,6 +41,7 @@ export function createApp(options: CreateAppOptions): express.Express {
   app.use(createSparqlRouter(ctx));
   app.use(createGraphStoreRouter(ctx));
   app.use('/api/v1', createApiRouter(ctx));
+  app.use(createMcpRouter(ctx));
   app.use(notFound());
   app.use(errorHandler(ctx.logger));
   return app;

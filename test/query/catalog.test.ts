@@ -32,12 +32,14 @@ describe('catalog listing and headers', () => {
     expect(names).toEqual([
       'best-model-hyperparameters',
       'failed-tasks',
+      'find-runs',
       'latest-metric-running',
       'learning-data-characteristics',
       'measure-per-epoch',
       'model-lineage',
       'models-by-domain-property',
       'models-from-raw-data',
+      'ontology-terms',
       'running-tasks',
       'stage-runners',
     ]);

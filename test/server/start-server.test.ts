@@ -2,9 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createRecorder } from '../../src/client/index.ts';
 import { loadConfig } from '../../src/config.ts';
-import { createApp, createRecorder, startServer } from '../../src/index.ts';
 import { silentLogger } from '../../src/logger.ts';
+import { createApp, startServer } from '../../src/server-entry.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'provml-start-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

@@ -1,0 +1,52 @@
+import { ProvmlError } from '../errors.ts';
+import { fromSparqlJson, type SparqlJson } from '../query/index.ts';
+import type { ProvenanceBackend } from './backend.ts';
+
+const SPARQL_JSON = 'application/sparql-results+json';
+
+/**
+ * A running provml server as the backend of `provml mcp`: the data directory belongs to the server, so the
+ * stdio MCP server reads through its HTTP API like any other client (catalog analyses through
+ * /api/v1/queries, free SPARQL through /sparql). Reads need no token; one is sent when given.
+ */
+export function httpBackend(baseUrl: string, token?: string): ProvenanceBackend {
+  const base = baseUrl.replace(/\/+$/, '');
+  const request = async (path: string, body: string, contentType: string): Promise<unknown> => {
+    let response: Response;
+    try {
+      response = await fetch(`${base}${path}`, {
+        method: 'POST',
+        headers: {
+          'content-type': contentType,
+          accept: SPARQL_JSON,
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
+        body,
+      });
+    } catch (error) {
+      const cause =
+        error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
+      throw new ProvmlError(
+        503,
+        `provml server not reachable at ${base} (${cause}); start it with provml serve.`,
+      );
+    }
+    const text = await response.text();
+    if (!response.ok) throw new ProvmlError(response.status, text.trim() || `HTTP ${response.status}`);
+    return JSON.parse(text) as unknown;
+  };
+  const sparql = (query: string) =>
+    request('/sparql', new URLSearchParams({ query }).toString(), 'application/x-www-form-urlencoded');
+  return {
+    runAnalysis: async (entry, values) =>
+      fromSparqlJson(
+        (await request(
+          `/api/v1/queries/${encodeURIComponent(entry.name)}`,
+          JSON.stringify({ params: values }),
+          'application/json',
+        )) as SparqlJson,
+      ),
+    select: async (query) => fromSparqlJson((await sparql(query)) as SparqlJson),
+    ask: async (query) => Boolean(((await sparql(query)) as { boolean?: boolean }).boolean),
+  };
+}

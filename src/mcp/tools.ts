@@ -1,0 +1,249 @@
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
+import { z } from 'zod';
+import { ProvmlError } from '../errors.ts';
+import {
+  bindQuery,
+  type Catalog,
+  type CatalogEntry,
+  ParameterError,
+  type ParamValues,
+  UnknownQueryError,
+} from '../query/index.ts';
+import type { SelectResult } from '../store/index.ts';
+import type { ProvenanceBackend } from './backend.ts';
+import { EXAMPLE_EVENT, exampleTriples } from './example.ts';
+import { checkReadOnly } from './read-only.ts';
+import { plainRows } from './rows.ts';
+
+export interface ToolLimits {
+  /** Rows a tool returns at most (the answer says when it cut). */
+  maxRows: number;
+}
+
+const paramValue = z.union([
+  z.string(),
+  z.number(),
+  z.boolean(),
+  z.array(z.union([z.string(), z.number(), z.boolean()])),
+]);
+const rowLimit = (max: number) =>
+  z
+    .number()
+    .int()
+    .min(1)
+    .max(max)
+    .optional()
+    .describe(`Rows to return at most (default 100, at most ${max}).`);
+
+/** A tool's answer: the rows (or boolean) as JSON text and structured content, always with the SPARQL run. */
+function answer(payload: Record<string, unknown>) {
+  return {
+    content: [{ type: 'text' as const, text: JSON.stringify(payload, null, 2) }],
+    structuredContent: payload,
+  };
+}
+
+function tabulate(result: SelectResult, limit: number, sparql: string): Record<string, unknown> {
+  const rows = plainRows(result);
+  return {
+    columns: result.variables,
+    rows: rows.slice(0, limit),
+    rowCount: rows.length,
+    truncated: rows.length > limit,
+    sparql,
+  };
+}
+
+/**
+ * Turns what went wrong into an MCP error: a bad argument is InvalidParams naming the argument; a failure of
+ * the store or server keeps its message (the query time limit, a read-only store, an unreachable server).
+ */
+function asMcpError(error: unknown, argument: string): McpError {
+  if (error instanceof McpError) return error;
+  if (error instanceof ParameterError)
+    return new McpError(ErrorCode.InvalidParams, `Argument "${argument}.${error.param}": ${error.message}`);
+  if (error instanceof UnknownQueryError)
+    return new McpError(ErrorCode.InvalidParams, `Argument "name": ${error.message}`);
+  if (error instanceof ProvmlError && error.status === 400)
+    return new McpError(ErrorCode.InvalidParams, `Argument "${argument}": ${error.message}`);
+  return new McpError(ErrorCode.InternalError, error instanceof Error ? error.message : String(error));
+}
+
+async function guarded<T>(argument: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw asMcpError(error, argument);
+  }
+}
+
+/** Runs a catalog entry with bound parameters; the SPARQL shown is the bound text the backend ran. */
+async function runEntry(backend: ProvenanceBackend, entry: CatalogEntry, values: ParamValues, limit: number) {
+  const sparql = bindQuery(entry.query, entry.params, values);
+  return tabulate(await backend.runAnalysis(entry, values), limit, sparql);
+}
+
+export function describeEntry(entry: CatalogEntry): Record<string, unknown> {
+  return {
+    name: entry.name,
+    description: entry.description,
+    phase: entry.phase,
+    online: entry.online,
+    params: entry.params.map(({ name, type, required, multiple, description }) => ({
+      name,
+      type,
+      required,
+      multiple,
+      description,
+    })),
+    columns: entry.columns,
+  };
+}
+
+/** The provenance tools: the catalog, read-only SPARQL, the ontology, a model's lineage and finding runs. */
+export function registerTools(
+  server: McpServer,
+  backend: ProvenanceBackend,
+  catalog: Catalog,
+  limits: ToolLimits,
+) {
+  const local = catalog.list().filter((entry) => !entry.federated);
+  const maxRows = limits.maxRows;
+
+  server.registerTool(
+    'list_analyses',
+    {
+      title: 'List the catalog analyses',
+      description:
+        'The named analyses of the provml catalog (lineage, best model, metrics per epoch, failed and running tasks, …) with their typed parameters and result columns.',
+      inputSchema: {},
+      annotations: { readOnlyHint: true },
+    },
+    async () => answer({ analyses: local.map(describeEntry) }),
+  );
+
+  server.registerTool(
+    'run_analysis',
+    {
+      title: 'Run a catalog analysis',
+      description:
+        'Runs a catalog analysis by name with typed parameters (IRIs, strings, numbers, booleans; see list_analyses). Returns the rows and the SPARQL it ran.',
+      inputSchema: {
+        name: z.string().describe('The analysis name, e.g. model-lineage.'),
+        params: z.record(z.string(), paramValue).optional().describe('Parameter values by name.'),
+        limit: rowLimit(maxRows),
+      },
+      annotations: { readOnlyHint: true },
+    },
+    async ({ name, params, limit }) =>
+      answer(
+        await guarded('params', async () => {
+          const entry = catalog.get(name);
+          if (entry.federated)
+            throw new McpError(
+              ErrorCode.InvalidParams,
+              `Argument "name": ${name} joins external sources (federation), which this tool does not reach.`,
+            );
+          return runEntry(backend, entry, params ?? {}, limit ?? 100);
+        }),
+      ),
+  );
+
+  server.registerTool(
+    'sparql_query',
+    {
+      title: 'Run a read-only SPARQL query',
+      description:
+        'Runs a SPARQL 1.1 SELECT or ASK query over the provenance as the /sparql endpoint does (updates and SERVICE are refused; the server query time limit applies). Use describe_ontology to learn the terms.',
+      inputSchema: {
+        query: z.string().min(1).describe('SPARQL SELECT or ASK query text.'),
+        limit: rowLimit(maxRows),
+      },
+      annotations: { readOnlyHint: true },
+    },
+    async ({ query, limit }) =>
+      answer(
+        await guarded('query', async () => {
+          const form = checkReadOnly(query);
+          if (form === 'ask') return { boolean: await backend.ask(query), sparql: query };
+          return tabulate(await backend.select(query), limit ?? 100, query);
+        }),
+      ),
+  );
+
+  server.registerTool(
+    'describe_ontology',
+    {
+      title: 'Describe the PROV-ML ontology',
+      description:
+        'The PROV-ML classes and properties with labels, comments and their parents in PROV-O (prov:) and ML Schema (mls:), plus an example capture event and the triples it becomes, so that correct SPARQL can be written.',
+      inputSchema: {},
+      annotations: { readOnlyHint: true },
+    },
+    async () =>
+      answer(
+        await guarded('ontology', async () => ({
+          ...(await runEntry(backend, catalog.get('ontology-terms'), {}, Number.MAX_SAFE_INTEGER)),
+          namespaces: {
+            provml: 'https://w3id.org/provml#',
+            prov: 'http://www.w3.org/ns/prov#',
+            mls: 'http://www.w3.org/ns/mls#',
+          },
+          notes: [
+            'Each workflow execution is stored in its own named graph; catalog analyses read the union of all graphs.',
+            'Running = started with no end and no status; provml:hasStatus is provml:Finished or provml:Failed.',
+            'Hyperparameter values: ?task provml:usedHyperparameter ?v . ?v provml:attributeName ?name ; prov:value ?value.',
+          ],
+          example: { event: EXAMPLE_EVENT, triples: exampleTriples() },
+        })),
+      ),
+  );
+
+  server.registerTool(
+    'model_lineage',
+    {
+      title: "A model's lineage",
+      description:
+        'The learning data, domain data and raw data a model came from, across workflows (the model-lineage analysis).',
+      inputSchema: {
+        model: z.string().url().describe('The model IRI, e.g. https://w3id.org/provml/id/data/unet-a.'),
+        limit: rowLimit(maxRows),
+      },
+      annotations: { readOnlyHint: true },
+    },
+    async ({ model, limit }) =>
+      answer(
+        await guarded('model', () =>
+          runEntry(backend, catalog.get('model-lineage'), { model }, limit ?? 100),
+        ),
+      ),
+  );
+
+  server.registerTool(
+    'find_runs',
+    {
+      title: 'Find runs',
+      description:
+        'Workflow executions (runs) by experiment, status (running, finished, failed), hyperparameter (with its value) or recorded measure.',
+      inputSchema: {
+        experiment: z.string().url().optional().describe('Experiment IRI.'),
+        status: z.enum(['running', 'finished', 'failed']).optional(),
+        hyperparameter: z.string().min(1).optional().describe('A hyperparameter name, e.g. learning_rate.'),
+        measure: z.string().min(1).optional().describe('A measure name, e.g. loss.'),
+        limit: rowLimit(maxRows),
+      },
+      annotations: { readOnlyHint: true },
+    },
+    async ({ limit, ...filters }) =>
+      answer(
+        await guarded('filters', () =>
+          runEntry(backend, catalog.get('find-runs'), dropUndefined(filters), limit ?? 100),
+        ),
+      ),
+  );
+}
+
+function dropUndefined(values: Record<string, string | undefined>): ParamValues {
+  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined));
+}

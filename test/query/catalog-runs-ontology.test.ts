@@ -1,0 +1,84 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ensureOntologyGraph } from '../../src/ontology/index.ts';
+import { type Catalog, packageCatalog, runCatalogQuery } from '../../src/query/index.ts';
+import type { ProvStore, SelectResult } from '../../src/store/index.ts';
+import { ID, lifecycleStore } from './support/lifecycle.ts';
+
+// Fixture tests of the catalog queries behind the MCP tools: find-runs and ontology-terms.
+let store: ProvStore;
+let catalog: Catalog;
+
+beforeAll(async () => {
+  store = await lifecycleStore();
+  await ensureOntologyGraph(store, new URL('../../ontology', import.meta.url).pathname);
+  catalog = await packageCatalog();
+});
+
+const run = (name: string, params: Record<string, string> = {}): Promise<SelectResult> =>
+  runCatalogQuery(store, catalog.get(name), params);
+const column = (result: SelectResult, name: string): string[] =>
+  result.rows.map((row) => row[name]?.value ?? '');
+const EXPERIMENT = `${ID}experiment/exp-facies`;
+
+describe('find-runs', () => {
+  it('lists every workflow execution with its status, once', async () => {
+    const result = await run('find-runs');
+    expect(result.rows.map((row) => [row.execution?.value, row.runStatus?.value])).toEqual([
+      [`${ID}wfexec/cur-1`, 'finished'],
+      [`${ID}wfexec/prep-1`, 'finished'],
+      [`${ID}wfexec/prep-2`, 'failed'],
+      [`${ID}wfexec/train-1`, 'finished'],
+      [`${ID}wfexec/train-2`, 'finished'],
+      [`${ID}wfexec/train-3`, 'running'],
+    ]);
+    expect(result.rows[3]).toMatchObject({
+      workflow: { value: 'train-facies' },
+      inExperiment: { value: EXPERIMENT },
+    });
+  });
+
+  it('filters by experiment and by status (any case)', async () => {
+    expect(column(await run('find-runs', { experiment: EXPERIMENT }), 'execution')).toEqual(
+      ['train-1', 'train-2', 'train-3'].map((id) => `${ID}wfexec/${id}`),
+    );
+    expect(column(await run('find-runs', { status: 'Failed' }), 'execution')).toEqual([`${ID}wfexec/prep-2`]);
+    expect(
+      column(await run('find-runs', { status: 'running', experiment: EXPERIMENT }), 'execution'),
+    ).toEqual([`${ID}wfexec/train-3`]);
+    expect((await run('find-runs', { experiment: `${ID}experiment/none` })).rows).toEqual([]);
+  });
+
+  it('a hyperparameter keeps the runs that set it; a measure the runs that recorded it', async () => {
+    expect(column(await run('find-runs', { hyperparameter: 'learning_rate' }), 'execution')).toEqual(
+      ['train-1', 'train-2', 'train-3'].map((id) => `${ID}wfexec/${id}`),
+    );
+    expect(column(await run('find-runs', { hyperparameter: 'window' }), 'execution')).toEqual([]);
+    expect((await run('find-runs', { hyperparameter: 'no_such_setting' })).rows).toEqual([]);
+    expect(column(await run('find-runs', { measure: 'loss' }), 'execution')).toEqual(
+      ['train-1', 'train-2', 'train-3'].map((id) => `${ID}wfexec/${id}`),
+    );
+    expect((await run('find-runs', { measure: 'no-such-measure' })).rows).toEqual([]);
+  });
+});
+
+describe('ontology-terms', () => {
+  it('lists PROV-ML terms once each, with kind, label, comment and parents in PROV-O or ML Schema', async () => {
+    const result = await run('ontology-terms');
+    const terms = column(result, 'term');
+    expect(new Set(terms).size).toBe(terms.length);
+    expect(terms.every((term) => term.startsWith('https://w3id.org/provml#'))).toBe(true);
+    const model = result.rows.find((row) => row.term?.value === 'https://w3id.org/provml#Model');
+    expect(model?.kind?.value).toBe('class');
+    expect(model?.label?.value).toBeTruthy();
+    expect(model?.parents?.value.split(' ')).toEqual(
+      expect.arrayContaining(['http://www.w3.org/ns/prov#Entity']),
+    );
+    const kinds = new Set(column(result, 'kind'));
+    expect([...kinds].sort()).toEqual([
+      'annotation property',
+      'class',
+      'datatype property',
+      'object property',
+    ]);
+  });
+});

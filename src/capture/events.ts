@@ -8,6 +8,7 @@ export const EVENT_TYPES = [
   'workflow.started',
   'workflow.ended',
   'task.started',
+  'task.updated',
   'task.ended',
   'model.saved',
   'evaluation',
@@ -143,6 +144,9 @@ export interface TaskStartedEvent extends EventBase<'task.started'>, TaskFields 
   status?: 'running';
 }
 
+/** More of what a task used and generated, or annotations, while it runs: no time or status is recorded. */
+export interface TaskUpdatedEvent extends EventBase<'task.updated'>, TaskFields {}
+
 export interface TaskEndedEvent extends EventBase<'task.ended'>, TaskFields {
   status: EndStatus;
   error?: string;
@@ -211,6 +215,7 @@ export type CaptureEvent =
   | WorkflowStartedEvent
   | WorkflowEndedEvent
   | TaskStartedEvent
+  | TaskUpdatedEvent
   | TaskEndedEvent
   | ModelSavedEvent
   | EvaluationEvent

@@ -6,6 +6,7 @@ const DEFINITION: Record<EventType, keyof typeof schema.$defs> = {
   'workflow.started': 'WorkflowStarted',
   'workflow.ended': 'WorkflowEnded',
   'task.started': 'TaskStarted',
+  'task.updated': 'TaskStarted',
   'task.ended': 'TaskEnded',
   'model.saved': 'ModelSaved',
   evaluation: 'Evaluation',

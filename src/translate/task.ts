@@ -3,6 +3,7 @@ import type {
   LiteralValue,
   TaskEndedEvent,
   TaskStartedEvent,
+  TaskUpdatedEvent,
   Telemetry,
 } from '../capture/index.ts';
 import { literal } from '../store/index.ts';
@@ -19,11 +20,14 @@ import {
 } from './iris.ts';
 import { dateTimeLiteral, type GraphWriter } from './writer.ts';
 
-type TaskEvent = TaskStartedEvent | TaskEndedEvent;
+type TaskEvent = TaskStartedEvent | TaskUpdatedEvent | TaskEndedEvent;
 
 const STAGE_CLASS = { training: 'Training', validation: 'Validation', evaluation: 'Evaluation' } as const;
 
-/** task.started and task.ended write the same description; only times, status and telemetry phase differ. */
+/**
+ * task.started, task.updated and task.ended write the same description; only times, status and telemetry phase
+ * differ (an update records neither times nor status, so it can arrive at any point of the task's life).
+ */
 export function writeTask(w: GraphWriter, event: TaskEvent): void {
   const task = taskExecutionIri(event.workflowExecutionId, event.taskId);
   const transformation = transformationIri(event.name);
@@ -60,7 +64,7 @@ export function writeTask(w: GraphWriter, event: TaskEvent): void {
   if (event.type === 'task.started') {
     w.add(task, prov('startedAtTime'), dateTimeLiteral(event.time));
     writeTelemetry(w, task, 'start', event.time, event.telemetry);
-  } else {
+  } else if (event.type === 'task.ended') {
     writeEnd(w, task, event);
   }
 }

@@ -20,6 +20,7 @@ export function translateEvent(event: CaptureEvent): QuadData[] {
       writeWorkflowEnded(w, event);
       break;
     case 'task.started':
+    case 'task.updated':
     case 'task.ended':
       writeTask(w, event);
       break;

@@ -1,5 +1,5 @@
 import { type Request, type Response, Router } from 'express';
-import { type EventError, withLines } from '../../capture/index.ts';
+import { DATASET_KINDS, type DatasetKind, type EventError, withLines } from '../../capture/index.ts';
 import { BadRequestError } from '../../errors.ts';
 import { type BatchFormat, prepareBatch } from '../../translate/index.ts';
 import { requireWriteAccess } from '../auth.ts';
@@ -13,7 +13,8 @@ const JSON_TYPES = ['application/json'];
 const ACCEPTED_TYPES = [...NDJSON_TYPES, ...JSON_TYPES];
 
 /**
- * POST /events: a batch of capture events (JSON array or NDJSON; `?format=flowcept` for Flowcept messages).
+ * POST /events: a batch of capture events (JSON array or NDJSON; `?format=flowcept` for Flowcept messages,
+ * `?format=openlineage` for OpenLineage events, as POST /lineage takes them).
  * The whole batch is validated first (400 lists every bad event, nothing written), then translated and written
  * with one store insert; 202 answers only once that write is durable.
  */
@@ -30,8 +31,14 @@ export function createEventsRouter(ctx: AppContext): Router {
   return router;
 }
 
-async function ingest(ctx: AppContext, req: Request, res: Response): Promise<void> {
-  const format = formatOf(req);
+/** Validates, translates and writes one request's batch: all or nothing, 202 once durable. */
+export async function ingest(
+  ctx: AppContext,
+  req: Request,
+  res: Response,
+  format: BatchFormat = formatOf(req),
+): Promise<void> {
+  const datasetKind = datasetKindOf(req);
   const type = mediaTypeOf(req.get('content-type'));
   if (!type || !ACCEPTED_TYPES.includes(type))
     throw new UnsupportedMediaTypeError(req.get('content-type'), ACCEPTED_TYPES);
@@ -40,16 +47,16 @@ async function ingest(ctx: AppContext, req: Request, res: Response): Promise<voi
     reject(res, body.errors, 'the body is not a batch of events');
     return;
   }
-  const prepared = prepareBatch(body.items, { format });
+  const prepared = prepareBatch(body.items, { format, ...(datasetKind ? { datasetKind } : {}) });
   if (!prepared.ok) {
     const errors = body.lines ? withLines(prepared.errors, body.lines) : prepared.errors;
-    reject(res, errors, `${countEvents(errors)} of ${body.items.length} event(s) are invalid`);
+    reject(res, errors, `${countEvents(errors)} of ${itemCount(body.items)} event(s) are invalid`);
     return;
   }
   const receipt = await ctx.store.insert(prepared.quads);
   res.status(202).json({
     events: prepared.events.length,
-    ...(format === 'flowcept' ? { messages: body.items.length } : {}),
+    ...(format !== 'provml' ? { messages: itemCount(body.items) } : {}),
     triples: prepared.quads.length,
     seq: receipt.seq,
   });
@@ -58,10 +65,19 @@ async function ingest(ctx: AppContext, req: Request, res: Response): Promise<voi
 function formatOf(req: Request): BatchFormat {
   const format = req.query.format;
   if (format === undefined || format === 'provml') return 'provml';
-  if (format === 'flowcept') return 'flowcept';
+  if (format === 'flowcept' || format === 'openlineage') return format;
   throw new BadRequestError(
-    `Unknown format '${String(format)}': use format=provml (the default) or format=flowcept.`,
+    `Parameter "format": unknown format '${String(format)}'; use provml (the default), flowcept or openlineage.`,
   );
+}
+
+/** `?datasetKind=`: the PROV-ML kind of the datasets OpenLineage events describe (default domain). */
+function datasetKindOf(req: Request): DatasetKind | undefined {
+  const kind = req.query.datasetKind;
+  if (kind === undefined) return undefined;
+  if (typeof kind === 'string' && (DATASET_KINDS as readonly string[]).includes(kind))
+    return kind as DatasetKind;
+  throw new BadRequestError(`Parameter "datasetKind": use one of ${DATASET_KINDS.join(', ')}.`);
 }
 
 /** 400 with every finding; the batch is refused as a whole. */
@@ -71,6 +87,11 @@ function reject(res: Response, errors: Array<EventError & { line?: number }>, su
     ? ` First: ${first.index >= 0 ? `event ${first.index}` : 'the batch'}${first.line ? ` (line ${first.line})` : ''}${first.path ? ` at ${first.path}` : ''} ${first.message}.`
     : '';
   res.status(400).json({ error: `${summary}; nothing was written.${where}`, errors });
+}
+
+/** A JSON body is an array of items, or (OpenLineage) one event. */
+function itemCount(items: unknown): number {
+  return Array.isArray(items) ? items.length : 1;
 }
 
 function countEvents(errors: EventError[]): number {

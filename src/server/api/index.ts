@@ -3,6 +3,7 @@ import type { AppContext } from '../context.ts';
 import { createEventsRouter } from './events.ts';
 import { createExportRouter } from './export.ts';
 import { createImportRouter } from './import.ts';
+import { createOpenLineageRouter } from './openlineage.ts';
 import { createQueriesRouter } from './queries.ts';
 import { createValidateRouter } from './validate.ts';
 
@@ -18,5 +19,6 @@ export function createApiRouter(ctx: AppContext): Router {
   router.use(createQueriesRouter(ctx));
   router.use(createExportRouter(ctx));
   router.use(createImportRouter(ctx));
+  router.use(createOpenLineageRouter(ctx));
   return router;
 }

@@ -11,6 +11,10 @@ import { EX, G1, seededApp } from './fixture.ts';
 type App = Parameters<typeof request>[0];
 
 const EVENTS = readFileSync(new URL('../fixtures/events/evaluation.json', import.meta.url), 'utf8');
+const LINEAGE = readFileSync(
+  new URL('../fixtures/openlineage/spec_start_event.json', import.meta.url),
+  'utf8',
+);
 const INSERT = `INSERT DATA { <${EX}w> <${EX}p> "written" }`;
 const TURTLE = `<${EX}w> <${EX}p> "written" .`;
 const graph = encodeURIComponent(G1);
@@ -41,6 +45,11 @@ const WRITES: Write[] = [
     ok: [202],
   },
   {
+    name: 'an OpenLineage event to /api/v1/lineage',
+    send: (app) => request(app).post('/api/v1/lineage').type('application/json').send(LINEAGE),
+    ok: [202],
+  },
+  {
     name: 'text/plain Turtle to /api/v1/import?format=turtle',
     send: (app) => request(app).post('/api/v1/import?format=turtle').type('text/plain').send(TURTLE),
     ok: [200],
@@ -68,6 +77,10 @@ const WRITES: Write[] = [
   {
     name: 'text/plain to /api/v1/events',
     send: (app) => request(app).post('/api/v1/events').type('text/plain').send(EVENTS),
+  },
+  {
+    name: 'text/plain to /api/v1/lineage',
+    send: (app) => request(app).post('/api/v1/lineage').type('text/plain').send(LINEAGE),
   },
   {
     name: 'GET with SERVICE (the server would fetch another endpoint)',

@@ -62,6 +62,7 @@ async function attack() {
     settle('no-cors form update', fetch(T + '/sparql', { method: 'POST', mode: 'no-cors', body: new URLSearchParams({ update: 'DROP ALL' }) })),
     settle('no-cors text/plain sparql', fetch(T + '/sparql', { method: 'POST', mode: 'no-cors', body: 'DROP ALL' })),
     settle('no-cors text/plain events', fetch(T + '/api/v1/events', { method: 'POST', mode: 'no-cors', body: EVENTS })),
+    settle('no-cors text/plain lineage', fetch(T + '/api/v1/lineage', { method: 'POST', mode: 'no-cors', body: EVENTS })),
     settle('no-cors text/plain import', fetch(T + '/api/v1/import?format=turtle', { method: 'POST', mode: 'no-cors', body: TTL })),
     settle('no-cors multipart store', fetch(T + '/store?graph=${g}', { method: 'POST', mode: 'no-cors', body: multipart })),
     settle('cors sparql-update', fetch(T + '/sparql', { method: 'POST', headers: { 'content-type': 'application/sparql-update' }, body: 'DROP ALL' })),

@@ -139,7 +139,7 @@ async function runPage(page: Page, url: string): Promise<Record<string, unknown>
 /** The attempts that reach the server (forms, no-cors fetches, beacons, images, the allowed preflight's POST). */
 const REACHING = (origin: string) => (s: Seen) =>
   s.method !== 'OPTIONS' && (s.origin === origin || (s.method === 'GET' && s.site !== undefined));
-const REACHING_COUNT = 4 + 5 + 1 + 2 + 2;
+const REACHING_COUNT = 4 + 6 + 1 + 2 + 2;
 
 let browser: Browser;
 let target: Target;
@@ -203,6 +203,7 @@ describe('a page from another local origin, in Chromium', () => {
           'POST /sparql 403', // no-cors form update
           'POST /sparql 415', // no-cors text/plain: not a SPARQL request at all
           'POST /api/v1/events 403',
+          'POST /api/v1/lineage 403',
           'POST /api/v1/import 403',
           'POST /store 403', // no-cors multipart
           'POST /sparql 403', // CORS sparql-update, after its preflight

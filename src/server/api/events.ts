@@ -44,7 +44,7 @@ export async function ingest(
     throw new UnsupportedMediaTypeError(req.get('content-type'), ACCEPTED_TYPES);
   const body = await readEventsBody(req, ctx.config.maxBodyBytes, NDJSON_TYPES.includes(type));
   if (!body.ok) {
-    reject(res, body.errors, 'the body is not a batch of events');
+    reject(res, body.errors, 'the body is not valid JSON');
     return;
   }
   const prepared = prepareBatch(body.items, { format, ...(datasetKind ? { datasetKind } : {}) });

@@ -166,6 +166,17 @@ describe('a web page cannot write', () => {
     expect(res.text).toContain('PROVML_WRITE_ORIGINS (or --write-origins)');
   });
 
+  it('the server’s own pages read without CORS, even with CORS off', async () => {
+    const { app } = await seededApp({ corsOrigins: 'none' });
+    const own = { Origin: 'http://127.0.0.1:7070', 'Sec-Fetch-Site': 'same-origin', Host: '127.0.0.1:7070' };
+    const res = await withHeaders(
+      request(app).post('/sparql').type('application/sparql-query').send('ASK { ?s ?p ?o }'),
+      own,
+    );
+    expect(res.status).toBe(200);
+    expect(res.body.boolean).toBe(true);
+  });
+
   it('still reads: queries, Graph Store GET and POSTed queries from any page (CORS open)', async () => {
     const { app } = await seededApp();
     const page = { Origin: 'http://evil.example', 'Sec-Fetch-Site': 'cross-site' };

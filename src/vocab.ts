@@ -20,6 +20,8 @@ export const ID_BASE = 'https://w3id.org/provml/id/';
 /** Base of the named graphs provml writes: one per workflow execution, one for the ontology. */
 export const GRAPH_BASE = 'https://w3id.org/provml/graph/';
 export const ONTOLOGY_GRAPH = `${GRAPH_BASE}ontology`;
+/** Base of the graphs a Graph Store POST to /store (no ?graph) creates, one fresh IRI each. */
+export const POSTED_GRAPH_BASE = `${GRAPH_BASE}posted/`;
 /** The PROV-ML ontology IRI and its version IRI. */
 export const ONTOLOGY_IRI = 'https://w3id.org/provml';
 export const ONTOLOGY_VERSION_IRI = 'https://w3id.org/provml/0.1.0';

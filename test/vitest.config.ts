@@ -19,11 +19,14 @@ const STORE_BACKED = [
   'test/ontology/ensure.test.ts',
   'test/ontology/http.test.ts',
   'test/query/catalog.test.ts',
-  'test/query/catalog-runs-ontology.test.ts',
+  'test/query/catalog-tools.test.ts',
   'test/mcp/*.test.ts',
+  'test/openlineage/*.test.ts',
+  'test/query/comunica-client.test.ts',
   'test/query/federation.test.ts',
   'test/server/*.test.ts',
   'test/translate/analyses.test.ts',
+  'test/w3c/*.test.ts',
 ];
 
 export default defineConfig({

@@ -6,6 +6,9 @@ import { FORMAT_NAMES, parseFormatName } from '../interchange/index.ts';
 import { serverRequest, serverUrl } from './query.ts';
 
 interface ExportFlags {
+  openlineage?: boolean;
+  execution: string[];
+  namespace?: string;
   graph?: string;
   experiment?: string;
   model?: string;
@@ -26,8 +29,20 @@ export function registerExport(program: Command): void {
     .option('--model <iri>', 'the model and everything it transitively comes from, across graphs')
     .option('-f, --format <format>', FORMAT_NAMES.join(', '), 'jsonld')
     .option('-o, --output <file>', 'write to a file instead of standard output')
+    .option(
+      '--openlineage',
+      'OpenLineage RunEvents (NDJSON) of every execution, or of --execution/--experiment',
+    )
+    .option('--execution <iri>', 'with --openlineage: a workflow execution (repeatable)', collect, [])
+    .option('--namespace <ns>', 'with --openlineage: the job namespace (default provml)')
     .option('--url <url>', `server base URL (env PROVML_URL, default ${DEFAULT_SERVER_URL})`)
     .action(async (flags: ExportFlags) => {
+      if (flags.openlineage) {
+        await exportOpenLineage(flags);
+        return;
+      }
+      if (flags.execution.length > 0 || flags.namespace)
+        throw new BadRequestError('--execution and --namespace go with --openlineage.');
       const targets = (['graph', 'experiment', 'model'] as const).filter((key) => flags[key] !== undefined);
       if (targets.length !== 1)
         throw new BadRequestError('Give exactly one of --graph, --experiment or --model.');
@@ -38,4 +53,24 @@ export function registerExport(program: Command): void {
       if (flags.output) await writeFile(flags.output, body);
       else process.stdout.write(body);
     });
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/** `provml export --openlineage`: GET /api/v1/export/openlineage, written as it comes (NDJSON). */
+async function exportOpenLineage(flags: ExportFlags): Promise<void> {
+  if (flags.graph || flags.model)
+    throw new BadRequestError(
+      'With --openlineage, choose executions by --execution or --experiment (not --graph or --model).',
+    );
+  const params = new URLSearchParams();
+  for (const execution of flags.execution) params.append('execution', execution);
+  if (flags.experiment) params.set('experiment', flags.experiment);
+  if (flags.namespace) params.set('namespace', flags.namespace);
+  const response = await serverRequest(`${serverUrl(flags.url)}/api/v1/export/openlineage?${params}`);
+  const body = await response.text();
+  if (flags.output) await writeFile(flags.output, body);
+  else process.stdout.write(body);
 }

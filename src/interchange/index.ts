@@ -20,7 +20,9 @@ export {
 export { type ImportOptions, importRdf } from './import.ts';
 export {
   type JsonLdEnvironment,
+  jsonLdToNQuads,
   loadJsonLdEnvironment,
   localDocumentLoader,
   RemoteContextError,
 } from './jsonld.ts';
+export { checkXmlEntityExpansion } from './xml-entities.ts';

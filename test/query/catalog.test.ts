@@ -31,6 +31,8 @@ describe('catalog listing and headers', () => {
     const names = catalog.list().map((entry) => entry.name);
     expect(names).toEqual([
       'best-model-hyperparameters',
+      'execution-data',
+      'executions',
       'failed-tasks',
       'find-runs',
       'latest-metric-running',

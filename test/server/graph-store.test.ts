@@ -91,14 +91,29 @@ describe('Graph Store Protocol: writing', () => {
       `<${EX}q> <${EX}p> "quad" <${EX}elsewhere> .\n<${EX}q> <${EX}p> "plain" .\n`,
     ],
     ['PUT', 'application/trig', `<${EX}elsewhere> { <${EX}q> <${EX}p> "quad" } <${EX}q> <${EX}p> "plain" .`],
-  ])('%s with %s puts every quad into the addressed graph', async (method, type, body) => {
+  ])('%s with %s naming another graph is refused (400), nothing written', async (method, type, body) => {
     const { app, store } = await seededApp();
+    const before = (await store.stats()).quads;
     const send = method === 'PUT' ? request(app).put(at(G3)) : request(app).post(at(G3));
-    expect((await send.type(type).send(body)).status).toBe(201);
-    const rows = await store.select(`SELECT ?o WHERE { GRAPH <${G3}> { ?s ?p ?o } } ORDER BY ?o`);
-    expect(rows.rows.map((r) => r.o?.value)).toEqual(['plain', 'quad']);
-    expect(await store.hasGraph(named(`${EX}elsewhere`))).toBe(false);
+    const res = await send.type(type).send(body);
+    expect(res.status).toBe(400);
+    expect(res.text).toContain(`named graph <${EX}elsewhere>`);
+    expect((await store.stats()).quads).toBe(before);
+    expect(await store.hasGraph(named(G3))).toBe(false);
   });
+
+  it.each([
+    ['POST', 'application/n-quads', `<${EX}q> <${EX}p> "plain" .\n`],
+    ['PUT', 'application/trig', `<${EX}q> <${EX}p> "plain" .`],
+  ])(
+    '%s with %s holding only default-graph triples writes them to the addressed graph',
+    async (method, type, body) => {
+      const { app, store } = await seededApp();
+      const send = method === 'PUT' ? request(app).put(at(G3)) : request(app).post(at(G3));
+      expect((await send.type(type).send(body)).status).toBe(201);
+      expect(await store.ask(`ASK { GRAPH <${G3}> { <${EX}q> <${EX}p> "plain" } }`)).toBe(true);
+    },
+  );
 
   it('accepts RDF/XML bodies', async () => {
     const { app, store } = await seededApp();
@@ -158,7 +173,7 @@ describe('Graph Store Protocol: errors', () => {
     expect(await store.ask(`ASK { GRAPH <${G1}> { ?s ?p "in g1" } }`)).toBe(true);
   });
 
-  it.each(['text/plain', 'application/ld+json', 'application/sparql-update'])(
+  it.each(['text/plain', 'application/json', 'application/sparql-update'])(
     'answers 415 for a %s body',
     async (type) => {
       const { app } = await seededApp();

@@ -1,8 +1,8 @@
-import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 import type { Request } from 'express';
 import type { EventError } from '../../capture/index.ts';
 import { BadRequestError, ProvmlError } from '../../errors.ts';
+import { checkCharset, invalidUtf8, utf8Decoder } from '../body.ts';
 import { PayloadTooLargeError } from '../errors.ts';
 
 /** The parsed items of a request body, or every line that is not JSON. */
@@ -13,7 +13,7 @@ export type ParsedBody =
 /**
  * Reads an events body. NDJSON is parsed line by line as it arrives, so no more than one line of raw text is
  * held; a JSON array is held as text up to the limit. Either way, reading stops with 413 past `limit` bytes
- * (decompressed, for gzip).
+ * (decompressed, for gzip). The body must be UTF-8 (400 otherwise, nothing is read into the store).
  */
 export async function readEventsBody(req: Request, limit: number, ndjson: boolean): Promise<ParsedBody> {
   const declared = Number(req.get('content-length'));
@@ -21,8 +21,9 @@ export async function readEventsBody(req: Request, limit: number, ndjson: boolea
     req.resume();
     throw new PayloadTooLargeError(limit);
   }
+  checkCharset(req.get('content-type'));
   const source = bodyStream(req);
-  const decoder = new StringDecoder('utf8');
+  const decoder = utf8Decoder();
   const parser = ndjson ? new NdjsonParser() : undefined;
   let text = '';
   let bytes = 0;
@@ -37,7 +38,15 @@ export async function readEventsBody(req: Request, limit: number, ndjson: boolea
         reject(new PayloadTooLargeError(limit));
         return;
       }
-      const decoded = decoder.write(chunk);
+      let decoded: string;
+      try {
+        decoded = decoder.decode(chunk, { stream: true });
+      } catch {
+        source.off('data', onData);
+        source.resume();
+        reject(invalidUtf8());
+        return;
+      }
       if (parser) parser.push(decoded);
       else text += decoded;
     };
@@ -47,7 +56,12 @@ export async function readEventsBody(req: Request, limit: number, ndjson: boolea
       reject(new BadRequestError(`Could not read the request body: ${error.message}`)),
     );
   });
-  const rest = decoder.end();
+  let rest: string;
+  try {
+    rest = decoder.decode();
+  } catch {
+    throw invalidUtf8();
+  }
   if (parser) return parser.end(rest);
   return parseJsonArray(text + rest);
 }

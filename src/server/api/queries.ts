@@ -1,4 +1,4 @@
-import express, { type Request, type Response, Router } from 'express';
+import { type Request, type Response, Router } from 'express';
 import {
   type CatalogEntry,
   packageCatalog,
@@ -7,6 +7,7 @@ import {
   toSparqlJson,
 } from '../../query/index.ts';
 import { checkWriteAccess } from '../auth.ts';
+import { jsonBody } from '../body.ts';
 import type { AppContext } from '../context.ts';
 import { NotAcceptableError } from '../errors.ts';
 import { negotiate } from '../negotiate.ts';
@@ -65,6 +66,6 @@ export function createQueriesRouter(ctx: AppContext): Router {
     run(req, res).catch(next);
   };
   router.get('/queries/:name', handle);
-  router.post('/queries/:name', express.json({ limit: ctx.config.maxBodyBytes }), handle);
+  router.post('/queries/:name', jsonBody(ctx.config.maxBodyBytes), handle);
   return router;
 }

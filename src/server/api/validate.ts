@@ -1,5 +1,6 @@
 import { type Request, Router } from 'express';
 import { BadRequestError } from '../../errors.ts';
+import { checkXmlEntityExpansion } from '../../interchange/index.ts';
 import { type DataSource, parseFormat, validateData, validateOntology } from '../../ontology/index.ts';
 import { isValidIri } from '../../store/index.ts';
 import { bodyText, textBody, urlParams } from '../body.ts';
@@ -64,5 +65,6 @@ async function dataSource(ctx: AppContext, req: Request): Promise<DataSource> {
     throw new BadRequestError(
       'Empty body: send RDF to validate, or ?graph=IRI to validate a graph of the store.',
     );
+  if (type === 'application/rdf+xml') checkXmlEntityExpansion(body, ctx.config.maxBodyBytes);
   return { data: body, format: type };
 }

@@ -1,47 +1,75 @@
 // SPARQL 1.1 Graph Store HTTP Protocol (indirect graph identification) at /store.
+import { randomUUID } from 'node:crypto';
 import { type Request, type RequestHandler, Router } from 'express';
-import type { GraphTerm, LoadOptions, RdfFormat } from '../../store/index.ts';
+import { BadRequestError } from '../../errors.ts';
+import type { GraphTerm } from '../../store/index.ts';
+import { POSTED_GRAPH_BASE } from '../../vocab.ts';
 import { requireWriteAccess } from '../auth.ts';
 import { bodyText, requireContentType, textBody, urlParams } from '../body.ts';
 import type { AppContext } from '../context.ts';
-import { NotAcceptableError, NotFoundError, UnsupportedMediaTypeError } from '../errors.ts';
-import {
-  GRAPH_MEDIA_TYPES,
-  QUAD_FORMATS,
-  RDF_BODY_FORMATS,
-  rdfBodyFormat,
-  withCharset,
-} from '../media-types.ts';
+import { NotAcceptableError, NotFoundError } from '../errors.ts';
+import { GRAPH_MEDIA_TYPES, withCharset } from '../media-types.ts';
 import { closeRoute } from '../methods.ts';
 import { mediaTypeOf, negotiate } from '../negotiate.ts';
-import { quadsInto, serializeGraph } from './serialize.ts';
+import {
+  type ContentOptions,
+  GRAPH_BODY_TYPES,
+  type GraphContent,
+  graphContent,
+  partMediaType,
+  partsContent,
+} from './content.ts';
+import { readMultipart } from './multipart.ts';
+import { serializeGraph } from './serialize.ts';
 import { describeGraph, graphTarget } from './target.ts';
+
+const MULTIPART = 'multipart/form-data';
 
 export function createGraphStoreRouter(ctx: AppContext): Router {
   const router = Router();
-  const write = [
-    requireWriteAccess(ctx.config),
-    validTarget,
-    requireContentType(RDF_BODY_FORMATS),
-    textBody(ctx.config.maxBodyBytes),
-  ];
+  const access = requireWriteAccess(ctx.config);
   router.get('/store', read(ctx));
-  router.put('/store', ...write, replace(ctx));
-  router.post('/store', ...write, merge(ctx));
-  router.delete('/store', requireWriteAccess(ctx.config), remove(ctx));
+  router.put(
+    '/store',
+    access,
+    validTarget(false),
+    requireContentType(GRAPH_BODY_TYPES),
+    textBody(ctx.config.maxBodyBytes),
+    replace(ctx),
+  );
+  router.post(
+    '/store',
+    access,
+    validTarget(true),
+    requireContentType([...GRAPH_BODY_TYPES, MULTIPART]),
+    unlessMultipart(textBody(ctx.config.maxBodyBytes)),
+    merge(ctx),
+  );
+  router.delete('/store', access, remove(ctx));
   closeRoute(router, '/store', ['GET', 'HEAD', 'PUT', 'POST', 'DELETE']);
   return router;
 }
 
-/** Checks ?graph / ?default before a body is read, so a mistyped URL fails fast. */
-const validTarget: RequestHandler = (req, _res, next) => {
-  try {
-    graphTarget(urlParams(req));
-    next();
-  } catch (error) {
-    next(error);
-  }
-};
+/** Checks ?graph / ?default before a body is read, so a mistyped URL fails fast. POST may name neither. */
+function validTarget(mayCreate: boolean): RequestHandler {
+  return (req, _res, next) => {
+    try {
+      if (!(mayCreate && createsGraph(urlParams(req)))) graphTarget(urlParams(req));
+      next();
+    } catch (error) {
+      next(error);
+    }
+  };
+}
+
+/** A multipart body is read part by part (readMultipart), not as one text. */
+const unlessMultipart =
+  (step: RequestHandler): RequestHandler =>
+  (req, res, next) =>
+    mediaTypeOf(req.get('content-type')) === MULTIPART ? next() : step(req, res, next);
+
+/** POST /store with neither ?graph nor ?default asks the store to create a graph (GSP §5.5). */
+const createsGraph = (params: URLSearchParams): boolean => !params.has('graph') && !params.has('default');
 
 function read(ctx: AppContext): RequestHandler {
   return async (req, res) => {
@@ -58,25 +86,51 @@ function read(ctx: AppContext): RequestHandler {
 function replace(ctx: AppContext): RequestHandler {
   return async (req, res) => {
     const graph = graphTarget(urlParams(req));
-    const existed = await ctx.store.hasGraph(graph);
-    await ctx.store.replaceGraph(graph, bodyText(req) ?? '', loadOptions(req, graph));
-    res.status(await createdStatus(ctx, graph, existed)).end();
+    const options = contentOptions(ctx, req, graph);
+    const content = await graphContent(
+      bodyText(req) ?? '',
+      mediaTypeOf(req.get('content-type')) ?? '',
+      options,
+    );
+    const had = await hasContent(ctx, graph);
+    await ctx.store.replaceGraph(graph, content.data, { ...content, graph, baseIri: options.baseIri });
+    res.status(!had && (await hasContent(ctx, graph)) ? 201 : 204).end();
   };
 }
 
 function merge(ctx: AppContext): RequestHandler {
   return async (req, res) => {
-    const graph = graphTarget(urlParams(req));
-    const existed = await ctx.store.hasGraph(graph);
-    const options = loadOptions(req, graph);
-    const data = bodyText(req) ?? '';
-    if (QUAD_FORMATS.includes(options.format)) {
-      await ctx.store.insert(await quadsInto(data, options.format, graph, options.baseIri));
-    } else {
-      await ctx.store.load(data, options);
-    }
-    res.status(await createdStatus(ctx, graph, existed)).end();
+    const params = urlParams(req);
+    const creating = createsGraph(params);
+    const graph: GraphTerm = creating
+      ? { termType: 'NamedNode', value: `${POSTED_GRAPH_BASE}${randomUUID()}` }
+      : graphTarget(params);
+    const options = contentOptions(ctx, req, graph);
+    const content = await postedContent(ctx, req, options);
+    const had = !creating && (await hasContent(ctx, graph));
+    await ctx.store.load(content.data, { ...content, graph, baseIri: options.baseIri });
+    const has = await hasContent(ctx, graph);
+    if (creating && !has)
+      throw new BadRequestError(
+        'The body holds no triples, and a graph exists only with content: nothing was created.',
+      );
+    if (creating) res.location(graph.value);
+    res.status(!had && has ? 201 : 204).end();
   };
+}
+
+/** A POST body: one RDF document, or a multipart form whose every file part is one. */
+async function postedContent(ctx: AppContext, req: Request, options: ContentOptions): Promise<GraphContent> {
+  const type = mediaTypeOf(req.get('content-type')) ?? '';
+  if (type === MULTIPART) {
+    const parts = await readMultipart(req, ctx.config.maxBodyBytes);
+    if (parts.length === 0) throw new BadRequestError('The multipart/form-data body has no file part.');
+    return partsContent(
+      parts.map((part) => ({ text: part.text, mediaType: partMediaType(part) })),
+      options,
+    );
+  }
+  return graphContent(bodyText(req) ?? '', type, options);
 }
 
 function remove(ctx: AppContext): RequestHandler {
@@ -96,15 +150,25 @@ async function mustExist(ctx: AppContext, graph: GraphTerm): Promise<void> {
   }
 }
 
-/** 201 when the request brought a named graph into existence, 204 otherwise. */
-async function createdStatus(ctx: AppContext, graph: GraphTerm, existed: boolean): Promise<number> {
-  return !existed && graph.termType === 'NamedNode' && (await ctx.store.hasGraph(graph)) ? 201 : 204;
+/**
+ * Whether the graph holds a triple. 201 answers a write that gave an empty graph its first content (GSP §5.3:
+ * "if new RDF graph content is created"), including the default graph, which always exists but may be empty.
+ */
+async function hasContent(ctx: AppContext, graph: GraphTerm): Promise<boolean> {
+  if (graph.termType === 'NamedNode') return ctx.store.hasGraph(graph);
+  return ctx.store.ask('ASK { ?s ?p ?o }');
 }
 
-function loadOptions(req: Request, graph: GraphTerm): LoadOptions & { format: RdfFormat } {
-  const format = rdfBodyFormat(mediaTypeOf(req.get('content-type')));
-  if (!format) throw new UnsupportedMediaTypeError(req.get('content-type'), RDF_BODY_FORMATS);
-  const options: LoadOptions = { format, graph };
-  if (graph.termType === 'NamedNode') options.baseIri = graph.value;
-  return options;
+function contentOptions(ctx: AppContext, req: Request, graph: GraphTerm): ContentOptions {
+  return {
+    baseIri: graph.termType === 'NamedNode' ? graph.value : requestUrl(ctx, req),
+    maxChars: ctx.config.maxBodyBytes,
+    ontologyDir: ctx.config.ontologyDir,
+  };
+}
+
+/** The URL the client used (RFC 3986 §5.1.3: the base of a document it sends without one of its own). */
+function requestUrl(ctx: AppContext, req: Request): string {
+  const host = req.get('host') ?? `${ctx.config.host}:${ctx.config.port}`;
+  return `${req.protocol}://${host}${req.originalUrl}`;
 }

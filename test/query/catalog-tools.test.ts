@@ -4,7 +4,8 @@ import { type Catalog, packageCatalog, runCatalogQuery } from '../../src/query/i
 import type { ProvStore, SelectResult } from '../../src/store/index.ts';
 import { ID, lifecycleStore } from './support/lifecycle.ts';
 
-// Fixture tests of the catalog queries behind the MCP tools: find-runs and ontology-terms.
+// Fixture tests of the catalog queries behind the MCP tools (find-runs, ontology-terms) and the OpenLineage
+// export (executions, execution-data).
 let store: ProvStore;
 let catalog: Catalog;
 
@@ -80,5 +81,54 @@ describe('ontology-terms', () => {
       'datatype property',
       'object property',
     ]);
+  });
+});
+
+describe('executions', () => {
+  it('lists workflow executions and their tasks with plan, parent, times, status and error', async () => {
+    const prep2 = await run('executions', { execution: `${ID}wfexec/prep-2` });
+    const byActivity = new Map(prep2.rows.map((row) => [row.activity?.value, row]));
+    expect([...byActivity.keys()].sort()).toEqual(
+      [`${ID}wfexec/prep-2`, `${ID}wfexec/prep-2/task/norm`, `${ID}wfexec/prep-2/task/stats`].sort(),
+    );
+    expect(byActivity.get(`${ID}wfexec/prep-2/task/norm`)).toMatchObject({
+      kind: { value: 'task' },
+      name: { value: 'normalize' },
+      status: { value: 'failed' },
+      error: { value: 'NaN in amplitudes' },
+    });
+    expect(byActivity.get(`${ID}wfexec/prep-2`)).toMatchObject({
+      kind: { value: 'workflow' },
+      status: { value: 'failed' },
+    });
+    const running = (await run('executions', { execution: `${ID}wfexec/train-3` })).rows.find(
+      (row) => row.activity?.value === `${ID}wfexec/train-3`,
+    );
+    expect(running?.ended).toBeUndefined();
+    expect(running?.status).toBeUndefined();
+    const epoch = (await run('executions', { execution: `${ID}wfexec/train-1` })).rows.find(
+      (row) => row.activity?.value === `${ID}wfexec/train-1/task/fit-e1`,
+    );
+    expect(epoch?.parent?.value).toBe(`${ID}wfexec/train-1/task/fit`);
+  });
+
+  it('restricts to an experiment; without parameters lists every execution', async () => {
+    const inExperiment = await run('executions', { experiment: EXPERIMENT });
+    expect(new Set(column(inExperiment, 'execution'))).toEqual(
+      new Set(['train-1', 'train-2', 'train-3'].map((id) => `${ID}wfexec/${id}`)),
+    );
+    expect(new Set(column(await run('executions'), 'execution')).size).toBe(6);
+  });
+});
+
+describe('execution-data', () => {
+  it('lists what each task used and generated, with names', async () => {
+    const rows = (await run('execution-data', { execution: `${ID}wfexec/prep-1` })).rows.map((row) => [
+      row.activity?.value,
+      row.direction?.value,
+      row.data?.value,
+    ]);
+    expect(rows).toContainEqual([`${ID}wfexec/prep-1/task/tile`, 'used', `${ID}data/f3-cube`]);
+    expect(rows).toContainEqual([`${ID}wfexec/prep-1/task/tile`, 'generated', `${ID}data/tiles-train`]);
   });
 });

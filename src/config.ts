@@ -17,6 +17,10 @@ export interface Config {
   maxBodyBytes: number;
   /** CORS: allowed origins ('*' for any, [] to disable). */
   corsOrigins: string[] | '*';
+  /** Origins of web pages that may write (with the token, when one is set); other pages only read. */
+  writeOrigins: string[];
+  /** Host names besides localhost and IP addresses that requests may name ('*' for any); others are refused. */
+  allowedHosts: string[] | '*';
   /** Directory holding prov-ml.ttl, imports/, shapes.ttl, context.jsonld. */
   ontologyDir: string;
   /** Write a snapshot after this many log bytes (bounds recovery time). */
@@ -66,6 +70,8 @@ export const defaultConfig = (cwd: string = process.cwd()): Config => ({
   queryTimeoutMs: 30_000,
   maxBodyBytes: 64 * MIB,
   corsOrigins: '*',
+  writeOrigins: [],
+  allowedHosts: [],
   ontologyDir: resolve(PACKAGE_ROOT, 'ontology'),
   snapshotAfterBytes: 64 * MIB,
   logLevel: 'info',
@@ -93,6 +99,8 @@ const ENV_NAMES: Record<Key, string> = {
   queryTimeoutMs: 'PROVML_QUERY_TIMEOUT_MS',
   maxBodyBytes: 'PROVML_MAX_BODY',
   corsOrigins: 'PROVML_CORS_ORIGINS',
+  writeOrigins: 'PROVML_WRITE_ORIGINS',
+  allowedHosts: 'PROVML_ALLOWED_HOSTS',
   ontologyDir: 'PROVML_ONTOLOGY_DIR',
   snapshotAfterBytes: 'PROVML_SNAPSHOT_AFTER_BYTES',
   logLevel: 'PROVML_LOG_LEVEL',
@@ -173,6 +181,33 @@ const cors: Parser = (value) => {
   return origins.length > 0 && origins.every((o) => ORIGIN.test(o)) ? { ok: origins } : expected;
 };
 
+/** Origins as browsers send them (lower case, no default port), so comparing them is exact. */
+const writeOrigins: Parser = (value) => {
+  const expected = {
+    expected: "'none' or a comma-separated list of origins like http://localhost:5173 ('*' is not allowed)",
+  };
+  if (value === 'none') return { ok: [] };
+  const list: unknown = typeof value === 'string' ? value.split(',') : value;
+  if (!Array.isArray(list) || !list.every((o) => typeof o === 'string')) return expected;
+  const origins = list.map((o: string) => o.trim().replace(/\/$/, ''));
+  if (origins.length === 0 || !origins.every((o) => ORIGIN.test(o.toLowerCase()))) return expected;
+  return { ok: origins.map((o) => new URL(o).origin) };
+};
+
+const HOST_NAME = /^\.?[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*$/i;
+const allowedHosts: Parser = (value) => {
+  const expected = {
+    expected:
+      "'*' or a comma-separated list of host names without scheme or port (provml.internal, .example.org for its subdomains)",
+  };
+  if (value === '*') return { ok: '*' };
+  if (value === 'none') return { ok: [] };
+  const list: unknown = typeof value === 'string' ? value.split(',') : value;
+  if (!Array.isArray(list) || !list.every((h) => typeof h === 'string')) return expected;
+  const hosts = list.map((h: string) => h.trim().toLowerCase());
+  return hosts.length > 0 && hosts.every((h) => HOST_NAME.test(h)) ? { ok: hosts } : expected;
+};
+
 const bool: Parser = (value) => {
   if (typeof value === 'boolean') return { ok: value };
   if (value === 'true' || value === '1') return { ok: true };
@@ -204,6 +239,8 @@ const PARSERS: Record<Key, Parser> = {
   queryTimeoutMs: integer(1, 86_400_000, 'a time limit in milliseconds (a positive integer)'),
   maxBodyBytes: bytes(2 ** 31),
   corsOrigins: cors,
+  writeOrigins,
+  allowedHosts,
   ontologyDir: path,
   snapshotAfterBytes: bytes(Number.MAX_SAFE_INTEGER),
   logLevel,

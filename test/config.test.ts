@@ -25,6 +25,8 @@ describe('loadConfig', () => {
       queryTimeoutMs: 30_000,
       maxBodyBytes: 64 * 1024 * 1024,
       corsOrigins: '*',
+      writeOrigins: [],
+      allowedHosts: [],
       maxQuads: 10_000_000,
       logLevel: 'info',
       unionDefaultGraph: true,
@@ -69,6 +71,16 @@ describe('loadConfig', () => {
       { PROVML_CORS_ORIGINS: 'https://a.example, http://b.example:81/' },
       { corsOrigins: ['https://a.example', 'http://b.example:81'] },
     ],
+    [{ PROVML_WRITE_ORIGINS: 'none' }, { writeOrigins: [] }],
+    [
+      { PROVML_WRITE_ORIGINS: 'HTTP://LocalHost:5173/, https://lab.example:443' },
+      { writeOrigins: ['http://localhost:5173', 'https://lab.example'] },
+    ],
+    [{ PROVML_ALLOWED_HOSTS: '*' }, { allowedHosts: '*' }],
+    [
+      { PROVML_ALLOWED_HOSTS: 'Provml.Internal, .example.org' },
+      { allowedHosts: ['provml.internal', '.example.org'] },
+    ],
     [{ PROVML_MAX_BODY: '1048576' }, { maxBodyBytes: 1_048_576 }],
     [{ PROVML_MAX_BODY: '512KiB' }, { maxBodyBytes: 512 * 1024 }],
     [{ PROVML_MAX_BODY: '16m' }, { maxBodyBytes: 16 * 1024 * 1024 }],
@@ -104,6 +116,17 @@ describe('loadConfig', () => {
       "PROVML_CORS_ORIGINS: expected '*', 'none', or a comma-separated list of origins like https://example.org:8080, got \"example.org\"",
       '--log-level: expected one of fatal, error, warn, info, debug, trace, silent, got "loud"',
     ]);
+  });
+
+  it.each([
+    ['PROVML_WRITE_ORIGINS', '*'],
+    ['PROVML_WRITE_ORIGINS', 'localhost:5173'],
+    ['PROVML_ALLOWED_HOSTS', 'provml:7070'],
+    ['PROVML_ALLOWED_HOSTS', 'http://provml'],
+    ['PROVML_ALLOWED_HOSTS', 'a b'],
+  ])('refuses %s=%j, saying what is expected', (name, value) => {
+    const [problem] = problemsOf(() => loadConfig({ env: { [name]: value } }));
+    expect(problem).toMatch(new RegExp(`^${name}: expected .*(origins|host names)`));
   });
 
   it.each(['0', '-1', '12 parsecs', '3GiB', '1.5M'])('refuses PROVML_MAX_BODY=%j', (value) => {

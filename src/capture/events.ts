@@ -19,6 +19,9 @@ export type EventType = (typeof EVENT_TYPES)[number];
 /** A plain value of an attribute, hyperparameter or metric. Integers become xsd:integer, other numbers xsd:double. */
 export type LiteralValue = number | string | boolean;
 
+/** A measured value (evaluation, metric): a number, or NaN / ±infinity in XSD spelling (JSON has no such numbers). */
+export type MeasureValue = number | 'NaN' | 'INF' | '-INF';
+
 /** What an attribute means to the learning: turns it into a hyperparameter value, a model evaluation, … */
 export const ATTRIBUTE_ROLES = ['hyperparameter', 'metric', 'model', 'dataset'] as const;
 export type AttributeRole = (typeof ATTRIBUTE_ROLES)[number];
@@ -129,7 +132,7 @@ interface TaskFields {
   /** Shorthand: `hyperparameters: { lr: 0.1 }` ≡ `used: { lr: { value: 0.1, role: 'hyperparameter' } }`. */
   hyperparameters?: Record<string, LiteralValue>;
   /** Shorthand: `metrics: { loss: 0.3 }` ≡ `generated: { loss: { value: 0.3, role: 'metric' } }`. */
-  metrics?: Record<string, LiteralValue>;
+  metrics?: Record<string, MeasureValue>;
   /** Learning algorithm name (e.g. "U-Net"), for learning stages. */
   algorithm?: string;
   /** ML task addressed (e.g. "segmentation"). */
@@ -172,7 +175,8 @@ export interface ModelSavedEvent extends EventBase<'model.saved'> {
 export interface EvaluationEvent extends EventBase<'evaluation'> {
   /** Measure name, e.g. "loss", "accuracy", "iou". */
   measure: string;
-  value: LiteralValue;
+  /** A model evaluation is numeric (the data shapes require it). */
+  value: MeasureValue;
   modelId?: string;
   /** Data reference id of the data evaluated on. */
   datasetId?: string;

@@ -10,6 +10,8 @@ const ATTRIBUTE_PATH = /^\/(used|generated)\/[^/]+$/;
 const ATTRIBUTE_EXPECTATION =
   'must be a number, string, boolean, { value, role? }, { ref, kind, role? } or { uri, role? }';
 const TIME_EXAMPLE = 'e.g. 2024-05-01T12:00:00.000Z';
+const MEASURE_EXPECTATION =
+  'must be a number (or "NaN", "INF", "-INF"): a measured value becomes a model evaluation, which is numeric';
 
 type EventValidator = ReturnType<Ajv2020['compile']>;
 let compiled: EventValidator | undefined;
@@ -83,6 +85,7 @@ function describe(error: ErrorObject, index: number): EventError {
 }
 
 function expectation(error: ErrorObject, params: Record<string, unknown>): string {
+  if (error.schemaPath.includes('/$defs/Measure/')) return MEASURE_EXPECTATION;
   switch (error.keyword) {
     case 'type':
       if (error.instancePath === '') return 'must be an object (a capture event)';

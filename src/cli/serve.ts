@@ -8,6 +8,8 @@ interface ServeFlags {
   host?: string;
   data?: string;
   token?: string;
+  writeOrigins?: string;
+  allowedHosts?: string;
   config?: string;
   queryTimeoutMs?: string;
   logLevel?: string;
@@ -25,6 +27,14 @@ export function registerServe(program: Command): void {
       '--token <token>',
       'bearer token required for writes (env PROVML_TOKEN; unset: loopback-only writes)',
     )
+    .option(
+      '--write-origins <origins>',
+      'web page origins that may write, comma-separated (env PROVML_WRITE_ORIGINS; default none)',
+    )
+    .option(
+      '--allowed-hosts <names>',
+      'host names clients may use besides localhost and IP addresses (env PROVML_ALLOWED_HOSTS)',
+    )
     .option('--config <file>', 'JSON configuration file (env PROVML_CONFIG)')
     .option(
       '--query-timeout-ms <ms>',
@@ -40,6 +50,8 @@ export function registerServe(program: Command): void {
           host: flags.host,
           dataDir: flags.data,
           token: flags.token,
+          writeOrigins: flags.writeOrigins,
+          allowedHosts: flags.allowedHosts,
           queryTimeoutMs: flags.queryTimeoutMs,
           logLevel: flags.logLevel,
         },

@@ -61,7 +61,7 @@ export interface TaskEnd extends Omit<CallBase, 'workflowExecutionId'> {
   error?: unknown;
   used?: AttributeMap;
   generated?: AttributeMap;
-  metrics?: Record<string, LiteralValue>;
+  metrics?: Record<string, number>;
   telemetry?: Telemetry;
   stdout?: string;
   stderr?: string;
@@ -93,7 +93,7 @@ export interface TaskScope {
   readonly workflowExecutionId: string;
   logMetric(
     name: string,
-    value: LiteralValue,
+    value: number,
     options?: Omit<MetricOptions, 'taskId' | 'workflowExecutionId'>,
   ): void;
   logHyperparameters(values: Record<string, LiteralValue>): void;

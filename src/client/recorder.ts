@@ -184,7 +184,7 @@ export class Recorder {
   }
 
   /** A measured value (loss, accuracy, …), recorded at once as an evaluation, e.g. per epoch. */
-  logMetric(name: string, value: LiteralValue, options: MetricOptions = {}): void {
+  logMetric(name: string, value: number, options: MetricOptions = {}): void {
     this.guard('logMetric', () => {
       const taskId = options.taskId ?? this.innermostTask(this.workflowOf(options));
       const open = this.openTask(taskId);

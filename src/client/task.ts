@@ -46,7 +46,7 @@ function createScope(recorder: Recorder, taskId: string, workflowExecutionId: st
   return {
     taskId,
     workflowExecutionId,
-    logMetric: (name: string, value: LiteralValue, options: MetricOptions = {}) =>
+    logMetric: (name: string, value: number, options: MetricOptions = {}) =>
       recorder.logMetric(name, value, { ...options, taskId, workflowExecutionId }),
     logHyperparameters: (values: Record<string, LiteralValue>) =>
       recorder.logHyperparameters(values, { taskId }),

@@ -4,11 +4,13 @@ import { createLogger, type Logger } from '../logger.ts';
 import type { ProvStore } from '../store/index.ts';
 import { createEventLedger } from '../translate/index.ts';
 import { createApiRouter } from './api/index.ts';
+import { exposureWarning } from './auth.ts';
 import type { AppContext } from './context.ts';
 import { cors } from './cors.ts';
 import { errorHandler, notFound } from './errors.ts';
 import { createGraphStoreRouter } from './graph-store/handler.ts';
 import { createHealthRouter } from './health.ts';
+import { hostGuard } from './host-guard.ts';
 import { createMcpRouter } from './mcp.ts';
 import { requestLog } from './request-log.ts';
 import { createSparqlRouter } from './sparql/handler.ts';
@@ -28,12 +30,16 @@ export function createApp(options: CreateAppOptions): express.Express {
     config: options.config,
     logger: options.logger ?? createLogger(options.config.logLevel),
   };
+  const warning = exposureWarning(ctx.config);
+  if (warning) ctx.logger.warn({ host: ctx.config.host }, warning);
   const app = express();
   app.disable('x-powered-by');
   // Write access depends on the real peer address, so proxy headers are never trusted.
   app.set('trust proxy', false);
   app.use(requestLog(ctx.logger));
-  app.use(cors(ctx.config.corsOrigins));
+  // Before anything else reads the request: a Host that is not ours is DNS rebinding or a misdirected client.
+  app.use(hostGuard(ctx.config));
+  app.use(cors(ctx.config));
   app.use(createHealthRouter(ctx));
   app.use(createSparqlRouter(ctx));
   app.use(createGraphStoreRouter(ctx));

@@ -89,10 +89,21 @@ export function typedLiteral(value: LiteralValue): LiteralTerm {
   return literal(value);
 }
 
-/** A measured value (metric, evaluation): numbers are always xsd:double, so a loss of 1.0 stays a double. */
+const XSD_SPECIALS = new Set(['NaN', 'INF', '-INF']);
+
+/**
+ * A measured value (metric, evaluation): numbers are always xsd:double, so a loss of 1.0 stays a double, and so are
+ * NaN and the infinities, which JSON carries as the strings "NaN", "INF", "-INF".
+ */
 export function measureLiteral(value: LiteralValue): LiteralTerm {
-  return typeof value === 'number' ? literal(String(value), '', xsd('double')) : typedLiteral(value);
+  if (typeof value === 'number') return literal(xsdDouble(value), '', xsd('double'));
+  return typeof value === 'string' && XSD_SPECIALS.has(value)
+    ? literal(value, '', xsd('double'))
+    : typedLiteral(value);
 }
+
+const xsdDouble = (n: number): string =>
+  Number.isFinite(n) ? String(n) : Number.isNaN(n) ? 'NaN' : n > 0 ? 'INF' : '-INF';
 
 /** ISO-8601 → canonical UTC xsd:dateTime (millisecond precision), so times compare across senders. */
 export function dateTimeLiteral(iso: string): LiteralTerm {

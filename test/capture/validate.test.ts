@@ -283,6 +283,44 @@ describe('validateBatch: invalid events name their index and field', () => {
   });
 });
 
+describe('validateBatch: measured values are numbers (each becomes a numeric model evaluation)', () => {
+  const MEASURE = 'must be a number (or "NaN", "INF", "-INF")';
+  type Mutation = (e: Record<string, unknown>) => void;
+  const BAD_MEASURES: Array<[string, CaptureEvent['type'], Mutation, string]> = [
+    ['an evaluation value "low"', 'evaluation', (e) => Object.assign(e, { value: 'low' }), '/value'],
+    ['an evaluation value true', 'evaluation', (e) => Object.assign(e, { value: true }), '/value'],
+    [
+      'a metrics entry "high"',
+      'task.ended',
+      (e) => Object.assign(e, { metrics: { acc: 'high' } }),
+      '/metrics/acc',
+    ],
+    [
+      'a generated value with role metric',
+      'task.ended',
+      (e) => Object.assign(e, { generated: { acc: { value: 'good', role: 'metric' } } }),
+      '/generated/acc/value',
+    ],
+  ];
+  it.each(BAD_MEASURES)('refuses %s, naming the field once', (_case, type, mutate, path) => {
+    const event = sampleOf(type);
+    mutate(event);
+    const result = validateBatch([event]);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors).toEqual([{ index: 0, path, message: expect.stringContaining(MEASURE) }]);
+  });
+
+  it('accepts numbers, NaN and the infinities in XSD spelling, and strings where no measure is meant', () => {
+    const event = {
+      ...sampleOf('task.ended'),
+      metrics: { loss: 'NaN', grad: 'INF', low: '-INF', acc: 0.5 },
+      generated: { note: 'converged', tag: { value: 'x', role: 'hyperparameter' } },
+    };
+    expect(validateBatch([event, { ...sampleOf('evaluation'), value: 'NaN' }]).ok).toBe(true);
+  });
+});
+
 describe('the published JSON Schema', () => {
   it('is draft 2020-12 and dispatches on every event type', () => {
     const schema = eventJsonSchema as {

@@ -2,7 +2,12 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
-import { checkWriteAccess, isLoopbackAddress, type WriteRequest } from '../../src/server/auth.ts';
+import {
+  checkWriteAccess,
+  exposureWarning,
+  isLoopbackAddress,
+  type WriteRequest,
+} from '../../src/server/auth.ts';
 import { EX, G1, seededApp } from './fixture.ts';
 
 const UPDATE = `INSERT DATA { <${EX}w> <${EX}p> "written" }`;
@@ -64,8 +69,49 @@ describe('checkWriteAccess', () => {
     else expect(check).toThrow(expect.objectContaining({ status }));
   });
 
+  it.each([
+    ['an Origin', { origin: 'http://evil.example' }, [], 403],
+    ['Origin: null', { origin: 'null' }, ['null'], 403],
+    ['Sec-Fetch-Site: cross-site', { 'sec-fetch-site': 'cross-site' }, [], 403],
+    ['Sec-Fetch-Site: same-origin', { 'sec-fetch-site': 'same-origin', host: '127.0.0.1:7070' }, [], 403],
+    ['Sec-Fetch-Site: none (a URL the user typed)', { 'sec-fetch-site': 'none' }, [], undefined],
+    ['Sec-Fetch-Mode only (Node fetch)', { 'sec-fetch-mode': 'cors' }, [], undefined],
+    ['a listed Origin', { origin: 'http://localhost:5173' }, ['http://localhost:5173'], undefined],
+    [
+      'a listed Origin spelled with a default port',
+      { origin: 'https://lab.example:443' },
+      ['https://lab.example'],
+      undefined,
+    ],
+    [
+      'the own origin when listed',
+      { 'sec-fetch-site': 'same-origin', host: '127.0.0.1:7070' },
+      ['http://127.0.0.1:7070'],
+      undefined,
+    ],
+  ])('from a loopback page with %s', (_case, headers, writeOrigins, status) => {
+    const check = (): void => checkWriteAccess({ writeOrigins }, req('127.0.0.1', headers));
+    if (status === undefined) expect(check).not.toThrow();
+    else expect(check).toThrow(expect.objectContaining({ status }));
+  });
+
   it('tells a remote writer to configure PROVML_TOKEN', () => {
     expect(() => checkWriteAccess({}, req('10.1.2.3'))).toThrow(/PROVML_TOKEN/);
+  });
+});
+
+describe('exposureWarning', () => {
+  it.each([
+    ['127.0.0.1', undefined, false],
+    ['::1', undefined, false],
+    ['localhost', undefined, false],
+    ['0.0.0.0', 'tok', false],
+    ['0.0.0.0', undefined, true],
+    ['192.168.1.20', undefined, true],
+  ])('listening on %s with token %s warns: %s', (host, token, warns) => {
+    const warning = exposureWarning({ host, token });
+    expect(warning !== undefined).toBe(warns);
+    if (warning) expect(warning).toMatch(/PROVML_TOKEN/);
   });
 });
 

@@ -16,4 +16,16 @@ describe('measured values are always xsd:double', () => {
     const whole = { ...evaluation, value: 1 } as CaptureEvent;
     expect(valueDatatypes([whole])).toEqual([xsd('double')]);
   });
+
+  it('NaN and the infinities (JSON strings "NaN", "INF", "-INF") are xsd:double too', () => {
+    const [evaluation] = readEvents('evaluation.json') as Array<CaptureEvent & { value: number }>;
+    const values = ['NaN', 'INF', '-INF'].map(
+      (value) => ({ ...evaluation, id: value, value }) as CaptureEvent,
+    );
+    expect(valueDatatypes(values)).toEqual([xsd('double'), xsd('double'), xsd('double')]);
+    const lexical = translate([{ ...evaluation, value: Number.NEGATIVE_INFINITY } as CaptureEvent])
+      .filter((q) => q.predicate.value === prov('value'))
+      .map((q) => q.object.value);
+    expect(lexical).toEqual(['-INF']);
+  });
 });

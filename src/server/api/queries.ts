@@ -1,8 +1,6 @@
 import { type Request, type Response, Router } from 'express';
-import { BadRequestError } from '../../errors.ts';
 import {
   type CatalogEntry,
-  type ParamValues,
   packageCatalog,
   runCatalogQuery,
   toCsv,
@@ -13,11 +11,10 @@ import { jsonBody } from '../body.ts';
 import type { AppContext } from '../context.ts';
 import { NotAcceptableError } from '../errors.ts';
 import { negotiate } from '../negotiate.ts';
+import { queryInputs } from './query-inputs.ts';
 
 const SPARQL_JSON = 'application/sparql-results+json';
 const OFFERS = [SPARQL_JSON, 'application/json', 'text/csv'] as const;
-/** URL / body keys that are not query parameters. */
-const RESERVED = new Set(['source', 'sources', 'format']);
 
 /** What GET /api/v1/queries lists for each catalog entry (no SPARQL text, no file path). */
 export function describeEntry(entry: CatalogEntry): Record<string, unknown> {
@@ -51,7 +48,7 @@ export function createQueriesRouter(ctx: AppContext): Router {
   });
   const run = async (req: Request, res: Response): Promise<void> => {
     const entry = (await packageCatalog()).get(String(req.params.name));
-    const { values, sources, format } = requestInputs(req);
+    const { values, sources, format } = queryInputs(req);
     // External sources make the server fetch URLs or read files: that needs write access (as SERVICE does).
     if (sources.length > 0) checkWriteAccess(ctx.config, req);
     const mediaType =
@@ -71,44 +68,4 @@ export function createQueriesRouter(ctx: AppContext): Router {
   router.get('/queries/:name', handle);
   router.post('/queries/:name', jsonBody(ctx.config.maxBodyBytes), handle);
   return router;
-}
-
-function requestInputs(req: Request): { values: ParamValues; sources: string[]; format?: string } {
-  const url = new URL(req.originalUrl, 'http://localhost').searchParams;
-  const values: ParamValues = {};
-  for (const key of new Set(url.keys())) {
-    if (!RESERVED.has(key)) values[key] = url.getAll(key);
-  }
-  const sources = url.getAll('source');
-  let format = url.get('format') ?? undefined;
-  const body: unknown = req.body;
-  if (
-    body !== undefined &&
-    typeof body === 'object' &&
-    body !== null &&
-    !Array.isArray(body) &&
-    Object.keys(body).length > 0
-  ) {
-    const record = body as Record<string, unknown>;
-    const params =
-      typeof record.params === 'object' && record.params !== null
-        ? (record.params as Record<string, unknown>)
-        : record;
-    for (const [key, value] of Object.entries(params)) {
-      if (params === record && RESERVED.has(key)) continue;
-      if (!isParamValue(value))
-        throw new BadRequestError(`Parameter "${key}": give a string, number, boolean or an array of them.`);
-      values[key] = value;
-    }
-    if (Array.isArray(record.sources)) sources.push(...record.sources.map(String));
-    if (typeof record.format === 'string') format = record.format;
-  } else if (typeof body === 'string' || Array.isArray(body)) {
-    throw new BadRequestError('POST a JSON object: { "params": { "name": value, … }, "sources": [ … ] }.');
-  }
-  return { values, sources, ...(format ? { format } : {}) };
-}
-
-function isParamValue(value: unknown): value is ParamValues[string] {
-  const scalar = (v: unknown): boolean => ['string', 'number', 'boolean'].includes(typeof v);
-  return scalar(value) || (Array.isArray(value) && value.every(scalar));
 }

@@ -1,6 +1,7 @@
 import { type BackoffOptions, backoffDelay } from './backoff.ts';
 import { DeliveryQueue } from './delivery-queue.ts';
 import { postLines, type SendOutcome } from './http-sender.ts';
+import { fetchTransport, keepAliveTransport, type Transport } from './http-transport.ts';
 import { RejectedFile, splitRejected } from './rejected-file.ts';
 import type { DeliveryOptions, DeliverySummary, EventSink } from './sink.ts';
 import type { Warner } from './warnings.ts';
@@ -8,7 +9,8 @@ import type { Warner } from './warnings.ts';
 export interface HttpSinkOptions {
   url: string;
   token?: string;
-  fetch: typeof fetch;
+  /** Default: node:http over one keep-alive connection. */
+  fetch?: typeof fetch;
   spillFile: string;
   rejectedFile: string;
   batchSize: number;
@@ -70,12 +72,19 @@ export class HttpSink implements EventSink {
   private closed = false;
   private inFlight = new AbortController();
   private readonly timers: SinkTimers;
+  private readonly sender: { url: string; token?: string; transport: Transport; requestTimeoutMs: number };
 
   constructor(private readonly options: HttpSinkOptions) {
     this.queue = new DeliveryQueue(options.spillFile, options.maxBufferedEvents, options.warner);
     this.rejectedFile = new RejectedFile(options.rejectedFile);
     this.batchSize = options.batchSize;
     this.timers = options.timers ?? NODE_TIMERS;
+    this.sender = {
+      url: options.url,
+      token: options.token,
+      requestTimeoutMs: options.requestTimeoutMs,
+      transport: options.fetch ? fetchTransport(options.fetch) : keepAliveTransport(),
+    };
   }
 
   push(event: object): void {
@@ -124,8 +133,12 @@ export class HttpSink implements EventSink {
     const summary = await this.deliverUntil(this.accepted, deadline);
     clearTimeout(abortAtDeadline);
     this.cancelRetry();
-    if (summary.complete) return summary;
+    if (summary.complete) {
+      this.sender.transport.close();
+      return summary;
+    }
     await this.pumping;
+    this.sender.transport.close();
     await this.persistUndelivered();
     return this.summary(false);
   }
@@ -204,7 +217,7 @@ export class HttpSink implements EventSink {
       }
       if (batch.fromMemory) due -= batch.count;
       this.inFlight = new AbortController();
-      const outcome = await postLines(batch.lines, this.options, this.inFlight.signal);
+      const outcome = await postLines(batch.lines, this.sender, this.inFlight.signal);
       if (outcome.kind === 'retry') {
         // The retry sends these very bytes (not a re-serialization of objects the caller may have changed
         // since): the server refuses a known event id with different content.

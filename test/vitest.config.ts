@@ -21,6 +21,7 @@ const STORE_BACKED = [
   'test/query/catalog.test.ts',
   'test/query/federation.test.ts',
   'test/server/*.test.ts',
+  'test/store/online-state.test.ts',
   'test/translate/analyses.test.ts',
 ];
 

@@ -14,6 +14,7 @@ export {
   quadToNQuads,
   termToNTriples,
 } from './ntriples.ts';
+export { refreshOnlineState } from './online-state.ts';
 export { detectQueryForm } from './query-form.ts';
 export { openSparqlStore, SparqlStore, type SparqlStoreOptions } from './remote/sparql-store.ts';
 export type * from './terms.ts';

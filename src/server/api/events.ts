@@ -1,6 +1,7 @@
 import { type Request, type Response, Router } from 'express';
 import { type EventError, withLines } from '../../capture/index.ts';
 import { BadRequestError } from '../../errors.ts';
+import { refreshOnlineState } from '../../store/index.ts';
 import { type BatchFormat, prepareBatch } from '../../translate/index.ts';
 import { requireWriteAccess } from '../auth.ts';
 import type { AppContext } from '../context.ts';
@@ -47,6 +48,8 @@ async function ingest(ctx: AppContext, req: Request, res: Response): Promise<voi
     return;
   }
   const receipt = await ctx.store.insert(prepared.quads);
+  // Before the 202: a client that sees no answer re-sends, and the refresh of the re-sent batch repairs the state.
+  await refreshOnlineState(ctx.store, prepared.quads);
   res.status(202).json({
     events: prepared.events.length,
     ...(format === 'flowcept' ? { messages: body.items.length } : {}),

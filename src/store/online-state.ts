@@ -91,42 +91,113 @@ const RUNS_OF = (values: string) => `${PREFIXES}SELECT DISTINCT ?run WHERE {
   ?s prov:wasGeneratedBy|prov:wasInformedBy|(prov:wasGeneratedBy/prov:wasInformedBy) ?run .
 }`;
 
-const queues = new WeakMap<ProvStore, Promise<void>>();
+interface Pending {
+  rebuild: boolean;
+  activities: Set<string>;
+  touched: Set<string>;
+  done: Array<{ resolve: () => void; reject: (error: unknown) => void }>;
+}
+
+interface Refresher {
+  pending: Pending | undefined;
+  running: boolean;
+}
+
+const refreshers = new WeakMap<ProvStore, Refresher>();
 
 /**
  * Brings the online state up to date with `quads` just written (or, without quads, rebuilds it from every fact:
- * after an import, or to repair). One refresh at a time per store.
+ * after a bulk load or an import, or to repair); resolves once a refresh covering them has been written.
+ * Refreshes of one store run one at a time; the batches that arrive during a refresh are covered together by the
+ * next one (as a log group-commits), so concurrent writers share its queries and its one durable write.
  */
 export function refreshOnlineState(store: ProvStore, quads?: QuadData[]): Promise<void> {
-  const previous = queues.get(store) ?? Promise.resolve();
-  const run = previous.catch(() => {}).then(() => refresh(store, quads));
-  queues.set(store, run);
-  return run;
+  let refresher = refreshers.get(store);
+  if (!refresher) {
+    refresher = { pending: undefined, running: false };
+    refreshers.set(store, refresher);
+  }
+  const pending = (refresher.pending ??= {
+    rebuild: false,
+    activities: new Set(),
+    touched: new Set(),
+    done: [],
+  });
+  if (!quads) pending.rebuild = true;
+  else {
+    for (const iri of subjectsWith(quads, ACTIVITY_FACTS)) pending.activities.add(iri);
+    for (const iri of subjectsWith(quads, RUN_FACTS)) pending.touched.add(iri);
+  }
+  const covered = new Promise<void>((resolve, reject) => pending.done.push({ resolve, reject }));
+  if (!refresher.running) void drain(store, refresher);
+  return covered;
 }
 
-async function refresh(store: ProvStore, quads: QuadData[] | undefined): Promise<void> {
-  if (!quads) {
-    await reconcile(store, RUNNING_NOW, RUNNING_MARKED, ['activity'], STATE_RUNNING, undefined);
-    await reconcile(store, LATEST_NOW, LATEST_MARKED, ['evaluation', 'run'], STATE_LATEST_OF, undefined);
-    return;
+async function drain(store: ProvStore, refresher: Refresher): Promise<void> {
+  refresher.running = true;
+  for (let round = refresher.pending; round; round = refresher.pending) {
+    refresher.pending = undefined;
+    try {
+      await refresh(store, round);
+      for (const waiter of round.done) waiter.resolve();
+    } catch (error) {
+      for (const waiter of round.done) waiter.reject(error);
+    }
   }
-  const activities = subjectsWith(quads, ACTIVITY_FACTS);
-  if (activities.length > 0)
-    await reconcile(store, RUNNING_NOW, RUNNING_MARKED, ['activity'], STATE_RUNNING, activities);
-  const touched = subjectsWith(quads, RUN_FACTS);
-  if (touched.length === 0) return;
-  const runs = new Set(touched);
-  for (const chunk of chunks(touched)) {
-    const result = await store.select(RUNS_OF(valuesOf('s', chunk)), { unionDefaultGraph: true });
-    for (const row of result.rows) if (row.run?.termType === 'NamedNode') runs.add(row.run.value);
-  }
-  await reconcile(store, LATEST_NOW, LATEST_MARKED, ['evaluation', 'run'], STATE_LATEST_OF, [...runs]);
+  refresher.running = false;
 }
 
-/**
- * Makes the markers of `keys` (all keys when undefined) equal what the facts say: adds the missing ones first,
- * then removes the stale ones, so a reader never sees a still-valid marker missing.
- */
+async function refresh(store: ProvStore, round: Pending): Promise<void> {
+  const changes: Changes = { add: [], drop: [] };
+  if (round.rebuild) {
+    await reconcile(store, RUNNING_NOW, RUNNING_MARKED, ['activity'], STATE_RUNNING, undefined, changes);
+    await reconcile(
+      store,
+      LATEST_NOW,
+      LATEST_MARKED,
+      ['evaluation', 'run'],
+      STATE_LATEST_OF,
+      undefined,
+      changes,
+    );
+  } else {
+    if (round.activities.size > 0)
+      await reconcile(
+        store,
+        RUNNING_NOW,
+        RUNNING_MARKED,
+        ['activity'],
+        STATE_RUNNING,
+        [...round.activities],
+        changes,
+      );
+    if (round.touched.size > 0) {
+      const touched = [...round.touched];
+      const runs = new Set(touched);
+      for (const chunk of chunks(touched)) {
+        const result = await store.select(RUNS_OF(valuesOf('s', chunk)), { unionDefaultGraph: true });
+        for (const row of result.rows) if (row.run?.termType === 'NamedNode') runs.add(row.run.value);
+      }
+      await reconcile(
+        store,
+        LATEST_NOW,
+        LATEST_MARKED,
+        ['evaluation', 'run'],
+        STATE_LATEST_OF,
+        [...runs],
+        changes,
+      );
+    }
+  }
+  if (changes.add.length > 0 || changes.drop.length > 0) await store.update(deleteInsert(changes));
+}
+
+interface Changes {
+  add: Array<[NamedNodeTerm, string, NamedNodeTerm]>;
+  drop: Array<[NamedNodeTerm, string, NamedNodeTerm]>;
+}
+
+/** Collects the changes that make the markers of `keys` (all keys when undefined) what the facts say. */
 async function reconcile(
   store: ProvStore,
   now: (values: string) => string,
@@ -134,6 +205,7 @@ async function reconcile(
   columns: ['activity'] | ['evaluation', 'run'],
   predicate: string,
   keys: string[] | undefined,
+  changes: Changes,
 ): Promise<void> {
   const keyColumn = columns.length === 1 ? 'activity' : 'run';
   for (const chunk of keys ? chunks(keys) : [undefined]) {
@@ -144,10 +216,8 @@ async function reconcile(
     ]);
     const wanted = markerMap(current.rows, columns);
     const existing = markerMap(stored.rows, columns);
-    const add = [...wanted].filter(([key]) => !existing.has(key)).map(([, quad]) => quad);
-    const drop = [...existing].filter(([key]) => !wanted.has(key)).map(([, quad]) => quad);
-    if (add.length > 0) await store.insert(add.map(([s, o]) => marker(s, predicate, o)));
-    if (drop.length > 0) await store.update(deleteData(drop, predicate));
+    for (const [key, [s, o]] of wanted) if (!existing.has(key)) changes.add.push([s, predicate, o]);
+    for (const [key, [s, o]] of existing) if (!wanted.has(key)) changes.drop.push([s, predicate, o]);
   }
 }
 
@@ -164,20 +234,17 @@ function markerMap(rows: Array<Record<string, Term>>, columns: string[]): Map<st
   return out;
 }
 
-function marker(subject: NamedNodeTerm, predicate: string, object: NamedNodeTerm): QuadData {
-  return {
-    subject,
-    predicate: { termType: 'NamedNode', value: predicate },
-    object,
-    graph: { termType: 'NamedNode', value: ONLINE_STATE_GRAPH },
-  };
-}
-
-/** DELETE DATA of markers, every term written by the one audited serializer. */
-function deleteData(markers: Marker[], predicate: string): string {
-  const p = iriToNTriples(predicate);
-  const lines = markers.map(([s, o]) => `${iriToNTriples(s.value)} ${p} ${iriToNTriples(o.value)}`);
-  return `DELETE DATA { GRAPH ${STATE_GRAPH} {\n${lines.join(' .\n')} .\n} }`;
+/**
+ * One write for the whole refresh (one durable log record, one fsync), every term written by the one audited
+ * serializer. The added and the removed markers are disjoint, so a reader never misses a still-valid marker.
+ */
+function deleteInsert(changes: Changes): string {
+  const block = (markers: Changes['add']) =>
+    `GRAPH ${STATE_GRAPH} {\n${markers.map(([s, p, o]) => `${iriToNTriples(s.value)} ${iriToNTriples(p)} ${iriToNTriples(o.value)} .`).join('\n')}\n}`;
+  // Only non-empty templates: Virtuoso refuses an empty GRAPH block.
+  if (changes.drop.length === 0) return `INSERT DATA { ${block(changes.add)} }`;
+  if (changes.add.length === 0) return `DELETE DATA { ${block(changes.drop)} }`;
+  return `DELETE { ${block(changes.drop)} }\nINSERT { ${block(changes.add)} }\nWHERE {}`;
 }
 
 function subjectsWith(quads: QuadData[], predicates: Set<string>): string[] {

@@ -7,8 +7,8 @@ import {
   STATE_NOW,
   STATE_RUNNING,
 } from '../vocab.ts';
-import type { ProvStore } from './api.ts';
-import { iriToNTriples } from './ntriples.ts';
+import type { ProvStore, SelectResult } from './api.ts';
+import { iriToNTriples, termToNTriples } from './ntriples.ts';
 import type { NamedNodeTerm, QuadData, Term } from './terms.ts';
 
 // Why state and not a query over history: "what is running" and "the latest value per measure" are the questions
@@ -57,38 +57,63 @@ const RUNNING_NOW = (values: string) => `${PREFIXES}SELECT DISTINCT ?activity WH
   FILTER NOT EXISTS { ?activity prov:endedAtTime ?ended }
   FILTER NOT EXISTS { ?activity provml:hasStatus ?status }
 }`;
+const runningNow = (store: ProvStore, values: string) =>
+  store.select(RUNNING_NOW(values), { unionDefaultGraph: true });
 const RUNNING_MARKED = (values: string) =>
   `SELECT DISTINCT ?activity WHERE { ${values} GRAPH ${STATE_GRAPH} { ?activity ${RUNNING} ?now } }`;
 
 // The values latest-metric-running's former formulation returns, per run: the highest section index per measure
-// of a running training stage, and the values at that index.
-const LATEST_NOW = (values: string) => `${PREFIXES}SELECT DISTINCT ?evaluation ?run WHERE {
+// of a running training stage, and the values at that index. Written to start from the bound runs: the running
+// check first, `wasGeneratedBy/wasInformedBy?` spelled as a UNION (a path with a bound object was evaluated from
+// every generation edge), the MAX per measure node before the shared measure's name (a MAX of MAXes is the MAX).
+const GENERATED_BY_RUN = (value: string) =>
+  `{ ${value} prov:wasGeneratedBy ?run } UNION { ?section prov:wasInformedBy ?run . ${value} prov:wasGeneratedBy ?section }`;
+const LATEST_EPOCHS = (values: string) => `${PREFIXES}SELECT ?run ?measure (MAX(?nodeEpoch) AS ?epoch) WHERE {
   {
-    SELECT ?run ?measure (MAX(?index) AS ?epoch) WHERE {
+    SELECT ?run ?measureNode (MAX(?index) AS ?nodeEpoch) WHERE {
       ${values}
       ?run a provml:LearningStage ; prov:startedAtTime ?started .
       FILTER NOT EXISTS { ?run prov:endedAtTime ?ended }
-      ?scored a provml:ModelEvaluation ;
-        provml:hasMeasure ?measureNode ;
-        provml:sectionIndex ?index ;
-        prov:wasGeneratedBy/prov:wasInformedBy? ?run .
-      ?measureNode provml:name ?measure .
+      ${GENERATED_BY_RUN('?scored')}
+      ?scored provml:hasMeasure ?measureNode ; provml:sectionIndex ?index .
+      FILTER EXISTS { ?scored a provml:ModelEvaluation }
     }
-    GROUP BY ?run ?measure
+    GROUP BY ?run ?measureNode
   }
-  ?evaluation provml:sectionIndex ?epoch ;
-    prov:wasGeneratedBy/prov:wasInformedBy? ?run ;
-    provml:attributeName ?measure ;
-    prov:value ?value .
+  ?measureNode provml:name ?measure .
+}
+GROUP BY ?run ?measure`;
+// Then the values at those epochs, in a query of their own: joined to a subquery's rows, the generation UNION
+// was evaluated unbound (every generation edge of the store).
+const VALUES_AT = (values: string) => `${PREFIXES}SELECT DISTINCT ?evaluation ?run WHERE {
+  ${values}
+  ${GENERATED_BY_RUN('?evaluation')}
+  ?evaluation provml:sectionIndex ?epoch ; provml:attributeName ?measure ; prov:value ?value .
   FILTER EXISTS { ?evaluation a provml:ModelEvaluation }
 }`;
+async function latestNow(store: ProvStore, values: string): Promise<SelectResult> {
+  const epochs = await store.select(LATEST_EPOCHS(values), { unionDefaultGraph: true });
+  const rows = epochs.rows.filter((row) => row.run && row.measure && row.epoch);
+  const out: SelectResult = { variables: ['evaluation', 'run'], rows: [] };
+  for (const chunk of chunks(rows)) {
+    const table = chunk.map(
+      (row) => `(${[row.run, row.measure, row.epoch].map((term) => termToNTriples(term as Term)).join(' ')})`,
+    );
+    const found = await store.select(VALUES_AT(`VALUES (?run ?measure ?epoch) { ${table.join(' ')} }`), {
+      unionDefaultGraph: true,
+    });
+    out.rows.push(...found.rows);
+  }
+  return out;
+}
 const LATEST_MARKED = (values: string) =>
   `SELECT DISTINCT ?evaluation ?run WHERE { ${values} GRAPH ${STATE_GRAPH} { ?evaluation ${LATEST_OF} ?run } }`;
 
 /** Runs a subject of the batch can belong to: a value's generating activity and that activity's parent. */
 const RUNS_OF = (values: string) => `${PREFIXES}SELECT DISTINCT ?run WHERE {
   ${values}
-  ?s prov:wasGeneratedBy|prov:wasInformedBy|(prov:wasGeneratedBy/prov:wasInformedBy) ?run .
+  { ?s prov:wasGeneratedBy ?run } UNION { ?s prov:wasInformedBy ?run }
+  UNION { ?s prov:wasGeneratedBy ?activity . ?activity prov:wasInformedBy ?run }
 }`;
 
 interface Pending {
@@ -150,10 +175,10 @@ async function drain(store: ProvStore, refresher: Refresher): Promise<void> {
 async function refresh(store: ProvStore, round: Pending): Promise<void> {
   const changes: Changes = { add: [], drop: [] };
   if (round.rebuild) {
-    await reconcile(store, RUNNING_NOW, RUNNING_MARKED, ['activity'], STATE_RUNNING, undefined, changes);
+    await reconcile(store, runningNow, RUNNING_MARKED, ['activity'], STATE_RUNNING, undefined, changes);
     await reconcile(
       store,
-      LATEST_NOW,
+      latestNow,
       LATEST_MARKED,
       ['evaluation', 'run'],
       STATE_LATEST_OF,
@@ -164,7 +189,7 @@ async function refresh(store: ProvStore, round: Pending): Promise<void> {
     if (round.activities.size > 0)
       await reconcile(
         store,
-        RUNNING_NOW,
+        runningNow,
         RUNNING_MARKED,
         ['activity'],
         STATE_RUNNING,
@@ -180,7 +205,7 @@ async function refresh(store: ProvStore, round: Pending): Promise<void> {
       }
       await reconcile(
         store,
-        LATEST_NOW,
+        latestNow,
         LATEST_MARKED,
         ['evaluation', 'run'],
         STATE_LATEST_OF,
@@ -200,7 +225,7 @@ interface Changes {
 /** Collects the changes that make the markers of `keys` (all keys when undefined) what the facts say. */
 async function reconcile(
   store: ProvStore,
-  now: (values: string) => string,
+  now: (store: ProvStore, values: string) => Promise<SelectResult>,
   marked: (values: string) => string,
   columns: ['activity'] | ['evaluation', 'run'],
   predicate: string,
@@ -211,7 +236,7 @@ async function reconcile(
   for (const chunk of keys ? chunks(keys) : [undefined]) {
     const values = chunk ? valuesOf(keyColumn, chunk) : '';
     const [current, stored] = await Promise.all([
-      store.select(now(values), { unionDefaultGraph: true }),
+      now(store, values),
       store.select(marked(values), { unionDefaultGraph: true }),
     ]);
     const wanted = markerMap(current.rows, columns);

@@ -1,12 +1,17 @@
 // The online state (src/store/online-state.ts) must not depend on the order events arrive in, nor on re-sends:
 // the fixture lifecycles are ingested in seeded random orders and batch sizes, some batches twice, and the
 // state-backed catalog queries must then answer exactly what their former formulations (test/fixtures/queries/
-// reference/, an anti-join and a MAX over the history) answer on the same facts.
+// reference/, an anti-join and a MAX over the history) answer on the same events ingested in order (by Oxigraph).
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type CaptureEvent, validateBatch } from '../../src/capture/index.ts';
 import { type Catalog, loadCatalog, packageCatalog, runCatalogQuery } from '../../src/query/index.ts';
-import { type ProvStore, refreshOnlineState, type SelectResult } from '../../src/store/index.ts';
+import {
+  openMemoryStore,
+  type ProvStore,
+  refreshOnlineState,
+  type SelectResult,
+} from '../../src/store/index.ts';
 import { translate } from '../../src/translate/index.ts';
 import { LIFECYCLE_EVENTS } from '../query/support/lifecycle.ts';
 import { openTestStore } from '../support/test-store.ts';
@@ -68,22 +73,33 @@ const PARAMS: Record<string, Array<Record<string, string>>> = {
 let catalog: Catalog;
 let reference: Catalog;
 let events: CaptureEvent[];
+/** The former formulations' answers on the events ingested in order, in one batch, by Oxigraph: the oracle.
+ *  (Virtuoso's own answer to the latest-metric reference misses values generated through a section.) */
+const expected = new Map<string, string[]>();
 
 beforeAll(async () => {
   catalog = await packageCatalog();
   reference = await loadCatalog(REFERENCE_DIR);
   events = fixtureEvents();
+  const oracle = await openMemoryStore();
+  await oracle.insert(translate(events));
+  for (const name of QUERIES)
+    for (const params of PARAMS[name] ?? [])
+      expected.set(
+        `${name} ${JSON.stringify(params)}`,
+        solutions(await runCatalogQuery(oracle, reference.get(name), params)),
+      );
 });
 
 async function expectStateMatchesHistory(store: ProvStore, label: string): Promise<number> {
   let rows = 0;
   for (const name of QUERIES)
     for (const params of PARAMS[name] ?? []) {
-      const expected = solutions(await runCatalogQuery(store, reference.get(name), params));
+      const want = expected.get(`${name} ${JSON.stringify(params)}`) ?? [];
       const actual = await runCatalogQuery(store, catalog.get(name), params);
-      expect(solutions(actual), `${label} ${name} ${JSON.stringify(params)}`).toEqual(expected);
-      expect(actual.rows.length, `${label} ${name}: no repeated rows`).toBe(expected.length);
-      rows += expected.length;
+      expect(solutions(actual), `${label} ${name} ${JSON.stringify(params)}`).toEqual(want);
+      expect(actual.rows.length, `${label} ${name}: no repeated rows`).toBe(want.length);
+      rows += want.length;
     }
   return rows;
 }

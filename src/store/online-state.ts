@@ -142,12 +142,13 @@ export function refreshOnlineState(store: ProvStore, quads?: QuadData[]): Promis
     refresher = { pending: undefined, running: false };
     refreshers.set(store, refresher);
   }
-  const pending = (refresher.pending ??= {
+  const pending = refresher.pending ?? {
     rebuild: false,
-    activities: new Set(),
-    touched: new Set(),
+    activities: new Set<string>(),
+    touched: new Set<string>(),
     done: [],
-  });
+  };
+  refresher.pending = pending;
   if (!quads) pending.rebuild = true;
   else {
     for (const iri of subjectsWith(quads, ACTIVITY_FACTS)) pending.activities.add(iri);

@@ -22,6 +22,14 @@ export const GRAPH_BASE = 'https://w3id.org/provml/graph/';
 export const ONTOLOGY_GRAPH = `${GRAPH_BASE}ontology`;
 /** Base of the graphs a Graph Store POST to /store (no ?graph) creates, one fresh IRI each. */
 export const POSTED_GRAPH_BASE = `${GRAPH_BASE}posted/`;
+/** Derived state the store keeps up to date at ingest for the online queries (store/online-state.ts). */
+export const ONLINE_STATE_GRAPH = `${GRAPH_BASE}online-state`;
+/** Its terms: `activity state:running state:now`; `evaluation state:latestOf run`. IRIs only, so a marker reads
+ *  and deletes back the same on every engine (Virtuoso keeps booleans as integers). */
+export const STATE_NS = 'https://w3id.org/provml/state#';
+export const STATE_RUNNING = `${STATE_NS}running`;
+export const STATE_NOW = `${STATE_NS}now`;
+export const STATE_LATEST_OF = `${STATE_NS}latestOf`;
 /** The PROV-ML ontology IRI and its version IRI. */
 export const ONTOLOGY_IRI = 'https://w3id.org/provml';
 export const ONTOLOGY_VERSION_IRI = 'https://w3id.org/provml/0.1.0';

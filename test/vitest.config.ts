@@ -25,6 +25,7 @@ const STORE_BACKED = [
   'test/query/comunica-client.test.ts',
   'test/query/federation.test.ts',
   'test/server/*.test.ts',
+  'test/store/online-state.test.ts',
   'test/translate/analyses.test.ts',
   'test/w3c/*.test.ts',
 ];

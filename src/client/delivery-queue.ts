@@ -8,6 +8,8 @@ export interface Batch {
   count: number;
   /** Removes the batch from where it came from (it was delivered, rejected or moved back to the head). */
   remove(): Promise<void>;
+  /** Taken from the in-memory buffer (not from the re-queued head or the spill file). */
+  fromMemory: boolean;
 }
 
 /**
@@ -37,6 +39,15 @@ export class DeliveryQueue {
     return this.head.length + this.spill.pendingCount + this.memory.length;
   }
 
+  /** Events waiting ahead of memory (re-queued lines and the spill file): always sent first, without waiting. */
+  get backlog(): number {
+    return this.head.length + this.spill.pendingCount;
+  }
+
+  get inMemory(): number {
+    return this.memory.length;
+  }
+
   /** Picks up a spill file left by an earlier process; returns how many events it holds. */
   async init(): Promise<number> {
     try {
@@ -50,13 +61,23 @@ export class DeliveryQueue {
   async nextBatch(size: number): Promise<Batch | undefined> {
     if (this.head.length > 0) {
       const lines = this.head.slice(0, size);
-      return { lines, count: lines.length, remove: async () => void this.head.splice(0, lines.length) };
+      return {
+        lines,
+        count: lines.length,
+        fromMemory: false,
+        remove: async () => void this.head.splice(0, lines.length),
+      };
     }
     if (this.spill.pendingCount > 0) {
       const spilled = await this.spill.readBatch(size);
       const { lines } = spilled;
       if (lines.length > 0)
-        return { lines, count: lines.length, remove: () => this.spill.commit(spilled, lines.length) };
+        return {
+          lines,
+          count: lines.length,
+          fromMemory: false,
+          remove: () => this.spill.commit(spilled, lines.length),
+        };
       await this.spill.commit(spilled, 0);
     }
     if (this.memory.length === 0) return undefined;
@@ -64,6 +85,7 @@ export class DeliveryQueue {
     return {
       lines: this.serialize(events),
       count: events.length,
+      fromMemory: true,
       remove: async () => void this.memory.splice(0, events.length),
     };
   }

@@ -1,3 +1,5 @@
+import type { Transport, TransportResponse } from './http-transport.ts';
+
 /** What happened to one POST of a batch, classified for the pump. */
 export type SendOutcome =
   | { kind: 'delivered'; events: number; triples: number }
@@ -9,7 +11,7 @@ export type SendOutcome =
 export interface SenderOptions {
   url: string;
   token?: string;
-  fetch: typeof fetch;
+  transport: Transport;
   requestTimeoutMs: number;
 }
 
@@ -38,19 +40,19 @@ export async function postLines(
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   const signals = [AbortSignal.timeout(options.requestTimeoutMs)];
   if (abort) signals.push(abort);
-  let response: Response;
+  let response: TransportResponse;
   try {
-    response = await options.fetch(eventsEndpoint(options.url), {
-      method: 'POST',
+    response = await options.transport.post(
+      eventsEndpoint(options.url),
+      `${lines.join('\n')}\n`,
       headers,
-      body: `${lines.join('\n')}\n`,
-      signal: AbortSignal.any(signals),
-    });
+      AbortSignal.any(signals),
+    );
   } catch (error) {
     return { kind: 'retry', reason: describe(error) };
   }
-  const body = await readBody(response);
-  if (response.ok) {
+  const body = parseBody(response.text);
+  if (response.status >= 200 && response.status < 300) {
     const counts = body as { events?: unknown; triples?: unknown } | undefined;
     return {
       kind: 'delivered',
@@ -63,17 +65,12 @@ export async function postLines(
   return { kind: 'rejected', status: response.status, body, reason };
 }
 
-async function readBody(response: Response): Promise<unknown> {
+function parseBody(text: string): unknown {
+  if (text === '') return undefined;
   try {
-    const text = await response.text();
-    if (text === '') return undefined;
-    try {
-      return JSON.parse(text);
-    } catch {
-      return text;
-    }
+    return JSON.parse(text);
   } catch {
-    return undefined;
+    return text;
   }
 }
 
@@ -86,7 +83,7 @@ function errorText(body: unknown): string {
 function describe(error: unknown): string {
   if (error instanceof Error) {
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    return cause?.code ?? cause?.message ?? error.message;
+    return cause?.code ?? cause?.message ?? (error as { code?: string }).code ?? error.message;
   }
   return String(error);
 }

@@ -1,6 +1,7 @@
 import { type BackoffOptions, backoffDelay } from './backoff.ts';
 import { DeliveryQueue } from './delivery-queue.ts';
 import { postLines, type SendOutcome } from './http-sender.ts';
+import { fetchTransport, keepAliveTransport, type Transport } from './http-transport.ts';
 import { RejectedFile, splitRejected } from './rejected-file.ts';
 import type { DeliveryOptions, DeliverySummary, EventSink } from './sink.ts';
 import type { Warner } from './warnings.ts';
@@ -8,7 +9,8 @@ import type { Warner } from './warnings.ts';
 export interface HttpSinkOptions {
   url: string;
   token?: string;
-  fetch: typeof fetch;
+  /** Default: node:http over one keep-alive connection. */
+  fetch?: typeof fetch;
   spillFile: string;
   rejectedFile: string;
   batchSize: number;
@@ -18,7 +20,31 @@ export interface HttpSinkOptions {
   closeTimeoutMs: number;
   backoff: BackoffOptions;
   warner: Warner;
+  /** Injectable so tests decide when a timer fires (default: Node's timers). */
+  timers?: SinkTimers;
 }
+
+/** The timers the sink schedules its background sends with. */
+export interface SinkTimers {
+  setTimeout(callback: () => void, ms: number): { unref(): unknown };
+  clearTimeout(handle: unknown): void;
+  setImmediate(callback: () => void): { unref(): unknown };
+}
+
+const NODE_TIMERS: SinkTimers = {
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+  setImmediate: (callback) => setImmediate(callback),
+};
+
+/**
+ * Why a pump run starts, which decides how much of the in-memory buffer it sends:
+ * - `full`: a batch's worth is waiting: send full batches only; the remainder waits for its interval.
+ * - `due`: the oldest buffered event has waited `flushIntervalMs` (or a retry is due, or flush/close asked):
+ *   send everything buffered when the run starts, then only full batches.
+ * A backlog (re-queued lines, the spill file) always goes: those events are already late.
+ */
+type PumpReason = 'full' | 'due';
 
 type PumpResult = 'idle' | 'failed';
 
@@ -39,30 +65,58 @@ export class HttpSink implements EventSink {
   private rejected = 0;
   private attempt = 0;
   private pumping: Promise<PumpResult> | undefined;
-  private retryTimer: NodeJS.Timeout | undefined;
+  private retryTimer: unknown;
   private kickScheduled = false;
-  private readonly interval: NodeJS.Timeout;
+  /** Armed when the buffer goes from empty to non-empty: its oldest event waits at most `flushIntervalMs`. */
+  private intervalTimer: unknown;
+  private closed = false;
   private inFlight = new AbortController();
+  private readonly timers: SinkTimers;
+  private readonly sender: { url: string; token?: string; transport: Transport; requestTimeoutMs: number };
 
   constructor(private readonly options: HttpSinkOptions) {
     this.queue = new DeliveryQueue(options.spillFile, options.maxBufferedEvents, options.warner);
     this.rejectedFile = new RejectedFile(options.rejectedFile);
     this.batchSize = options.batchSize;
-    this.interval = setInterval(() => this.kick(), options.flushIntervalMs);
-    this.interval.unref();
+    this.timers = options.timers ?? NODE_TIMERS;
+    this.sender = {
+      url: options.url,
+      token: options.token,
+      requestTimeoutMs: options.requestTimeoutMs,
+      transport: options.fetch ? fetchTransport(options.fetch) : keepAliveTransport(),
+    };
   }
 
   push(event: object): void {
     const inMemory = this.queue.push(event);
     this.accepted += 1;
+    if (inMemory === 1) this.armInterval();
     const full = inMemory >= this.batchSize || inMemory > this.options.maxBufferedEvents;
     if (full && !this.kickScheduled) {
       this.kickScheduled = true;
-      setImmediate(() => {
-        this.kickScheduled = false;
-        this.kick();
-      }).unref();
+      this.timers
+        .setImmediate(() => {
+          this.kickScheduled = false;
+          this.kick('full');
+        })
+        .unref();
     }
+  }
+
+  private armInterval(): void {
+    if (this.intervalTimer !== undefined || this.closed) return;
+    const timer = this.timers.setTimeout(() => {
+      this.intervalTimer = undefined;
+      this.kick('due');
+    }, this.options.flushIntervalMs);
+    timer.unref();
+    this.intervalTimer = timer;
+  }
+
+  private disarmInterval(): void {
+    if (this.intervalTimer === undefined) return;
+    this.timers.clearTimeout(this.intervalTimer);
+    this.intervalTimer = undefined;
   }
 
   flush(options: DeliveryOptions = {}): Promise<DeliverySummary> {
@@ -70,7 +124,8 @@ export class HttpSink implements EventSink {
   }
 
   async close(options: DeliveryOptions = {}): Promise<DeliverySummary> {
-    clearInterval(this.interval);
+    this.closed = true;
+    this.disarmInterval();
     const deadline = deadlineOf(options.timeoutMs ?? this.options.closeTimeoutMs);
     const abortAtDeadline = Number.isFinite(deadline)
       ? setTimeout(() => this.inFlight.abort(), Math.max(0, deadline - Date.now()))
@@ -78,8 +133,12 @@ export class HttpSink implements EventSink {
     const summary = await this.deliverUntil(this.accepted, deadline);
     clearTimeout(abortAtDeadline);
     this.cancelRetry();
-    if (summary.complete) return summary;
+    if (summary.complete) {
+      this.sender.transport.close();
+      return summary;
+    }
     await this.pumping;
+    this.sender.transport.close();
     await this.persistUndelivered();
     return this.summary(false);
   }
@@ -88,7 +147,7 @@ export class HttpSink implements EventSink {
   private async deliverUntil(target: number, deadline: number): Promise<DeliverySummary> {
     this.cancelRetry();
     for (;;) {
-      const result = await this.pump(true);
+      const result = await this.pump(true, 'due');
       if (this.settled - this.inherited >= target) return this.summary(true);
       const remaining = deadline - Date.now();
       if (result === 'idle' || remaining <= 0) break;
@@ -98,35 +157,36 @@ export class HttpSink implements EventSink {
     return this.summary(this.settled - this.inherited >= target);
   }
 
-  /** Background trigger: full batch, timer tick, or end of a back-off. */
-  private kick(): void {
-    void this.pump(this.retryTimer === undefined).then((result) => {
+  /** Background trigger: full batch, interval elapsed, or end of a back-off. */
+  private kick(reason: PumpReason): void {
+    void this.pump(this.retryTimer === undefined, reason).then((result) => {
       if (result === 'failed' && !this.retryTimer) this.scheduleRetry();
     });
   }
 
   private scheduleRetry(): void {
     if (this.queue.pending === 0) return;
-    this.retryTimer = setTimeout(
+    const timer = this.timers.setTimeout(
       () => {
         this.retryTimer = undefined;
-        this.kick();
+        this.kick('due');
       },
       backoffDelay(Math.max(0, this.attempt - 1), this.options.backoff),
     );
-    this.retryTimer.unref();
+    timer.unref();
+    this.retryTimer = timer;
   }
 
   private cancelRetry(): void {
-    clearTimeout(this.retryTimer);
+    if (this.retryTimer !== undefined) this.timers.clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
   }
 
   /** Serializes pump runs: a new run starts after the current one ends. */
-  private pump(send: boolean): Promise<PumpResult> {
+  private pump(send: boolean, reason: PumpReason): Promise<PumpResult> {
     const previous = this.pumping ?? Promise.resolve<PumpResult>('idle');
     const run = previous
-      .then(() => this.pumpRun(send))
+      .then(() => this.pumpRun(send, reason))
       .catch((error: unknown) => {
         this.options.warner.fault('delivery', error);
         return 'failed' as const;
@@ -135,19 +195,37 @@ export class HttpSink implements EventSink {
     return run;
   }
 
-  private async pumpRun(send: boolean): Promise<PumpResult> {
+  private async pumpRun(send: boolean, reason: PumpReason): Promise<PumpResult> {
     if (!this.spillInitialized) {
       this.spillInitialized = true;
       this.inherited = await this.queue.init();
     }
+    // Events that arrive while this run's requests are in flight are not due yet: sending them as soon as a
+    // response comes back would turn a steady stream into one small POST per round trip.
+    let due = reason === 'due' ? this.queue.inMemory : 0;
     for (;;) {
       await this.spillOverflow();
       if (!send) return 'idle';
+      if (this.queue.backlog === 0 && due <= 0 && this.queue.inMemory < this.batchSize) {
+        this.rearmInterval();
+        return 'idle';
+      }
       const batch = await this.queue.nextBatch(this.batchSize);
-      if (!batch) return 'idle';
+      if (!batch) {
+        this.rearmInterval();
+        return 'idle';
+      }
+      if (batch.fromMemory) due -= batch.count;
       this.inFlight = new AbortController();
-      const outcome = await postLines(batch.lines, this.options, this.inFlight.signal);
+      const outcome = await postLines(batch.lines, this.sender, this.inFlight.signal);
       if (outcome.kind === 'retry') {
+        // The retry sends these very bytes (not a re-serialization of objects the caller may have changed
+        // since): the server refuses a known event id with different content.
+        if (batch.fromMemory) {
+          await batch.remove();
+          this.settle(0, 0, batch.count - batch.lines.length);
+          this.queue.requeue(batch.lines);
+        }
         this.attempt += 1;
         this.warnRetry(outcome.reason);
         return 'failed';
@@ -160,6 +238,12 @@ export class HttpSink implements EventSink {
         this.settle(batch.lines.length, 0, dropped);
       } else await this.handleRejection(batch.lines, outcome, dropped);
     }
+  }
+
+  /** Events left in memory after a run belong to a new interval (their predecessors' timer has fired or gone). */
+  private rearmInterval(): void {
+    if (this.queue.inMemory > 0) this.armInterval();
+    else this.disarmInterval();
   }
 
   private async spillOverflow(): Promise<void> {

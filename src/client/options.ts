@@ -33,6 +33,7 @@ export interface RecorderOptions {
   retryBaseMs?: number;
   retryMaxMs?: number;
   random?: () => number;
+  /** Sends with this fetch instead of node:http over one keep-alive connection. */
   fetch?: typeof fetch;
   /** Receives each kind of trouble once (default: a line on stderr). */
   onWarning?: (message: string) => void;
@@ -67,7 +68,7 @@ export function createSink(options: RecorderOptions): SinkAndWarner {
   const sink = new HttpSink({
     url: options.url ?? process.env.PROVML_URL ?? DEFAULT_SERVER_URL,
     token: options.token ?? process.env.PROVML_TOKEN,
-    fetch: options.fetch ?? globalThis.fetch,
+    fetch: options.fetch,
     spillFile,
     rejectedFile: options.rejectedFile ?? `${spillFile.replace(/\.ndjson$/, '')}.rejected.ndjson`,
     batchSize,

@@ -32,6 +32,15 @@ export interface DeliverySummary {
 
 /** JSON text of an event, or undefined when it cannot be serialized (circular structure). */
 export function eventLine(event: object): string | undefined {
+  // A replacer takes JSON.stringify off its fast path (≈ 1.6× slower). The plain text equals the replacer's
+  // whenever it has no `null` (NaN and ±Infinity print as null) and did not throw (a BigInt throws), so the
+  // replacer runs only for those rare events.
+  try {
+    const plain = JSON.stringify(event);
+    if (!plain.includes('null')) return plain;
+  } catch {
+    // A BigInt (or a circular structure): the replacer below decides.
+  }
   try {
     return JSON.stringify(event, jsonSafe);
   } catch {

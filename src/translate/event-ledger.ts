@@ -47,6 +47,8 @@ export type LedgerOutcome =
       removed: number;
       /** The store write's receipt; absent when nothing had to be written. */
       receipt?: WriteReceipt;
+      /** The quads written and removed: what derived state (the online markers) must be refreshed for. */
+      touched: QuadData[];
     }
   | { ok: false; conflicts: EventConflict[] };
 
@@ -100,7 +102,7 @@ export class EventLedger {
     const graphs = [...new Set(batch.sent.map((s) => s.graph))];
     graphs.sort();
     if (graphs.length === 0)
-      return { ok: true, recorded: 0, replaced: 0, unchanged: 0, triples: 0, removed: 0 };
+      return { ok: true, recorded: 0, replaced: 0, unchanged: 0, triples: 0, removed: 0, touched: [] };
     return this.#lock.acquire(graphs, async () => {
       try {
         return await this.#recordLocked(batch.sent, onConflict);
@@ -146,7 +148,7 @@ export class EventLedger {
     if (conflicts.length > 0) return { ok: false, conflicts };
     const toWrite = [...fresh, ...replacing];
     if (toWrite.length === 0)
-      return { ok: true, recorded: 0, replaced: 0, unchanged, triples: 0, removed: 0 };
+      return { ok: true, recorded: 0, replaced: 0, unchanged, triples: 0, removed: 0, touched: [] };
     const quads = translate(toWrite.map((s) => s.event));
     for (const s of toWrite) quads.push(eventRecordQuad(s.event, s.content));
     const removed = replacing.length > 0 ? await this.#removedByReplacing(replacing, quads) : [];
@@ -163,6 +165,7 @@ export class EventLedger {
       triples: quads.length,
       removed: removed.length,
       receipt,
+      touched: removed.length > 0 ? [...quads, ...removed] : quads,
     };
   }
 

@@ -1,9 +1,15 @@
 // Capture overhead (not part of npm test):
+//  - CPU per event all-in in the training process (event building, serialization, HTTP to a `provml serve`
+//    process over one keep-alive connection), counted with process.cpuUsage (every thread of this process), at the
+//    batch sizes a 1,000 events/s and a 100 events/s loop produce; side by side with JSON.stringify of the same
+//    event in the same run, a ratio that the machine's load does not move much;
+//  - a paced loop (5 ms steps, real time) at those rates: events per POST, to check the batching policy;
 //  - the cost of one client call (ns), with the real recorder buffering for a real in-process server;
 //  - a synthetic training loop (CPU-bound steps, async between epochs like a real loop awaiting data) run with
 //    capture off and on, alternately, in one process: the overhead ratio at two logging rates;
 //  - delivery rate of buffered events to a `provml serve` process (events/s, HTTP into the durable store).
 // Usage: node --import tsx test/bench/capture-overhead.ts [--quick] [--matrix N] [--out file.json]
+import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -140,6 +146,137 @@ async function trainingLoop(recorder: Recorder, logging: Exclude<Logging, 'off'>
 const median = (values: number[]): number =>
   [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)] as number;
 
+const cpuMicros = (since: NodeJS.CpuUsage): number => {
+  const used = process.cpuUsage(since);
+  return used.user + used.system;
+};
+
+const ALL_IN_EVENTS = quick ? 10_000 : 40_000;
+
+interface AllIn {
+  batch: number;
+  /** Median over the repeats, µs of process CPU per event. */
+  callUs: number;
+  deliveryUs: number;
+  allInUs: number;
+  /** all-in ÷ JSON.stringify of one such event, measured in the same run. */
+  perStringify: number;
+}
+
+/**
+ * CPU per event with batches of `batch` events: the calls (synchronous, the caller's path) and the delivery
+ * (flush: serialization, HTTP, the server's answer) measured apart, every thread of the process counted.
+ */
+async function allInCpu(url: string, batch: number): Promise<{ callUs: number; deliveryUs: number }> {
+  const recorder = createRecorder({
+    url,
+    batchSize: batch,
+    flushIntervalMs: 60_000,
+    onWarning: console.error,
+  });
+  recorder.workflowStarted({ name: 'bench-all-in' });
+  const task = recorder.taskStarted({ name: 'train', stage: 'training' });
+  await recorder.flush();
+  let calls = 0;
+  let delivery = 0;
+  for (let k = 0; k < ALL_IN_EVENTS / batch; k++) {
+    const start = process.cpuUsage();
+    for (let i = 0; i < batch; i++) recorder.logMetric('loss', i / batch, { epoch: k, taskId: task });
+    calls += cpuMicros(start);
+    const sent = process.cpuUsage();
+    await recorder.flush();
+    delivery += cpuMicros(sent);
+  }
+  const closed = await recorder.close();
+  if (!closed.complete) throw new Error('all-in: events were not delivered');
+  return { callUs: calls / ALL_IN_EVENTS, deliveryUs: delivery / ALL_IN_EVENTS };
+}
+
+/** µs of JSON.stringify for one evaluation event as the recorder builds it. */
+function stringifyUs(): number {
+  const event = {
+    type: 'evaluation',
+    schema: 'provml/1',
+    id: 'abcd1234-e1234',
+    time: new Date().toISOString(),
+    workflowExecutionId: '5b1f5a4e-1f0e-4a53-9b1e-7d7c0e0f4b1a',
+    measure: 'loss',
+    value: 0.123456789,
+    taskId: 'abcd1234-t1',
+    stage: 'training',
+    section: { kind: 'epoch', index: 3 },
+  };
+  let length = 0;
+  const start = process.cpuUsage();
+  for (let i = 0; i < ALL_IN_EVENTS; i++) length += JSON.stringify(event).length;
+  if (length === 0) console.log(length);
+  return cpuMicros(start) / ALL_IN_EVENTS;
+}
+
+async function allInFigures(url: string): Promise<AllIn[]> {
+  const batches = [500, 100];
+  const runs = new Map<number, Array<{ callUs: number; deliveryUs: number }>>(batches.map((b) => [b, []]));
+  const stringify: number[] = [];
+  await allInCpu(url, 500); // warm-up (JIT, connection)
+  for (let r = 0; r < 3; r++)
+    for (const batch of batches) {
+      stringify.push(stringifyUs());
+      runs.get(batch)?.push(await allInCpu(url, batch));
+    }
+  const base = median(stringify);
+  return batches.map((batch) => {
+    const rows = runs.get(batch) ?? [];
+    const callUs = median(rows.map((row) => row.callUs));
+    const deliveryUs = median(rows.map((row) => row.deliveryUs));
+    const allInUs = median(rows.map((row) => row.callUs + row.deliveryUs));
+    return {
+      batch,
+      callUs: round2(callUs),
+      deliveryUs: round2(deliveryUs),
+      allInUs: round2(allInUs),
+      perStringify: round2(allInUs / base),
+    };
+  });
+}
+
+const round2 = (value: number): number => Math.round(value * 100) / 100;
+
+/** Real time, default recorder options: a 5 ms step loop logging `rate` events/s; counts the POSTs. */
+async function pacedLoop(
+  url: string,
+  rate: number,
+  seconds: number,
+): Promise<{ events: number; posts: number }> {
+  let posts = 0;
+  const counting: typeof fetch = (input, init) => {
+    posts += 1;
+    return fetch(input, init);
+  };
+  const recorder = createRecorder({ url, fetch: counting, onWarning: console.error });
+  recorder.workflowStarted({ name: 'bench-paced' });
+  const task = recorder.taskStarted({ name: 'train', stage: 'training' });
+  await recorder.flush();
+  posts = 0;
+  let owed = 0;
+  let events = 0;
+  const started = performance.now();
+  while (performance.now() - started < seconds * 1000) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    owed += rate / 200;
+    for (; owed >= 1; owed -= 1) recorder.logMetric('loss', events++ / 1e6, { taskId: task });
+  }
+  await recorder.close();
+  return { events, posts };
+}
+
+function gitCommit(): string | undefined {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: here, encoding: 'utf8' }).trim();
+  } catch {
+    return undefined;
+  }
+}
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'provml-bench-'));
   const offline = createRecorder({ file: join(dir, 'calls.ndjson'), batchSize: 2000 });
@@ -166,6 +303,18 @@ async function main(): Promise<void> {
   rmSync(dir, { recursive: true, force: true });
 
   const server = await startServer();
+  const allIn = await allInFigures(server.url);
+  const paced = [];
+  for (const rate of [1000, 100]) {
+    const { events, posts } = await pacedLoop(server.url, rate, quick ? 2 : 4);
+    paced.push({ rate, events, posts, eventsPerPost: round2(events / Math.max(1, posts)) });
+  }
+  const at = (rate: number, batch: number) => {
+    const us = allIn.find((row) => row.batch === batch)?.allInUs ?? Number.NaN;
+    // A CPU-bound loop uses one core: capture's share is events/s × CPU per event.
+    return { rate, batch, allInUs: us, overheadPercent: round2((rate * us) / 1e4) };
+  };
+  const overhead = [at(1000, 500), at(100, 100)];
   const recorder = recorderFor(server.url);
   recorder.workflowStarted({ name: 'bench-delivery' });
   for (let i = 0; i < DELIVERY_EVENTS; i++) recorder.logMetric('loss', i / DELIVERY_EVENTS, { epoch: i });
@@ -216,8 +365,12 @@ async function main(): Promise<void> {
   const result = {
     benchmark: 'capture-overhead',
     date: new Date().toISOString(),
+    commit: gitCommit(),
     node: process.version,
     quick,
+    allIn,
+    overhead,
+    paced,
     calls,
     delivery: {
       events: delivered.delivered,
@@ -236,6 +389,12 @@ async function main(): Promise<void> {
   };
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
+  console.log('CPU per event, all-in (calls + serialization + HTTP), process CPU, median of 3');
+  console.table(allIn);
+  console.log('capture CPU of a CPU-bound loop at these rates (events/s × all-in CPU per event)');
+  console.table(overhead);
+  console.log('paced 5 ms-step loop, default options: events per POST');
+  console.table(paced);
   console.log('client call cost (offline file mode: the call path is the same in HTTP mode)');
   console.table(calls);
   console.log(

@@ -17,7 +17,7 @@ import {
   packageCatalog,
   runCatalogQuery,
 } from '../../src/query/index.ts';
-import { openMemoryStore, type SelectResult } from '../../src/store/index.ts';
+import { openMemoryStore, refreshOnlineState, type SelectResult } from '../../src/store/index.ts';
 import { type Dataset, ensureDataset } from './generate/index.ts';
 import { EngineHost, EngineTimeout } from './suite/engine-host.ts';
 import { nquadChunks } from './suite/nquads.ts';
@@ -114,9 +114,11 @@ async function compare(beforeDir: string, size: number): Promise<void> {
   const store = await openMemoryStore();
   for (const file of dataFiles(dataset))
     for (const chunk of nquadChunks(file)) await store.load(chunk, { format: 'application/n-quads' });
+  await refreshOnlineState(store); // bulk-loaded: the state the capture path keeps is built once here
   const before = await loadCatalog(beforeDir);
   const after = await packageCatalog();
-  for (const entry of localEntries(after)) {
+  const known = new Set(before.list().map((entry) => entry.name));
+  for (const entry of localEntries(after).filter((candidate) => known.has(candidate.name))) {
     const params = catalogParams(entry, dataset.manifest);
     const t0 = performance.now();
     const old = solutionSet(await runCatalogQuery(store, before.get(entry.name), params));

@@ -6,6 +6,7 @@ import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import { ensureDataset, GENERATOR_VERSION, REPO_ROOT } from './generate/index.ts';
 import { type BenchArgs, type GroupName, parseArgs } from './suite/args.ts';
 import { captureGroup } from './suite/capture.ts';
+import { concurrencyGroup } from './suite/concurrency.ts';
 import { type GroupResult, perSize, progress, runGroup } from './suite/group.ts';
 import { ingestionGroup } from './suite/ingestion.ts';
 import { queryGroup } from './suite/queries.ts';
@@ -15,6 +16,7 @@ import { round } from './suite/stats.ts';
 
 const GROUP_RUNNERS: Record<GroupName, (args: BenchArgs, notes: string[]) => Promise<unknown>> = {
   capture: captureGroup,
+  concurrency: concurrencyGroup,
   ingestion: ingestionGroup,
   queries: queryGroup,
   recovery: recoveryGroup,

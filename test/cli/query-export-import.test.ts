@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateBatch } from '../../src/capture/index.ts';
+import { refreshOnlineState } from '../../src/store/index.ts';
 import { translate } from '../../src/translate/index.ts';
 import { ID, LIFECYCLE_EVENTS } from '../query/support/lifecycle.ts';
 import { runCli } from '../support/run-cli.ts';
@@ -13,7 +14,9 @@ beforeAll(async () => {
   server = await startInProcessServer();
   const result = validateBatch(JSON.parse(await readFile(LIFECYCLE_EVENTS, 'utf8')));
   if (!result.ok) throw new Error('fixture invalid');
-  await server.store.insert(translate(result.events));
+  const quads = translate(result.events);
+  await server.store.insert(quads);
+  await refreshOnlineState(server.store, quads); // written past the events endpoint, which keeps the state
 });
 afterAll(async () => server?.close());
 

@@ -11,6 +11,8 @@ export interface Collector {
   url: string;
   received: CaptureEvent[];
   requests: number;
+  /** TCP connections the clients opened. */
+  connections: number;
   authorization: Array<string | undefined>;
   mode: CollectorMode;
   /** Answer 413 to batches with more events than this. */
@@ -22,6 +24,7 @@ export async function startCollector(): Promise<Collector> {
   const state: Omit<Collector, 'url' | 'close'> = {
     received: [],
     requests: 0,
+    connections: 0,
     authorization: [],
     mode: 'up',
     maxEventsPerRequest: Number.POSITIVE_INFINITY,
@@ -63,6 +66,9 @@ export async function startCollector(): Promise<Collector> {
   });
   const { port } = server.address() as AddressInfo;
   const collector = state as Collector;
+  server.on('connection', () => {
+    collector.connections += 1;
+  });
   collector.url = `http://127.0.0.1:${port}`;
   collector.close = () =>
     new Promise((resolve) => {

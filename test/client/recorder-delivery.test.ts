@@ -48,6 +48,15 @@ describe('recorder delivery', () => {
     expect(warnings).toEqual([]);
   });
 
+  it('sends every batch over one keep-alive connection', async () => {
+    const recorder = recorderFor({ batchSize: 10 });
+    recorder.workflowStarted({ name: 'training' });
+    for (let i = 0; i < 95; i++) recorder.logMetric('loss', i, { epoch: i });
+    expect(await recorder.close()).toMatchObject({ complete: true, delivered: 96 });
+    expect(collector.requests).toBe(10);
+    expect(collector.connections).toBe(1);
+  });
+
   it('sends the token as a Bearer credential', async () => {
     const recorder = recorderFor({ token: 's3cret' });
     recorder.workflowStarted({ name: 'w' });

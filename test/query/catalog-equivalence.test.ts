@@ -10,7 +10,12 @@ import {
   packageCatalog,
   runCatalogQuery,
 } from '../../src/query/index.ts';
-import { openMemoryStore, type ProvStore, type SelectResult } from '../../src/store/index.ts';
+import {
+  openMemoryStore,
+  type ProvStore,
+  refreshOnlineState,
+  type SelectResult,
+} from '../../src/store/index.ts';
 import { translate } from '../../src/translate/index.ts';
 import { ID, lifecycleStore } from './support/lifecycle.ts';
 
@@ -51,6 +56,9 @@ const cases: Record<string, ParamValues[]> = {
   ],
 };
 
+/** Catalog queries that read the online state (src/store/online-state.ts) rather than the history. */
+const STATE_BACKED = new Set(['running-tasks', 'latest-metric-running']);
+
 /** Facts about nodes that are not per-run (plans, agents, hosts, measures, data) as a SPARQL filter on ?s. */
 const SHARED_SUBJECT = `FILTER(!STRSTARTS(STR(?s), "${ID}wfexec/"))`;
 
@@ -59,7 +67,9 @@ async function moreShapesStore(): Promise<ProvStore> {
   const store = await lifecycleStore(await openMemoryStore());
   const result = validateBatch(JSON.parse(readFileSync(MORE_SHAPES, 'utf8')));
   if (!result.ok) throw new Error(`fixture events invalid: ${JSON.stringify(result.errors)}`);
-  await store.insert(translate(result.events));
+  const quads = translate(result.events);
+  await store.insert(quads);
+  await refreshOnlineState(store, quads);
   return store;
 }
 
@@ -71,6 +81,7 @@ async function echoedStore(): Promise<ProvStore> {
       `INSERT { GRAPH <urn:provml-test:echo/${i}> { ?s ?p ?o } } WHERE { GRAPH ?g { ?s ?p ?o } ${SHARED_SUBJECT} }`,
     );
   }
+  await refreshOnlineState(store); // facts written by SPARQL update: rebuilt from all of them
   return store;
 }
 
@@ -80,6 +91,7 @@ async function separatedStore(): Promise<ProvStore> {
   await store.update(
     `DELETE { GRAPH ?g { ?s ?p ?o } } INSERT { GRAPH <urn:provml-test:shared> { ?s ?p ?o } } WHERE { GRAPH ?g { ?s ?p ?o } ${SHARED_SUBJECT} }`,
   );
+  await refreshOnlineState(store);
   return store;
 }
 
@@ -159,7 +171,14 @@ describe('rewritten catalog queries answer what their reference formulations ans
         const comunicaReference = await federatedSelect(bindQuery(original.query, original.params, params), {
           store,
         });
-        expect(solutions(comunica), label).toEqual(solutions(comunicaReference));
+        // The state-backed queries read markers the store computed: Comunica must then answer what the store's
+        // engine answers to the reference (Comunica's own reading of the latest-metric reference differs on
+        // "more shapes": it misses the per-batch value at index 7).
+        if (STATE_BACKED.has(name))
+          expect(solutions(comunica), label).toEqual(
+            solutions(await runCatalogQuery(store, original, params)),
+          );
+        else expect(solutions(comunica), label).toEqual(solutions(comunicaReference));
         if (storeName === 'lifecycle')
           expect(solutions(comunica), label).toEqual(
             solutions(await runCatalogQuery(store, rewritten, params)),

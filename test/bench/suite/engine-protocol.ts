@@ -10,6 +10,9 @@ export type EngineRequest =
 
 export interface LoadReply {
   ms: number;
+  /** Building the online state from the loaded facts (src/store/online-state.ts), after `ms`: bulk-loaded data
+   *  did not come through the capture path that keeps it as events arrive. */
+  stateMs?: number;
   quads: number;
   rssBeforeBytes: number;
   rssAfterBytes: number;

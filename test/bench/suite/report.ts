@@ -201,11 +201,19 @@ export function printReport(report: BenchReport): void {
       ),
     );
   }
+  const concurrencySection = (results: { levels: Array<Record<string, unknown>> }): string =>
+    results.levels
+      .map(
+        (level) =>
+          `${level.workers} workers: ${level.ackedEventsPerSecond} acknowledged events/s of ${level.offeredEventsPerSecond} offered; p50 ${level.p50Ms} ms, p99 ${level.p99Ms} ms, max ${level.maxMs} ms; ${level.errors} errors; server CPU ${level.serverCpuPercent} %, RSS ${level.serverPeakRssMiB} MiB; ${level.missingAcknowledged} acknowledged events missing`,
+      )
+      .join('\n');
   const sections: Array<[string, string, (results: never) => string]> = [
     ['capture', '1. Capture overhead', captureSection],
     ['ingestion', '2. Ingestion', ingestionSection],
     ['queries', '3. Queries', querySection],
     ['recovery', '4. Recovery and memory', recoverySection],
+    ['concurrency', '5. Concurrent workers', concurrencySection],
   ];
   for (const [key, title, render] of sections) {
     const group = report.groups[key];

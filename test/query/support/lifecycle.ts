@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { validateBatch } from '../../../src/capture/index.ts';
-import type { ProvStore } from '../../../src/store/index.ts';
+import { type ProvStore, refreshOnlineState } from '../../../src/store/index.ts';
 import { translate } from '../../../src/translate/index.ts';
 import { openTestStore } from '../../support/test-store.ts';
 
@@ -11,7 +11,9 @@ export async function lifecycleStore(into?: ProvStore): Promise<ProvStore> {
   const result = validateBatch(JSON.parse(readFileSync(LIFECYCLE_EVENTS, 'utf8')));
   if (!result.ok) throw new Error(`fixture events invalid: ${JSON.stringify(result.errors)}`);
   const store = into ?? (await openTestStore());
-  await store.insert(translate(result.events));
+  const quads = translate(result.events);
+  await store.insert(quads);
+  await refreshOnlineState(store, quads);
   return store;
 }
 

@@ -1,6 +1,6 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { crc32 } from 'node:zlib';
 import type { WriteOp } from '../engine.ts';
-import { crc32 } from './crc32.ts';
 
 // One log record on disk: [u32 LE payload length][u32 LE CRC-32 of payload][payload].
 // The payload is JSON that always starts with `{"seq":`, which lets a reader tell a torn tail

@@ -1,7 +1,7 @@
 import { appendFileSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { crc32 } from '../../../src/store/durable/crc32.ts';
 import { segmentPath } from '../../../src/store/durable/files.ts';
 import { encodeRecord } from '../../../src/store/durable/wal-format.ts';
 import { openDurableStore } from '../../../src/store/index.ts';
@@ -130,31 +130,5 @@ describe('torn-log recovery', () => {
       name: 'StoreCorruptError',
       message: expect.stringMatching(/segment is missing/),
     });
-  });
-});
-
-describe('data directory lock', () => {
-  it('refuses a second open of the same directory while the first is open', async () => {
-    const dir = tempDir();
-    const first = await openDurableStore({ dir });
-    await expect(openDurableStore({ dir })).rejects.toMatchObject({
-      name: 'StoreLockedError',
-      message: expect.stringMatching(/in use by this process/),
-    });
-    await first.close();
-    const again = await openDurableStore({ dir });
-    await again.close();
-  });
-
-  it('takes over a lock left by a process that no longer exists', async () => {
-    const dir = tempDir();
-    const { spawnSync } = await import('node:child_process');
-    const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], {
-      encoding: 'utf8',
-    });
-    writeFileSync(join(dir, 'LOCK'), gone.stdout);
-    const store = await openDurableStore({ dir });
-    expect(readFileSync(join(dir, 'LOCK'), 'utf8')).toBe(String(process.pid));
-    await store.close();
   });
 });

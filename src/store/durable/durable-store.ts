@@ -19,6 +19,7 @@ import { QuadCeiling } from './ceiling.ts';
 import { fsyncDir, listDataDir } from './files.ts';
 import { acquireLock } from './lock.ts';
 import { scanDataDir } from './log-scan.ts';
+import { Manifest, writeManifest } from './manifest.ts';
 import type { CallMethod } from './protocol.ts';
 import { encodeRecord } from './wal-format.ts';
 import { type WalCounters, WalWriter } from './wal-writer.ts';
@@ -33,6 +34,13 @@ export interface DurableStoreOptions {
   snapshotAfterBytes?: number;
   /** Refuse writes that would take the store past this many quads (507). Default: no limit. */
   maxQuads?: number;
+  /**
+   * Open a damaged data directory anyway, accepting the loss of what is damaged or missing (copies of
+   * changed files are kept under damaged-<time>/); a checked snapshot is written before open() returns.
+   */
+  acceptLoss?: boolean;
+  /** Records per log segment (tests); default RECORDS_PER_SEGMENT. */
+  recordsPerSegment?: number;
   logger?: Logger;
 }
 
@@ -51,6 +59,9 @@ export class DurableStore implements ProvStore {
   private lastSeq = 0;
   private snapshotSeq = 0;
   private snapshotting: Promise<void> | undefined;
+  /** The snapshot on disk must be rewritten even without new records (older format, or loss accepted). */
+  private snapshotStale = false;
+  private manifest: Manifest | undefined;
   private readOnlyReason: string | undefined;
   private readonly ceiling: QuadCeiling;
   private readonly logger: Logger;
@@ -71,12 +82,13 @@ export class DurableStore implements ProvStore {
     this.release = acquireLock(dir);
     try {
       const started = Date.now();
-      const scan = scanDataDir(dir);
+      const scan = scanDataDir(dir, { acceptLoss: this.options.acceptLoss });
       for (const warning of scan.warnings) this.logger.warn(warning);
       this.host = new WorkerHost({
         dir,
         logger: this.logger,
         maxQuads: this.options.maxQuads,
+        acceptLoss: this.options.acceptLoss,
         shouldMeasure: (records) => this.ceiling.wantsMeasure(records),
         onApplied: (seq, quads) => this.ceiling.appliedUpTo(seq, quads),
         onWritesLost: (reason) => this.becomeReadOnly(reason),
@@ -86,9 +98,20 @@ export class DurableStore implements ProvStore {
       this.lastSeq = scan.lastSeq;
       this.snapshotSeq = outcome.snapshotSeq;
       this.ceiling.appliedUpTo(outcome.appliedSeq, outcome.quads);
+      this.snapshotStale = scan.lossAccepted || outcome.legacySnapshot === true;
       if (outcome.stoppedEarly) this.becomeReadOnly(outcome.stoppedEarly);
-      else this.wal = await WalWriter.open(dir, this.lastSeq, () => this.maybeSnapshot());
-      if (this.wal) this.wal.bytesSinceRotation = scan.bytesAfterSnapshot;
+      else {
+        // Written before the first new segment exists: from here on every file the store relies on is listed.
+        writeManifest(dir, scan.manifest);
+        const manifest = new Manifest(dir, scan.manifest);
+        this.manifest = manifest;
+        this.wal = await WalWriter.open(dir, this.lastSeq, {
+          afterBatch: () => this.maybeSnapshot(),
+          segmentCreated: (first) => manifest.segmentCreated(first),
+          recordsPerSegment: this.options.recordsPerSegment,
+        });
+        this.wal.bytesSinceRotation = scan.bytesAfterSnapshot;
+      }
       this.logger.info(
         {
           dir,
@@ -100,6 +123,8 @@ export class DurableStore implements ProvStore {
         'Durable store opened.',
       );
       this.state = 'open';
+      if (scan.lossAccepted) await this.snapshot();
+      else if (this.snapshotStale) this.maybeSnapshot();
     } catch (error) {
       await this.host?.stop().catch(() => undefined);
       this.release();
@@ -114,7 +139,8 @@ export class DurableStore implements ProvStore {
     try {
       await this.wal?.idle();
       await this.snapshotting;
-      if (this.wal && !this.readOnlyReason && this.lastSeq > this.snapshotSeq) await this.snapshot();
+      if (this.wal && !this.readOnlyReason && (this.lastSeq > this.snapshotSeq || this.snapshotStale))
+        await this.snapshot();
       await this.host?.stop();
       await this.wal?.close();
     } finally {
@@ -222,7 +248,7 @@ export class DurableStore implements ProvStore {
 
   private maybeSnapshot(): void {
     if (this.snapshotting || this.readOnlyReason || this.state !== 'open') return;
-    if ((this.wal?.bytesSinceRotation ?? 0) < this.snapshotAfterBytes) return;
+    if (!this.snapshotStale && (this.wal?.bytesSinceRotation ?? 0) < this.snapshotAfterBytes) return;
     this.snapshot().catch((error: Error) =>
       this.logger.error(
         { err: error },
@@ -240,12 +266,14 @@ export class DurableStore implements ProvStore {
       let boundary = 0;
       await wal.rotate((seq) => {
         boundary = seq;
-        if (seq > this.snapshotSeq) written = host.snapshot(seq);
+        if (seq > this.snapshotSeq || this.snapshotStale) written = host.snapshot(seq);
       });
       if (!written) return;
       const started = Date.now();
       const outcome = await written;
       this.snapshotSeq = boundary;
+      this.snapshotStale = false;
+      this.manifest?.snapshotTaken(boundary);
       this.removeCoveredFiles(boundary);
       this.logger.info(
         { ...(outcome as object), seq: boundary, ms: Date.now() - started },

@@ -34,10 +34,11 @@ async function holderUnderSleep(dir: string): Promise<{ pid: number; parent: Chi
   return { pid, parent };
 }
 
+/** Until every thread of `pid` has exited (so its files are closed) and only its zombie remains. */
 async function untilZombie(pid: number): Promise<void> {
   for (;;) {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) return;
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    if (/^State:\s+Z/m.test(status) && /^Threads:\s+1$/m.test(status)) return;
     await new Promise((resolve) => setImmediate(resolve));
   }
 }

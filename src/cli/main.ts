@@ -5,6 +5,7 @@ import { registerExport } from './export.ts';
 import { registerImport } from './import.ts';
 import { registerIngest } from './ingest.ts';
 import { registerQuery } from './query.ts';
+import { registerRecover } from './recover.ts';
 import { registerServe } from './serve.ts';
 import { registerValidate } from './validate.ts';
 
@@ -26,6 +27,7 @@ export async function main(argv: string[]): Promise<number> {
   registerExport(program);
   registerImport(program);
   registerBench(program);
+  registerRecover(program);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

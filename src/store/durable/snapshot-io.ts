@@ -73,6 +73,8 @@ export interface SnapshotReading {
   truncated: boolean;
   /** True for a snapshot of an older provml, which has no trailer to check it against. */
   legacy?: boolean;
+  /** The damage found (also thrown, but the engine's loader wraps what it throws). */
+  damage?: SnapshotDamagedError;
 }
 
 interface Expected {
@@ -141,6 +143,21 @@ export function* readSnapshot(
   maxLines = Number.POSITIVE_INFINITY,
   unchecked = false,
 ): Generator<Uint8Array> {
+  try {
+    yield* readCheckedSnapshot(path, seq, progress, maxLines, unchecked);
+  } catch (error) {
+    if (error instanceof SnapshotDamagedError) progress.damage = error;
+    throw error;
+  }
+}
+
+function* readCheckedSnapshot(
+  path: string,
+  seq: number,
+  progress: SnapshotReading,
+  maxLines = Number.POSITIVE_INFINITY,
+  unchecked = false,
+): Generator<Uint8Array> {
   const fd = openSync(path, 'r');
   try {
     let expected: Expected | undefined;
@@ -170,7 +187,7 @@ export function* readSnapshot(
       yield piece;
       if (progress.lines > maxLines && offset < end) progress.truncated = true;
     }
-    if (!expected) return;
+    if (!expected || unchecked) return;
     if (checksum !== expected.crc32)
       throw new SnapshotDamagedError(path, 'its checksum does not match its content (bytes were changed)');
     if (lines !== expected.quads)

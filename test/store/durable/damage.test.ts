@@ -197,7 +197,7 @@ describe('data directories of an older provml', () => {
       .snapshots.map((s) => s.path)
       .reverse();
     expect(readFileSync(newest as string, 'utf8')).toMatch(
-      /^# provml snapshot v1\n[^]*\n# provml snapshot end seq=\d+ quads=27 /,
+      /^# provml snapshot v1\n[\s\S]*\n# provml snapshot end seq=\d+ quads=27 /,
     );
   });
 });

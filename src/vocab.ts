@@ -20,6 +20,11 @@ export const ID_BASE = 'https://w3id.org/provml/id/';
 /** Base of the named graphs provml writes: one per workflow execution, one for the ontology. */
 export const GRAPH_BASE = 'https://w3id.org/provml/graph/';
 export const ONTOLOGY_GRAPH = `${GRAPH_BASE}ontology`;
+/**
+ * Stated in the ontology graph about itself: the digest of the shipped ontology files it was loaded
+ * from, so start-up can leave an unchanged graph alone (provml's own bookkeeping, not a PROV-ML term).
+ */
+export const SHIPPED_DIGEST = 'https://w3id.org/provml/system#shippedOntologyDigest';
 /** The PROV-ML ontology IRI and its version IRI. */
 export const ONTOLOGY_IRI = 'https://w3id.org/provml';
 export const ONTOLOGY_VERSION_IRI = 'https://w3id.org/provml/0.1.0';

@@ -52,11 +52,27 @@ export async function startServer(
   const url = `http://${host}:${port}`;
   options.onListening?.(url);
   logger.info({ url, dataDir: config.dataDir }, 'listening; loading the store');
+  // As PID 1 in a container a signal without a handler is ignored, so one is there while the store
+  // loads too. Loading writes nothing a crash could not also leave, so stopping then is just an exit.
+  const stopWhileStarting = (signal: NodeJS.Signals): void => {
+    logger.info({ signal }, 'stopping during start-up (nothing to save yet)');
+    process.exit(0);
+  };
+  const handleSignals = options.handleSignals ?? true;
+  if (handleSignals) {
+    process.once('SIGINT', stopWhileStarting);
+    process.once('SIGTERM', stopWhileStarting);
+  }
+  const startupDone = (): void => {
+    process.off('SIGINT', stopWhileStarting);
+    process.off('SIGTERM', stopWhileStarting);
+  };
 
   let store: ProvStore;
   try {
     store = await (options.openStore ?? openConfiguredStore)(config, logger);
   } catch (error) {
+    startupDone();
     server.closeAllConnections();
     server.close();
     throw error;
@@ -76,6 +92,7 @@ export async function startServer(
     else logger.info({ quads: ontology.quads, written: ontology.written }, 'ontology graph ready');
     app = createApp({ store, config, logger });
   } catch (error) {
+    startupDone();
     server.closeAllConnections();
     server.close();
     await store.close();
@@ -121,7 +138,8 @@ export async function startServer(
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   };
-  if (options.handleSignals ?? true) {
+  startupDone();
+  if (handleSignals) {
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
   }

@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { StoreClosedError, StoreReadOnlyError } from '../../errors.ts';
 import { type Logger, silentLogger } from '../../logger.ts';
 import type {
@@ -20,7 +20,8 @@ import { fsyncDir, listDataDir } from './files.ts';
 import { acquireLock } from './lock.ts';
 import { scanDataDir } from './log-scan.ts';
 import { Manifest, writeManifest } from './manifest.ts';
-import type { CallMethod } from './protocol.ts';
+import type { CallMethod, SnapshotOutcome } from './protocol.ts';
+import { DEFAULT_SNAPSHOT_GROWTH, type SnapshotPolicy, snapshotDue } from './snapshot-policy.ts';
 import { encodeRecord } from './wal-format.ts';
 import { type WalCounters, WalWriter } from './wal-writer.ts';
 import { WorkerHost } from './worker-host.ts';
@@ -30,8 +31,13 @@ export interface DurableStoreOptions {
   dir: string;
   /** Queries running longer are rejected with QueryTimeoutError (503). Default 30 s. */
   queryTimeoutMs?: number;
-  /** Snapshot after this many log bytes, bounding recovery time. Default 64 MiB. */
+  /** Snapshot after at least this many log bytes, bounding recovery time. Default 64 MiB. */
   snapshotAfterBytes?: number;
+  /**
+   * And only once the log since the last snapshot reaches this fraction of that snapshot's size, so
+   * snapshot work stays O(1) per written quad (see snapshot-policy.ts). Default 0.5.
+   */
+  snapshotGrowth?: number;
   /** Refuse writes that would take the store past this many quads (507). Default: no limit. */
   maxQuads?: number;
   /**
@@ -66,12 +72,16 @@ export class DurableStore implements ProvStore {
   private readonly ceiling: QuadCeiling;
   private readonly logger: Logger;
   private readonly queryTimeoutMs: number;
-  private readonly snapshotAfterBytes: number;
+  private readonly snapshotPolicy: SnapshotPolicy;
+  private lastSnapshotBytes = 0;
 
   constructor(private readonly options: DurableStoreOptions) {
     this.logger = options.logger ?? silentLogger();
     this.queryTimeoutMs = options.queryTimeoutMs ?? 30_000;
-    this.snapshotAfterBytes = options.snapshotAfterBytes ?? 64 << 20;
+    this.snapshotPolicy = {
+      minBytes: options.snapshotAfterBytes ?? 64 << 20,
+      growth: options.snapshotGrowth ?? DEFAULT_SNAPSHOT_GROWTH,
+    };
     this.ceiling = new QuadCeiling(options.maxQuads);
   }
 
@@ -99,6 +109,7 @@ export class DurableStore implements ProvStore {
       this.snapshotSeq = outcome.snapshotSeq;
       this.ceiling.appliedUpTo(outcome.appliedSeq, outcome.quads);
       this.snapshotStale = scan.lossAccepted || outcome.legacySnapshot === true;
+      this.lastSnapshotBytes = scan.snapshot ? statSync(scan.snapshot.path).size : 0;
       if (outcome.stoppedEarly) this.becomeReadOnly(outcome.stoppedEarly);
       else {
         // Written before the first new segment exists: from here on every file the store relies on is listed.
@@ -248,7 +259,8 @@ export class DurableStore implements ProvStore {
 
   private maybeSnapshot(): void {
     if (this.snapshotting || this.readOnlyReason || this.state !== 'open') return;
-    if (!this.snapshotStale && (this.wal?.bytesSinceRotation ?? 0) < this.snapshotAfterBytes) return;
+    const logBytes = this.wal?.bytesSinceRotation ?? 0;
+    if (!this.snapshotStale && !snapshotDue(this.snapshotPolicy, logBytes, this.lastSnapshotBytes)) return;
     this.snapshot().catch((error: Error) =>
       this.logger.error(
         { err: error },
@@ -262,7 +274,7 @@ export class DurableStore implements ProvStore {
     const { wal, host } = this;
     if (!wal || !host) return Promise.resolve();
     const run = async (): Promise<void> => {
-      let written: Promise<unknown> | undefined;
+      let written: Promise<SnapshotOutcome> | undefined;
       let boundary = 0;
       await wal.rotate((seq) => {
         boundary = seq;
@@ -273,6 +285,7 @@ export class DurableStore implements ProvStore {
       const outcome = await written;
       this.snapshotSeq = boundary;
       this.snapshotStale = false;
+      this.lastSnapshotBytes = outcome.bytes;
       this.manifest?.snapshotTaken(boundary);
       this.removeCoveredFiles(boundary);
       this.logger.info(

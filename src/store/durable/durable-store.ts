@@ -108,7 +108,9 @@ export class DurableStore implements ProvStore {
       this.lastSeq = scan.lastSeq;
       this.snapshotSeq = outcome.snapshotSeq;
       this.ceiling.appliedUpTo(outcome.appliedSeq, outcome.quads);
-      this.snapshotStale = scan.lossAccepted || outcome.legacySnapshot === true;
+      // With the loss accepted, even an unchanged log gets a fresh snapshot: the one loaded may be damaged.
+      const acceptLoss = this.options.acceptLoss === true;
+      this.snapshotStale = acceptLoss || outcome.legacySnapshot === true;
       this.lastSnapshotBytes = scan.snapshot ? statSync(scan.snapshot.path).size : 0;
       if (outcome.stoppedEarly) this.becomeReadOnly(outcome.stoppedEarly);
       else {
@@ -134,7 +136,7 @@ export class DurableStore implements ProvStore {
         'Durable store opened.',
       );
       this.state = 'open';
-      if (scan.lossAccepted) await this.snapshot();
+      if (acceptLoss) await this.snapshot();
       else if (this.snapshotStale) this.maybeSnapshot();
     } catch (error) {
       await this.host?.stop().catch(() => undefined);

@@ -125,6 +125,23 @@ describe('damage to a data directory', () => {
     );
   });
 
+  it('a changed snapshot with no log after it: accepting the loss rewrites it even without new records', async () => {
+    const dir = tempDir();
+    const store = await open(dir);
+    for (let n = 1; n <= 3; n++) await store.insert(quadsOf(n));
+    await store.close();
+    const [snapshot] = listDataDir(dir).snapshots;
+    replaceInFile(snapshot?.path as string, 'example.org/item/2>', 'example.org/item/5>');
+    await expect(open(dir)).rejects.toMatchObject({
+      message: expect.stringMatching(/checksum does not match/),
+    });
+    const recovered = await open(dir, { acceptLoss: true });
+    await recovered.close();
+    const again = await open(dir);
+    expect(await items(again)).toEqual([1, 2, 3, 5]);
+    await again.close();
+  });
+
   it('the last log segment deleted', async () => {
     const dir = await crashImage();
     rmSync(file(dir, 'wal', 8));

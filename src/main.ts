@@ -1,13 +1,14 @@
-// Composition root: configuration + durable store + ontology graph + HTTP app, listening.
+// Composition root: configuration + HTTP listener + durable store + ontology graph + HTTP app.
 import { once } from 'node:events';
-import type { Server } from 'node:http';
+import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { Config } from './config.ts';
+import { type Config, ConfigError } from './config.ts';
 import { ProvmlError } from './errors.ts';
 import type { Logger } from './logger.ts';
-import { ensureOntologyGraph } from './ontology/index.ts';
+import { ensureOntologyGraph, readShippedOntologyGraph, type ShippedOntology } from './ontology/index.ts';
 import { createApp } from './server/app.ts';
+import { answerStarting } from './server/health.ts';
 import { openDurableStore, openSparqlStore, type ProvStore } from './store/index.ts';
 
 export interface RunningServer {
@@ -20,6 +21,10 @@ export interface RunningServer {
 export interface StartOptions {
   /** Close gracefully on SIGINT / SIGTERM and exit (default true; off for in-process use). */
   handleSignals?: boolean;
+  /** Told the URL once the server listens, before the store has loaded (/health then answers "starting"). */
+  onListening?: (url: string) => void;
+  /** Opens the store (default: openConfiguredStore). */
+  openStore?: (config: Config, logger: Logger) => Promise<ProvStore>;
 }
 
 /** How long close() lets in-flight requests finish before cutting their connections. */
@@ -31,26 +36,69 @@ export async function startServer(
   options: StartOptions = {},
 ): Promise<RunningServer> {
   const started = Date.now();
-  const store = await openConfiguredStore(config, logger);
-  let server: Server;
+  const shipped = await readShippedOntologyGraph(config.ontologyDir);
+  checkLimitHoldsOntology(config, shipped);
+  // Listening comes first, so /health answers ("starting") while a big store loads.
+  let app: RequestListener | undefined;
+  const server = createServer((req, res) => (app ? app(req, res) : answerStarting(req, res)));
+  server.listen(config.port, config.host);
   try {
-    const ontology = await ensureOntologyGraph(store, config.ontologyDir);
-    if (ontology.loaded) logger.info({ quads: ontology.quads }, 'ontology graph loaded');
-    else
+    await once(server, 'listening');
+  } catch (error) {
+    throw explainListenError(error, config);
+  }
+  const { port } = server.address() as AddressInfo;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const url = `http://${host}:${port}`;
+  options.onListening?.(url);
+  logger.info({ url, dataDir: config.dataDir }, 'listening; loading the store');
+  // As PID 1 in a container a signal without a handler is ignored, so one is there while the store
+  // loads too. Loading writes nothing a crash could not also leave, so stopping then is just an exit.
+  const stopWhileStarting = (signal: NodeJS.Signals): void => {
+    logger.info({ signal }, 'stopping during start-up (nothing to save yet)');
+    process.exit(0);
+  };
+  const handleSignals = options.handleSignals ?? true;
+  if (handleSignals) {
+    process.once('SIGINT', stopWhileStarting);
+    process.once('SIGTERM', stopWhileStarting);
+  }
+  const startupDone = (): void => {
+    process.off('SIGINT', stopWhileStarting);
+    process.off('SIGTERM', stopWhileStarting);
+  };
+
+  let store: ProvStore;
+  try {
+    store = await (options.openStore ?? openConfiguredStore)(config, logger);
+  } catch (error) {
+    startupDone();
+    server.closeAllConnections();
+    server.close();
+    throw error;
+  }
+  try {
+    const ontology = await ensureOntologyGraph(store, config.ontologyDir, shipped);
+    if (!ontology.loaded && !ontology.notWritten)
       logger.warn(
         { ontologyDir: config.ontologyDir },
         'no ontology found; serving without the ontology graph',
       );
-    server = createApp({ store, config, logger }).listen(config.port, config.host);
-    await once(server, 'listening');
+    else if (ontology.notWritten)
+      logger.warn(
+        { reason: ontology.notWritten },
+        'the ontology graph differs from the shipped files but the store refuses writes: serving the one it holds',
+      );
+    else logger.info({ quads: ontology.quads, written: ontology.written }, 'ontology graph ready');
+    app = createApp({ store, config, logger });
   } catch (error) {
+    startupDone();
+    server.closeAllConnections();
+    server.close();
     await store.close();
-    throw explainListenError(error, config);
+    throw error;
   }
 
-  const { port } = server.address() as AddressInfo;
-  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-  const url = `http://${host}:${port}`;
   logger.info(
     {
       url,
@@ -90,11 +138,24 @@ export async function startServer(
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   };
-  if (options.handleSignals ?? true) {
+  startupDone();
+  if (handleSignals) {
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
   }
   return { url, close };
+}
+
+/**
+ * The ontology graph goes into the store at every start-up, so a size limit below it could never be
+ * met: said at start-up, as a configuration error, before anything is opened.
+ */
+function checkLimitHoldsOntology(config: Config, shipped: ShippedOntology | undefined): void {
+  if (config.store !== 'embedded' || config.maxQuads === undefined || !shipped) return;
+  if (config.maxQuads >= shipped.quads.length) return;
+  throw new ConfigError([
+    `maxQuads / PROVML_MAX_QUADS is ${config.maxQuads}, below the ${shipped.quads.length} quads of the shipped ontology graph that every start-up keeps in the store: raise it (default 10000000)`,
+  ]);
 }
 
 /** The durable embedded store, or the external SPARQL engine (with its outbox in the data directory). */

@@ -30,6 +30,11 @@ export const STATE_NS = 'https://w3id.org/provml/state#';
 export const STATE_RUNNING = `${STATE_NS}running`;
 export const STATE_NOW = `${STATE_NS}now`;
 export const STATE_LATEST_OF = `${STATE_NS}latestOf`;
+/**
+ * Stated in the ontology graph about itself: the digest of the shipped ontology files it was loaded
+ * from, so start-up can leave an unchanged graph alone (provml's own bookkeeping, not a PROV-ML term).
+ */
+export const SHIPPED_DIGEST = 'https://w3id.org/provml/system#shippedOntologyDigest';
 /** The PROV-ML ontology IRI and its version IRI. */
 export const ONTOLOGY_IRI = 'https://w3id.org/provml';
 export const ONTOLOGY_VERSION_IRI = 'https://w3id.org/provml/0.1.0';

@@ -50,6 +50,11 @@ export const SUBCOMMANDS: Record<string, Subcommand> = {
       'Serve the read-only MCP tools (catalog, SPARQL, ontology, lineage, runs) on stdio, over a running server.',
     load: async () => (await import('./mcp.ts')).registerMcp,
   },
+  recover: {
+    summary:
+      "Check the embedded store's data directory; with --accept-loss, open it despite damage and make it whole.",
+    load: async () => (await import('./recover.ts')).registerRecover,
+  },
   bench: {
     summary: 'Run the benchmark suite (needs the source checkout); e.g. provml bench -- --quick',
     load: async () => (await import('./bench.ts')).registerBench,

@@ -57,7 +57,12 @@ export function registerServe(program: Command): void {
         },
       });
       const logger = createLogger(config.logLevel);
-      const { url } = await startServer(config, logger);
+      const { url } = await startServer(config, logger, {
+        onListening: (where) =>
+          process.stderr.write(
+            `provml listening on ${where}, loading the store (/health answers "starting")\n`,
+          ),
+      });
       process.stderr.write(`provml serving on ${url} (SPARQL endpoint ${url}/sparql)\n`);
     });
 }

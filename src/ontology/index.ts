@@ -1,7 +1,13 @@
 // Public entry of the ontology layer: the shipped PROV-ML files, the alignment and data validators.
 export { ALIGNMENT_RULES, type AlignmentRule } from './alignment-rules.ts';
 export { compactIri } from './compact.ts';
-export { ensureOntologyGraph, readShippedOntology } from './ensure.ts';
+export {
+  ensureOntologyGraph,
+  type OntologyGraphOutcome,
+  readShippedOntology,
+  readShippedOntologyGraph,
+  type ShippedOntology,
+} from './ensure.ts';
 export {
   CONTEXT_FILE,
   DEFAULT_ONTOLOGY_DIR,

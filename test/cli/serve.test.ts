@@ -25,9 +25,13 @@ function serve(...args: string[]): Promise<ServeProcess> {
   });
 }
 
-async function run(...args: string[]): Promise<{ code: number | null; stderr: string }> {
+async function run(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number | null; stderr: string }> {
   const child = spawn(process.execPath, [BIN, ...args], {
     stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, ...env },
   });
   let stderr = '';
   child.stderr?.setEncoding('utf8');
@@ -94,14 +98,20 @@ describe('provml serve (end to end)', () => {
   });
 
   it.each([
-    [['serve', '--port', 'abc'], /--port: expected a port number/],
-    [['serve', '--query-timeout-ms', '0'], /--query-timeout-ms: expected a time limit/],
+    [['serve', '--port', 'abc'], {}, /--port: expected a port number/],
+    [['serve', '--query-timeout-ms', '0'], {}, /--query-timeout-ms: expected a time limit/],
     [
       ['serve', '--config', '/nonexistent/provml.json'],
+      {},
       /config file \/nonexistent\/provml\.json: cannot read it/,
     ],
-  ])('exits non-zero with a one-line reason for %j', async (args, reason) => {
-    const { code, stderr } = await run(...args);
+    [
+      ['serve', '--port', '0', '--data', join(dataDir, 'limited')],
+      { PROVML_MAX_QUADS: '100', PROVML_STORE: 'embedded' },
+      /PROVML_MAX_QUADS is 100, below the \d+ quads of the shipped ontology graph/,
+    ],
+  ])('exits non-zero with a one-line reason for %j %j', async (args, env, reason) => {
+    const { code, stderr } = await run(args, env);
     expect(code).not.toBe(0);
     expect(stderr.trim().split('\n')).toHaveLength(1);
     expect(stderr).toMatch(reason);

@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { StoreClosedError, StoreReadOnlyError } from '../../errors.ts';
 import { type Logger, silentLogger } from '../../logger.ts';
 import type {
@@ -22,7 +22,9 @@ import { QuadCeiling } from './ceiling.ts';
 import { fsyncDir, listDataDir } from './files.ts';
 import { acquireLock } from './lock.ts';
 import { scanDataDir } from './log-scan.ts';
-import type { CallMethod } from './protocol.ts';
+import { Manifest, writeManifest } from './manifest.ts';
+import type { CallMethod, SnapshotOutcome } from './protocol.ts';
+import { DEFAULT_SNAPSHOT_GROWTH, type SnapshotPolicy, snapshotDue } from './snapshot-policy.ts';
 import { encodeRecord } from './wal-format.ts';
 import { type WalCounters, WalWriter } from './wal-writer.ts';
 import { WorkerHost } from './worker-host.ts';
@@ -32,10 +34,22 @@ export interface DurableStoreOptions {
   dir: string;
   /** Queries running longer are rejected with QueryTimeoutError (503). Default 30 s. */
   queryTimeoutMs?: number;
-  /** Snapshot after this many log bytes, bounding recovery time. Default 64 MiB. */
+  /** Snapshot after at least this many log bytes, bounding recovery time. Default 64 MiB. */
   snapshotAfterBytes?: number;
+  /**
+   * And only once the log since the last snapshot reaches this fraction of that snapshot's size, so
+   * snapshot work stays O(1) per written quad (see snapshot-policy.ts). Default 0.5.
+   */
+  snapshotGrowth?: number;
   /** Refuse writes that would take the store past this many quads (507). Default: no limit. */
   maxQuads?: number;
+  /**
+   * Open a damaged data directory anyway, accepting the loss of what is damaged or missing (copies of
+   * changed files are kept under damaged-<time>/); a checked snapshot is written before open() returns.
+   */
+  acceptLoss?: boolean;
+  /** Records per log segment (tests); default RECORDS_PER_SEGMENT. */
+  recordsPerSegment?: number;
   logger?: Logger;
 }
 
@@ -54,16 +68,23 @@ export class DurableStore implements ProvStore {
   private lastSeq = 0;
   private snapshotSeq = 0;
   private snapshotting: Promise<void> | undefined;
+  /** The snapshot on disk must be rewritten even without new records (older format, or loss accepted). */
+  private snapshotStale = false;
+  private manifest: Manifest | undefined;
   private readOnlyReason: string | undefined;
   private readonly ceiling: QuadCeiling;
   private readonly logger: Logger;
   private readonly queryTimeoutMs: number;
-  private readonly snapshotAfterBytes: number;
+  private readonly snapshotPolicy: SnapshotPolicy;
+  private lastSnapshotBytes = 0;
 
   constructor(private readonly options: DurableStoreOptions) {
     this.logger = options.logger ?? silentLogger();
     this.queryTimeoutMs = options.queryTimeoutMs ?? 30_000;
-    this.snapshotAfterBytes = options.snapshotAfterBytes ?? 64 << 20;
+    this.snapshotPolicy = {
+      minBytes: options.snapshotAfterBytes ?? 64 << 20,
+      growth: options.snapshotGrowth ?? DEFAULT_SNAPSHOT_GROWTH,
+    };
     this.ceiling = new QuadCeiling(options.maxQuads);
   }
 
@@ -74,12 +95,13 @@ export class DurableStore implements ProvStore {
     this.release = acquireLock(dir);
     try {
       const started = Date.now();
-      const scan = scanDataDir(dir);
+      const scan = scanDataDir(dir, { acceptLoss: this.options.acceptLoss });
       for (const warning of scan.warnings) this.logger.warn(warning);
       this.host = new WorkerHost({
         dir,
         logger: this.logger,
         maxQuads: this.options.maxQuads,
+        acceptLoss: this.options.acceptLoss,
         shouldMeasure: (records) => this.ceiling.wantsMeasure(records),
         onApplied: (seq, quads) => this.ceiling.appliedUpTo(seq, quads),
         onWritesLost: (reason) => this.becomeReadOnly(reason),
@@ -89,9 +111,23 @@ export class DurableStore implements ProvStore {
       this.lastSeq = scan.lastSeq;
       this.snapshotSeq = outcome.snapshotSeq;
       this.ceiling.appliedUpTo(outcome.appliedSeq, outcome.quads);
+      // With the loss accepted, even an unchanged log gets a fresh snapshot: the one loaded may be damaged.
+      const acceptLoss = this.options.acceptLoss === true;
+      this.snapshotStale = acceptLoss || outcome.legacySnapshot === true;
+      this.lastSnapshotBytes = scan.snapshot ? statSync(scan.snapshot.path).size : 0;
       if (outcome.stoppedEarly) this.becomeReadOnly(outcome.stoppedEarly);
-      else this.wal = await WalWriter.open(dir, this.lastSeq, () => this.maybeSnapshot());
-      if (this.wal) this.wal.bytesSinceRotation = scan.bytesAfterSnapshot;
+      else {
+        // Written before the first new segment exists: from here on every file the store relies on is listed.
+        writeManifest(dir, scan.manifest);
+        const manifest = new Manifest(dir, scan.manifest);
+        this.manifest = manifest;
+        this.wal = await WalWriter.open(dir, this.lastSeq, {
+          afterBatch: () => this.maybeSnapshot(),
+          segmentCreated: (first) => manifest.segmentCreated(first),
+          recordsPerSegment: this.options.recordsPerSegment,
+        });
+        this.wal.bytesSinceRotation = scan.bytesAfterSnapshot;
+      }
       this.logger.info(
         {
           dir,
@@ -103,6 +139,8 @@ export class DurableStore implements ProvStore {
         'Durable store opened.',
       );
       this.state = 'open';
+      if (acceptLoss) await this.snapshot();
+      else if (this.snapshotStale) this.maybeSnapshot();
     } catch (error) {
       await this.host?.stop().catch(() => undefined);
       this.release();
@@ -117,7 +155,8 @@ export class DurableStore implements ProvStore {
     try {
       await this.wal?.idle();
       await this.snapshotting;
-      if (this.wal && !this.readOnlyReason && this.lastSeq > this.snapshotSeq) await this.snapshot();
+      if (this.wal && !this.readOnlyReason && (this.lastSeq > this.snapshotSeq || this.snapshotStale))
+        await this.snapshot();
       await this.host?.stop();
       await this.wal?.close();
     } finally {
@@ -235,7 +274,8 @@ export class DurableStore implements ProvStore {
 
   private maybeSnapshot(): void {
     if (this.snapshotting || this.readOnlyReason || this.state !== 'open') return;
-    if ((this.wal?.bytesSinceRotation ?? 0) < this.snapshotAfterBytes) return;
+    const logBytes = this.wal?.bytesSinceRotation ?? 0;
+    if (!this.snapshotStale && !snapshotDue(this.snapshotPolicy, logBytes, this.lastSnapshotBytes)) return;
     this.snapshot().catch((error: Error) =>
       this.logger.error(
         { err: error },
@@ -249,16 +289,19 @@ export class DurableStore implements ProvStore {
     const { wal, host } = this;
     if (!wal || !host) return Promise.resolve();
     const run = async (): Promise<void> => {
-      let written: Promise<unknown> | undefined;
+      let written: Promise<SnapshotOutcome> | undefined;
       let boundary = 0;
       await wal.rotate((seq) => {
         boundary = seq;
-        if (seq > this.snapshotSeq) written = host.snapshot(seq);
+        if (seq > this.snapshotSeq || this.snapshotStale) written = host.snapshot(seq);
       });
       if (!written) return;
       const started = Date.now();
       const outcome = await written;
       this.snapshotSeq = boundary;
+      this.snapshotStale = false;
+      this.lastSnapshotBytes = outcome.bytes;
+      this.manifest?.snapshotTaken(boundary);
       this.removeCoveredFiles(boundary);
       this.logger.info(
         { ...(outcome as object), seq: boundary, ms: Date.now() - started },

@@ -1,11 +1,17 @@
-import { linkSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { tryLock, unlock } from 'fs-native-extensions';
 import { ProvmlError } from '../../errors.ts';
 
-/** Another live process owns the data directory. */
+/** Another live process (or this one) holds the data directory. */
 export class StoreLockedError extends ProvmlError {
-  constructor(dir: string, pid: number) {
-    const who = pid === process.pid ? 'this process (the store is already open)' : `process ${pid}`;
+  constructor(dir: string, pid: number | undefined) {
+    const who =
+      pid === process.pid
+        ? 'this process (the store is already open)'
+        : pid
+          ? `process ${pid}`
+          : 'another process';
     super(
       503,
       `The data directory ${dir} is in use by ${who}. Stop that process, or give this one another data directory (--data / PROVML_DATA).`,
@@ -14,45 +20,43 @@ export class StoreLockedError extends ProvmlError {
 }
 
 /**
- * Guards a data directory with a LOCK file holding the owner's pid, so two processes never append to the
- * same log. A lock whose process is gone (after a crash or kill -9) is stale and taken over.
+ * Guards a data directory with a kernel lock on its LOCK file (an open-file-description lock on
+ * Linux, flock elsewhere), held through a descriptor that stays open for the store's life. The kernel
+ * drops the lock when the descriptor closes, so a process killed with SIGKILL, or the container's PID 1
+ * after an OOM kill, never leaves a lock behind; nothing guesses from pids. The pid written into the
+ * file only names the holder in the refusal message. The file itself is never removed: removing it
+ * would let a second process lock a fresh file while a third still held the old one.
  */
 export function acquireLock(dir: string): () => void {
   const path = join(dir, 'LOCK');
-  const mine = String(process.pid);
-  // Written aside then linked into place, so nobody ever reads a LOCK that exists but is still empty.
-  const staged = `${path}.${process.pid}`;
-  writeFileSync(staged, mine);
+  const fd = openSync(path, 'a+');
+  let locked: boolean;
   try {
-    linkSync(staged, path);
+    locked = tryLock(fd);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    const owner = Number.parseInt(readFileSync(path, 'utf8'), 10);
-    if (Number.isInteger(owner) && owner > 0 && isAlive(owner)) {
-      rmSync(staged, { force: true });
-      throw new StoreLockedError(dir, owner);
-    }
-    // Stale: replace atomically, then check that no other process took it over at the same moment.
-    renameSync(staged, path);
-    const now = Number.parseInt(readFileSync(path, 'utf8'), 10);
-    if (now !== process.pid) throw new StoreLockedError(dir, now);
+    closeSync(fd);
+    throw error;
   }
-  rmSync(staged, { force: true });
+  if (!locked) {
+    closeSync(fd);
+    throw new StoreLockedError(dir, holderPid(path));
+  }
+  ftruncateSync(fd, 0);
+  writeSync(fd, String(process.pid), 0);
+  let released = false;
   return () => {
-    try {
-      if (readFileSync(path, 'utf8') === mine) rmSync(path, { force: true });
-    } catch {
-      // Already gone: nothing to release.
-    }
+    if (released) return;
+    released = true;
+    unlock(fd);
+    closeSync(fd);
   };
 }
 
-function isAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
+function holderPid(path: string): number | undefined {
   try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    const pid = Number.parseInt(readFileSync(path, 'utf8'), 10);
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
   }
 }

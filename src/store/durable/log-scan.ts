@@ -1,7 +1,21 @@
-import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, rmSync } from 'node:fs';
+import {
+  closeSync,
+  copyFileSync,
+  fstatSync,
+  fsyncSync,
+  ftruncateSync,
+  linkSync,
+  mkdirSync,
+  openSync,
+  readSync,
+  rmSync,
+} from 'node:fs';
+import { basename, join } from 'node:path';
 import { ProvmlError } from '../../errors.ts';
 import { type DirEntry, listDataDir } from './files.ts';
-import { readRecordAt, validRecordFollows } from './wal-format.ts';
+import { type ManifestData, RECORDS_PER_SEGMENT, readManifest } from './manifest.ts';
+import { SNAPSHOT_HEADER } from './snapshot-io.ts';
+import { type BadRecord, readRecordAt, validRecordFollows } from './wal-format.ts';
 
 /** The data directory cannot be recovered without losing acknowledged writes: a person must decide. */
 export class StoreCorruptError extends ProvmlError {
@@ -10,53 +24,198 @@ export class StoreCorruptError extends ProvmlError {
   }
 }
 
+export interface ScanOptions {
+  /** The user accepted losing what is damaged or missing (`provml recover --accept-loss`). */
+  acceptLoss?: boolean;
+}
+
 export interface LogScan {
   /** The newest complete snapshot, if any. */
   snapshot?: DirEntry;
-  /** Sequence number of the last intact record (or of the snapshot). */
+  /** The sequence number after which numbering continues: never one a lost record may have had. */
   lastSeq: number;
   /** Log bytes written after the snapshot: how much work a restart replays. */
   bytesAfterSnapshot: number;
   warnings: string[];
+  /** The manifest describing the files found (to be written before the store writes anything). */
+  manifest: ManifestData;
+  /** Something was accepted as lost: a snapshot must now make the directory whole again. */
+  lossAccepted: boolean;
 }
 
+const howToProceed = (dir: string, what: string): string =>
+  `Restore the data directory from a backup; or, accepting the loss of ${what}, run \`provml recover --data ${dir} --accept-loss\` ` +
+  '(it keeps a copy of every file it changes under damaged-<time>/, continues numbering after the lost records, and writes a checked snapshot). ' +
+  'See docs/operations.md, "Damage".';
+
 /**
- * Checks every log segment (length, checksum, contiguous sequence numbers) before anything is applied.
- * A damaged record at the very end of the last segment is a write torn by a crash: it was never
- * acknowledged, so it is cut off with a warning. Damage anywhere else would silently lose acknowledged
- * writes, so it stops start-up with instructions.
+ * Checks the data directory before anything is applied: the files MANIFEST lists are all there, every
+ * log segment is intact (length, checksum, contiguous sequence numbers). A record cut short at the very
+ * end of the log is what a crash during a write leaves (the write was not acknowledged: that waits for
+ * the fsync), so it is cut off with a warning. Anything else (a missing file, a complete record whose
+ * checksum fails, damage followed by valid records) stops start-up with a message saying how to proceed,
+ * unless the user accepted the loss.
  */
-export function scanDataDir(dir: string): LogScan {
+export function scanDataDir(dir: string, options: ScanOptions = {}): LogScan {
+  const acceptLoss = options.acceptLoss ?? false;
   const listing = listDataDir(dir);
   for (const temporary of listing.temporary) rmSync(temporary, { force: true });
   const snapshot = listing.snapshots.at(-1);
-  const scan: LogScan = { snapshot, lastSeq: snapshot?.seq ?? 0, bytesAfterSnapshot: 0, warnings: [] };
+  const snapshotSeq = snapshot?.seq ?? 0;
+  const scan: LogScan = {
+    snapshot,
+    lastSeq: snapshotSeq,
+    bytesAfterSnapshot: 0,
+    warnings: [],
+    manifest: { format: 1, snapshot: snapshotSeq, segments: [], recordsPerSegment: RECORDS_PER_SEGMENT },
+    lossAccepted: false,
+  };
+  const loss = new Loss(dir, acceptLoss, scan);
+  const manifest = readDirManifest(dir, listing.snapshots.at(-1), loss);
+  const perSegment = manifest?.recordsPerSegment ?? RECORDS_PER_SEGMENT;
+  if (manifest) checkListedFiles(dir, manifest, listing.segments, snapshotSeq, loss);
+  if (snapshot && acceptLoss) loss.keepCopy(snapshot.path, 'link');
+
   let expected: number | undefined;
   listing.segments.forEach((segment, index) => {
     expected ??= segment.seq;
     if (segment.seq !== expected) {
-      throw new StoreCorruptError(
-        `Log segment ${segment.path} starts at record ${segment.seq} but record ${expected} was expected: a segment is missing. Restore the data directory from a backup.`,
+      loss.accept(
+        `Log segment ${segment.path} starts at record ${segment.seq} but record ${expected} was expected: a segment is missing`,
+        `records ${expected} to ${segment.seq - 1}`,
+        segment.seq - 1,
       );
     }
-    const { lastSeq, bytes } = scanSegment(segment, index === listing.segments.length - 1, scan.warnings);
-    if (segment.seq > (snapshot?.seq ?? 0)) scan.bytesAfterSnapshot += bytes;
+    const next = listing.segments[index + 1];
+    const { lastSeq, bytes } = scanSegment(segment, next, perSegment, loss);
+    if (segment.seq > snapshotSeq) scan.bytesAfterSnapshot += bytes;
     scan.lastSeq = Math.max(scan.lastSeq, lastSeq);
     expected = lastSeq + 1;
   });
   const first = listing.segments[0];
-  if (first && first.seq > (snapshot?.seq ?? 0) + 1) {
-    throw new StoreCorruptError(
-      `Records ${(snapshot?.seq ?? 0) + 1} to ${first.seq - 1} are missing from ${dir}: neither a snapshot nor a log segment holds them. Restore the data directory from a backup.`,
+  if (first && first.seq > snapshotSeq + 1) {
+    loss.accept(
+      `Records ${snapshotSeq + 1} to ${first.seq - 1} are missing from ${dir}: neither a snapshot nor a log segment holds them`,
+      `records ${snapshotSeq + 1} to ${first.seq - 1}`,
+      first.seq - 1,
     );
   }
+  scan.lastSeq = Math.max(scan.lastSeq, loss.lostUpTo);
+  scan.manifest.segments = listing.segments.map((segment) => segment.seq);
   return scan;
+}
+
+/** Refuses, or (when the user accepted the loss) notes it, keeps copies and bounds the lost numbers. */
+class Loss {
+  lostUpTo = 0;
+  private copies: string | undefined;
+
+  constructor(
+    private readonly dir: string,
+    private readonly accepted: boolean,
+    private readonly scan: LogScan,
+  ) {}
+
+  accept(problem: string, what: string, lostUpTo: number): void {
+    if (!this.accepted) throw new StoreCorruptError(`${problem}. ${howToProceed(this.dir, what)}`);
+    this.scan.warnings.push(`${problem}. Accepted as lost (--accept-loss): ${what}.`);
+    this.scan.lossAccepted = true;
+    this.lostUpTo = Math.max(this.lostUpTo, lostUpTo);
+  }
+
+  scanWarning(text: string): void {
+    this.scan.warnings.push(text);
+  }
+
+  /** Keeps the file as it is now under damaged-<time>/ (a hard link when it will only be replaced). */
+  keepCopy(path: string, how: 'copy' | 'link'): void {
+    this.copies ??= join(this.dir, `damaged-${new Date().toISOString().replaceAll(':', '-')}`);
+    mkdirSync(this.copies, { recursive: true });
+    const target = join(this.copies, basename(path));
+    if (how === 'link') linkSync(path, target);
+    else copyFileSync(path, target);
+  }
+}
+
+function readDirManifest(dir: string, snapshot: DirEntry | undefined, loss: Loss): ManifestData | undefined {
+  let manifest: ManifestData | undefined;
+  try {
+    manifest = readManifest(dir);
+  } catch (error) {
+    loss.accept(
+      `The data directory's MANIFEST cannot be read (${(error as Error).message}), so missing files could not be noticed`,
+      'whatever files are missing (the files present are taken as the whole store)',
+      0,
+    );
+    return undefined;
+  }
+  if (!manifest && snapshot && startsWithHeader(snapshot.path)) {
+    loss.accept(
+      `${join(dir, 'MANIFEST')} is missing although ${snapshot.path} was written by a provml that keeps one, so missing files could not be noticed`,
+      'whatever files are missing (the files present are taken as the whole store)',
+      0,
+    );
+  }
+  return manifest;
+}
+
+function checkListedFiles(
+  dir: string,
+  manifest: ManifestData,
+  segments: DirEntry[],
+  snapshotSeq: number,
+  loss: Loss,
+): void {
+  if (manifest.snapshot > snapshotSeq) {
+    loss.accept(
+      `The snapshot snapshot-${String(manifest.snapshot).padStart(16, '0')}.nq listed in ${dir}/MANIFEST is missing (it holds every record up to ${manifest.snapshot})`,
+      `every record up to ${manifest.snapshot} that no log segment holds`,
+      manifest.snapshot,
+    );
+  }
+  const present = new Set(segments.map((segment) => segment.seq));
+  manifest.segments.forEach((first, index) => {
+    const next = manifest.segments[index + 1];
+    const last = next !== undefined ? next - 1 : first + manifest.recordsPerSegment - 1;
+    if (present.has(first) || last <= snapshotSeq) return;
+    const name = `wal-${String(first).padStart(16, '0')}.log`;
+    const range = next !== undefined ? `records ${first} to ${last}` : `the records from ${first} on`;
+    loss.accept(
+      `Log segment ${name}, listed in ${dir}/MANIFEST, is missing: the acknowledged writes it held (${range}) are not in ${dir}`,
+      `the writes in ${name} (${range})`,
+      last,
+    );
+  });
+}
+
+function startsWithHeader(path: string): boolean {
+  const fd = openSync(path, 'r');
+  try {
+    const head = Buffer.alloc(SNAPSHOT_HEADER.length);
+    const read = readSync(fd, head, 0, head.length, 0);
+    return head.subarray(0, read).toString('latin1') === SNAPSHOT_HEADER;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * A write torn by a crash leaves a prefix of what it wrote (a partial header, or a record shorter than
+ * its length) or, after a power loss on some file systems, zero bytes. A record that is complete by its
+ * length but fails its checksum, or checks out yet is not a record, is damage to written data.
+ */
+function isTornTail(fd: number, bad: BadRecord, size: number): boolean {
+  if (bad.kind === 'partial') return true;
+  const rest = Buffer.alloc(size - bad.offset);
+  readSync(fd, rest, 0, rest.length, bad.offset);
+  return rest.every((byte) => byte === 0);
 }
 
 function scanSegment(
   segment: DirEntry,
-  isLast: boolean,
-  warnings: string[],
+  next: DirEntry | undefined,
+  perSegment: number,
+  loss: Loss,
 ): { lastSeq: number; bytes: number } {
   const fd = openSync(segment.path, 'r+');
   try {
@@ -72,15 +231,22 @@ function scanSegment(
         );
       }
       if ('bad' in result) {
-        if (!isLast || validRecordFollows(fd, offset, size)) {
-          throw new StoreCorruptError(
-            `Log segment ${segment.path} is corrupt at byte ${offset} (${result.bad.reason}) and valid records follow, so this is not a torn last write. ` +
-              `Restore the data directory from a backup; or, accepting the loss of record ${seq + 1} and everything after it, truncate that file to ${offset} bytes and remove later segments.`,
+        const { bad } = result;
+        const last = !next && !validRecordFollows(fd, offset, size);
+        if (last && isTornTail(fd, bad, size)) {
+          loss.scanWarning(
+            `Dropped the torn end of ${segment.path} at byte ${offset} (${bad.reason}): what a crash during a write leaves. ` +
+              `That write had not been acknowledged (acknowledgement waits for its fsync). Truncated the file from ${size} to ${offset} bytes.`,
           );
+        } else {
+          const where = `Log segment ${segment.path} is damaged at byte ${offset}, in record ${seq + 1}: ${bad.reason}`;
+          const why = last
+            ? `the record is complete by its length, so this is not a write torn by a crash but damage to a written record, which may have been acknowledged`
+            : 'valid records follow, so this is not a write torn by a crash';
+          const lostUpTo = next ? next.seq - 1 : segment.seq + perSegment - 1;
+          loss.accept(`${where}; ${why}`, `record ${seq + 1} and the rest of this segment`, lostUpTo);
+          loss.keepCopy(segment.path, 'copy');
         }
-        warnings.push(
-          `Dropped a torn last record of ${segment.path} at byte ${offset} (${result.bad.reason}); it was never acknowledged. Truncated the file from ${size} to ${offset} bytes.`,
-        );
         ftruncateSync(fd, offset);
         fsyncSync(fd);
         return { lastSeq: seq, bytes: offset };

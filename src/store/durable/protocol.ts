@@ -14,7 +14,7 @@ export type CallMethod =
   | 'stats';
 
 export type WorkerRequest =
-  | { id: number; kind: 'recover'; dir: string; untilSeq: number; maxQuads?: number }
+  | { id: number; kind: 'recover'; dir: string; untilSeq: number; maxQuads?: number; acceptLoss?: boolean }
   | { id: number; kind: 'apply'; records: LogRecord[]; measure: boolean }
   | { id: number; kind: 'call'; method: CallMethod; args: unknown[] }
   | { id: number; kind: 'snapshot'; dir: string; seq: number };
@@ -51,6 +51,8 @@ export interface RecoverOutcome {
   warnings: string[];
   /** Set when start-up stopped loading at the size ceiling: the store is then read-only. */
   stoppedEarly?: string;
+  /** The snapshot was an older provml's, without a checksum: it should be replaced by a checked one. */
+  legacySnapshot?: boolean;
 }
 
 export interface ApplyOutcome {

@@ -3,7 +3,7 @@ import type { OxigraphEngine } from '../engine.ts';
 import { applyRecords } from './apply-records.ts';
 import { type DirEntry, listDataDir } from './files.ts';
 import type { RecoverOutcome } from './protocol.ts';
-import { readSnapshot, type SnapshotReading } from './snapshot-io.ts';
+import { readSnapshot, SnapshotDamagedError, type SnapshotReading } from './snapshot-io.ts';
 import { type LogRecord, readSegment } from './wal-format.ts';
 
 const MAX_LISTED_FAILURES = 20;
@@ -19,6 +19,7 @@ export function recover(
   dir: string,
   untilSeq: number,
   maxQuads?: number,
+  acceptLoss = false,
 ): RecoverOutcome {
   const listing = listDataDir(dir);
   const snapshot = listing.snapshots.filter((s) => s.seq <= untilSeq).at(-1);
@@ -32,13 +33,15 @@ export function recover(
   if (snapshot) {
     const reading: SnapshotReading = { lines: 0, truncated: false };
     try {
-      engine.loadNQuads(readSnapshot(snapshot.path, reading, maxQuads));
+      engine.loadNQuads(readSnapshot(snapshot.path, snapshot.seq, reading, maxQuads, acceptLoss));
     } catch (error) {
       if (error instanceof Error && error.name === 'RuntimeError') throw error;
-      const why = error instanceof Error ? error.message : String(error);
-      throw new ProvmlError(
-        500,
-        `The snapshot ${snapshot.path} cannot be read (${why}). Restore the data directory from a backup.`,
+      throw new ProvmlError(500, snapshotProblem(snapshot.path, dir, reading.damage ?? error));
+    }
+    if (reading.legacy) {
+      outcome.legacySnapshot = true;
+      outcome.warnings.push(
+        `The snapshot ${snapshot.path} was written by an older provml and has no checksum, so it could not be checked; a checked snapshot replaces it now.`,
       );
     }
     if (reading.truncated)
@@ -124,4 +127,14 @@ function stopEarly(engine: OxigraphEngine, outcome: RecoverOutcome, why: string)
   outcome.quads = engine.size;
   outcome.stoppedEarly = `Start-up stopped loading because ${why}, the store's limit (maxQuads / PROVML_MAX_QUADS). The store is read-only and shows only the data loaded so far; nothing on disk was changed. Raise the limit if memory allows, or export the data and move to a server engine (PROVML_STORE=sparql).`;
   return outcome;
+}
+
+function snapshotProblem(path: string, dir: string, error: unknown): string {
+  const why = error instanceof Error ? error.message : String(error);
+  const what = error instanceof SnapshotDamagedError ? why : `The snapshot ${path} cannot be read (${why}).`;
+  return (
+    `${what} Start-up is refused: loading it would serve less or other data than was acknowledged. ` +
+    `Restore the data directory from a backup; or, accepting whatever the snapshot lost, run \`provml recover --data ${dir} --accept-loss\` ` +
+    '(it loads the snapshot as it is, keeps a copy of every file it changes under damaged-<time>/, and writes a checked snapshot).'
+  );
 }

@@ -1,6 +1,6 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { crc32 } from 'node:zlib';
 import type { WriteOp } from '../engine.ts';
-import { crc32 } from './crc32.ts';
 
 // One log record on disk: [u32 LE payload length][u32 LE CRC-32 of payload][payload].
 // The payload is JSON that always starts with `{"seq":`, which lets a reader tell a torn tail
@@ -28,6 +28,8 @@ export function encodeRecord(seq: number, op: WriteOp): Buffer {
 export interface BadRecord {
   offset: number;
   reason: string;
+  /** `partial`: the file ends inside the record (what a torn write leaves); `damaged`: it is all there but wrong. */
+  kind: 'partial' | 'damaged';
 }
 
 export type ReadResult = { record: LogRecord; end: number } | { bad: BadRecord } | undefined;
@@ -36,22 +38,27 @@ export type ReadResult = { record: LogRecord; end: number } | { bad: BadRecord }
 export function readRecordAt(fd: number, offset: number, size: number): ReadResult {
   if (offset === size) return undefined;
   if (size - offset < HEADER_BYTES)
-    return { bad: { offset, reason: `a ${size - offset}-byte partial header` } };
+    return { bad: { offset, reason: `a ${size - offset}-byte partial header`, kind: 'partial' } };
   const header = Buffer.alloc(HEADER_BYTES);
   readSync(fd, header, 0, HEADER_BYTES, offset);
   const length = header.readUInt32LE(0);
   if (length === 0 || length > MAX_RECORD_BYTES)
-    return { bad: { offset, reason: `an impossible length ${length}` } };
+    return { bad: { offset, reason: `an impossible length ${length}`, kind: 'damaged' } };
   if (size - offset - HEADER_BYTES < length) {
     return {
-      bad: { offset, reason: `a record of ${length} bytes cut short at ${size - offset - HEADER_BYTES}` },
+      bad: {
+        offset,
+        reason: `a record of ${length} bytes cut short at ${size - offset - HEADER_BYTES}`,
+        kind: 'partial',
+      },
     };
   }
   const payload = Buffer.alloc(length);
   readSync(fd, payload, 0, length, offset + HEADER_BYTES);
-  if (crc32(payload) !== header.readUInt32LE(4)) return { bad: { offset, reason: 'a checksum mismatch' } };
+  if (crc32(payload) !== header.readUInt32LE(4))
+    return { bad: { offset, reason: 'a checksum mismatch', kind: 'damaged' } };
   const record = parsePayload(payload);
-  if (!record) return { bad: { offset, reason: 'a payload that is not a log record' } };
+  if (!record) return { bad: { offset, reason: 'a payload that is not a log record', kind: 'damaged' } };
   return { record, end: offset + HEADER_BYTES + length };
 }
 

@@ -1,6 +1,7 @@
 import { type FileHandle, open } from 'node:fs/promises';
 import { ProvmlError } from '../../errors.ts';
 import { fsyncDir, segmentPath } from './files.ts';
+import { RECORDS_PER_SEGMENT } from './manifest.ts';
 
 interface PendingRecord {
   seq: number;
@@ -8,6 +9,15 @@ interface PendingRecord {
   onDurable: () => void;
   resolve: () => void;
   reject: (error: Error) => void;
+}
+
+export interface WalWriterOptions {
+  /** Runs after each batch is durable and acknowledged. */
+  afterBatch: () => void;
+  /** Runs when a new segment file exists, before any record is written into it. */
+  segmentCreated: (firstSeq: number) => void;
+  /** A segment never holds more records (default RECORDS_PER_SEGMENT); then a new one starts. */
+  recordsPerSegment?: number;
 }
 
 export interface WalCounters {
@@ -30,20 +40,22 @@ export class WalWriter {
   bytesSinceRotation = 0;
   readonly counters: WalCounters = { records: 0, syncs: 0, bytes: 0 };
 
+  private readonly recordsPerSegment: number;
+
   private constructor(
     private readonly dir: string,
     private file: FileHandle,
-    lastSeq: number,
-    private readonly afterBatch: () => void,
+    private segmentFirst: number,
+    private readonly options: WalWriterOptions,
   ) {
-    this.lastSeq = lastSeq;
+    this.lastSeq = segmentFirst - 1;
+    this.recordsPerSegment = options.recordsPerSegment ?? RECORDS_PER_SEGMENT;
   }
 
   /** Opens (or creates) the segment that starts after `lastSeq`. */
-  static async open(dir: string, lastSeq: number, afterBatch: () => void): Promise<WalWriter> {
-    const file = await open(segmentPath(dir, lastSeq + 1), 'a');
-    fsyncDir(dir);
-    return new WalWriter(dir, file, lastSeq, afterBatch);
+  static async open(dir: string, lastSeq: number, options: WalWriterOptions): Promise<WalWriter> {
+    const file = await openSegment(dir, lastSeq + 1, options);
+    return new WalWriter(dir, file, lastSeq + 1, options);
   }
 
   /**
@@ -70,9 +82,7 @@ export class WalWriter {
       if (this.failure) throw this.failure;
       const boundary = this.lastSeq;
       atBoundary(boundary);
-      await this.file.close();
-      this.file = await open(segmentPath(this.dir, boundary + 1), 'a');
-      fsyncDir(this.dir);
+      await this.startSegment(boundary + 1);
       this.bytesSinceRotation = 0;
     });
     this.lane = task.catch(() => undefined);
@@ -99,13 +109,22 @@ export class WalWriter {
     if (batch.length === 0) return;
     try {
       if (this.failure) throw this.failure;
-      const bytes = Buffer.concat(batch.map((r) => r.bytes));
-      await this.file.appendFile(bytes);
-      await this.file.datasync();
+      for (let start = 0; start < batch.length; ) {
+        const room = this.segmentFirst + this.recordsPerSegment - (batch[start] as PendingRecord).seq;
+        if (room <= 0) {
+          await this.startSegment((batch[start] as PendingRecord).seq);
+          continue;
+        }
+        const part = batch.slice(start, start + room);
+        const bytes = Buffer.concat(part.map((r) => r.bytes));
+        await this.file.appendFile(bytes);
+        await this.file.datasync();
+        this.counters.syncs += 1;
+        this.counters.bytes += bytes.length;
+        this.bytesSinceRotation += bytes.length;
+        start += part.length;
+      }
       this.counters.records += batch.length;
-      this.counters.syncs += 1;
-      this.counters.bytes += bytes.length;
-      this.bytesSinceRotation += bytes.length;
       this.lastSeq = batch.at(-1)?.seq ?? this.lastSeq;
     } catch (error) {
       // After a failed fsync the kernel may have dropped the dirty pages: nothing more can be trusted.
@@ -118,6 +137,19 @@ export class WalWriter {
     }
     for (const record of batch) record.onDurable();
     for (const record of batch) record.resolve();
-    this.afterBatch();
+    this.options.afterBatch();
   }
+
+  private async startSegment(firstSeq: number): Promise<void> {
+    await this.file.close();
+    this.file = await openSegment(this.dir, firstSeq, this.options);
+    this.segmentFirst = firstSeq;
+  }
+}
+
+async function openSegment(dir: string, firstSeq: number, options: WalWriterOptions): Promise<FileHandle> {
+  const file = await open(segmentPath(dir, firstSeq), 'a');
+  fsyncDir(dir);
+  options.segmentCreated(firstSeq);
+  return file;
 }

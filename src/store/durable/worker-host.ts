@@ -35,6 +35,8 @@ export interface WorkerHostOptions {
   dir: string;
   logger: Logger;
   maxQuads?: number;
+  /** Read a damaged snapshot as it is (the user accepted the loss). */
+  acceptLoss?: boolean;
   /** Whether the engine should count its quads after applying these records (it costs a scan). */
   shouldMeasure: (records: LogRecord[]) => boolean;
   /** Called after the engine applied records up to `appliedSeq`, with its size when it was measured. */
@@ -88,6 +90,7 @@ export class WorkerHost {
         dir: this.options.dir,
         untilSeq,
         maxQuads: this.options.maxQuads,
+        acceptLoss: this.options.acceptLoss,
       });
       worker.on('message', (response: WorkerResponse) => this.onMessage(worker, response));
       worker.on('error', (error) => this.onCrash(worker, error));

@@ -30,7 +30,7 @@ port.on('message', (request: WorkerRequest) => {
 function handle(request: WorkerRequest): unknown {
   switch (request.kind) {
     case 'recover':
-      return recover(engine, request.dir, request.untilSeq, request.maxQuads);
+      return recover(engine, request.dir, request.untilSeq, request.maxQuads, request.acceptLoss);
     case 'apply':
       return applyAll(request.records, request.measure);
     case 'snapshot':

@@ -1,6 +1,6 @@
 import { type FileHandle, mkdir, open, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
-import { crc32 } from '../durable/crc32.ts';
+import { crc32 } from 'node:zlib';
 
 // The outbox: acknowledged writes waiting for the remote engine. An append-only file of records
 // [u32 LE length][u32 LE CRC-32][JSON payload {"seq":n,...}], fsync'ed (group commit) before the

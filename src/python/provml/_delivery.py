@@ -145,6 +145,7 @@ class _Pump:
             with self._progress:
                 self._progress.notify_all()
             if done:
+                self._on_stop()
                 self._stopped = True
                 self._thread = None
                 with self._progress:
@@ -188,6 +189,7 @@ class _Pump:
     def _after_failure(self) -> None: ...
     def _has_backlog(self) -> bool: return False
     def _persist_all(self) -> None: ...
+    def _on_stop(self) -> None: ...
     def _settled_up_to(self, target: int) -> bool: raise NotImplementedError
     def settle(self, delivered: int, rejected: int, dropped: int = 0) -> None: ...
     def summary(self, complete: bool) -> DeliveryResult: raise NotImplementedError
@@ -390,9 +392,17 @@ class HttpSink(_Pump):
     def _has_backlog(self) -> bool:
         return bool(self.head) or self.spill.pending > 0
 
+    def _on_stop(self) -> None:
+        self.sender.reset()
+
     def _persist_all(self) -> None:
-        newer = self.serialize(self.take_memory(len(self.memory)))
-        self.spill.persist(self.head, newer)
+        events = self.take_memory(len(self.memory))
+        try:
+            self.spill.persist(self.head, self.serialize(events))
+        except BaseException:
+            self.memory.extendleft(reversed(events))  # still pending, and counted so
+            self.taken -= len(events)
+            raise
         self.head = []
         self.warner.once(
             "close-spill",

@@ -42,12 +42,23 @@ def _after_fork_in_child() -> None:
         _close_in_multiprocessing_child()
 
 
+class _Sentinel:
+    """A long-lived weak-referenceable object for multiprocessing's after-fork registry."""
+
+
+_sentinel = _Sentinel()
+
+
 def _close_in_multiprocessing_child() -> None:
     # A multiprocessing child (a DataLoader worker, a Pool process) leaves through os._exit(), which skips atexit;
-    # multiprocessing's own exit finalizers do run there.
+    # its exit finalizers do run. Its bootstrap clears finalizers registered before it starts, then runs the
+    # after-fork callbacks: register the finalizer from one of those.
     try:
         from multiprocessing import util
 
-        util.Finalize(None, _close_all, exitpriority=100)
+        def register(_obj: object) -> None:
+            util.Finalize(None, _close_all, exitpriority=100)
+
+        util.register_after_fork(_sentinel, register)
     except Exception:  # noqa: BLE001 - capture must never break the child
         pass

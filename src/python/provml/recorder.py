@@ -581,9 +581,14 @@ class TaskScope:
         return self.recorder.model_saved(model_id, location, derived_from, **options)
 
     def task(self, name: str, **options: Any) -> "TaskContext":
-        """A child task (parent = this task), e.g. an epoch: `with training.task("epoch", epoch=3) as section:`."""
+        """A child task (parent = this task), e.g. an epoch: `with training.task("epoch", epoch=3) as section:`.
+        A section (epoch=… or section=…) takes this task's stage unless given one."""
         options.setdefault("workflow_execution_id", self.workflow_execution_id)
         options["parent_task_id"] = self.task_id
+        if options.get("stage") is None and (options.get("epoch") is not None or options.get("section") is not None):
+            parent = self.recorder._open.get(self.task_id)
+            if parent is not None and parent.stage is not None:
+                options["stage"] = parent.stage
         return TaskContext(self.recorder, name, options)
 
 

@@ -9,7 +9,7 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Any, Callable, Deque, Dict, List, Optional
 
-from ._events import event_line, now
+from ._events import event_line, metric_line, now
 from ._files import SpillFile, _size, append_lines, split_rejected, write_rejected
 from ._http import Outcome, Sender
 from ._warnings import Warner
@@ -33,6 +33,13 @@ class DeliveryResult:
     spill_file: Optional[str] = None
     rejected_file: Optional[str] = None
     file: Optional[str] = None
+
+
+def _metric_line(record: tuple) -> Optional[str]:
+    try:
+        return metric_line(record)
+    except (TypeError, ValueError, RecursionError):
+        return None
 
 
 def backoff_delay(attempt: int, base: float, cap: float, rng: Callable[[], float]) -> float:
@@ -61,14 +68,16 @@ class _Pump:
         self._closing_until: Optional[float] = None
         self._urgent = False
         self._stopped = False
+        self.wake_at = self.batch_size  # queue length that wakes the thread before its interval
 
     # -- the caller's side: no I/O, no serialization -------------------------------------------------------------
-    def push(self, event: Dict[str, Any]) -> None:
+    def push(self, event: Any) -> None:
+        """An event dict, or a metric tuple (see _events.METRIC)."""
         memory = self.memory
         memory.append(event)
         if self._thread is None:
             self._start()
-        elif len(memory) >= self.batch_size and not self._woken:
+        elif len(memory) >= self.wake_at and not self._woken:
             self._woken = True
             self._wake.set()
 
@@ -174,7 +183,7 @@ class _Pump:
     def serialize(self, events: List[Dict[str, Any]]) -> List[str]:
         lines = []
         for event in events:
-            line = event_line(event)
+            line = _metric_line(event) if type(event) is tuple else event_line(event)
             if line is None:
                 self.warner.once("unserializable", "provml client: dropped an event that is not JSON-serializable.")
                 self.settle(0, 0, 1)
@@ -237,6 +246,7 @@ class HttpSink(_Pump):
     def _reset_state(self) -> None:
         super()._reset_state()
         self.batch_size = self._configured_batch
+        self.wake_at = min(self.batch_size, self.max_buffered + 1)
         self.head: List[str] = []  # serialized lines taken out of memory or the spill file, not yet settled
         self.spill = SpillFile(self.spill_path)
         self.settled = 0
@@ -246,12 +256,6 @@ class HttpSink(_Pump):
         self.triples = 0
         self.attempt = 0
         self.next_try = 0.0
-
-    def push(self, event: Dict[str, Any]) -> None:
-        super().push(event)
-        if len(self.memory) > self.max_buffered and not self._woken:
-            self._woken = True
-            self._wake.set()
 
     def _init(self) -> None:
         try:
@@ -353,6 +357,7 @@ class HttpSink(_Pump):
     def _rejected(self, lines: List[str], outcome: Outcome) -> None:
         if outcome.status == 413 and len(lines) > 1:
             self.batch_size = max(1, len(lines) // 2)
+            self.wake_at = min(self.batch_size, self.max_buffered + 1)
             self.head = lines + self.head
             return
         rejected, errors, retry = split_rejected(lines, outcome.status, outcome.body)

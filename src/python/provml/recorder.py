@@ -8,11 +8,12 @@ import socket
 import tempfile
 import threading
 import uuid
+from time import time as _unix_time
 from typing import Any, Callable, Dict, Iterable, List, Optional, Union
 
 from . import _lifecycle
 from ._delivery import DeliveryResult, FileSink, HttpSink
-from ._events import SCHEMA_VERSION, error_text, literal, literal_map, named_ref, now, plain, section_of, set_defined
+from ._events import METRIC, SCHEMA_VERSION, error_text, literal, literal_map, named_ref, now, plain, section_of, set_defined
 from ._warnings import Warner
 
 DEFAULT_URL = "http://127.0.0.1:7070"
@@ -21,7 +22,7 @@ _LITERALS = (str, int, float, bool)
 
 class _OpenTask:
     __slots__ = ("task_id", "name", "workflow", "started_at", "start", "section", "stage", "used", "generated",
-                 "hyperparameters")
+                 "hyperparameters", "wire")
 
     def __init__(self, task_id: str, name: str, workflow: str, started_at: str, start: Dict[str, Any]) -> None:
         self.task_id = task_id
@@ -34,6 +35,7 @@ class _OpenTask:
         self.used: Optional[Dict[str, Any]] = None
         self.generated: Optional[Dict[str, Any]] = None
         self.hyperparameters: Optional[Dict[str, Any]] = None
+        self.wire: Optional[str] = None  # the JSON of its constant metric fields, made by the sender thread
 
 
 class Recorder:
@@ -96,6 +98,7 @@ class Recorder:
                 retry_base=retry_base,
                 retry_max=retry_max,
             )
+        self._push = self._sink.push
         self._prefix = id_prefix or uuid.uuid4().hex[:8]
         self._counter = itertools.count(1)
         self._default_workflow = workflow_execution_id
@@ -320,6 +323,14 @@ class Recorder:
             if type(value) not in _LITERALS:
                 value = literal(value)
             task = self._task_or_innermost(task_id, workflow_execution_id)
+            if (task is not None and section is None and time is None and annotations is None
+                    and workflow_execution_id is None):
+                # The common case: call-time values in a tuple, shaped into the event on the sender thread.
+                if epoch is not None and type(epoch) is not int:
+                    epoch = int(epoch)
+                self._push((METRIC, self._prefix, next(self._counter), _unix_time(), name, value, task, epoch, stage,
+                            model_id, dataset_id))
+                return
             if task is not None:
                 task_id = task.task_id
                 execution = workflow_execution_id or task.workflow
@@ -561,8 +572,23 @@ class TaskScope:
 
     def log_metric(self, name: str, value: Any, epoch: Optional[int] = None, stage: Optional[str] = None,
                    model_id: Optional[str] = None, dataset_id: Optional[str] = None, **options: Any) -> None:
-        self.recorder.log_metric(name, value, epoch, stage, model_id, dataset_id, task_id=self.task_id,
-                                 workflow_execution_id=self.workflow_execution_id, **options)
+        """A measured value of this task (and of its epoch, for an epoch task)."""
+        recorder = self.recorder
+        if not options:
+            task = recorder._open.get(self.task_id)
+            if task is not None:
+                try:
+                    if type(value) not in _LITERALS:
+                        value = literal(value)
+                    if epoch is not None and type(epoch) is not int:
+                        epoch = int(epoch)
+                    recorder._push((METRIC, recorder._prefix, next(recorder._counter), _unix_time(), name, value,
+                                    task, epoch, stage, model_id, dataset_id))
+                except Exception as error:  # noqa: BLE001
+                    recorder._warner.fault("log_metric", error)
+                return
+        recorder.log_metric(name, value, epoch, stage, model_id, dataset_id, task_id=self.task_id,
+                            workflow_execution_id=self.workflow_execution_id, **options)
 
     def log_hyperparameters(self, values: Dict[str, Any]) -> None:
         self.recorder.log_hyperparameters(values, task_id=self.task_id)

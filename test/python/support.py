@@ -33,7 +33,8 @@ def require(module: str):
 class FakeServer:
     """POST /api/v1/events on 127.0.0.1:<free port>. `respond` decides each answer: (status, body dict)."""
 
-    def __init__(self, respond: Optional[Callable[[List[str]], Any]] = None) -> None:
+    def __init__(self, respond: Optional[Callable[[List[str]], Any]] = None, close_after_response: bool = False,
+                 chunked: bool = False) -> None:
         self.requests: List[List[str]] = []  # the lines of every request, in arrival order
         self.headers: List[Dict[str, str]] = []
         self.respond = respond or (lambda lines: (202, {"events": len(lines), "triples": len(lines) * 3}))
@@ -54,9 +55,18 @@ class FakeServer:
                 data = json.dumps(answer).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                if chunked:
+                    self.send_header("Transfer-Encoding", "chunked")
+                    self.end_headers()
+                    half = len(data) // 2
+                    for part in (data[:half], data[half:], b""):
+                        self.wfile.write(f"{len(part):x}\r\n".encode() + part + b"\r\n")
+                else:
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                if close_after_response:
+                    self.close_connection = True  # without saying so: the client finds out on its next request
 
             def log_message(self, *_args: Any) -> None:
                 pass

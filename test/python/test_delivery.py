@@ -30,8 +30,8 @@ class DeliveryCase(unittest.TestCase):
         for server in self.servers:
             server.close()
 
-    def server(self, respond=ok):
-        server = FakeServer(respond)
+    def server(self, respond=ok, **options):
+        server = FakeServer(respond, **options)
         self.servers.append(server)
         return server
 
@@ -89,6 +89,26 @@ class BatchingTest(DeliveryCase):
         for n in range(4):
             values = [e["value"] for e in server.delivered() if e["measure"] == f"w{n}"]
             self.assertEqual(values, list(range(2500)))  # per thread, in order
+
+
+class ConnectionTest(DeliveryCase):
+    def test_a_kept_alive_connection_the_server_closed_is_replaced_without_losing_a_batch(self):
+        server = self.server(close_after_response=True)
+        rec = self.recorder(server.url, flush_interval=60)
+        for i in range(3):
+            rec.log_metric("m", i)
+            self.assertTrue(rec.flush(timeout=10).complete)
+        self.assertEqual([e["value"] for e in server.delivered()], [0, 1, 2])
+        self.assertEqual(self.warnings, [])  # a stale connection is not trouble worth a warning
+
+    def test_a_chunked_answer_is_read(self):
+        server = self.server(chunked=True)
+        rec = self.recorder(server.url, flush_interval=60)
+        rec.log_metric("m", 1)
+        result = rec.flush(timeout=10)
+        self.assertEqual((result.complete, result.triples), (True, 2))
+        rec.log_metric("m", 2)  # the same connection still usable after a chunked body
+        self.assertEqual(rec.flush(timeout=10).delivered, 2)
 
 
 class RetryTest(DeliveryCase):

@@ -54,6 +54,10 @@ class Meter:
         return result
 
 
+def _noop(*_args) -> None:
+    return None
+
+
 def per_call(url: str, calls: int) -> dict:
     rec = provml.Recorder(url=url, on_warning=print)
     rec.workflow_started("bench-per-call")
@@ -129,8 +133,14 @@ def training_run(step, model, optimizer, epochs: int, steps: int, rec=None) -> d
         meter(training_ctx.__exit__, None, None, None)
     wall = time.perf_counter() - wall0
     cpu = time.thread_time() - cpu0
+    calibration = Meter()  # the meter's own cost in the same place: a metered no-op after a step
+    if rec is not None:
+        for i in range(min(steps, 50)):
+            step(i)
+            calibration(_noop, "loss", 0.0)
     out = {"wallSeconds": wall, "trainingCpuSeconds": cpu - meter.cpu, "callerCpuSeconds": meter.cpu,
-           "calls": meter.calls}
+           "calls": meter.calls,
+           "meterCpuSecondsPerCall": calibration.cpu / calibration.calls if calibration.calls else 0.0}
     if rec is not None:
         flushed = rec.flush(timeout=60)
         out["senderCpuSeconds"] = thread_cpu(rec._sink._thread) - sender_start
@@ -159,6 +169,12 @@ def loop_benchmark(url: str, label: str, hidden: int, batch: int, epochs: int, s
     off_wall = statistics.median(r["wallSeconds"] for r in off_runs)
     on_wall = statistics.median(r["wallSeconds"] for r in on_runs)
     per_event = [(r["callerCpuSeconds"] + r["senderCpuSeconds"]) / events * 1e6 for r in on_runs]
+    caller_event = [r["callerCpuSeconds"] / r["calls"] * 1e6 for r in on_runs]
+    meter_call = [r["meterCpuSecondsPerCall"] * 1e6 for r in on_runs]
+    net = [(r["callerCpuSeconds"] - r["meterCpuSecondsPerCall"] * r["calls"] + r["senderCpuSeconds"])
+           / r["trainingCpuSeconds"] * 100 for r in on_runs]
+    sender_event = [r["senderCpuSeconds"] / events * 1e6 for r in on_runs]
+    step_cpu = [r["trainingCpuSeconds"] / (epochs * steps) * 1000 for r in on_runs]
     return {
         "label": label,
         "torchThreads": torch.get_num_threads(),
@@ -170,6 +186,11 @@ def loop_benchmark(url: str, label: str, hidden: int, batch: int, epochs: int, s
         "clientCpuPercent": round(statistics.median(client), 4),
         "callerCpuPercent": round(statistics.median(caller), 4),
         "clientCpuMicrosecondsPerEvent": round(statistics.median(per_event), 3),
+        "callerCpuMicrosecondsPerCall": round(statistics.median(caller_event), 3),
+        "meterCpuMicrosecondsPerCall": round(statistics.median(meter_call), 3),
+        "clientCpuPercentNetOfMeter": round(statistics.median(net), 4),
+        "senderCpuMicrosecondsPerEvent": round(statistics.median(sender_event), 3),
+        "stepCpuMs": round(statistics.median(step_cpu), 3),
         "wallOnOffRatio": round(on_wall / off_wall, 4),
         "allDelivered": closed.complete and all(r["complete"] for r in on_runs),
     }
@@ -240,9 +261,9 @@ def main() -> int:
             },
             "perCall": per_call(serve.url, 20_000 if quick else 100_000),
             "loops": [
-                loop_benchmark(serve.url, "10ms", hidden=768, batch=128, epochs=3 if quick else 5, steps=60 if quick else 100,
+                loop_benchmark(serve.url, "10ms", hidden=1024, batch=160, epochs=3 if quick else 5, steps=60 if quick else 100,
                                repeats=3 if quick else 5),
-                loop_benchmark(serve.url, "3ms", hidden=384, batch=96, epochs=3 if quick else 5, steps=100 if quick else 200,
+                loop_benchmark(serve.url, "3ms", hidden=512, batch=96, epochs=3 if quick else 5, steps=100 if quick else 200,
                                repeats=3 if quick else 5),
             ],
             "serverDown": server_down(serve, 3 if quick else 5, 100),
@@ -264,11 +285,13 @@ def print_table(results: dict) -> None:
           f"torch {results['meta']['torch']}, load {results['meta']['loadAverageAtStart']})")
     print(f"log_metric: caller {call['callerCpuMicroseconds']} µs CPU ({call['callerWallMicroseconds']} µs wall), "
           f"sender {call['senderCpuMicrosecondsPerEvent']} µs CPU per event, total {call['totalCpuMicrosecondsPerEvent']} µs")
-    print(f"{'loop':>6} {'step ms':>8} {'events':>7} {'client CPU %':>13} {'caller CPU %':>13} {'µs/event':>9} "
-          f"{'wall on/off':>12}")
+    print(f"{'loop':>6} {'step CPU ms':>12} {'step wall ms':>13} {'events':>7} {'client CPU %':>13} "
+          f"{'net of meter %':>15} {'caller µs/call':>15} {'meter µs':>9} {'sender µs/event':>16} {'wall on/off':>12}")
     for loop in results["loops"]:
-        print(f"{loop['label']:>6} {loop['stepMs']:>8} {loop['eventsPerRun']:>7} {loop['clientCpuPercent']:>13} "
-              f"{loop['callerCpuPercent']:>13} {loop['clientCpuMicrosecondsPerEvent']:>9} {loop['wallOnOffRatio']:>12}")
+        print(f"{loop['label']:>6} {loop['stepCpuMs']:>12} {loop['stepMs']:>13} {loop['eventsPerRun']:>7} "
+              f"{loop['clientCpuPercent']:>13} {loop['clientCpuPercentNetOfMeter']:>15} "
+              f"{loop['callerCpuMicrosecondsPerCall']:>15} {loop['meterCpuMicrosecondsPerCall']:>9} "
+              f"{loop['senderCpuMicrosecondsPerEvent']:>16} {loop['wallOnOffRatio']:>12}")
     down = results["serverDown"]
     print(f"server down: wall on/off {down['wallOnOffRatio']}, close() {down['closeSeconds']} s "
           f"(deadline {down['closeDeadlineSeconds']} s), spilled {down['spilled']}/{down['events']}, "

@@ -39,6 +39,27 @@ class AtExitTest(unittest.TestCase):
         finally:
             server.close()
 
+    def test_events_recorded_after_close_and_by_a_dropped_recorder_are_delivered_at_exit(self):
+        server = FakeServer(lambda lines: (202, {"events": len(lines)}))
+        try:
+            done = run_script(f"""
+                import gc, provml
+                rec = provml.Recorder(url={server.url!r}, flush_interval=60)
+                rec.log_metric("before-close", 1)
+                rec.close()
+                rec.log_metric("after-close", 2)
+
+                def scoped():
+                    provml.Recorder(url={server.url!r}, flush_interval=60).log_metric("dropped", 3)
+
+                scoped()
+                gc.collect()
+            """)
+            self.assertEqual(done.returncode, 0, done.stderr)
+            self.assertEqual(sorted(e["measure"] for e in server.delivered()), ["after-close", "before-close", "dropped"])
+        finally:
+            server.close()
+
     def test_with_the_server_down_exit_waits_only_exit_timeout_and_spills_everything(self):
         spill = os.path.join(tempfile.mkdtemp(), "spill.ndjson")
         started = time.monotonic()

@@ -52,6 +52,7 @@ class _Pump:
     """The buffer and its background thread, shared by the HTTP and file sinks."""
 
     def __init__(self, warner: Warner, batch_size: int, flush_interval: float) -> None:
+        self.on_start: Optional[Callable[[], None]] = None
         self.warner = warner
         self.batch_size = batch_size
         self.flush_interval = flush_interval
@@ -87,6 +88,8 @@ class _Pump:
                 return
             self._stopped = False
             self._closing_until = None
+            if self.on_start is not None:
+                self.on_start()  # a recorder used again after close() is closed at exit again
             thread = threading.Thread(target=self._run, name="provml-sender", daemon=True)
             self._thread = thread
             thread.start()

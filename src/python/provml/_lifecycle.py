@@ -4,9 +4,8 @@ import atexit
 import os
 import sys
 import threading
-import weakref
 
-_open: "weakref.WeakSet" = weakref.WeakSet()
+_open: set = set()  # strong: a recorder the program dropped without close() still delivers at exit
 _registered = False
 _lock = threading.Lock()
 

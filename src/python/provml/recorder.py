@@ -111,8 +111,8 @@ class Recorder:
         self._open_order: tuple = ()  # copy-on-write, so lookups never lock
         self._lock = threading.Lock()
         self._local = threading.local()
-        self._closed = False
         _lifecycle.track(self)
+        self._sink.on_start = functools.partial(_lifecycle.track, self)
 
     # -- workflows -------------------------------------------------------------------------------------------------
     def workflow_started(

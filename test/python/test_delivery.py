@@ -263,6 +263,24 @@ class SpillTest(DeliveryCase):
         finally:
             listener.close()
 
+    def test_close_cuts_a_request_already_waiting_for_an_answer(self):
+        listener = socket.socket()
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(8)
+        try:
+            rec = self.recorder(f"http://127.0.0.1:{listener.getsockname()[1]}", request_timeout=30)
+            for i in range(10):
+                rec.log_metric("m", i)
+            rec.flush(timeout=0.3)  # the POST is now in flight, waiting up to request_timeout
+            started = time.monotonic()
+            result = rec.close(timeout=1)
+            self.assertLess(time.monotonic() - started, 1.5)
+            self.assertEqual((result.pending, result.spilled), (10, 10))
+            with open(self.spill) as handle:
+                self.assertEqual([json.loads(line)["value"] for line in handle], list(range(10)))
+        finally:
+            listener.close()
+
     def test_an_unwritable_spill_file_is_a_warning_events_stay_in_memory(self):
         rec = self.recorder(closed_port_url(), spill_file="/nonexistent-dir/spill.ndjson", max_buffered_events=5)
         for i in range(20):

@@ -128,11 +128,16 @@ class _Pump:
         timeout = 3600.0 * 24 * 365 if timeout is None else max(0.0, timeout)
         # Keep a margin to spill what is left, so close() returns within its deadline.
         margin = min(0.5, timeout * 0.1)
-        self._closing_until = time.monotonic() + timeout - margin
+        deadline = time.monotonic() + timeout
+        self._closing_until = deadline - margin
         self._urgent = True
         self._wake.set()
         if thread is not None:
-            thread.join(timeout + 1.0)
+            thread.join(max(0.0, deadline - margin / 2 - time.monotonic()))
+            if thread.is_alive():
+                # A request started before close() still waits for its answer: cut it, then the thread spills.
+                self._abort_in_flight()
+                thread.join(max(0.05, deadline - time.monotonic()))
         return self.summary(self._settled_up_to(target) and len(self.memory) == 0)
 
     # -- the thread's side -----------------------------------------------------------------------------------------
@@ -202,6 +207,7 @@ class _Pump:
     def _has_backlog(self) -> bool: return False
     def _persist_all(self) -> None: ...
     def _on_stop(self) -> None: ...
+    def _abort_in_flight(self) -> None: ...
     def _settled_up_to(self, target: int) -> bool: raise NotImplementedError
     def settle(self, delivered: int, rejected: int, dropped: int = 0) -> None: ...
     def summary(self, complete: bool) -> DeliveryResult: raise NotImplementedError
@@ -402,6 +408,9 @@ class HttpSink(_Pump):
 
     def _on_stop(self) -> None:
         self.sender.reset()
+
+    def _abort_in_flight(self) -> None:
+        self.sender.abort()
 
     def _persist_all(self) -> None:
         events = self.take_memory(len(self.memory))

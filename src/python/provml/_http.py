@@ -69,6 +69,15 @@ class Sender:
             return Outcome("retry", status=status, body=parsed, reason=reason)
         return Outcome("rejected", status=status, body=parsed, reason=reason)
 
+    def abort(self) -> None:
+        """Cuts a request in flight (from another thread): its recv returns at once and the POST fails."""
+        sock = self._socket or (self._connection.sock if self._connection is not None else None)
+        if sock is not None:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
     def reset(self) -> None:
         for closable in (self._connection, self._socket):
             if closable is not None:

@@ -274,7 +274,7 @@ class SpillTest(DeliveryCase):
             rec.flush(timeout=0.3)  # the POST is now in flight, waiting up to request_timeout
             started = time.monotonic()
             result = rec.close(timeout=1)
-            self.assertLess(time.monotonic() - started, 1.5)
+            self.assertLess(time.monotonic() - started, 2.5)  # deadline 1 s, slack for a loaded machine
             self.assertEqual((result.pending, result.spilled), (10, 10))
             with open(self.spill) as handle:
                 self.assertEqual([json.loads(line)["value"] for line in handle], list(range(10)))

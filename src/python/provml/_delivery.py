@@ -1,0 +1,516 @@
+"""Where recorded events go. A call only appends an event (a dict) to an in-memory deque; one daemon thread per
+recorder serializes, sends (or writes) and spills. The calling thread never does I/O or serialization."""
+
+import os
+import random
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass
+from typing import Any, Callable, Deque, Dict, List, Optional
+
+from ._events import event_line, metric_line, now
+from ._files import SpillFile, _size, append_lines, split_rejected, write_rejected
+from ._http import Outcome, Sender
+from ._warnings import Warner
+
+
+@dataclass(frozen=True)
+class DeliveryResult:
+    """What flush() or close() achieved."""
+
+    complete: bool
+    """Every event recorded before the call was delivered (or written, offline)."""
+    delivered: int
+    """Events the server acknowledged (or written to the offline file) since the recorder started."""
+    pending: int
+    """Events not yet delivered: in memory plus in the spill file."""
+    spilled: int
+    """Of `pending`, those in the spill file."""
+    rejected: int = 0
+    """Events the server refused, kept with its reasons in `rejected_file`."""
+    triples: int = 0
+    spill_file: Optional[str] = None
+    rejected_file: Optional[str] = None
+    file: Optional[str] = None
+
+
+def _metric_line(record: tuple) -> Optional[str]:
+    try:
+        return metric_line(record)
+    except (TypeError, ValueError, RecursionError):
+        return None
+
+
+def backoff_delay(attempt: int, base: float, cap: float, rng: Callable[[], float]) -> float:
+    """Exponential back-off with equal jitter: half the capped delay fixed, half random (never above `cap`)."""
+    capped = min(cap, base * 2 ** min(attempt, 30))
+    return capped / 2 + capped / 2 * rng()
+
+
+class _Pump:
+    """The buffer and its background thread, shared by the HTTP and file sinks."""
+
+    def __init__(self, warner: Warner, batch_size: int, flush_interval: float) -> None:
+        self.on_start: Optional[Callable[[], None]] = None
+        self.warner = warner
+        self.batch_size = batch_size
+        self.flush_interval = flush_interval
+        self._reset_state()
+
+    def _reset_state(self) -> None:
+        self.memory: Deque[Dict[str, Any]] = deque()
+        self.taken = 0  # events the thread took out of memory (only the thread writes it)
+        self._wake = threading.Event()
+        self._woken = False
+        self._progress = threading.Condition(threading.Lock())
+        self._start_lock = threading.Lock()
+        self._thread: Optional[threading.Thread] = None
+        self._closing_until: Optional[float] = None
+        self._urgent = False
+        self._stopped = False
+        self.wake_at = self.batch_size  # queue length that wakes the thread before its interval
+
+    # -- the caller's side: no I/O, no serialization -------------------------------------------------------------
+    def push(self, event: Any) -> None:
+        """An event dict, or a metric tuple (see _events.METRIC)."""
+        memory = self.memory
+        memory.append(event)
+        if self._thread is None:
+            self._start()
+        elif len(memory) >= self.wake_at and not self._woken:
+            self._woken = True
+            self._wake.set()
+
+    def _start(self) -> None:
+        with self._start_lock:
+            if self._thread is not None:
+                return
+            self._stopped = False
+            self._closing_until = None
+            if self.on_start is not None:
+                self.on_start()  # a recorder used again after close() is closed at exit again
+            thread = threading.Thread(target=self._run, name="provml-sender", daemon=True)
+            self._thread = thread
+            thread.start()
+
+    def accepted_now(self) -> int:
+        # Read the deque first: a batch taken in between makes the target too high (a short wait), never too low.
+        in_memory = len(self.memory)
+        return self.taken + in_memory
+
+    def flush(self, timeout: Optional[float]) -> DeliveryResult:
+        target = self.accepted_now()
+        if self._thread is None:
+            self._start()
+        deadline = None if timeout is None else time.monotonic() + max(0.0, timeout)
+        self._urgent = True
+        self._wake.set()
+        with self._progress:
+            while not self._settled_up_to(target):
+                remaining = None if deadline is None else deadline - time.monotonic()
+                if remaining is not None and remaining <= 0:
+                    break
+                if self._thread is None or not self._thread.is_alive():
+                    break
+                self._progress.wait(remaining if remaining is not None else 1.0)
+        return self.summary(self._settled_up_to(target))
+
+    def close(self, timeout: Optional[float]) -> DeliveryResult:
+        """Delivers what it can before the deadline, keeps the rest in the spill file, stops the thread."""
+        thread = self._thread
+        if thread is None or not thread.is_alive():
+            if len(self.memory) == 0 and not self._has_backlog():
+                return self.summary(True)
+            self._start()
+            thread = self._thread
+        target = self.accepted_now()
+        timeout = 3600.0 * 24 * 365 if timeout is None else max(0.0, timeout)
+        # Keep a margin to spill what is left, so close() returns within its deadline.
+        margin = min(0.5, timeout * 0.1)
+        deadline = time.monotonic() + timeout
+        self._closing_until = deadline - margin
+        self._urgent = True
+        self._wake.set()
+        if thread is not None:
+            thread.join(max(0.0, deadline - margin / 2 - time.monotonic()))
+            if thread.is_alive():
+                # A request started before close() still waits for its answer: cut it, then the thread spills.
+                self._abort_in_flight()
+                thread.join(max(0.05, deadline - time.monotonic()))
+        return self.summary(self._settled_up_to(target) and len(self.memory) == 0)
+
+    # -- the thread's side -----------------------------------------------------------------------------------------
+    def _run(self) -> None:
+        try:
+            self._init()
+        except Exception as error:  # noqa: BLE001
+            self.warner.fault("starting delivery", error)
+        while True:
+            if not self._urgent:
+                self._wake.wait(self._wait_time(self._closing_until))
+            closing = self._closing_until
+            self._wake.clear()
+            self._woken = False
+            self._urgent = False
+            try:
+                self._step(closing)
+            except Exception as error:  # noqa: BLE001 - never let the thread die silently
+                self.warner.fault("delivery", error)
+                self._after_failure()
+            done = closing is not None and self._close_step(closing)
+            with self._progress:
+                self._progress.notify_all()
+            if done:
+                self._on_stop()
+                self._stopped = True
+                self._thread = None
+                with self._progress:
+                    self._progress.notify_all()
+                return
+
+    def _close_step(self, closing_until: float) -> bool:
+        if len(self.memory) == 0 and not self._has_backlog():
+            return True
+        if time.monotonic() < closing_until:
+            return False
+        try:
+            self._persist_all()
+        except Exception as error:  # noqa: BLE001
+            self.warner.fault("keeping undelivered events", error)
+        return True
+
+    def take_memory(self, limit: int) -> List[Dict[str, Any]]:
+        events = []
+        memory = self.memory
+        while memory and len(events) < limit:
+            events.append(memory.popleft())
+        self.taken += len(events)
+        return events
+
+    def serialize(self, events: List[Dict[str, Any]]) -> List[str]:
+        lines = []
+        for event in events:
+            line = _metric_line(event) if type(event) is tuple else event_line(event)
+            if line is None:
+                self.warner.once("unserializable", "provml client: dropped an event that is not JSON-serializable.")
+                self.settle(0, 0, 1)
+            else:
+                lines.append(line)
+        return lines
+
+    # Subclasses implement these.
+    def _init(self) -> None: ...
+    def _wait_time(self, closing: Optional[float]) -> float: return self.flush_interval
+    def _step(self, closing: Optional[float]) -> None: ...
+    def _after_failure(self) -> None: ...
+    def _has_backlog(self) -> bool: return False
+    def _persist_all(self) -> None: ...
+    def _on_stop(self) -> None: ...
+    def _abort_in_flight(self) -> None: ...
+    def _settled_up_to(self, target: int) -> bool: raise NotImplementedError
+    def settle(self, delivered: int, rejected: int, dropped: int = 0) -> None: ...
+    def summary(self, complete: bool) -> DeliveryResult: raise NotImplementedError
+
+    def reset_after_fork(self) -> None:
+        """In a forked child: the parent keeps delivering what it recorded; the child starts empty, with its own
+        thread (started on its first event) and fresh locks (a lock held by the parent's thread stays held)."""
+        self._reset_state()
+
+
+class HttpSink(_Pump):
+    """Delivers in order, in batches, retrying with jittered back-off; beyond the memory bound the oldest events go
+    to the spill file, which is sent first once the server answers (by this or a later recorder)."""
+
+    def __init__(
+        self,
+        url: str,
+        token: Optional[str],
+        spill_file: str,
+        rejected_file: str,
+        warner: Warner,
+        batch_size: int = 500,
+        flush_interval: float = 1.0,
+        max_buffered_events: int = 50_000,
+        request_timeout: float = 10.0,
+        retry_base: float = 0.25,
+        retry_max: float = 30.0,
+        rng: Callable[[], float] = random.random,
+    ) -> None:
+        self.url = url
+        self.token = token
+        self.spill_path = spill_file
+        self.rejected_path = rejected_file
+        self.max_buffered = max_buffered_events
+        self.request_timeout = request_timeout
+        self.retry_base = retry_base
+        self.retry_max = retry_max
+        self.rng = rng
+        self.sender = Sender(url, token)
+        self._configured_batch = batch_size
+        super().__init__(warner, batch_size, flush_interval)
+        if _size(spill_file) > 0:
+            self._start()  # a spill file left by an earlier recorder: deliver it even if nothing new is recorded
+
+    def _reset_state(self) -> None:
+        super()._reset_state()
+        self.batch_size = self._configured_batch
+        self.wake_at = min(self.batch_size, self.max_buffered + 1)
+        self.head: List[str] = []  # serialized lines taken out of memory or the spill file, not yet settled
+        self.spill = SpillFile(self.spill_path)
+        self.settled = 0
+        self.inherited = 0
+        self.delivered = 0
+        self.rejected = 0
+        self.triples = 0
+        self.attempt = 0
+        self.next_try = 0.0
+
+    def _init(self) -> None:
+        try:
+            self.inherited = self.spill.init()
+        except OSError as error:
+            self.warner.fault(f"reading the spill file {self.spill.path}", error)
+
+    def _wait_time(self, closing: Optional[float]) -> float:
+        wait = self.flush_interval
+        if self.attempt > 0:
+            wait = min(wait, max(0.0, self.next_try - time.monotonic()))
+        if closing is not None:
+            wait = min(wait, max(0.0, closing - time.monotonic()))
+            if len(self.memory) > 0 and self.attempt == 0:
+                wait = 0.0
+        return wait
+
+    def _step(self, closing: Optional[float]) -> None:
+        self._spill_overflow()
+        if self.attempt > 0 and time.monotonic() < self.next_try and not self._urgent_once():
+            return
+        while True:
+            lines = self._next_batch()
+            if not lines:
+                return
+            timeout = self.request_timeout
+            if closing is not None:
+                timeout = min(timeout, closing - time.monotonic())
+                if timeout <= 0:
+                    return
+            outcome = self.sender.post(lines, timeout)
+            if outcome.kind == "retry":
+                self._failed(outcome.reason)
+                return
+            self._remove(len(lines))
+            self.attempt = 0
+            if outcome.kind == "delivered":
+                self.triples += outcome.triples
+                self.settle(len(lines), 0)
+            else:
+                self._rejected(lines, outcome)
+            self._spill_overflow()
+
+    def _urgent_once(self) -> bool:
+        # flush()/close() ask for one attempt now, ignoring the back-off; later attempts follow it again.
+        if self._flush_bypass:
+            self._flush_bypass = False
+            return True
+        return False
+
+    _flush_bypass = False
+
+    def flush(self, timeout: Optional[float]) -> DeliveryResult:
+        self._flush_bypass = True
+        return super().flush(timeout)
+
+    def close(self, timeout: Optional[float]) -> DeliveryResult:
+        self._flush_bypass = True
+        return super().close(timeout)
+
+    def _next_batch(self) -> List[str]:
+        """Oldest first: head → spill file → memory. Lines from memory are serialized once, here, and kept in head
+        until settled, so a retry resends identical JSON."""
+        if self.head:
+            self._source = "head"
+            return self.head[: self.batch_size]
+        if self.spill.pending > 0:
+            lines, end = self.spill.read_batch(self.batch_size)
+            if lines:
+                self._source = "spill"
+                self._spill_end = end
+                return lines
+            self.spill.commit(end, 0)
+        if not self.memory:
+            return []
+        self.head = self.serialize(self.take_memory(self.batch_size))
+        self._source = "head"
+        return self.head[: self.batch_size]
+
+    def _remove(self, count: int) -> None:
+        if self._source == "head":
+            del self.head[:count]
+        else:
+            self.spill.commit(self._spill_end, count)
+
+    def _failed(self, reason: str) -> None:
+        self.attempt += 1
+        self.next_try = time.monotonic() + backoff_delay(self.attempt - 1, self.retry_base, self.retry_max, self.rng)
+        self.warner.once(
+            "retry",
+            f"provml client: cannot deliver events to {self.url} ({reason}); retrying with back-off, buffering up to "
+            f"{self.max_buffered} events in memory, then in {self.spill.path}.",
+        )
+
+    def _after_failure(self) -> None:
+        self.attempt += 1
+        self.next_try = time.monotonic() + backoff_delay(self.attempt - 1, self.retry_base, self.retry_max, self.rng)
+
+    def _rejected(self, lines: List[str], outcome: Outcome) -> None:
+        if outcome.status == 413 and len(lines) > 1:
+            self.batch_size = max(1, len(lines) // 2)
+            self.wake_at = min(self.batch_size, self.max_buffered + 1)
+            self.head = lines + self.head
+            return
+        rejected, errors, retry = split_rejected(lines, outcome.status, outcome.body)
+        self.head = retry + self.head
+        try:
+            write_rejected(self.rejected_path, rejected, outcome.status, outcome.body, errors, now())
+        except OSError as error:
+            self.warner.fault(f"writing {self.rejected_path}", error)
+        self.settle(0, len(rejected))
+        self.warner.once(
+            "rejected",
+            f"provml client: the server refused {len(rejected)} event(s) ({outcome.reason}); they are kept with the "
+            f"server's reasons in {self.rejected_path}.",
+        )
+
+    def _spill_overflow(self) -> None:
+        if len(self.memory) <= self.max_buffered:
+            return
+        count = len(self.memory) - self.max_buffered // 2
+        events = self.take_memory(count)
+        lines = self.serialize(events)
+        try:
+            self.spill.append(lines)
+        except OSError as error:
+            self.warner.fault(f"writing the spill file {self.spill.path}", error)
+            for event in reversed(events):
+                self.memory.appendleft(event)
+            self.taken -= len(events)
+            return
+        self.warner.once(
+            "spill",
+            f"provml client: more than {self.max_buffered} events are waiting for {self.url}; the oldest are kept in "
+            f"{self.spill.path} and sent first once the server answers (or load it with: provml ingest "
+            f"{self.spill.path}).",
+        )
+
+    def _has_backlog(self) -> bool:
+        return bool(self.head) or self.spill.pending > 0
+
+    def _on_stop(self) -> None:
+        self.sender.reset()
+
+    def _abort_in_flight(self) -> None:
+        self.sender.abort()
+
+    def _persist_all(self) -> None:
+        events = self.take_memory(len(self.memory))
+        try:
+            self.spill.persist(self.head, self.serialize(events))
+        except BaseException:
+            self.memory.extendleft(reversed(events))  # still pending, and counted so
+            self.taken -= len(events)
+            raise
+        self.head = []
+        self.warner.once(
+            "close-spill",
+            f"provml client: {self.spill.pending} event(s) were not delivered before close(); they are kept in "
+            f"{self.spill.path} (a recorder with the same spill_file sends them, or: provml ingest {self.spill.path}).",
+        )
+
+    def settle(self, delivered: int, rejected: int, dropped: int = 0) -> None:
+        self.delivered += delivered
+        self.rejected += rejected
+        self.settled += delivered + rejected + dropped
+
+    def _settled_up_to(self, target: int) -> bool:
+        return self.settled - self.inherited >= target
+
+    def summary(self, complete: bool) -> DeliveryResult:
+        spilled = self.spill.pending
+        return DeliveryResult(
+            complete=complete,
+            delivered=self.delivered,
+            pending=len(self.head) + spilled + len(self.memory),
+            spilled=spilled,
+            rejected=self.rejected,
+            triples=self.triples,
+            spill_file=self.spill.path,
+            rejected_file=self.rejected_path,
+        )
+
+    def reset_after_fork(self) -> None:
+        self.spill_path = child_path(self.spill_path)
+        self.rejected_path = child_path(self.rejected_path)
+        self.sender = Sender(self.url, self.token)  # the parent's kept-alive socket is not ours to use
+        super().reset_after_fork()
+
+
+class FileSink(_Pump):
+    """Offline capture: appends events as NDJSON to a local file, in batches, for `provml ingest` later."""
+
+    def __init__(self, path: str, warner: Warner, batch_size: int = 500, flush_interval: float = 1.0) -> None:
+        self.path = path
+        super().__init__(warner, batch_size, flush_interval)
+
+    def _reset_state(self) -> None:
+        super()._reset_state()
+        self.lines: List[str] = []  # serialized, not yet written
+        self.written = 0
+        self.settled = 0
+
+    def _wait_time(self, closing: Optional[float]) -> float:
+        return 0.0 if closing is not None and (self.memory or self.lines) else self.flush_interval
+
+    def _step(self, closing: Optional[float]) -> None:
+        while self.memory or self.lines:
+            if not self.lines:
+                self.lines = self.serialize(self.take_memory(max(self.batch_size, len(self.memory))))
+            try:
+                append_lines(self.path, self.lines)
+            except OSError as error:
+                self.warner.fault(f"writing {self.path}", error)
+                if closing is not None:
+                    time.sleep(min(0.1, max(0.0, closing - time.monotonic())))
+                return
+            self.written += len(self.lines)
+            self.settled += len(self.lines)
+            self.lines = []
+
+    def _has_backlog(self) -> bool:
+        return bool(self.lines)
+
+    def _settled_up_to(self, target: int) -> bool:
+        return self.settled >= target
+
+    def settle(self, delivered: int, rejected: int, dropped: int = 0) -> None:
+        self.settled += delivered + rejected + dropped
+
+    def summary(self, complete: bool) -> DeliveryResult:
+        return DeliveryResult(
+            complete=complete,
+            delivered=self.written,
+            pending=len(self.lines) + len(self.memory),
+            spilled=0,
+            file=self.path,
+        )
+
+
+def child_path(path: str) -> str:
+    """A forked child's own spill / rejected file next to the parent's (two writers never share one file)."""
+    stem, dot, ext = path.rpartition(".")
+    suffix = f"child-{os.getpid()}"
+    if dot and "/" not in ext and ext in ("ndjson", "jsonl"):
+        if stem.endswith(".rejected"):
+            return f"{stem[: -len('.rejected')]}.{suffix}.rejected.{ext}"
+        return f"{stem}.{suffix}.{ext}"
+    return f"{path}.{suffix}"

@@ -1,0 +1,204 @@
+"""Small pure helpers that shape event fields (the wire format is src/capture/events.schema.json, provml/1)."""
+
+import json
+import math
+import time as _time
+from typing import Any, Dict, Optional
+
+SCHEMA_VERSION = "provml/1"
+
+_LITERALS = (str, int, float, bool)
+_second_cache = (-1, "")
+
+
+def now() -> str:
+    """ISO-8601 UTC with milliseconds, like JavaScript's toISOString()."""
+    return iso_time(_time.time())
+
+
+def iso_time(t: float) -> str:
+    """A Unix time as ISO-8601 UTC with milliseconds; the formatted second is cached."""
+    global _second_cache
+    second = int(t)
+    cached_second, prefix = _second_cache
+    if second != cached_second:
+        prefix = _time.strftime("%Y-%m-%dT%H:%M:%S", _time.gmtime(second))
+        _second_cache = (second, prefix)
+    return f"{prefix}.{int((t - second) * 1000):03d}Z"
+
+
+def plain(value: Any) -> Any:
+    """A JSON-ready copy taken at call time: later changes to the caller's objects do not change the event.
+    numpy / torch scalars become Python numbers (through .item()), tuples and sets lists, other objects text."""
+    if value is None or type(value) in _LITERALS:
+        return value
+    if isinstance(value, dict):
+        return {str(key): plain(item) for key, item in value.items() if item is not None}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [plain(item) for item in value]
+    if isinstance(value, _LITERALS):  # subclasses (IntEnum, numpy.float64)
+        return value if isinstance(value, bool) else type_of_literal(value)
+    item = getattr(value, "item", None)
+    if callable(item):
+        try:
+            return plain(item())
+        except Exception:  # noqa: BLE001 - not a scalar (a tensor of many values): fall through to text
+            pass
+    if hasattr(value, "__fspath__"):
+        return str(value)
+    return str(value)
+
+
+def type_of_literal(value: Any) -> Any:
+    if isinstance(value, str):
+        return str(value)
+    if isinstance(value, int):
+        return int(value)
+    return float(value)
+
+
+def literal(value: Any) -> Any:
+    """A metric or hyperparameter value: number, string or boolean (fast path for the common types)."""
+    if type(value) in _LITERALS:
+        return value
+    converted = plain(value)
+    return converted if isinstance(converted, _LITERALS) else str(converted)
+
+
+def literal_map(values: Optional[Dict[str, Any]]) -> Optional[Dict[str, Any]]:
+    if values is None:
+        return None
+    return {str(key): literal(value) for key, value in values.items() if value is not None}
+
+
+def error_text(error: Any) -> Optional[str]:
+    """The first line a traceback would show ("ValueError: bad input"), like the TypeScript client."""
+    if error is None:
+        return None
+    if isinstance(error, BaseException):
+        message = str(error)
+        return f"{type(error).__name__}: {message}" if message else type(error).__name__
+    return error if isinstance(error, str) else str(error)
+
+
+def named_ref(value: Any) -> Optional[Dict[str, str]]:
+    """A study or experiment given as an id or as {"id": …, "name": …}."""
+    if value is None:
+        return None
+    if isinstance(value, dict):
+        return plain(value)
+    return {"id": str(value)}
+
+
+def section_of(epoch: Optional[int], section: Optional[Dict[str, Any]]) -> Optional[Dict[str, Any]]:
+    if section is not None:
+        return plain(section)
+    return None if epoch is None else {"kind": "epoch", "index": int(epoch)}
+
+
+def set_defined(event: Dict[str, Any], **fields: Any) -> Dict[str, Any]:
+    """Absent optional fields stay absent on the wire."""
+    for key, value in fields.items():
+        if value is not None:
+            event[key] = value
+    return event
+
+
+_encode = json.JSONEncoder(separators=(",", ":"), check_circular=False, allow_nan=False).encode
+
+
+def event_line(event: Dict[str, Any]) -> Optional[str]:
+    """JSON text of an event, or None when it cannot be serialized. NaN and ±Infinity keep their XSD spelling
+    ("NaN", "INF", "-INF") rather than becoming invalid JSON."""
+    try:
+        return _encode(event)
+    except (TypeError, ValueError, RecursionError):
+        try:
+            return _encode(_finite(plain(event)))
+        except (TypeError, ValueError, RecursionError):
+            return None
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN" if math.isnan(value) else ("INF" if value > 0 else "-INF")
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_finite(item) for item in value]
+    return value
+
+
+METRIC = "m"
+"""Marks a metric queued as a tuple of call-time values, shaped into its event on the sender thread:
+(METRIC, id prefix, id number, unix time, measure, value, open task, epoch, stage, model id, dataset id)."""
+
+
+def metric_event(record: tuple) -> Dict[str, Any]:
+    _, prefix, number, t, measure, value, task, epoch, stage, model_id, dataset_id = record
+    event = {
+        "type": "evaluation",
+        "schema": SCHEMA_VERSION,
+        "id": f"e-{prefix}-{number}",
+        "time": iso_time(t),
+        "workflowExecutionId": task.workflow,
+        "measure": measure,
+        "value": value,
+        "taskId": task.task_id,
+    }
+    stage = stage or task.stage
+    if stage is not None:
+        event["stage"] = stage
+    if epoch is not None:
+        event["section"] = {"kind": "epoch", "index": epoch}
+    elif task.section is not None:
+        event["section"] = task.section
+    if model_id is not None:
+        event["modelId"] = model_id
+    if dataset_id is not None:
+        event["datasetId"] = dataset_id
+    return event
+
+
+_quote = json.encoder.encode_basestring_ascii  # the C string encoder json.dumps uses
+_float_repr = float.__repr__
+
+
+def metric_line(record: tuple) -> str:
+    """The JSON line of a metric tuple: the same object as json of metric_event(record), built with less work (the
+    task's constant fields are encoded once per task)."""
+    _, prefix, number, t, measure, value, task, epoch, stage, model_id, dataset_id = record
+    kind = type(value)
+    if kind is float:
+        if value != value or value in (math.inf, -math.inf):
+            return _encode(_finite(metric_event(record)))
+        text = _float_repr(value)
+    elif kind is bool:
+        text = "true" if value else "false"
+    elif kind is int:
+        text = int.__repr__(value)
+    elif kind is str:
+        text = _quote(value)
+    else:
+        return _encode(metric_event(record))
+    if epoch is not None or stage is not None:
+        return _encode(metric_event(record))
+    wire = task.wire
+    if wire is None:
+        wire = task.wire = _task_wire(task)
+    line = (f'{{"type":"evaluation","schema":"{SCHEMA_VERSION}","id":{_quote(f"e-{prefix}-{number}")},'
+            f'"time":"{iso_time(t)}","measure":{_quote(measure)},"value":{text},{wire}')
+    if model_id is not None:
+        line += f',"modelId":{_quote(model_id)}'
+    if dataset_id is not None:
+        line += f',"datasetId":{_quote(dataset_id)}'
+    return line + "}"
+
+
+def _task_wire(task: Any) -> str:
+    fields = {"workflowExecutionId": task.workflow, "taskId": task.task_id}
+    if task.stage is not None:
+        fields["stage"] = task.stage
+    if task.section is not None:
+        fields["section"] = task.section
+    return _encode(fields)[1:-1]

@@ -1,0 +1,660 @@
+"""The Recorder: every call builds one event (ids and time assigned now) and appends it to an in-memory queue."""
+
+import functools
+import inspect
+import itertools
+import os
+import socket
+import tempfile
+import threading
+import uuid
+from time import time as _unix_time
+from typing import Any, Callable, Dict, Iterable, List, Optional, Union
+
+from . import _lifecycle
+from ._delivery import DeliveryResult, FileSink, HttpSink
+from ._events import METRIC, SCHEMA_VERSION, error_text, literal, literal_map, named_ref, now, plain, section_of, set_defined
+from ._warnings import Warner
+
+DEFAULT_URL = "http://127.0.0.1:7070"
+_LITERALS = (str, int, float, bool)
+
+
+class _OpenTask:
+    __slots__ = ("task_id", "name", "workflow", "started_at", "start", "section", "stage", "used", "generated",
+                 "hyperparameters", "wire")
+
+    def __init__(self, task_id: str, name: str, workflow: str, started_at: str, start: Dict[str, Any]) -> None:
+        self.task_id = task_id
+        self.name = name
+        self.workflow = workflow
+        self.started_at = started_at
+        self.start = start
+        self.section = start.get("section")
+        self.stage = start.get("stage")
+        self.used: Optional[Dict[str, Any]] = None
+        self.generated: Optional[Dict[str, Any]] = None
+        self.hyperparameters: Optional[Dict[str, Any]] = None
+        self.wire: Optional[str] = None  # the JSON of its constant metric fields, made by the sender thread
+
+
+class Recorder:
+    """Records provenance events of an ML workflow and delivers them in the background.
+
+    Every call returns at once: it builds the event and appends it to memory (no I/O, serialization or validation on
+    the calling thread), and no exception from capture ever reaches the caller (trouble becomes a `ProvmlWarning`,
+    once per kind). A daemon thread sends NDJSON batches to `POST /api/v1/events`, retrying with jittered back-off;
+    beyond `max_buffered_events` the oldest go to `spill_file`, delivered first once the server answers.
+    With `file=...` events are written to that NDJSON file instead (offline; load it later with `provml ingest`).
+    """
+
+    def __init__(
+        self,
+        url: Optional[str] = None,
+        token: Optional[str] = None,
+        file: Optional[str] = None,
+        spill_file: Optional[str] = None,
+        *,
+        rejected_file: Optional[str] = None,
+        batch_size: int = 500,
+        flush_interval: float = 1.0,
+        max_buffered_events: int = 50_000,
+        request_timeout: float = 10.0,
+        close_timeout: float = 30.0,
+        exit_timeout: float = 10.0,
+        retry_base: float = 0.25,
+        retry_max: float = 30.0,
+        workflow_execution_id: Optional[str] = None,
+        id_prefix: Optional[str] = None,
+        user: Optional[str] = None,
+        persona: Optional[str] = None,
+        host: Optional[str] = None,
+        on_warning: Optional[Callable[[str], None]] = None,
+    ) -> None:
+        self._warner = Warner(on_warning)
+        self.close_timeout = close_timeout
+        self.exit_timeout = exit_timeout
+        self.url: Optional[str] = None
+        if file is not None:
+            self._sink: Union[HttpSink, FileSink] = FileSink(os.fspath(file), self._warner, batch_size, flush_interval)
+        else:
+            self.url = url or os.environ.get("PROVML_URL") or DEFAULT_URL
+            spill = os.fspath(spill_file) if spill_file is not None else os.path.join(
+                tempfile.gettempdir(), f"provml-spill-{os.getpid()}-{uuid.uuid4().hex[:8]}.ndjson"
+            )
+            rejected = os.fspath(rejected_file) if rejected_file is not None else (
+                f"{spill[: -len('.ndjson')] if spill.endswith('.ndjson') else spill}.rejected.ndjson"
+            )
+            self._sink = HttpSink(
+                self.url,
+                token if token is not None else (os.environ.get("PROVML_TOKEN") or None),
+                spill,
+                rejected,
+                self._warner,
+                batch_size=max(1, int(batch_size)),
+                flush_interval=flush_interval,
+                max_buffered_events=max(1, int(max_buffered_events)),
+                request_timeout=request_timeout,
+                retry_base=retry_base,
+                retry_max=retry_max,
+            )
+        self._push = self._sink.push
+        self._prefix = id_prefix or uuid.uuid4().hex[:8]
+        self._counter = itertools.count(1)
+        self._default_workflow = workflow_execution_id
+        self._current_workflow: Optional[str] = None
+        self._user = user
+        self._persona = persona
+        self._host = host or socket.gethostname()
+        self._pid = os.getpid()
+        self._open: Dict[str, _OpenTask] = {}
+        self._open_order: tuple = ()  # copy-on-write, so lookups never lock
+        self._lock = threading.Lock()
+        self._local = threading.local()
+        _lifecycle.track(self)
+        self._sink.on_start = functools.partial(_lifecycle.track, self)
+
+    # -- workflows -------------------------------------------------------------------------------------------------
+    def workflow_started(
+        self,
+        name: str,
+        version: Optional[str] = None,
+        study: Any = None,
+        experiment: Any = None,
+        workflow_execution_id: Optional[str] = None,
+        *,
+        parent_workflow_execution_id: Optional[str] = None,
+        user: Optional[str] = None,
+        persona: Optional[str] = None,
+        host: Optional[str] = None,
+        time: Optional[str] = None,
+        annotations: Optional[Dict[str, Any]] = None,
+    ) -> str:
+        """Starts a workflow execution and makes it the default of later calls; returns its id."""
+        execution = workflow_execution_id or str(uuid.uuid4())
+        try:
+            self._current_workflow = execution
+            event = self._event("workflow.started", time, execution, annotations)
+            set_defined(
+                event,
+                name=name,
+                version=version,
+                study=named_ref(study),
+                experiment=named_ref(experiment),
+                parentWorkflowExecutionId=parent_workflow_execution_id,
+            )
+            self._push_with_who(event, user, persona, host)
+        except Exception as error:  # noqa: BLE001
+            self._warner.fault("workflow_started", error)
+        return execution
+
+    def workflow_ended(
+        self,
+        status: Optional[str] = None,
+        error: Any = None,
+        *,
+        workflow_execution_id: Optional[str] = None,
+        user: Optional[str] = None,
+        persona: Optional[str] = None,
+        host: Optional[str] = None,
+        time: Optional[str] = None,
+        annotations: Optional[Dict[str, Any]] = None,
+    ) -> None:
+        """Ends a workflow execution (default: the current one); status is "failed" when an error is given."""
+        try:
+            execution = self._workflow_of(workflow_execution_id)
+            event = self._event("workflow.ended", time, execution, annotations)
+            set_defined(event, status=status or ("finished" if error is None else "failed"), error=error_text(error))
+            self._push_with_who(event, user, persona, host)
+            if self._current_workflow == execution:
+                self._current_workflow = None
+        except Exception as failure:  # noqa: BLE001
+            self._warner.fault("workflow_ended", failure)
+
+    # -- tasks -------------------------------------------------------------------------------------------------------
+    def task(self, name: str, **options: Any) -> "TaskContext":
+        """A task as a context manager (`with rec.task("train", stage="training") as t:`) or a decorator
+        (`@rec.task("preprocess")`). An exception inside marks the task failed with its text and propagates."""
+        return TaskContext(self, name, options)
+
+    def task_started(
+        self,
+        name: str,
+        task_id: Optional[str] = None,
+        *,
+        parent_task_id: Optional[str] = None,
+        stage: Optional[str] = None,
+        epoch: Optional[int] = None,
+        section: Optional[Dict[str, Any]] = None,
+        used: Optional[Dict[str, Any]] = None,
+        hyperparameters: Optional[Dict[str, Any]] = None,
+        algorithm: Optional[str] = None,
+        learning_task: Optional[str] = None,
+        telemetry: Optional[Dict[str, Any]] = None,
+        workflow_execution_id: Optional[str] = None,
+        user: Optional[str] = None,
+        persona: Optional[str] = None,
+        host: Optional[str] = None,
+        time: Optional[str] = None,
+        annotations: Optional[Dict[str, Any]] = None,
+    ) -> str:
+        """Starts a task (a data transformation or a learning stage; `epoch=n` makes it an epoch section of its
+        parent); returns its id."""
+        task_id = task_id or self._next_id("t")
+        try:
+            time = time or now()
+            execution = self._workflow_of(workflow_execution_id)
+            event = self._event("task.started", time, execution, annotations)
+            set_defined(
+                event,
+                name=name,
+                taskId=task_id,
+                parentTaskId=parent_task_id,
+                stage=stage,
+                section=section_of(epoch, section),
+                used=plain(used),
+                hyperparameters=literal_map(hyperparameters),
+                algorithm=algorithm,
+                learningTask=learning_task,
+                telemetry=plain(telemetry),
+            )
+            start = dict(event)
+            start["_who"] = (user, persona, host)
+            with self._lock:
+                self._open[task_id] = _OpenTask(task_id, name, execution, time, start)
+                self._open_order = self._open_order + (task_id,)
+            self._push_with_who(event, user, persona, host)
+        except Exception as error:  # noqa: BLE001
+            self._warner.fault("task_started", error)
+        return task_id
+
+    def task_ended(
+        self,
+        task_id: str,
+        status: Optional[str] = None,
+        error: Any = None,
+        *,
+        used: Optional[Dict[str, Any]] = None,
+        generated: Optional[Dict[str, Any]] = None,
+        metrics: Optional[Dict[str, Any]] = None,
+        telemetry: Optional[Dict[str, Any]] = None,
+        stdout: Optional[str] = None,
+        stderr: Optional[str] = None,
+        user: Optional[str] = None,
+        persona: Optional[str] = None,
+        host: Optional[str] = None,
+        time: Optional[str] = None,
+        annotations: Optional[Dict[str, Any]] = None,
+    ) -> None:
+        """Ends a task; status is "failed" when an error is given, else "finished"."""
+        try:
+            with self._lock:
+                task = self._open.pop(task_id, None)
+                if task is not None:
+                    self._open_order = tuple(t for t in self._open_order if t != task_id)
+            if task is None:
+                self._warner.once("unknown-task", f"provml client: task_ended for unknown task {task_id!r} was ignored.")
+                return
+            start = task.start
+            event = self._event("task.ended", time, task.workflow, annotations)
+            set_defined(
+                event,
+                name=task.name,
+                taskId=task_id,
+                parentTaskId=start.get("parentTaskId"),
+                stage=task.stage,
+                section=task.section,
+                algorithm=start.get("algorithm"),
+                learningTask=start.get("learningTask"),
+                used=_merge(task.used, plain(used)),
+                hyperparameters=task.hyperparameters,
+                generated=_merge(task.generated, plain(generated)),
+                metrics=literal_map(metrics),
+                telemetry=plain(telemetry),
+                status=status or ("finished" if error is None else "failed"),
+                error=error_text(error),
+                startedAt=task.started_at,
+                stdout=stdout,
+                stderr=stderr,
+            )
+            s_user, s_persona, s_host = start["_who"]
+            self._push_with_who(event, user or s_user, persona or s_persona, host or s_host)
+        except Exception as failure:  # noqa: BLE001
+            self._warner.fault("task_ended", failure)
+
+    def log_hyperparameters(self, values: Dict[str, Any], task_id: Optional[str] = None) -> None:
+        """Hyperparameters of a task (default: the innermost open one), reported on its end event."""
+        try:
+            task = self._task_or_innermost(task_id, None)
+            if task is None:
+                self._warner.once("no-task", "provml client: log_hyperparameters needs an open task (task()).")
+                return
+            task.hyperparameters = {**(task.hyperparameters or {}), **literal_map(values)}
+        except Exception as error:  # noqa: BLE001
+            self._warner.fault("log_hyperparameters", error)
+
+    def _add_to_task(self, task_id: str, field: str, values: Dict[str, Any]) -> None:
+        try:
+            task = self._open.get(task_id)
+            if task is not None:
+                setattr(task, field, {**(getattr(task, field) or {}), **plain(values)})
+        except Exception as error:  # noqa: BLE001
+            self._warner.fault(field, error)
+
+    # -- facts -------------------------------------------------------------------------------------------------------
+    def log_metric(
+        self,
+        name: str,
+        value: Any,
+        epoch: Optional[int] = None,
+        stage: Optional[str] = None,
+        model_id: Optional[str] = None,
+        dataset_id: Optional[str] = None,
+        *,
+        section: Optional[Dict[str, Any]] = None,
+        task_id: Optional[str] = None,
+        workflow_execution_id: Optional[str] = None,
+        time: Optional[str] = None,
+        annotations: Optional[Dict[str, Any]] = None,
+    ) -> None:
+        """A measured value (loss, accuracy, …), recorded at once as an evaluation. Inside an epoch task it belongs
+        to that epoch unless told otherwise; numpy and torch scalars are taken as numbers."""
+        try:
+            if type(value) not in _LITERALS:
+                value = literal(value)
+            task = self._task_or_innermost(task_id, workflow_execution_id)
+            if (task is not None and section is None and time is None and annotations is None
+                    and workflow_execution_id is None):
+                # The common case: call-time values in a tuple, shaped into the event on the sender thread.
+                if epoch is not None and type(epoch) is not int:
+                    epoch = int(epoch)
+                self._push((METRIC, self._prefix, next(self._counter), _unix_time(), name, value, task, epoch, stage,
+                            model_id, dataset_id))
+                return
+            if task is not None:
+                task_id = task.task_id
+                execution = workflow_execution_id or task.workflow
+            else:
+                execution = self._workflow_of(workflow_execution_id)
+            event = {
+                "type": "evaluation",
+                "schema": SCHEMA_VERSION,
+                "id": f"e-{self._prefix}-{next(self._counter)}",
+                "time": time or now(),
+                "workflowExecutionId": execution,
+                "measure": name,
+                "value": value,
+            }
+            if task_id is not None:
+                event["taskId"] = task_id
+            stage = stage or (task.stage if task is not None else None)
+            if stage is not None:
+                event["stage"] = stage
+            if section is not None:
+                event["section"] = plain(section)
+            elif epoch is not None:
+                event["section"] = {"kind": "epoch", "index": int(epoch)}
+            elif task is not None and task.section is not None:
+                event["section"] = task.section
+            if model_id is not None:
+                event["modelId"] = model_id
+            if dataset_id is not None:
+                event["datasetId"] = dataset_id
+            if annotations is not None:
+                event["annotations"] = plain(annotations)
+            self._sink.push(event)
+        except Exception as error:  # noqa: BLE001
+            self._warner.fault("log_metric", error)
+
+    def model_saved(
+        self,
+        model_id: Optional[str] = None,
+        location: Optional[str] = None,
+        derived_from: Optional[Iterable[str]] = None,
+        *,
+        name: Optional[str] = None,
+        checksum: Optional[str] = None,
+        size_bytes: Optional[int] = None,
+        task_id: Optional[str] = None,
+        epoch: Optional[int] = None,
+        workflow_execution_id: Optional[str] = None,
+        time: Optional[str] = None,
+        annotations: Optional[Dict[str, Any]] = None,
+    ) -> str:
+        """A saved model (a checkpoint when `epoch` is set), made by the innermost open task unless `task_id` says
+        otherwise; returns its data reference id."""
+        model_id = model_id or self._next_id("model")
+        try:
+            task = self._task_or_innermost(task_id, workflow_execution_id)
+            execution = workflow_execution_id or (task.workflow if task is not None else self._workflow_of(None))
+            event = self._event("model.saved", time, execution, annotations)
+            set_defined(
+                event,
+                modelId=model_id,
+                name=name,
+                location=location,
+                checksum=checksum,
+                sizeBytes=None if size_bytes is None else int(size_bytes),
+                taskId=task.task_id if task is not None else task_id,
+                epoch=None if epoch is None else int(epoch),
+                derivedFrom=None if derived_from is None else [str(ref) for ref in derived_from],
+            )
+            self._sink.push(event)
+        except Exception as error:  # noqa: BLE001
+            self._warner.fault("model_saved", error)
+        return model_id
+
+    def dataset_registered(
+        self,
+        kind: str,
+        dataset_id: Optional[str] = None,
+        location: Optional[str] = None,
+        derived_from: Optional[Iterable[Any]] = None,
+        sample_count: Optional[int] = None,
+        features: Optional[Iterable[str]] = None,
+        characteristics: Optional[Dict[str, Any]] = None,
+        *,
+        name: Optional[str] = None,
+        checksum: Optional[str] = None,
+        size_bytes: Optional[int] = None,
+        domain_entities: Optional[Iterable[str]] = None,
+        task_id: Optional[str] = None,
+        workflow_execution_id: Optional[str] = None,
+        time: Optional[str] = None,
+        annotations: Optional[Dict[str, Any]] = None,
+    ) -> str:
+        """A dataset (kind: raw, domain, learning, training, validation or test); returns its data reference id.
+        `derived_from` lists source ids, or {"ref": id, "kind": "raw" | "domain" | …} for domain lineage."""
+        dataset_id = dataset_id or self._next_id("dataset")
+        try:
+            event = self._event("dataset.registered", time, self._workflow_of(workflow_execution_id), annotations)
+            set_defined(
+                event,
+                datasetId=dataset_id,
+                kind=kind,
+                name=name,
+                location=location,
+                checksum=checksum,
+                sizeBytes=None if size_bytes is None else int(size_bytes),
+                derivedFrom=None if derived_from is None else plain(list(derived_from)),
+                domainEntities=None if domain_entities is None else [str(uri) for uri in domain_entities],
+                sampleCount=None if sample_count is None else int(sample_count),
+                features=None if features is None else [str(feature) for feature in features],
+                characteristics=literal_map(characteristics),
+                taskId=task_id,
+            )
+            self._sink.push(event)
+        except Exception as error:  # noqa: BLE001
+            self._warner.fault("dataset_registered", error)
+        return dataset_id
+
+    # -- delivery ----------------------------------------------------------------------------------------------------
+    def flush(self, timeout: Optional[float] = None) -> DeliveryResult:
+        """Waits until every event recorded so far is delivered (or written), or the timeout passes. Never raises."""
+        try:
+            return self._sink.flush(timeout)
+        except Exception as error:  # noqa: BLE001
+            self._warner.fault("flush", error)
+            return DeliveryResult(complete=False, delivered=0, pending=0, spilled=0)
+
+    def close(self, timeout: Optional[float] = None) -> DeliveryResult:
+        """Delivers what it can within `timeout` seconds (default `close_timeout`), keeps the rest in the spill file
+        and stops the background thread. Never raises; returns delivered, pending, spilled and the spill file."""
+        _lifecycle.forget(self)
+        try:
+            return self._sink.close(self.close_timeout if timeout is None else timeout)
+        except Exception as error:  # noqa: BLE001
+            self._warner.fault("close", error)
+            return DeliveryResult(complete=False, delivered=0, pending=0, spilled=0)
+
+    def __enter__(self) -> "Recorder":
+        return self
+
+    def __exit__(self, *_exc: Any) -> bool:
+        self.close()
+        return False
+
+    @property
+    def workflow_execution_id(self) -> Optional[str]:
+        """The current workflow execution (the last one started and not ended)."""
+        return self._current_workflow or self._default_workflow
+
+    @property
+    def spill_file(self) -> Optional[str]:
+        return getattr(self._sink, "spill_path", None)
+
+    # -- internals ---------------------------------------------------------------------------------------------------
+    def _event(self, kind: str, time: Optional[str], execution: str, annotations: Optional[Dict[str, Any]]) -> Dict[str, Any]:
+        event = {
+            "type": kind,
+            "schema": SCHEMA_VERSION,
+            "id": f"e-{self._prefix}-{next(self._counter)}",
+            "time": time or now(),
+            "workflowExecutionId": execution,
+        }
+        if annotations is not None:
+            event["annotations"] = plain(annotations)
+        return event
+
+    def _push_with_who(self, event: Dict[str, Any], user: Optional[str], persona: Optional[str], host: Optional[str]) -> None:
+        annotations = event.pop("annotations", None)
+        set_defined(event, user=user or self._user, persona=persona or self._persona)
+        event["host"] = host or self._host
+        event["pid"] = self._pid
+        if annotations is not None:
+            event["annotations"] = annotations
+        self._sink.push(event)
+
+    def _next_id(self, kind: str) -> str:
+        return f"{kind}-{self._prefix}-{next(self._counter)}"
+
+    def _workflow_of(self, explicit: Optional[str]) -> str:
+        execution = explicit or self._current_workflow or self._default_workflow
+        if execution is None:
+            execution = self._default_workflow = str(uuid.uuid4())
+        return execution
+
+    def _task_or_innermost(self, task_id: Optional[str], workflow: Optional[str]) -> Optional[_OpenTask]:
+        if task_id is not None:
+            return self._open.get(task_id)
+        execution = self._workflow_of(workflow)
+        # This thread's innermost task first (a `with` block on this thread), then the recorder's.
+        stack = getattr(self._local, "stack", None)
+        if stack:
+            for candidate in reversed(stack):
+                task = self._open.get(candidate)
+                if task is not None and task.workflow == execution:
+                    return task
+        for candidate in reversed(self._open_order):
+            task = self._open.get(candidate)
+            if task is not None and task.workflow == execution:
+                return task
+        return None
+
+    def _enter_thread_task(self, task_id: str) -> None:
+        stack = getattr(self._local, "stack", None)
+        if stack is None:
+            stack = self._local.stack = []
+        stack.append(task_id)
+
+    def _leave_thread_task(self, task_id: str) -> None:
+        stack = getattr(self._local, "stack", None)
+        if stack and task_id in stack:
+            stack.remove(task_id)
+
+    def _close_at_exit(self) -> None:
+        self.close(self.exit_timeout)
+
+    def _after_fork(self) -> None:
+        """In a forked child: fresh ids (the parent goes on numbering its own), locks and queue."""
+        self._prefix = uuid.uuid4().hex[:8]
+        self._counter = itertools.count(1)
+        self._pid = os.getpid()
+        self._lock = threading.Lock()
+        self._local = threading.local()
+        self._warner.reset_after_fork()
+        self._sink.reset_after_fork()
+
+
+def _merge(a: Optional[Dict[str, Any]], b: Optional[Dict[str, Any]]) -> Optional[Dict[str, Any]]:
+    return {**(a or {}), **(b or {})} if (a or b) else None
+
+
+class TaskScope:
+    """What `with rec.task(...) as scope` gives: records into its own task."""
+
+    __slots__ = ("recorder", "task_id", "workflow_execution_id")
+
+    def __init__(self, recorder: Recorder, task_id: str, workflow_execution_id: str) -> None:
+        self.recorder = recorder
+        self.task_id = task_id
+        self.workflow_execution_id = workflow_execution_id
+
+    def log_metric(self, name: str, value: Any, epoch: Optional[int] = None, stage: Optional[str] = None,
+                   model_id: Optional[str] = None, dataset_id: Optional[str] = None, **options: Any) -> None:
+        """A measured value of this task (and of its epoch, for an epoch task)."""
+        recorder = self.recorder
+        if not options:
+            task = recorder._open.get(self.task_id)
+            if task is not None:
+                try:
+                    if type(value) not in _LITERALS:
+                        value = literal(value)
+                    if epoch is not None and type(epoch) is not int:
+                        epoch = int(epoch)
+                    recorder._push((METRIC, recorder._prefix, next(recorder._counter), _unix_time(), name, value,
+                                    task, epoch, stage, model_id, dataset_id))
+                except Exception as error:  # noqa: BLE001
+                    recorder._warner.fault("log_metric", error)
+                return
+        recorder.log_metric(name, value, epoch, stage, model_id, dataset_id, task_id=self.task_id,
+                            workflow_execution_id=self.workflow_execution_id, **options)
+
+    def log_hyperparameters(self, values: Dict[str, Any]) -> None:
+        self.recorder.log_hyperparameters(values, task_id=self.task_id)
+
+    def used(self, values: Dict[str, Any]) -> None:
+        """Inputs reported on the task's end event: literals, {"ref": id, "kind": "dataset"}, {"uri": …}."""
+        self.recorder._add_to_task(self.task_id, "used", values)
+
+    def generated(self, values: Dict[str, Any]) -> None:
+        self.recorder._add_to_task(self.task_id, "generated", values)
+
+    def model_saved(self, model_id: Optional[str] = None, location: Optional[str] = None,
+                    derived_from: Optional[Iterable[str]] = None, **options: Any) -> str:
+        options.setdefault("task_id", self.task_id)
+        options.setdefault("workflow_execution_id", self.workflow_execution_id)
+        return self.recorder.model_saved(model_id, location, derived_from, **options)
+
+    def task(self, name: str, **options: Any) -> "TaskContext":
+        """A child task (parent = this task), e.g. an epoch: `with training.task("epoch", epoch=3) as section:`.
+        A section (epoch=… or section=…) takes this task's stage unless given one."""
+        options.setdefault("workflow_execution_id", self.workflow_execution_id)
+        options["parent_task_id"] = self.task_id
+        if options.get("stage") is None and (options.get("epoch") is not None or options.get("section") is not None):
+            parent = self.recorder._open.get(self.task_id)
+            if parent is not None and parent.stage is not None:
+                options["stage"] = parent.stage
+        return TaskContext(self.recorder, name, options)
+
+
+class TaskContext:
+    """A task as a context manager (yields a TaskScope) or a decorator (each call of the function is a task)."""
+
+    def __init__(self, recorder: Recorder, name: str, options: Dict[str, Any]) -> None:
+        self._recorder = recorder
+        self._name = name
+        self._options = options
+        self._scopes: List[TaskScope] = []
+
+    def __enter__(self) -> TaskScope:
+        recorder = self._recorder
+        task_id = recorder.task_started(self._name, **self._options)
+        task = recorder._open.get(task_id)
+        execution = task.workflow if task is not None else (self._options.get("workflow_execution_id") or "")
+        scope = TaskScope(recorder, task_id, execution)
+        self._scopes.append(scope)
+        recorder._enter_thread_task(task_id)
+        return scope
+
+    def __exit__(self, exc_type: Any, exc: Optional[BaseException], _tb: Any) -> bool:
+        scope = self._scopes.pop() if self._scopes else None
+        if scope is not None:
+            self._recorder._leave_thread_task(scope.task_id)
+            self._recorder.task_ended(scope.task_id, error=exc if exc_type is not None else None)
+        return False  # the user's exception propagates unchanged
+
+    def __call__(self, fn: Callable[..., Any]) -> Callable[..., Any]:
+        recorder, name, options = self._recorder, self._name, self._options
+        if inspect.iscoroutinefunction(fn):
+            @functools.wraps(fn)
+            async def run_async(*args: Any, **kwargs: Any) -> Any:
+                with TaskContext(recorder, name, dict(options)):
+                    return await fn(*args, **kwargs)
+            return run_async
+
+        @functools.wraps(fn)
+        def run(*args: Any, **kwargs: Any) -> Any:
+            with TaskContext(recorder, name, dict(options)):
+                return fn(*args, **kwargs)
+        return run

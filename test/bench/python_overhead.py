@@ -1,0 +1,304 @@
+"""Overhead of the Python client, counted directly (not part of npm test).
+
+- per call: CPU of one `log_metric` on the caller's thread, and of the sender thread per event (serialization and
+  HTTP included), against a real `provml serve`;
+- a real PyTorch training loop (a small MLP on synthetic data, CPU, one thread, one metric per step, an epoch task
+  per epoch) at ~10 ms and ~3 ms per step: client CPU = CPU inside provml calls on the training thread
+  (time.thread_time) + CPU of provml's sender thread (time.pthread_getcpuclockid), over the training work's CPU;
+  also the on/off wall-clock ratio (alternate runs, medians);
+- the same loop with the server down: training time, close() against its deadline, everything in the spill file,
+  and `provml ingest` of that file lands it all.
+
+Usage: /usr/bin/python3 test/bench/python_overhead.py [--quick] [--out test/bench/results/python-overhead.json]
+"""
+
+import argparse
+import json
+import os
+import platform
+import signal
+import statistics
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
+sys.path.insert(0, os.path.join(REPO, "src", "python"))
+sys.path.insert(0, os.path.join(REPO, "test", "python"))
+
+import provml  # noqa: E402
+from support import ProvmlServe, closed_port_url  # noqa: E402
+
+
+def thread_cpu(thread) -> float:
+    if thread is None or thread.ident is None:
+        return 0.0
+    try:
+        return time.clock_gettime(time.pthread_getcpuclockid(thread.ident))
+    except (OSError, ProcessLookupError):
+        return 0.0
+
+
+class Meter:
+    """Sums the training thread's CPU spent inside provml calls."""
+
+    def __init__(self) -> None:
+        self.cpu = 0.0
+        self.calls = 0
+
+    def __call__(self, fn, *args, **kwargs):
+        start = time.thread_time()
+        result = fn(*args, **kwargs)
+        self.cpu += time.thread_time() - start
+        self.calls += 1
+        return result
+
+
+def _noop(*_args) -> None:
+    return None
+
+
+def per_call(url: str, calls: int) -> dict:
+    rec = provml.Recorder(url=url, on_warning=print)
+    rec.workflow_started("bench-per-call")
+    task = rec.task("train", stage="training").__enter__()
+    rec.flush(timeout=30)
+    sender = rec._sink._thread
+    sender_start = thread_cpu(sender)
+    cpu = 0.0
+    wall = 0.0
+    chunk = 1000
+    for start in range(0, calls, chunk):
+        t0, c0 = time.perf_counter(), time.thread_time()
+        for i in range(start, start + chunk):
+            task.log_metric("loss", 0.5, epoch=i)
+        cpu += time.thread_time() - c0
+        wall += time.perf_counter() - t0
+        time.sleep(0.01)  # the training steps a real loop would run here (keeps the offered rate deliverable)
+    result = rec.flush(timeout=120)
+    sender_cpu = thread_cpu(sender) - sender_start
+    rec.close(timeout=30)
+    assert result.complete, result
+    return {
+        "calls": calls,
+        "callerCpuMicroseconds": round(cpu / calls * 1e6, 3),
+        "callerWallMicroseconds": round(wall / calls * 1e6, 3),
+        "senderCpuMicrosecondsPerEvent": round(sender_cpu / calls * 1e6, 3),
+        "totalCpuMicrosecondsPerEvent": round((cpu + sender_cpu) / calls * 1e6, 3),
+    }
+
+
+def make_training(hidden: int, batch: int, seed: int = 0):
+    import torch
+
+    torch.manual_seed(seed)
+    X = torch.randn(batch * 8, 64)
+    y = torch.randn(batch * 8, 1)
+    model = torch.nn.Sequential(torch.nn.Linear(64, hidden), torch.nn.ReLU(), torch.nn.Linear(hidden, hidden),
+                                torch.nn.ReLU(), torch.nn.Linear(hidden, 1))
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+
+    def step(i: int) -> float:
+        start = (i % 8) * batch
+        loss = torch.nn.functional.mse_loss(model(X[start:start + batch]), y[start:start + batch])
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        return loss.item()
+
+    return model, optimizer, step
+
+
+def training_run(step, model, optimizer, epochs: int, steps: int, rec=None) -> dict:
+    """One training run; with a recorder, one metric per step inside an epoch task, metered."""
+    import provml.torch as pt
+
+    meter = Meter()
+    sender_start = thread_cpu(rec._sink._thread) if rec is not None else 0.0
+    wall0, cpu0 = time.perf_counter(), time.thread_time()
+    if rec is None:
+        for epoch in range(epochs):
+            for i in range(steps):
+                step(i)
+    else:
+        training_ctx = meter(pt.training, rec, model, optimizer, epochs=epochs)
+        training = meter(training_ctx.__enter__)
+        for epoch in range(1, epochs + 1):
+            epoch_ctx = meter(training.task, "epoch", epoch=epoch)
+            section = meter(epoch_ctx.__enter__)
+            for i in range(steps):
+                loss = step(i)
+                meter(section.log_metric, "loss", loss)
+            meter(epoch_ctx.__exit__, None, None, None)
+        meter(training_ctx.__exit__, None, None, None)
+    wall = time.perf_counter() - wall0
+    cpu = time.thread_time() - cpu0
+    calibration = Meter()  # the meter's own cost in the same place: a metered no-op after a step
+    if rec is not None:
+        for i in range(min(steps, 50)):
+            step(i)
+            calibration(_noop, "loss", 0.0)
+    out = {"wallSeconds": wall, "trainingCpuSeconds": cpu - meter.cpu, "callerCpuSeconds": meter.cpu,
+           "calls": meter.calls,
+           "meterCpuSecondsPerCall": calibration.cpu / calibration.calls if calibration.calls else 0.0}
+    if rec is not None:
+        flushed = rec.flush(timeout=60)
+        out["senderCpuSeconds"] = thread_cpu(rec._sink._thread) - sender_start
+        out["complete"] = flushed.complete
+    return out
+
+
+def loop_benchmark(url: str, label: str, hidden: int, batch: int, epochs: int, steps: int, repeats: int) -> dict:
+    import torch
+
+    model, optimizer, step = make_training(hidden, batch)
+    for i in range(20):
+        step(i)  # warm-up
+    off_runs, on_runs = [], []
+    rec = provml.Recorder(url=url, on_warning=print)
+    rec.workflow_started(f"bench-{label}", experiment="python-overhead-bench")
+    for _ in range(repeats):
+        off_runs.append(training_run(step, model, optimizer, epochs, steps))
+        on_runs.append(training_run(step, model, optimizer, epochs, steps, rec))
+    rec.workflow_ended()
+    closed = rec.close(timeout=60)
+    events = epochs * steps + 2 * epochs + 2
+    step_ms = statistics.median(r["wallSeconds"] for r in off_runs) / (epochs * steps) * 1000
+    client = [(r["callerCpuSeconds"] + r["senderCpuSeconds"]) / r["trainingCpuSeconds"] * 100 for r in on_runs]
+    caller = [r["callerCpuSeconds"] / r["trainingCpuSeconds"] * 100 for r in on_runs]
+    off_wall = statistics.median(r["wallSeconds"] for r in off_runs)
+    on_wall = statistics.median(r["wallSeconds"] for r in on_runs)
+    per_event = [(r["callerCpuSeconds"] + r["senderCpuSeconds"]) / events * 1e6 for r in on_runs]
+    caller_event = [r["callerCpuSeconds"] / r["calls"] * 1e6 for r in on_runs]
+    meter_call = [r["meterCpuSecondsPerCall"] * 1e6 for r in on_runs]
+    net = [(r["callerCpuSeconds"] - r["meterCpuSecondsPerCall"] * r["calls"] + r["senderCpuSeconds"])
+           / r["trainingCpuSeconds"] * 100 for r in on_runs]
+    sender_event = [r["senderCpuSeconds"] / events * 1e6 for r in on_runs]
+    step_cpu = [r["trainingCpuSeconds"] / (epochs * steps) * 1000 for r in on_runs]
+    return {
+        "label": label,
+        "torchThreads": torch.get_num_threads(),
+        "epochs": epochs,
+        "stepsPerEpoch": steps,
+        "repeats": repeats,
+        "stepMs": round(step_ms, 3),
+        "eventsPerRun": events,
+        "clientCpuPercent": round(statistics.median(client), 4),
+        "callerCpuPercent": round(statistics.median(caller), 4),
+        "clientCpuMicrosecondsPerEvent": round(statistics.median(per_event), 3),
+        "callerCpuMicrosecondsPerCall": round(statistics.median(caller_event), 3),
+        "meterCpuMicrosecondsPerCall": round(statistics.median(meter_call), 3),
+        "clientCpuPercentNetOfMeter": round(statistics.median(net), 4),
+        "senderCpuMicrosecondsPerEvent": round(statistics.median(sender_event), 3),
+        "stepCpuMs": round(statistics.median(step_cpu), 3),
+        "wallOnOffRatio": round(on_wall / off_wall, 4),
+        "allDelivered": closed.complete and all(r["complete"] for r in on_runs),
+    }
+
+
+def server_down(serve: ProvmlServe, epochs: int, steps: int) -> dict:
+    model, optimizer, step = make_training(128, 64)
+    for i in range(20):
+        step(i)
+    off = training_run(step, model, optimizer, epochs, steps)
+    spill = os.path.join(tempfile.mkdtemp(prefix="provml-bench-"), "spill.ndjson")
+    warnings = []
+    rec = provml.Recorder(url=closed_port_url(), spill_file=spill, on_warning=warnings.append)
+    rec.workflow_started("bench-server-down", experiment="python-overhead-bench")
+    meter_start = time.perf_counter()
+    import provml.torch as pt
+
+    with pt.training(rec, model, optimizer, epochs=epochs) as training:
+        for epoch in range(1, epochs + 1):
+            with training.task("epoch", epoch=epoch) as section:
+                for i in range(steps):
+                    section.log_metric("loss", step(i))
+    rec.workflow_ended()
+    on_wall = time.perf_counter() - meter_start
+    deadline = 3.0
+    t0 = time.perf_counter()
+    result = rec.close(timeout=deadline)
+    close_seconds = time.perf_counter() - t0
+    events = epochs * steps + 2 * epochs + 4
+    with open(spill) as handle:
+        spilled_lines = sum(1 for _ in handle)
+    ingest = serve.ingest(spill)
+    landed = f"{events} events" in ingest
+    return {
+        "events": events,
+        "wallOnOffRatio": round(on_wall / off["wallSeconds"], 4),
+        "closeDeadlineSeconds": deadline,
+        "closeSeconds": round(close_seconds, 3),
+        "spilled": result.spilled,
+        "spillFileLines": spilled_lines,
+        "ingest": ingest.strip().split(": ", 1)[-1],
+        "ingestLandedAll": landed,
+        "warnings": len(warnings),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--out", default=os.path.join(HERE, "results", "python-overhead.json"))
+    args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so the server child is stopped too
+    import torch
+
+    torch.set_num_threads(1)  # the training work on the measured thread; a 2-core machine shared with others
+    quick = args.quick
+    serve = ProvmlServe()
+    try:
+        results = {
+            "meta": {
+                "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                "python": platform.python_version(),
+                "implementation": platform.python_implementation(),
+                "torch": torch.__version__,
+                "platform": platform.platform(),
+                "cpus": os.cpu_count(),
+                "loadAverageAtStart": [round(x, 2) for x in os.getloadavg()],
+                "quick": quick,
+            },
+            "perCall": per_call(serve.url, 20_000 if quick else 50_000),
+            "loops": [
+                loop_benchmark(serve.url, "10ms", hidden=1024, batch=160, epochs=3 if quick else 4, steps=60 if quick else 100,
+                               repeats=3),
+                loop_benchmark(serve.url, "3ms", hidden=512, batch=96, epochs=3 if quick else 4, steps=100 if quick else 250,
+                               repeats=3),
+            ],
+            "serverDown": server_down(serve, 3 if quick else 5, 100),
+        }
+        results["meta"]["loadAverageAtEnd"] = [round(x, 2) for x in os.getloadavg()]
+    finally:
+        serve.close()
+    os.makedirs(os.path.dirname(args.out), exist_ok=True)
+    with open(args.out, "w") as handle:
+        json.dump(results, handle, indent=2)
+        handle.write("\n")
+    print_table(results)
+    return 0
+
+
+def print_table(results: dict) -> None:
+    call = results["perCall"]
+    print(f"\nprovml Python client ({results['meta']['implementation']} {results['meta']['python']}, "
+          f"torch {results['meta']['torch']}, load {results['meta']['loadAverageAtStart']})")
+    print(f"log_metric: caller {call['callerCpuMicroseconds']} µs CPU ({call['callerWallMicroseconds']} µs wall), "
+          f"sender {call['senderCpuMicrosecondsPerEvent']} µs CPU per event, total {call['totalCpuMicrosecondsPerEvent']} µs")
+    print(f"{'loop':>6} {'step CPU ms':>12} {'step wall ms':>13} {'events':>7} {'client CPU %':>13} "
+          f"{'net of meter %':>15} {'caller µs/call':>15} {'meter µs':>9} {'sender µs/event':>16} {'wall on/off':>12}")
+    for loop in results["loops"]:
+        print(f"{loop['label']:>6} {loop['stepCpuMs']:>12} {loop['stepMs']:>13} {loop['eventsPerRun']:>7} "
+              f"{loop['clientCpuPercent']:>13} {loop['clientCpuPercentNetOfMeter']:>15} "
+              f"{loop['callerCpuMicrosecondsPerCall']:>15} {loop['meterCpuMicrosecondsPerCall']:>9} "
+              f"{loop['senderCpuMicrosecondsPerEvent']:>16} {loop['wallOnOffRatio']:>12}")
+    down = results["serverDown"]
+    print(f"server down: wall on/off {down['wallOnOffRatio']}, close() {down['closeSeconds']} s "
+          f"(deadline {down['closeDeadlineSeconds']} s), spilled {down['spilled']}/{down['events']}, "
+          f"ingest: {down['ingest']} (landed all: {down['ingestLandedAll']})")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

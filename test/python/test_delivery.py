@@ -1,0 +1,295 @@
+"""Delivery against a fake events server in-process: batching, retries, rejections, spill, deadlines, threads."""
+
+import json
+import os
+import socket
+import tempfile
+import threading
+import time
+import unittest
+
+from support import FakeServer, closed_port_url, wait_until
+import provml
+
+
+def ok(lines):
+    return 202, {"events": len(lines), "triples": 2 * len(lines)}
+
+
+class DeliveryCase(unittest.TestCase):
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="provml-delivery-")
+        self.spill = os.path.join(self.dir, "spill.ndjson")
+        self.warnings = []
+        self.servers = []
+        self.recorders = []
+
+    def tearDown(self):
+        for rec in self.recorders:
+            rec.close(timeout=0)
+        for server in self.servers:
+            server.close()
+
+    def server(self, respond=ok, **options):
+        server = FakeServer(respond, **options)
+        self.servers.append(server)
+        return server
+
+    def recorder(self, url, **options):
+        options.setdefault("spill_file", self.spill)
+        options.setdefault("retry_base", 0.01)
+        options.setdefault("retry_max", 0.05)
+        rec = provml.Recorder(url=url, on_warning=self.warnings.append, **options)
+        self.recorders.append(rec)
+        return rec
+
+
+class BatchingTest(DeliveryCase):
+    def test_a_flush_sends_what_is_queued_as_one_ndjson_batch(self):
+        server = self.server()
+        rec = self.recorder(server.url, token="t0k", flush_interval=60, batch_size=1000)
+        for i in range(25):
+            rec.log_metric("loss", i)
+        result = rec.flush(timeout=10)
+        self.assertTrue(result.complete)
+        self.assertEqual((result.delivered, result.pending, result.triples), (25, 0, 50))
+        self.assertEqual(len(server.requests), 1)
+        self.assertEqual([e["value"] for e in server.delivered()], list(range(25)))
+        headers = {key.lower(): value for key, value in server.headers[0].items()}
+        self.assertEqual(headers["content-type"], "application/x-ndjson")
+        self.assertEqual(headers["authorization"], "Bearer t0k")
+        self.assertNotIn("origin", headers)
+
+    def test_batches_never_exceed_batch_size_and_keep_order(self):
+        server = self.server()
+        rec = self.recorder(server.url, batch_size=10)
+        for i in range(95):
+            rec.log_metric("loss", i)
+        self.assertTrue(rec.flush(timeout=10).complete)
+        self.assertTrue(all(len(lines) <= 10 for lines in server.requests))
+        self.assertEqual([e["value"] for e in server.delivered()], list(range(95)))
+
+    def test_many_threads_deliver_every_event_exactly_once(self):
+        server = self.server()
+        rec = self.recorder(server.url, batch_size=200)
+
+        def worker(n):
+            for i in range(2500):
+                rec.log_metric(f"w{n}", i)
+
+        threads = [threading.Thread(target=worker, args=(n,)) for n in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        self.assertTrue(rec.close(timeout=20).complete)
+        ids = [e["id"] for e in server.delivered()]
+        self.assertEqual(len(ids), 10_000)
+        self.assertEqual(len(set(ids)), 10_000)
+        for n in range(4):
+            values = [e["value"] for e in server.delivered() if e["measure"] == f"w{n}"]
+            self.assertEqual(values, list(range(2500)))  # per thread, in order
+
+
+class ConnectionTest(DeliveryCase):
+    def test_a_kept_alive_connection_the_server_closed_is_replaced_without_losing_a_batch(self):
+        server = self.server(close_after_response=True)
+        rec = self.recorder(server.url, flush_interval=60)
+        for i in range(3):
+            rec.log_metric("m", i)
+            self.assertTrue(rec.flush(timeout=10).complete)
+        self.assertEqual([e["value"] for e in server.delivered()], [0, 1, 2])
+        self.assertEqual(self.warnings, [])  # a stale connection is not trouble worth a warning
+
+    def test_a_chunked_answer_is_read(self):
+        server = self.server(chunked=True)
+        rec = self.recorder(server.url, flush_interval=60)
+        rec.log_metric("m", 1)
+        result = rec.flush(timeout=10)
+        self.assertEqual((result.complete, result.triples), (True, 2))
+        rec.log_metric("m", 2)  # the same connection still usable after a chunked body
+        self.assertEqual(rec.flush(timeout=10).delivered, 2)
+
+
+class RetryTest(DeliveryCase):
+    def test_retries_resend_identical_json_then_deliver_once(self):
+        answers = iter([(503, {"error": "busy"}), (503, {"error": "busy"})])
+        server = self.server(lambda lines: next(answers, None) or ok(lines))
+        rec = self.recorder(server.url, flush_interval=60)
+        rec.workflow_started("w")
+        with rec.task("t") as task:
+            task.log_metric("loss", 0.5)
+        result = rec.flush(timeout=10)
+        self.assertTrue(result.complete)
+        self.assertEqual(result.delivered, 4)
+        self.assertEqual(len(server.requests), 3)
+        self.assertEqual(server.requests[0], server.requests[1])
+        self.assertEqual(server.requests[1], server.requests[2])  # same ids, same times, same bytes
+        self.assertEqual(sum("retrying with back-off" in w for w in self.warnings), 1)
+
+    def test_unauthorized_is_retried_and_kept_not_rejected(self):
+        server = self.server(lambda lines: (401, {"error": "token"}))
+        rec = self.recorder(server.url)
+        for i in range(3):
+            rec.log_metric("m", i)
+        result = rec.close(timeout=1)
+        self.assertEqual((result.complete, result.rejected, result.spilled), (False, 0, 3))
+        self.assertGreaterEqual(len(server.requests), 1)
+
+    def test_too_large_halves_the_batch(self):
+        server = self.server(lambda lines: (413, {"error": "too large"}) if len(lines) > 2 else ok(lines))
+        rec = self.recorder(server.url, flush_interval=60)
+        for i in range(5):
+            rec.log_metric("m", i)
+        result = rec.flush(timeout=10)
+        self.assertTrue(result.complete)
+        accepted = [lines for lines in server.requests if len(lines) <= 2]
+        self.assertEqual([json.loads(line)["value"] for lines in accepted for line in lines], list(range(5)))
+
+
+class RejectionTest(DeliveryCase):
+    def test_events_the_server_names_go_to_the_rejected_file_the_rest_is_resent(self):
+        def respond(lines):
+            if len(lines) == 3:
+                return 400, {"error": "1 of 3 event(s) are invalid", "errors": [{"index": 1, "path": "/stage",
+                                                                                   "message": "must be a stage"}]}
+            return ok(lines)
+
+        server = self.server(respond)
+        rec = self.recorder(server.url, flush_interval=60)
+        rec.log_metric("a", 1)
+        rec.log_metric("b", 2, stage="warmup")
+        rec.log_metric("c", 3)
+        result = rec.flush(timeout=10)
+        self.assertTrue(result.complete)
+        self.assertEqual((result.delivered, result.rejected), (2, 1))
+        self.assertEqual([json.loads(line)["measure"] for line in server.requests[1]], ["a", "c"])
+        rejected_path = os.path.join(self.dir, "spill.rejected.ndjson")
+        self.assertEqual(result.rejected_file, rejected_path)
+        with open(rejected_path) as handle:
+            records = [json.loads(line) for line in handle]
+        self.assertEqual(len(records), 1)
+        self.assertEqual(records[0]["event"]["measure"], "b")
+        self.assertEqual(records[0]["rejected"]["status"], 400)
+        self.assertEqual(records[0]["rejected"]["errors"][0]["path"], "/stage")
+        self.assertEqual(sum("refused" in w for w in self.warnings), 1)
+
+    def test_a_conflict_is_rejected_whole(self):
+        server = self.server(lambda lines: (409, {"error": "event id reused with other content"}))
+        rec = self.recorder(server.url)
+        rec.log_metric("a", 1)
+        result = rec.flush(timeout=10)
+        self.assertEqual((result.complete, result.rejected, result.pending), (True, 1, 0))
+
+
+class SpillTest(DeliveryCase):
+    def test_overflow_spills_the_oldest_and_delivers_them_first_once_the_server_is_back(self):
+        state = {"down": True}
+        server = self.server(lambda lines: (503, {"error": "down"}) if state["down"] else ok(lines))
+        rec = self.recorder(server.url, max_buffered_events=10, batch_size=5)
+        for i in range(60):
+            rec.log_metric("m", i)
+        self.assertTrue(wait_until(lambda: rec._sink.spill.pending > 0))
+        self.assertTrue(os.path.exists(self.spill))
+        self.assertEqual(sum("oldest are kept in" in w for w in self.warnings), 1)
+        state["down"] = False
+        result = rec.flush(timeout=20)
+        self.assertTrue(result.complete, result)
+        delivered = [e["value"] for e in server.delivered() if e["type"] == "evaluation"]
+        # Failed attempts are in server.requests too: keep the last delivery of each value, in order.
+        accepted = []
+        for value in delivered:
+            if value not in accepted:
+                accepted.append(value)
+        self.assertEqual(accepted, list(range(60)))
+        self.assertFalse(os.path.exists(self.spill))
+
+    def test_close_past_its_deadline_spills_everything_and_a_later_recorder_sends_it_first(self):
+        down = closed_port_url()
+        first = self.recorder(down)
+        first.workflow_started("w", workflow_execution_id="wf-1")
+        for i in range(20):
+            first.log_metric("m", i)
+        started = time.monotonic()
+        result = first.close(timeout=1)
+        self.assertLess(time.monotonic() - started, 2.5)
+        self.assertEqual((result.complete, result.delivered, result.pending, result.spilled), (False, 0, 21, 21))
+        self.assertEqual(result.spill_file, self.spill)
+        with open(self.spill) as handle:
+            self.assertEqual(len(handle.readlines()), 21)
+
+        server = self.server()
+        later = self.recorder(server.url)  # nothing recorded: it still delivers the spill file
+        self.assertTrue(wait_until(lambda: len(server.delivered()) == 21))
+        later.log_metric("after", 1)
+        self.assertTrue(later.flush(timeout=10).complete)
+        values = [e.get("value") for e in server.delivered()]
+        self.assertEqual(values, [None, *range(20), 1])
+        self.assertFalse(os.path.exists(self.spill))
+
+    def test_a_torn_last_line_of_a_spill_file_is_refused_visibly_the_rest_delivered(self):
+        good = [json.dumps({"type": "evaluation", "schema": "provml/1", "id": f"e-x-{i}", "time": "2024-01-01T00:00:00.000Z",
+                            "workflowExecutionId": "wf", "measure": "m", "value": i}) for i in range(2)]
+        with open(self.spill, "w") as handle:
+            handle.write("\n".join(good) + '\n{"type":"evalu')
+
+        def respond(lines):
+            bad = []
+            for index, line in enumerate(lines):
+                try:
+                    json.loads(line)
+                except ValueError:
+                    bad.append({"index": index, "path": "", "message": "not JSON"})
+            return (400, {"errors": bad}) if bad else ok(lines)
+
+        server = self.server(respond)
+        rec = self.recorder(server.url)
+        self.assertTrue(wait_until(lambda: rec._sink.settled == 3))
+        result = rec.flush(timeout=5)
+        self.assertEqual((result.delivered, result.rejected), (2, 1))
+
+    def test_close_returns_within_its_deadline_when_the_server_never_answers(self):
+        listener = socket.socket()
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(8)  # accepts connections, never answers
+        try:
+            rec = self.recorder(f"http://127.0.0.1:{listener.getsockname()[1]}")
+            for i in range(10):
+                rec.log_metric("m", i)
+            started = time.monotonic()
+            result = rec.close(timeout=1)
+            self.assertLess(time.monotonic() - started, 2.5)
+            self.assertEqual((result.pending, result.spilled), (10, 10))
+        finally:
+            listener.close()
+
+    def test_close_cuts_a_request_already_waiting_for_an_answer(self):
+        listener = socket.socket()
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(8)
+        try:
+            rec = self.recorder(f"http://127.0.0.1:{listener.getsockname()[1]}", request_timeout=30)
+            for i in range(10):
+                rec.log_metric("m", i)
+            rec.flush(timeout=0.3)  # the POST is now in flight, waiting up to request_timeout
+            started = time.monotonic()
+            result = rec.close(timeout=1)
+            self.assertLess(time.monotonic() - started, 2.5)  # deadline 1 s, slack for a loaded machine
+            self.assertEqual((result.pending, result.spilled), (10, 10))
+            with open(self.spill) as handle:
+                self.assertEqual([json.loads(line)["value"] for line in handle], list(range(10)))
+        finally:
+            listener.close()
+
+    def test_an_unwritable_spill_file_is_a_warning_events_stay_in_memory(self):
+        rec = self.recorder(closed_port_url(), spill_file="/nonexistent-dir/spill.ndjson", max_buffered_events=5)
+        for i in range(20):
+            rec.log_metric("m", i)
+        self.assertTrue(wait_until(lambda: any("spill file" in w for w in self.warnings)))
+        result = rec.close(timeout=0.5)
+        self.assertFalse(result.complete)
+        self.assertEqual(result.pending, 20)
+
+
+if __name__ == "__main__":
+    unittest.main()

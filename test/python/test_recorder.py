@@ -225,6 +225,16 @@ class WireFormatTest(unittest.TestCase):
         self.assertEqual(len({e["id"] for e in events}), 8000)
 
 
+class ProcessIdTest(unittest.TestCase):
+    def test_pid_is_recorded_unless_switched_off_for_scripted_captures(self):
+        r = Recorded(id_prefix="same")
+        r.rec.workflow_started("w")
+        self.assertEqual([e.get("pid") for e in r.events()], [os.getpid()])
+        scripted = Recorded(id_prefix="same", record_pid=False)
+        scripted.rec.workflow_started("w")
+        self.assertNotIn("pid", scripted.events()[0])
+
+
 class OfflineFileTest(unittest.TestCase):
     def test_offline_file_appends_and_a_closed_recorder_still_records(self):
         directory = tempfile.mkdtemp()

@@ -209,7 +209,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     args = parser.parse_args(argv)
     warnings_seen: List[str] = []
     if args.file:
-        rec = Recorder(file=args.file, id_prefix="demo", on_warning=warnings_seen.append)
+        rec = Recorder(file=args.file, id_prefix="demo", on_warning=warnings_seen.append, record_pid=False)
     else:
         try:
             urllib.request.urlopen(f"{args.url.rstrip('/')}/health", timeout=5).close()
@@ -217,7 +217,9 @@ def main(argv: Optional[List[str]] = None) -> int:
             print(f"provml demo: no provml server answers at {args.url} ({error}): start one with `npm start`.",
                   file=sys.stderr)
             return 1
-        rec = Recorder(url=args.url, token=args.token, id_prefix="demo", on_warning=warnings_seen.append)
+        rec = Recorder(
+            url=args.url, token=args.token, id_prefix="demo", on_warning=warnings_seen.append, record_pid=False
+        )
     recorded = record_seismic_lifecycle(rec)
     result = rec.close(timeout=30)
     if not result.complete or result.rejected:

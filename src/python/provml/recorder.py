@@ -70,6 +70,7 @@ class Recorder:
         persona: Optional[str] = None,
         host: Optional[str] = None,
         on_warning: Optional[Callable[[str], None]] = None,
+        record_pid: bool = True,
     ) -> None:
         self._warner = Warner(on_warning)
         self.close_timeout = close_timeout
@@ -106,6 +107,9 @@ class Recorder:
         self._user = user
         self._persona = persona
         self._host = host or socket.gethostname()
+        # False for scripted captures (the demo) whose events must be the same from any process: a re-sent event
+        # id with other content is refused by the server.
+        self._record_pid = record_pid
         self._pid = os.getpid()
         self._open: Dict[str, _OpenTask] = {}
         self._open_order: tuple = ()  # copy-on-write, so lookups never lock
@@ -500,7 +504,8 @@ class Recorder:
         annotations = event.pop("annotations", None)
         set_defined(event, user=user or self._user, persona=persona or self._persona)
         event["host"] = host or self._host
-        event["pid"] = self._pid
+        if self._record_pid:
+            event["pid"] = self._pid
         if annotations is not None:
             event["annotations"] = annotations
         self._sink.push(event)

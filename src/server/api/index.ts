@@ -3,7 +3,10 @@ import type { AppContext } from '../context.ts';
 import { createEventsRouter } from './events.ts';
 import { createExportRouter } from './export.ts';
 import { createImportRouter } from './import.ts';
+import { createLineageRouter } from './lineage.ts';
 import { createQueriesRouter } from './queries.ts';
+import { createQueryTextRouter } from './query-text.ts';
+import { createRunsRouter } from './runs.ts';
 import { createValidateRouter } from './validate.ts';
 
 /**
@@ -18,5 +21,8 @@ export function createApiRouter(ctx: AppContext): Router {
   router.use(createQueriesRouter(ctx));
   router.use(createExportRouter(ctx));
   router.use(createImportRouter(ctx));
+  router.use(createRunsRouter(ctx));
+  router.use(createLineageRouter(ctx));
+  router.use(createQueryTextRouter());
   return router;
 }

@@ -1,0 +1,82 @@
+import sparqljs from 'sparqljs';
+import { BadRequestError } from '../errors.ts';
+
+export interface PageOptions {
+  /** A result column of the query to sort by (checked against its SELECT clause). */
+  sortBy?: string;
+  descending?: boolean;
+  offset: number;
+  limit: number;
+}
+
+const factory = {
+  variable: (value: string): sparqljs.VariableTerm =>
+    ({ termType: 'Variable', value }) as sparqljs.VariableTerm,
+};
+
+function parseSelect(query: string): sparqljs.SelectQuery {
+  const parsed = new sparqljs.Parser().parse(query);
+  if (parsed.type !== 'query' || parsed.queryType !== 'SELECT')
+    throw new BadRequestError('Only a SELECT query can be paged.');
+  return parsed;
+}
+
+/** The names of the variables a SELECT query projects. */
+function projected(query: sparqljs.SelectQuery): string[] {
+  return query.variables.flatMap((item) => {
+    if ('termType' in item) return item.termType === 'Variable' ? [item.value] : [];
+    return [item.variable.value];
+  });
+}
+
+/**
+ * One page of a (bound) SELECT query: its ORDER BY replaced by the chosen column (then the query's own order,
+ * as a tie-break), and LIMIT / OFFSET set, all on the parsed query, so nothing of the caller's reaches the text
+ * but a checked column name and two integers.
+ */
+export function pageQuery(query: string, options: PageOptions): string {
+  const parsed = parseSelect(query);
+  if (!Number.isSafeInteger(options.offset) || options.offset < 0)
+    throw new BadRequestError('offset must be a non-negative integer.');
+  if (!Number.isSafeInteger(options.limit) || options.limit < 1)
+    throw new BadRequestError('limit must be a positive integer.');
+  const own = parsed.order ?? [];
+  if (options.sortBy !== undefined) {
+    if (!projected(parsed).includes(options.sortBy))
+      throw new BadRequestError(
+        `Cannot sort by ${JSON.stringify(options.sortBy)}: not a column of this query.`,
+      );
+    const chosen: sparqljs.Ordering = {
+      expression: factory.variable(options.sortBy),
+      ...(options.descending ? { descending: true } : {}),
+    };
+    parsed.order = [chosen, ...own];
+  }
+  parsed.offset = options.offset;
+  parsed.limit = options.limit;
+  return new sparqljs.Generator().stringify(parsed);
+}
+
+/** `SELECT (COUNT(*) AS ?count) { the query }`: how many rows the (bound) query has, built on its parse. */
+export function countQuery(query: string): string {
+  const inner = parseSelect(query);
+  delete inner.order;
+  const count: sparqljs.SelectQuery = {
+    type: 'query',
+    queryType: 'SELECT',
+    prefixes: {},
+    variables: [
+      {
+        expression: {
+          type: 'aggregate',
+          aggregation: 'count',
+          distinct: false,
+          expression: new sparqljs.Wildcard(),
+        },
+        variable: factory.variable('count'),
+      } as sparqljs.VariableExpression,
+    ],
+    where: [{ type: 'group', patterns: [inner as unknown as sparqljs.Pattern] }],
+  };
+  return new sparqljs.Generator().stringify(count);
+}

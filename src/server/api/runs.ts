@@ -1,0 +1,103 @@
+import { Router } from 'express';
+import { BadRequestError } from '../../errors.ts';
+import {
+  bindQuery,
+  type CatalogEntry,
+  countQuery,
+  packageCatalog,
+  pageQuery,
+  runCatalogQuery,
+} from '../../query/index.ts';
+import type { SelectResult } from '../../store/index.ts';
+import { urlParams } from '../body.ts';
+import type { AppContext } from '../context.ts';
+
+const MAX_LIMIT = 500;
+/** URL filter name → parameter of the runs catalog query. */
+const FILTERS = { experiment: 'inExperiment', status: 'withStatus', text: 'text' } as const;
+
+export interface RunRow {
+  [column: string]: string | Record<string, string> | undefined;
+  hyperparameters: Record<string, string>;
+  metrics: Record<string, string>;
+}
+
+/**
+ * GET /runs?offset&limit&sort&order=asc|desc&experiment&status&text: one page of the workflow executions
+ * (catalog query `runs`, paged and counted on its parse), each with its hyperparameters and final metrics
+ * (catalog query `run-values`, for the page's runs only), and the total count.
+ */
+export function createRunsRouter(ctx: AppContext): Router {
+  const router = Router();
+  router.get('/runs', async (req, res, next) => {
+    try {
+      const url = urlParams(req);
+      const catalog = await packageCatalog();
+      const entry = catalog.get('runs');
+      const values = Object.fromEntries(
+        Object.entries(FILTERS)
+          .map(([key, param]) => [param, url.get(key) || undefined] as const)
+          .filter(([, value]) => value !== undefined),
+      );
+      const offset = integer(url.get('offset'), 0, 'offset');
+      const limit = Math.min(integer(url.get('limit'), 50, 'limit'), MAX_LIMIT);
+      const sort = url.get('sort') || undefined;
+      const order = url.get('order') ?? 'asc';
+      if (order !== 'asc' && order !== 'desc') throw new BadRequestError('order must be asc or desc.');
+      const bound = bindQuery(entry.query, entry.params, values);
+      const options = { unionDefaultGraph: true, timeoutMs: ctx.config.queryTimeoutMs };
+      const [page, counted] = await Promise.all([
+        ctx.store.select(
+          pageQuery(bound, { sortBy: sort, descending: order === 'desc', offset, limit }),
+          options,
+        ),
+        ctx.store.select(countQuery(bound), options),
+      ]);
+      const runs = await withValues(ctx, catalog.get('run-values'), page);
+      res.set('Cache-Control', 'no-cache');
+      res.json({
+        total: Number(counted.rows[0]?.count?.value ?? 0),
+        offset,
+        limit,
+        columns: entry.columns.map((column) => column.name),
+        runs,
+      });
+    } catch (error) {
+      next(error);
+    }
+  });
+  return router;
+}
+
+async function withValues(ctx: AppContext, entry: CatalogEntry, page: SelectResult): Promise<RunRow[]> {
+  const runs: RunRow[] = page.rows.map((row) => ({
+    ...Object.fromEntries(page.variables.map((name) => [name, row[name]?.value])),
+    hyperparameters: {},
+    metrics: {},
+  }));
+  const executions = runs.map((run) => run.execution).filter((value) => typeof value === 'string');
+  if (executions.length === 0) return runs;
+  const values = await runCatalogQuery(
+    ctx.store,
+    entry,
+    { execution: executions },
+    {
+      timeoutMs: ctx.config.queryTimeoutMs,
+    },
+  );
+  const byExecution = new Map(runs.map((run) => [run.execution, run]));
+  for (const row of values.rows) {
+    const run = byExecution.get(row.execution?.value);
+    const name = row.name?.value;
+    if (!run || !name) continue;
+    if (row.kind?.value === 'hyperparameter') run.hyperparameters[name] = row.value?.value ?? '';
+    else run.metrics[row.stage ? `${name} (${row.stage.value})` : name] = row.value?.value ?? '';
+  }
+  return runs;
+}
+
+function integer(text: string | null, fallback: number, name: string): number {
+  if (text === null || text === '') return fallback;
+  if (!/^\d+$/.test(text)) throw new BadRequestError(`${name} must be a non-negative integer.`);
+  return Number(text);
+}

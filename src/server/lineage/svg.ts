@@ -15,7 +15,7 @@ export const KIND_STYLE: Record<NodeKind, { fill: string; stroke: string; captio
   model: { fill: '#fff3e0', stroke: '#ef6c00', caption: 'model' },
 };
 
-const escape = (text: string): string =>
+const escapeXml = (text: string): string =>
   text.replace(
     /[&<>"']/g,
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
@@ -38,11 +38,11 @@ function nodeSvg(node: PlacedNode): string {
   const style = KIND_STYLE[node.kind] ?? KIND_STYLE.data;
   const radius = node.kind === 'task' ? 18 : 4;
   return [
-    `<g class="node ${node.kind}" data-id="${escape(node.id)}" data-kind="${node.kind}" transform="translate(${node.x},${node.y})">`,
-    `<title>${escape(node.id)}</title>`,
+    `<g class="node ${node.kind}" data-id="${escapeXml(node.id)}" data-kind="${node.kind}" transform="translate(${node.x},${node.y})">`,
+    `<title>${escapeXml(node.id)}</title>`,
     `<rect width="${node.width}" height="${node.height}" rx="${radius}" fill="${style.fill}" stroke="${style.stroke}" stroke-width="1.5"/>`,
-    `<text x="${node.width / 2}" y="19" text-anchor="middle">${escape(trim(node.label, node.width))}</text>`,
-    `<text class="kind" x="${node.width / 2}" y="35" text-anchor="middle">${escape(style.caption)}</text>`,
+    `<text x="${node.width / 2}" y="19" text-anchor="middle">${escapeXml(trim(node.label, node.width))}</text>`,
+    `<text class="kind" x="${node.width / 2}" y="35" text-anchor="middle">${escapeXml(style.caption)}</text>`,
     '</g>',
   ].join('');
 }
@@ -60,7 +60,7 @@ export function lineageSvg(layout: LineageLayout, title: string): string {
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" class="lineage" role="img">`,
-    `<title>${escape(title)}</title>`,
+    `<title>${escapeXml(title)}</title>`,
     `<style>${STYLE}</style>`,
     '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#90a4ae"/></marker></defs>',
     `<rect width="${width}" height="${height}" fill="#ffffff"/>`,

@@ -10,6 +10,7 @@ import { createGraphStoreRouter } from './graph-store/handler.ts';
 import { createHealthRouter } from './health.ts';
 import { requestLog } from './request-log.ts';
 import { createSparqlRouter } from './sparql/handler.ts';
+import { createWebRouter } from './web/index.ts';
 
 export interface CreateAppOptions {
   store: ProvStore;
@@ -31,6 +32,8 @@ export function createApp(options: CreateAppOptions): express.Express {
   app.use(requestLog(ctx.logger));
   app.use(cors(ctx.config.corsOrigins));
   app.use(createHealthRouter(ctx));
+  // Before /sparql: a browser's plain GET /sparql gets the editor page; every other request goes on to the protocol.
+  app.use(createWebRouter(ctx));
   app.use(createSparqlRouter(ctx));
   app.use(createGraphStoreRouter(ctx));
   app.use('/api/v1', createApiRouter(ctx));

@@ -20,6 +20,7 @@ const STORE_BACKED = [
   'test/ontology/http.test.ts',
   'test/query/catalog.test.ts',
   'test/query/federation.test.ts',
+  'test/query/web-queries.test.ts',
   'test/server/*.test.ts',
   'test/translate/analyses.test.ts',
 ];

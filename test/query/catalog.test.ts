@@ -34,11 +34,17 @@ describe('catalog listing and headers', () => {
       'failed-tasks',
       'latest-metric-running',
       'learning-data-characteristics',
+      'lineage-edges',
+      'lineage-nodes',
       'measure-per-epoch',
       'model-lineage',
+      'models',
       'models-by-domain-property',
       'models-from-raw-data',
+      'ontology-classes',
+      'run-values',
       'running-tasks',
+      'runs',
       'stage-runners',
     ]);
     const best = catalog.get('best-model-hyperparameters');

@@ -94,7 +94,7 @@ describe('GET /api/v1/runs', () => {
 
   it('refuses a sort column the query does not have, and bad paging, with 400s', async () => {
     const sort = await request(app)
-      .get('/api/v1/runs?sort=' + encodeURIComponent('?x } DROP ALL {'))
+      .get(`/api/v1/runs?sort=${encodeURIComponent('?x } DROP ALL {')}`)
       .expect(400);
     expect(sort.body.message ?? sort.text).toMatch(/not a column/);
     await request(app).get('/api/v1/runs?limit=-1').expect(400);

@@ -30,7 +30,8 @@ ${body}
 `;
 }
 
-const css = (name: string | undefined): string => (name ? `<link rel="stylesheet" href="/assets/${name}">` : '');
+const css = (name: string | undefined): string =>
+  name ? `<link rel="stylesheet" href="/assets/${name}">` : '';
 const script = (name: string | undefined, module = true): string =>
   name ? `<script${module ? ' type="module"' : ''} src="/assets/${name}"></script>` : '';
 

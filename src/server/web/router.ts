@@ -1,4 +1,4 @@
-import { Router, type Request, type RequestHandler, type Response } from 'express';
+import { type Request, type RequestHandler, type Response, Router } from 'express';
 import type { AppContext } from '../context.ts';
 import { parseAccept } from '../negotiate.ts';
 import { buildWebBundle, type WebBundle } from './assets.ts';
@@ -27,7 +27,10 @@ export function createWebRouter(ctx: AppContext): Router {
       built()
         .then((b) => {
           res.set('Cache-Control', 'no-cache');
-          res.set('Content-Security-Policy', "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'");
+          res.set(
+            'Content-Security-Policy',
+            "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'",
+          );
           res.type('text/html; charset=utf-8').send(render(b));
         })
         .catch(next);

@@ -50,7 +50,16 @@ export function pageQuery(query: string, options: PageOptions): string {
       expression: factory.variable(options.sortBy),
       ...(options.descending ? { descending: true } : {}),
     };
-    parsed.order = [chosen, ...own];
+    // The chosen column once: an engine (Virtuoso 7.2) repeats rows across a page when a key is repeated.
+    const rest = own.filter(
+      (o) =>
+        !(
+          'termType' in o.expression &&
+          o.expression.termType === 'Variable' &&
+          o.expression.value === options.sortBy
+        ),
+    );
+    parsed.order = [chosen, ...rest];
   }
   parsed.offset = options.offset;
   parsed.limit = options.limit;

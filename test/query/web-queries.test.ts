@@ -123,7 +123,11 @@ describe('models', () => {
 describe('lineage-nodes and lineage-edges', () => {
   it("draw unet-a's lineage: model ← training ← tiles ← tiling ← cube ← raw file, and the cube's formation", async () => {
     const model = `${ID}data/unet-a`;
-    const nodes = await run('lineage-nodes', { model });
+    const edges = await run('lineage-edges', { model });
+    const ends = [
+      ...new Set(edges.rows.flatMap((row) => [row.source?.value ?? '', row.target?.value ?? ''])),
+    ];
+    const nodes = await run('lineage-nodes', { node: ends });
     const kinds = Object.fromEntries(
       nodes.rows.map((row) => [short(row.node?.value ?? ''), row.kind?.value]),
     );
@@ -135,8 +139,10 @@ describe('lineage-nodes and lineage-edges', () => {
       'wfexec/train-1/task/fit': 'task',
       'https://kg.example.org/geology#Carapebus': 'entity',
     });
+    expect(nodes.rows.find((row) => row.node?.value === `${ID}wfexec/train-1/task/fit`)?.label?.value).toBe(
+      'train-unet',
+    );
     expect(kinds).not.toHaveProperty('data/parihaka-cube');
-    const edges = await run('lineage-edges', { model });
     const list = edges.rows.map(
       (row) => `${short(row.source?.value ?? '')} ${row.relation?.value} ${short(row.target?.value ?? '')}`,
     );

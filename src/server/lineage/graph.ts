@@ -13,6 +13,9 @@ export type NodeKind =
   | 'task'
   | 'entity';
 
+/** The catalog binds at most 1,000 value rows per query. */
+const NODES_PER_QUERY = 500;
+
 export interface LineageNode {
   id: string;
   kind: NodeKind;
@@ -41,31 +44,32 @@ export async function lineageGraph(
   timeoutMs?: number,
 ): Promise<LineageGraph> {
   const options = timeoutMs ? { timeoutMs } : {};
-  const [nodeRows, edgeRows] = await Promise.all([
-    runCatalogQuery(store, catalog.get('lineage-nodes'), { model }, options),
-    runCatalogQuery(store, catalog.get('lineage-edges'), { model }, options),
-  ]);
-  const nodes = new Map<string, LineageNode>();
-  for (const row of nodeRows.rows) {
-    const id = row.node?.value;
-    if (!id || nodes.has(id)) continue;
-    const kind = (row.kind?.value ?? 'data') as NodeKind;
-    nodes.set(id, {
-      id,
-      kind,
-      label: row.label?.value ?? shortName(id),
-      ...(row.location ? { location: row.location.value } : {}),
-      ...(row.execution ? { execution: row.execution.value } : {}),
-    });
-  }
+  const edgeRows = await runCatalogQuery(store, catalog.get('lineage-edges'), { model }, options);
   const edges = edgeRows.rows.flatMap((row): LineageEdge[] => {
     const source = row.source?.value;
     const target = row.target?.value;
     const relation = row.relation?.value as LineageEdge['relation'] | undefined;
-    return source && target && relation && nodes.has(source) && nodes.has(target)
-      ? [{ source, target, relation }]
-      : [];
+    return source && target && relation ? [{ source, target, relation }] : [];
   });
+  const ids = [...new Set([model, ...edges.flatMap((edge) => [edge.source, edge.target])])];
+  const nodes = new Map<string, LineageNode>();
+  for (let start = 0; start < ids.length; start += NODES_PER_QUERY) {
+    const node = ids.slice(start, start + NODES_PER_QUERY);
+    const rows = await runCatalogQuery(store, catalog.get('lineage-nodes'), { node }, options);
+    for (const row of rows.rows) {
+      const id = row.node?.value;
+      if (!id || nodes.has(id)) continue;
+      nodes.set(id, {
+        id,
+        kind: (row.kind?.value ?? 'data') as NodeKind,
+        label: row.label?.value ?? shortName(id),
+        ...(row.location ? { location: row.location.value } : {}),
+        ...(row.execution ? { execution: row.execution.value } : {}),
+      });
+    }
+  }
+  // A model the store does not describe is no lineage: its only "node" would be the IRI asked for.
+  if (edges.length === 0 && nodes.get(model)?.kind === 'entity') return { model, nodes: [], edges: [] };
   return { model, nodes: [...nodes.values()], edges: withoutImpliedDerivations(edges) };
 }
 

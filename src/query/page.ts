@@ -5,8 +5,9 @@ export interface PageOptions {
   /** A result column of the query to sort by (checked against its SELECT clause). */
   sortBy?: string;
   descending?: boolean;
-  offset: number;
-  limit: number;
+  /** Without offset and limit, every row (the caller pages: one evaluation gives both the page and the total). */
+  offset?: number;
+  limit?: number;
 }
 
 const factory = {
@@ -36,9 +37,10 @@ function projected(query: sparqljs.SelectQuery): string[] {
  */
 export function pageQuery(query: string, options: PageOptions): string {
   const parsed = parseSelect(query);
-  if (!Number.isSafeInteger(options.offset) || options.offset < 0)
+  const { offset, limit } = options;
+  if (offset !== undefined && (!Number.isSafeInteger(offset) || offset < 0))
     throw new BadRequestError('offset must be a non-negative integer.');
-  if (!Number.isSafeInteger(options.limit) || options.limit < 1)
+  if (limit !== undefined && (!Number.isSafeInteger(limit) || limit < 1))
     throw new BadRequestError('limit must be a positive integer.');
   const own = parsed.order ?? [];
   if (options.sortBy !== undefined) {
@@ -61,8 +63,8 @@ export function pageQuery(query: string, options: PageOptions): string {
     );
     parsed.order = [chosen, ...rest];
   }
-  parsed.offset = options.offset;
-  parsed.limit = options.limit;
+  if (offset !== undefined) parsed.offset = offset;
+  if (limit !== undefined) parsed.limit = limit;
   return new sparqljs.Generator().stringify(parsed);
 }
 

@@ -74,7 +74,15 @@ export function renderRuns(container: HTMLElement, params: URLSearchParams): () 
   const summary = h('p', { class: 'summary' }, 'Loading…');
   const table = h('div', { class: 'table-wrap' });
   const pager = h('nav', { class: 'pager' });
-  container.append(h('h1', {}, 'Experiments and runs'), form, summary, table, pager);
+  const scope = state.experiment
+    ? h(
+        'p',
+        { class: 'scope' },
+        `Experiment ${shortName(state.experiment)} · `,
+        h('a', { href: '#/runs' }, 'all runs'),
+      )
+    : '';
+  container.append(h('h1', {}, 'Experiments and runs'), form, scope, summary, table, pager);
 
   const started = performance.now();
   getJson<RunsPage>(
@@ -159,7 +167,20 @@ function runsTable(
           h('a', { href: `#/compare${queryString({ execution: run.execution })}` }, shortName(run.execution)),
         ),
         h('td', {}, [run.workflow, run.version].filter(Boolean).join(' ')),
-        h('td', { title: run.experiment ?? '' }, run.experimentName ?? shortName(run.experiment)),
+        h(
+          'td',
+          { title: run.experiment ?? '' },
+          run.experiment
+            ? h(
+                'a',
+                {
+                  href: `#/runs${queryString({ experiment: run.experiment })}`,
+                  title: 'only this experiment',
+                },
+                run.experimentName ?? shortName(run.experiment),
+              )
+            : '',
+        ),
         h('td', {}, h('span', { class: `status ${run.status ?? ''}` }, run.status ?? '')),
         h('td', {}, run.user ?? ''),
         h('td', {}, run.host ?? ''),

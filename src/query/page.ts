@@ -67,27 +67,3 @@ export function pageQuery(query: string, options: PageOptions): string {
   if (limit !== undefined) parsed.limit = limit;
   return new sparqljs.Generator().stringify(parsed);
 }
-
-/** `SELECT (COUNT(*) AS ?count) { the query }`: how many rows the (bound) query has, built on its parse. */
-export function countQuery(query: string): string {
-  const inner = parseSelect(query);
-  delete inner.order;
-  const count: sparqljs.SelectQuery = {
-    type: 'query',
-    queryType: 'SELECT',
-    prefixes: {},
-    variables: [
-      {
-        expression: {
-          type: 'aggregate',
-          aggregation: 'count',
-          distinct: false,
-          expression: new sparqljs.Wildcard(),
-        },
-        variable: factory.variable('count'),
-      } as sparqljs.VariableExpression,
-    ],
-    where: [{ type: 'group', patterns: [inner as unknown as sparqljs.Pattern] }],
-  };
-  return new sparqljs.Generator().stringify(count);
-}

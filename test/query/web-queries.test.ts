@@ -3,7 +3,6 @@ import { DEFAULT_ONTOLOGY_DIR, ensureOntologyGraph } from '../../src/ontology/in
 import {
   bindQuery,
   type Catalog,
-  countQuery,
   packageCatalog,
   pageQuery,
   runCatalogQuery,
@@ -63,7 +62,7 @@ describe('runs', () => {
     expect((await run('runs', { text: '"} ; DROP ALL ; {"' })).rows).toEqual([]);
   });
 
-  it('pages and counts on the parsed query: sorted by a column, then limited', async () => {
+  it('pages on the parsed query: sorted by a column, then limited', async () => {
     const entry = catalog.get('runs');
     const bound = bindQuery(entry.query, entry.params, {});
     const all = await store.select(bound, { unionDefaultGraph: true });
@@ -77,8 +76,6 @@ describe('runs', () => {
       { unionDefaultGraph: true },
     );
     expect(column(descending, 'execution')).toEqual([sorted.at(-1)]);
-    const counted = await store.select(countQuery(bound), { unionDefaultGraph: true });
-    expect(counted.rows[0]?.count?.value).toBe('6');
     expect(() => pageQuery(bound, { sortBy: 'nope } DROP ALL', offset: 0, limit: 1 })).toThrow(
       /not a column/,
     );

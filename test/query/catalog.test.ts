@@ -42,6 +42,7 @@ describe('catalog listing and headers', () => {
       'models-by-domain-property',
       'models-from-raw-data',
       'ontology-classes',
+      'run-count',
       'run-values',
       'running-tasks',
       'runs',

@@ -82,6 +82,14 @@ describe('runs', () => {
   });
 });
 
+describe('run-count', () => {
+  it('counts the runs the unfiltered runs query lists', async () => {
+    const count = await run('run-count');
+    expect(count.rows[0]?.count?.value).toBe(String((await run('runs')).rows.length));
+    expect(count.rows[0]?.count?.value).toBe('6');
+  });
+});
+
 describe('run-values', () => {
   it('gives the hyperparameters and the final (epoch-less) metrics of the chosen runs only', async () => {
     const result = await run('run-values', { execution: [`${ID}wfexec/train-1`] });

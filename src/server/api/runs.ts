@@ -45,17 +45,27 @@ export function createRunsRouter(ctx: AppContext): Router {
       if (order !== 'asc' && order !== 'desc') throw new BadRequestError('order must be asc or desc.');
       const bound = bindQuery(entry.query, entry.params, values);
       const options = { unionDefaultGraph: true, timeoutMs: ctx.config.queryTimeoutMs };
-      // One evaluation, ordered on the parse, gives both the page and the total: a COUNT beside a LIMIT query
-      // would evaluate the whole query a second time.
-      const all = await ctx.store.select(
-        pageQuery(bound, { sortBy: sort, descending: order === 'desc' }),
-        options,
-      );
-      const page = { variables: all.variables, rows: all.rows.slice(offset, offset + limit) };
+      const ordering = { sortBy: sort, descending: order === 'desc' };
+      let page: SelectResult;
+      let total: number;
+      if (Object.keys(values).length === 0) {
+        // Unfiltered (the first page anyone sees): the engine sorts and slices, and the total is a plain count.
+        const [sliced, counted] = await Promise.all([
+          ctx.store.select(pageQuery(bound, { ...ordering, offset, limit }), options),
+          runCatalogQuery(ctx.store, catalog.get('run-count'), {}, { timeoutMs: ctx.config.queryTimeoutMs }),
+        ]);
+        page = sliced;
+        total = Number(counted.rows[0]?.count?.value ?? 0);
+      } else {
+        // Filtered: one evaluation gives both the page and the total (a COUNT would evaluate the filters again).
+        const all = await ctx.store.select(pageQuery(bound, ordering), options);
+        page = { variables: all.variables, rows: all.rows.slice(offset, offset + limit) };
+        total = all.rows.length;
+      }
       const runs = await withValues(ctx, catalog.get('run-values'), page);
       res.set('Cache-Control', 'no-cache');
       res.json({
-        total: all.rows.length,
+        total,
         offset,
         limit,
         columns: entry.columns.map((column) => column.name),

@@ -24,6 +24,7 @@ const STORE_BACKED = [
   'test/openlineage/*.test.ts',
   'test/query/comunica-client.test.ts',
   'test/query/federation.test.ts',
+  'test/query/web-queries.test.ts',
   'test/server/*.test.ts',
   'test/store/online-state.test.ts',
   'test/translate/analyses.test.ts',

@@ -27,7 +27,11 @@ export function registerExport(program: Command): void {
     .option('--graph <iri>', 'the named graph of a workflow execution')
     .option('--experiment <iri>', 'every graph of the experiment')
     .option('--model <iri>', 'the model and everything it transitively comes from, across graphs')
-    .option('-f, --format <format>', FORMAT_NAMES.join(', '), 'jsonld')
+    .option(
+      '-f, --format <format>',
+      `${FORMAT_NAMES.join(', ')}, or svg (with --model: the lineage picture)`,
+      'jsonld',
+    )
     .option('-o, --output <file>', 'write to a file instead of standard output')
     .option(
       '--openlineage',
@@ -47,8 +51,9 @@ export function registerExport(program: Command): void {
       if (targets.length !== 1)
         throw new BadRequestError('Give exactly one of --graph, --experiment or --model.');
       const key = targets[0] as 'graph' | 'experiment' | 'model';
-      const params = new URLSearchParams({ [key]: flags[key] ?? '', format: parseFormatName(flags.format) });
-      const response = await serverRequest(`${serverUrl(flags.url)}/api/v1/export?${params}`);
+      const response = await serverRequest(
+        exportUrl(serverUrl(flags.url), key, flags[key] ?? '', flags.format),
+      );
       const body = await response.text();
       if (flags.output) await writeFile(flags.output, body);
       else process.stdout.write(body);
@@ -73,4 +78,13 @@ async function exportOpenLineage(flags: ExportFlags): Promise<void> {
   const body = await response.text();
   if (flags.output) await writeFile(flags.output, body);
   else process.stdout.write(body);
+}
+
+/** The lineage picture comes from /api/v1/lineage (models only); every RDF format from /api/v1/export. */
+function exportUrl(base: string, key: 'graph' | 'experiment' | 'model', iri: string, format: string): string {
+  if (format.trim().toLowerCase() === 'svg') {
+    if (key !== 'model') throw new BadRequestError('-f svg draws the lineage of a model: give --model IRI.');
+    return `${base}/api/v1/lineage?${new URLSearchParams({ model: iri, format: 'svg' })}`;
+  }
+  return `${base}/api/v1/export?${new URLSearchParams({ [key]: iri, format: parseFormatName(format) })}`;
 }

@@ -23,6 +23,7 @@ export {
   UnknownQueryError,
 } from './errors.ts';
 export { type FederationOptions, federatedSelect, runFederated } from './federation.ts';
+export { type PageOptions, pageQuery } from './page.ts';
 export { PARAM_TYPES, type ParamType, toTerm } from './params.ts';
 export { fromSparqlJson, type SparqlJson, toCsv, toSparqlJson, toTable } from './results.ts';
 export { describeSource, parseSourceSpec, type SourceSpec } from './sources.ts';

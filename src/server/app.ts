@@ -14,6 +14,7 @@ import { hostGuard } from './host-guard.ts';
 import { createMcpRouter } from './mcp.ts';
 import { requestLog } from './request-log.ts';
 import { createSparqlRouter } from './sparql/handler.ts';
+import { createWebRouter } from './web/index.ts';
 
 export interface CreateAppOptions {
   store: ProvStore;
@@ -41,6 +42,8 @@ export function createApp(options: CreateAppOptions): express.Express {
   app.use(hostGuard(ctx.config));
   app.use(cors(ctx.config));
   app.use(createHealthRouter(ctx));
+  // Before /sparql: a browser's plain GET /sparql gets the editor page; every other request goes on to the protocol.
+  app.use(createWebRouter(ctx));
   app.use(createSparqlRouter(ctx));
   app.use(createGraphStoreRouter(ctx));
   app.use('/api/v1', createApiRouter(ctx));

@@ -3,8 +3,11 @@ import type { AppContext } from '../context.ts';
 import { createEventsRouter } from './events.ts';
 import { createExportRouter } from './export.ts';
 import { createImportRouter } from './import.ts';
+import { createLineageRouter } from './lineage.ts';
 import { createOpenLineageRouter } from './openlineage.ts';
 import { createQueriesRouter } from './queries.ts';
+import { createQueryTextRouter } from './query-text.ts';
+import { createRunsRouter } from './runs.ts';
 import { createValidateRouter } from './validate.ts';
 
 /**
@@ -20,5 +23,8 @@ export function createApiRouter(ctx: AppContext): Router {
   router.use(createExportRouter(ctx));
   router.use(createImportRouter(ctx));
   router.use(createOpenLineageRouter(ctx));
+  router.use(createRunsRouter(ctx));
+  router.use(createLineageRouter(ctx));
+  router.use(createQueryTextRouter());
   return router;
 }

@@ -1,0 +1,179 @@
+// The runs page at scale (not part of npm test): N workflow executions (seeded: experiment, user, host,
+// hyperparameters, final metrics, ~4 % running and ~10 % failed) through the real translator into the
+// in-memory store, the real app on 127.0.0.1, and Debian's headless chromium opening the runs view.
+// Figures, side by side per size: the server's /api/v1/runs page (median of repeats, several sorts) and the
+// browser's time from navigation to the table drawn. The target: under 1 s for 10,000 runs.
+// Usage: node --import tsx test/bench/web-page.ts [--sizes 1000,10000] [--repeats 5] [--out file.json]
+import { writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type CaptureEvent, validateBatch } from '../../src/capture/index.ts';
+import { defaultConfig } from '../../src/config.ts';
+import { silentLogger } from '../../src/logger.ts';
+import { createApp } from '../../src/server/app.ts';
+import { openMemoryStore } from '../../src/store/index.ts';
+import { translate } from '../../src/translate/index.ts';
+import { launchChromium } from '../web/browser.ts';
+import { Rng } from './generate/index.ts';
+
+const option = (name: string, fallback: string): string => {
+  const index = process.argv.indexOf(name);
+  return index >= 0 ? (process.argv[index + 1] ?? fallback) : fallback;
+};
+const SIZES = option('--sizes', '1000,10000').split(',').map(Number);
+const REPEATS = Number(option('--repeats', '5'));
+const OUT = option('--out', '');
+const SORTS = ['started', 'execution', 'status', 'duration'];
+const USERS = ['ana', 'bruno', 'carla', 'diego', 'elisa', 'fabio'];
+
+/** Events of `count` training runs: seeded, so every size is the same data cut at a different length. */
+export function runEvents(count: number, seed = 20240501): CaptureEvent[] {
+  const rng = new Rng(seed);
+  const events: unknown[] = [];
+  const base = Date.parse('2024-01-01T00:00:00Z');
+  let n = 0;
+  const event = (type: string, at: number, fields: Record<string, unknown>): void => {
+    events.push({ type, schema: 'provml/1', id: `e${n++}`, time: new Date(at).toISOString(), ...fields });
+  };
+  for (let i = 0; i < count; i++) {
+    const execution = `run-${i}`;
+    const who = { user: rng.pick(USERS), host: `gpu-node-${rng.int(1, 32)}` };
+    const start = base + i * 600_000;
+    const experiment = { id: `exp-${i % 40}`, name: `sweep ${i % 40}` };
+    event('workflow.started', start, {
+      workflowExecutionId: execution,
+      name: 'train',
+      version: '1',
+      experiment,
+      ...who,
+    });
+    event('task.started', start + 1000, {
+      workflowExecutionId: execution,
+      taskId: 'fit',
+      name: 'train-model',
+      stage: 'training',
+      hyperparameters: {
+        learning_rate: rng.pick([0.0001, 0.001, 0.01, 0.1]),
+        batch_size: rng.pick([16, 32, 64]),
+      },
+      ...who,
+    });
+    const outcome = rng.chance(0.04) ? 'running' : rng.chance(0.1) ? 'failed' : 'finished';
+    if (outcome === 'running') continue;
+    const end = start + rng.int(60, 7200) * 1000;
+    const status = outcome === 'failed' ? { status: 'failed', error: 'diverged' } : { status: 'finished' };
+    const metrics =
+      outcome === 'finished' ? { metrics: { loss: rng.float(0.1, 1), accuracy: rng.float(0.5, 0.95) } } : {};
+    event('task.ended', end - 1000, {
+      workflowExecutionId: execution,
+      taskId: 'fit',
+      name: 'train-model',
+      stage: 'training',
+      ...status,
+      ...metrics,
+      ...who,
+    });
+    event('workflow.ended', end, { workflowExecutionId: execution, ...status, ...who });
+  }
+  const result = validateBatch(events);
+  if (!result.ok) throw new Error(`generated events invalid: ${JSON.stringify(result.errors.slice(0, 3))}`);
+  return result.events;
+}
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+};
+const round = (value: number): number => Math.round(value * 10) / 10;
+
+interface SizeResult {
+  runs: number;
+  quads: number;
+  loadMs: number;
+  apiMs: Record<string, number>;
+  pageMs: number;
+  pageMsMax: number;
+  rowsShown: number;
+}
+
+async function measure(count: number): Promise<SizeResult> {
+  const store = await openMemoryStore();
+  const loadStart = performance.now();
+  const quads = translate(runEvents(count));
+  await store.insert(quads);
+  const loadMs = performance.now() - loadStart;
+  const app = createApp({ store, config: defaultConfig(), logger: silentLogger() });
+  const server: Server = await new Promise((resolve) => {
+    const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const apiMs: Record<string, number> = {};
+  for (const sort of SORTS) {
+    const samples: number[] = [];
+    for (let r = 0; r < REPEATS; r++) {
+      const t = performance.now();
+      const response = await fetch(`${url}/api/v1/runs?limit=50&sort=${sort}&order=desc`);
+      if (!response.ok) throw new Error(`runs page: ${response.status} ${await response.text()}`);
+      await response.json();
+      samples.push(performance.now() - t);
+    }
+    apiMs[sort] = round(median(samples));
+  }
+  const browser = await launchChromium();
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  await page.goto(`${url}/`); // first load builds and caches the bundle: not counted
+  await page.waitForSelector('#view[data-ready=true]');
+  const pageSamples: number[] = [];
+  let rowsShown = 0;
+  for (let r = 0; r < REPEATS; r++) {
+    const t = performance.now();
+    await page.goto(`${url}/?r=${r}#/runs?sort=started&order=desc`);
+    await page.waitForSelector('#view[data-ready=true] table.runs tbody tr');
+    pageSamples.push(performance.now() - t);
+    rowsShown = await page.$$eval('table.runs tbody tr', (rows) => rows.length);
+  }
+  await browser.close();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await store.close();
+  return {
+    runs: count,
+    quads: quads.length,
+    loadMs: round(loadMs),
+    apiMs,
+    pageMs: round(median(pageSamples)),
+    pageMsMax: round(Math.max(...pageSamples)),
+    rowsShown,
+  };
+}
+
+async function main(): Promise<void> {
+  const results: SizeResult[] = [];
+  for (const size of SIZES) {
+    process.stderr.write(`runs page: ${size} runs …\n`);
+    results.push(await measure(size));
+  }
+  const first = results[0];
+  process.stdout.write(
+    '\nruns  quads     api ms (started/execution/status/duration)  page ms (median, max)  × first size\n',
+  );
+  for (const r of results) {
+    const api = SORTS.map((s) => r.apiMs[s]).join(' / ');
+    const ratio = first ? round(r.pageMs / first.pageMs) : 1;
+    process.stdout.write(
+      `${String(r.runs).padEnd(6)}${String(r.quads).padEnd(10)}${api.padEnd(44)}${`${r.pageMs}, ${r.pageMsMax}`.padEnd(23)}${ratio}\n`,
+    );
+  }
+  const target = results.find((r) => r.runs === 10_000);
+  if (target)
+    process.stdout.write(
+      `\n10,000 runs: page in ${target.pageMs} ms (target < 1000 ms): ${target.pageMs < 1000 ? 'met' : 'NOT met'}\n`,
+    );
+  if (OUT)
+    writeFileSync(
+      OUT,
+      `${JSON.stringify({ date: new Date().toISOString(), repeats: REPEATS, results }, null, 2)}\n`,
+    );
+}
+
+// Run as a script, not when another bench or a profile imports runEvents.
+if (process.argv[1] && import.meta.url === new URL(process.argv[1], 'file:').href) await main();

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '../..');
 const PACKAGE = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+  version: string;
   dependencies: Record<string, string>;
 };
 /** The machine's own Node, where it is not the project's pinned one (the client must run on Node >= 20). */
@@ -107,7 +108,9 @@ describe('the packed package', () => {
     );
     expect(out).toBe('function,function');
     const bin = join(serverProject, 'node_modules/provml/dist/cli/bin.js');
-    const { stdout } = await run(process.execPath, [bin, '--help'], { cwd: serverProject });
-    expect(stdout).toMatch(/serve \[options\]/);
+    const { stdout } = await run(process.execPath, [bin, '--version'], { cwd: serverProject });
+    expect(stdout.trim()).toBe(PACKAGE.version);
+    const help = await run(process.execPath, [bin, 'serve', '--help'], { cwd: serverProject });
+    expect(help.stdout).toMatch(/--port/);
   });
 });

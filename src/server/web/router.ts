@@ -1,4 +1,4 @@
-import { type Request, type RequestHandler, type Response, Router } from 'express';
+import { type NextFunction, type Request, type RequestHandler, type Response, Router } from 'express';
 import type { AppContext } from '../context.ts';
 import { parseAccept } from '../negotiate.ts';
 import { buildWebBundle, type WebBundle } from './assets.ts';
@@ -35,24 +35,28 @@ export function createWebRouter(ctx: AppContext): Router {
         })
         .catch(next);
     };
-  const router = Router();
-  router.get(['/', '/index.html'], html(appPage));
-  router.get('/sparql', (req, res, next) => {
-    if (wantsEditor(req)) html(sparqlPage)(req, res, next);
-    else next();
-  });
-  router.get('/assets/:name', (req: Request, res: Response, next) => {
+  const asset = (req: Request, res: Response, next: NextFunction): void => {
     built()
       .then((b) => {
-        const asset = b.assets.get(String(req.params.name));
-        if (!asset) {
+        const found = b.assets.get(req.path.slice('/assets/'.length));
+        if (!found) {
           next();
           return;
         }
         res.set('Cache-Control', IMMUTABLE);
-        res.type(asset.type).send(asset.body);
+        res.type(found.type).send(found.body);
       })
       .catch(next);
+  };
+  // One middleware, not routes: an express route would also answer OPTIONS (and HEAD) for its path, and
+  // OPTIONS /sparql belongs to the protocol.
+  const router = Router();
+  router.use((req, res, next) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return next();
+    if (req.path === '/' || req.path === '/index.html') return html(appPage)(req, res, next);
+    if (req.path === '/sparql' && wantsEditor(req)) return html(sparqlPage)(req, res, next);
+    if (/^\/assets\/[\w.-]+$/.test(req.path)) return asset(req, res, next);
+    next();
   });
   return router;
 }

@@ -1,4 +1,4 @@
-import type { LiteralValue } from '../capture/index.ts';
+import { canonicalJson, type LiteralValue } from '../capture/index.ts';
 import { type LiteralTerm, literal, type NamedNodeTerm, type QuadData } from '../store/index.ts';
 import {
   type ProvmlClass,
@@ -113,15 +113,4 @@ export function dateTimeLiteral(iso: string): LiteralTerm {
 /** One annotation: `{ key: value }` as canonical JSON (sorted keys) typed rdf:JSON. */
 export function annotationLiteral(key: string, value: unknown): LiteralTerm {
   return literal(canonicalJson({ [key]: value }), '', rdf('JSON'));
-}
-
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
 }

@@ -6,6 +6,7 @@ import {
   bindQuery,
   type Catalog,
   type CatalogEntry,
+  describeEntry,
   ParameterError,
   type ParamValues,
   UnknownQueryError,
@@ -82,23 +83,6 @@ async function guarded<T>(argument: string, work: () => Promise<T>): Promise<T> 
 async function runEntry(backend: ProvenanceBackend, entry: CatalogEntry, values: ParamValues, limit: number) {
   const sparql = bindQuery(entry.query, entry.params, values);
   return tabulate(await backend.runAnalysis(entry, values), limit, sparql);
-}
-
-export function describeEntry(entry: CatalogEntry): Record<string, unknown> {
-  return {
-    name: entry.name,
-    description: entry.description,
-    phase: entry.phase,
-    online: entry.online,
-    params: entry.params.map(({ name, type, required, multiple, description }) => ({
-      name,
-      type,
-      required,
-      multiple,
-      description,
-    })),
-    columns: entry.columns,
-  };
 }
 
 /** The provenance tools: the catalog, read-only SPARQL, the ontology, a model's lineage and finding runs. */

@@ -103,3 +103,22 @@ export async function runCatalogQuery(
     ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
   });
 }
+
+/** A catalog entry as clients list it (HTTP and MCP): no SPARQL text, no file path. */
+export function describeEntry(entry: CatalogEntry): Record<string, unknown> {
+  return {
+    name: entry.name,
+    description: entry.description,
+    phase: entry.phase,
+    online: entry.online,
+    federated: entry.federated,
+    params: entry.params.map((p) => ({
+      name: p.name,
+      type: p.type,
+      required: p.required,
+      multiple: p.multiple,
+      description: p.description,
+    })),
+    columns: entry.columns,
+  };
+}

@@ -4,6 +4,7 @@ export {
   Catalog,
   type CatalogEntry,
   DEFAULT_CATALOG_DIR,
+  describeEntry,
   loadCatalog,
   packageCatalog,
   type RunOptions,

@@ -13,6 +13,7 @@ import {
   type SelectResult,
 } from '../../src/store/index.ts';
 import { translate } from '../../src/translate/index.ts';
+import { mulberry32 } from '../bench/generate/prng.ts';
 import { LIFECYCLE_EVENTS } from '../query/support/lifecycle.ts';
 import { openTestStore } from '../support/test-store.ts';
 
@@ -29,18 +30,6 @@ function fixtureEvents(): CaptureEvent[] {
   const result = validateBatch(events);
   if (!result.ok) throw new Error(`fixture events invalid: ${JSON.stringify(result.errors)}`);
   return result.events;
-}
-
-/** mulberry32: a small seeded generator, so a failing order can be replayed from its seed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function shuffled<T>(items: T[], next: () => number): T[] {
@@ -113,7 +102,7 @@ async function stateQuads(store: ProvStore): Promise<string[]> {
 
 describe('online state maintained at ingest', () => {
   it.each(SEEDS)('any order, any batching, re-sends included (seed %i)', async (seed) => {
-    const next = random(seed);
+    const next = mulberry32(seed);
     const store = await openTestStore();
     const order = shuffled(events, next);
     const batches: CaptureEvent[][] = [];

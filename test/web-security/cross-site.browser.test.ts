@@ -4,15 +4,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Config, loadConfig } from '../../src/config.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { createApp } from '../../src/server/app.ts';
 import { openMemoryStore, type ProvStore } from '../../src/store/index.ts';
+import { CHROMIUM, launchChromium } from '../web/browser.ts';
 import { attackPage, reboundPage } from './attack-page.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const GRAPH = 'http://example.org/g1';
 const SEED = `INSERT DATA {
   <http://example.org/d> <http://example.org/p> "in default" .
@@ -152,24 +152,13 @@ beforeAll(async () => {
     );
   }
   // Playwright gives every launch a fresh, temporary profile (its own --user-data-dir).
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      // DNS rebinding, simulated: the attacker's name now resolves to this machine.
-      `--host-resolver-rules=MAP ${REBOUND} 127.0.0.1`,
-      // Chromium's own Local Network Access check would stop a public page reaching loopback; Firefox and
-      // Safari have none, so it is off here: what is tested is the server's guard, not this browser's.
-      '--disable-features=LocalNetworkAccessChecks',
-    ],
-  });
+  browser = await launchChromium([
+    // DNS rebinding, simulated: the attacker's name now resolves to this machine.
+    `--host-resolver-rules=MAP ${REBOUND} 127.0.0.1`,
+    // Chromium's own Local Network Access check would stop a public page reaching loopback; Firefox and
+    // Safari have none, so it is off here: what is tested is the server's guard, not this browser's.
+    '--disable-features=LocalNetworkAccessChecks',
+  ]);
   attacker = await startAttacker(() => target);
 });
 

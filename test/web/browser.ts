@@ -5,7 +5,7 @@ import { type Browser, chromium } from 'playwright-core';
 // Debian's headless chromium, driven by playwright-core (no browser download). Under CI=true a missing
 // chromium is a failure, not a skip: CI installs it with apt.
 
-export const CHROMIUM = '/usr/bin/chromium';
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const HAVE_CHROMIUM = existsSync(CHROMIUM);
 export const SCREENSHOT_DIR = resolve(import.meta.dirname, '../../.tmp/screenshots');
 
@@ -16,7 +16,8 @@ export function requireChromium(): void {
     );
 }
 
-export function launchChromium(): Promise<Browser> {
+/** Debian's chromium, headless, without the background networking this machine's closed network refuses. */
+export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   return chromium.launch({
     executablePath: CHROMIUM,
@@ -28,6 +29,7 @@ export function launchChromium(): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      ...extraArgs,
     ],
   });
 }

@@ -1,11 +1,5 @@
 import { type Request, type Response, Router } from 'express';
-import {
-  type CatalogEntry,
-  packageCatalog,
-  runCatalogQuery,
-  toCsv,
-  toSparqlJson,
-} from '../../query/index.ts';
+import { describeEntry, packageCatalog, runCatalogQuery, toCsv, toSparqlJson } from '../../query/index.ts';
 import { checkWriteAccess } from '../auth.ts';
 import { jsonBody } from '../body.ts';
 import type { AppContext } from '../context.ts';
@@ -15,25 +9,6 @@ import { queryInputs } from './query-inputs.ts';
 
 const SPARQL_JSON = 'application/sparql-results+json';
 const OFFERS = [SPARQL_JSON, 'application/json', 'text/csv'] as const;
-
-/** What GET /api/v1/queries lists for each catalog entry (no SPARQL text, no file path). */
-export function describeEntry(entry: CatalogEntry): Record<string, unknown> {
-  return {
-    name: entry.name,
-    description: entry.description,
-    phase: entry.phase,
-    online: entry.online,
-    federated: entry.federated,
-    params: entry.params.map((p) => ({
-      name: p.name,
-      type: p.type,
-      required: p.required,
-      multiple: p.multiple,
-      description: p.description,
-    })),
-    columns: entry.columns,
-  };
-}
 
 /** GET /queries (the catalog) and GET|POST /queries/:name (run with typed parameters). */
 export function createQueriesRouter(ctx: AppContext): Router {

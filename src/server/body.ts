@@ -14,13 +14,7 @@ const UTF8_NAMES = new Set(['utf-8', 'utf8', 'us-ascii']);
  */
 export function textBody(limit: number): RequestHandler {
   const raw = express.raw({ type: () => true, limit });
-  return (req, res, next) => {
-    try {
-      checkCharset(req.get('content-type'));
-    } catch (error) {
-      next(error);
-      return;
-    }
+  return utf8Only((req, res, next) => {
     raw(req, res, (error?: unknown) => {
       if (error) {
         next(error);
@@ -33,17 +27,23 @@ export function textBody(limit: number): RequestHandler {
         next(decodeError);
       }
     });
-  };
+  });
 }
 
 /** express.json under the same rule: a JSON body (application/json) must be UTF-8, or it is a 400. */
 export function jsonBody(limit: number): RequestHandler {
-  const json = express.json({
-    limit,
-    verify: (_req, _res, bytes) => {
-      decodeUtf8(bytes);
-    },
-  });
+  return utf8Only(
+    express.json({
+      limit,
+      verify: (_req, _res, bytes) => {
+        decodeUtf8(bytes);
+      },
+    }),
+  );
+}
+
+/** Runs a body parser only for a request whose Content-Type declares no charset other than UTF-8. */
+function utf8Only(parser: RequestHandler): RequestHandler {
   return (req, res, next) => {
     try {
       checkCharset(req.get('content-type'));
@@ -51,7 +51,7 @@ export function jsonBody(limit: number): RequestHandler {
       next(error);
       return;
     }
-    json(req, res, next);
+    parser(req, res, next);
   };
 }
 

@@ -175,28 +175,16 @@ async function drain(store: ProvStore, refresher: Refresher): Promise<void> {
 
 async function refresh(store: ProvStore, round: Pending): Promise<void> {
   const changes: Changes = { add: [], drop: [] };
+  // `keys` undefined: every key (a rebuild).
+  const running = (keys?: string[]) =>
+    reconcile(store, runningNow, RUNNING_MARKED, ['activity'], STATE_RUNNING, keys, changes);
+  const latest = (keys?: string[]) =>
+    reconcile(store, latestNow, LATEST_MARKED, ['evaluation', 'run'], STATE_LATEST_OF, keys, changes);
   if (round.rebuild) {
-    await reconcile(store, runningNow, RUNNING_MARKED, ['activity'], STATE_RUNNING, undefined, changes);
-    await reconcile(
-      store,
-      latestNow,
-      LATEST_MARKED,
-      ['evaluation', 'run'],
-      STATE_LATEST_OF,
-      undefined,
-      changes,
-    );
+    await running();
+    await latest();
   } else {
-    if (round.activities.size > 0)
-      await reconcile(
-        store,
-        runningNow,
-        RUNNING_MARKED,
-        ['activity'],
-        STATE_RUNNING,
-        [...round.activities],
-        changes,
-      );
+    if (round.activities.size > 0) await running([...round.activities]);
     if (round.touched.size > 0) {
       const touched = [...round.touched];
       const runs = new Set(touched);
@@ -204,15 +192,7 @@ async function refresh(store: ProvStore, round: Pending): Promise<void> {
         const result = await store.select(RUNS_OF(valuesOf('s', chunk)), { unionDefaultGraph: true });
         for (const row of result.rows) if (row.run?.termType === 'NamedNode') runs.add(row.run.value);
       }
-      await reconcile(
-        store,
-        latestNow,
-        LATEST_MARKED,
-        ['evaluation', 'run'],
-        STATE_LATEST_OF,
-        [...runs],
-        changes,
-      );
+      await latest([...runs]);
     }
   }
   if (changes.add.length > 0 || changes.drop.length > 0) await store.update(deleteInsert(changes));

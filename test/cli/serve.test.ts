@@ -55,9 +55,15 @@ const update = (url: string, text: string): Promise<Response> =>
     body: text,
   });
 
-afterEach(() => {
-  for (const child of children.splice(0))
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+afterEach(async () => {
+  const running = children.splice(0).filter((child) => child.exitCode === null && child.signalCode === null);
+  await Promise.all(
+    running.map(async (child) => {
+      const exited = once(child, 'exit');
+      child.kill('SIGKILL');
+      await exited;
+    }),
+  );
 });
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 

@@ -10,6 +10,8 @@ export interface ServeProcess {
   url: string;
   /** Everything the server wrote to stderr so far. */
   stderr: () => string;
+  /** Sends SIGNAL (default SIGTERM) and resolves once the process has exited, so its files can be removed. */
+  stop: (signal?: NodeJS.Signals) => Promise<void>;
 }
 
 /** Starts `provml serve ARGS…` and resolves once it prints where it listens (rejects if it exits first). */
@@ -33,5 +35,11 @@ export async function startServeProcess(
       reject(new Error(`provml serve exited with ${code ?? signal} before listening: ${stderr}`)),
     );
   });
-  return { child, url, stderr: () => stderr };
+  const stop = async (signal: NodeJS.Signals = 'SIGTERM'): Promise<void> => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolveExit) => child.once('exit', () => resolveExit()));
+    child.kill(signal);
+    await exited;
+  };
+  return { child, url, stderr: () => stderr, stop };
 }

@@ -34,7 +34,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  server?.child.kill('SIGTERM');
+  // The server still writes its snapshot while it shuts down: remove its directory only once it has exited.
+  await server?.stop();
   rmSync(dataDir, { recursive: true, force: true });
 });
 

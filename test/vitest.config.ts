@@ -8,28 +8,11 @@ import { TEST_WORKERS } from './support/workers.ts';
 //    remote SPARQL store, one throw-away server per worker slot (test/support/virtuoso-global-setup.ts).
 // The integration suites (test/integration) parametrise over the backends themselves, so they run once.
 
-/** Every test file that opens its store through test/support/test-store.ts (store-backed features). */
-const STORE_BACKED = [
-  'test/cli/demo-analyses.test.ts',
-  'test/cli/demo.test.ts',
-  'test/cli/ingest.test.ts',
-  'test/cli/query-export-import.test.ts',
-  'test/cli/serve.test.ts',
-  'test/interchange/roundtrip.test.ts',
-  'test/ontology/ensure.test.ts',
-  'test/ontology/http.test.ts',
-  'test/query/catalog.test.ts',
-  'test/query/catalog-tools.test.ts',
-  'test/mcp/*.test.ts',
-  'test/openlineage/*.test.ts',
-  'test/query/comunica-client.test.ts',
-  'test/query/federation.test.ts',
-  'test/query/web-queries.test.ts',
-  'test/server/*.test.ts',
-  'test/store/online-state.test.ts',
-  'test/translate/analyses.test.ts',
-  'test/w3c/*.test.ts',
-];
+/**
+ * Store-backed features are a naming convention: a file named `*.store.test.ts` opens its store through
+ * test/support/test-store.ts, so it runs once per backend. A new store-backed test needs only its name.
+ */
+const STORE_BACKED = ['test/**/*.store.test.ts'];
 
 export default defineConfig({
   // This file lives in test/; paths below are relative to the project root.

@@ -13,7 +13,8 @@ const SELF_PARAMETRISED = new Set(['test/integration/backends.test.ts', 'test/in
 function testFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) return entry.name === 'bench' || entry.name === 'fixtures' ? [] : testFiles(path);
+    if (entry.isDirectory())
+      return entry.name === 'bench' || entry.name === 'fixtures' ? [] : testFiles(path);
     return entry.name.endsWith('.test.ts') ? [relative(ROOT, path)] : [];
   });
 }

@@ -74,4 +74,52 @@ describe('remote store outbox (length + CRC framed log with a delivery cursor)',
     expect(await reopened.append({ op: 'dropGraph', graph: 'urn:g' })).toBe(6);
     await reopened.close();
   });
+
+  it('opens an outbox written by provml before the shared record log, byte for byte', async () => {
+    // outbox.log and outbox.cursor as the outbox of provml 0.1.0 wrote them: two records, the first delivered.
+    const old = Buffer.from(
+      '2a00000092dc57c77b22736571223a312c226f70223a2264726f704772617068222c226772617068223a2275726e3a61227d' +
+        '690000001f58b2957b22736571223a322c226f70223a22696e73657274222c2267726f757073223a5b7b226772617068223a' +
+        '2275726e3a67222c226c696e6573223a5b223c75726e3a733e203c75726e3a703e205c22c3a95c22202e5c6e225d2c22626c' +
+        '616e6b223a66616c73657d5d7d',
+      'hex',
+    );
+    await writeFile(join(dir, 'outbox.log'), old);
+    await writeFile(join(dir, 'outbox.cursor'), '1\n');
+    const outbox = await Outbox.open(dir);
+    const pending = outbox.peek(10);
+    expect(pending.map((e) => e.seq)).toEqual([2]);
+    expect(await outbox.read(pending[0] as (typeof pending)[0])).toEqual({
+      seq: 2,
+      op: 'insert',
+      groups: [{ graph: 'urn:g', lines: ['<urn:s> <urn:p> "\u00e9" .\n'], blank: false }],
+    });
+    expect(await outbox.append({ op: 'dropGraph', graph: 'urn:b' })).toBe(3);
+    await outbox.close();
+    const written = await readFile(join(dir, 'outbox.log'));
+    expect(written.subarray(0, old.length).equals(old)).toBe(true);
+  });
+
+  it('refuses a last record that is complete but fails its checksum: it may have been acknowledged', async () => {
+    const outbox = await Outbox.open(dir);
+    await outbox.append({ op: 'dropGraph', graph: 'urn:first' });
+    await outbox.append({ op: 'dropGraph', graph: 'urn:second' });
+    await outbox.close();
+    const log = await readFile(join(dir, 'outbox.log'));
+    log[log.length - 3] = (log[log.length - 3] as number) ^ 0x01;
+    await writeFile(join(dir, 'outbox.log'), log);
+    await expect(Outbox.open(dir)).rejects.toThrow(
+      /damaged at byte \d+ \(a checksum mismatch, a record complete by its length/,
+    );
+    expect((await readFile(join(dir, 'outbox.log'))).equals(log)).toBe(true);
+  });
+
+  it('starts numbering after the cursor when the log was emptied', async () => {
+    await writeFile(join(dir, 'outbox.cursor'), '17\n');
+    const outbox = await Outbox.open(dir);
+    expect(outbox.pendingCount).toBe(0);
+    expect(outbox.deliveredSeq).toBe(17);
+    expect(await outbox.append({ op: 'dropGraph', graph: 'urn:g' })).toBe(18);
+    await outbox.close();
+  });
 });

@@ -4,6 +4,19 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Outbox } from '../../../src/store/remote/outbox.ts';
 
+/** Appends two records, then flips bits of the byte at `at(file length)`; returns the damaged file. */
+async function writeTwoThenFlip(dir: string, at: (length: number) => number, bits: number): Promise<Buffer> {
+  const outbox = await Outbox.open(dir);
+  await outbox.append({ op: 'dropGraph', graph: 'urn:first' });
+  await outbox.append({ op: 'dropGraph', graph: 'urn:second' });
+  await outbox.close();
+  const log = await readFile(join(dir, 'outbox.log'));
+  const index = at(log.length);
+  log[index] = (log[index] as number) ^ bits;
+  await writeFile(join(dir, 'outbox.log'), log);
+  return log;
+}
+
 describe('remote store outbox (length + CRC framed log with a delivery cursor)', () => {
   let dir: string;
   beforeEach(async () => {
@@ -49,13 +62,7 @@ describe('remote store outbox (length + CRC framed log with a delivery cursor)',
   });
 
   it('refuses to open over damage followed by valid records instead of dropping them', async () => {
-    const outbox = await Outbox.open(dir);
-    await outbox.append({ op: 'dropGraph', graph: 'urn:first' });
-    await outbox.append({ op: 'dropGraph', graph: 'urn:second' });
-    await outbox.close();
-    const log = await readFile(join(dir, 'outbox.log'));
-    log[10] = (log[10] as number) ^ 0xff;
-    await writeFile(join(dir, 'outbox.log'), log);
+    await writeTwoThenFlip(dir, () => 10, 0xff);
     await expect(Outbox.open(dir)).rejects.toThrow(/damaged at byte 0/);
   });
 
@@ -101,13 +108,7 @@ describe('remote store outbox (length + CRC framed log with a delivery cursor)',
   });
 
   it('refuses a last record that is complete but fails its checksum: it may have been acknowledged', async () => {
-    const outbox = await Outbox.open(dir);
-    await outbox.append({ op: 'dropGraph', graph: 'urn:first' });
-    await outbox.append({ op: 'dropGraph', graph: 'urn:second' });
-    await outbox.close();
-    const log = await readFile(join(dir, 'outbox.log'));
-    log[log.length - 3] = (log[log.length - 3] as number) ^ 0x01;
-    await writeFile(join(dir, 'outbox.log'), log);
+    const log = await writeTwoThenFlip(dir, (length) => length - 3, 0x01);
     await expect(Outbox.open(dir)).rejects.toThrow(
       /damaged at byte \d+ \(a checksum mismatch, a record complete by its length/,
     );

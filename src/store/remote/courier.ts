@@ -173,6 +173,8 @@ export class Courier {
           if (error instanceof BadRequestError) return;
           this.engineFailed(error);
           this.retryWait = this.waker;
+          // stop() during the attempt found no wait to end: end this one before it starts.
+          if (this.stopping) this.wake();
         },
       },
     );

@@ -23,7 +23,7 @@ export interface RetryOptions {
   signal?: AbortSignal;
 }
 
-/** Runs `task` until it resolves; rejects with its last error once that may not or can no longer be retried. */
+/** Runs `task` until it resolves; rejects with its last error once that cannot be retried (any more). */
 export function retrying<T>(
   task: (attempt: number) => Promise<T>,
   policy: RetryPolicy,

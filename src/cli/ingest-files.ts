@@ -106,7 +106,7 @@ class MayPassByWaiting extends Error {
 const passesByWaiting = (status: number | undefined): boolean =>
   status === undefined || status === 429 || (status >= 500 && status !== 507);
 
-/** Posts one batch through the client's sender, retrying with the retry policy while the server may recover. */
+/** Posts one batch through the client's sender, retrying (src/retry.ts) while the server may recover. */
 async function sendBatch(
   file: string,
   batch: FileBatch,

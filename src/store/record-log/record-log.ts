@@ -68,8 +68,8 @@ export class RecordLog {
   }
 
   /**
-   * Resolves once the record (`bytes`, from encodeRecord) is on disk. `onDurable` runs first, synchronously and
-   * in sequence order, with the record's offset in its file, so the caller can hand it on in exactly log order.
+   * Resolves once the record (`bytes`, from encodeRecord) is on disk. `onDurable` runs first, synchronously
+   * and in sequence order, with the record's offset in its file, so the caller can hand it on in log order.
    */
   append(seq: number, bytes: Buffer, onDurable?: (offset: number) => void): Promise<void> {
     if (this.failed) return Promise.reject(this.failed);

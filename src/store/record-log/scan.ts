@@ -18,7 +18,7 @@ export interface RecordEntry {
 
 /** Why a file cannot be read to its end. */
 export type Damage =
-  /** What a crash during a write leaves at the very end: the write was not acknowledged, cutting it off is safe. */
+  /** What a crash during a write leaves at the very end: never acknowledged, so cutting it off is safe. */
   | (BadRecord & { torn: true })
   /** Damage to written data, which may have been acknowledged: someone must decide. */
   | (BadRecord & { torn: false; validFollows: boolean })
@@ -26,9 +26,9 @@ export type Damage =
   | { offset: number; kind: 'misnumbered'; seq: number; expected: number; torn: false };
 
 export interface ScanOptions {
-  /** The sequence number the first record must have; later ones follow it one by one. Unset: any increasing run. */
+  /** The sequence number the first record must have (unset: any). */
   firstSeq?: number;
-  /** Only records numbered one by one (a gap is damage). */
+  /** Records numbered one by one (a gap is damage); otherwise the numbers need only increase. */
   contiguous?: boolean;
   /** More of the log follows in another file: damage here is never a torn tail. */
   followedByMore?: boolean;

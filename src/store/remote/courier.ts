@@ -9,8 +9,8 @@ import type { Outbox, OutboxEntry } from './outbox.ts';
 import { type GraphTriples, type OutboxWrite, tripleCount } from './records.ts';
 
 // The one consumer of the outbox: delivers records to the engine in order, removing each only after
-// a 2xx, retrying with the retry policy (src/retry.ts) while the engine is away. Writes that need an immediate answer
-// (SPARQL Update) queue here too, behind the records acknowledged before them.
+// a 2xx, retrying with the retry policy (src/retry.ts) while the engine is away. Writes that need an
+// immediate answer (SPARQL Update) queue here too, behind the records acknowledged before them.
 
 interface DirectOp {
   afterSeq: number;
@@ -147,7 +147,7 @@ export class Courier {
           await this.reject(batch[0] as OutboxEntry, error);
           continue;
         }
-        // A failure the retry policy does not wait out (a fault, not the engine being away): wait the longest.
+        // A failure the policy does not wait out (a fault, not the engine being away): wait the longest.
         this.engineFailed(error);
         await this.sleep(this.options.retry.maxMs);
       }

@@ -11,10 +11,10 @@ import {
   writeCursor,
 } from '../record-log/index.ts';
 
-// The outbox: acknowledged writes waiting for the remote engine. A record log (see store/record-log/) in one
-// file, fsync'ed (group commit) before the append resolves, plus a cursor file naming the last sequence number
-// the engine confirmed. Records after the cursor are redelivered after a restart; the file is emptied once all
-// are delivered.
+// The outbox: acknowledged writes waiting for the remote engine. A record log (see store/record-log/) in
+// one file, fsync'ed (group commit) before the append resolves, plus a cursor file naming the last sequence
+// number the engine confirmed. Records after the cursor are redelivered after a restart; the file is
+// emptied once all are delivered.
 
 const LOG = 'outbox.log';
 const CURSOR = 'outbox.cursor';

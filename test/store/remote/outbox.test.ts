@@ -105,6 +105,20 @@ describe('remote store outbox (length + CRC framed log with a delivery cursor)',
     await outbox.close();
     const written = await readFile(join(dir, 'outbox.log'));
     expect(written.subarray(0, old.length).equals(old)).toBe(true);
+    // And new records are framed exactly as the old outbox framed them.
+    const fresh = await mkdtemp(join(tmpdir(), 'provml-outbox-unit-'));
+    try {
+      const again = await Outbox.open(fresh);
+      await again.append({ op: 'dropGraph', graph: 'urn:a' });
+      await again.append({
+        op: 'insert',
+        groups: [{ graph: 'urn:g', lines: ['<urn:s> <urn:p> "\u00e9" .\n'], blank: false }],
+      });
+      await again.close();
+      expect((await readFile(join(fresh, 'outbox.log'))).equals(old)).toBe(true);
+    } finally {
+      await rm(fresh, { recursive: true, force: true });
+    }
   });
 
   it('refuses a last record that is complete but fails its checksum: it may have been acknowledged', async () => {

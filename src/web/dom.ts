@@ -1,5 +1,7 @@
 // Small DOM helpers: elements are built with text content, never from HTML strings of data.
 
+export { shortName } from '../vocab.ts';
+
 type Child = Node | string | null | undefined | false;
 
 export function h<K extends keyof HTMLElementTagNameMap>(
@@ -16,21 +18,6 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   for (const child of children)
     if (child !== null && child !== undefined && child !== false) element.append(child);
   return element;
-}
-
-/** The readable end of an IRI (last path segment or fragment), percent-decoded. */
-export function shortName(iri: string | undefined): string {
-  if (!iri) return '';
-  const tail =
-    iri
-      .replace(/[/#]+$/, '')
-      .split(/[/#]/)
-      .pop() ?? iri;
-  try {
-    return decodeURIComponent(tail);
-  } catch {
-    return tail;
-  }
 }
 
 /** xsd:dayTimeDuration (PT1H2M3.5S) as "1 h 2 min 4 s". */

@@ -20,6 +20,20 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   return element;
 }
 
+/** An SVG element, built like h(): attributes and text, never markup. */
+export function svg(
+  tag: string,
+  attributes: Record<string, string | number | undefined> = {},
+  ...children: Child[]
+): SVGElement {
+  const element = document.createElementNS('http://www.w3.org/2000/svg', tag);
+  for (const [name, value] of Object.entries(attributes))
+    if (value !== undefined) element.setAttribute(name, String(value));
+  for (const child of children)
+    if (child !== null && child !== undefined && child !== false) element.append(child);
+  return element;
+}
+
 /** xsd:dayTimeDuration (PT1H2M3.5S) as "1 h 2 min 4 s". */
 export function formatDuration(duration: string | undefined): string {
   const match = /^P(?:(\d+)D)?T?(?:(\d+)H)?(?:(\d+)M)?(?:([\d.]+)S)?$/.exec(duration ?? '');

@@ -119,7 +119,6 @@ describe.runIf(HAVE_CHROMIUM || process.env.CI === 'true')('the web page in head
     const lossYs = byValue(loss);
     expect(lossYs.length).toBeGreaterThanOrEqual(3);
     expect(lossYs).toEqual([...lossYs].sort((a, b) => b - a));
-    await page.screenshot({ path: screenshotPath('compare-parallel'), fullPage: true });
 
     await page.selectOption('select[name=metric]', 'accuracy (evaluation)');
     await page.waitForSelector(`${picture}[data-metric="accuracy (evaluation)"]`);

@@ -77,7 +77,8 @@ function openStream(req: Request, res: Response, watched: Set<string>, listeners
   const timer = setInterval(() => {
     const server = (req.socket as { server?: { listening?: boolean } }).server;
     if (server?.listening === false) {
-      res.end();
+      // And the connection with it: left idle, it would hold the server's close until keep-alive ran out.
+      res.end(() => req.socket.end());
       return;
     }
     quiet += SHUTDOWN_CHECK_MS;

@@ -16,6 +16,7 @@ const EXECUTION_PREFIX = workflowExecutionIri('');
 const MAX_STREAMS = 64;
 const MAX_EXECUTIONS = 100;
 const KEEP_ALIVE_MS = 15_000;
+const COALESCE_MS = 100;
 /** How often a stream looks whether the server stopped listening (it then ends, so shutdown is not held up). */
 const SHUTDOWN_CHECK_MS = 1_000;
 
@@ -68,9 +69,18 @@ function openStream(req: Request, res: Response, watched: Set<string>, listeners
   });
   res.flushHeaders();
   res.write('retry: 2000\nevent: ready\ndata: {}\n\n');
+  // Signals within COALESCE_MS go out as one (each write is told before and after, a training posts often).
+  const pending = new Set<string>();
+  let sending: ReturnType<typeof setTimeout> | undefined;
+  const send = (): void => {
+    sending = undefined;
+    res.write(`event: ingested\ndata: ${JSON.stringify({ execution: [...pending] })}\n\n`);
+    pending.clear();
+  };
   const listener: Listener = (executions) => {
     const hit = executions === undefined ? [...watched] : executions.filter((e) => watched.has(e));
-    if (hit.length > 0) res.write(`event: ingested\ndata: ${JSON.stringify({ execution: hit })}\n\n`);
+    for (const execution of hit) pending.add(execution);
+    if (hit.length > 0) sending ??= setTimeout(send, COALESCE_MS);
   };
   listeners.add(listener);
   let quiet = 0;
@@ -89,6 +99,7 @@ function openStream(req: Request, res: Response, watched: Set<string>, listeners
   timer.unref();
   res.on('close', () => {
     clearInterval(timer);
+    if (sending) clearTimeout(sending);
     listeners.delete(listener);
   });
 }

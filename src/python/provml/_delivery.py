@@ -8,7 +8,7 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass
-from typing import Any, Callable, Deque, Dict, List, Optional
+from typing import Any, Callable, Deque, List, NamedTuple, Optional
 
 from ._events import now
 from ._files import SpillFile, _size, append_lines, split_rejected, write_rejected
@@ -34,6 +34,21 @@ class DeliveryResult:
     spill_file: Optional[str] = None
     rejected_file: Optional[str] = None
     file: Optional[str] = None
+
+
+_SHARE_WAIT_CAP = 30.0
+
+
+class Delivery(NamedTuple):
+    """How an HttpSink delivers: the Recorder's options of these names (the Recorder holds their defaults)."""
+
+    batch_size: int
+    flush_interval: float
+    max_buffered_events: int
+    request_timeout: float
+    retry_base: float
+    retry_max: float
+    server_share: float
 
 
 def backoff_delay(attempt: int, base: float, cap: float, rng: Callable[[], float]) -> float:
@@ -240,26 +255,23 @@ class HttpSink(_Pump):
         spill_file: str,
         rejected_file: str,
         warner: Warner,
-        batch_size: int = 500,
-        flush_interval: float = 1.0,
-        max_buffered_events: int = 50_000,
-        request_timeout: float = 10.0,
-        retry_base: float = 0.25,
-        retry_max: float = 30.0,
+        delivery: Delivery,
         rng: Callable[[], float] = random.random,
     ) -> None:
         self.url = url
         self.token = token
         self.spill_path = spill_file
         self.rejected_path = rejected_file
-        self.max_buffered = max_buffered_events
-        self.request_timeout = request_timeout
-        self.retry_base = retry_base
-        self.retry_max = retry_max
+        self.max_buffered = delivery.max_buffered_events
+        self.request_timeout = delivery.request_timeout
+        self.retry_base = delivery.retry_base
+        self.retry_max = delivery.retry_max
+        self.server_share = delivery.server_share
+        self.last_request_seconds = 0.0
         self.rng = rng
         self.sender = Sender(url, token)
-        self._configured_batch = batch_size
-        super().__init__(warner, batch_size, flush_interval)
+        self._configured_batch = delivery.batch_size
+        super().__init__(warner, delivery.batch_size, delivery.flush_interval)
         if _size(spill_file) > 0:
             self._start()  # a spill file left by an earlier recorder: deliver it even if nothing new is recorded
 
@@ -286,7 +298,10 @@ class HttpSink(_Pump):
             self.warner.fault(f"reading the spill file {self.spill.path}", error)
 
     def _wait_time(self, closing: Optional[float]) -> float:
-        wait = self.flush_interval
+        # A server that takes long to answer (busy, or sharing the training's cores) gets fewer, fuller batches:
+        # the time it spends answering this recorder stays under `server_share` of the wall-clock time (the wait
+        # capped at 30 s, or the interval when longer).
+        wait = max(self.flush_interval, min(self.last_request_seconds / self.server_share, _SHARE_WAIT_CAP))
         if self.attempt > 0:
             wait = min(wait, max(0.0, self.next_try - time.monotonic()))
         if closing is not None:
@@ -315,7 +330,9 @@ class HttpSink(_Pump):
                 timeout = min(timeout, closing - time.monotonic())
                 if timeout <= 0:
                     return
+            started = time.monotonic()
             outcome = self.sender.post(lines, timeout)
+            self.last_request_seconds = time.monotonic() - started
             if outcome.kind == "retry":
                 self._failed(outcome.reason)
                 return

@@ -13,7 +13,7 @@ from time import time as _unix_time
 from typing import Any, Callable, Dict, Iterable, List, Optional, Union
 
 from . import _lifecycle, _shapes
-from ._delivery import DeliveryResult, FileSink, HttpSink
+from ._delivery import Delivery, DeliveryResult, FileSink, HttpSink
 from ._events import error_text, literal, literal_map, plain
 from ._warnings import Warner
 
@@ -71,6 +71,7 @@ class Recorder:
         exit_timeout: float = 10.0,
         retry_base: float = 0.25,
         retry_max: float = 30.0,
+        server_share: float = 0.05,
         workflow_execution_id: Optional[str] = None,
         id_prefix: Optional[str] = None,
         user: Optional[str] = None,
@@ -99,12 +100,8 @@ class Recorder:
                 spill,
                 rejected,
                 self._warner,
-                batch_size=max(1, int(batch_size)),
-                flush_interval=flush_interval,
-                max_buffered_events=max(1, int(max_buffered_events)),
-                request_timeout=request_timeout,
-                retry_base=retry_base,
-                retry_max=retry_max,
+                Delivery(max(1, int(batch_size)), flush_interval, max(1, int(max_buffered_events)), request_timeout,
+                         retry_base, retry_max, min(1.0, max(1e-3, float(server_share)))),
             )
         self._sink.owner = self  # the sender thread builds events from records with its id prefix and defaults
         self._push = self._sink.push

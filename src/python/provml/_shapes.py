@@ -167,17 +167,18 @@ _int_repr = int.__repr__
 
 def metric(owner: Any, record: tuple) -> Optional[str]:
     """The common metric, (builder, number, unix time, open task, measure, value, epoch, stage, model id, dataset
-    id): the same JSON as `evaluation` gives, built with less work (the task's constant fields are encoded once)."""
+    id): the same JSON as `evaluation` gives, built with less work (the task's constant fields are encoded once, the
+    id's head once per prefix, a measure's name once)."""
     _, number, when, task, measure, value, epoch, stage, model_id, dataset_id = record
     kind = type(value)
     if kind is float:
-        if value != value or value in (math.inf, -math.inf):
+        if value != value or value in _INFINITIES:
             return _general(owner, record, value)  # NaN and ±∞ as their XSD text
         text = _float_repr(value)
-    elif kind is bool:
-        text = "true" if value else "false"
     elif kind is int:
         text = _int_repr(value)
+    elif kind is bool:
+        text = "true" if value else "false"
     elif kind is str:
         text = quote(value)
     else:
@@ -187,13 +188,36 @@ def metric(owner: Any, record: tuple) -> Optional[str]:
     wire = task.wire
     if wire is None:
         wire = task.wire = _task_wire(task)
-    line = (f'{{"type":"evaluation","schema":"{SCHEMA_VERSION}","id":{quote(f"e-{owner._prefix}-{number}")},'
-            f'"time":"{iso_time(when)}","measure":{quote(measure)},"value":{text},{wire}')
+    name = _names.get(measure)
+    if name is None:
+        name = _name_of(measure)
+    line = f'{_id_head(owner._prefix)}{number}","time":"{iso_time(when)}","measure":{name},"value":{text},{wire}'
     if model_id is not None:
         line += f',"modelId":{quote(model_id)}'
     if dataset_id is not None:
         line += f',"datasetId":{quote(dataset_id)}'
     return line + "}"
+
+
+_INFINITIES = (math.inf, -math.inf)
+_names: Dict[str, str] = {}  # measure name -> its JSON text (a training loop logs a handful of names)
+_heads: Dict[str, str] = {}  # id prefix -> the line's text up to the id's number
+
+
+def _name_of(measure: Any) -> str:
+    text = quote(measure)
+    if type(measure) is str and len(_names) < 1024:
+        _names[measure] = text
+    return text
+
+
+def _id_head(prefix: str) -> str:
+    head = _heads.get(prefix)
+    if head is None:
+        head = f'{{"type":"evaluation","schema":"{SCHEMA_VERSION}","id":{quote(f"e-{prefix}-")[:-1]}'
+        if len(_heads) < 64:
+            _heads[prefix] = head
+    return head
 
 
 def _general(owner: Any, record: tuple, value: Any) -> Optional[str]:

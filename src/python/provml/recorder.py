@@ -393,7 +393,10 @@ class Recorder:
     def _workflow_of(self, explicit: Optional[str]) -> str:
         execution = explicit or self._current_workflow or self._default_workflow
         if execution is None:
-            execution = self._default_workflow = str(uuid.uuid4())
+            with self._lock:  # threads recording at once before any workflow_started share one execution
+                if self._default_workflow is None:
+                    self._default_workflow = str(uuid.uuid4())
+                execution = self._default_workflow
         return execution
 
     def _task_or_innermost(self, task_id: Optional[str], workflow: Optional[str]) -> Optional[_OpenTask]:

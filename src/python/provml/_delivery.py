@@ -63,13 +63,14 @@ class _Pump:
     def __init__(self, warner: Warner, batch_size: int, flush_interval: float) -> None:
         self.on_start: Optional[Callable[[], None]] = None
         self.owner: Any = None  # what the records' builders read (the Recorder: id prefix, who/where defaults)
+        self.memory: Deque[tuple] = deque()
         self.warner = warner
         self.batch_size = batch_size
         self.flush_interval = flush_interval
         self._reset_state()
 
     def _reset_state(self) -> None:
-        self.memory: Deque[tuple] = deque()
+        self.memory.clear()  # the same deque for the recorder's life: task scopes hold its append
         self.taken = 0  # events the thread took out of memory (only the thread writes it)
         self._wake = threading.Event()
         self._woken = False
@@ -87,9 +88,9 @@ class _Pump:
         memory = self.memory
         memory.append(record)
         if len(memory) >= self.wake_at:
-            self._wake_or_start()
+            self.wake_or_start()
 
-    def _wake_or_start(self) -> None:
+    def wake_or_start(self) -> None:
         if self._thread is None:
             self._start()
         elif not self._woken:

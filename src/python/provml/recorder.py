@@ -432,8 +432,7 @@ class Recorder:
 
     def _after_fork(self) -> None:
         """In a forked child: fresh ids (the parent goes on numbering its own), locks and queue."""
-        self._prefix = uuid.uuid4().hex[:8]
-        self._counter = itertools.count(1)
+        self._prefix = uuid.uuid4().hex[:8]  # the numbers go on from the parent's: the prefix makes the ids new
         self._pid = os.getpid()
         self._lock = threading.Lock()
         self._local = threading.local()
@@ -459,6 +458,10 @@ def _who(options: Dict[str, Any]) -> tuple:
     return options.get("user"), options.get("persona"), options.get("host")
 
 
+def _given(**options: Any) -> Dict[str, Any]:
+    return {key: value for key, value in options.items() if value is not None}
+
+
 def _scalars(value: Any, epoch: Any) -> tuple:
     """A metric's value and epoch read now (a tensor may change in place later): numbers, strings or booleans."""
     if type(value) not in _LITERALS:
@@ -476,7 +479,7 @@ def _listed(values: Optional[Iterable[Any]]) -> Optional[list]:
 class TaskScope:
     """What `with rec.task(...) as scope` gives: records into its own task."""
 
-    __slots__ = ("recorder", "task_id", "workflow_execution_id", "_task")
+    __slots__ = ("recorder", "task_id", "workflow_execution_id", "_task", "_sink", "_append", "_counter")
 
     def __init__(self, recorder: Recorder, task_id: str, workflow_execution_id: str,
                  task: Optional[_OpenTask] = None) -> None:
@@ -484,23 +487,34 @@ class TaskScope:
         self.task_id = task_id
         self.workflow_execution_id = workflow_execution_id
         self._task = task
+        # What log_metric touches, at hand: right after a training step the caches are cold, and each object a
+        # call reaches costs a miss (the sink, its queue and the id counter live as long as the recorder).
+        self._sink = recorder._sink
+        self._append = recorder._sink.memory.append
+        self._counter = recorder._counter
 
     def log_metric(self, name: str, value: Any, epoch: Optional[int] = None, stage: Optional[str] = None,
-                   model_id: Optional[str] = None, dataset_id: Optional[str] = None, **options: Any) -> None:
-        """A measured value of this task (and of its epoch, for an epoch task)."""
+                   model_id: Optional[str] = None, dataset_id: Optional[str] = None, *,
+                   section: Optional[Dict[str, Any]] = None, time: Optional[str] = None,
+                   annotations: Optional[Dict[str, Any]] = None) -> None:
+        """A measured value of this task (and of its epoch, for an epoch task); `section=`, `time=` and
+        `annotations=` as for Recorder.log_metric."""
         task = self._task
-        if options or task is None or task.ended:
-            self.recorder.log_metric(name, value, epoch, stage, model_id, dataset_id, task_id=self.task_id,
-                                     workflow_execution_id=self.workflow_execution_id, **options)
+        if task is None or task.ended or section is not None or time is not None or annotations is not None:
+            self.recorder.log_metric(name, value, epoch, stage, model_id, dataset_id, section=section,
+                                     task_id=self.task_id, **_given(workflow_execution_id=self.workflow_execution_id,
+                                                                    time=time, annotations=annotations))
             return
-        recorder = self.recorder
-        try:  # the hot path of a training loop: one tuple of the call's values into the queue
+        try:  # the hot path of a training loop: one tuple of the call's values into the queue (_Pump.push, inlined)
             if type(value) not in _LITERALS or (epoch is not None and type(epoch) is not int):
                 value, epoch = _scalars(value, epoch)
-            recorder._push((_METRIC, next(recorder._counter), _unix_time(), task, name, value, epoch, stage, model_id,
-                            dataset_id))
+            self._append((_METRIC, next(self._counter), _unix_time(), task, name, value, epoch, stage, model_id,
+                          dataset_id))
+            sink = self._sink
+            if len(sink.memory) >= sink.wake_at:
+                sink.wake_or_start()
         except Exception as error:  # noqa: BLE001
-            recorder._warner.fault("log_metric", error)
+            self.recorder._warner.fault("log_metric", error)
 
     def log_hyperparameters(self, values: Dict[str, Any]) -> None:
         self.recorder.log_hyperparameters(values, task_id=self.task_id)

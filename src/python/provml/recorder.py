@@ -48,9 +48,10 @@ class _OpenTask:
 class Recorder:
     """Records provenance events of an ML workflow and delivers them in the background.
 
-    Every call returns at once: it builds the event and appends it to memory (no I/O, serialization or validation on
-    the calling thread), and no exception from capture ever reaches the caller (trouble becomes a `ProvmlWarning`,
-    once per kind). A daemon thread sends NDJSON batches to `POST /api/v1/events`, retrying with jittered back-off;
+    Every call returns at once: it appends a tuple of its call-time values to memory (the event is built, serialized
+    and sent by a daemon thread: no I/O, formatting, serialization or validation on the calling thread), and no
+    exception from capture ever reaches the caller (trouble becomes a `ProvmlWarning`, once per kind). The thread
+    sends NDJSON batches to `POST /api/v1/events`, retrying with jittered back-off;
     beyond `max_buffered_events` the oldest go to `spill_file`, delivered first once the server answers.
     With `file=...` events are written to that NDJSON file instead (offline; load it later with `provml ingest`).
     """

@@ -44,7 +44,7 @@ export interface Config {
 export class ConfigError extends ProvmlError {
   readonly problems: string[];
   constructor(problems: string[]) {
-    super(400, `Invalid configuration: ${problems.join('; ')}`);
+    super('InvalidConfig', `Invalid configuration: ${problems.join('; ')}`);
     this.problems = problems;
   }
 }

@@ -186,15 +186,15 @@ function explainListenError(error: unknown, config: Config): unknown {
   const where = `${config.host}:${config.port}`;
   if (code === 'EADDRINUSE') {
     return new ProvmlError(
-      500,
+      'Locked',
       `${where} is already in use: stop the other server or choose another port (--port / PROVML_PORT).`,
     );
   }
   if (code === 'EACCES')
-    return new ProvmlError(500, `No permission to listen on ${where}: use a port above 1023.`);
+    return new ProvmlError('Forbidden', `No permission to listen on ${where}: use a port above 1023.`);
   if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') {
     return new ProvmlError(
-      500,
+      'InvalidConfig',
       `Cannot listen on host ${config.host}: use an address of this machine (--host / PROVML_HOST).`,
     );
   }

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { DEFAULT_SERVER_URL } from '../client/index.ts';
-import { BadRequestError } from '../errors.ts';
+import { UsageError } from '../errors.ts';
 import { FORMAT_NAMES, parseFormatName } from '../interchange/index.ts';
 import { serverRequest, serverUrl } from './query.ts';
 
@@ -46,10 +46,9 @@ export function registerExport(program: Command): void {
         return;
       }
       if (flags.execution.length > 0 || flags.namespace)
-        throw new BadRequestError('--execution and --namespace go with --openlineage.');
+        throw new UsageError('--execution and --namespace go with --openlineage.');
       const targets = (['graph', 'experiment', 'model'] as const).filter((key) => flags[key] !== undefined);
-      if (targets.length !== 1)
-        throw new BadRequestError('Give exactly one of --graph, --experiment or --model.');
+      if (targets.length !== 1) throw new UsageError('Give exactly one of --graph, --experiment or --model.');
       const key = targets[0] as 'graph' | 'experiment' | 'model';
       const response = await serverRequest(
         exportUrl(serverUrl(flags.url), key, flags[key] ?? '', flags.format),
@@ -67,7 +66,7 @@ function collect(value: string, previous: string[]): string[] {
 /** `provml export --openlineage`: GET /api/v1/export/openlineage, written as it comes (NDJSON). */
 async function exportOpenLineage(flags: ExportFlags): Promise<void> {
   if (flags.graph || flags.model)
-    throw new BadRequestError(
+    throw new UsageError(
       'With --openlineage, choose executions by --execution or --experiment (not --graph or --model).',
     );
   const params = new URLSearchParams();
@@ -83,7 +82,7 @@ async function exportOpenLineage(flags: ExportFlags): Promise<void> {
 /** The lineage picture comes from /api/v1/lineage (models only); every RDF format from /api/v1/export. */
 function exportUrl(base: string, key: 'graph' | 'experiment' | 'model', iri: string, format: string): string {
   if (format.trim().toLowerCase() === 'svg') {
-    if (key !== 'model') throw new BadRequestError('-f svg draws the lineage of a model: give --model IRI.');
+    if (key !== 'model') throw new UsageError('-f svg draws the lineage of a model: give --model IRI.');
     return `${base}/api/v1/lineage?${new URLSearchParams({ model: iri, format: 'svg' })}`;
   }
   return `${base}/api/v1/export?${new URLSearchParams({ [key]: iri, format: parseFormatName(format) })}`;

@@ -6,7 +6,7 @@ import {
   type SenderOptions,
   type SendOutcome,
 } from '../client/index.ts';
-import { ProvmlError } from '../errors.ts';
+import { codeForHttpStatus, ProvmlError } from '../errors.ts';
 import { type RetryPolicy, retrying } from '../retry.ts';
 import { clearProgress, loadProgress, type Progress, saveProgress } from './ingest-progress.ts';
 import { type FileBatch, isJsonArrayFile, jsonArrayBatches, ndjsonBatches } from './ingest-read.ts';
@@ -132,12 +132,12 @@ async function sendBatch(
   if (outcome.kind === 'delivered') return outcome;
   if (outcome.status === undefined) {
     throw new ProvmlError(
-      503,
+      'Unavailable',
       `cannot reach ${options.url} (${outcome.reason}): is \`provml serve\` running there? Re-run to resume.`,
     );
   }
   throw new ProvmlError(
-    outcome.status,
+    codeForHttpStatus(outcome.status),
     explainRefusal(file, batch, outcome.status, outcome.body, { jsonArray, format: options.format }),
   );
 }
@@ -178,7 +178,7 @@ async function fileSize(file: string): Promise<number> {
   try {
     return (await stat(file)).size;
   } catch (error) {
-    throw new ProvmlError(404, `cannot read ${file}: ${reason(error)}`);
+    throw new ProvmlError('NotFound', `cannot read ${file}: ${reason(error)}`);
   }
 }
 

@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { DEFAULT_SERVER_URL } from '../client/index.ts';
-import { ProvmlError } from '../errors.ts';
+import { UsageError } from '../errors.ts';
 import { type FileSummary, ingestFiles } from './ingest-files.ts';
 
 interface IngestFlags {
@@ -35,12 +35,12 @@ export function registerIngest(program: Command): void {
     .action(async (files: string[], flags: IngestFlags) => {
       const batchSize = Number(flags.batchSize);
       if (!Number.isInteger(batchSize) || batchSize < 1)
-        throw new ProvmlError(400, `--batch-size must be a positive integer, got '${flags.batchSize}'.`);
+        throw new UsageError(`--batch-size must be a positive integer, got '${flags.batchSize}'.`);
       if (flags.format !== 'provml' && flags.format !== 'flowcept') {
-        throw new ProvmlError(400, `--format must be provml or flowcept, got '${flags.format}'.`);
+        throw new UsageError(`--format must be provml or flowcept, got '${flags.format}'.`);
       }
       if (flags.onConflict !== 'refuse' && flags.onConflict !== 'replace') {
-        throw new ProvmlError(400, `--on-conflict must be refuse or replace, got '${flags.onConflict}'.`);
+        throw new UsageError(`--on-conflict must be refuse or replace, got '${flags.onConflict}'.`);
       }
       const bar = process.stderr.isTTY ? progressBar() : undefined;
       let current = '';

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { packageVersion } from '../version.ts';
+import { exitCodeOf, exitCodesHelp } from './exit-codes.ts';
 
 type Register = (program: Command) => void;
 
@@ -70,14 +71,16 @@ function subcommandOf(argv: string[]): string | undefined {
 
 /**
  * The `provml` command. Each subcommand lives in its own module and registers itself; the others appear in the
- * help as their summary only. Returns the process exit code: 0 on success, non-zero with a one-line reason.
+ * help as their summary only. Returns the process exit code: 0 on success, else the one exit-codes.ts gives
+ * the error's code, with a one-line reason on stderr.
  */
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('provml')
     .description('Workflow provenance for the lifecycle of scientific machine learning (PROV-ML).')
     .version(packageVersion(), '-V, --version', 'print the version of provml')
     .exitOverride()
-    .showHelpAfterError();
+    .showHelpAfterError()
+    .addHelpText('after', exitCodesHelp());
   const named = subcommandOf(argv);
   try {
     for (const [name, subcommand] of Object.entries(SUBCOMMANDS)) {
@@ -87,8 +90,8 @@ export async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode;
-    process.stderr.write(`provml: ${error instanceof Error ? error.message : String(error)}\n`);
-    return 1;
+    if (!(error instanceof CommanderError))
+      process.stderr.write(`provml: ${error instanceof Error ? error.message : String(error)}\n`);
+    return exitCodeOf(error);
   }
 }

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { DEFAULT_SERVER_URL } from '../client/index.ts';
-import { BadRequestError, ProvmlError } from '../errors.ts';
+import { codeForHttpStatus, ProvmlError, UsageError } from '../errors.ts';
 import {
   fromSparqlJson,
   runFederated,
@@ -41,13 +41,13 @@ export async function serverRequest(url: string, init: RequestInit = {}): Promis
           : error.message
         : String(error);
     throw new ProvmlError(
-      503,
+      'Unavailable',
       `Cannot reach the provml server at ${new URL(url).origin} (${reason}); start it with "provml serve" or pass --url.`,
     );
   }
   if (!response.ok)
     throw new ProvmlError(
-      response.status,
+      codeForHttpStatus(response.status),
       (await response.text()).trim() || `HTTP ${response.status} from ${url}`,
     );
   return response;
@@ -80,12 +80,12 @@ export function registerQuery(program: Command): void {
     .option('--timeout <ms>', 'time limit for federated queries run by the CLI', '30000')
     .action(async (query: string | undefined, flags: QueryFlags) => {
       if (!FORMATS.includes(flags.format))
-        throw new BadRequestError(`--format must be one of ${FORMATS.join(', ')}, got '${flags.format}'.`);
+        throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got '${flags.format}'.`);
       const base = serverUrl(flags.url);
       if (flags.list) return void process.stdout.write(await listCatalog(base, flags.format));
       if (flags.file)
         return printResult(await runSparql(base, await readFile(flags.file, 'utf8'), flags), flags.format);
-      if (!query) throw new BadRequestError('Give a catalog query name, SPARQL text, --file or --list.');
+      if (!query) throw new UsageError('Give a catalog query name, SPARQL text, --file or --list.');
       if (/^[a-z0-9][a-z0-9-]*$/.test(query))
         return printResult(await runNamed(base, query, flags), flags.format);
       return printResult(await runSparql(base, query, flags), flags.format);
@@ -132,7 +132,7 @@ function parseParams(pairs: string[]): URLSearchParams {
   const params = new URLSearchParams();
   for (const pair of pairs) {
     const at = pair.indexOf('=');
-    if (at <= 0) throw new BadRequestError(`--param expects name=value, got '${pair}'.`);
+    if (at <= 0) throw new UsageError(`--param expects name=value, got '${pair}'.`);
     params.append(pair.slice(0, at), pair.slice(at + 1));
   }
   return params;
@@ -155,7 +155,7 @@ type Answer = SelectResult | boolean | string;
  */
 async function runSparql(base: string, query: string, flags: QueryFlags): Promise<Answer> {
   if (flags.param.length > 0)
-    throw new BadRequestError('--param applies to catalog queries only; write values into the SPARQL text.');
+    throw new UsageError('--param applies to catalog queries only; write values into the SPARQL text.');
   // Parsed here first: a malformed or over-deep query is refused with its line and column, sent nowhere.
   const prepared = prepareQuery(query);
   const accept = `${SPARQL_JSON}, text/turtle;q=0.9`;

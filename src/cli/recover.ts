@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../config.ts';
-import { ProvmlError } from '../errors.ts';
+import { UsageError } from '../errors.ts';
 import { createLogger } from '../logger.ts';
 import { openDurableStore } from '../store/index.ts';
 
@@ -31,7 +31,7 @@ export function registerRecover(program: Command): void {
       const config = loadConfig({ env: process.env, file: flags.config, flags: { dataDir: flags.data } });
       const logger = createLogger(config.logLevel);
       if (config.store !== 'embedded')
-        throw new ProvmlError(400, 'provml recover works on the embedded store (PROVML_STORE=embedded).');
+        throw new UsageError('provml recover works on the embedded store (PROVML_STORE=embedded).');
       const store = await openDurableStore({
         dir: config.dataDir,
         acceptLoss: flags.acceptLoss === true,

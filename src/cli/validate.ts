@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { BadRequestError } from '../errors.ts';
+import { codeForHttpStatus, ProvmlError, UsageError } from '../errors.ts';
 import {
   type DataReport,
   type DataSource,
@@ -93,10 +93,10 @@ async function dataSource(
   file: string | undefined,
   flags: DataFlags,
 ): Promise<{ source: DataSource; label: string }> {
-  if (file && flags.graph) throw new BadRequestError('Give either a file or --graph, not both.');
+  if (file && flags.graph) throw new UsageError('Give either a file or --graph, not both.');
   if (file) return { source: { file, format: flags.format }, label: file };
   if (!flags.graph)
-    throw new BadRequestError(
+    throw new UsageError(
       'Nothing to validate: give a file, or --graph IRI (with --url of a running server).',
     );
   const url = new URL('/store', flags.url);
@@ -105,14 +105,16 @@ async function dataSource(
   try {
     response = await fetch(url, { headers: { accept: GRAPH_ACCEPT } });
   } catch (error) {
-    throw new BadRequestError(
+    throw new ProvmlError(
+      'Unavailable',
       `Cannot reach the provml server at ${flags.url} (${(error as Error).message}); is \`provml serve\` running?`,
     );
   }
   if (response.status === 404)
-    throw new BadRequestError(`The server at ${flags.url} has no graph ${flags.graph}.`);
+    throw new ProvmlError('NotFound', `The server at ${flags.url} has no graph ${flags.graph}.`);
   if (!response.ok)
-    throw new BadRequestError(
+    throw new ProvmlError(
+      codeForHttpStatus(response.status),
       `GET ${url} answered ${response.status}: ${(await response.text()).slice(0, 200)}`,
     );
   const format = response.headers.get('content-type') ?? 'application/n-quads';

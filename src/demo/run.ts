@@ -35,7 +35,10 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const delivery = await recorder.close({ timeoutMs: 30_000 });
   if (!delivery.complete || delivery.rejected > 0) {
     const why = warnings[0] ?? `${delivery.pending} event(s) undelivered, ${delivery.rejected} rejected`;
-    throw new ProvmlError(502, `the demo could not deliver its events to ${options.url}: ${why}`);
+    throw new ProvmlError(
+      'UpstreamFailed',
+      `the demo could not deliver its events to ${options.url}: ${why}`,
+    );
   }
   return { record, delivery, server: await summarizeFromServer(options.url, record.experimentId) };
 }
@@ -48,7 +51,7 @@ async function requireServer(url: string): Promise<void> {
     // Answered below with what to do.
   }
   throw new ProvmlError(
-    503,
+    'Unavailable',
     `no provml server answers at ${url}: start one with \`npm start\` in another terminal, or run \`provml demo --in-process\`.`,
   );
 }

@@ -91,7 +91,7 @@ export async function lineageClosure(store: ProvStore, model: string): Promise<Q
   }
   if (quads.size === 0)
     throw new ProvmlError(
-      404,
+      'NotFound',
       `Nothing is recorded about ${model}: check the model IRI (e.g. with provml query --list).`,
     );
   return [...quads.values()];

@@ -61,7 +61,7 @@ async function experimentGraphs(store: ProvStore, experiment: string): Promise<s
   );
   const graphs = result.rows.map((row) => row.g?.value ?? '');
   if (graphs.length === 0)
-    throw new ProvmlError(404, `No graph mentions the experiment ${experiment}: check its IRI.`);
+    throw new ProvmlError('NotFound', `No graph mentions the experiment ${experiment}: check its IRI.`);
   return graphs;
 }
 
@@ -71,7 +71,7 @@ async function graphQuads(store: ProvStore, graphs: string[]): Promise<QuadData[
     const result = await store.select(`SELECT ?s ?p ?o WHERE { GRAPH ${iriToNTriples(graph)} { ?s ?p ?o } }`);
     if (result.rows.length === 0)
       throw new ProvmlError(
-        404,
+        'NotFound',
         `The graph ${graph} is empty or absent: list graphs with GET /store or SELECT DISTINCT ?g.`,
       );
     for (const row of result.rows) {

@@ -44,14 +44,17 @@ async function readContext(path: string): Promise<JsonLdEnvironment> {
     text = await readFile(path, 'utf8');
   } catch (error) {
     throw new ProvmlError(
-      500,
+      'InvalidConfig',
       `Cannot read the shipped JSON-LD context ${path}; set ontologyDir (PROVML_ONTOLOGY_DIR) to the directory holding context.jsonld.`,
       { cause: error },
     );
   }
   const document = JSON.parse(text) as Record<string, unknown>;
   if (typeof document !== 'object' || document === null || !('@context' in document)) {
-    throw new ProvmlError(500, `${path} is not a JSON-LD context document (no "@context" member).`);
+    throw new ProvmlError(
+      'InvalidConfig',
+      `${path} is not a JSON-LD context document (no "@context" member).`,
+    );
   }
   return { contextDocument: document };
 }

@@ -1,4 +1,4 @@
-import { ProvmlError } from '../errors.ts';
+import { codeForHttpStatus, ProvmlError } from '../errors.ts';
 import { fromSparqlJson, type SparqlJson } from '../query/index.ts';
 import type { ProvenanceBackend } from './backend.ts';
 
@@ -27,12 +27,13 @@ export function httpBackend(baseUrl: string, token?: string): ProvenanceBackend 
       const cause =
         error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
       throw new ProvmlError(
-        503,
+        'Unavailable',
         `provml server not reachable at ${base} (${cause}); start it with provml serve.`,
       );
     }
     const text = await response.text();
-    if (!response.ok) throw new ProvmlError(response.status, text.trim() || `HTTP ${response.status}`);
+    if (!response.ok)
+      throw new ProvmlError(codeForHttpStatus(response.status), text.trim() || `HTTP ${response.status}`);
     return JSON.parse(text) as unknown;
   };
   const sparql = (query: string) =>

@@ -66,7 +66,7 @@ function asMcpError(error: unknown, argument: string): McpError {
     return new McpError(ErrorCode.InvalidParams, `Argument "${argument}.${error.param}": ${error.message}`);
   if (error instanceof UnknownQueryError)
     return new McpError(ErrorCode.InvalidParams, `Argument "name": ${error.message}`);
-  if (error instanceof ProvmlError && error.status === 400)
+  if (error instanceof ProvmlError && error.code === 'BadRequest')
     return new McpError(ErrorCode.InvalidParams, `Argument "${argument}": ${error.message}`);
   return new McpError(ErrorCode.InternalError, error instanceof Error ? error.message : String(error));
 }

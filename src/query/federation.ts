@@ -113,11 +113,25 @@ async function withFederation<T>(
     }, timeoutMs);
   });
   try {
+    await parseWithComunica(engine, query, context);
     return await Promise.race([run(engine, context), timeout]);
   } catch (error) {
     throw asFederationError(error, remote, timeoutMs);
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/**
+ * Comunica's errors are plain `Error`s with nothing but a message, so a query it cannot parse (its parser is
+ * not sparqljs, and its algebra refuses some queries sparqljs accepts) and a source answering garbage look
+ * alike. Parsing first, alone ("explain parsed" reads no source), tells them apart by when they happen.
+ */
+async function parseWithComunica(engine: Engine, query: PreparedQuery, context: Context): Promise<void> {
+  try {
+    await engine.explain(query.text, context as never, 'parsed');
+  } catch (error) {
+    throw new BadRequestError(`Invalid federated query: ${messages(error)}`, { cause: error });
   }
 }
 
@@ -130,13 +144,19 @@ function messages(error: unknown): string {
   return parts.join(': ');
 }
 
-function asFederationError(error: unknown, remote: string[], timeoutMs: number): Error {
+/** Comunica's own per-request time limit (`httpTimeout`) is reported only in words. */
+const COMUNICA_FETCH_TIMEOUT = /^Fetch timed out for /;
+
+/**
+ * A failure after the query parsed: a time limit (an aborted fetch, or Comunica's per-request limit), else
+ * a source that failed, named when its URL appears in the failure.
+ */
+export function asFederationError(error: unknown, remote: string[], timeoutMs: number): Error {
   if (error instanceof ProvmlError) return error;
+  const name = (error as { name?: unknown } | undefined)?.name;
   const text = messages(error);
-  if (/abort|timed? ?out|timeout/i.test(text)) return new FederationTimeoutError(timeoutMs, remote);
-  if (/parse error|syntax|unexpected|expecting|lexical/i.test(text) && !/http/i.test(text)) {
-    return new BadRequestError(`Invalid federated query: ${text}`, { cause: error });
-  }
+  if (name === 'AbortError' || name === 'TimeoutError' || COMUNICA_FETCH_TIMEOUT.test(text))
+    return new FederationTimeoutError(timeoutMs, remote);
   const named = remote.filter((url) => text.includes(url));
   return new SourceUnavailableError(named.length > 0 ? named : remote, text.split('\n')[0] ?? text);
 }

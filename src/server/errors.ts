@@ -1,39 +1,74 @@
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
-import { ProvmlError } from '../errors.ts';
+import { codeForHttpStatus, type ErrorCode, ProvmlError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+
+interface HttpAnswer {
+  status: number;
+  /** Headers the status calls for (RFC 9110: WWW-Authenticate with 401, Allow with 405). */
+  headers?: (error: ProvmlError) => Record<string, string>;
+}
+
+const RETRY_SOON = () => ({ 'Retry-After': '1' });
+
+/**
+ * The one table from domain code to HTTP answer. Codes the server never answers with (Usage,
+ * InvalidConfig, Corrupt, Locked happen before it listens or in the CLI) still have a status, so that an
+ * error reaching a response by some other path is answered sensibly.
+ */
+export const HTTP_ANSWERS: Readonly<Record<ErrorCode, HttpAnswer>> = {
+  BadRequest: { status: 400 },
+  Usage: { status: 400 },
+  Unauthorized: { status: 401, headers: () => ({ 'WWW-Authenticate': 'Bearer realm="provml"' }) },
+  Forbidden: { status: 403 },
+  NotFound: { status: 404 },
+  MethodNotAllowed: { status: 405, headers: (error) => ({ Allow: allowOf(error).join(', ') }) },
+  NotAcceptable: { status: 406 },
+  Conflict: { status: 409 },
+  TooLarge: { status: 413 },
+  UnsupportedMediaType: { status: 415 },
+  Unavailable: { status: 503, headers: RETRY_SOON },
+  Timeout: { status: 503, headers: RETRY_SOON },
+  Locked: { status: 503, headers: RETRY_SOON },
+  Full: { status: 507 },
+  Corrupt: { status: 500 },
+  InvalidConfig: { status: 500 },
+  UpstreamFailed: { status: 502 },
+  UpstreamTimeout: { status: 504 },
+  Internal: { status: 500 },
+};
 
 /** 401: a write came without credentials. */
 export class UnauthorizedError extends ProvmlError {
   constructor(message: string) {
-    super(401, message);
+    super('Unauthorized', message);
   }
 }
 
 /** 403: credentials are wrong, or the client may not write at all. */
 export class ForbiddenError extends ProvmlError {
   constructor(message: string) {
-    super(403, message);
+    super('Forbidden', message);
   }
 }
 
 export class NotFoundError extends ProvmlError {
   constructor(message: string) {
-    super(404, message);
+    super('NotFound', message);
   }
 }
 
 export class MethodNotAllowedError extends ProvmlError {
-  readonly allow: string[];
   constructor(method: string, path: string, allow: string[]) {
-    super(405, `${method} is not supported on ${path}; use ${allow.join(', ')}.`);
-    this.allow = allow;
+    super('MethodNotAllowed', `${method} is not supported on ${path}; use ${allow.join(', ')}.`, {
+      details: { allow },
+    });
   }
 }
 
 export class NotAcceptableError extends ProvmlError {
   constructor(what: string, offered: readonly string[]) {
     super(
-      406,
+      'NotAcceptable',
       `None of the media types in the Accept header is available for ${what}; accept one of: ${offered.join(', ')}.`,
     );
   }
@@ -42,7 +77,7 @@ export class NotAcceptableError extends ProvmlError {
 export class PayloadTooLargeError extends ProvmlError {
   constructor(limit: number) {
     super(
-      413,
+      'TooLarge',
       `Request body exceeds the limit of ${limit} bytes; send smaller batches or raise PROVML_MAX_BODY on the server.`,
     );
   }
@@ -51,7 +86,7 @@ export class PayloadTooLargeError extends ProvmlError {
 export class UnsupportedMediaTypeError extends ProvmlError {
   constructor(got: string | undefined, accepted: readonly string[]) {
     super(
-      415,
+      'UnsupportedMediaType',
       `Content-Type ${got ? `'${got}'` : '(none)'} is not supported here; send one of: ${accepted.join(', ')}.`,
     );
   }
@@ -62,7 +97,11 @@ export function methodNotAllowed(allow: string[]): RequestHandler {
   return (req, _res, next) => next(new MethodNotAllowedError(req.method, req.path, allow));
 }
 
-/** The one place where errors become HTTP responses: plain text that says what to fix. */
+/**
+ * The one place where errors become HTTP responses: the status and headers from HTTP_ANSWERS, a plain-text
+ * body that says what to fix, or, for an error carrying findings (`details.errors`, a refused batch of
+ * events), JSON `{ error, errors }` so that clients can report each finding.
+ */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, next) => {
     if (res.headersSent) {
@@ -75,12 +114,13 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     }
     const known = toProvmlError(error);
     if (known) {
-      if (known instanceof UnauthorizedError) res.set('WWW-Authenticate', 'Bearer realm="provml"');
-      if (known instanceof MethodNotAllowedError) res.set('Allow', known.allow.join(', '));
-      if (known.status === 503) res.set('Retry-After', '1');
-      if (known.status >= 500)
+      const answer = HTTP_ANSWERS[known.code];
+      if (answer.headers) res.set(answer.headers(known));
+      if (answer.status >= 500)
         logger.warn({ err: known, method: req.method, url: req.originalUrl }, known.message);
-      sendText(res, known.status, known.message);
+      const findings = known.details?.errors;
+      if (Array.isArray(findings)) res.status(answer.status).json({ error: known.message, errors: findings });
+      else sendText(res, answer.status, known.message);
       return;
     }
     logger.error({ err: error, method: req.method, url: req.originalUrl }, 'unexpected error');
@@ -102,6 +142,12 @@ export function sendText(res: Response, status: number, message: string): void {
   res.status(status).type('text/plain; charset=utf-8').send(`${message}\n`);
 }
 
+function allowOf(error: ProvmlError): string[] {
+  const allow = error.details?.allow;
+  return Array.isArray(allow) ? allow.map(String) : [];
+}
+
+/** The fields of the http-errors that Express's body parsers raise. */
 interface HttpLikeError {
   status?: number;
   statusCode?: number;
@@ -111,7 +157,7 @@ interface HttpLikeError {
   message?: string;
 }
 
-/** ProvmlErrors pass through; the body parser's http-errors become their ProvmlError equivalent. */
+/** ProvmlErrors pass through; the body parser's http-errors (told apart by `type`) become their code. */
 function toProvmlError(error: unknown): ProvmlError | undefined {
   if (error instanceof ProvmlError) return error;
   if (typeof error !== 'object' || error === null) return undefined;
@@ -121,10 +167,10 @@ function toProvmlError(error: unknown): ProvmlError | undefined {
   if (http.type === 'entity.too.large') return new PayloadTooLargeError(http.limit ?? 0);
   if (http.type === 'charset.unsupported' || http.type === 'encoding.unsupported') {
     return new ProvmlError(
-      415,
+      'UnsupportedMediaType',
       `${http.message ?? 'Unsupported encoding'}; send UTF-8 text without content encoding, or gzip.`,
     );
   }
-  if (http.expose) return new ProvmlError(status, http.message ?? 'Bad request.');
+  if (http.expose) return new ProvmlError(codeForHttpStatus(status), http.message ?? 'Bad request.');
   return undefined;
 }

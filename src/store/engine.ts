@@ -4,6 +4,7 @@ import type { Dataset, LoadOptions, QueryMediaTypes, SelectResult, SerializedRes
 import { fromOxQuad, toOxGraph } from './convert.ts';
 import { fromJsonTerm, type JsonTerm } from './json-results.ts';
 import { iriToNTriples, termToNTriples } from './ntriples.ts';
+import { fromOxigraphError, isOxigraphSyntaxError } from './oxigraph-errors.ts';
 import type { EngineQuery } from './prepare/engine-query.ts';
 import { discardProbe, isWasmFault, probeOxigraph } from './probe.ts';
 import type { GraphTerm, QuadData, Term } from './terms.ts';
@@ -95,7 +96,7 @@ export class OxigraphEngine {
           return;
       }
     } catch (error) {
-      throw asBadRequest(error, 'write');
+      throw fromOxigraphError(error, 'write');
     }
   }
 
@@ -124,7 +125,7 @@ export class OxigraphEngine {
           `The engine could not check this write (${(error as Error).message}); it was refused and nothing was written. Split or simplify it.`,
         );
       }
-      throw asBadRequest(error, 'data');
+      throw fromOxigraphError(error, 'data');
     } finally {
       // After a fault the instance is dropped whole; freeing its store could only fault again.
       if (probe === probeOxigraph()) (store as unknown as { free?: () => void }).free?.();
@@ -181,7 +182,7 @@ export class OxigraphEngine {
     try {
       return this.store.query(query.text, queryOptions(query, resultsFormat));
     } catch (error) {
-      throw asBadRequest(error, 'query');
+      throw fromOxigraphError(error, 'query');
     }
   }
 }
@@ -211,8 +212,7 @@ function probeUpdate(store: ox.Store, write: Extract<WriteOp, { op: 'update' }>)
     store.update(write.text, write.baseIri ? { base_iri: write.baseIri } : undefined);
   } catch (error) {
     if (isWasmFault(error)) throw error;
-    const bad = asBadRequest(error, 'update');
-    if (/ error at \d+:\d+/.test(bad.message)) throw bad;
+    if (isOxigraphSyntaxError(error)) throw fromOxigraphError(error, 'update');
   }
   return store.size;
 }
@@ -226,17 +226,4 @@ function loadOptions(write: Extract<WriteOp, { op: 'load' }>): Parameters<ox.Sto
 
 function retarget(quad: ox.Quad, graph: GraphTerm): ox.Quad {
   return ox.quad(quad.subject, quad.predicate, quad.object, toOxGraph(graph));
-}
-
-function asBadRequest(error: unknown, what: string): Error {
-  if (error instanceof BadRequestError) return error;
-  const message = error instanceof Error ? error.message : String(error);
-  if (/HTTP client is not available/.test(message)) {
-    return new BadRequestError(
-      'SPARQL LOAD and SERVICE to remote URLs are not available on the embedded store: provml never fetches remote data. Send data to /store, or use the federation API for remote sources.',
-    );
-  }
-  if (error instanceof Error && /unreachable|memory/i.test(message) && error.name === 'RuntimeError')
-    return error;
-  return new BadRequestError(`Invalid ${what}: ${message}`, { cause: error });
 }

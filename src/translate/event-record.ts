@@ -75,7 +75,7 @@ export async function readExecutionRecords(
   }
   if (found.size < total)
     throw new ProvmlError(
-      503,
+      'Unavailable',
       `Could not read the ${total} event records of workflow execution '${workflowExecutionId}' (got ${found.size}); nothing was written, try again.`,
     );
   return found;

@@ -165,7 +165,7 @@ describe('provml ingest', () => {
       restart: true,
       fetch: answering(507),
     });
-    await expect(full).rejects.toMatchObject({ status: 507 });
+    await expect(full).rejects.toMatchObject({ code: 'Full' });
     expect(statuses).toEqual([507]);
     statuses.length = 0;
     const busy = ingestFiles([file], {
@@ -176,7 +176,7 @@ describe('provml ingest', () => {
       restart: true,
       fetch: answering(503),
     });
-    await expect(busy).rejects.toMatchObject({ status: 503 });
+    await expect(busy).rejects.toMatchObject({ code: 'Unavailable' });
     expect(statuses).toEqual([503, 503]);
   });
 

@@ -65,7 +65,7 @@ describe('remote store outbox against Virtuoso', () => {
       .select('SELECT * WHERE { ?s ?p ?o } LIMIT 1')
       .catch((error: unknown) => error);
     expect(blocked).toBeInstanceOf(ProvmlError);
-    expect((blocked as ProvmlError).status).toBe(503);
+    expect((blocked as ProvmlError).code).toBe('Unavailable');
 
     server.signal('SIGKILL');
     for (let n = 20; n < 30; n++) await store.insert(batch(n));
@@ -96,7 +96,7 @@ describe('remote store outbox against Virtuoso', () => {
     const refused = await anonymous
       .update(`INSERT DATA { GRAPH <${EX}auth> { <${EX}a> <${EX}p> "no" } }`)
       .catch((error: unknown) => error);
-    expect((refused as ProvmlError).status).toBe(502);
+    expect((refused as ProvmlError).code).toBe('UpstreamFailed');
     expect((refused as ProvmlError).message).toMatch(/PROVML_SPARQL_USER/);
     await anonymous.close();
     await rm(dir, { recursive: true, force: true });

@@ -155,7 +155,7 @@ describe.each(allBackends())('$name', (backend) => {
   it('rejects a malformed query with a 400 that quotes the problem', async () => {
     const error = await store.select('SELECT ?s WHERE { ?s ?p }').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ProvmlError);
-    expect((error as ProvmlError).status).toBe(400);
+    expect((error as ProvmlError).code).toBe('BadRequest');
   });
 
   it('serves /sparql and /store through the HTTP endpoint', async () => {

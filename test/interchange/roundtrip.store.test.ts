@@ -89,7 +89,7 @@ describe('JSON-LD uses the shipped context and never the network', () => {
       name: 'x',
     });
     await expect(importRdf(await openMemoryStore(), document, { format: 'jsonld' })).rejects.toMatchObject({
-      status: 400,
+      code: 'BadRequest',
       message: expect.stringContaining('http://127.0.0.1:9/context.jsonld'),
     });
   });
@@ -101,7 +101,7 @@ describe('JSON-LD uses the shipped context and never the network', () => {
       notATerm: 1,
     });
     await expect(importRdf(await openMemoryStore(), document, { format: 'jsonld' })).rejects.toMatchObject({
-      status: 400,
+      code: 'BadRequest',
     });
   });
 });
@@ -118,9 +118,15 @@ describe('export targets', () => {
   });
 
   it('unknown targets are 404 and bad IRIs 400', async () => {
-    await expect(collectQuads(store, { graph: 'http://ex.org/none' })).rejects.toMatchObject({ status: 404 });
-    await expect(collectQuads(store, { model: `${ID}data/none` })).rejects.toMatchObject({ status: 404 });
-    await expect(collectQuads(store, { experiment: 'not an iri' })).rejects.toMatchObject({ status: 400 });
+    await expect(collectQuads(store, { graph: 'http://ex.org/none' })).rejects.toMatchObject({
+      code: 'NotFound',
+    });
+    await expect(collectQuads(store, { model: `${ID}data/none` })).rejects.toMatchObject({
+      code: 'NotFound',
+    });
+    await expect(collectQuads(store, { experiment: 'not an iri' })).rejects.toMatchObject({
+      code: 'BadRequest',
+    });
   });
 
   it('offers every format', () => {

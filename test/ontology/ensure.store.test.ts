@@ -15,7 +15,7 @@ function watchWrites(store: ProvStore, refuse = false): { count: () => number } 
   const replaceGraph = store.replaceGraph.bind(store);
   store.replaceGraph = (...args) => {
     writes++;
-    if (refuse) return Promise.reject(new StoreReadOnlyError('The store is at its limit.', 507));
+    if (refuse) return Promise.reject(new StoreReadOnlyError('The store is at its limit.'));
     return replaceGraph(...args);
   };
   return { count: () => writes };

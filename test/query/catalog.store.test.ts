@@ -316,20 +316,20 @@ describe('parameters are bound as RDF terms', () => {
   it('an injection attempt as an IRI is refused with a 400 naming the parameter', async () => {
     await expect(
       runCatalogQuery(store, entry(), { measure: 'loss', run: `${ID}x> } ; DROP ALL ; { <a:b` }),
-    ).rejects.toMatchObject({ status: 400, param: 'run' });
+    ).rejects.toMatchObject({ code: 'BadRequest', param: 'run' });
     await expect(runCatalogQuery(store, entry(), { measure: 'loss', run: attack })).rejects.toMatchObject({
-      status: 400,
+      code: 'BadRequest',
       param: 'run',
     });
   });
 
   it('missing, unknown and ill-typed parameters are 400s naming the parameter', async () => {
     await expect(runCatalogQuery(store, entry(), {})).rejects.toMatchObject({
-      status: 400,
+      code: 'BadRequest',
       param: 'measure',
     });
     await expect(runCatalogQuery(store, entry(), { measure: 'loss', epochs: '3' })).rejects.toMatchObject({
-      status: 400,
+      code: 'BadRequest',
       param: 'epochs',
     });
     const best = catalog.get('best-model-hyperparameters');
@@ -339,7 +339,7 @@ describe('parameters are bound as RDF terms', () => {
         measure: 'loss',
         maximize: 'maybe',
       }),
-    ).rejects.toMatchObject({ status: 400, param: 'maximize' });
+    ).rejects.toMatchObject({ code: 'BadRequest', param: 'maximize' });
     await expect(
       runCatalogQuery(store, best, { experiment: 'not an iri', measure: 'loss', maximize: 'true' }),
     ).rejects.toThrow(/Parameter "experiment": expected an absolute IRI/);
@@ -347,7 +347,7 @@ describe('parameters are bound as RDF terms', () => {
 
   it('an unknown query name is a 404 listing the known ones', () => {
     expect(() => catalog.get('drop-all')).toThrow(
-      expect.objectContaining({ status: 404, message: expect.stringContaining('model-lineage') }),
+      expect.objectContaining({ code: 'NotFound', message: expect.stringContaining('model-lineage') }),
     );
   });
 });

@@ -31,7 +31,7 @@ describe('MemoryStore', () => {
 
   it('rejects malformed SPARQL with a 400 error', async () => {
     const store = await openMemoryStore();
-    await expect(store.select('SELECT WHERE')).rejects.toMatchObject({ status: 400 });
-    await expect(store.update('INSERT DATA { <a:b> ')).rejects.toMatchObject({ status: 400 });
+    await expect(store.select('SELECT WHERE')).rejects.toMatchObject({ code: 'BadRequest' });
+    await expect(store.update('INSERT DATA { <a:b> ')).rejects.toMatchObject({ code: 'BadRequest' });
   });
 });

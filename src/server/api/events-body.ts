@@ -71,7 +71,7 @@ function bodyStream(req: Request): NodeJS.ReadableStream {
   if (encoding === 'identity') return req;
   if (encoding === 'gzip') return req.pipe(createGunzip());
   throw new ProvmlError(
-    415,
+    'UnsupportedMediaType',
     `Content-Encoding '${encoding}' is not supported; send the body uncompressed or gzip.`,
   );
 }

@@ -26,7 +26,7 @@ export class QuadCeiling {
   }
 
   /**
-   * Throws StoreReadOnlyError (507) when the write could take the store past its limit. `added`: what the
+   * Throws StoreReadOnlyError (code Full) when the write could take the store past its limit. `added`: what the
    * write adds to an empty store; `mayAdd`: whether it can add quads at all (an update's parse tells).
    */
   check(added: number, mayAdd: boolean): void {
@@ -39,7 +39,6 @@ export class QuadCeiling {
       `The embedded store holds about ${projected} quads and this write would add ${added || 'more'}, past its limit of ${max} (maxQuads / PROVML_MAX_QUADS). ` +
         'Reads, export and graph deletion still work. To write again: export what you need (provml export), drop old graphs ' +
         '(DROP GRAPH, or DELETE /store?graph=…), or switch to a server engine (PROVML_STORE=sparql).',
-      507,
     );
   }
 

@@ -42,7 +42,7 @@ export interface DurableStoreOptions {
    * snapshot work stays O(1) per written quad (see snapshot-policy.ts). Default 0.5.
    */
   snapshotGrowth?: number;
-  /** Refuse writes that would take the store past this many quads (507). Default: no limit. */
+  /** Refuse writes that would take the store past this many quads (code Full). Default: no limit. */
   maxQuads?: number;
   /**
    * Open a damaged data directory anyway, accepting the loss of what is damaged or missing (copies of
@@ -254,7 +254,7 @@ export class DurableStore implements ProvStore {
   private async write(op: WriteOp, knownValidQuads?: number, mayAdd = false): Promise<WriteReceipt> {
     const host = this.useHost();
     if (this.readOnlyReason || !this.wal)
-      throw new StoreReadOnlyError(this.readOnlyReason ?? 'The store is read-only.', 507);
+      throw new StoreReadOnlyError(this.readOnlyReason ?? 'The store is read-only.');
     const added = knownValidQuads ?? OxigraphEngine.validate(op);
     this.ceiling.check(added, mayAdd);
     const seq = ++this.lastSeq;

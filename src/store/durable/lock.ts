@@ -13,7 +13,7 @@ export class StoreLockedError extends ProvmlError {
           ? `process ${pid}`
           : 'another process';
     super(
-      503,
+      'Locked',
       `The data directory ${dir} is in use by ${who}. Stop that process, or give this one another data directory (--data / PROVML_DATA).`,
     );
   }

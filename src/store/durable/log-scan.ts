@@ -20,7 +20,7 @@ import { isLogRecord } from './wal-format.ts';
 /** The data directory cannot be recovered without losing acknowledged writes: a person must decide. */
 export class StoreCorruptError extends ProvmlError {
   constructor(message: string) {
-    super(500, message);
+    super('Corrupt', message);
   }
 }
 

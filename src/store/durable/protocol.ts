@@ -1,4 +1,4 @@
-import { BadRequestError, ProvmlError } from '../../errors.ts';
+import { BadRequestError, type ErrorCode, ProvmlError } from '../../errors.ts';
 import type { LogRecord } from './wal-format.ts';
 
 // Messages between the store (main thread) and its engine worker. All plain data (structured clone).
@@ -21,7 +21,8 @@ export type WorkerRequest =
 
 export interface WireError {
   name: string;
-  status?: number;
+  /** Set for a ProvmlError: rebuilt on the other side as one with the same code. */
+  code?: ErrorCode;
   message: string;
   /** The log record being replayed when the engine died, if it died replaying. */
   seq?: number;
@@ -69,14 +70,14 @@ export interface SnapshotOutcome {
 
 export function toWireError(error: unknown): WireError {
   if (error instanceof ReplayCrashError) return { name: error.name, message: error.message, seq: error.seq };
-  if (error instanceof ProvmlError) return { name: error.name, status: error.status, message: error.message };
+  if (error instanceof ProvmlError) return { name: error.name, code: error.code, message: error.message };
   if (error instanceof Error) return { name: error.name, message: error.message };
   return { name: 'Error', message: String(error) };
 }
 
 export function fromWireError(wire: WireError): Error {
-  if (wire.status === 400) return new BadRequestError(wire.message);
-  if (wire.status !== undefined) return new ProvmlError(wire.status, wire.message);
+  if (wire.code === 'BadRequest') return new BadRequestError(wire.message);
+  if (wire.code !== undefined) return new ProvmlError(wire.code, wire.message);
   if (wire.seq !== undefined) return new ReplayCrashError(wire.seq, new Error(wire.message));
   const error = new Error(wire.message);
   error.name = wire.name;

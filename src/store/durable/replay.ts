@@ -36,7 +36,7 @@ export function recover(
       engine.loadNQuads(readSnapshot(snapshot.path, snapshot.seq, reading, maxQuads, acceptLoss));
     } catch (error) {
       if (error instanceof Error && error.name === 'RuntimeError') throw error;
-      throw new ProvmlError(500, snapshotProblem(snapshot.path, dir, reading.damage ?? error));
+      throw new ProvmlError('Corrupt', snapshotProblem(snapshot.path, dir, reading.damage ?? error));
     }
     if (reading.legacy) {
       outcome.legacySnapshot = true;

@@ -26,7 +26,7 @@ export function openWal(dir: string, lastSeq: number, options: WalOptions): Prom
     afterBatch: options.afterBatch,
     failure: (cause) =>
       new ProvmlError(
-        503,
+        'Unavailable',
         `Writing the log in ${dir} failed (${cause.message}); restart provml once the disk is healthy (acknowledged writes are safe).`,
       ),
   });

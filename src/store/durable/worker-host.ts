@@ -211,7 +211,7 @@ export class WorkerHost {
     if (worker !== this.worker) return;
     this.inFlight = undefined;
     const lost = new ProvmlError(
-      503,
+      'Unavailable',
       `The store's engine failed (${error.message}); the request was not completed. Acknowledged writes are safe in the log.`,
     );
     const appliesLost = flight?.jobs.some((job) => job.kind === 'apply') ?? false;
@@ -247,7 +247,7 @@ export class WorkerHost {
 
   private fail(error: Error): void {
     this.failure = new ProvmlError(
-      503,
+      'Unavailable',
       `The store's engine could not be restarted (${error.message}); restart provml.`,
     );
     this.options.logger.error(this.failure.message);

@@ -1,33 +1,33 @@
 import { ProvmlError } from '../../errors.ts';
 
-/** The SPARQL engine cannot be reached (connection refused, reset, or no answer in time) (503). */
+/** The SPARQL engine cannot be reached (connection refused, reset, or no answer in time). */
 export class EngineUnavailableError extends ProvmlError {
   constructor(url: string, reason: string, options?: { cause?: unknown }) {
     super(
-      503,
+      'Unavailable',
       `The SPARQL engine at ${url} is unreachable (${reason}): start it, or check PROVML_SPARQL_QUERY_URL / PROVML_SPARQL_UPDATE_URL.`,
       options,
     );
   }
 }
 
-/** The engine answered with an error that is not the caller's fault (502). */
+/** The engine answered with an error that is not the caller's fault. */
 export class EngineError extends ProvmlError {
   readonly engineStatus: number;
   constructor(url: string, engineStatus: number, detail: string, advice = '') {
     super(
-      502,
+      'UpstreamFailed',
       `The SPARQL engine at ${url} answered HTTP ${engineStatus}: ${detail}${advice ? ` ${advice}` : ''}`,
     );
     this.engineStatus = engineStatus;
   }
 }
 
-/** Writes are still waiting in the outbox, so a read cannot yet see them (503). */
+/** Writes are still waiting in the outbox, so a read cannot yet see them. */
 export class OutboxBacklogError extends ProvmlError {
   constructor(pending: number, url: string, waitedMs: number) {
     super(
-      503,
+      'Unavailable',
       `${pending} acknowledged write(s) are still waiting in the outbox for the SPARQL engine at ${url} after ${waitedMs} ms; ` +
         'they are safe on disk and will be delivered when the engine answers. Retry the read later.',
     );

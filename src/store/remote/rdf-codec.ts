@@ -48,7 +48,7 @@ export async function serializeQuads(quads: QuadData[], mediaType: string): Prom
     );
   } catch (error) {
     throw new ProvmlError(
-      406,
+      'NotAcceptable',
       `Cannot serialize RDF as ${mediaType}: ${error instanceof Error ? error.message : String(error)}`,
     );
   }

@@ -48,7 +48,7 @@ export function serializeBoolean(value: boolean, mediaType: string): string {
 
 function unsupported(mediaType: string): ProvmlError {
   return new ProvmlError(
-    406,
+    'NotAcceptable',
     `Cannot serialize SPARQL results as ${mediaType}: ask for JSON, XML, CSV or TSV.`,
   );
 }

@@ -14,7 +14,7 @@ describe('size ceiling (maxQuads)', () => {
     const refused = store.insert(quadsOf(6));
     await expect(refused).rejects.toBeInstanceOf(StoreReadOnlyError);
     await expect(refused).rejects.toMatchObject({
-      status: 507,
+      code: 'Full',
       message: expect.stringMatching(/limit of 20.*export.*drop old graphs.*server engine/s),
     });
     await store.insert(quadsOf(7, 2, 'other'));
@@ -23,10 +23,10 @@ describe('size ceiling (maxQuads)', () => {
     // At the limit: nothing that may add quads, even an INSERT … WHERE that would add none here.
     await expect(
       store.update('INSERT DATA { <http://example.org/x> <http://example.org/p> 1 }'),
-    ).rejects.toMatchObject({ status: 507 });
+    ).rejects.toMatchObject({ code: 'Full' });
     await expect(
       store.update('INSERT { ?s <http://example.org/q> 1 } WHERE { ?s <http://example.org/none> ?o }'),
-    ).rejects.toMatchObject({ status: 507 });
+    ).rejects.toMatchObject({ code: 'Full' });
     const stats = await store.stats();
     expect(stats).toMatchObject({
       quads: 20,
@@ -67,8 +67,8 @@ describe('size ceiling (maxQuads)', () => {
     });
     expect(stats.quads).toBeGreaterThan(10);
     expect(stats.quads).toBeLessThan(30);
-    await expect(limited.insert(quadsOf(99))).rejects.toMatchObject({ status: 507 });
-    await expect(limited.dropGraph(MAIN)).rejects.toMatchObject({ status: 507 });
+    await expect(limited.insert(quadsOf(99))).rejects.toMatchObject({ code: 'Full' });
+    await expect(limited.dropGraph(MAIN)).rejects.toMatchObject({ code: 'Full' });
     expect(log.messages('warn').join('\n')).toMatch(/Start-up stopped loading/);
     await limited.close();
     // LOCK stays (only the kernel lock on it comes and goes); the data files are untouched.
@@ -88,7 +88,7 @@ describe('size ceiling (maxQuads)', () => {
     await store.close();
     const limited = await openDurableStore({ dir, maxQuads: 10, logger: captureLog().logger });
     expect(await limited.stats()).toMatchObject({ quads: 30, readOnly: true });
-    await expect(limited.insert(quadsOf(99))).rejects.toMatchObject({ status: 507 });
+    await expect(limited.insert(quadsOf(99))).rejects.toMatchObject({ code: 'Full' });
     for (let n = 0; n < 7; n++)
       await limited.dropGraph({ termType: 'NamedNode', value: `http://example.org/g/g${n}` });
     expect(await limited.stats()).toMatchObject({ quads: 9, readOnly: false });

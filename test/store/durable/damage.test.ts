@@ -63,7 +63,7 @@ async function expectRefusedThenRecovered(
   copiesKept = true,
 ): Promise<string[]> {
   const refusal = open(dir);
-  await expect(refusal).rejects.toMatchObject({ status: 500, message: expect.stringMatching(said) });
+  await expect(refusal).rejects.toMatchObject({ code: 'Corrupt', message: expect.stringMatching(said) });
   await expect(refusal).rejects.toMatchObject({
     message: expect.stringMatching(/provml recover --data .* --accept-loss/),
   });
@@ -100,7 +100,7 @@ describe('damage to a data directory', () => {
     truncateSync(snapshot, cut + 1);
     const refusal = open(dir);
     await expect(refusal).rejects.toMatchObject({
-      status: 500,
+      code: 'Corrupt',
       message: expect.stringMatching(
         /snapshot-0000000000000003\.nq is damaged: it does not end with its trailer line .*Start-up is refused/,
       ),

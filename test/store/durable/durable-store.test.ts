@@ -30,14 +30,14 @@ describe('DurableStore', () => {
     await store.insert(quadsOf(1));
     const bytes = logBytes(dir);
     await expect(store.update('INSERT DATA { <http://example.org/a> ')).rejects.toMatchObject({
-      status: 400,
+      code: 'BadRequest',
     });
     await expect(
       store.load('<http://example.org/a> <http://example.org/p> .', { format: 'text/turtle' }),
-    ).rejects.toMatchObject({ status: 400 });
+    ).rejects.toMatchObject({ code: 'BadRequest' });
     await expect(
       store.insert([{ ...quadsOf(2)[0]!, predicate: { termType: 'NamedNode', value: 'not an iri' } }]),
-    ).rejects.toMatchObject({ status: 400 });
+    ).rejects.toMatchObject({ code: 'BadRequest' });
     expect(logBytes(dir)).toBe(bytes);
     expect(store.logCounters().records).toBe(1);
     await store.close();
@@ -49,7 +49,7 @@ describe('DurableStore', () => {
     const store = await openDurableStore({ dir, logger: log.logger });
     await store.insert(quadsOf(1));
     await expect(store.update('DROP GRAPH <http://example.org/missing>')).rejects.toMatchObject({
-      status: 400,
+      code: 'BadRequest',
       message: expect.stringMatching(/does not exist/),
     });
     await store.insert(quadsOf(2));

@@ -32,7 +32,7 @@ describe('query time limit', () => {
     const error = await slow;
     expect(events).toEqual(['insert acknowledged', 'slow query rejected']);
     expect(error).toBeInstanceOf(QueryTimeoutError);
-    expect(error).toMatchObject({ status: 503 });
+    expect(error).toMatchObject({ code: 'Timeout' });
     expect(await queuedRead).toBe(true);
     await queuedUpdate;
 

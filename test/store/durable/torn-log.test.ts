@@ -122,7 +122,7 @@ describe('torn-log recovery', () => {
     const before = readFileSync(segment);
     await expect(openDurableStore({ dir, logger: captureLog().logger })).rejects.toMatchObject({
       name: 'StoreCorruptError',
-      status: 500,
+      code: 'Corrupt',
       message: expect.stringMatching(
         /damaged at byte \d+, in record 2: a checksum mismatch; valid records follow.*Restore the data directory from a backup.*provml recover/,
       ),
@@ -140,7 +140,7 @@ describe('torn-log recovery', () => {
       '<http://example.org/a> <http://example.org/p> "cut',
     );
     await expect(openDurableStore({ dir, logger: captureLog().logger })).rejects.toMatchObject({
-      status: 500,
+      code: 'Corrupt',
       message: expect.stringMatching(/snapshot .*snapshot-0000000000000003\.nq cannot be read/),
     });
   });

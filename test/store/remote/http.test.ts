@@ -34,7 +34,7 @@ describe('SPARQL protocol client', () => {
       .query('ASK {}', 'application/sparql-results+json', [], 1_000)
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(EngineUnavailableError);
-    expect((error as EngineUnavailableError).status).toBe(503);
+    expect((error as EngineUnavailableError).code).toBe('Unavailable');
     expect((error as Error).message).toContain(url);
   });
 

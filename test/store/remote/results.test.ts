@@ -80,6 +80,8 @@ describe('results serialization', () => {
   });
 
   it('answers 406 for a media type it cannot write', () => {
-    expect(() => serializeSelect(result, 'text/html')).toThrow(expect.objectContaining({ status: 406 }));
+    expect(() => serializeSelect(result, 'text/html')).toThrow(
+      expect.objectContaining({ code: 'NotAcceptable' }),
+    );
   });
 });

@@ -1,6 +1,6 @@
 import { type Request, type Response, Router } from 'express';
 import { DATASET_KINDS, type DatasetKind, type EventError, withLines } from '../../capture/index.ts';
-import { BadRequestError } from '../../errors.ts';
+import { BadRequestError, ProvmlError } from '../../errors.ts';
 import { refreshOnlineState } from '../../store/index.ts';
 import {
   type BatchFormat,
@@ -56,19 +56,16 @@ export async function ingest(
     throw new UnsupportedMediaTypeError(req.get('content-type'), ACCEPTED_TYPES);
   const body = await readEventsBody(req, ctx.config.maxBodyBytes, NDJSON_TYPES.includes(type));
   if (!body.ok) {
-    reject(res, body.errors, 'the body is not valid JSON');
-    return;
+    throw refusal(body.errors, 'the body is not valid JSON');
   }
   const checked = checkBatch(body.items, { format, ...(datasetKind ? { datasetKind } : {}) });
   if (!checked.ok) {
     const errors = body.lines ? withLines(checked.errors, body.lines) : checked.errors;
-    reject(res, errors, `${countEvents(errors)} of ${itemCount(body.items)} event(s) are invalid`);
-    return;
+    throw refusal(errors, `${countEvents(errors)} of ${itemCount(body.items)} event(s) are invalid`);
   }
   const outcome = await ledger.record(checked.events, onConflict);
   if (!outcome.ok) {
-    refuseConflicts(res, outcome.conflicts, format === 'provml' ? body.lines : undefined);
-    return;
+    throw conflictRefusal(outcome.conflicts, format === 'provml' ? body.lines : undefined);
   }
   // Before the 202: a client that sees no answer re-sends, and the refresh of the re-sent batch repairs the state.
   if (outcome.touched.length > 0) await refreshOnlineState(ctx.store, outcome.touched);
@@ -98,17 +95,18 @@ function onConflictOf(req: Request): OnConflict {
  * (index, path, message; line for NDJSON) plus the id and workflow execution, so clients report both alike.
  * For Flowcept batches the index is that of the mapped provml event, not of the message.
  */
-function refuseConflicts(res: Response, conflicts: EventConflict[], lines: number[] | undefined): void {
+function conflictRefusal(conflicts: EventConflict[], lines: number[] | undefined): ProvmlError {
   const errors = conflicts.map((conflict) => {
     const line = lines?.[conflict.index];
     return { ...conflict, ...(line === undefined ? {} : { line }) };
   });
   const ids = conflicts.map((c) => `'${c.id}'`);
   const shown = ids.length > 5 ? `${ids.slice(0, 5).join(', ')} and ${ids.length - 5} more` : ids.join(', ');
-  res.status(409).json({
-    error: `${conflicts.length} event id(s) conflict with what was recorded before: ${shown}; nothing was written. First: ${conflicts[0]?.message ?? ''}. Send a new event under a new id; the same content again is harmless; onConflict=replace replaces recorded events.`,
-    errors,
-  });
+  return new ProvmlError(
+    'Conflict',
+    `${conflicts.length} event id(s) conflict with what was recorded before: ${shown}; nothing was written. First: ${conflicts[0]?.message ?? ''}. Send a new event under a new id; the same content again is harmless; onConflict=replace replaces recorded events.`,
+    { details: { errors } },
+  );
 }
 
 function formatOf(req: Request): BatchFormat {
@@ -135,12 +133,12 @@ function itemCount(items: unknown): number {
 }
 
 /** 400 with every finding; the batch is refused as a whole. */
-function reject(res: Response, errors: Array<EventError & { line?: number }>, summary: string): void {
+function refusal(errors: Array<EventError & { line?: number }>, summary: string): ProvmlError {
   const first = errors[0];
   const where = first
     ? ` First: ${first.index >= 0 ? `event ${first.index}` : 'the batch'}${first.line ? ` (line ${first.line})` : ''}${first.path ? ` at ${first.path}` : ''} ${first.message}.`
     : '';
-  res.status(400).json({ error: `${summary}; nothing was written.${where}`, errors });
+  return new BadRequestError(`${summary}; nothing was written.${where}`, { details: { errors } });
 }
 
 function countEvents(errors: EventError[]): number {

@@ -30,6 +30,7 @@ export const EXIT_CODES: Readonly<Record<ErrorCode, number>> = {
 /** What each exit status means, for `provml --help` and docs/operations.md (test/cli checks both). */
 const MEANINGS: Readonly<Record<number, string>> = {
   0: 'success',
+  1: 'provml validate ran and found violations',
   64: 'the command line is wrong',
   65: 'the query, data or file given was refused',
   66: 'what was named does not exist',

@@ -129,7 +129,7 @@ async function withFederation<T>(
  */
 async function parseWithComunica(engine: Engine, query: PreparedQuery, context: Context): Promise<void> {
   try {
-    await engine.explain(query.text, context as never, 'parsed');
+    await engine.explain(query.text, { ...context } as never, 'parsed');
   } catch (error) {
     throw new BadRequestError(`Invalid federated query: ${messages(error)}`, { cause: error });
   }

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { EXIT_CODES } from '../../src/cli/exit-codes.ts';
 import { DEFAULT_ONTOLOGY_DIR, ONTOLOGY_FILE } from '../../src/ontology/index.ts';
 import { runCli } from '../support/run-cli.ts';
 
@@ -87,7 +88,7 @@ describe('provml validate ontology', () => {
 
   it('fails with a one-line reason on a file it cannot read', async () => {
     const { code, err } = await run('validate', 'ontology', join(dir, 'absent.ttl'));
-    expect(code).toBe(1);
+    expect(code).toBe(EXIT_CODES.BadRequest);
     expect(err).toMatch(/^provml: File not found: .*absent\.ttl\n$/);
   });
 });
@@ -106,7 +107,7 @@ describe('provml validate data', () => {
   it('reads the format from --format when the extension does not tell', async () => {
     const file = join(dir, 'data.txt');
     await writeFile(file, await readFile(join(SHAPES_FIXTURES, 'invalid-lifecycle.ttl'), 'utf8'));
-    expect((await run('validate', 'data', file)).code).toBe(1);
+    expect((await run('validate', 'data', file)).code).toBe(EXIT_CODES.BadRequest);
     const { code, out } = await run('validate', 'data', file, '--format', 'turtle', '--json');
     expect(code).toBe(1);
     expect(JSON.parse(out).violations).toBe(8);
@@ -159,7 +160,7 @@ describe('provml validate data', () => {
         '--url',
         url,
       );
-      expect(code).toBe(1);
+      expect(code).toBe(EXIT_CODES.NotFound);
       expect(err).toMatch(/has no graph https:\/\/w3id\.org\/provml\/graph\/none/);
     });
   });

@@ -39,22 +39,27 @@ describe('checkWriteAccess', () => {
   it.each([
     ['no token, loopback peer', undefined, req('127.0.0.1'), undefined],
     ['no token, IPv6 loopback peer', undefined, req('::1'), undefined],
-    ['no token, remote peer', undefined, req('10.1.2.3'), 403],
+    ['no token, remote peer', undefined, req('10.1.2.3'), 'Forbidden'],
     [
       'no token, loopback peer behind a proxy',
       undefined,
       req('127.0.0.1', { 'x-forwarded-for': '10.1.2.3' }),
-      403,
+      'Forbidden',
     ],
-    ['no token, Forwarded header', undefined, req('127.0.0.1', { forwarded: 'for=10.1.2.3' }), 403],
-    ['token, no Authorization', TOKEN, req('127.0.0.1'), 401],
-    ['token, Basic credentials', TOKEN, req('127.0.0.1', { authorization: 'Basic czNjcmV0' }), 401],
-    ['token, wrong bearer', TOKEN, req('127.0.0.1', { authorization: 'Bearer nope' }), 403],
+    ['no token, Forwarded header', undefined, req('127.0.0.1', { forwarded: 'for=10.1.2.3' }), 'Forbidden'],
+    ['token, no Authorization', TOKEN, req('127.0.0.1'), 'Unauthorized'],
+    [
+      'token, Basic credentials',
+      TOKEN,
+      req('127.0.0.1', { authorization: 'Basic czNjcmV0' }),
+      'Unauthorized',
+    ],
+    ['token, wrong bearer', TOKEN, req('127.0.0.1', { authorization: 'Bearer nope' }), 'Forbidden'],
     [
       'token, bearer with a prefix of the token',
       TOKEN,
       req('127.0.0.1', { authorization: 'Bearer s3cret' }),
-      403,
+      'Forbidden',
     ],
     [
       'token, right bearer from a remote peer',
@@ -66,14 +71,19 @@ describe('checkWriteAccess', () => {
   ])('%s', (_case, token, request, status) => {
     const check = (): void => checkWriteAccess({ token }, request);
     if (status === undefined) expect(check).not.toThrow();
-    else expect(check).toThrow(expect.objectContaining({ status }));
+    else expect(check).toThrow(expect.objectContaining({ code: status }));
   });
 
   it.each([
-    ['an Origin', { origin: 'http://evil.example' }, [], 403],
-    ['Origin: null', { origin: 'null' }, ['null'], 403],
-    ['Sec-Fetch-Site: cross-site', { 'sec-fetch-site': 'cross-site' }, [], 403],
-    ['Sec-Fetch-Site: same-origin', { 'sec-fetch-site': 'same-origin', host: '127.0.0.1:7070' }, [], 403],
+    ['an Origin', { origin: 'http://evil.example' }, [], 'Forbidden'],
+    ['Origin: null', { origin: 'null' }, ['null'], 'Forbidden'],
+    ['Sec-Fetch-Site: cross-site', { 'sec-fetch-site': 'cross-site' }, [], 'Forbidden'],
+    [
+      'Sec-Fetch-Site: same-origin',
+      { 'sec-fetch-site': 'same-origin', host: '127.0.0.1:7070' },
+      [],
+      'Forbidden',
+    ],
     ['Sec-Fetch-Site: none (a URL the user typed)', { 'sec-fetch-site': 'none' }, [], undefined],
     ['Sec-Fetch-Mode only (Node fetch)', { 'sec-fetch-mode': 'cors' }, [], undefined],
     ['a listed Origin', { origin: 'http://localhost:5173' }, ['http://localhost:5173'], undefined],
@@ -92,7 +102,7 @@ describe('checkWriteAccess', () => {
   ])('from a loopback page with %s', (_case, headers, writeOrigins, status) => {
     const check = (): void => checkWriteAccess({ writeOrigins }, req('127.0.0.1', headers));
     if (status === undefined) expect(check).not.toThrow();
-    else expect(check).toThrow(expect.objectContaining({ status }));
+    else expect(check).toThrow(expect.objectContaining({ code: status }));
   });
 
   it('tells a remote writer to configure PROVML_TOKEN', () => {

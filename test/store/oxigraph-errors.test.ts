@@ -15,36 +15,29 @@ function thrown(work: () => unknown): unknown {
 const store = () => new ox.Store();
 
 describe('fromOxigraphError', () => {
-  it('a query syntax error is BadRequest naming what was invalid, with its position', () => {
-    const error = fromOxigraphError(
-      thrown(() => store().query('SELEC')),
+  it.each([
+    [
+      'a query syntax error names what was invalid, with its position',
+      () => store().query('SELEC'),
       'query',
-    );
-    expect(error).toMatchObject({
-      code: 'BadRequest',
-      message: expect.stringMatching(/^Invalid query: error at 1:/),
-    });
-  });
-
-  it('data that does not parse is BadRequest', () => {
-    const error = fromOxigraphError(
-      thrown(() => store().load('<a> <b> .', { format: 'text/turtle' })),
+      /^Invalid query: error at 1:/,
+    ],
+    [
+      'data that does not parse',
+      () => store().load('<a> <b> .', { format: 'text/turtle' }),
       'data',
-    );
-    expect(error).toMatchObject({
-      code: 'BadRequest',
-      message: expect.stringMatching(/^Invalid data: Parser error/),
-    });
-  });
-
-  it('LOAD of a remote URL is explained: the embedded store never fetches', () => {
-    const error = fromOxigraphError(
-      thrown(() => store().update('LOAD <http://example.org/x>')),
+      /^Invalid data: Parser error/,
+    ],
+    [
+      'LOAD of a remote URL is explained: the embedded store never fetches',
+      () => store().update('LOAD <http://example.org/x>'),
       'write',
-    );
-    expect(error).toMatchObject({
+      /never fetches remote data/,
+    ],
+  ] as const)('%s: BadRequest', (_case, work, what, said) => {
+    expect(fromOxigraphError(thrown(work), what)).toMatchObject({
       code: 'BadRequest',
-      message: expect.stringMatching(/never fetches remote data/),
+      message: expect.stringMatching(said),
     });
   });
 

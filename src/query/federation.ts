@@ -135,28 +135,49 @@ async function parseWithComunica(engine: Engine, query: PreparedQuery, context: 
   }
 }
 
-function messages(error: unknown): string {
-  const parts: string[] = [];
-  for (let current = error, depth = 0; current && depth < 5; depth++) {
-    parts.push(current instanceof Error ? current.message : String(current));
+/** The error and its causes, outermost first (a few levels: Comunica and undici wrap two or three deep). */
+function causes(error: unknown): unknown[] {
+  const chain: unknown[] = [];
+  for (let current = error; current && chain.length < 5; ) {
+    chain.push(current);
     current = current instanceof Error ? current.cause : undefined;
   }
-  return parts.join(': ');
+  return chain;
+}
+
+function messages(error: unknown): string {
+  return causes(error)
+    .map((current) => (current instanceof Error ? current.message : String(current)))
+    .join(': ');
 }
 
 /** Comunica's own per-request time limit (`httpTimeout`) is reported only in words. */
 const COMUNICA_FETCH_TIMEOUT = /^Fetch timed out for /;
+/** Node's and undici's names and codes for a time limit, anywhere in the chain of causes. */
+const TIMEOUT_NAMES = new Set(['AbortError', 'TimeoutError']);
+const TIMEOUT_CODES = new Set([
+  'ETIMEDOUT',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+]);
+
+function isTimeout(error: unknown): boolean {
+  return causes(error).some((current) => {
+    const { name, code, message } = current as { name?: unknown; code?: unknown; message?: unknown };
+    if (TIMEOUT_NAMES.has(String(name)) || TIMEOUT_CODES.has(String(code))) return true;
+    return typeof message === 'string' && COMUNICA_FETCH_TIMEOUT.test(message);
+  });
+}
 
 /**
- * A failure after the query parsed: a time limit (an aborted fetch, or Comunica's per-request limit), else
- * a source that failed, named when its URL appears in the failure.
+ * A failure after the query parsed: a time limit (an aborted fetch, a connection or response that timed out,
+ * Comunica's per-request limit), else a source that failed, named when its URL appears in the failure.
  */
 export function asFederationError(error: unknown, remote: string[], timeoutMs: number): Error {
   if (error instanceof ProvmlError) return error;
-  const name = (error as { name?: unknown } | undefined)?.name;
+  if (isTimeout(error)) return new FederationTimeoutError(timeoutMs, remote);
   const text = messages(error);
-  if (name === 'AbortError' || name === 'TimeoutError' || COMUNICA_FETCH_TIMEOUT.test(text))
-    return new FederationTimeoutError(timeoutMs, remote);
   const named = remote.filter((url) => text.includes(url));
   return new SourceUnavailableError(named.length > 0 ? named : remote, text.split('\n')[0] ?? text);
 }

@@ -17,6 +17,12 @@ describe('asFederationError (after the query parsed)', () => {
     expect(asFederationError(comunica, [SOURCE], 1500)).toMatchObject({ code: 'UpstreamTimeout' });
   });
 
+  it('a connection that timed out, said by its code in the chain of causes, is UpstreamTimeout', () => {
+    const connect = Object.assign(new Error('Connect Timeout Error'), { code: 'UND_ERR_CONNECT_TIMEOUT' });
+    const failure = new TypeError('fetch failed', { cause: connect });
+    expect(asFederationError(failure, [SOURCE], 100)).toMatchObject({ code: 'UpstreamTimeout' });
+  });
+
   it('any other failure is the source failing (UpstreamFailed), naming the source its message names', () => {
     const other = 'http://127.0.0.1:10/sparql';
     const failure = new TypeError('fetch failed', { cause: new Error(`connect ECONNREFUSED for ${SOURCE}`) });

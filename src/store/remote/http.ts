@@ -23,6 +23,12 @@ type Purpose = 'query' | 'write';
 const PERMISSION_ADVICE =
   'Give provml write access: on Virtuoso run `GRANT SPARQL_UPDATE TO "SPARQL";` in isql, or point PROVML_SPARQL_UPDATE_URL at /sparql-auth with PROVML_SPARQL_USER / PROVML_SPARQL_PASSWORD.';
 
+/**
+ * Virtuoso refuses a write for lack of rights with a 500 and words only ("SR186: No permission to execute
+ * procedure …", "SECURITY: …"): the one place its text is read, so the refusal carries the advice above.
+ */
+const VIRTUOSO_PERMISSION_REFUSAL = /SECURITY|permission/i;
+
 export class SparqlHttp {
   private readonly auth: Authenticator;
   private readonly fetchImpl: typeof fetch;
@@ -150,7 +156,7 @@ export class SparqlHttp {
         detail,
         'Set PROVML_SPARQL_USER and PROVML_SPARQL_PASSWORD to an account the engine accepts.',
       );
-    if (status === 403 || /SECURITY|permission/i.test(detail))
+    if (status === 403 || VIRTUOSO_PERMISSION_REFUSAL.test(detail))
       return new EngineError(url, status, detail, PERMISSION_ADVICE);
     if (status === 400)
       return new BadRequestError(

@@ -95,4 +95,22 @@ describe('SPARQL protocol client', () => {
     expect(error).toBeInstanceOf(EngineUnavailableError);
     expect(requests).toBe(2);
   });
+
+  it.each([
+    ['SR186: No permission to execute procedure DB.DBA.SPARQL_INSERT_DICT_CONTENT with user ID 107'],
+    ['SECURITY: the user has no write rights'],
+  ])(
+    'a write Virtuoso refuses for lack of rights (%s) is UpstreamFailed with the way to grant them',
+    async (said) => {
+      const url = await serve((_req, res) => res.writeHead(500, { 'content-type': 'text/plain' }).end(said));
+      const http = new SparqlHttp({ queryUrl: url, updateUrl: url }, undefined);
+      const error = await http
+        .update('INSERT DATA { <a:s> <a:p> <a:o> }', [], 1_000)
+        .catch((e: unknown) => e);
+      expect(error).toMatchObject({
+        code: 'UpstreamFailed',
+        message: expect.stringContaining('GRANT SPARQL_UPDATE'),
+      });
+    },
+  );
 });

@@ -28,6 +28,8 @@ export const ERROR_CODES = [
   'Unavailable',
   /** A query ran longer than its time limit. */
   'Timeout',
+  /** Too many requests: the caller should slow down and try again (a client reads it from a 429). */
+  'Throttled',
   /** A resource is held by another process (the data directory's lock, a port). */
   'Locked',
   /** The store refuses writes: it reached its size ceiling (reads still work). */
@@ -123,6 +125,7 @@ const BY_STATUS: Readonly<Record<number, ErrorCode>> = {
   409: 'Conflict',
   413: 'TooLarge',
   415: 'UnsupportedMediaType',
+  429: 'Throttled',
   500: 'Internal',
   502: 'UpstreamFailed',
   503: 'Unavailable',

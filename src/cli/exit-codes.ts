@@ -17,6 +17,7 @@ export const EXIT_CODES: Readonly<Record<ErrorCode, number>> = {
   Full: 73,
   Corrupt: 74,
   Timeout: 75,
+  Throttled: 75,
   UpstreamTimeout: 75,
   Locked: 75,
   MethodNotAllowed: 76,

@@ -28,6 +28,7 @@ export const HTTP_ANSWERS: Readonly<Record<ErrorCode, HttpAnswer>> = {
   UnsupportedMediaType: { status: 415 },
   Unavailable: { status: 503, headers: RETRY_SOON },
   Timeout: { status: 503, headers: RETRY_SOON },
+  Throttled: { status: 429, headers: RETRY_SOON },
   Locked: { status: 503, headers: RETRY_SOON },
   Full: { status: 507 },
   Corrupt: { status: 500 },

@@ -189,13 +189,13 @@ describe('provml ingest', () => {
     const options = { url: server.url, batchSize: 100, format: 'provml' as const, restart: true };
     const refused = ingestFiles([file], { ...options, retries: 3, fetch: answering(401) });
     await expect(refused).rejects.toMatchObject({
-      status: 401,
+      code: 'Unauthorized',
       message: expect.stringMatching(/answered 401: no/),
     });
     expect(statuses).toEqual([401]);
     statuses.length = 0;
     const throttled = ingestFiles([file], { ...options, retries: 1, fetch: answering(429) });
-    await expect(throttled).rejects.toMatchObject({ status: 429 });
+    await expect(throttled).rejects.toMatchObject({ code: 'Throttled' });
     expect(statuses).toEqual([429, 429]);
   });
 

@@ -28,7 +28,7 @@ describe('errorHandler answers each code from HTTP_ANSWERS', () => {
       expect(res.status).toBe(HTTP_ANSWERS[code].status);
       expect(res.type).toBe('text/plain');
       expect(res.text).toBe(`what went wrong (${code})\n`);
-      expect(res.headers['retry-after']).toBe(res.status === 503 ? '1' : undefined);
+      expect(res.headers['retry-after']).toBe([429, 503].includes(res.status) ? '1' : undefined);
     },
   );
 

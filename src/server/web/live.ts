@@ -42,7 +42,10 @@ export function createWriteSignals(): WriteSignals {
     try {
       const watched = new Set(executionsOf(req));
       if (listeners.size >= MAX_STREAMS)
-        throw new ProvmlError(503, `Too many live streams are open (${MAX_STREAMS}); poll instead.`);
+        throw new ProvmlError(
+          'Unavailable',
+          `Too many live streams are open (${MAX_STREAMS}); poll instead.`,
+        );
       openStream(req, res, watched, listeners);
     } catch (error) {
       next(error);

@@ -1,16 +1,17 @@
 import { StoreClosedError } from '../errors.ts';
 import type {
+  DumpOptions,
   LoadOptions,
   ProvStore,
   QueryMediaTypes,
   QueryOptions,
-  RdfFormat,
   SelectResult,
   SerializedResult,
   StoreStats,
   UpdateOptions,
   WriteReceipt,
 } from './api.ts';
+import { formatPages, pageOptions } from './dump-format.ts';
 import { OxigraphEngine, type WriteOp } from './engine.ts';
 import { quadsToNQuads } from './ntriples.ts';
 import { toEngineQuery, toEngineUpdate } from './prepare/engine-query.ts';
@@ -74,8 +75,14 @@ export class MemoryStore implements ProvStore {
     return this.write({ op: 'dropGraph', graph });
   }
 
-  async dump(options: { format: RdfFormat; graph?: GraphTerm }): Promise<string> {
-    return this.use().dump(options.format, options.graph);
+  /**
+   * Pages are read as they are pulled, in this thread: a write made while a dump is being read may or may
+   * not show in the pages still to come (the durable store's dump is isolated from writes).
+   */
+  async *dump(options: DumpOptions): AsyncGenerator<string> {
+    const engine = this.use();
+    if (options.format === 'application/rdf+xml') yield engine.dumpGraph(options.format, options.graph);
+    else yield* formatPages(engine.dumpPages(pageOptions(options)), options.format);
   }
 
   async hasGraph(graph: GraphTerm): Promise<boolean> {

@@ -40,7 +40,7 @@ export function writeSnapshot(engine: OxigraphEngine, dir: string, seq: number):
   let checksum = 0;
   try {
     writeAll(fd, Buffer.from(SNAPSHOT_HEADER));
-    for (const chunk of engine.dumpChunks()) {
+    for (const chunk of engine.dumpPages({ triples: false })) {
       const buffer = Buffer.from(chunk, 'utf8');
       bytes += writeAll(fd, buffer);
       lines += countLines(buffer);

@@ -90,14 +90,16 @@ export class RemoteReader {
     );
   }
 
-  /** All triples of one engine graph, page by page (pages shrink to the server's row cap when it announces one). */
-  async graphQuads(
+  /**
+   * The triples of one engine graph as quads in `target`, a page at a time as they are pulled (pages shrink
+   * to the server's row cap when it announces one). Each page has its own time limit.
+   */
+  async *graphPages(
     graph: string,
     target: GraphTerm,
     timeoutMs: number,
-    pageSize = 100_000,
-  ): Promise<QuadData[]> {
-    const quads: QuadData[] = [];
+    pageSize = 50_000,
+  ): AsyncGenerator<QuadData[]> {
     let page = pageSize;
     for (let offset = 0; ; ) {
       const query = `SELECT ?s ?p ?o WHERE { GRAPH ${iriToNTriples(graph)} { ?s ?p ?o } } LIMIT ${page} OFFSET ${offset}`;
@@ -106,9 +108,9 @@ export class RemoteReader {
       if (answer.maxRows !== undefined && answer.maxRows < page && rows.length >= answer.maxRows) {
         page = answer.maxRows;
       }
-      for (const quad of rows) quads.push(quad);
+      if (rows.length > 0) yield rows;
       offset += rows.length;
-      if (rows.length < page || rows.length === 0) return quads;
+      if (rows.length < page || rows.length === 0) return;
     }
   }
 

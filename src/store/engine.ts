@@ -12,6 +12,7 @@ import { applyUnionUpdate } from './union-update.ts';
 
 const JSON_RESULTS = 'application/sparql-results+json';
 const DEFAULT_GRAPH: GraphTerm = { termType: 'DefaultGraph', value: '' };
+const SINGLE_DUMP_MAX_QUADS = 1_500_000;
 
 /** A write as it is recorded in the durable log and applied to the engine. */
 export type WriteOp =
@@ -140,6 +141,15 @@ export class OxigraphEngine {
   /** The data as N-Quads (or N-Triples) text, one page of at most `pageQuads` lines at a time. */
   dumpPages(options: PageOptions): Generator<string> {
     return dumpPages((query, resultsFormat) => this.selectText(query, resultsFormat), options);
+  }
+
+  /**
+   * Every quad as N-Quads for a snapshot file: one native dump (about twice as fast as pages) while the
+   * text stays far below V8's string limit, pages beyond.
+   */
+  snapshotPages(): Iterable<string> {
+    if (this.store.size <= SINGLE_DUMP_MAX_QUADS) return [this.store.dump({ format: 'application/n-quads' })];
+    return this.dumpPages({ triples: false });
   }
 
   /** One graph (the default graph unless named) in a format Oxigraph writes, as one string. */

@@ -70,6 +70,11 @@ describe('OxigraphEngine.dumpPages', () => {
     ]);
   });
 
+  it('a snapshot holds the same quads as the pages', () => {
+    const engine = loaded();
+    expect(lines(engine.snapshotPages())).toEqual(lines(engine.dumpPages({ triples: false })));
+  });
+
   it('hasGraph tells named graphs with quads from absent ones', () => {
     const engine = loaded();
     expect(engine.hasGraph({ termType: 'NamedNode', value: 'http://ex.org/g1' })).toBe(true);

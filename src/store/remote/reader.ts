@@ -7,11 +7,11 @@ import { iriToNTriples } from '../ntriples.ts';
 import { type EngineQuery, toEngineQuery } from '../prepare/engine-query.ts';
 import { asPreparedQuery, type PreparedQuery } from '../prepare/prepare.ts';
 import type { GraphTerm, QuadData } from '../terms.ts';
-import { rewriteQueryDefaultGraph } from './default-graph.ts';
 import type { EngineResponse, SparqlHttp } from './http.ts';
 import { parseRdf } from './rdf-codec.ts';
 import { RESULTS_JSON } from './results-format.ts';
-import { NO_SYSTEM_GRAPHS, needsSystemGraphExclusion, type SystemGraphs } from './system-graphs.ts';
+import { rewriteQueryDefaultGraph } from './virtuoso/default-graph.ts';
+import { NO_SYSTEM_GRAPHS, needsSystemGraphExclusion, type SystemGraphs } from './virtuoso/system-graphs.ts';
 
 // Reads against the engine. provml's default graph lives in REMOTE_DEFAULT_GRAPH there. A user query
 // without a dataset of its own gets it as default-graph-uri, unless it uses GRAPH: Virtuoso then hides

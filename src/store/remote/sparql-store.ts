@@ -19,7 +19,6 @@ import { toEngineUpdate } from '../prepare/engine-query.ts';
 import { asPreparedQuery, type PreparedQuery, type PreparedUpdate } from '../prepare/prepare.ts';
 import type { GraphTerm, QuadData } from '../terms.ts';
 import { Courier } from './courier.ts';
-import { rewriteUpdate } from './default-graph.ts';
 import { EngineWriter } from './engine-writer.ts';
 import { SparqlHttp } from './http.ts';
 import { Outbox } from './outbox.ts';
@@ -27,6 +26,7 @@ import { parseRdf, serializeQuads } from './rdf-codec.ts';
 import { RemoteReader } from './reader.ts';
 import { engineGraph, groupByGraph, type OutboxWrite } from './records.ts';
 import { serializeBoolean, serializeSelect } from './results-format.ts';
+import { rewriteUpdate } from './virtuoso/default-graph.ts';
 
 export interface SparqlStoreOptions {
   /** SPARQL 1.1 Query endpoint, e.g. http://127.0.0.1:8890/sparql */

@@ -1,3 +1,4 @@
+import { BadRequestError } from '../errors.ts';
 import { xsd } from '../vocab.ts';
 import { fromJsonTerm, type JsonTerm } from './json-results.ts';
 import { quadToNQuads, termToNTriples } from './ntriples.ts';
@@ -28,6 +29,11 @@ export function* dumpPages(run: RunSelect, options: PageOptions): Generator<stri
   const pageQuads = Math.max(1, Math.floor(options.pageQuads ?? DUMP_PAGE_QUADS));
   const named = (graph: GraphTerm): GraphTerm | undefined => (options.triples ? undefined : graph);
   if (options.graph) {
+    // A blank node in a query is a variable: GRAPH _:g would read every graph.
+    if (options.graph.termType === 'BlankNode')
+      throw new BadRequestError(
+        'A graph named by a blank node cannot be dumped on its own; dump every graph.',
+      );
     yield* graphPages(run, options.graph, named(options.graph), pageQuads);
     return;
   }

@@ -3,7 +3,8 @@
 // per 10,000 quads) and closes it (its snapshot written through the same paged dump); a fresh process then
 // opens it and exports every quad as N-Quads, then TriG, to a file through the streaming path, sampling
 // its resident memory every 50 ms. Bounded memory: the peak over the opened store's RSS stays flat while
-// the store (and the export) grows.
+// the store (and the export) grows, and the export process runs with a JS heap limit far below the export's
+// size (EXPORT_HEAP_MiB), which an export holding its text would exceed.
 // Usage: node --import tsx test/bench/export-stream.ts [--sizes 1e5,1e6,1e7] [--out file.json]
 import { execFileSync } from 'node:child_process';
 import { createWriteStream, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -18,6 +19,8 @@ import { syntheticBatch } from './store-startup.ts';
 const BATCHES_PER_INSERT = 50; // syntheticBatch gives 1,000 quads: 50,000 quads per logged write
 const IN_FLIGHT = 4;
 const MiB = 2 ** 20;
+/** The export process's JS heap limit: far below the export's size, so an export that buffered would fail. */
+const EXPORT_HEAP_MiB = 384;
 
 interface BuildReply {
   quads: number;
@@ -90,6 +93,7 @@ async function exportPhase(dir: string): Promise<never> {
     return { ms, bytes, peakRssMiB: peak / MiB, overheadMiB: peak / MiB - rssAfterOpenMiB };
   };
   const nquads = await exportTo('application/n-quads');
+  process.stderr.write(`n-quads export: ${JSON.stringify(nquads)}\n`);
   const trig = await exportTo('application/trig');
   process.stdout.write(`${JSON.stringify({ openMs, rssAfterOpenMiB, nquads, trig })}\n`);
   process.exit(0); // no close(): nothing was written, no snapshot to take
@@ -100,10 +104,10 @@ function reply(value: unknown): never {
   process.exit(0);
 }
 
-function inChild<T>(phase: string[]): T {
+function inChild<T>(phase: string[], nodeFlags: string[] = []): T {
   const output = execFileSync(
     process.execPath,
-    ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), ...phase],
+    [...nodeFlags, '--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), ...phase],
     { encoding: 'utf8', maxBuffer: 1 << 20, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   return JSON.parse(output.trim().split('\n').at(-1) ?? '{}') as T;
@@ -125,7 +129,10 @@ async function main(sizes: number[], out: string): Promise<void> {
       const dir = join(root, 'data');
       const built = inChild<BuildReply>(['--phase', 'build', dir, String(size)]);
       process.stderr.write(`built ${built.quads} quads in ${Math.round(built.buildMs)} ms\n`);
-      const exported = inChild<ExportReply>(['--phase', 'export', dir]);
+      const exported = inChild<ExportReply>(
+        ['--phase', 'export', dir],
+        [`--max-old-space-size=${EXPORT_HEAP_MiB}`],
+      );
       const nquads = {
         ...round(exported.nquads),
         quadsPerSecond: Math.round(built.quads / (exported.nquads.ms / 1000)),
@@ -150,7 +157,12 @@ async function main(sizes: number[], out: string): Promise<void> {
       rmSync(root, { recursive: true, force: true });
     }
   }
-  const report = { date: new Date().toISOString(), pageQuads: 'default (50,000)', results };
+  const report = {
+    date: new Date().toISOString(),
+    pageQuads: 'default (50,000)',
+    exportHeapLimitMiB: EXPORT_HEAP_MiB,
+    results,
+  };
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
   console.log(JSON.stringify(report, null, 2));

@@ -2,8 +2,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { StoreClosedError } from '../../src/errors.ts';
 import { silentLogger } from '../../src/logger.ts';
-import { openDurableStore, openMemoryStore, type ProvStore, type QuadData } from '../../src/store/index.ts';
+import {
+  dumpText,
+  openDurableStore,
+  openMemoryStore,
+  type ProvStore,
+  type QuadData,
+} from '../../src/store/index.ts';
 
 // Dumps are streams: pages of a bounded size, read only as the reader pulls them. The contract over the
 // durable store and Virtuoso is in test/integration/backends.test.ts; here the memory store, and what the
@@ -65,14 +72,27 @@ describe('dump streams', () => {
     }
   });
 
-  it('durable store: closing ends a dump the reader left open', async () => {
+  it('durable store: closing ends a dump the reader left open, and the reader is told it was cut', async () => {
     const store = await durable();
     await store.insert(quads(5));
     const iterator = store.dump({ format: 'application/n-quads', pageQuads: 1 })[Symbol.asyncIterator]();
     await iterator.next();
     await store.close();
     const rest: string[] = [];
-    for (let next = await iterator.next(); !next.done; next = await iterator.next()) rest.push(next.value);
+    const reading = (async () => {
+      for (let next = await iterator.next(); !next.done; next = await iterator.next()) rest.push(next.value);
+    })();
+    await expect(reading).rejects.toBeInstanceOf(StoreClosedError);
     expect(rest.length).toBeLessThanOrEqual(2);
+  });
+
+  it('a graph named by a blank node is refused, not read as every graph', async () => {
+    const store = await openMemoryStore();
+    await store.load('<http://example.org/a> <http://example.org/p> "x" _:g .\n', {
+      format: 'application/n-quads',
+    });
+    await expect(
+      dumpText(store.dump({ format: 'application/n-quads', graph: { termType: 'BlankNode', value: 'g' } })),
+    ).rejects.toMatchObject({ status: 400 });
   });
 });

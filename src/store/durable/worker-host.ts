@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { ProvmlError, QueryTimeoutError } from '../../errors.ts';
+import { ProvmlError, QueryTimeoutError, StoreClosedError } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
 import type { PageOptions } from '../dump-pages.ts';
 import { PageChannel } from './page-channel.ts';
@@ -160,10 +160,16 @@ export class WorkerHost {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  /** Ends every dump, running or queued (closing must not wait for a reader that left one open). */
+  /**
+   * Ends every dump, running or queued (closing must not wait for a reader that left one open); their
+   * readers get StoreClosedError after the pages already received, never a dump that looks complete.
+   */
   endDumps(): void {
-    for (const job of [...this.queue, ...(this.inFlight?.jobs ?? [])])
-      if (job.kind === 'dump') this.cancelDump(job);
+    for (const job of [...this.queue, ...(this.inFlight?.jobs ?? [])]) {
+      if (job.kind !== 'dump') continue;
+      job.channel.end(new StoreClosedError());
+      this.cancelDump(job);
+    }
   }
 
   async stop(): Promise<void> {

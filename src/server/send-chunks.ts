@@ -31,7 +31,8 @@ export async function sendChunks(
     }
   }
   try {
-    await pipeline(Readable.from(rest()), res);
+    // Not object mode: the stream then holds one piece ahead at most (its limit is 16 KiB, a piece is larger).
+    await pipeline(Readable.from(rest(), { objectMode: false }), res);
   } catch (error) {
     // The client went away: nothing to answer, and the source has been stopped.
     if ((error as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE') return;

@@ -84,7 +84,7 @@ async function exportPhase(dir: string): Promise<never> {
       peak = Math.max(peak, process.memoryUsage().rss);
     }, 50);
     const started = performance.now();
-    await pipeline(Readable.from(store.dump({ format })), createWriteStream(file));
+    await pipeline(Readable.from(store.dump({ format }), { objectMode: false }), createWriteStream(file));
     const ms = performance.now() - started;
     clearInterval(sampler);
     peak = Math.max(peak, process.memoryUsage().rss);

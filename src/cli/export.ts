@@ -1,4 +1,8 @@
-import { writeFile } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { Command } from 'commander';
 import { DEFAULT_SERVER_URL } from '../client/index.ts';
 import { UsageError } from '../errors.ts';
@@ -53,9 +57,7 @@ export function registerExport(program: Command): void {
       const response = await serverRequest(
         exportUrl(serverUrl(flags.url), key, flags[key] ?? '', flags.format),
       );
-      const body = await response.text();
-      if (flags.output) await writeFile(flags.output, body);
-      else process.stdout.write(body);
+      await writeBody(response, flags.output);
     });
 }
 
@@ -74,9 +76,27 @@ async function exportOpenLineage(flags: ExportFlags): Promise<void> {
   if (flags.experiment) params.set('experiment', flags.experiment);
   if (flags.namespace) params.set('namespace', flags.namespace);
   const response = await serverRequest(`${serverUrl(flags.url)}/api/v1/export/openlineage?${params}`);
-  const body = await response.text();
-  if (flags.output) await writeFile(flags.output, body);
-  else process.stdout.write(body);
+  await writeBody(response, flags.output);
+}
+
+/**
+ * Writes the body as it arrives (the file or standard output pulls it), so an export of any size passes
+ * through in bounded memory. A body cut short by the server fails here: the file is then removed.
+ */
+async function writeBody(response: Response, output: string | undefined): Promise<void> {
+  const body = response.body
+    ? Readable.fromWeb(response.body as WebReadableStream<Uint8Array>)
+    : Readable.from([]);
+  if (!output) {
+    await pipeline(body, process.stdout, { end: false });
+    return;
+  }
+  try {
+    await pipeline(body, createWriteStream(output));
+  } catch (error) {
+    await rm(output, { force: true });
+    throw error;
+  }
 }
 
 /** The lineage picture comes from /api/v1/lineage (models only); every RDF format from /api/v1/export. */

@@ -1,15 +1,16 @@
 import { BadRequestError, ProvmlError } from '../errors.ts';
+import { nquadsToSyntax } from '../rdf/serialize-stream.ts';
 import {
+  dumpText,
   iriToNTriples,
   isValidIri,
-  openMemoryStore,
   type ProvStore,
   type QuadData,
   quadsToNQuads,
 } from '../store/index.ts';
 import { ONTOLOGY_GRAPH } from '../vocab.ts';
 import { lineageClosure } from './closure.ts';
-import { type InterchangeFormat, mediaTypeOf, storeFormatOf } from './formats.ts';
+import { type InterchangeFormat, mediaTypeOf, QUAD_FORMATS } from './formats.ts';
 import { loadJsonLdEnvironment, nquadsToCompactJsonLd } from './jsonld.ts';
 
 /** What to export: one workflow execution's graph, every graph of an experiment, or a model's lineage. */
@@ -23,21 +24,35 @@ export interface ExportOptions {
 
 export interface ExportResult {
   mediaType: string;
-  body: string;
-  quadCount: number;
+  /**
+   * The document in pieces, read from the store graph by graph as they are pulled (JSON-LD excepted: it is
+   * compacted whole, so a JSON-LD export holds its data in memory; the other formats hold a few pages).
+   */
+  chunks: AsyncIterable<string>;
 }
 
+/** What an export reads: whole graphs (streamed from the store), or quads already found (a lineage). */
+type ExportSource = { graphs: string[] } | { quads: QuadData[] };
+
+/** Resolves the target first, so a missing graph or model is an error before any byte is sent. */
 export async function exportRdf(
   store: ProvStore,
   target: ExportTarget,
   options: ExportOptions,
 ): Promise<ExportResult> {
-  const quads = await collectQuads(store, target);
-  return {
-    mediaType: mediaTypeOf(options.format),
-    body: await serializeQuads(quads, options),
-    quadCount: quads.length,
-  };
+  const source = await exportSource(store, target);
+  return { mediaType: mediaTypeOf(options.format), chunks: serializeSource(store, source, options) };
+}
+
+async function exportSource(store: ProvStore, target: ExportTarget): Promise<ExportSource> {
+  if ('graph' in target) {
+    const graph = checkedIri(target.graph, 'graph');
+    if (!(await store.hasGraph({ termType: 'NamedNode', value: graph }))) throw emptyGraph(graph);
+    return { graphs: [graph] };
+  }
+  if ('experiment' in target)
+    return { graphs: await experimentGraphs(store, checkedIri(target.experiment, 'experiment')) };
+  return { quads: await lineageClosure(store, checkedIri(target.model, 'model')) };
 }
 
 export async function collectQuads(store: ProvStore, target: ExportTarget): Promise<QuadData[]> {
@@ -69,11 +84,7 @@ async function graphQuads(store: ProvStore, graphs: string[]): Promise<QuadData[
   const quads: QuadData[] = [];
   for (const graph of graphs) {
     const result = await store.select(`SELECT ?s ?p ?o WHERE { GRAPH ${iriToNTriples(graph)} { ?s ?p ?o } }`);
-    if (result.rows.length === 0)
-      throw new ProvmlError(
-        'NotFound',
-        `The graph ${graph} is empty or absent: list graphs with GET /store or SELECT DISTINCT ?g.`,
-      );
+    if (result.rows.length === 0) throw emptyGraph(graph);
     for (const row of result.rows) {
       quads.push({
         subject: row.s as QuadData['subject'],
@@ -86,28 +97,61 @@ async function graphQuads(store: ProvStore, graphs: string[]): Promise<QuadData[
   return quads;
 }
 
+const emptyGraph = (graph: string): ProvmlError =>
+  new ProvmlError(
+    'NotFound',
+    `The graph ${graph} is empty or absent: list graphs with GET /store or SELECT DISTINCT ?g.`,
+  );
+
 /**
- * Serialization is delegated to Oxigraph (through a scratch in-memory store) and to jsonld, so no writer
- * is hand-rolled here. Triple formats (Turtle, N-Triples) merge the graphs; quad formats keep them.
+ * No writer is hand-rolled here: N-Quads and N-Triples come from the store as they are, Turtle and TriG
+ * through the streaming serializer, JSON-LD through jsonld. Triple formats merge the graphs; quad formats
+ * keep them.
  */
-export async function serializeQuads(quads: QuadData[], options: ExportOptions): Promise<string> {
-  if (options.format === 'nquads') return quadsToNQuads(quads);
-  if (options.format === 'jsonld') {
-    const compacted = await nquadsToCompactJsonLd(
-      quadsToNQuads(quads),
-      await loadJsonLdEnvironment(options.ontologyDir),
-    );
-    return `${JSON.stringify(compacted, null, 2)}\n`;
-  }
-  const scratch = await openMemoryStore();
-  try {
-    if (options.format === 'trig') {
-      await scratch.insert(quads);
-      return await scratch.dump({ format: storeFormatOf('trig') });
+async function* serializeSource(
+  store: ProvStore,
+  source: ExportSource,
+  options: ExportOptions,
+): AsyncGenerator<string> {
+  const keepGraphs = QUAD_FORMATS.has(options.format);
+  const lines = sourceLines(store, source, keepGraphs);
+  switch (options.format) {
+    case 'nquads':
+    case 'ntriples':
+      yield* lines;
+      return;
+    case 'trig':
+      yield* nquadsToSyntax(lines, 'application/trig');
+      return;
+    case 'turtle':
+      yield* nquadsToSyntax(lines, 'text/turtle');
+      return;
+    case 'jsonld': {
+      const compacted = await nquadsToCompactJsonLd(
+        await dumpText(lines),
+        await loadJsonLdEnvironment(options.ontologyDir),
+      );
+      yield `${JSON.stringify(compacted, null, 2)}\n`;
     }
-    await scratch.insert(quads.map((quad) => ({ ...quad, graph: { termType: 'DefaultGraph', value: '' } })));
-    return await scratch.dump({ format: storeFormatOf(options.format) });
-  } finally {
-    await scratch.close();
   }
 }
+
+/** The source as N-Quads lines, or N-Triples lines when the graphs are merged. */
+async function* sourceLines(
+  store: ProvStore,
+  source: ExportSource,
+  keepGraphs: boolean,
+): AsyncGenerator<string> {
+  if ('quads' in source) {
+    yield quadsToNQuads(keepGraphs ? source.quads : source.quads.map(inDefaultGraph));
+    return;
+  }
+  const format = keepGraphs ? 'application/n-quads' : 'application/n-triples';
+  for (const graph of source.graphs)
+    yield* store.dump({ format, graph: { termType: 'NamedNode', value: graph } });
+}
+
+const inDefaultGraph = (quad: QuadData): QuadData => ({
+  ...quad,
+  graph: { termType: 'DefaultGraph', value: '' },
+});

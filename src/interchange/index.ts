@@ -6,7 +6,6 @@ export {
   type ExportResult,
   type ExportTarget,
   exportRdf,
-  serializeQuads,
 } from './export.ts';
 export {
   FORMAT_NAMES,

@@ -50,6 +50,17 @@ export type RdfFormat =
   | 'application/trig'
   | 'application/rdf+xml';
 
+/**
+ * What to dump. With `graph`, that graph; without, every graph for a quad format (N-Quads, TriG) and the
+ * default graph for a triple format. Quad formats keep graph names, so a dump loads back where it came from.
+ */
+export interface DumpOptions {
+  format: RdfFormat;
+  graph?: GraphTerm;
+  /** Quads per page read from the engine (default 50,000: a few MiB of N-Quads); memory held by a dump grows with it. */
+  pageQuads?: number;
+}
+
 export interface LoadOptions {
   format: RdfFormat;
   /** Target graph for triple formats; ignored for quad formats unless set. Defaults to the default graph. */
@@ -97,7 +108,12 @@ export interface ProvStore {
   replaceGraph(graph: GraphTerm, data: string, options: LoadOptions): Promise<WriteReceipt>;
   dropGraph(graph: GraphTerm): Promise<WriteReceipt>;
 
-  dump(options: { format: RdfFormat; graph?: GraphTerm }): Promise<string>;
+  /**
+   * The data as text in pieces (each ends at a statement's end), read page by page as they are pulled: a
+   * dump holds a bounded number of pages whatever the store's size, and stops reading when the consumer
+   * stops (`break`, `return()`). RDF/XML is the exception: it is serialized from one graph held whole.
+   */
+  dump(options: DumpOptions): AsyncIterable<string>;
   hasGraph(graph: GraphTerm): Promise<boolean>;
   listGraphs(): Promise<string[]>;
   stats(): Promise<StoreStats>;

@@ -1,6 +1,7 @@
 // Public entry of the store layer: other layers import only from here.
 export type * from './api.ts';
 export { literal } from './convert.ts';
+export { dumpText } from './dump-format.ts';
 export { DurableStore, type DurableStoreOptions, openDurableStore } from './durable/durable-store.ts';
 export { StoreLockedError } from './durable/lock.ts';
 export { StoreCorruptError } from './durable/log-scan.ts';

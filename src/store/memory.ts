@@ -1,16 +1,17 @@
 import { StoreClosedError } from '../errors.ts';
 import type {
+  DumpOptions,
   LoadOptions,
   ProvStore,
   QueryMediaTypes,
   QueryOptions,
-  RdfFormat,
   SelectResult,
   SerializedResult,
   StoreStats,
   UpdateOptions,
   WriteReceipt,
 } from './api.ts';
+import { formatPages, pageOptions } from './dump-format.ts';
 import { OxigraphEngine, type WriteOp } from './engine.ts';
 import { quadsToNQuads } from './ntriples.ts';
 import { toEngineQuery, toEngineUpdate } from './prepare/engine-query.ts';
@@ -74,8 +75,15 @@ export class MemoryStore implements ProvStore {
     return this.write({ op: 'dropGraph', graph });
   }
 
-  async dump(options: { format: RdfFormat; graph?: GraphTerm }): Promise<string> {
-    return this.use().dump(options.format, options.graph);
+  /**
+   * Every page is read before the first is handed out: pages are LIMIT/OFFSET windows, so a write between two
+   * of them would shift the windows and skip or repeat quads that were there all along. The whole store is in
+   * this process's memory anyway; pages keep each string under V8's limit.
+   */
+  async *dump(options: DumpOptions): AsyncGenerator<string> {
+    const engine = this.use();
+    if (options.format === 'application/rdf+xml') yield engine.dumpGraph(options.format, options.graph);
+    else yield* formatPages([...engine.dumpPages(pageOptions(options))], options.format);
   }
 
   async hasGraph(graph: GraphTerm): Promise<boolean> {

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_DATA, modelId } from '../../src/demo/lifecycle.ts';
+import { dumpText } from '../../src/store/index.ts';
 import { dataIri, experimentIri, workflowExecutionIri } from '../../src/translate/index.ts';
 import { sparqlPrefixes } from '../../src/vocab.ts';
 import { runCli } from '../support/run-cli.ts';
@@ -85,7 +86,10 @@ describe('provml demo', () => {
   it('is idempotent: a second run against the same server, from another process, changes nothing', async () => {
     expect((await runCli('demo', '--url', server.url)).code).toBe(0);
     const dump = async () =>
-      (await server.store.dump({ format: 'application/n-quads' })).split('\n').filter(Boolean).sort();
+      (await dumpText(server.store.dump({ format: 'application/n-quads' })))
+        .split('\n')
+        .filter(Boolean)
+        .sort();
     const before = await dump();
     // A re-run is another process: its pid must not make the demo's events a second, conflicting version.
     const pid = Object.getOwnPropertyDescriptor(process, 'pid') as PropertyDescriptor;

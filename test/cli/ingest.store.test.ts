@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseNdjson } from '../../src/capture/index.ts';
 import { ingestFiles } from '../../src/cli/ingest-files.ts';
-import { quadToNQuads } from '../../src/store/index.ts';
+import { dumpText, quadToNQuads } from '../../src/store/index.ts';
 import { prepareBatch, workflowExecutionIri } from '../../src/translate/index.ts';
 import { runCli } from '../support/run-cli.ts';
 import { type InProcessServer, startInProcessServer } from './in-process-server.ts';
@@ -88,7 +88,7 @@ describe('provml ingest', () => {
 
   it('stops with one line naming the id when an event id was recorded before with other content', async () => {
     expect((await run('ingest', file, '--url', server.url)).code).toBe(0);
-    const before = (await server.store.dump({ format: 'application/n-quads' })).split('\n').sort();
+    const before = (await dumpText(server.store.dump({ format: 'application/n-quads' }))).split('\n').sort();
     const lines = readFileSync(file, 'utf8').trim().split('\n');
     const changed = JSON.parse(lines[4] as string);
     changed.name = 'renamed cube';
@@ -102,12 +102,14 @@ describe('provml ingest', () => {
     expect(refused.stderr).toContain(`edited.ndjson line 5: event '${changed.id}' of workflow execution`);
     expect(refused.stderr).toContain('already recorded with different content');
     expect(refused.stderr).toContain('--on-conflict replace');
-    const after = (await server.store.dump({ format: 'application/n-quads' })).split('\n').sort();
+    const after = (await dumpText(server.store.dump({ format: 'application/n-quads' }))).split('\n').sort();
     expect(after).toEqual(before);
 
     const rerun = await run('ingest', file, '--url', server.url, '--restart');
     expect(rerun.code).toBe(0);
-    expect((await server.store.dump({ format: 'application/n-quads' })).split('\n').sort()).toEqual(before);
+    expect((await dumpText(server.store.dump({ format: 'application/n-quads' }))).split('\n').sort()).toEqual(
+      before,
+    );
 
     const replaced = await run(
       'ingest',

@@ -5,6 +5,7 @@ import { ProvmlError } from '../../src/errors.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { createApp } from '../../src/server/app.ts';
 import type { ProvStore, QuadData, Term } from '../../src/store/index.ts';
+import { dumpText } from '../../src/store/index.ts';
 import { allBackends } from '../support/backends.ts';
 import { emptyStore } from '../support/test-store.ts';
 
@@ -109,7 +110,7 @@ describe.each(allBackends())('$name', (backend) => {
     const turtle = `@prefix ex: <${EX}> . ex:m ex:trainedOn [ ex:name "split"@en ; ex:size 3 ] ; ex:label "model \\"A\\"\\n" .`;
     await store.load(turtle, { format: 'text/turtle', graph: named(G1) });
     await store.insert([quad('d', 'p', lit('default'))]);
-    const dump = await store.dump({ format: 'application/n-quads' });
+    const dump = await dumpText(store.dump({ format: 'application/n-quads' }));
     await emptyStore(store);
     expect((await store.stats()).quads).toBe(0);
     await store.load(dump, { format: 'application/n-quads' });
@@ -127,6 +128,34 @@ describe.each(allBackends())('$name', (backend) => {
     expect(rows.rows[0]?.label?.value).toBe('model "A"\n');
     expect(await store.ask(`ASK { <${EX}d> <${EX}p> "default" }`)).toBe(true);
     expect((await store.stats()).quads).toBe(5);
+  });
+
+  it('streams a dump page by page, graph names kept, and stops reading when the reader stops', async () => {
+    const many = Array.from({ length: 25 }, (_, i) => quad(`s${i}`, 'p', lit(`v${i}`), named(G1)));
+    await store.insert([...many, quad('d', 'p', lit('default')), quad('x', 'p', lit('in g2'), named(G2))]);
+    const pages: string[] = [];
+    for await (const page of store.dump({ format: 'application/n-quads', pageQuads: 4 })) pages.push(page);
+    const lines = pages.join('').split('\n').filter(Boolean);
+    expect(lines).toHaveLength(27);
+    expect(pages.length).toBeGreaterThanOrEqual(8);
+    for (const page of pages) expect(page.split('\n').filter(Boolean).length).toBeLessThanOrEqual(4);
+    expect(lines.filter((line) => line.endsWith(` <${G1}> .`))).toHaveLength(25);
+    const g1 = await dumpText(store.dump({ format: 'application/n-quads', graph: named(G1), pageQuads: 3 }));
+    expect(
+      g1
+        .split('\n')
+        .filter(Boolean)
+        .every((line) => line.endsWith(` <${G1}> .`)),
+    ).toBe(true);
+    // One page read, then the reader stops: the store goes on answering (the dump was ended, not left open).
+    for await (const page of store.dump({ format: 'application/n-quads', pageQuads: 1 })) {
+      expect(page.split('\n').filter(Boolean)).toHaveLength(1);
+      break;
+    }
+    expect((await store.stats()).quads).toBe(27);
+    const turtle = await dumpText(store.dump({ format: 'text/turtle', graph: named(G1), pageQuads: 2 }));
+    await store.load(turtle, { format: 'text/turtle', graph: named(`${EX}copy`) });
+    expect((await store.select(`SELECT ?s WHERE { GRAPH <${EX}copy> { ?s ?p ?o } }`)).rows).toHaveLength(25);
   });
 
   it('serializes results in the negotiated media types', async () => {

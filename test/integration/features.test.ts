@@ -5,7 +5,7 @@ import { loadConfig } from '../../src/config.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { packageCatalog, runCatalogQuery } from '../../src/query/index.ts';
 import { createApp } from '../../src/server/app.ts';
-import { openMemoryStore, type ProvStore } from '../../src/store/index.ts';
+import { dumpText, openMemoryStore, type ProvStore } from '../../src/store/index.ts';
 import { ID, LIFECYCLE_EVENTS, lifecycleStore } from '../query/support/lifecycle.ts';
 import { allBackends } from '../support/backends.ts';
 import { emptyStore } from '../support/test-store.ts';
@@ -96,10 +96,9 @@ describe.each(allBackends())('features on the $name', (backend) => {
     const imported = await openMemoryStore();
     await imported.load(res.text, { format: 'application/n-quads' });
     // The captured graph itself (with its event records), not the reference fed translated quads only.
-    const original = await store.dump({
-      format: 'application/n-quads',
-      graph: { termType: 'NamedNode', value: TRAIN_1 },
-    });
+    const original = await dumpText(
+      store.dump({ format: 'application/n-quads', graph: { termType: 'NamedNode', value: TRAIN_1 } }),
+    );
     expect((await imported.stats()).quads).toBe(original.split('\n').filter((l) => l.trim() !== '').length);
   });
 

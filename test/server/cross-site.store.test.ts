@@ -1,11 +1,13 @@
 // Cross-site writes and DNS rebinding, in process: every writing route × every shape a web page can give a
 // request. A page may write only from an origin listed in writeOrigins; plain clients keep writing from loopback.
+
 import { readFileSync } from 'node:fs';
 import { request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request, { type Test } from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ProvStore } from '../../src/store/index.ts';
+import { dumpText } from '../../src/store/index.ts';
 import { EX, G1, seededApp } from './fixture.ts';
 
 type App = Parameters<typeof request>[0];
@@ -107,7 +109,7 @@ const PAGES: Array<[string, Record<string, string>]> = [
 
 /** The whole store as sorted N-Quads: a count would miss a replace of the same size. */
 async function snapshot(store: ProvStore): Promise<string> {
-  const dump = await store.dump({ format: 'application/n-quads' });
+  const dump = await dumpText(store.dump({ format: 'application/n-quads' }));
   return dump.split('\n').filter(Boolean).sort().join('\n');
 }
 

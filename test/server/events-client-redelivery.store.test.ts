@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRecorder, type Recorder } from '../../src/client/index.ts';
+import { dumpText } from '../../src/store/index.ts';
 import { type InProcessServer, startInProcessServer } from '../cli/in-process-server.ts';
 
 // The TypeScript client delivers at least once: an answer lost after the server wrote the batch means the batch
@@ -65,7 +66,10 @@ function losingAnswers(times: number): typeof fetch {
 }
 
 async function dump(): Promise<string[]> {
-  return (await server.store.dump({ format: 'application/n-quads' })).split('\n').filter(Boolean).sort();
+  return (await dumpText(server.store.dump({ format: 'application/n-quads' })))
+    .split('\n')
+    .filter(Boolean)
+    .sort();
 }
 
 describe('client redelivery is conflict-free', () => {

@@ -6,6 +6,7 @@ import { defaultConfig } from '../../src/config.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { createApp } from '../../src/server/app.ts';
 import type { ProvStore } from '../../src/store/index.ts';
+import { dumpText } from '../../src/store/index.ts';
 import { evaluationIri, workflowExecutionGraph } from '../../src/translate/index.ts';
 import { openTestStore } from '../support/test-store.ts';
 
@@ -54,7 +55,7 @@ async function dropAllGraphs(): Promise<void> {
 
 /** Every quad, sorted: "store unchanged" means this is equal before and after. */
 async function snapshot(): Promise<string[]> {
-  const dump = await store.dump({ format: 'application/n-quads' });
+  const dump = await dumpText(store.dump({ format: 'application/n-quads' }));
   return dump
     .split('\n')
     .filter((line) => line !== '')

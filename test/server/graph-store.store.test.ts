@@ -11,7 +11,7 @@ describe('Graph Store Protocol: reading', () => {
     ['text/turtle', `<${EX}a> <${EX}p> "in g1"`],
     ['application/n-triples', `<${EX}a> <${EX}p> "in g1" .\n`],
     ['application/n-quads', `<${EX}a> <${EX}p> "in g1" <${G1}> .\n`],
-    ['application/trig', `<${G1}> {\n<${EX}a> <${EX}p> "in g1" .\n}`],
+    ['application/trig', `<${G1}> {\n<${EX}a> <${EX}p> "in g1"\n}`],
     ['application/ld+json', '"@value":"in g1"'],
     ['application/rdf+xml', 'in g1'],
   ])('GET ?graph= returns the graph as %s', async (accept, fragment) => {

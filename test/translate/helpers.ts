@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { CaptureEvent } from '../../src/capture/index.ts';
-import { openMemoryStore, type QuadData } from '../../src/store/index.ts';
+import { dumpText, openMemoryStore, type QuadData } from '../../src/store/index.ts';
 
 const fixtures = new URL('../fixtures/', import.meta.url);
 
@@ -19,7 +19,7 @@ export async function canonical(input: { quads: QuadData[] } | { trig: string })
   const store = await openMemoryStore();
   if ('quads' in input) await store.insert(input.quads);
   else await store.load(input.trig, { format: 'application/trig' });
-  const dump = await store.dump({ format: 'application/n-quads' });
+  const dump = await dumpText(store.dump({ format: 'application/n-quads' }));
   return dump
     .split('\n')
     .filter((line) => line.trim() !== '')

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Config, loadConfig } from '../../src/config.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { createApp } from '../../src/server/app.ts';
-import { openMemoryStore, type ProvStore } from '../../src/store/index.ts';
+import { dumpText, openMemoryStore, type ProvStore } from '../../src/store/index.ts';
 import { CHROMIUM, launchChromium } from '../web/browser.ts';
 import { attackPage, reboundPage } from './attack-page.ts';
 
@@ -116,7 +116,7 @@ async function startAttacker(
 }
 
 async function snapshot(store: ProvStore): Promise<string> {
-  const dump = await store.dump({ format: 'application/n-quads' });
+  const dump = await dumpText(store.dump({ format: 'application/n-quads' }));
   return dump.split('\n').filter(Boolean).sort().join('\n');
 }
 

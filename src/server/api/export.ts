@@ -11,6 +11,7 @@ import {
 import type { AppContext } from '../context.ts';
 import { NotAcceptableError } from '../errors.ts';
 import { negotiate } from '../negotiate.ts';
+import { sendChunks } from '../send-chunks.ts';
 
 /** GET /export?graph=…|experiment=…|model=…&format=jsonld|turtle|trig|nquads (or by Accept). */
 export function createExportRouter(ctx: AppContext): Router {
@@ -21,7 +22,7 @@ export function createExportRouter(ctx: AppContext): Router {
       const target = exportTarget(url);
       const format = exportFormat(url.get('format'), req.get('accept'));
       const result = await exportRdf(ctx.store, target, { format, ontologyDir: ctx.config.ontologyDir });
-      res.type(`${result.mediaType}; charset=utf-8`).send(result.body);
+      await sendChunks(req, res, result.chunks, `${result.mediaType}; charset=utf-8`);
     } catch (error) {
       next(error);
     }

@@ -2,7 +2,7 @@ import { type Request, Router } from 'express';
 import { BadRequestError } from '../../errors.ts';
 import { checkXmlEntityExpansion } from '../../interchange/index.ts';
 import { type DataSource, parseFormat, validateData, validateOntology } from '../../ontology/index.ts';
-import { isValidIri } from '../../store/index.ts';
+import { dumpText, isValidIri } from '../../store/index.ts';
 import { bodyText, textBody, urlParams } from '../body.ts';
 import type { AppContext } from '../context.ts';
 import { methodNotAllowed, NotFoundError, UnsupportedMediaTypeError } from '../errors.ts';
@@ -53,7 +53,7 @@ async function dataSource(ctx: AppContext, req: Request): Promise<DataSource> {
     const term = { termType: 'NamedNode', value: graph } as const;
     if (!(await ctx.store.hasGraph(term))) throw new NotFoundError(`No graph ${graph} in the store.`);
     return {
-      data: await ctx.store.dump({ format: 'application/n-quads', graph: term }),
+      data: await dumpText(ctx.store.dump({ format: 'application/n-triples', graph: term })),
       format: 'application/n-quads',
     };
   }

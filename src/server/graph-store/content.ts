@@ -2,7 +2,7 @@
 import { extname } from 'node:path';
 import { BadRequestError } from '../../errors.ts';
 import { checkXmlEntityExpansion, jsonLdToNQuads, loadJsonLdEnvironment } from '../../interchange/index.ts';
-import { openMemoryStore, type RdfFormat } from '../../store/index.ts';
+import { dumpText, openMemoryStore, type RdfFormat } from '../../store/index.ts';
 import { UnsupportedMediaTypeError } from '../errors.ts';
 import { JSON_LD, QUAD_FORMATS, RDF_BODY_FORMATS, rdfBodyFormat } from '../media-types.ts';
 
@@ -98,10 +98,9 @@ async function triplesOnly(data: string, format: RdfFormat, baseIri?: string): P
         `The body has triples in named graph${graphs.length > 1 ? 's' : ''} ${named}${graphs.length > 3 ? ', …' : ''}; a Graph Store request addresses one graph, and provml will not move other graphs' triples into it. Send only default-graph triples (or Turtle / N-Triples), or use POST /api/v1/import, which keeps each graph.`,
       );
     }
-    const triples = await scratch.dump({
-      format: 'application/n-triples',
-      graph: { termType: 'DefaultGraph', value: '' },
-    });
+    const triples = await dumpText(
+      scratch.dump({ format: 'application/n-triples', graph: { termType: 'DefaultGraph', value: '' } }),
+    );
     return { data: triples, format: 'application/n-triples' };
   } finally {
     await scratch.close();

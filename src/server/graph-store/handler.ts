@@ -11,6 +11,7 @@ import { NotAcceptableError, NotFoundError } from '../errors.ts';
 import { GRAPH_MEDIA_TYPES, withCharset } from '../media-types.ts';
 import { closeRoute } from '../methods.ts';
 import { mediaTypeOf, negotiate } from '../negotiate.ts';
+import { sendChunks } from '../send-chunks.ts';
 import {
   type ContentOptions,
   GRAPH_BODY_TYPES,
@@ -78,8 +79,12 @@ function read(ctx: AppContext): RequestHandler {
     const chosen = negotiate(req.get('accept'), GRAPH_MEDIA_TYPES);
     if (!chosen) throw new NotAcceptableError(describeGraph(graph), GRAPH_MEDIA_TYPES);
     await mustExist(ctx, graph);
-    const body = await serializeGraph(ctx.store, graph, chosen, ctx.config.queryTimeoutMs);
-    res.status(200).type(withCharset(chosen)).send(body);
+    await sendChunks(
+      req,
+      res,
+      serializeGraph(ctx.store, graph, chosen, ctx.config.queryTimeoutMs),
+      withCharset(chosen),
+    );
   };
 }
 

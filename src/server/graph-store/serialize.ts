@@ -9,34 +9,30 @@ import {
 } from '../../store/index.ts';
 import { JSON_LD } from '../media-types.ts';
 
-/** The graph in `mediaType`; quad formats keep the graph name so the result loads back where it came from. */
-export async function serializeGraph(
+/**
+ * The graph in `mediaType`, in pieces read from the store as they are sent; quad formats keep the graph
+ * name so the result loads back where it came from. JSON-LD is written whole by the engine's serializer.
+ */
+export async function* serializeGraph(
   store: ProvStore,
   graph: GraphTerm,
   mediaType: string,
   timeoutMs: number,
-): Promise<string> {
+): AsyncGenerator<string> {
   if (mediaType === JSON_LD) {
     const pattern =
       graph.termType === 'DefaultGraph' ? '?s ?p ?o' : `GRAPH ${termToNTriples(graph)} { ?s ?p ?o }`;
     const construct = `CONSTRUCT { ?s ?p ?o } WHERE { ${pattern} }`;
-    return (
+    yield (
       await store.queryAs(
         construct,
         { results: 'application/sparql-results+json', graph: JSON_LD },
         { timeoutMs },
       )
     ).body;
+    return;
   }
-  const named = graph.termType !== 'DefaultGraph';
-  if (named && (mediaType === 'application/n-quads' || mediaType === 'application/trig')) {
-    const triples = await store.dump({ format: 'application/n-triples', graph });
-    const name = termToNTriples(graph);
-    // N-Triples lines always end in " ." and never contain a raw newline, so each line gains the graph name.
-    if (mediaType === 'application/n-quads') return triples.replace(/ \.\n/g, ` ${name} .\n`);
-    return triples === '' ? '' : `${name} {\n${triples}}\n`;
-  }
-  return store.dump({ format: mediaType as RdfFormat, graph });
+  yield* store.dump({ format: mediaType as RdfFormat, graph });
 }
 
 /** Parses quad data and moves every quad into `graph` (Graph Store bodies address one graph). */

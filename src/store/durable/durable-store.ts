@@ -2,17 +2,18 @@ import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { StoreClosedError, StoreReadOnlyError } from '../../errors.ts';
 import { type Logger, silentLogger } from '../../logger.ts';
 import type {
+  DumpOptions,
   LoadOptions,
   ProvStore,
   QueryMediaTypes,
   QueryOptions,
-  RdfFormat,
   SelectResult,
   SerializedResult,
   StoreStats,
   UpdateOptions,
   WriteReceipt,
 } from '../api.ts';
+import { formatPages, pageOptions } from '../dump-format.ts';
 import { OxigraphEngine, type WriteOp } from '../engine.ts';
 import { quadsToNQuads } from '../ntriples.ts';
 import { toEngineQuery, toEngineUpdate } from '../prepare/engine-query.ts';
@@ -154,6 +155,7 @@ export class DurableStore implements ProvStore {
     if (this.state !== 'open') return;
     this.state = 'closing';
     try {
+      this.host?.endDumps();
       await this.wal?.idle();
       await this.snapshotting;
       if (this.wal && !this.readOnlyReason && (this.lastSeq > this.snapshotSeq || this.snapshotStale))
@@ -214,8 +216,15 @@ export class DurableStore implements ProvStore {
     return this.write({ op: 'dropGraph', graph });
   }
 
-  async dump(options: { format: RdfFormat; graph?: GraphTerm }): Promise<string> {
-    return this.call('dump', [options.format, options.graph], { timeoutMs: 0 });
+  /**
+   * Streamed from the engine worker page by page; the engine serves nothing else while a dump is read,
+   * so a dump sees no write half-applied (writes are still acknowledged from the log meanwhile).
+   */
+  async *dump(options: DumpOptions): AsyncGenerator<string> {
+    const host = this.useHost();
+    if (options.format === 'application/rdf+xml')
+      yield await this.call<string>('dumpGraph', [options.format, options.graph], { timeoutMs: 0 });
+    else yield* formatPages(host.dump(pageOptions(options)), options.format);
   }
 
   async hasGraph(graph: GraphTerm): Promise<boolean> {

@@ -1,4 +1,5 @@
 import { BadRequestError, type ErrorCode, ProvmlError } from '../../errors.ts';
+import type { PageOptions } from '../dump-pages.ts';
 import type { LogRecord } from './wal-format.ts';
 
 // Messages between the store (main thread) and its engine worker. All plain data (structured clone).
@@ -8,7 +9,7 @@ export type CallMethod =
   | 'ask'
   | 'construct'
   | 'queryAs'
-  | 'dump'
+  | 'dumpGraph'
   | 'hasGraph'
   | 'listGraphs'
   | 'stats';
@@ -17,7 +18,12 @@ export type WorkerRequest =
   | { id: number; kind: 'recover'; dir: string; untilSeq: number; maxQuads?: number; acceptLoss?: boolean }
   | { id: number; kind: 'apply'; records: LogRecord[]; measure: boolean }
   | { id: number; kind: 'call'; method: CallMethod; args: unknown[] }
-  | { id: number; kind: 'snapshot'; dir: string; seq: number };
+  | { id: number; kind: 'snapshot'; dir: string; seq: number }
+  // A dump sends `window` pages at once, then one more per `pull`: at most `window` pages are ever in
+  // transit or waiting to be read. `pull` and `cancel` carry the id of the dump they are about.
+  | { id: number; kind: 'dump'; pages: PageOptions; window: number }
+  | { id: number; kind: 'pull' }
+  | { id: number; kind: 'cancel' };
 
 export interface WireError {
   name: string;
@@ -41,6 +47,8 @@ export class ReplayCrashError extends Error {
 
 export type WorkerResponse =
   | { id: number; ok: true; value: unknown }
+  /** One page of a running dump (its end is the usual ok/error answer). */
+  | { id: number; page: string }
   | { id: number; ok: false; error: WireError; fatal?: boolean };
 
 export interface RecoverOutcome {

@@ -27,7 +27,7 @@ export class SnapshotDamagedError extends Error {
 }
 
 /**
- * Writes the engine's state as N-Quads, graph by graph, atomically: a temporary file is filled and
+ * Writes the engine's state as N-Quads, in pieces, atomically: a temporary file is filled and
  * fsync'ed, then renamed over the final name and the directory fsync'ed. A crash leaves either the
  * previous snapshot set or the complete new snapshot, never a half-written one under the real name.
  */
@@ -40,7 +40,7 @@ export function writeSnapshot(engine: OxigraphEngine, dir: string, seq: number):
   let checksum = 0;
   try {
     writeAll(fd, Buffer.from(SNAPSHOT_HEADER));
-    for (const chunk of engine.dumpChunks()) {
+    for (const chunk of engine.snapshotPages()) {
       const buffer = Buffer.from(chunk, 'utf8');
       bytes += writeAll(fd, buffer);
       lines += countLines(buffer);

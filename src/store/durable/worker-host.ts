@@ -1,6 +1,8 @@
 import { Worker } from 'node:worker_threads';
-import { ProvmlError, QueryTimeoutError } from '../../errors.ts';
+import { ProvmlError, QueryTimeoutError, StoreClosedError } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
+import type { PageOptions } from '../dump-pages.ts';
+import { PageChannel } from './page-channel.ts';
 import {
   type ApplyOutcome,
   type CallMethod,
@@ -21,7 +23,8 @@ interface Settle<T> {
 type Job =
   | { kind: 'apply'; record: LogRecord; settle?: Settle<void> }
   | { kind: 'call'; method: CallMethod; args: unknown[]; timeoutMs: number; settle: Settle<unknown> }
-  | { kind: 'snapshot'; seq: number; settle: Settle<SnapshotOutcome> };
+  | { kind: 'snapshot'; seq: number; settle: Settle<SnapshotOutcome> }
+  | { kind: 'dump'; pages: PageOptions; channel: PageChannel; settle: Settle<unknown>; flightId?: number };
 
 interface InFlight {
   id: number;
@@ -30,6 +33,8 @@ interface InFlight {
 }
 
 const MAX_APPLY_BATCH = 512;
+/** Pages of a dump in transit or waiting to be read, at most. */
+const DUMP_WINDOW = 2;
 
 export interface WorkerHostOptions {
   dir: string;
@@ -126,19 +131,72 @@ export class WorkerHost {
     );
   }
 
+  /**
+   * Streams a dump from the engine, a page per read. The dump is one job: the engine serves nothing
+   * else until it is read to its end or the reader stops (`break` / `return()` cancels it).
+   */
+  async *dump(pages: PageOptions): AsyncGenerator<string> {
+    const channel = new PageChannel();
+    const job: Extract<Job, { kind: 'dump' }> = {
+      kind: 'dump',
+      pages,
+      channel,
+      settle: { resolve: () => channel.end(), reject: (error) => channel.end(error) },
+    };
+    this.enqueue(job);
+    try {
+      for (let page = await channel.next(); page !== undefined; page = await channel.next()) {
+        this.toDump(job, 'pull');
+        yield page;
+      }
+    } finally {
+      if (!channel.ended) this.cancelDump(job);
+    }
+  }
+
   /** Resolves once every job queued so far is done. */
   idle(): Promise<void> {
     if (!this.inFlight && this.queue.length === 0) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
+  /**
+   * Ends every dump, running or queued (closing must not wait for a reader that left one open); their
+   * readers get StoreClosedError after the pages already received, never a dump that looks complete.
+   */
+  endDumps(): void {
+    for (const job of [...this.queue, ...(this.inFlight?.jobs ?? [])]) {
+      if (job.kind !== 'dump') continue;
+      job.channel.end(new StoreClosedError());
+      this.cancelDump(job);
+    }
+  }
+
   async stop(): Promise<void> {
+    this.endDumps();
     await this.idle();
     this.ready = false;
     const worker = this.worker;
     this.worker = undefined;
     worker?.removeAllListeners();
     await worker?.terminate();
+  }
+
+  private toDump(job: Extract<Job, { kind: 'dump' }>, kind: 'pull' | 'cancel'): void {
+    if (job.flightId !== undefined && this.inFlight?.jobs[0] === job)
+      this.worker?.postMessage({ id: job.flightId, kind } satisfies WorkerRequest);
+  }
+
+  /** Stops a dump: not started yet, it is dropped; running, the worker is told to end it. */
+  private cancelDump(job: Extract<Job, { kind: 'dump' }>): void {
+    const queued = this.queue.indexOf(job);
+    if (queued >= 0) {
+      this.queue.splice(queued, 1);
+      job.channel.end();
+      if (!this.inFlight && this.queue.length === 0) this.pump();
+      return;
+    }
+    this.toDump(job, 'cancel');
   }
 
   private enqueue(job: Job): void {
@@ -163,6 +221,7 @@ export class WorkerHost {
     const jobs = this.queue.splice(0, count);
     const flight: InFlight = { id: this.nextId++, jobs };
     this.inFlight = flight;
+    if (head.kind === 'dump') head.flightId = flight.id;
     worker.postMessage(toRequest(flight.id, jobs, this.options));
     if (head.kind === 'call' && head.timeoutMs > 0 && Number.isFinite(head.timeoutMs)) {
       flight.timer = setTimeout(() => this.onTimeout(flight, head.timeoutMs), head.timeoutMs);
@@ -172,6 +231,11 @@ export class WorkerHost {
   private onMessage(worker: Worker, response: WorkerResponse): void {
     const flight = this.inFlight;
     if (worker !== this.worker || !flight || response.id !== flight.id) return;
+    if ('page' in response) {
+      const head = flight.jobs[0];
+      if (head?.kind === 'dump') head.channel.push(response.page);
+      return;
+    }
     clearTimeout(flight.timer);
     this.inFlight = undefined;
     if (!response.ok && response.fatal) {
@@ -260,6 +324,7 @@ function toRequest(id: number, jobs: Job[], options: WorkerHostOptions): WorkerR
   const head = jobs[0] as Job;
   if (head.kind === 'call') return { id, kind: 'call', method: head.method, args: head.args };
   if (head.kind === 'snapshot') return { id, kind: 'snapshot', dir: options.dir, seq: head.seq };
+  if (head.kind === 'dump') return { id, kind: 'dump', pages: head.pages, window: DUMP_WINDOW };
   const records = jobs.map((job) => (job as Extract<Job, { kind: 'apply' }>).record);
   return { id, kind: 'apply', records, measure: options.shouldMeasure(records) };
 }
@@ -273,7 +338,7 @@ function firstAnswer<T>(worker: Worker, request: WorkerRequest): Promise<T> {
       worker.off('exit', onExit);
     };
     const onMessage = (response: WorkerResponse): void => {
-      if (response.id !== request.id) return;
+      if (response.id !== request.id || 'page' in response) return;
       done();
       if (response.ok) resolve(response.value as T);
       else reject(fromWireError(response.error));

@@ -14,18 +14,48 @@ import type { LogRecord } from './wal-format.ts';
 const port = parentPort;
 if (!port) throw new Error('worker.ts must run in a worker thread.');
 const engine = new OxigraphEngine();
+/** The dump being read, if any: the host sends nothing else until it has ended. */
+let dump: { id: number; pages: Generator<string> } | undefined;
 
 port.on('message', (request: WorkerRequest) => {
+  if (request.kind === 'dump') {
+    dump = { id: request.id, pages: engine.dumpPages(request.pages) };
+    for (let i = 0; i < request.window && dump; i++) sendPage();
+    return;
+  }
+  if (request.kind === 'pull' || request.kind === 'cancel') {
+    if (dump?.id !== request.id) return;
+    if (request.kind === 'pull') sendPage();
+    else endDump({ id: request.id, ok: true, value: null });
+    return;
+  }
   let response: WorkerResponse;
   try {
     response = { id: request.id, ok: true, value: handle(request) };
   } catch (error) {
-    // A RuntimeError from WASM (memory exhausted) leaves the engine unusable: say so and let the host restart us.
-    const fatal = error instanceof Error && error.name === 'RuntimeError';
-    response = { id: request.id, ok: false, error: toWireError(error), fatal };
+    response = failure(request.id, error);
   }
   port.postMessage(response);
 });
+
+function sendPage(): void {
+  const current = dump;
+  if (!current) return;
+  try {
+    const next = current.pages.next();
+    if (next.done) endDump({ id: current.id, ok: true, value: null });
+    else port?.postMessage({ id: current.id, page: next.value } satisfies WorkerResponse);
+  } catch (error) {
+    endDump(failure(current.id, error));
+  }
+}
+
+function endDump(response: WorkerResponse): void {
+  const pages = dump?.pages;
+  dump = undefined;
+  pages?.return(undefined);
+  port?.postMessage(response);
+}
 
 function handle(request: WorkerRequest): unknown {
   switch (request.kind) {
@@ -39,6 +69,12 @@ function handle(request: WorkerRequest): unknown {
       if (request.method === 'stats') return { quads: engine.size, graphs: engine.listGraphs().length };
       return (engine[request.method] as (...args: unknown[]) => unknown).apply(engine, request.args);
   }
+}
+
+function failure(id: number, error: unknown): WorkerResponse {
+  // A RuntimeError from WASM (memory exhausted) leaves the engine unusable: say so and let the host restart us.
+  const fatal = error instanceof Error && error.name === 'RuntimeError';
+  return { id, ok: false, error: toWireError(error), fatal };
 }
 
 function applyAll(records: LogRecord[], measure: boolean): ApplyOutcome {

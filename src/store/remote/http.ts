@@ -1,6 +1,12 @@
 import { BadRequestError, QueryTimeoutError } from '../../errors.ts';
 import { Authenticator, type Credentials } from './auth.ts';
 import { EngineError, EngineUnavailableError } from './errors.ts';
+import {
+  announcedMaxRows,
+  isPartialAnswer,
+  setEngineTimeout,
+  summarizeEngineError,
+} from './virtuoso/http-quirks.ts';
 
 // The SPARQL 1.1 Protocol and Graph Store Protocol as seen from the client side: one place that
 // sends requests, answers authentication challenges and turns HTTP failures into provml errors.
@@ -50,21 +56,20 @@ export class SparqlHttp {
     timeoutMs: number,
   ): Promise<EngineResponse> {
     const body = new URLSearchParams([['query', query], ...params]);
-    // Virtuoso stops work at `timeout` ms and flags a partial answer with X-SQL-State S1TAT.
-    if (timeoutMs > 0) body.set('timeout', String(timeoutMs));
+    setEngineTimeout(body, timeoutMs);
     const response = await this.send(
       this.urls.queryUrl,
       { method: 'POST', body, headers: { accept } },
       timeoutMs,
       'query',
     );
-    if (response.headers.get('x-sql-state') === 'S1TAT') throw new QueryTimeoutError(timeoutMs);
-    const maxRows = Number(response.headers.get('x-sparql-maxrows') ?? Number.NaN);
+    if (isPartialAnswer(response.headers)) throw new QueryTimeoutError(timeoutMs);
+    const maxRows = announcedMaxRows(response.headers);
     const answer: EngineResponse = {
       body: await response.text(),
       contentType: response.headers.get('content-type') ?? '',
     };
-    if (Number.isFinite(maxRows)) answer.maxRows = maxRows;
+    if (maxRows !== undefined) answer.maxRows = maxRows;
     return answer;
   }
 
@@ -148,7 +153,7 @@ export class SparqlHttp {
   }
 
   private failure(url: string, status: number, text: string, purpose: Purpose): Error {
-    const detail = summarize(text);
+    const detail = summarizeEngineError(text);
     if (status === 401)
       return new EngineError(
         url,
@@ -164,13 +169,6 @@ export class SparqlHttp {
       );
     return new EngineError(url, status, detail);
   }
-}
-
-/** The engine's error in one line: Virtuoso echoes the whole query after its message. */
-function summarize(text: string): string {
-  const plain = text.replace(/<[^>]+>/g, ' ');
-  const head = plain.split(/\n\s*SPARQL query:/)[0] ?? plain;
-  return head.replace(/\s+/g, ' ').trim().slice(0, 500) || '(no message)';
 }
 
 const DROPPED_CONNECTION_CODES = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE']);

@@ -7,11 +7,11 @@ import { iriToNTriples } from '../ntriples.ts';
 import { type EngineQuery, toEngineQuery } from '../prepare/engine-query.ts';
 import { asPreparedQuery, type PreparedQuery } from '../prepare/prepare.ts';
 import type { GraphTerm, QuadData } from '../terms.ts';
-import { rewriteQueryDefaultGraph } from './default-graph.ts';
 import type { EngineResponse, SparqlHttp } from './http.ts';
 import { parseRdf } from './rdf-codec.ts';
 import { RESULTS_JSON } from './results-format.ts';
-import { NO_SYSTEM_GRAPHS, needsSystemGraphExclusion, type SystemGraphs } from './system-graphs.ts';
+import { rewriteQueryDefaultGraph } from './virtuoso/default-graph.ts';
+import { NO_SYSTEM_GRAPHS, needsSystemGraphExclusion, type SystemGraphs } from './virtuoso/system-graphs.ts';
 
 // Reads against the engine. provml's default graph lives in REMOTE_DEFAULT_GRAPH there. A user query
 // without a dataset of its own gets it as default-graph-uri, unless it uses GRAPH: Virtuoso then hides
@@ -90,14 +90,16 @@ export class RemoteReader {
     );
   }
 
-  /** All triples of one engine graph, page by page (pages shrink to the server's row cap when it announces one). */
-  async graphQuads(
+  /**
+   * The triples of one engine graph as quads in `target`, a page at a time as they are pulled (pages shrink
+   * to the server's row cap when it announces one). Each page has its own time limit.
+   */
+  async *graphPages(
     graph: string,
     target: GraphTerm,
     timeoutMs: number,
-    pageSize = 100_000,
-  ): Promise<QuadData[]> {
-    const quads: QuadData[] = [];
+    pageSize = 50_000,
+  ): AsyncGenerator<QuadData[]> {
     let page = pageSize;
     for (let offset = 0; ; ) {
       const query = `SELECT ?s ?p ?o WHERE { GRAPH ${iriToNTriples(graph)} { ?s ?p ?o } } LIMIT ${page} OFFSET ${offset}`;
@@ -106,9 +108,9 @@ export class RemoteReader {
       if (answer.maxRows !== undefined && answer.maxRows < page && rows.length >= answer.maxRows) {
         page = answer.maxRows;
       }
-      for (const quad of rows) quads.push(quad);
+      if (rows.length > 0) yield rows;
       offset += rows.length;
-      if (rows.length < page || rows.length === 0) return quads;
+      if (rows.length < page || rows.length === 0) return;
     }
   }
 

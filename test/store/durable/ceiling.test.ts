@@ -2,7 +2,7 @@ import { cpSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { StoreReadOnlyError } from '../../../src/errors.ts';
-import { openDurableStore } from '../../../src/store/index.ts';
+import { dumpText, openDurableStore } from '../../../src/store/index.ts';
 import { captureLog, quadsOf, tempDir } from './helpers.ts';
 
 const MAIN = { termType: 'NamedNode' as const, value: 'http://example.org/g/main' };
@@ -34,7 +34,9 @@ describe('size ceiling (maxQuads)', () => {
       readOnlyReason: expect.stringMatching(/at its limit of 20/),
     });
     expect(await store.ask('ASK { GRAPH ?g { <http://example.org/item/3> ?p ?o } }')).toBe(true);
-    expect((await store.dump({ format: 'application/n-quads' })).trim().split('\n')).toHaveLength(20);
+    expect((await dumpText(store.dump({ format: 'application/n-quads' }))).trim().split('\n')).toHaveLength(
+      20,
+    );
 
     // Deleting frees room again.
     await store.update('DELETE WHERE { GRAPH <http://example.org/g/other> { ?s ?p ?o } }');

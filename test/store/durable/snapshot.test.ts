@@ -2,7 +2,7 @@ import { copyFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listDataDir } from '../../../src/store/durable/files.ts';
-import { type DurableStore, openDurableStore } from '../../../src/store/index.ts';
+import { type DurableStore, dumpText, openDurableStore } from '../../../src/store/index.ts';
 import { captureLog, quadsOf, sortedLines, tempDir } from './helpers.ts';
 
 const EX = 'http://example.org/';
@@ -43,7 +43,7 @@ function crashImage(dir: string): string {
 async function contentOf(dir: string): Promise<string[]> {
   const store = await openDurableStore({ dir, logger: captureLog().logger });
   try {
-    return sortedLines(await store.dump({ format: 'application/n-quads' }));
+    return sortedLines(await dumpText(store.dump({ format: 'application/n-quads' })));
   } finally {
     await store.close();
   }
@@ -54,7 +54,7 @@ describe('snapshot + log replay', () => {
     const dir = tempDir();
     const store = await openDurableStore({ dir, snapshotAfterBytes: 2048, logger: captureLog().logger });
     await writeMixture(store, 1, 60);
-    const before = sortedLines(await store.dump({ format: 'application/n-quads' }));
+    const before = sortedLines(await dumpText(store.dump({ format: 'application/n-quads' })));
     const image = crashImage(dir);
     await store.close();
 
@@ -79,7 +79,7 @@ describe('snapshot + log replay', () => {
     await first.close();
     const second = await openDurableStore({ dir, snapshotAfterBytes: 1024, logger: captureLog().logger });
     await writeMixture(second, 20, 40);
-    const expected = sortedLines(await second.dump({ format: 'application/n-quads' }));
+    const expected = sortedLines(await dumpText(second.dump({ format: 'application/n-quads' })));
     await second.close();
     expect(await contentOf(dir)).toEqual(expected);
     const files = listDataDir(dir);

@@ -1,5 +1,5 @@
 import sparqljs from 'sparqljs';
-import { asPatterns, readsDefaultDataset } from '../prepare/analyse.ts';
+import { asPatterns, readsDefaultDataset } from '../../prepare/analyse.ts';
 
 // Virtuoso has no writable default graph: provml keeps its default graph in a named stand-in graph there.
 // Naming the stand-in as the request's default graph (default-graph-uri, DEFINE, WITH) makes Virtuoso hide

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { prepareQuery, prepareUpdate } from '../../../src/store/index.ts';
-import { rewriteQueryDefaultGraph, rewriteUpdate } from '../../../src/store/remote/default-graph.ts';
+import { prepareQuery, prepareUpdate } from '../../../../src/store/index.ts';
+import {
+  rewriteQueryDefaultGraph,
+  rewriteUpdate,
+} from '../../../../src/store/remote/virtuoso/default-graph.ts';
 
 // provml's default graph lives in a stand-in named graph on Virtuoso; updates and GRAPH-using queries are
 // rewritten so their default-graph parts address it and their GRAPH blocks stay untouched.

@@ -1,5 +1,5 @@
 import type sparqljs from 'sparqljs';
-import { rdf } from '../../vocab.ts';
+import { rdf } from '../../../vocab.ts';
 import { namesAGraph, triplesOutsideNamedGraphs } from './default-graph.ts';
 
 // Virtuoso keeps its own schema (about 2,500 triples) in a few graphs that its union default graph includes.

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { prepareQuery } from '../../../src/store/index.ts';
-import { NO_SYSTEM_GRAPHS, needsSystemGraphExclusion } from '../../../src/store/remote/system-graphs.ts';
+import { prepareQuery } from '../../../../src/store/index.ts';
+import {
+  NO_SYSTEM_GRAPHS,
+  needsSystemGraphExclusion,
+} from '../../../../src/store/remote/virtuoso/system-graphs.ts';
 
 // Virtuoso's schema graphs are excluded only from queries that could match them (the pragma slows Virtuoso
 // and empties GRAPH <iri>): the profile says which predicates and classes they use.

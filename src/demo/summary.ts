@@ -1,4 +1,4 @@
-import { iriToNTriples } from '../store/index.ts';
+import { iriToNTriples } from '../rdf/index.ts';
 import { experimentIri } from '../translate/index.ts';
 import { sparqlPrefixes } from '../vocab.ts';
 

@@ -1,5 +1,5 @@
 import { ProvmlError } from '../errors.ts';
-import { fromSparqlJson, type SparqlJson } from '../query/index.ts';
+import { type SparqlJson, solutionsFromJson } from '../rdf/index.ts';
 import type { ProvenanceBackend } from './backend.ts';
 
 const SPARQL_JSON = 'application/sparql-results+json';
@@ -39,14 +39,14 @@ export function httpBackend(baseUrl: string, token?: string): ProvenanceBackend 
     request('/sparql', new URLSearchParams({ query }).toString(), 'application/x-www-form-urlencoded');
   return {
     runAnalysis: async (entry, values) =>
-      fromSparqlJson(
+      solutionsFromJson(
         (await request(
           `/api/v1/queries/${encodeURIComponent(entry.name)}`,
           JSON.stringify({ params: values }),
           'application/json',
         )) as SparqlJson,
       ),
-    select: async (query) => fromSparqlJson((await sparql(query.text)) as SparqlJson),
+    select: async (query) => solutionsFromJson((await sparql(query.text)) as SparqlJson),
     ask: async (query) => Boolean(((await sparql(query.text)) as { boolean?: boolean }).boolean),
   };
 }

@@ -1,5 +1,6 @@
 import type * as RDF from '@rdfjs/types';
 import { BadRequestError, ProvmlError } from '../errors.ts';
+import { fromRdfJs, type Term } from '../rdf/index.ts';
 import {
   type PreparedQuery,
   type ProvStore,
@@ -7,11 +8,10 @@ import {
   type QueryMediaTypes,
   type SelectResult,
   type SerializedResult,
-  type Term,
 } from '../store/index.ts';
 import { comunicaEngine } from './comunica.ts';
 import { FederationTimeoutError, SourceUnavailableError } from './errors.ts';
-import { fromRdfJs } from './rdfjs.ts';
+
 import { describeSource, loadFileSource, parseSourceSpec, type SourceSpec } from './sources.ts';
 import { ProvStoreSource } from './store-source.ts';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseNdjson } from '../../src/capture/index.ts';
 import { ingestFiles } from '../../src/cli/ingest-files.ts';
-import { quadToNQuads } from '../../src/store/index.ts';
+import { quadToNQuads } from '../../src/rdf/index.ts';
 import { prepareBatch, workflowExecutionIri } from '../../src/translate/index.ts';
 import { runCli } from '../support/run-cli.ts';
 import { type InProcessServer, startInProcessServer } from './in-process-server.ts';

@@ -3,8 +3,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { ProvmlError } from '../../src/errors.ts';
 import { silentLogger } from '../../src/logger.ts';
+import type { QuadData, Term } from '../../src/rdf/index.ts';
 import { createApp } from '../../src/server/app.ts';
-import type { ProvStore, QuadData, Term } from '../../src/store/index.ts';
+import type { ProvStore } from '../../src/store/index.ts';
 import { allBackends } from '../support/backends.ts';
 import { emptyStore } from '../support/test-store.ts';
 

@@ -1,5 +1,15 @@
 import { StoreClosedError } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
+import {
+  type GraphTerm,
+  inDefaultGraph,
+  isQuadMediaType,
+  parseRdf,
+  type QuadData,
+  serializeBoolean,
+  serializeRdf,
+  serializeSolutions,
+} from '../../rdf/index.ts';
 import { ENGINE_SYSTEM_GRAPH_PREFIXES, REMOTE_DEFAULT_GRAPH } from '../../vocab.ts';
 import type {
   LoadOptions,
@@ -15,16 +25,13 @@ import type {
 } from '../api.ts';
 import { toEngineUpdate } from '../prepare/engine-query.ts';
 import { asPreparedQuery, type PreparedQuery, type PreparedUpdate } from '../prepare/prepare.ts';
-import type { GraphTerm, QuadData } from '../terms.ts';
 import { Courier } from './courier.ts';
 import { rewriteUpdate } from './default-graph.ts';
 import { EngineWriter } from './engine-writer.ts';
 import { SparqlHttp } from './http.ts';
 import { Outbox } from './outbox.ts';
-import { inDefaultGraph, parseRdf, serializeQuads } from './rdf-codec.ts';
 import { RemoteReader } from './reader.ts';
 import { engineGraph, groupByGraph, type OutboxWrite } from './records.ts';
-import { serializeBoolean, serializeSelect } from './results-format.ts';
 
 export interface SparqlStoreOptions {
   /** SPARQL 1.1 Query endpoint, e.g. http://127.0.0.1:8890/sparql */
@@ -131,7 +138,7 @@ export class SparqlStore implements ProvStore {
       return {
         form,
         mediaType: accept.results,
-        body: serializeSelect(await this.select(query, options), accept.results),
+        body: serializeSolutions(await this.select(query, options), accept.results),
       };
     if (form === 'ask')
       return {
@@ -142,7 +149,7 @@ export class SparqlStore implements ProvStore {
     return {
       form,
       mediaType: accept.graph,
-      body: await serializeQuads(await this.construct(query, options), accept.graph),
+      body: await serializeRdf(await this.construct(query, options), accept.graph),
     };
   }
 
@@ -165,15 +172,15 @@ export class SparqlStore implements ProvStore {
   }
 
   async load(data: string, options: LoadOptions): Promise<WriteReceipt> {
-    let quads = await parseRdf(data, options.format, options.graph, options.baseIri);
-    if (options.graph && isQuadFormat(options.format))
+    let quads = await parseRdf(data, options.format, parseOptions(options.graph, options.baseIri));
+    if (options.graph && isQuadMediaType(options.format))
       quads = quads.map((q) => ({ ...q, graph: options.graph as GraphTerm }));
     return this.append({ op: 'insert', groups: groupByGraph(quads) });
   }
 
   async replaceGraph(graph: GraphTerm, data: string, options: LoadOptions): Promise<WriteReceipt> {
     const target = engineGraph(graph);
-    const quads = (await parseRdf(data, options.format, graph, options.baseIri)).map((q) => ({
+    const quads = (await parseRdf(data, options.format, parseOptions(graph, options.baseIri))).map((q) => ({
       ...q,
       graph,
     }));
@@ -194,13 +201,13 @@ export class SparqlStore implements ProvStore {
     const timeoutMs = await this.readable({});
     const quads: QuadData[] = [];
     const graphs: GraphTerm[] = options.graph ? [options.graph] : [DEFAULT_GRAPH];
-    if (!options.graph && isQuadFormat(options.format)) {
+    if (!options.graph && isQuadMediaType(options.format)) {
       for (const graph of await this.reader.listGraphs(timeoutMs))
         graphs.push({ termType: 'NamedNode', value: graph });
     }
     for (const graph of graphs)
       for (const quad of await this.reader.graphQuads(engineGraph(graph), graph, timeoutMs)) quads.push(quad);
-    return serializeQuads(isQuadFormat(options.format) ? quads : quads.map(inDefaultGraph), options.format);
+    return serializeRdf(isQuadMediaType(options.format) ? quads : quads.map(inDefaultGraph), options.format);
   }
 
   async hasGraph(graph: GraphTerm): Promise<boolean> {
@@ -244,8 +251,8 @@ export class SparqlStore implements ProvStore {
   }
 }
 
-function isQuadFormat(format: string): boolean {
-  return format === 'application/n-quads' || format === 'application/trig';
+function parseOptions(graph: GraphTerm | undefined, baseIri: string | undefined) {
+  return { ...(graph ? { graph } : {}), ...(baseIri ? { baseIri } : {}) };
 }
 
 export async function openSparqlStore(options: SparqlStoreOptions): Promise<SparqlStore> {

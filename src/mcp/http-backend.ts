@@ -1,8 +1,6 @@
 import { ProvmlError } from '../errors.ts';
-import { type SparqlJson, solutionsFromJson } from '../rdf/index.ts';
+import { SPARQL_RESULTS_JSON, type SparqlJson, solutionsFromJson } from '../rdf/index.ts';
 import type { ProvenanceBackend } from './backend.ts';
-
-const SPARQL_JSON = 'application/sparql-results+json';
 
 /**
  * A running provml server as the backend of `provml mcp`: the data directory belongs to the server, so the
@@ -18,7 +16,7 @@ export function httpBackend(baseUrl: string, token?: string): ProvenanceBackend 
         method: 'POST',
         headers: {
           'content-type': contentType,
-          accept: SPARQL_JSON,
+          accept: SPARQL_RESULTS_JSON,
           ...(token ? { authorization: `Bearer ${token}` } : {}),
         },
         body,

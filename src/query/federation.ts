@@ -1,6 +1,6 @@
 import type * as RDF from '@rdfjs/types';
 import { BadRequestError, ProvmlError } from '../errors.ts';
-import { fromRdfJs, type Term } from '../rdf/index.ts';
+import { fromRdfJs, N_QUADS, SPARQL_RESULTS_JSON, type Term } from '../rdf/index.ts';
 import {
   type PreparedQuery,
   type ProvStore,
@@ -31,8 +31,8 @@ export interface FederationOptions {
 }
 
 const DEFAULT_ACCEPT: QueryMediaTypes = {
-  results: 'application/sparql-results+json',
-  graph: 'application/n-quads',
+  results: SPARQL_RESULTS_JSON,
+  graph: N_QUADS,
 };
 const DEFAULT_TIMEOUT_MS = 30_000;
 

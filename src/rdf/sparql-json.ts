@@ -4,7 +4,7 @@
 import { SparqlJsonParser } from 'sparqljson-parse';
 import { BadRequestError } from '../errors.ts';
 import { VIRTUOSO_BNODE_PREFIX, xsd } from '../vocab.ts';
-import { blankNode, type LiteralTerm, plainTerms, type Term, XSD_STRING } from './terms.ts';
+import { blankNode, type LiteralTerm, literal, plainTerms, type Term, XSD_STRING } from './terms.ts';
 
 export interface JsonTerm {
   type: 'uri' | 'literal' | 'bnode' | 'triple' | 'typed-literal';
@@ -31,10 +31,12 @@ const normalizing = {
   ...plainTerms,
   blankNode: (value = 'b') => blankNode(blankNodeLabel(value)),
   literal(value: string, languageOrDatatype?: Parameters<typeof plainTerms.literal>[1]): LiteralTerm {
-    const term = plainTerms.literal(value, languageOrDatatype);
-    if (term.datatype.value === XSD_BOOLEAN && (value === '1' || value === '0'))
-      return { ...term, value: String(value === '1') };
-    return term;
+    if (typeof languageOrDatatype !== 'object' || !('termType' in languageOrDatatype))
+      return plainTerms.literal(value, languageOrDatatype);
+    const datatype = languageOrDatatype.value;
+    if (datatype === XSD_BOOLEAN && (value === '1' || value === '0'))
+      return literal(String(value === '1'), '', datatype);
+    return literal(value, '', datatype);
   },
 };
 const parser = new SparqlJsonParser({ dataFactory: normalizing as never });

@@ -43,10 +43,11 @@ export interface QuadData {
 export const XSD_STRING = xsd('string');
 export const RDF_LANG_STRING = rdf('langString');
 
-const STRING_TYPE: NamedNodeTerm = { termType: 'NamedNode', value: XSD_STRING };
-const LANG_STRING_TYPE: NamedNodeTerm = { termType: 'NamedNode', value: RDF_LANG_STRING };
+// Shared by many terms, so frozen: a term is a value, never edited in place.
+const STRING_TYPE: NamedNodeTerm = Object.freeze({ termType: 'NamedNode', value: XSD_STRING });
+const LANG_STRING_TYPE: NamedNodeTerm = Object.freeze({ termType: 'NamedNode', value: RDF_LANG_STRING });
 
-export const DEFAULT_GRAPH: DefaultGraphTerm = { termType: 'DefaultGraph', value: '' };
+export const DEFAULT_GRAPH: DefaultGraphTerm = Object.freeze({ termType: 'DefaultGraph', value: '' });
 
 export function namedNode(value: string): NamedNodeTerm {
   return { termType: 'NamedNode', value };

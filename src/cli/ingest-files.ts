@@ -1,5 +1,13 @@
 import { stat } from 'node:fs/promises';
+import {
+  fetchTransport,
+  keepAliveTransport,
+  postLines,
+  type SenderOptions,
+  type SendOutcome,
+} from '../client/index.ts';
 import { ProvmlError } from '../errors.ts';
+import { type RetryPolicy, retrying } from '../retry.ts';
 import { clearProgress, loadProgress, type Progress, saveProgress } from './ingest-progress.ts';
 import { type FileBatch, isJsonArrayFile, jsonArrayBatches, ndjsonBatches } from './ingest-read.ts';
 
@@ -12,9 +20,12 @@ export interface IngestOptions {
   onConflict?: 'refuse' | 'replace';
   /** Ignore a saved progress file and start from the beginning. */
   restart?: boolean;
+  /** Sends through this fetch instead of the client's keep-alive connection (tests). */
   fetch?: typeof fetch;
-  /** Retries of a batch after a network failure, 5xx or 429, with doubling waits from 200 ms (default 4). */
+  /** Retries of a batch after a network failure, 5xx (but 507) or 429, with the retry policy (default 4). */
   retries?: number;
+  /** One request may take this long before it counts as failed (default 10 minutes). */
+  requestTimeoutMs?: number;
   /** Called after each acknowledged batch with the file's bytes (or items) done and total. */
   onProgress?: (file: string, done: number, total: number) => void;
 }
@@ -28,14 +39,31 @@ export interface FileSummary {
   batches: number;
 }
 
+/** Waits between attempts at one batch: from 200 ms, doubling, at most 30 s. */
+const RETRY_POLICY: RetryPolicy = { baseMs: 200, maxMs: 30_000 };
+
 /** Sends NDJSON (or JSON array) files to the server's events endpoint batch by batch, resumably. */
 export async function ingestFiles(files: string[], options: IngestOptions): Promise<FileSummary[]> {
+  const params: Record<string, string> = {};
+  if (options.format === 'flowcept') params.format = 'flowcept';
+  if (options.onConflict === 'replace') params.onConflict = 'replace';
+  const sender: SenderOptions = {
+    url: options.url,
+    token: options.token,
+    transport: options.fetch ? fetchTransport(options.fetch) : keepAliveTransport(),
+    requestTimeoutMs: options.requestTimeoutMs ?? 10 * 60_000,
+    params,
+  };
   const summaries: FileSummary[] = [];
-  for (const file of files) summaries.push(await ingestFile(file, options));
+  try {
+    for (const file of files) summaries.push(await ingestFile(file, sender, options));
+  } finally {
+    sender.transport.close();
+  }
   return summaries;
 }
 
-async function ingestFile(file: string, options: IngestOptions): Promise<FileSummary> {
+async function ingestFile(file: string, sender: SenderOptions, options: IngestOptions): Promise<FileSummary> {
   const size = await fileSize(file);
   const jsonArray = await isJsonArrayFile(file);
   const saved = options.restart ? undefined : await loadProgress(file, options.url, options.format, size);
@@ -53,7 +81,7 @@ async function ingestFile(file: string, options: IngestOptions): Promise<FileSum
     : ndjsonBatches(file, progress, options.batchSize);
   const total = jsonArray ? Number.NaN : size;
   for await (const batch of batches) {
-    const counts = await sendBatch(file, batch, jsonArray, options);
+    const counts = await sendBatch(file, batch, jsonArray, sender, options);
     summary.events += counts.events;
     summary.triples += counts.triples;
     summary.batches += 1;
@@ -68,55 +96,50 @@ async function ingestFile(file: string, options: IngestOptions): Promise<FileSum
   return summary;
 }
 
+/** A retry outcome that may pass by waiting: no answer, 429, or a 5xx other than 507 (the store is full). */
+class MayPassByWaiting extends Error {
+  constructor(readonly outcome: Extract<SendOutcome, { kind: 'retry' }>) {
+    super(outcome.reason);
+  }
+}
+
+const passesByWaiting = (status: number | undefined): boolean =>
+  status === undefined || status === 429 || (status >= 500 && status !== 507);
+
+/** Posts one batch through the client's sender, retrying (src/retry.ts) while the server may recover. */
 async function sendBatch(
   file: string,
   batch: FileBatch,
   jsonArray: boolean,
+  sender: SenderOptions,
   options: IngestOptions,
 ): Promise<{ events: number; triples: number }> {
-  const url = new URL('/api/v1/events', options.url);
-  if (options.format === 'flowcept') url.searchParams.set('format', 'flowcept');
-  if (options.onConflict === 'replace') url.searchParams.set('onConflict', 'replace');
-  const headers: Record<string, string> = {
-    'content-type': jsonArray ? 'application/json' : 'application/x-ndjson',
-    accept: 'application/json',
-  };
-  if (options.token) headers.authorization = `Bearer ${options.token}`;
-  const body = jsonArray ? `[${batch.items.join(',')}]` : `${batch.items.join('\n')}\n`;
-  const doFetch = options.fetch ?? fetch;
-  const retries = options.retries ?? 4;
-  for (let attempt = 0; ; attempt++) {
-    let response: Response;
-    try {
-      response = await doFetch(url, { method: 'POST', headers, body });
-    } catch (error) {
-      if (attempt < retries) {
-        await sleep(200 * 2 ** attempt);
-        continue;
-      }
-      throw new ProvmlError(
-        503,
-        `cannot reach ${options.url} (${reason(error)}): is \`provml serve\` running there? Re-run to resume.`,
-      );
-    }
-    const text = await response.text();
-    if (response.status === 202 || response.ok) {
-      const counts = parse(text) as { events?: number; triples?: number } | undefined;
-      return { events: counts?.events ?? batch.items.length, triples: counts?.triples ?? 0 };
-    }
-    // 507 (the store is full) does not pass by waiting; other 5xx and 429 may.
-    if (
-      ((response.status >= 500 && response.status !== 507) || response.status === 429) &&
-      attempt < retries
-    ) {
-      await sleep(200 * 2 ** attempt);
-      continue;
-    }
+  let outcome: SendOutcome;
+  try {
+    outcome = await retrying(
+      async () => {
+        const sent = await postLines(batch.items, sender);
+        if (sent.kind === 'retry' && passesByWaiting(sent.status)) throw new MayPassByWaiting(sent);
+        return sent;
+      },
+      RETRY_POLICY,
+      { retries: options.retries ?? 4, shouldRetry: (error) => error instanceof MayPassByWaiting },
+    );
+  } catch (error) {
+    if (!(error instanceof MayPassByWaiting)) throw error;
+    outcome = error.outcome;
+  }
+  if (outcome.kind === 'delivered') return outcome;
+  if (outcome.status === undefined) {
     throw new ProvmlError(
-      response.status,
-      explainRefusal(file, batch, response.status, text, { jsonArray, format: options.format }),
+      503,
+      `cannot reach ${options.url} (${outcome.reason}): is \`provml serve\` running there? Re-run to resume.`,
     );
   }
+  throw new ProvmlError(
+    outcome.status,
+    explainRefusal(file, batch, outcome.status, outcome.body, { jsonArray, format: options.format }),
+  );
 }
 
 /** One line saying which line of which file is wrong and why. */
@@ -124,10 +147,10 @@ function explainRefusal(
   file: string,
   batch: FileBatch,
   status: number,
-  text: string,
+  answer: unknown,
   options: { jsonArray: boolean; format: IngestOptions['format'] },
 ): string {
-  const body = parse(text) as
+  const body = answer as
     | { error?: string; errors?: Array<{ index: number; path: string; message: string; id?: string }> }
     | string
     | undefined;
@@ -159,19 +182,7 @@ async function fileSize(file: string): Promise<number> {
   }
 }
 
-function parse(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
-
 function reason(error: unknown): string {
   const cause = (error as { cause?: { code?: string } }).cause;
   return cause?.code ?? (error instanceof Error ? error.message : String(error));
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

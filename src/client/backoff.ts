@@ -5,6 +5,9 @@ export interface BackoffOptions {
   random: () => number;
 }
 
+// Not src/retry.ts (p-retry): the pump retries from a timer across pump runs, not in one loop, and the
+// client imports no package at all (it is loaded into training processes, and installed on its own).
+
 /**
  * Exponential back-off with "equal jitter": half the capped delay is fixed, half is random, so many clients
  * that lost the same server do not retry in lock-step, and the delay never exceeds `maxMs`.

@@ -4,7 +4,7 @@ import type { Transport, TransportResponse } from './http-transport.ts';
 export type SendOutcome =
   | { kind: 'delivered'; events: number; triples: number }
   /** Worth retrying later: network failure, timeout, 5xx, 401, 403, 404, 408, 429. */
-  | { kind: 'retry'; reason: string }
+  | { kind: 'retry'; reason: string; status?: number; body?: unknown }
   /** The server refused the batch itself (4xx): retrying the same bytes cannot succeed. */
   | { kind: 'rejected'; status: number; body: unknown; reason: string };
 
@@ -13,6 +13,8 @@ export interface SenderOptions {
   token?: string;
   transport: Transport;
   requestTimeoutMs: number;
+  /** Query parameters of the events endpoint (`format`, `onConflict`). */
+  params?: Record<string, string>;
 }
 
 export const EVENTS_PATH = '/api/v1/events';
@@ -23,8 +25,9 @@ export const EVENTS_PATH = '/api/v1/events';
  */
 const RETRIED_STATUSES = new Set([401, 403, 404, 408, 429]);
 
-export function eventsEndpoint(base: string): string {
-  return `${base.replace(/\/+$/, '')}${EVENTS_PATH}`;
+export function eventsEndpoint(base: string, params?: Record<string, string>): string {
+  const query = params && Object.keys(params).length > 0 ? `?${new URLSearchParams(params)}` : '';
+  return `${base.replace(/\/+$/, '')}${EVENTS_PATH}${query}`;
 }
 
 /** POSTs NDJSON lines (one JSON event each) to the events endpoint. Never throws. */
@@ -43,7 +46,7 @@ export async function postLines(
   let response: TransportResponse;
   try {
     response = await options.transport.post(
-      eventsEndpoint(options.url),
+      eventsEndpoint(options.url, options.params),
       `${lines.join('\n')}\n`,
       headers,
       AbortSignal.any(signals),
@@ -61,7 +64,8 @@ export async function postLines(
     };
   }
   const reason = `HTTP ${response.status}${errorText(body)}`;
-  if (response.status >= 500 || RETRIED_STATUSES.has(response.status)) return { kind: 'retry', reason };
+  if (response.status >= 500 || RETRIED_STATUSES.has(response.status))
+    return { kind: 'retry', reason, status: response.status, body };
   return { kind: 'rejected', status: response.status, body, reason };
 }
 

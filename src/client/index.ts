@@ -3,6 +3,9 @@
 import { createSink, defaultHost, type RecorderOptions } from './options.ts';
 import { Recorder } from './recorder.ts';
 
+// The sender on its own, for `provml ingest` (files of events sent the way the recorder sends them).
+export { postLines, type SenderOptions, type SendOutcome } from './http-sender.ts';
+export { fetchTransport, keepAliveTransport, type Transport } from './http-transport.ts';
 export { DEFAULT_SERVER_URL, type RecorderOptions } from './options.ts';
 export { Recorder } from './recorder.ts';
 export type * from './recorder-types.ts';

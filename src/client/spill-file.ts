@@ -14,6 +14,8 @@ export interface SpilledBatch {
 /**
  * The overflow of the in-memory buffer: an NDJSON file holding the OLDEST undelivered events, read back in
  * order from a byte offset and removed once everything in it is delivered. One writer (the recorder's pump).
+ * Plain NDJSON rather than the store's record log: people and `provml ingest` read it as it is, and its events
+ * are not yet acknowledged by anyone, so an append needs no fsync.
  */
 export class SpillFile {
   private offset = 0;

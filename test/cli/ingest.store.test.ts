@@ -179,4 +179,49 @@ describe('provml ingest', () => {
     await expect(busy).rejects.toMatchObject({ status: 503 });
     expect(statuses).toEqual([503, 503]);
   });
+
+  it('stops at once on a refused credential (401) but waits out throttling (429)', async () => {
+    const statuses: number[] = [];
+    const answering = (status: number) => async () => {
+      statuses.push(status);
+      return new Response(JSON.stringify({ error: 'no' }), { status });
+    };
+    const options = { url: server.url, batchSize: 100, format: 'provml' as const, restart: true };
+    const refused = ingestFiles([file], { ...options, retries: 3, fetch: answering(401) });
+    await expect(refused).rejects.toMatchObject({
+      status: 401,
+      message: expect.stringMatching(/answered 401: no/),
+    });
+    expect(statuses).toEqual([401]);
+    statuses.length = 0;
+    const throttled = ingestFiles([file], { ...options, retries: 1, fetch: answering(429) });
+    await expect(throttled).rejects.toMatchObject({ status: 429 });
+    expect(statuses).toEqual([429, 429]);
+  });
+
+  it('sends each batch as NDJSON through the client sender, to the events endpoint under the base URL', async () => {
+    const requests: Array<{ url: string; headers: Headers; body: string }> = [];
+    const recording: typeof fetch = async (input, init) => {
+      const body = String(init?.body);
+      requests.push({ url: String(input), headers: new Headers(init?.headers), body });
+      const events = body.trim().split('\n').length;
+      return new Response(JSON.stringify({ events, triples: 2 * events }), { status: 202 });
+    };
+    const [summary] = await ingestFiles([join(FIXTURES, 'flowcept.json')], {
+      url: 'http://provml.test/base/',
+      token: 'secret',
+      batchSize: 2,
+      format: 'flowcept',
+      onConflict: 'replace',
+      fetch: recording,
+    });
+    expect(requests.length).toBeGreaterThan(0);
+    expect(summary).toMatchObject({ batches: requests.length, triples: 2 * (summary?.events ?? 0) });
+    for (const request of requests) {
+      expect(request.url).toBe('http://provml.test/base/api/v1/events?format=flowcept&onConflict=replace');
+      expect(request.headers.get('content-type')).toBe('application/x-ndjson');
+      expect(request.headers.get('authorization')).toBe('Bearer secret');
+      for (const line of request.body.trim().split('\n')) expect(() => JSON.parse(line)).not.toThrow();
+    }
+  });
 });

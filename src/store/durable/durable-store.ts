@@ -17,6 +17,7 @@ import { OxigraphEngine, type WriteOp } from '../engine.ts';
 import { quadsToNQuads } from '../ntriples.ts';
 import { toEngineQuery, toEngineUpdate } from '../prepare/engine-query.ts';
 import type { PreparedQuery, PreparedUpdate } from '../prepare/prepare.ts';
+import type { RecordLog, RecordLogCounters } from '../record-log/index.ts';
 import type { GraphTerm, QuadData } from '../terms.ts';
 import { QuadCeiling } from './ceiling.ts';
 import { fsyncDir, listDataDir } from './files.ts';
@@ -26,7 +27,7 @@ import { Manifest, writeManifest } from './manifest.ts';
 import type { CallMethod, SnapshotOutcome } from './protocol.ts';
 import { DEFAULT_SNAPSHOT_GROWTH, type SnapshotPolicy, snapshotDue } from './snapshot-policy.ts';
 import { encodeRecord } from './wal-format.ts';
-import { type WalCounters, WalWriter } from './wal-writer.ts';
+import { openWal } from './wal-writer.ts';
 import { WorkerHost } from './worker-host.ts';
 
 export interface DurableStoreOptions {
@@ -64,7 +65,7 @@ export class DurableStore implements ProvStore {
   private state: State = 'new';
   private release: (() => void) | undefined;
   private host: WorkerHost | undefined;
-  private wal: WalWriter | undefined;
+  private wal: RecordLog | undefined;
   private lastSeq = 0;
   private snapshotSeq = 0;
   private snapshotting: Promise<void> | undefined;
@@ -121,7 +122,7 @@ export class DurableStore implements ProvStore {
         writeManifest(dir, scan.manifest);
         const manifest = new Manifest(dir, scan.manifest);
         this.manifest = manifest;
-        this.wal = await WalWriter.open(dir, this.lastSeq, {
+        this.wal = await openWal(dir, this.lastSeq, {
           afterBatch: () => this.maybeSnapshot(),
           segmentCreated: (first) => manifest.segmentCreated(first),
           recordsPerSegment: this.options.recordsPerSegment,
@@ -232,7 +233,7 @@ export class DurableStore implements ProvStore {
   }
 
   /** Log counters: records written and fsyncs done (fewer fsyncs than records is group commit at work). */
-  logCounters(): WalCounters {
+  logCounters(): RecordLogCounters {
     return { ...(this.wal?.counters ?? { records: 0, syncs: 0, bytes: 0 }) };
   }
 

@@ -1,7 +1,6 @@
 import {
   closeSync,
   copyFileSync,
-  fstatSync,
   fsyncSync,
   ftruncateSync,
   linkSync,
@@ -12,10 +11,11 @@ import {
 } from 'node:fs';
 import { basename, join } from 'node:path';
 import { ProvmlError } from '../../errors.ts';
+import { scanRecords } from '../record-log/index.ts';
 import { type DirEntry, listDataDir } from './files.ts';
 import { type ManifestData, RECORDS_PER_SEGMENT, readManifest } from './manifest.ts';
 import { SNAPSHOT_HEADER } from './snapshot-io.ts';
-import { type BadRecord, readRecordAt, validRecordFollows } from './wal-format.ts';
+import { isLogRecord } from './wal-format.ts';
 
 /** The data directory cannot be recovered without losing acknowledged writes: a person must decide. */
 export class StoreCorruptError extends ProvmlError {
@@ -199,18 +199,6 @@ function startsWithHeader(path: string): boolean {
   }
 }
 
-/**
- * A write torn by a crash leaves a prefix of what it wrote (a partial header, or a record shorter than
- * its length) or, after a power loss on some file systems, zero bytes. A record that is complete by its
- * length but fails its checksum, or checks out yet is not a record, is damage to written data.
- */
-function isTornTail(fd: number, bad: BadRecord, size: number): boolean {
-  if (bad.kind === 'partial') return true;
-  const rest = Buffer.alloc(size - bad.offset);
-  readSync(fd, rest, 0, rest.length, bad.offset);
-  return rest.every((byte) => byte === 0);
-}
-
 function scanSegment(
   segment: DirEntry,
   next: DirEntry | undefined,
@@ -219,41 +207,39 @@ function scanSegment(
 ): { lastSeq: number; bytes: number } {
   const fd = openSync(segment.path, 'r+');
   try {
-    const size = fstatSync(fd).size;
-    let offset = 0;
-    let seq = segment.seq - 1;
-    for (;;) {
-      const result = readRecordAt(fd, offset, size);
-      if (!result) return { lastSeq: seq, bytes: size };
-      if ('record' in result && result.record.seq !== seq + 1) {
-        throw new StoreCorruptError(
-          `Log segment ${segment.path} holds record ${result.record.seq} at byte ${offset} where ${seq + 1} was expected. Restore the data directory from a backup.`,
-        );
-      }
-      if ('bad' in result) {
-        const { bad } = result;
-        const last = !next && !validRecordFollows(fd, offset, size);
-        if (last && isTornTail(fd, bad, size)) {
-          loss.scanWarning(
-            `Dropped the torn end of ${segment.path} at byte ${offset} (${bad.reason}): what a crash during a write leaves. ` +
-              `That write had not been acknowledged (acknowledgement waits for its fsync). Truncated the file from ${size} to ${offset} bytes.`,
-          );
-        } else {
-          const where = `Log segment ${segment.path} is damaged at byte ${offset}, in record ${seq + 1}: ${bad.reason}`;
-          const why = last
-            ? `the record is complete by its length, so this is not a write torn by a crash but damage to a written record, which may have been acknowledged`
-            : 'valid records follow, so this is not a write torn by a crash';
-          const lostUpTo = next ? next.seq - 1 : segment.seq + perSegment - 1;
-          loss.accept(`${where}; ${why}`, `record ${seq + 1} and the rest of this segment`, lostUpTo);
-          loss.keepCopy(segment.path, 'copy');
-        }
-        ftruncateSync(fd, offset);
-        fsyncSync(fd);
-        return { lastSeq: seq, bytes: offset };
-      }
-      seq = result.record.seq;
-      offset = result.end;
+    const scanned = scanRecords(fd, {
+      firstSeq: segment.seq,
+      contiguous: true,
+      followedByMore: next !== undefined,
+      check: isLogRecord,
+    });
+    const lastSeq = scanned.lastSeq ?? segment.seq - 1;
+    const { damage } = scanned;
+    if (!damage) return { lastSeq, bytes: scanned.size };
+    const { offset } = damage;
+    if (damage.kind === 'misnumbered') {
+      throw new StoreCorruptError(
+        `Log segment ${segment.path} holds record ${damage.seq} at byte ${offset} where ${damage.expected} was expected. Restore the data directory from a backup.`,
+      );
     }
+    if (damage.torn) {
+      loss.scanWarning(
+        `Dropped the torn end of ${segment.path} at byte ${offset} (${damage.reason}): what a crash during a write leaves. ` +
+          `That write had not been acknowledged (acknowledgement waits for its fsync). Truncated the file from ${scanned.size} to ${offset} bytes.`,
+      );
+    } else {
+      const where = `Log segment ${segment.path} is damaged at byte ${offset}, in record ${lastSeq + 1}: ${damage.reason}`;
+      const why =
+        !next && !damage.validFollows
+          ? `the record is complete by its length, so this is not a write torn by a crash but damage to a written record, which may have been acknowledged`
+          : 'valid records follow, so this is not a write torn by a crash';
+      const lostUpTo = next ? next.seq - 1 : segment.seq + perSegment - 1;
+      loss.accept(`${where}; ${why}`, `record ${lastSeq + 1} and the rest of this segment`, lostUpTo);
+      loss.keepCopy(segment.path, 'copy');
+    }
+    ftruncateSync(fd, offset);
+    fsyncSync(fd);
+    return { lastSeq, bytes: offset };
   } finally {
     closeSync(fd);
   }

@@ -47,9 +47,25 @@ export function readableParseError(error: unknown, text: string, kind: ExpectedK
   const column = hash?.loc?.first_column;
   if (!hash || line === undefined || column === undefined)
     return (message ?? String(error)).split('\n')[0] ?? String(error);
-  const lineText = text.split('\n')[line - 1] ?? '';
-  const at = tokenAt(lineText, column, hash);
-  return `line ${line}, column ${at.column + 1}: unexpected ${at.found}; expected ${expectation(hash.expected ?? [], kind)}`;
+  const lines = text.split('\n');
+  const where = lineOfToken(lines, line, column, hash.text);
+  const at = tokenAt(lines[where.line - 1] ?? '', where.column, hash);
+  return `line ${where.line}, column ${at.column + 1}: unexpected ${at.found}; expected ${expectation(hash.expected ?? [], kind)}`;
+}
+
+/** Jison's location can point at the token before the rejected one, which may be on a later line. */
+function lineOfToken(
+  lines: string[],
+  line: number,
+  column: number,
+  token: string | undefined,
+): { line: number; column: number } {
+  if (!token) return { line, column };
+  for (let at = line; at <= lines.length; at++) {
+    const from = at === line ? column : 0;
+    if ((lines[at - 1] ?? '').indexOf(token, from) >= 0) return { line: at, column: from };
+  }
+  return { line, column };
 }
 
 /**

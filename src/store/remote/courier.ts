@@ -2,14 +2,15 @@ import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BadRequestError } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
+import { type RetryPolicy, retrying } from '../../retry.ts';
 import type { EngineWriter } from './engine-writer.ts';
 import { EngineUnavailableError, OutboxBacklogError } from './errors.ts';
 import type { Outbox, OutboxEntry } from './outbox.ts';
 import { type GraphTriples, type OutboxWrite, tripleCount } from './records.ts';
 
 // The one consumer of the outbox: delivers records to the engine in order, removing each only after
-// a 2xx, retrying with backoff while the engine is away. Writes that need an immediate answer
-// (SPARQL Update) queue here too, behind the records acknowledged before them.
+// a 2xx, retrying with the retry policy (src/retry.ts) while the engine is away. Writes that need an
+// immediate answer (SPARQL Update) queue here too, behind the records acknowledged before them.
 
 interface DirectOp {
   afterSeq: number;
@@ -22,14 +23,20 @@ interface DirectOp {
 export interface CourierOptions {
   /** Triples merged into one delivery from consecutive small inserts. */
   batchTriples: number;
-  retryMinMs: number;
-  retryMaxMs: number;
+  /** How long to wait between attempts while the engine is away. */
+  retry: RetryPolicy;
 }
+
+/** The reason a wait between attempts was cut short: something new to deliver, or stop. */
+const WOKEN = new Error('woken');
 
 export class Courier {
   private readonly direct: DirectOp[] = [];
   private readonly deliveredWaiters = new Set<() => void>();
-  private wake: () => void = () => undefined;
+  private wakeSleep: () => void = () => undefined;
+  /** Set while a delivery waits between attempts: aborting it starts the next attempt now. */
+  private retryWait: AbortController | undefined;
+  private waker: AbortController | undefined;
   private stopping = false;
   private loop: Promise<void> | undefined;
   private lastError: Error | undefined;
@@ -105,7 +112,6 @@ export class Courier {
   }
 
   private async run(): Promise<void> {
-    let delay = this.options.retryMinMs;
     while (!this.stopping) {
       const op = this.direct[0];
       if (op && op.afterSeq <= this.outbox.deliveredSeq) {
@@ -120,7 +126,7 @@ export class Courier {
         continue;
       }
       try {
-        const delivered = await this.deliverBatch(this.oneByOne ? batch.slice(0, 1) : batch);
+        const delivered = await this.deliverWithRetry(this.oneByOne ? batch.slice(0, 1) : batch);
         this.oneByOne = false;
         await this.outbox.markDelivered(delivered);
         if (this.lastError)
@@ -129,9 +135,9 @@ export class Courier {
             'SPARQL engine reachable again; delivering the outbox',
           );
         this.lastError = undefined;
-        delay = this.options.retryMinMs;
         for (const waiter of [...this.deliveredWaiters]) waiter();
       } catch (error) {
+        if (error === WOKEN) continue;
         if (error instanceof BadRequestError && !this.oneByOne) {
           this.oneByOne = true;
           continue;
@@ -141,16 +147,51 @@ export class Courier {
           await this.reject(batch[0] as OutboxEntry, error);
           continue;
         }
-        if (!this.lastError)
-          this.logger?.warn(
-            { engine: this.url, pending: this.outbox.pendingCount, err: String(error) },
-            'SPARQL engine unavailable; writes wait in the outbox',
-          );
-        this.lastError = error instanceof Error ? error : new Error(String(error));
-        await this.sleep(delay);
-        delay = Math.min(delay * 2, this.options.retryMaxMs);
+        // A failure the policy does not wait out (a fault, not the engine being away): wait the longest.
+        this.engineFailed(error);
+        await this.sleep(this.options.retry.maxMs);
       }
     }
+  }
+
+  /**
+   * Delivers `batch` (see deliverBatch), retrying while the engine is away. A wake-up (an append, an ordered
+   * write, stop) ends a wait between attempts, never an attempt under way, so a delivery is never left
+   * unrecorded.
+   */
+  private deliverWithRetry(batch: OutboxEntry[]): Promise<number> {
+    return retrying(
+      () => {
+        this.retryWait = undefined;
+        return this.deliverBatch(batch);
+      },
+      this.options.retry,
+      {
+        signal: this.wakeSignal(),
+        shouldRetry: (error) => !(error instanceof BadRequestError),
+        onFailure: (error) => {
+          if (error instanceof BadRequestError) return;
+          this.engineFailed(error);
+          this.retryWait = this.waker;
+          // stop() during the attempt found no wait to end: end this one before it starts.
+          if (this.stopping) this.wake();
+        },
+      },
+    );
+  }
+
+  private wakeSignal(): AbortSignal {
+    this.waker = new AbortController();
+    return this.waker.signal;
+  }
+
+  private engineFailed(error: unknown): void {
+    if (!this.lastError)
+      this.logger?.warn(
+        { engine: this.url, pending: this.outbox.pendingCount, err: String(error) },
+        'SPARQL engine unavailable; writes wait in the outbox',
+      );
+    this.lastError = error instanceof Error ? error : new Error(String(error));
   }
 
   /** Delivers the first record, merged with following plain inserts while they fit; returns the last seq sent. */
@@ -202,8 +243,14 @@ export class Courier {
         clearTimeout(timer);
         resolve();
       }
-      this.wake = done;
+      this.wakeSleep = done;
       if (this.stopping) done();
     });
+  }
+
+  private wake(): void {
+    this.wakeSleep();
+    this.retryWait?.abort(WOKEN);
+    this.retryWait = undefined;
   }
 }

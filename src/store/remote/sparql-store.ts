@@ -97,8 +97,7 @@ export class SparqlStore implements ProvStore {
     this.outbox = outbox;
     this.courier = new Courier(outbox, this.writer, this.options.updateUrl, this.options.logger, {
       batchTriples: 20_000,
-      retryMinMs: 100,
-      retryMaxMs: 5_000,
+      retry: { baseMs: 100, maxMs: 5_000 },
     });
     if (outbox.pendingCount > 0)
       this.options.logger?.info(

@@ -16,6 +16,13 @@ describe('log record format', () => {
       '76000000696c17837b22736571223a372c226f70223a7b226f70223a226c6f6164222c2264617461223a223c687474703a2f2f652f733e203c687474703a2f2f652f703e205c22c3a95c22203c687474703a2f2f652f673e202e5c6e222c22666f726d6174223a226170706c69636174696f6e2f6e2d7175616473227d7d',
       'hex',
     );
+    // Written byte for byte as before the record log was shared with the outbox.
+    const op = {
+      op: 'load' as const,
+      data: '<http://e/s> <http://e/p> "é" <http://e/g> .\n',
+      format: 'application/n-quads' as const,
+    };
+    expect(encodeRecord(7, op).equals(old)).toBe(true);
     const path = join(tempDir(), 'old-segment');
     writeFileSync(path, old);
     const fd = openSync(path, 'r');

@@ -1,25 +1,36 @@
 // Plain terms ↔ RDF/JS terms (with `equals`), for the libraries that need RDF/JS objects: Comunica (a
 // query source), rdf-validate-shacl (a dataset). One factory: rdf-data-factory, the one Comunica uses.
+import { createRequire } from 'node:module';
 import type * as RDF from '@rdfjs/types';
-import { DataFactory } from 'rdf-data-factory';
+import type { DataFactory } from 'rdf-data-factory';
 import type { QuadData, Term } from './terms.ts';
 
-export const rdfjsFactory: RDF.DataFactory<RDF.Quad, RDF.Quad> = new DataFactory();
+let factory: RDF.DataFactory<RDF.Quad, RDF.Quad> | undefined;
+
+/** The RDF/JS factory, loaded when first asked for: the store and its worker thread never need it. */
+export function rdfjsFactory(): RDF.DataFactory<RDF.Quad, RDF.Quad> {
+  if (!factory) {
+    const module = createRequire(import.meta.url)('rdf-data-factory') as { DataFactory: typeof DataFactory };
+    factory = new module.DataFactory();
+  }
+  return factory;
+}
 
 export function toRdfJs(term: Term): RDF.Term {
+  const rdfjs = rdfjsFactory();
   switch (term.termType) {
     case 'NamedNode':
-      return rdfjsFactory.namedNode(term.value);
+      return rdfjs.namedNode(term.value);
     case 'BlankNode':
-      return rdfjsFactory.blankNode(term.value);
+      return rdfjs.blankNode(term.value);
     case 'Literal':
       return term.language
-        ? rdfjsFactory.literal(term.value, term.language)
-        : rdfjsFactory.literal(term.value, rdfjsFactory.namedNode(term.datatype.value));
+        ? rdfjs.literal(term.value, term.language)
+        : rdfjs.literal(term.value, rdfjs.namedNode(term.datatype.value));
     case 'DefaultGraph':
-      return rdfjsFactory.defaultGraph();
+      return rdfjs.defaultGraph();
     case 'Quad':
-      return rdfjsFactory.quad(
+      return rdfjs.quad(
         toRdfJs(term.subject) as RDF.Quad_Subject,
         toRdfJs(term.predicate) as RDF.Quad_Predicate,
         toRdfJs(term.object) as RDF.Quad_Object,
@@ -29,7 +40,7 @@ export function toRdfJs(term: Term): RDF.Term {
 }
 
 export function toRdfJsQuad(quad: QuadData): RDF.Quad {
-  return rdfjsFactory.quad(
+  return rdfjsFactory().quad(
     toRdfJs(quad.subject) as RDF.Quad_Subject,
     toRdfJs(quad.predicate) as RDF.Quad_Predicate,
     toRdfJs(quad.object) as RDF.Quad_Object,

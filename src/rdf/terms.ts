@@ -1,6 +1,5 @@
 // Plain RDF terms: the values that cross module and thread boundaries (structured-clone safe), shaped like
-// RDF/JS terms without their methods. `plainTerms` builds them with the RDF/JS DataFactory signatures, so a
-// parser that takes a factory (sparqljson-parse) produces them directly.
+// RDF/JS terms without their methods (rdfjs.ts converts them to RDF/JS objects where a library needs those).
 import { rdf, xsd } from '../vocab.ts';
 
 export interface NamedNodeTerm {
@@ -84,20 +83,3 @@ export function tripleTerm(
 export function inDefaultGraph(quad: QuadData): QuadData {
   return { ...quad, graph: DEFAULT_GRAPH };
 }
-
-type LanguageOrDatatype = string | { language: string } | { termType: string; value: string };
-
-/** The plain terms behind the RDF/JS DataFactory interface (no `equals`: these are data, not objects). */
-export const plainTerms = {
-  namedNode,
-  blankNode: (value = 'b') => blankNode(value),
-  literal(value: string, languageOrDatatype?: LanguageOrDatatype): LiteralTerm {
-    if (typeof languageOrDatatype === 'string') return literal(value, languageOrDatatype);
-    if (languageOrDatatype && 'language' in languageOrDatatype)
-      return literal(value, languageOrDatatype.language);
-    return literal(value, '', languageOrDatatype?.value);
-  },
-  defaultGraph,
-  quad: (subject: Term, predicate: Term, object: Term, graph?: Term) =>
-    tripleTerm(subject, predicate, object, graph),
-};

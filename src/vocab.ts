@@ -184,6 +184,21 @@ export const term = {
   individual: (name: ProvmlIndividual): string => provml(name),
 };
 
+/** The readable end of an IRI (last path segment or fragment), percent-decoded: a label when none is recorded. */
+export function shortName(iri: string | undefined): string {
+  if (!iri) return '';
+  const tail =
+    iri
+      .replace(/[/#]+$/, '')
+      .split(/[/#]/)
+      .pop() ?? iri;
+  try {
+    return decodeURIComponent(tail);
+  } catch {
+    return tail;
+  }
+}
+
 /** SPARQL / Turtle prefix declarations for every namespace above. */
 export function sparqlPrefixes(): string {
   return Object.entries(NS)

@@ -14,7 +14,7 @@ import { hostGuard } from './host-guard.ts';
 import { createMcpRouter } from './mcp.ts';
 import { requestLog } from './request-log.ts';
 import { createSparqlRouter } from './sparql/handler.ts';
-import { createWebRouter } from './web/index.ts';
+import { createWebRouter, createWriteSignals } from './web/index.ts';
 
 export interface CreateAppOptions {
   store: ProvStore;
@@ -24,7 +24,8 @@ export interface CreateAppOptions {
 
 /** The HTTP application over an open store: /sparql, /store, /health and /api/v1. It does not listen. */
 export function createApp(options: CreateAppOptions): express.Express {
-  const events = createEventLedger(options.store);
+  const live = createWriteSignals();
+  const events = createEventLedger(live.watch(options.store));
   const ctx: AppContext = {
     store: events.reportingStore(),
     events,
@@ -43,7 +44,7 @@ export function createApp(options: CreateAppOptions): express.Express {
   app.use(cors(ctx.config));
   app.use(createHealthRouter(ctx));
   // Before /sparql: a browser's plain GET /sparql gets the editor page; every other request goes on to the protocol.
-  app.use(createWebRouter(ctx));
+  app.use(createWebRouter(ctx, live));
   app.use(createSparqlRouter(ctx));
   app.use(createGraphStoreRouter(ctx));
   app.use('/api/v1', createApiRouter(ctx));

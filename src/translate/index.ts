@@ -9,5 +9,6 @@ export {
   type OnConflict,
 } from './event-ledger.ts';
 export { eventRecordQuad } from './event-record.ts';
+export { reportingWrites, type TouchedGraphs } from './foreign-writes.ts';
 export * from './iris.ts';
 export { translate, translateEvent } from './translate.ts';

@@ -6,7 +6,17 @@ export interface Series {
   points: Array<[number, number]>;
 }
 
-const COLOURS = ['#1565c0', '#ef6c00', '#2e7d32', '#c62828', '#6a1b9a', '#00838f', '#9e9d24', '#4e342e'];
+/** One colour per run, in the order the runs are given: the same run has the same colour in every chart. */
+export const COLOURS = [
+  '#1565c0',
+  '#ef6c00',
+  '#2e7d32',
+  '#c62828',
+  '#6a1b9a',
+  '#00838f',
+  '#9e9d24',
+  '#4e342e',
+];
 
 /**
  * A line chart (uPlot) of several series over one numeric x axis. The container says what it draws in

@@ -1,5 +1,7 @@
 // Small DOM helpers: elements are built with text content, never from HTML strings of data.
 
+export { shortName } from '../vocab.ts';
+
 type Child = Node | string | null | undefined | false;
 
 export function h<K extends keyof HTMLElementTagNameMap>(
@@ -18,19 +20,18 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   return element;
 }
 
-/** The readable end of an IRI (last path segment or fragment), percent-decoded. */
-export function shortName(iri: string | undefined): string {
-  if (!iri) return '';
-  const tail =
-    iri
-      .replace(/[/#]+$/, '')
-      .split(/[/#]/)
-      .pop() ?? iri;
-  try {
-    return decodeURIComponent(tail);
-  } catch {
-    return tail;
-  }
+/** An SVG element, built like h(): attributes and text, never markup. */
+export function svg(
+  tag: string,
+  attributes: Record<string, string | number | undefined> = {},
+  ...children: Child[]
+): SVGElement {
+  const element = document.createElementNS('http://www.w3.org/2000/svg', tag);
+  for (const [name, value] of Object.entries(attributes))
+    if (value !== undefined) element.setAttribute(name, String(value));
+  for (const child of children)
+    if (child !== null && child !== undefined && child !== false) element.append(child);
+  return element;
 }
 
 /** xsd:dayTimeDuration (PT1H2M3.5S) as "1 h 2 min 4 s". */

@@ -1,7 +1,7 @@
 """Overhead of the Python client, counted directly (not part of npm test).
 
 - per call: CPU of one `log_metric` on the caller's thread, and of the sender thread per event (serialization and
-  HTTP included), against a real `provml serve`;
+  HTTP included), against a stub events endpoint in another process that answers 202 at once;
 - a real PyTorch training loop (a small MLP on synthetic data, CPU, one thread, one metric per step, an epoch task
   per epoch) at ~10 ms and ~3 ms per step: client CPU = CPU inside provml calls on the training thread
   (time.thread_time) + CPU of provml's sender thread (time.pthread_getcpuclockid), over the training work's CPU;
@@ -29,6 +29,19 @@ sys.path.insert(0, os.path.join(REPO, "test", "python"))
 
 import provml  # noqa: E402
 from support import ProvmlServe, closed_port_url  # noqa: E402
+
+
+def process_cpu(pid: int) -> float:
+    """CPU seconds (user + system) of every thread of a process: the provml server's work on our events."""
+    total = 0
+    try:
+        for tid in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{tid}/stat") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+    except OSError:
+        pass
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def thread_cpu(thread) -> float:
@@ -59,7 +72,42 @@ def _noop(*_args) -> None:
     return None
 
 
-def per_call(url: str, calls: int) -> dict:
+class StubServer:
+    """An events endpoint answering 202 at once, in its own process: the per-call figures are the client's alone
+    (a real server's ingestion time is the loops' business, and would compete with nothing here)."""
+
+    CODE = """
+import json, sys
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        data = json.dumps({"events": body.count(b"\\n")}).encode()
+        self.send_response(202)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+    def log_message(self, *args):
+        pass
+server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+print(server.server_address[1], flush=True)
+server.serve_forever()
+"""
+
+    def __init__(self) -> None:
+        import subprocess
+
+        self.process = subprocess.Popen([sys.executable, "-c", self.CODE], stdout=subprocess.PIPE, text=True)
+        self.url = f"http://127.0.0.1:{self.process.stdout.readline().strip()}"
+
+    def close(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+def per_call(url: str, calls: int, epoch: bool) -> dict:
     rec = provml.Recorder(url=url, on_warning=print)
     rec.workflow_started("bench-per-call")
     task = rec.task("train", stage="training").__enter__()
@@ -71,8 +119,12 @@ def per_call(url: str, calls: int) -> dict:
     chunk = 1000
     for start in range(0, calls, chunk):
         t0, c0 = time.perf_counter(), time.thread_time()
-        for i in range(start, start + chunk):
-            task.log_metric("loss", 0.5, epoch=i)
+        if epoch:
+            for i in range(start, start + chunk):
+                task.log_metric("loss", 0.5, epoch=i)
+        else:
+            for i in range(start, start + chunk):
+                task.log_metric("loss", 0.5)
         cpu += time.thread_time() - c0
         wall += time.perf_counter() - t0
         time.sleep(0.01)  # the training steps a real loop would run here (keeps the offered rate deliverable)
@@ -81,6 +133,7 @@ def per_call(url: str, calls: int) -> dict:
     rec.close(timeout=30)
     assert result.complete, result
     return {
+        "call": 'log_metric("loss", 0.5, epoch=i)' if epoch else 'log_metric("loss", 0.5)',
         "calls": calls,
         "callerCpuMicroseconds": round(cpu / calls * 1e6, 3),
         "callerWallMicroseconds": round(wall / calls * 1e6, 3),
@@ -110,12 +163,14 @@ def make_training(hidden: int, batch: int, seed: int = 0):
     return model, optimizer, step
 
 
-def training_run(step, model, optimizer, epochs: int, steps: int, rec=None) -> dict:
+def training_run(step, model, optimizer, epochs: int, steps: int, rec=None, server_pid=None) -> dict:
     """One training run; with a recorder, one metric per step inside an epoch task, metered."""
     import provml.torch as pt
 
     meter = Meter()
     sender_start = thread_cpu(rec._sink._thread) if rec is not None else 0.0
+    server_start = process_cpu(server_pid) if server_pid else 0.0
+    posts_start = rec._sink.sender.posts if rec is not None else 0
     wall0, cpu0 = time.perf_counter(), time.thread_time()
     if rec is None:
         for epoch in range(epochs):
@@ -146,21 +201,42 @@ def training_run(step, model, optimizer, epochs: int, steps: int, rec=None) -> d
         flushed = rec.flush(timeout=60)
         out["senderCpuSeconds"] = thread_cpu(rec._sink._thread) - sender_start
         out["complete"] = flushed.complete
+        out["requests"] = rec._sink.sender.posts - posts_start
+    if server_pid:
+        out["serverCpuSeconds"] = process_cpu(server_pid) - server_start
     return out
 
 
-def loop_benchmark(url: str, label: str, hidden: int, batch: int, epochs: int, steps: int, repeats: int) -> dict:
+class CountingSender:
+    """The recorder's sender, counting its requests (how many POSTs a run costs the server)."""
+
+    def __init__(self, sender) -> None:
+        self.sender = sender
+        self.posts = 0
+
+    def post(self, lines, timeout):
+        self.posts += 1
+        return self.sender.post(lines, timeout)
+
+    def __getattr__(self, name):
+        return getattr(self.sender, name)
+
+
+def loop_benchmark(serve: ProvmlServe, label: str, hidden: int, batch: int, epochs: int, steps: int, repeats: int,
+                   **options) -> dict:
     import torch
 
     model, optimizer, step = make_training(hidden, batch)
     for i in range(20):
         step(i)  # warm-up
     off_runs, on_runs = [], []
-    rec = provml.Recorder(url=url, on_warning=print)
+    rec = provml.Recorder(url=serve.url, on_warning=print, **options)
+    rec._sink.sender = CountingSender(rec._sink.sender)
     rec.workflow_started(f"bench-{label}", experiment="python-overhead-bench")
+    pid = serve.process.pid
     for _ in range(repeats):
-        off_runs.append(training_run(step, model, optimizer, epochs, steps))
-        on_runs.append(training_run(step, model, optimizer, epochs, steps, rec))
+        off_runs.append(training_run(step, model, optimizer, epochs, steps, server_pid=pid))
+        on_runs.append(training_run(step, model, optimizer, epochs, steps, rec, server_pid=pid))
     rec.workflow_ended()
     closed = rec.close(timeout=60)
     events = epochs * steps + 2 * epochs + 2
@@ -176,8 +252,12 @@ def loop_benchmark(url: str, label: str, hidden: int, batch: int, epochs: int, s
            / r["trainingCpuSeconds"] * 100 for r in on_runs]
     sender_event = [r["senderCpuSeconds"] / events * 1e6 for r in on_runs]
     step_cpu = [r["trainingCpuSeconds"] / (epochs * steps) * 1000 for r in on_runs]
+    step_cpu_off = [r["trainingCpuSeconds"] / (epochs * steps) * 1000 for r in off_runs]
+    server_event = [r["serverCpuSeconds"] / events * 1e3 for r in on_runs]
+    server_share = [r["serverCpuSeconds"] / r["wallSeconds"] * 100 for r in on_runs]
     return {
         "label": label,
+        "recorderOptions": options,
         "torchThreads": torch.get_num_threads(),
         "epochs": epochs,
         "stepsPerEpoch": steps,
@@ -192,6 +272,11 @@ def loop_benchmark(url: str, label: str, hidden: int, batch: int, epochs: int, s
         "clientCpuPercentNetOfMeter": round(statistics.median(net), 4),
         "senderCpuMicrosecondsPerEvent": round(statistics.median(sender_event), 3),
         "stepCpuMs": round(statistics.median(step_cpu), 3),
+        "stepCpuMsOff": round(statistics.median(step_cpu_off), 3),
+        "requestsPerRun": statistics.median(r["requests"] for r in on_runs),
+        "serverCpuMsPerEvent": round(statistics.median(server_event), 3),
+        "serverCpuPercentOfOneCore": round(statistics.median(server_share), 2),
+        "serverCpuSecondsOffRuns": round(sum(r["serverCpuSeconds"] for r in off_runs), 3),
         "wallOnOffRatio": round(on_wall / off_wall, 4),
         "allDelivered": closed.complete and all(r["complete"] for r in on_runs),
     }
@@ -249,6 +334,7 @@ def main() -> int:
     torch.set_num_threads(1)  # the training work on the measured thread; a 2-core machine shared with others
     quick = args.quick
     serve = ProvmlServe()
+    stub = StubServer()
     try:
         results = {
             "meta": {
@@ -261,17 +347,18 @@ def main() -> int:
                 "loadAverageAtStart": [round(x, 2) for x in os.getloadavg()],
                 "quick": quick,
             },
-            "perCall": per_call(serve.url, 20_000 if quick else 50_000),
+            "perCall": [per_call(stub.url, 20_000 if quick else 50_000, epoch) for epoch in (False, True)],
             "loops": [
-                loop_benchmark(serve.url, "10ms", hidden=1024, batch=160, epochs=3 if quick else 4, steps=60 if quick else 100,
+                loop_benchmark(serve, "10ms", hidden=1024, batch=160, epochs=3 if quick else 4, steps=60 if quick else 100,
                                repeats=3),
-                loop_benchmark(serve.url, "3ms", hidden=512, batch=96, epochs=3 if quick else 4, steps=100 if quick else 250,
+                loop_benchmark(serve, "3ms", hidden=512, batch=96, epochs=3 if quick else 4, steps=100 if quick else 250,
                                repeats=3),
             ],
             "serverDown": server_down(serve, 3 if quick else 5, 100),
         }
         results["meta"]["loadAverageAtEnd"] = [round(x, 2) for x in os.getloadavg()]
     finally:
+        stub.close()
         serve.close()
     os.makedirs(os.path.dirname(args.out), exist_ok=True)
     with open(args.out, "w") as handle:
@@ -282,18 +369,21 @@ def main() -> int:
 
 
 def print_table(results: dict) -> None:
-    call = results["perCall"]
     print(f"\nprovml Python client ({results['meta']['implementation']} {results['meta']['python']}, "
           f"torch {results['meta']['torch']}, load {results['meta']['loadAverageAtStart']})")
-    print(f"log_metric: caller {call['callerCpuMicroseconds']} µs CPU ({call['callerWallMicroseconds']} µs wall), "
-          f"sender {call['senderCpuMicrosecondsPerEvent']} µs CPU per event, total {call['totalCpuMicrosecondsPerEvent']} µs")
+    for call in results["perCall"]:
+        print(f"{call['call']}: caller {call['callerCpuMicroseconds']} µs CPU ({call['callerWallMicroseconds']} µs "
+              f"wall), sender {call['senderCpuMicrosecondsPerEvent']} µs CPU per event, total "
+              f"{call['totalCpuMicrosecondsPerEvent']} µs")
     print(f"{'loop':>6} {'step CPU ms':>12} {'step wall ms':>13} {'events':>7} {'client CPU %':>13} "
-          f"{'net of meter %':>15} {'caller µs/call':>15} {'meter µs':>9} {'sender µs/event':>16} {'wall on/off':>12}")
+          f"{'net of meter %':>15} {'caller µs/call':>15} {'meter µs':>9} {'sender µs/event':>16} {'wall on/off':>12} "
+          f"{'requests':>9} {'server ms/event':>16} {'server % of a core':>19}")
     for loop in results["loops"]:
         print(f"{loop['label']:>6} {loop['stepCpuMs']:>12} {loop['stepMs']:>13} {loop['eventsPerRun']:>7} "
               f"{loop['clientCpuPercent']:>13} {loop['clientCpuPercentNetOfMeter']:>15} "
               f"{loop['callerCpuMicrosecondsPerCall']:>15} {loop['meterCpuMicrosecondsPerCall']:>9} "
-              f"{loop['senderCpuMicrosecondsPerEvent']:>16} {loop['wallOnOffRatio']:>12}")
+              f"{loop['senderCpuMicrosecondsPerEvent']:>16} {loop['wallOnOffRatio']:>12} {loop['requestsPerRun']:>9} "
+              f"{loop['serverCpuMsPerEvent']:>16} {loop['serverCpuPercentOfOneCore']:>19}")
     down = results["serverDown"]
     print(f"server down: wall on/off {down['wallOnOffRatio']}, close() {down['closeSeconds']} s "
           f"(deadline {down['closeDeadlineSeconds']} s), spilled {down['spilled']}/{down['events']}, "

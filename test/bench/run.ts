@@ -9,6 +9,7 @@ import { captureGroup } from './suite/capture.ts';
 import { concurrencyGroup } from './suite/concurrency.ts';
 import { type GroupResult, perSize, progress, runGroup } from './suite/group.ts';
 import { ingestionGroup } from './suite/ingestion.ts';
+import { pythonGroup } from './suite/python.ts';
 import { queryGroup } from './suite/queries.ts';
 import { recoveryGroup } from './suite/recovery.ts';
 import { printReport } from './suite/report.ts';
@@ -20,6 +21,7 @@ const GROUP_RUNNERS: Record<GroupName, (args: BenchArgs, notes: string[]) => Pro
   ingestion: ingestionGroup,
   queries: queryGroup,
   recovery: recoveryGroup,
+  python: pythonGroup,
 };
 
 function gitCommit(): string | undefined {

@@ -2,7 +2,9 @@
 // hyperparameters, final metrics, ~4 % running and ~10 % failed) through the real translator into the
 // in-memory store, the real app on 127.0.0.1, and Debian's headless chromium opening the runs view.
 // Figures, side by side per size: the server's /api/v1/runs page (median of repeats, several sorts) and the
-// browser's time from navigation to the table drawn. The target: under 1 s for 10,000 runs.
+// browser's time from navigation to the table drawn. The target: under 1 s for 10,000 runs. Beside them, the
+// two formulations of one page side by side on the store: the old (sort and page the query runs over every
+// run) and the new (sort and page the light run-order, then run-details for the page's runs), as a ratio.
 // Usage: node --import tsx test/bench/web-page.ts [--sizes 1000,10000] [--repeats 5] [--out file.json]
 import { writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
@@ -10,7 +12,9 @@ import type { AddressInfo } from 'node:net';
 import { type CaptureEvent, validateBatch } from '../../src/capture/index.ts';
 import { defaultConfig } from '../../src/config.ts';
 import { silentLogger } from '../../src/logger.ts';
+import { bindQuery, packageCatalog, pageQuery, runCatalogQuery } from '../../src/query/index.ts';
 import { createApp } from '../../src/server/app.ts';
+import type { ProvStore } from '../../src/store/index.ts';
 import { openMemoryStore } from '../../src/store/index.ts';
 import { translate } from '../../src/translate/index.ts';
 import { launchChromium } from '../web/browser.ts';
@@ -91,9 +95,47 @@ interface SizeResult {
   quads: number;
   loadMs: number;
   apiMs: Record<string, number>;
+  /** Per sort: [old ms, new ms, old / new] for one page of 50 (medians). */
+  formulations: Record<string, [number, number, number]>;
   pageMs: number;
   pageMsMax: number;
   rowsShown: number;
+}
+
+const LIGHT_SORTS = ['started', 'execution', 'status', 'duration'];
+
+/** Old: the page of `runs` itself. New: the page of `run-order`, then `run-details` of its runs. */
+async function formulations(store: ProvStore): Promise<SizeResult['formulations']> {
+  const catalog = await packageCatalog();
+  const page = (name: string, sort: string): string => {
+    const entry = catalog.get(name);
+    return pageQuery(bindQuery(entry.query, entry.params, {}), {
+      sortBy: sort,
+      descending: true,
+      offset: 0,
+      limit: 50,
+    });
+  };
+  const options = { unionDefaultGraph: true };
+  const result: SizeResult['formulations'] = {};
+  for (const sort of LIGHT_SORTS) {
+    const old: number[] = [];
+    const light: number[] = [];
+    for (let r = 0; r < REPEATS; r++) {
+      let t = performance.now();
+      const expected = await store.select(page('runs', sort), options);
+      old.push(performance.now() - t);
+      t = performance.now();
+      const keys = await store.select(page('run-order', sort), options);
+      const execution = keys.rows.map((row) => row.execution?.value ?? '');
+      await runCatalogQuery(store, catalog.get('run-details'), { execution });
+      light.push(performance.now() - t);
+      const same = expected.rows.map((row) => row.execution?.value).join() === execution.join();
+      if (!same) throw new Error(`sort ${sort}: the two formulations gave different pages`);
+    }
+    result[sort] = [round(median(old)), round(median(light)), round(median(old) / median(light))];
+  }
+  return result;
 }
 
 async function measure(count: number): Promise<SizeResult> {
@@ -119,6 +161,7 @@ async function measure(count: number): Promise<SizeResult> {
     }
     apiMs[sort] = round(median(samples));
   }
+  const compared = await formulations(store);
   const browser = await launchChromium();
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   await page.goto(`${url}/`); // first load builds and caches the bundle: not counted
@@ -140,6 +183,7 @@ async function measure(count: number): Promise<SizeResult> {
     quads: quads.length,
     loadMs: round(loadMs),
     apiMs,
+    formulations: compared,
     pageMs: round(median(pageSamples)),
     pageMsMax: round(Math.max(...pageSamples)),
     rowsShown,
@@ -162,6 +206,16 @@ async function main(): Promise<void> {
     process.stdout.write(
       `${String(r.runs).padEnd(6)}${String(r.quads).padEnd(10)}${api.padEnd(44)}${`${r.pageMs}, ${r.pageMsMax}`.padEnd(23)}${ratio}\n`,
     );
+  }
+  process.stdout.write(
+    '\none page of 50, old (runs) vs new (run-order + run-details), ms: old / new = ratio\n',
+  );
+  for (const r of results) {
+    const cells = LIGHT_SORTS.map((s) => {
+      const [old, light, ratio] = r.formulations[s] ?? [];
+      return `${s} ${old} / ${light} = ${ratio}×`;
+    });
+    process.stdout.write(`${String(r.runs).padEnd(6)}${cells.join('  ')}\n`);
   }
   const target = results.find((r) => r.runs === 10_000);
   if (target)

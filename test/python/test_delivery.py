@@ -10,6 +10,7 @@ import unittest
 
 from support import FakeServer, closed_port_url, wait_until
 import provml
+from provml._http import Outcome
 
 
 def ok(lines):
@@ -289,6 +290,70 @@ class SpillTest(DeliveryCase):
         result = rec.close(timeout=0.5)
         self.assertFalse(result.complete)
         self.assertEqual(result.pending, 20)
+
+
+def _record(number):
+    """A queued record whose builder makes a one-field line (the sink only calls record[0](owner, record))."""
+    return (lambda _owner, record: json.dumps({"n": record[1]}), number)
+
+
+class ArrivingSender:
+    """Answers 202 at once; while answering the first request, `arrivals` more records reach the queue."""
+
+    def __init__(self, sink, arrivals):
+        self.sink = sink
+        self.arrivals = arrivals
+        self.posts = []
+
+    def post(self, lines, _timeout):
+        self.posts.append([json.loads(line)["n"] for line in lines])
+        if len(self.posts) == 1:
+            self.sink.memory.extend(_record(100 + i) for i in range(self.arrivals))
+        return Outcome("delivered", status=202)
+
+    def reset(self):
+        pass
+
+
+class TickTest(DeliveryCase):
+    """What one tick of the sender thread sends, driven step by step on the test's thread (no sender thread)."""
+
+    def sink(self, arrivals, batch_size=10):
+        rec = self.recorder(closed_port_url(), batch_size=batch_size)
+        sink = rec._sink
+        sink.sender = ArrivingSender(sink, arrivals)
+        return sink
+
+    def test_a_tick_sends_what_was_due_and_leaves_what_arrived_during_its_request_for_the_next(self):
+        sink = self.sink(arrivals=4)
+        sink.memory.extend(_record(i) for i in range(3))
+        sink._step(None, False)
+        self.assertEqual(sink.sender.posts, [[0, 1, 2]])
+        self.assertEqual(len(sink.memory), 4)  # not one small request per round trip
+
+    def test_a_batch_that_fills_during_a_request_goes_at_once_the_rest_waits(self):
+        sink = self.sink(arrivals=13)
+        sink.memory.extend(_record(i) for i in range(3))
+        sink._step(None, False)
+        self.assertEqual(sink.sender.posts, [[0, 1, 2], list(range(100, 110))])
+        self.assertEqual(len(sink.memory), 3)
+
+    def test_woken_by_a_push_it_sends_full_batches_only(self):
+        sink = self.sink(arrivals=0)
+        sink.memory.extend(_record(i) for i in range(25))
+        sink._step(None, True)
+        self.assertEqual([len(lines) for lines in sink.sender.posts], [10, 10])
+        self.assertEqual(len(sink.memory), 5)
+
+    def test_a_slow_server_gets_fewer_fuller_batches(self):
+        sink = self.recorder(closed_port_url(), flush_interval=1.0, server_share=0.05)._sink
+        self.assertEqual(sink._wait_time(None), 1.0)
+        sink.last_request_seconds = 0.2  # the last answer took 200 ms: wait 20 × that, so ≤ 5 % of the time
+        self.assertAlmostEqual(sink._wait_time(None), 4.0)
+        sink.last_request_seconds = 10.0
+        self.assertEqual(sink._wait_time(None), 30.0)  # capped
+        sink.flush_interval = 60.0
+        self.assertEqual(sink._wait_time(None), 60.0)  # a longer interval of the caller's wins
 
 
 if __name__ == "__main__":

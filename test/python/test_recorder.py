@@ -208,6 +208,15 @@ class WireFormatTest(unittest.TestCase):
         rec.task_ended("unknown")  # would warn
         self.assertTrue(rec.close(timeout=5).complete)
 
+    def test_a_misspelt_shared_option_is_the_usual_type_error(self):
+        r = Recorded()
+        for call in (lambda: r.rec.log_metric("m", 1, tiem="2024-01-01T00:00:00.000Z"),
+                     lambda: r.rec.task_started("t", hots="h"),
+                     lambda: r.rec.workflow_ended(workflow="w")):
+            with self.assertRaises(TypeError):
+                call()
+        self.assertEqual(r.events(), [])
+
     def test_ids_are_unique_across_threads(self):
         r = Recorded()
 

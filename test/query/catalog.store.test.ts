@@ -47,6 +47,8 @@ describe('catalog listing and headers', () => {
       'ontology-classes',
       'ontology-terms',
       'run-count',
+      'run-details',
+      'run-order',
       'run-values',
       'running-tasks',
       'runs',

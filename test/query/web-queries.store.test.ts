@@ -90,6 +90,71 @@ describe('run-count', () => {
   });
 });
 
+describe('run-order and run-details (a page found on the light query, then described)', () => {
+  const select = (query: string): Promise<SelectResult> => store.select(query, { unionDefaultGraph: true });
+  const bound = (name: string, values: Record<string, string> = {}): string => {
+    const entry = catalog.get(name);
+    return bindQuery(entry.query, entry.params, values);
+  };
+  const keyed = (result: SelectResult, columns: string[]): string[] =>
+    result.rows.map((row) => columns.map((name) => row[name]?.value ?? '-').join(' '));
+
+  it('declare their typed parameters and columns', () => {
+    const params = (name: string) =>
+      catalog.get(name).params.map((p) => [p.name, p.type, p.required, p.multiple]);
+    expect(params('run-order')).toEqual([
+      ['inExperiment', 'iri', false, false],
+      ['withStatus', 'string', false, false],
+    ]);
+    expect(params('run-details')).toEqual([['execution', 'iri', true, true]]);
+    expect(catalog.get('run-order').columns.map((c) => c.name)).toEqual([
+      'execution',
+      'started',
+      'status',
+      'duration',
+    ]);
+    expect(catalog.get('run-details').columns).toEqual(catalog.get('runs').columns);
+  });
+
+  it("run-order has the runs query's rows and keys, filtered alike", async () => {
+    const keys = ['execution', 'started', 'status', 'duration'];
+    expect(keyed(await run('run-order'), keys)).toEqual(keyed(await run('runs'), keys));
+    const filters: Array<Record<string, string>> = [
+      { inExperiment: `${ID}experiment/exp-facies` },
+      { withStatus: 'running' },
+      { withStatus: 'finished', inExperiment: `${ID}experiment/exp-facies` },
+    ];
+    for (const filter of filters) {
+      const light = keyed(await run('run-order', filter), keys);
+      expect(light).toEqual(keyed(await run('runs', filter), keys));
+      expect(light.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('gives, sorted and paged on its parse, the same pages as the runs query', async () => {
+    for (const sortBy of ['execution', 'started', 'status', 'duration'])
+      for (const descending of [false, true])
+        for (const offset of [0, 2, 4]) {
+          const options = { sortBy, descending, offset, limit: 2 };
+          const light = column(await select(pageQuery(bound('run-order'), options)), 'execution');
+          const full = column(await select(pageQuery(bound('runs'), options)), 'execution');
+          expect(light, `${sortBy} ${descending ? 'desc' : 'asc'} from ${offset}`).toEqual(full);
+        }
+  });
+
+  it("run-details gives the runs query's rows of the executions bound, and no other", async () => {
+    const chosen = [`${ID}wfexec/train-3`, `${ID}wfexec/prep-2`, `${ID}wfexec/cur-1`];
+    const details = await run('run-details', { execution: chosen });
+    const every = catalog.get('runs').columns.map((c) => c.name);
+    const expected = (await run('runs')).rows.filter((row) => chosen.includes(row.execution?.value ?? ''));
+    expect(keyed(details, every).sort()).toEqual(keyed({ variables: every, rows: expected }, every).sort());
+    expect(details.rows).toHaveLength(3);
+    expect(details.rows.find((row) => row.execution?.value === `${ID}wfexec/train-3`)?.host?.value).toContain(
+      'gpu-node-2',
+    );
+  });
+});
+
 describe('run-values', () => {
   it('gives the hyperparameters and the final (epoch-less) metrics of the chosen runs only', async () => {
     const result = await run('run-values', { execution: [`${ID}wfexec/train-1`] });

@@ -69,6 +69,22 @@ describe.runIf(HAVE_CHROMIUM || process.env.CI === 'true')('the web page in head
     await page.waitForSelector('#view[data-ready=true] th[aria-sort=ascending]');
     const order = await page.$$eval('table.runs tbody tr', (trs) => trs.map((tr) => tr.dataset.execution));
     expect(order).toEqual([...order].sort());
+    // Status is a key of the light run-order query, user is not (the runs query is paged itself): both sort.
+    await page.goto(`${server.url}/#/runs?sort=status&order=desc`);
+    await page.waitForSelector('#view[data-ready=true] th[data-sort=status][aria-sort=descending]');
+    const statuses = await page.$$eval('table.runs tbody tr', (trs) =>
+      trs.map((tr) => tr.dataset.status ?? ''),
+    );
+    expect(statuses).toEqual([...statuses].sort().reverse());
+    expect(new Set(statuses).size).toBeGreaterThan(1);
+    await page.goto(`${server.url}/#/runs?sort=user&order=asc`);
+    await page.waitForSelector('#view[data-ready=true] th[data-sort=user][aria-sort=ascending]');
+    const users = await page.$$eval('table.runs tbody tr td:nth-child(6)', (tds) =>
+      tds.map((td) => td.textContent ?? ''),
+    );
+    expect(users).toEqual([...users].sort());
+    expect(new Set(users).size).toBeGreaterThan(1);
+    expect(await page.textContent('table.runs')).toContain('learning_rate = 0.003');
   });
 
   it('draws a series per selected run with one point per recorded epoch (run comparison)', async () => {
@@ -80,7 +96,7 @@ describe.runIf(HAVE_CHROMIUM || process.env.CI === 'true')('the web page in head
     }));
     // Four epochs each, but demo-run-3 failed in epoch 3 (two epochs with values).
     expect(training).toMatchObject({ series: '4', points0: '4', points1: '4', points2: '2', points3: '4' });
-    expect(await page.$$eval('figure.chart', (fs) => fs.map((f) => f.dataset.title))).toEqual([
+    expect(await page.$$eval('.charts figure.chart', (fs) => fs.map((f) => f.dataset.title))).toEqual([
       'loss (training)',
       'loss (validation)',
     ]);
@@ -88,7 +104,50 @@ describe.runIf(HAVE_CHROMIUM || process.env.CI === 'true')('the web page in head
     await page.screenshot({ path: screenshotPath('compare'), fullPage: true });
   });
 
-  it('updates a running training without reload', async () => {
+  it('draws parallel coordinates, one line per selected run, against the metric chosen', async () => {
+    const runs = DEMO_RUNS.map((run) => `${ID}wfexec/${run}`);
+    const query = runs.map((run) => `execution=${encodeURIComponent(run)}`).join('&');
+    await page.goto(`${server.url}/#/compare?${query}`);
+    const picture = 'figure.parallel svg';
+    await page.waitForSelector(`#view[data-ready=true] ${picture}[data-metric="loss (evaluation)"]`);
+    const lines = async () =>
+      page.$$eval(`${picture} path.line`, (paths) =>
+        paths.map((p) => ({
+          execution: p.getAttribute('data-execution'),
+          value: p.getAttribute('data-value'),
+          // The end of the line: its point on the metric's axis (the last one).
+          y: Number(/([\d.]+)$/.exec(p.getAttribute('d') ?? '')?.[1]),
+        })),
+      );
+    expect(await page.getAttribute(picture, 'data-lines')).toBe('4');
+    expect((await lines()).map((line) => line.execution)).toEqual(runs);
+    const axes = await page.$$eval(`${picture} g.axis`, (gs) => gs.map((g) => g.getAttribute('data-axis')));
+    expect(axes).toEqual(expect.arrayContaining(['batch_size', 'learning_rate', 'loss (evaluation)']));
+    expect(axes.at(-1)).toBe('loss (evaluation)');
+    const byValue = (found: Awaited<ReturnType<typeof lines>>) =>
+      found
+        .filter((line) => line.value !== null)
+        .sort((a, b) => Number(a.value) - Number(b.value))
+        .map((line) => line.y);
+    const loss = await lines();
+    expect(loss.find((line) => line.execution?.endsWith('demo-run-4'))?.value).toBe('0.319');
+    // A higher value ends higher on the axis (a smaller y): the lines follow the metric.
+    const lossYs = byValue(loss);
+    expect(lossYs.length).toBeGreaterThanOrEqual(3);
+    expect(lossYs).toEqual([...lossYs].sort((a, b) => b - a));
+
+    await page.selectOption('select[name=metric]', 'accuracy (evaluation)');
+    await page.waitForSelector(`${picture}[data-metric="accuracy (evaluation)"]`);
+    const accuracy = await lines();
+    expect(accuracy.find((line) => line.execution?.endsWith('demo-run-4'))?.value).toBe('0.9');
+    expect(accuracy.map((line) => line.execution)).toEqual(runs);
+    const accuracyYs = byValue(accuracy);
+    expect(accuracyYs).toEqual([...accuracyYs].sort((a, b) => b - a));
+    expect(accuracy.map((line) => line.value)).not.toEqual(loss.map((line) => line.value));
+    expect(await page.textContent('table.hyperparameters thead')).toContain('accuracy (evaluation)');
+  });
+
+  it('updates a running training without reload, on the server-sent signal', async () => {
     const recorder = createRecorder({ url: server.url, idPrefix: 'live' });
     const execution = recorder.workflowStarted({
       name: 'train-facies-unet',
@@ -114,15 +173,32 @@ describe.runIf(HAVE_CHROMIUM || process.env.CI === 'true')('the web page in head
       await recorder.flush();
     };
     await epoch(1, 1.2);
-    await page.goto(`${server.url}/#/compare?execution=${encodeURIComponent(`${ID}wfexec/${execution}`)}`);
+    const view = `${server.url}/#/compare?execution=${encodeURIComponent(`${ID}wfexec/${execution}`)}`;
+    await page.goto(view);
     const chart = 'figure.chart[data-title="loss (training)"]';
     await page.waitForSelector(`${chart}[data-points="1"]`);
+    // The stream is open: from here on the page does not poll, it refetches when the server signals.
+    await page.waitForSelector('.live[data-live=stream]');
     const updates = Number(await page.getAttribute('#view', 'data-updates'));
     await epoch(2, 0.9);
     await epoch(3, 0.7);
     await page.waitForSelector(`${chart}[data-points="3"]`, { timeout: 30_000 });
     expect(Number(await page.getAttribute('#view', 'data-updates'))).toBeGreaterThan(updates);
+    expect(Number(await page.getAttribute('#view', 'data-signals'))).toBeGreaterThan(0);
+    expect(await page.getAttribute('.live', 'data-live')).toBe('stream');
     expect(await page.evaluate(() => performance.getEntriesByType('navigation').length)).toBe(1);
+
+    // Without the stream (refused here), the page polls instead, and the curves still grow.
+    await page.route('**/api/v1/live?**', (route) => route.abort());
+    await page.goto(
+      `${server.url}/?nostream#/compare?execution=${encodeURIComponent(`${ID}wfexec/${execution}`)}`,
+    );
+    await page.waitForSelector(`${chart}[data-points="3"]`);
+    await page.waitForSelector('.live[data-live=poll]');
+    await epoch(4, 0.6);
+    await page.waitForSelector(`${chart}[data-points="4"]`, { timeout: 30_000 });
+    expect(await page.getAttribute('#view', 'data-signals')).toBeNull();
+    await page.unroute('**/api/v1/live?**');
     await recorder.close();
   });
 

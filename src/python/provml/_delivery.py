@@ -1,5 +1,6 @@
-"""Where recorded events go. A call only appends an event (a dict) to an in-memory deque; one daemon thread per
-recorder serializes, sends (or writes) and spills. The calling thread never does I/O or serialization."""
+"""Where recorded events go. A call only appends its record (a tuple, see _shapes) to an in-memory deque; one daemon
+thread per recorder shapes and serializes it, sends (or writes) and spills. The calling thread never does I/O,
+formatting or serialization."""
 
 import os
 import random
@@ -7,9 +8,9 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass
-from typing import Any, Callable, Deque, Dict, List, Optional
+from typing import Any, Callable, Deque, List, NamedTuple, Optional
 
-from ._events import event_line, metric_line, now
+from ._events import now
 from ._files import SpillFile, _size, append_lines, split_rejected, write_rejected
 from ._http import Outcome, Sender
 from ._warnings import Warner
@@ -35,11 +36,19 @@ class DeliveryResult:
     file: Optional[str] = None
 
 
-def _metric_line(record: tuple) -> Optional[str]:
-    try:
-        return metric_line(record)
-    except (TypeError, ValueError, RecursionError):
-        return None
+_SHARE_WAIT_CAP = 30.0
+
+
+class Delivery(NamedTuple):
+    """How an HttpSink delivers: the Recorder's options of these names (the Recorder holds their defaults)."""
+
+    batch_size: int
+    flush_interval: float
+    max_buffered_events: int
+    request_timeout: float
+    retry_base: float
+    retry_max: float
+    server_share: float
 
 
 def backoff_delay(attempt: int, base: float, cap: float, rng: Callable[[], float]) -> float:
@@ -53,13 +62,15 @@ class _Pump:
 
     def __init__(self, warner: Warner, batch_size: int, flush_interval: float) -> None:
         self.on_start: Optional[Callable[[], None]] = None
+        self.owner: Any = None  # what the records' builders read (the Recorder: id prefix, who/where defaults)
+        self.memory: Deque[tuple] = deque()
         self.warner = warner
         self.batch_size = batch_size
         self.flush_interval = flush_interval
         self._reset_state()
 
     def _reset_state(self) -> None:
-        self.memory: Deque[Dict[str, Any]] = deque()
+        self.memory.clear()  # the same deque for the recorder's life: task scopes hold its append
         self.taken = 0  # events the thread took out of memory (only the thread writes it)
         self._wake = threading.Event()
         self._woken = False
@@ -69,18 +80,25 @@ class _Pump:
         self._closing_until: Optional[float] = None
         self._urgent = False
         self._stopped = False
-        self.wake_at = self.batch_size  # queue length that wakes the thread before its interval
+        self.wake_at = 1  # queue length at which a push wakes (or, at 1, starts) the thread: batch_size once running
 
     # -- the caller's side: no I/O, no serialization -------------------------------------------------------------
-    def push(self, event: Any) -> None:
-        """An event dict, or a metric tuple (see _events.METRIC)."""
+    def push(self, record: tuple) -> None:
+        """The record of an event (see _shapes): an append and a length check, on the caller's thread."""
         memory = self.memory
-        memory.append(event)
+        memory.append(record)
+        if len(memory) >= self.wake_at:
+            self.wake_or_start()
+
+    def wake_or_start(self) -> None:
         if self._thread is None:
             self._start()
-        elif len(memory) >= self.wake_at and not self._woken:
+        elif not self._woken:
             self._woken = True
             self._wake.set()
+
+    def _running_wake_at(self) -> int:
+        return self.batch_size
 
     def _start(self) -> None:
         with self._start_lock:
@@ -92,6 +110,7 @@ class _Pump:
                 self.on_start()  # a recorder used again after close() is closed at exit again
             thread = threading.Thread(target=self._run, name="provml-sender", daemon=True)
             self._thread = thread
+            self.wake_at = self._running_wake_at()
             thread.start()
 
     def accepted_now(self) -> int:
@@ -147,14 +166,16 @@ class _Pump:
         except Exception as error:  # noqa: BLE001
             self.warner.fault("starting delivery", error)
         while True:
-            if not self._urgent:
-                self._wake.wait(self._wait_time(self._closing_until))
+            # Woken by a push (a batch's worth is waiting), not by the interval, flush() or close(): only full
+            # batches are due, so a steady stream is not cut into one small request per round trip.
+            full_only = not self._urgent and self._wake.wait(self._wait_time(self._closing_until))
             closing = self._closing_until
+            full_only = full_only and not self._urgent and closing is None
             self._wake.clear()
             self._woken = False
             self._urgent = False
             try:
-                self._step(closing)
+                self._step(closing, full_only)
             except Exception as error:  # noqa: BLE001 - never let the thread die silently
                 self.warner.fault("delivery", error)
                 self._after_failure()
@@ -165,6 +186,7 @@ class _Pump:
                 self._on_stop()
                 self._stopped = True
                 self._thread = None
+                self.wake_at = 1  # the next push starts a thread again
                 with self._progress:
                     self._progress.notify_all()
                 return
@@ -180,7 +202,7 @@ class _Pump:
             self.warner.fault("keeping undelivered events", error)
         return True
 
-    def take_memory(self, limit: int) -> List[Dict[str, Any]]:
+    def take_memory(self, limit: int) -> List[tuple]:
         events = []
         memory = self.memory
         while memory and len(events) < limit:
@@ -188,10 +210,15 @@ class _Pump:
         self.taken += len(events)
         return events
 
-    def serialize(self, events: List[Dict[str, Any]]) -> List[str]:
+    def serialize(self, records: List[tuple]) -> List[str]:
+        """Each record's JSON line, made by its builder (an event that cannot be made is dropped, said once)."""
         lines = []
-        for event in events:
-            line = _metric_line(event) if type(event) is tuple else event_line(event)
+        owner = self.owner
+        for record in records:
+            try:
+                line = record[0](owner, record)
+            except (TypeError, ValueError, AttributeError, RecursionError):
+                line = None
             if line is None:
                 self.warner.once("unserializable", "provml client: dropped an event that is not JSON-serializable.")
                 self.settle(0, 0, 1)
@@ -202,7 +229,7 @@ class _Pump:
     # Subclasses implement these.
     def _init(self) -> None: ...
     def _wait_time(self, closing: Optional[float]) -> float: return self.flush_interval
-    def _step(self, closing: Optional[float]) -> None: ...
+    def _step(self, closing: Optional[float], full_only: bool) -> None: ...
     def _after_failure(self) -> None: ...
     def _has_backlog(self) -> bool: return False
     def _persist_all(self) -> None: ...
@@ -229,33 +256,29 @@ class HttpSink(_Pump):
         spill_file: str,
         rejected_file: str,
         warner: Warner,
-        batch_size: int = 500,
-        flush_interval: float = 1.0,
-        max_buffered_events: int = 50_000,
-        request_timeout: float = 10.0,
-        retry_base: float = 0.25,
-        retry_max: float = 30.0,
+        delivery: Delivery,
         rng: Callable[[], float] = random.random,
     ) -> None:
         self.url = url
         self.token = token
         self.spill_path = spill_file
         self.rejected_path = rejected_file
-        self.max_buffered = max_buffered_events
-        self.request_timeout = request_timeout
-        self.retry_base = retry_base
-        self.retry_max = retry_max
+        self.max_buffered = delivery.max_buffered_events
+        self.request_timeout = delivery.request_timeout
+        self.retry_base = delivery.retry_base
+        self.retry_max = delivery.retry_max
+        self.server_share = delivery.server_share
+        self.last_request_seconds = 0.0
         self.rng = rng
         self.sender = Sender(url, token)
-        self._configured_batch = batch_size
-        super().__init__(warner, batch_size, flush_interval)
+        self._configured_batch = delivery.batch_size
+        super().__init__(warner, delivery.batch_size, delivery.flush_interval)
         if _size(spill_file) > 0:
             self._start()  # a spill file left by an earlier recorder: deliver it even if nothing new is recorded
 
     def _reset_state(self) -> None:
         super()._reset_state()
         self.batch_size = self._configured_batch
-        self.wake_at = min(self.batch_size, self.max_buffered + 1)
         self.head: List[str] = []  # serialized lines taken out of memory or the spill file, not yet settled
         self.spill = SpillFile(self.spill_path)
         self.settled = 0
@@ -266,6 +289,9 @@ class HttpSink(_Pump):
         self.attempt = 0
         self.next_try = 0.0
 
+    def _running_wake_at(self) -> int:
+        return min(self.batch_size, self.max_buffered + 1)
+
     def _init(self) -> None:
         try:
             self.inherited = self.spill.init()
@@ -273,7 +299,10 @@ class HttpSink(_Pump):
             self.warner.fault(f"reading the spill file {self.spill.path}", error)
 
     def _wait_time(self, closing: Optional[float]) -> float:
-        wait = self.flush_interval
+        # A server that takes long to answer (busy, or sharing the training's cores) gets fewer, fuller batches:
+        # the time it spends answering this recorder stays under `server_share` of the wall-clock time (the wait
+        # capped at 30 s, or the interval when longer).
+        wait = max(self.flush_interval, min(self.last_request_seconds / self.server_share, _SHARE_WAIT_CAP))
         if self.attempt > 0:
             wait = min(wait, max(0.0, self.next_try - time.monotonic()))
         if closing is not None:
@@ -282,12 +311,19 @@ class HttpSink(_Pump):
                 wait = 0.0
         return wait
 
-    def _step(self, closing: Optional[float]) -> None:
+    def _step(self, closing: Optional[float], full_only: bool) -> None:
         self._spill_overflow()
         if self.attempt > 0 and time.monotonic() < self.next_try and not self._urgent_once():
             return
+        # What is in memory now is due; events arriving while these requests are in flight wait for the next tick
+        # unless they fill a batch (as in the TypeScript client). A backlog (head, spill file) is already late.
+        due = 0 if full_only else len(self.memory)
         while True:
+            if not self.head and self.spill.pending == 0 and due <= 0 and len(self.memory) < self.batch_size:
+                return
+            taken = self.taken
             lines = self._next_batch()
+            due -= self.taken - taken
             if not lines:
                 return
             timeout = self.request_timeout
@@ -295,7 +331,9 @@ class HttpSink(_Pump):
                 timeout = min(timeout, closing - time.monotonic())
                 if timeout <= 0:
                     return
+            started = time.monotonic()
             outcome = self.sender.post(lines, timeout)
+            self.last_request_seconds = time.monotonic() - started
             if outcome.kind == "retry":
                 self._failed(outcome.reason)
                 return
@@ -366,7 +404,7 @@ class HttpSink(_Pump):
     def _rejected(self, lines: List[str], outcome: Outcome) -> None:
         if outcome.status == 413 and len(lines) > 1:
             self.batch_size = max(1, len(lines) // 2)
-            self.wake_at = min(self.batch_size, self.max_buffered + 1)
+            self.wake_at = self._running_wake_at()
             self.head = lines + self.head
             return
         rejected, errors, retry = split_rejected(lines, outcome.status, outcome.body)
@@ -471,7 +509,7 @@ class FileSink(_Pump):
     def _wait_time(self, closing: Optional[float]) -> float:
         return 0.0 if closing is not None and (self.memory or self.lines) else self.flush_interval
 
-    def _step(self, closing: Optional[float]) -> None:
+    def _step(self, closing: Optional[float], full_only: bool) -> None:
         while self.memory or self.lines:
             if not self.lines:
                 self.lines = self.serialize(self.take_memory(max(self.batch_size, len(self.memory))))

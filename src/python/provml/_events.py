@@ -81,40 +81,18 @@ def error_text(error: Any) -> Optional[str]:
     return error if isinstance(error, str) else str(error)
 
 
-def named_ref(value: Any) -> Optional[Dict[str, str]]:
-    """A study or experiment given as an id or as {"id": …, "name": …}."""
-    if value is None:
-        return None
-    if isinstance(value, dict):
-        return plain(value)
-    return {"id": str(value)}
-
-
-def section_of(epoch: Optional[int], section: Optional[Dict[str, Any]]) -> Optional[Dict[str, Any]]:
-    if section is not None:
-        return plain(section)
-    return None if epoch is None else {"kind": "epoch", "index": int(epoch)}
-
-
-def set_defined(event: Dict[str, Any], **fields: Any) -> Dict[str, Any]:
-    """Absent optional fields stay absent on the wire."""
-    for key, value in fields.items():
-        if value is not None:
-            event[key] = value
-    return event
-
-
-_encode = json.JSONEncoder(separators=(",", ":"), check_circular=False, allow_nan=False).encode
+encode = json.JSONEncoder(separators=(",", ":"), check_circular=False, allow_nan=False).encode
+quote = json.encoder.encode_basestring_ascii  # the C string encoder json.dumps uses
 
 
 def event_line(event: Dict[str, Any]) -> Optional[str]:
     """JSON text of an event, or None when it cannot be serialized. NaN and ±Infinity keep their XSD spelling
     ("NaN", "INF", "-INF") rather than becoming invalid JSON."""
     try:
-        return _encode(event)
+        return encode(event)
     except (TypeError, ValueError, RecursionError):
         try:
-            return _encode(_finite(plain(event)))
+            return encode(_finite(plain(event)))
         except (TypeError, ValueError, RecursionError):
             return None
 
@@ -127,78 +105,3 @@ def _finite(value: Any) -> Any:
     if isinstance(value, list):
         return [_finite(item) for item in value]
     return value
-
-
-METRIC = "m"
-"""Marks a metric queued as a tuple of call-time values, shaped into its event on the sender thread:
-(METRIC, id prefix, id number, unix time, measure, value, open task, epoch, stage, model id, dataset id)."""
-
-
-def metric_event(record: tuple) -> Dict[str, Any]:
-    _, prefix, number, t, measure, value, task, epoch, stage, model_id, dataset_id = record
-    event = {
-        "type": "evaluation",
-        "schema": SCHEMA_VERSION,
-        "id": f"e-{prefix}-{number}",
-        "time": iso_time(t),
-        "workflowExecutionId": task.workflow,
-        "measure": measure,
-        "value": value,
-        "taskId": task.task_id,
-    }
-    stage = stage or task.stage
-    if stage is not None:
-        event["stage"] = stage
-    if epoch is not None:
-        event["section"] = {"kind": "epoch", "index": epoch}
-    elif task.section is not None:
-        event["section"] = task.section
-    if model_id is not None:
-        event["modelId"] = model_id
-    if dataset_id is not None:
-        event["datasetId"] = dataset_id
-    return event
-
-
-_quote = json.encoder.encode_basestring_ascii  # the C string encoder json.dumps uses
-_float_repr = float.__repr__
-
-
-def metric_line(record: tuple) -> str:
-    """The JSON line of a metric tuple: the same object as json of metric_event(record), built with less work (the
-    task's constant fields are encoded once per task)."""
-    _, prefix, number, t, measure, value, task, epoch, stage, model_id, dataset_id = record
-    kind = type(value)
-    if kind is float:
-        if value != value or value in (math.inf, -math.inf):
-            return _encode(_finite(metric_event(record)))
-        text = _float_repr(value)
-    elif kind is bool:
-        text = "true" if value else "false"
-    elif kind is int:
-        text = int.__repr__(value)
-    elif kind is str:
-        text = _quote(value)
-    else:
-        return _encode(metric_event(record))
-    if epoch is not None or stage is not None:
-        return _encode(metric_event(record))
-    wire = task.wire
-    if wire is None:
-        wire = task.wire = _task_wire(task)
-    line = (f'{{"type":"evaluation","schema":"{SCHEMA_VERSION}","id":{_quote(f"e-{prefix}-{number}")},'
-            f'"time":"{iso_time(t)}","measure":{_quote(measure)},"value":{text},{wire}')
-    if model_id is not None:
-        line += f',"modelId":{_quote(model_id)}'
-    if dataset_id is not None:
-        line += f',"datasetId":{_quote(dataset_id)}'
-    return line + "}"
-
-
-def _task_wire(task: Any) -> str:
-    fields = {"workflowExecutionId": task.workflow, "taskId": task.task_id}
-    if task.stage is not None:
-        fields["stage"] = task.stage
-    if task.section is not None:
-        fields["section"] = task.section
-    return _encode(fields)[1:-1]

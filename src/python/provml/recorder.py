@@ -1,4 +1,5 @@
-"""The Recorder: every call builds one event (ids and time assigned now) and appends it to an in-memory queue."""
+"""The Recorder: a call appends the record of its event (its call-time values) to an in-memory queue, and the
+sender thread shapes it into JSON (_shapes): no formatting, serialization, validation or I/O on the caller's thread."""
 
 import functools
 import inspect
@@ -11,39 +12,46 @@ import uuid
 from time import time as _unix_time
 from typing import Any, Callable, Dict, Iterable, List, Optional, Union
 
-from . import _lifecycle
-from ._delivery import DeliveryResult, FileSink, HttpSink
-from ._events import METRIC, SCHEMA_VERSION, error_text, literal, literal_map, named_ref, now, plain, section_of, set_defined
+from . import _lifecycle, _shapes
+from ._delivery import Delivery, DeliveryResult, FileSink, HttpSink
+from ._events import error_text, literal, literal_map, plain
 from ._warnings import Warner
 
 DEFAULT_URL = "http://127.0.0.1:7070"
 _LITERALS = (str, int, float, bool)
+_METRIC = _shapes.metric
 
 
 class _OpenTask:
-    __slots__ = ("task_id", "name", "workflow", "started_at", "start", "section", "stage", "used", "generated",
-                 "hyperparameters", "wire")
+    """A task between its start and its end. Written by the calling threads (the additions while it runs); its
+    section and JSON fragment are filled in by the sender thread."""
 
-    def __init__(self, task_id: str, name: str, workflow: str, started_at: str, start: Dict[str, Any]) -> None:
+    __slots__ = ("task_id", "name", "workflow", "started_at", "parent", "stage", "epoch", "section", "algorithm",
+                 "learning_task", "used_at_start", "hyperparameters_at_start", "telemetry", "who", "used", "generated",
+                 "hyperparameters", "wire", "ended")
+
+    def __init__(self, task_id: str, name: str, workflow: str, started_at: Any, who: tuple, options: tuple) -> None:
         self.task_id = task_id
         self.name = name
         self.workflow = workflow
-        self.started_at = started_at
-        self.start = start
-        self.section = start.get("section")
-        self.stage = start.get("stage")
+        self.started_at = started_at  # Unix time, or the ISO text given: the start event's time and the end's startedAt
+        self.who = who
+        (self.parent, self.stage, self.epoch, self.section, self.algorithm, self.learning_task, self.used_at_start,
+         self.hyperparameters_at_start, self.telemetry) = options
         self.used: Optional[Dict[str, Any]] = None
         self.generated: Optional[Dict[str, Any]] = None
         self.hyperparameters: Optional[Dict[str, Any]] = None
         self.wire: Optional[str] = None  # the JSON of its constant metric fields, made by the sender thread
+        self.ended = False
 
 
 class Recorder:
     """Records provenance events of an ML workflow and delivers them in the background.
 
-    Every call returns at once: it builds the event and appends it to memory (no I/O, serialization or validation on
-    the calling thread), and no exception from capture ever reaches the caller (trouble becomes a `ProvmlWarning`,
-    once per kind). A daemon thread sends NDJSON batches to `POST /api/v1/events`, retrying with jittered back-off;
+    Every call returns at once: it appends a tuple of its call-time values to memory (the event is built, serialized
+    and sent by a daemon thread: no I/O, formatting, serialization or validation on the calling thread), and no
+    exception from capture ever reaches the caller (trouble becomes a `ProvmlWarning`, once per kind). The thread
+    sends NDJSON batches to `POST /api/v1/events`, retrying with jittered back-off;
     beyond `max_buffered_events` the oldest go to `spill_file`, delivered first once the server answers.
     With `file=...` events are written to that NDJSON file instead (offline; load it later with `provml ingest`).
     """
@@ -64,6 +72,7 @@ class Recorder:
         exit_timeout: float = 10.0,
         retry_base: float = 0.25,
         retry_max: float = 30.0,
+        server_share: float = 0.05,
         workflow_execution_id: Optional[str] = None,
         id_prefix: Optional[str] = None,
         user: Optional[str] = None,
@@ -92,13 +101,10 @@ class Recorder:
                 spill,
                 rejected,
                 self._warner,
-                batch_size=max(1, int(batch_size)),
-                flush_interval=flush_interval,
-                max_buffered_events=max(1, int(max_buffered_events)),
-                request_timeout=request_timeout,
-                retry_base=retry_base,
-                retry_max=retry_max,
+                Delivery(max(1, int(batch_size)), flush_interval, max(1, int(max_buffered_events)), request_timeout,
+                         retry_base, retry_max, min(1.0, max(1e-3, float(server_share)))),
             )
+        self._sink.owner = self  # the sender thread builds events from records with its id prefix and defaults
         self._push = self._sink.push
         self._prefix = id_prefix or uuid.uuid4().hex[:8]
         self._counter = itertools.count(1)
@@ -119,6 +125,8 @@ class Recorder:
         self._sink.on_start = functools.partial(_lifecycle.track, self)
 
     # -- workflows -------------------------------------------------------------------------------------------------
+    # Every call below also takes `time=` (ISO-8601 UTC) and `annotations=`; workflow and task calls take `user=`,
+    # `persona=`, `host=`; calls not naming their execution take `workflow_execution_id=` (see _OPTIONS).
     def workflow_started(
         self,
         name: str,
@@ -128,48 +136,27 @@ class Recorder:
         workflow_execution_id: Optional[str] = None,
         *,
         parent_workflow_execution_id: Optional[str] = None,
-        user: Optional[str] = None,
-        persona: Optional[str] = None,
-        host: Optional[str] = None,
-        time: Optional[str] = None,
-        annotations: Optional[Dict[str, Any]] = None,
+        **options: Any,
     ) -> str:
-        """Starts a workflow execution and makes it the default of later calls; returns its id."""
+        """Starts a workflow execution and makes it the default of later calls; returns its id. `study` and
+        `experiment`: an id or {"id": …, "name": …}."""
+        _check("workflow_started", options, _WHO)
         execution = workflow_execution_id or str(uuid.uuid4())
         try:
             self._current_workflow = execution
-            event = self._event("workflow.started", time, execution, annotations)
-            set_defined(
-                event,
-                name=name,
-                version=version,
-                study=named_ref(study),
-                experiment=named_ref(experiment),
-                parentWorkflowExecutionId=parent_workflow_execution_id,
-            )
-            self._push_with_who(event, user, persona, host)
+            self._queue(_shapes.workflow_started, execution, options, True,
+                        (name, version, plain(study), plain(experiment), parent_workflow_execution_id))
         except Exception as error:  # noqa: BLE001
             self._warner.fault("workflow_started", error)
         return execution
 
-    def workflow_ended(
-        self,
-        status: Optional[str] = None,
-        error: Any = None,
-        *,
-        workflow_execution_id: Optional[str] = None,
-        user: Optional[str] = None,
-        persona: Optional[str] = None,
-        host: Optional[str] = None,
-        time: Optional[str] = None,
-        annotations: Optional[Dict[str, Any]] = None,
-    ) -> None:
+    def workflow_ended(self, status: Optional[str] = None, error: Any = None, **options: Any) -> None:
         """Ends a workflow execution (default: the current one); status is "failed" when an error is given."""
+        _check("workflow_ended", options, _WHO_IN)
         try:
-            execution = self._workflow_of(workflow_execution_id)
-            event = self._event("workflow.ended", time, execution, annotations)
-            set_defined(event, status=status or ("finished" if error is None else "failed"), error=error_text(error))
-            self._push_with_who(event, user, persona, host)
+            execution = self._workflow_of(options.get("workflow_execution_id"))
+            self._queue(_shapes.workflow_ended, execution, options, True,
+                        (status or ("finished" if error is None else "failed"), error_text(error)))
             if self._current_workflow == execution:
                 self._current_workflow = None
         except Exception as failure:  # noqa: BLE001
@@ -195,39 +182,24 @@ class Recorder:
         algorithm: Optional[str] = None,
         learning_task: Optional[str] = None,
         telemetry: Optional[Dict[str, Any]] = None,
-        workflow_execution_id: Optional[str] = None,
-        user: Optional[str] = None,
-        persona: Optional[str] = None,
-        host: Optional[str] = None,
-        time: Optional[str] = None,
-        annotations: Optional[Dict[str, Any]] = None,
+        **options: Any,
     ) -> str:
         """Starts a task (a data transformation or a learning stage; `epoch=n` makes it an epoch section of its
         parent); returns its id."""
+        _check("task_started", options, _WHO_IN)
         task_id = task_id or self._next_id("t")
         try:
-            time = time or now()
-            execution = self._workflow_of(workflow_execution_id)
-            event = self._event("task.started", time, execution, annotations)
-            set_defined(
-                event,
-                name=name,
-                taskId=task_id,
-                parentTaskId=parent_task_id,
-                stage=stage,
-                section=section_of(epoch, section),
-                used=plain(used),
-                hyperparameters=literal_map(hyperparameters),
-                algorithm=algorithm,
-                learningTask=learning_task,
-                telemetry=plain(telemetry),
-            )
-            start = dict(event)
-            start["_who"] = (user, persona, host)
+            execution = self._workflow_of(options.get("workflow_execution_id"))
+            when = options.get("time") or _unix_time()
+            who = _who(options)
+            task = _OpenTask(task_id, name, execution, when, who, (
+                parent_task_id, stage, epoch if epoch is None or type(epoch) is int else int(epoch), plain(section),
+                algorithm, learning_task, plain(used), plain(hyperparameters), plain(telemetry)))
             with self._lock:
-                self._open[task_id] = _OpenTask(task_id, name, execution, time, start)
+                self._open[task_id] = task
                 self._open_order = self._open_order + (task_id,)
-            self._push_with_who(event, user, persona, host)
+            self._push((_shapes.task_started, next(self._counter), when, execution, plain(options.get("annotations")),
+                        who, task))
         except Exception as error:  # noqa: BLE001
             self._warner.fault("task_started", error)
         return task_id
@@ -244,45 +216,22 @@ class Recorder:
         telemetry: Optional[Dict[str, Any]] = None,
         stdout: Optional[str] = None,
         stderr: Optional[str] = None,
-        user: Optional[str] = None,
-        persona: Optional[str] = None,
-        host: Optional[str] = None,
-        time: Optional[str] = None,
-        annotations: Optional[Dict[str, Any]] = None,
+        **options: Any,
     ) -> None:
         """Ends a task; status is "failed" when an error is given, else "finished"."""
+        _check("task_ended", options, _WHO)
         try:
             with self._lock:
                 task = self._open.pop(task_id, None)
                 if task is not None:
+                    task.ended = True
                     self._open_order = tuple(t for t in self._open_order if t != task_id)
             if task is None:
                 self._warner.once("unknown-task", f"provml client: task_ended for unknown task {task_id!r} was ignored.")
                 return
-            start = task.start
-            event = self._event("task.ended", time, task.workflow, annotations)
-            set_defined(
-                event,
-                name=task.name,
-                taskId=task_id,
-                parentTaskId=start.get("parentTaskId"),
-                stage=task.stage,
-                section=task.section,
-                algorithm=start.get("algorithm"),
-                learningTask=start.get("learningTask"),
-                used=_merge(task.used, plain(used)),
-                hyperparameters=task.hyperparameters,
-                generated=_merge(task.generated, plain(generated)),
-                metrics=literal_map(metrics),
-                telemetry=plain(telemetry),
-                status=status or ("finished" if error is None else "failed"),
-                error=error_text(error),
-                startedAt=task.started_at,
-                stdout=stdout,
-                stderr=stderr,
-            )
-            s_user, s_persona, s_host = start["_who"]
-            self._push_with_who(event, user or s_user, persona or s_persona, host or s_host)
+            self._queue(_shapes.task_ended, task.workflow, options, True, (
+                task, plain(used), plain(generated), plain(metrics), plain(telemetry),
+                status or ("finished" if error is None else "failed"), error_text(error), stdout, stderr))
         except Exception as failure:  # noqa: BLE001
             self._warner.fault("task_ended", failure)
 
@@ -317,56 +266,26 @@ class Recorder:
         *,
         section: Optional[Dict[str, Any]] = None,
         task_id: Optional[str] = None,
-        workflow_execution_id: Optional[str] = None,
-        time: Optional[str] = None,
-        annotations: Optional[Dict[str, Any]] = None,
+        **options: Any,
     ) -> None:
         """A measured value (loss, accuracy, …), recorded at once as an evaluation. Inside an epoch task it belongs
         to that epoch unless told otherwise; numpy and torch scalars are taken as numbers."""
+        if options:
+            _check("log_metric", options, _IN)
         try:
-            if type(value) not in _LITERALS:
-                value = literal(value)
-            task = self._task_or_innermost(task_id, workflow_execution_id)
-            if (task is not None and section is None and time is None and annotations is None
-                    and workflow_execution_id is None):
-                # The common case: call-time values in a tuple, shaped into the event on the sender thread.
-                if epoch is not None and type(epoch) is not int:
-                    epoch = int(epoch)
-                self._push((METRIC, self._prefix, next(self._counter), _unix_time(), name, value, task, epoch, stage,
-                            model_id, dataset_id))
+            value, epoch = _scalars(value, epoch)
+            execution = options.get("workflow_execution_id") if options else None
+            task = self._task_or_innermost(task_id, execution)
+            if task is not None and section is None and not options:
+                self._push((_METRIC, next(self._counter), _unix_time(), task, name, value, epoch, stage, model_id,
+                            dataset_id))
                 return
             if task is not None:
                 task_id = task.task_id
-                execution = workflow_execution_id or task.workflow
-            else:
-                execution = self._workflow_of(workflow_execution_id)
-            event = {
-                "type": "evaluation",
-                "schema": SCHEMA_VERSION,
-                "id": f"e-{self._prefix}-{next(self._counter)}",
-                "time": time or now(),
-                "workflowExecutionId": execution,
-                "measure": name,
-                "value": value,
-            }
-            if task_id is not None:
-                event["taskId"] = task_id
-            stage = stage or (task.stage if task is not None else None)
-            if stage is not None:
-                event["stage"] = stage
-            if section is not None:
-                event["section"] = plain(section)
-            elif epoch is not None:
-                event["section"] = {"kind": "epoch", "index": int(epoch)}
-            elif task is not None and task.section is not None:
-                event["section"] = task.section
-            if model_id is not None:
-                event["modelId"] = model_id
-            if dataset_id is not None:
-                event["datasetId"] = dataset_id
-            if annotations is not None:
-                event["annotations"] = plain(annotations)
-            self._sink.push(event)
+                execution = execution or task.workflow
+            self._push((_shapes.evaluation, next(self._counter), options.get("time") or _unix_time(),
+                        self._workflow_of(execution), plain(options.get("annotations")), task, task_id, name, value,
+                        epoch, stage, plain(section), model_id, dataset_id))
         except Exception as error:  # noqa: BLE001
             self._warner.fault("log_metric", error)
 
@@ -381,29 +300,19 @@ class Recorder:
         size_bytes: Optional[int] = None,
         task_id: Optional[str] = None,
         epoch: Optional[int] = None,
-        workflow_execution_id: Optional[str] = None,
-        time: Optional[str] = None,
-        annotations: Optional[Dict[str, Any]] = None,
+        **options: Any,
     ) -> str:
         """A saved model (a checkpoint when `epoch` is set), made by the innermost open task unless `task_id` says
         otherwise; returns its data reference id."""
+        _check("model_saved", options, _IN)
         model_id = model_id or self._next_id("model")
         try:
-            task = self._task_or_innermost(task_id, workflow_execution_id)
-            execution = workflow_execution_id or (task.workflow if task is not None else self._workflow_of(None))
-            event = self._event("model.saved", time, execution, annotations)
-            set_defined(
-                event,
-                modelId=model_id,
-                name=name,
-                location=location,
-                checksum=checksum,
-                sizeBytes=None if size_bytes is None else int(size_bytes),
-                taskId=task.task_id if task is not None else task_id,
-                epoch=None if epoch is None else int(epoch),
-                derivedFrom=None if derived_from is None else [str(ref) for ref in derived_from],
-            )
-            self._sink.push(event)
+            explicit = options.get("workflow_execution_id")
+            task = self._task_or_innermost(task_id, explicit)
+            execution = explicit or (task.workflow if task is not None else self._workflow_of(None))
+            self._queue(_shapes.model_saved, execution, options, False, (
+                model_id, name, location, checksum, size_bytes, task.task_id if task is not None else task_id, epoch,
+                _listed(derived_from)))
         except Exception as error:  # noqa: BLE001
             self._warner.fault("model_saved", error)
         return model_id
@@ -423,31 +332,17 @@ class Recorder:
         size_bytes: Optional[int] = None,
         domain_entities: Optional[Iterable[str]] = None,
         task_id: Optional[str] = None,
-        workflow_execution_id: Optional[str] = None,
-        time: Optional[str] = None,
-        annotations: Optional[Dict[str, Any]] = None,
+        **options: Any,
     ) -> str:
         """A dataset (kind: raw, domain, learning, training, validation or test); returns its data reference id.
         `derived_from` lists source ids, or {"ref": id, "kind": "raw" | "domain" | …} for domain lineage."""
+        _check("dataset_registered", options, _IN)
         dataset_id = dataset_id or self._next_id("dataset")
         try:
-            event = self._event("dataset.registered", time, self._workflow_of(workflow_execution_id), annotations)
-            set_defined(
-                event,
-                datasetId=dataset_id,
-                kind=kind,
-                name=name,
-                location=location,
-                checksum=checksum,
-                sizeBytes=None if size_bytes is None else int(size_bytes),
-                derivedFrom=None if derived_from is None else plain(list(derived_from)),
-                domainEntities=None if domain_entities is None else [str(uri) for uri in domain_entities],
-                sampleCount=None if sample_count is None else int(sample_count),
-                features=None if features is None else [str(feature) for feature in features],
-                characteristics=literal_map(characteristics),
-                taskId=task_id,
-            )
-            self._sink.push(event)
+            self._queue(_shapes.dataset_registered, self._workflow_of(options.get("workflow_execution_id")), options,
+                        False, (dataset_id, kind, name, location, checksum, size_bytes, plain(_listed(derived_from)),
+                                _listed(domain_entities), sample_count, _listed(features), plain(characteristics),
+                                task_id))
         except Exception as error:  # noqa: BLE001
             self._warner.fault("dataset_registered", error)
         return dataset_id
@@ -488,27 +383,10 @@ class Recorder:
         return getattr(self._sink, "spill_path", None)
 
     # -- internals ---------------------------------------------------------------------------------------------------
-    def _event(self, kind: str, time: Optional[str], execution: str, annotations: Optional[Dict[str, Any]]) -> Dict[str, Any]:
-        event = {
-            "type": kind,
-            "schema": SCHEMA_VERSION,
-            "id": f"e-{self._prefix}-{next(self._counter)}",
-            "time": time or now(),
-            "workflowExecutionId": execution,
-        }
-        if annotations is not None:
-            event["annotations"] = plain(annotations)
-        return event
-
-    def _push_with_who(self, event: Dict[str, Any], user: Optional[str], persona: Optional[str], host: Optional[str]) -> None:
-        annotations = event.pop("annotations", None)
-        set_defined(event, user=user or self._user, persona=persona or self._persona)
-        event["host"] = host or self._host
-        if self._record_pid:
-            event["pid"] = self._pid
-        if annotations is not None:
-            event["annotations"] = annotations
-        self._sink.push(event)
+    def _queue(self, builder: Any, execution: str, options: Dict[str, Any], who: bool, values: tuple) -> None:
+        """Appends the record of an event (see _shapes): its id number, time and execution, now; the rest later."""
+        self._push((builder, next(self._counter), options.get("time") or _unix_time(), execution,
+                    plain(options.get("annotations")), _who(options) if who else None) + values)
 
     def _next_id(self, kind: str) -> str:
         return f"{kind}-{self._prefix}-{next(self._counter)}"
@@ -516,7 +394,10 @@ class Recorder:
     def _workflow_of(self, explicit: Optional[str]) -> str:
         execution = explicit or self._current_workflow or self._default_workflow
         if execution is None:
-            execution = self._default_workflow = str(uuid.uuid4())
+            with self._lock:  # threads recording at once before any workflow_started share one execution
+                if self._default_workflow is None:
+                    self._default_workflow = str(uuid.uuid4())
+                execution = self._default_workflow
         return execution
 
     def _task_or_innermost(self, task_id: Optional[str], workflow: Optional[str]) -> Optional[_OpenTask]:
@@ -552,8 +433,7 @@ class Recorder:
 
     def _after_fork(self) -> None:
         """In a forked child: fresh ids (the parent goes on numbering its own), locks and queue."""
-        self._prefix = uuid.uuid4().hex[:8]
-        self._counter = itertools.count(1)
+        self._prefix = uuid.uuid4().hex[:8]  # the numbers go on from the parent's: the prefix makes the ids new
         self._pid = os.getpid()
         self._lock = threading.Lock()
         self._local = threading.local()
@@ -561,39 +441,81 @@ class Recorder:
         self._sink.reset_after_fork()
 
 
-def _merge(a: Optional[Dict[str, Any]], b: Optional[Dict[str, Any]]) -> Optional[Dict[str, Any]]:
-    return {**(a or {}), **(b or {})} if (a or b) else None
+_AT = frozenset(("time", "annotations"))
+_IN = _AT | {"workflow_execution_id"}
+_WHO = _AT | {"user", "persona", "host"}
+_WHO_IN = _WHO | _IN
+
+
+def _check(call: str, options: Dict[str, Any], allowed: frozenset) -> None:
+    """The options every call shares (time, annotations, workflow_execution_id, user, persona, host): an unknown
+    name is the TypeError Python gives for a misspelt keyword."""
+    for key in options:
+        if key not in allowed:
+            raise TypeError(f"{call}() got an unexpected keyword argument {key!r}")
+
+
+def _who(options: Dict[str, Any]) -> tuple:
+    return options.get("user"), options.get("persona"), options.get("host")
+
+
+def _given(**options: Any) -> Dict[str, Any]:
+    return {key: value for key, value in options.items() if value is not None}
+
+
+def _scalars(value: Any, epoch: Any) -> tuple:
+    """A metric's value and epoch read now (a tensor may change in place later): numbers, strings or booleans."""
+    if type(value) not in _LITERALS:
+        value = literal(value)
+    if epoch is not None and type(epoch) is not int:
+        epoch = int(epoch)
+    return value, epoch
+
+
+def _listed(values: Optional[Iterable[Any]]) -> Optional[list]:
+    """An iterable read now (a generator is consumed on the caller's thread, a list copied)."""
+    return None if values is None else list(values)
 
 
 class TaskScope:
     """What `with rec.task(...) as scope` gives: records into its own task."""
 
-    __slots__ = ("recorder", "task_id", "workflow_execution_id")
+    __slots__ = ("recorder", "task_id", "workflow_execution_id", "_task", "_sink", "_append", "_counter")
 
-    def __init__(self, recorder: Recorder, task_id: str, workflow_execution_id: str) -> None:
+    def __init__(self, recorder: Recorder, task_id: str, workflow_execution_id: str,
+                 task: Optional[_OpenTask] = None) -> None:
         self.recorder = recorder
         self.task_id = task_id
         self.workflow_execution_id = workflow_execution_id
+        self._task = task
+        # What log_metric touches, at hand: right after a training step the caches are cold, and each object a
+        # call reaches costs a miss (the sink, its queue and the id counter live as long as the recorder).
+        self._sink = recorder._sink
+        self._append = recorder._sink.memory.append
+        self._counter = recorder._counter
 
     def log_metric(self, name: str, value: Any, epoch: Optional[int] = None, stage: Optional[str] = None,
-                   model_id: Optional[str] = None, dataset_id: Optional[str] = None, **options: Any) -> None:
-        """A measured value of this task (and of its epoch, for an epoch task)."""
-        recorder = self.recorder
-        if not options:
-            task = recorder._open.get(self.task_id)
-            if task is not None:
-                try:
-                    if type(value) not in _LITERALS:
-                        value = literal(value)
-                    if epoch is not None and type(epoch) is not int:
-                        epoch = int(epoch)
-                    recorder._push((METRIC, recorder._prefix, next(recorder._counter), _unix_time(), name, value,
-                                    task, epoch, stage, model_id, dataset_id))
-                except Exception as error:  # noqa: BLE001
-                    recorder._warner.fault("log_metric", error)
-                return
-        recorder.log_metric(name, value, epoch, stage, model_id, dataset_id, task_id=self.task_id,
-                            workflow_execution_id=self.workflow_execution_id, **options)
+                   model_id: Optional[str] = None, dataset_id: Optional[str] = None, *,
+                   section: Optional[Dict[str, Any]] = None, time: Optional[str] = None,
+                   annotations: Optional[Dict[str, Any]] = None) -> None:
+        """A measured value of this task (and of its epoch, for an epoch task); `section=`, `time=` and
+        `annotations=` as for Recorder.log_metric."""
+        task = self._task
+        if task is None or task.ended or section is not None or time is not None or annotations is not None:
+            self.recorder.log_metric(name, value, epoch, stage, model_id, dataset_id, section=section,
+                                     task_id=self.task_id, **_given(workflow_execution_id=self.workflow_execution_id,
+                                                                    time=time, annotations=annotations))
+            return
+        try:  # the hot path of a training loop: one tuple of the call's values into the queue (_Pump.push, inlined)
+            if type(value) not in _LITERALS or (epoch is not None and type(epoch) is not int):
+                value, epoch = _scalars(value, epoch)
+            self._append((_METRIC, next(self._counter), _unix_time(), task, name, value, epoch, stage, model_id,
+                          dataset_id))
+            sink = self._sink
+            if len(sink.memory) >= sink.wake_at:
+                sink.wake_or_start()
+        except Exception as error:  # noqa: BLE001
+            self.recorder._warner.fault("log_metric", error)
 
     def log_hyperparameters(self, values: Dict[str, Any]) -> None:
         self.recorder.log_hyperparameters(values, task_id=self.task_id)
@@ -637,7 +559,7 @@ class TaskContext:
         task_id = recorder.task_started(self._name, **self._options)
         task = recorder._open.get(task_id)
         execution = task.workflow if task is not None else (self._options.get("workflow_execution_id") or "")
-        scope = TaskScope(recorder, task_id, execution)
+        scope = TaskScope(recorder, task_id, execution, task)
         self._scopes.append(scope)
         recorder._enter_thread_task(task_id)
         return scope

@@ -43,7 +43,7 @@ def autolog(recorder: Optional[Recorder] = None, disable: bool = False) -> Optio
                 continue
             original = owner.__dict__[name]
             _patched[(owner, name)] = original
-            setattr(owner, name, _wrap_fit(original) if name == "fit" else _wrap_score(original))
+            setattr(owner, name, _wrapped(original, _recorded_fit if name == "fit" else _recorded_score))
         return _recorder
 
 
@@ -87,48 +87,47 @@ def _split(args: tuple, kwargs: Dict[str, Any]) -> Tuple[Any, Any]:
     return X, y
 
 
-def _wrap_fit(original: Callable[..., Any]) -> Callable[..., Any]:
+def _wrapped(original: Callable[..., Any], record: Callable[..., Any]) -> Callable[..., Any]:
+    """`original` (a fit or a score), recorded by `record(recorder, original, estimator, args, kwargs)` when it is
+    the outermost such call and autolog is on; any other call is scikit-learn's own."""
+
     @functools.wraps(original)
-    def fit(self: Any, *args: Any, **kwargs: Any) -> Any:
+    def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
         recorder = _recorder
         outer = _enter()
         try:
             if not outer or recorder is None:
                 return original(self, *args, **kwargs)
-            started = _safely(recorder, "sklearn fit", lambda: _start_fit(recorder, self, *_split(args, kwargs)))
-            try:
-                result = original(self, *args, **kwargs)
-            except BaseException as error:
-                if started is not None:
-                    recorder.task_ended(started[0], error=error)
-                raise
-            if started is not None:
-                _safely(recorder, "sklearn fit", lambda: _finish_fit(recorder, self, *started))
-            return result
+            return record(recorder, original, self, args, kwargs)
         finally:
             _leave()
 
-    fit.__provml_original__ = original  # type: ignore[attr-defined]
-    return fit
+    wrapper.__provml_original__ = original  # type: ignore[attr-defined]
+    return wrapper
 
 
-def _wrap_score(original: Callable[..., Any]) -> Callable[..., Any]:
-    @functools.wraps(original)
-    def score(self: Any, *args: Any, **kwargs: Any) -> Any:
-        recorder = _recorder
-        outer = _enter()
-        try:
-            result = original(self, *args, **kwargs)
-            model_id = getattr(self, _MODEL_ATTRIBUTE, None)
-            if outer and recorder is not None and model_id is not None:
-                X, y = _split(args, kwargs)
-                _safely(recorder, "sklearn score", lambda: _record_score(recorder, self, model_id, X, y, result))
-            return result
-        finally:
-            _leave()
+def _recorded_fit(recorder: Recorder, original: Callable[..., Any], estimator: Any, args: tuple,
+                  kwargs: Dict[str, Any]) -> Any:
+    started = _safely(recorder, "sklearn fit", lambda: _start_fit(recorder, estimator, *_split(args, kwargs)))
+    try:
+        result = original(estimator, *args, **kwargs)
+    except BaseException as error:
+        if started is not None:
+            recorder.task_ended(started[0], error=error)
+        raise
+    if started is not None:
+        _safely(recorder, "sklearn fit", lambda: _finish_fit(recorder, estimator, *started))
+    return result
 
-    score.__provml_original__ = original  # type: ignore[attr-defined]
-    return score
+
+def _recorded_score(recorder: Recorder, original: Callable[..., Any], estimator: Any, args: tuple,
+                    kwargs: Dict[str, Any]) -> Any:
+    result = original(estimator, *args, **kwargs)
+    model_id = getattr(estimator, _MODEL_ATTRIBUTE, None)
+    if model_id is not None:
+        X, y = _split(args, kwargs)
+        _safely(recorder, "sklearn score", lambda: _record_score(recorder, estimator, model_id, X, y, result))
+    return result
 
 
 def _safely(recorder: Recorder, where: str, body: Callable[[], Any]) -> Any:

@@ -56,25 +56,16 @@ def training(recorder: Recorder, model: Any, optimizer: Any = None, name: str = 
     return recorder.task(name, **options)
 
 
-def save_checkpoint(
-    recorder: Recorder,
-    model: Any,
-    path: "os.PathLike[str] | str",
-    epoch: Optional[int] = None,
-    model_id: Optional[str] = None,
-    derived_from: Optional[Iterable[str]] = None,
-    *,
-    scope: Optional[TaskScope] = None,
-    name: Optional[str] = None,
-    state: Any = None,
-) -> str:
-    """`torch.save(model.state_dict(), path)` (or `state`), then a `model.saved` event with the file's location,
+def save_checkpoint(recorder: Recorder, model: Any, path: "os.PathLike[str] | str", *args: Any, state: Any = None,
+                    **options: Any) -> str:
+    """`torch.save(model.state_dict(), path)` (or `state`), then `log_saved_file(recorder, model, path, epoch=None,
+    model_id=None, derived_from=None, *, scope=None, name=None)`: a `model.saved` event with the file's location,
     SHA-256 and size (a checkpoint when `epoch` is given). Returns the model id. Saving errors propagate (it is the
     user's own save); recording never raises."""
     import torch
 
     torch.save(model.state_dict() if state is None else state, path)
-    return log_saved_file(recorder, model, path, epoch, model_id, derived_from, scope=scope, name=name)
+    return log_saved_file(recorder, model, path, *args, **options)
 
 
 def log_saved_file(

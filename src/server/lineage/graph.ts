@@ -1,5 +1,6 @@
 import { type Catalog, runCatalogQuery } from '../../query/index.ts';
 import type { ProvStore } from '../../store/index.ts';
+import { shortName } from '../../vocab.ts';
 
 export type NodeKind =
   | 'model'
@@ -85,18 +86,4 @@ function withoutImpliedDerivations(edges: LineageEdge[]): LineageEdge[] {
       edge.relation !== 'derived' ||
       !(generators.get(edge.target) ?? []).some((task) => used.has(key(edge.source, task))),
   );
-}
-
-/** The readable end of an IRI: its last path segment or fragment, percent-decoded. */
-export function shortName(iri: string): string {
-  const tail =
-    iri
-      .replace(/[/#]+$/, '')
-      .split(/[/#]/)
-      .pop() ?? iri;
-  try {
-    return decodeURIComponent(tail);
-  } catch {
-    return tail;
-  }
 }

@@ -5,7 +5,6 @@ export {
   type LineageNode,
   lineageGraph,
   type NodeKind,
-  shortName,
 } from './graph.ts';
 export { type LineageLayout, layoutLineage } from './layout.ts';
 export { KIND_STYLE, lineageSvg } from './svg.ts';

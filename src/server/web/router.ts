@@ -1,17 +1,20 @@
 import { type NextFunction, type Request, type RequestHandler, type Response, Router } from 'express';
 import type { AppContext } from '../context.ts';
+import { methodNotAllowed } from '../errors.ts';
 import { parseAccept } from '../negotiate.ts';
 import { buildWebBundle, type WebBundle } from './assets.ts';
+import type { WriteSignals } from './live.ts';
 import { appPage, sparqlPage } from './pages.ts';
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 
 /**
  * The web page: / (the views), /assets/<name>-<hash>.<ext> (immutable: a new build has new names), and the
- * SPARQL editor for browsers at GET /sparql. The pages themselves are never cached, so a restart's new assets
+ * SPARQL editor for browsers at GET /sparql, and the live stream GET /api/v1/live (server-sent events telling
+ * the comparison view that a run it shows was written to). The pages themselves are never cached, so a restart's new assets
  * are picked up. Everything is read-only and same-origin; nothing is fetched from elsewhere.
  */
-export function createWebRouter(ctx: AppContext): Router {
+export function createWebRouter(ctx: AppContext, live: WriteSignals): Router {
   let bundle: Promise<WebBundle> | undefined;
   const built = (): Promise<WebBundle> => {
     bundle ??= buildWebBundle();
@@ -50,8 +53,11 @@ export function createWebRouter(ctx: AppContext): Router {
   };
   // One middleware, not routes: an express route would also answer OPTIONS (and HEAD) for its path, and
   // OPTIONS /sparql belongs to the protocol.
+  const onlyGet = methodNotAllowed(['GET']);
   const router = Router();
   router.use((req, res, next) => {
+    if (req.path === '/api/v1/live')
+      return req.method === 'GET' ? live.stream(req, res, next) : onlyGet(req, res, next);
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
     if (req.path === '/' || req.path === '/index.html') return html(appPage)(req, res, next);
     if (req.path === '/sparql' && wantsEditor(req)) return html(sparqlPage)(req, res, next);

@@ -1,13 +1,15 @@
 import { catalogRows, getJson, queryString, type Row, type RunsPage } from '../api.ts';
-import { lineChart, type Series } from '../chart.ts';
+import { COLOURS, lineChart, type Series } from '../chart.ts';
 import { errorBox, formatNumber, h, shortName } from '../dom.ts';
+import { watchRuns } from '../live.ts';
+import { parallelCoordinates, type RunValues } from '../parallel.ts';
 
-const POLL_MS = 2000;
 const STAGES = ['training', 'validation'] as const;
 
 /**
  * Run comparison: a measure per epoch for the chosen runs, training and validation side by side, and their
- * hyperparameters against the measure's final value. Polls while open, so a running training's curves grow.
+ * hyperparameters against a chosen final metric (parallel coordinates and a table). Live while open: redrawn
+ * when the server signals that one of the runs was written to (or, without the stream, every 2 s).
  */
 export function renderCompare(container: HTMLElement, params: URLSearchParams): () => void {
   const measure = params.get('measure') ?? 'loss';
@@ -21,47 +23,56 @@ export function renderCompare(container: HTMLElement, params: URLSearchParams): 
   });
   const live = h('span', { class: 'live', 'data-live': 'idle' }, '');
   const charts = h('div', { class: 'charts' });
-  const table = h('div', { class: 'table-wrap' });
+  const values = hyperparameterView(params.get('metric') ?? '', measure);
   container.append(
     h('h1', {}, 'Run comparison'),
     h('div', { class: 'filters' }, h('label', {}, 'Measure ', picker), live),
     charts,
-    h('h2', {}, `Hyperparameters and final ${measure}`),
-    table,
+    values.element,
   );
-  let timer: ReturnType<typeof setTimeout> | undefined;
   let stopped = false;
+  let stopLive = (): void => undefined;
   let drawn = '';
-  const tick = async (executions: string[]): Promise<void> => {
+  const drawCharts = async (executions: string[]): Promise<void> => {
     try {
       const rows = await catalogRows('measure-per-epoch', { measure, execution: executions });
       const key = JSON.stringify(rows);
-      if (key !== drawn && !stopped) {
-        drawn = key;
-        charts.replaceChildren(
-          ...STAGES.map((stage) =>
-            lineChart(`${measure} (${stage})`, 'epoch', seriesOf(rows, stage, executions)),
-          ),
-        );
-        live.textContent = `updated ${new Date().toLocaleTimeString()}`;
-        container.dataset.updates = String(Number(container.dataset.updates ?? 0) + 1);
-      }
+      if (key === drawn || stopped) return;
+      drawn = key;
+      charts.replaceChildren(
+        ...STAGES.map((stage) =>
+          lineChart(`${measure} (${stage})`, 'epoch', seriesOf(rows, stage, executions)),
+        ),
+      );
+      live.textContent = `updated ${new Date().toLocaleTimeString()}`;
+      container.dataset.updates = String(Number(container.dataset.updates ?? 0) + 1);
     } catch (error) {
       charts.replaceChildren(errorBox(error));
     }
-    if (!stopped) timer = setTimeout(() => void tick(executions), POLL_MS);
   };
   chosenRuns(params)
     .then(async (executions) => {
       container.dataset.executions = String(executions.length);
-      await tick(executions);
-      table.append(await hyperparameterTable(executions, measure));
+      const refresh = async (): Promise<void> => {
+        await drawCharts(executions);
+        if (!stopped) await values.update(executions);
+      };
+      await refresh();
       container.dataset.ready = 'true';
+      if (stopped || executions.length === 0) return;
+      stopLive = watchRuns(executions, refresh, {
+        mode: (mode) => {
+          live.dataset.live = mode;
+        },
+        signal: () => {
+          container.dataset.signals = String(Number(container.dataset.signals ?? 0) + 1);
+        },
+      });
     })
     .catch((error: unknown) => container.append(errorBox(error)));
   return () => {
     stopped = true;
-    if (timer) clearTimeout(timer);
+    stopLive();
   };
 }
 
@@ -86,41 +97,100 @@ function seriesOf(rows: Row[], stage: string, executions: string[]): Series[] {
   }));
 }
 
-async function hyperparameterTable(executions: string[], measure: string): Promise<HTMLElement> {
-  if (executions.length === 0) return h('p', {}, 'No runs chosen.');
-  const rows = await catalogRows('run-values', { execution: executions });
-  const names = [...new Set(rows.filter((r) => r.kind === 'hyperparameter').map((r) => r.name ?? ''))].sort();
-  const final = (execution: string): string => {
-    const values = rows.filter((r) => r.execution === execution && r.kind === 'metric' && r.name === measure);
-    return formatNumber((values.find((r) => r.stage === 'evaluation') ?? values[0])?.value);
+/** A final metric's name as the runs table shows it: "loss (evaluation)", or the bare name without a stage. */
+const metricKey = (row: Row): string => (row.stage ? `${row.name} (${row.stage})` : (row.name ?? ''));
+
+/**
+ * Hyperparameters against a chosen final metric: parallel coordinates and a table of the same values. The
+ * metric is picked from those the runs have (by default the measure's evaluation); picking redraws both.
+ */
+function hyperparameterView(
+  wanted: string,
+  measure: string,
+): { element: HTMLElement; update: (executions: string[]) => Promise<void> } {
+  const metricPicker = h('select', { name: 'metric', 'aria-label': 'Metric' });
+  const picture = h('div', { class: 'parallel-wrap' });
+  const table = h('div', { class: 'table-wrap' });
+  const element = h(
+    'section',
+    { class: 'hyperparameters-view' },
+    h('h2', {}, 'Hyperparameters against a final metric'),
+    h('div', { class: 'filters' }, h('label', {}, 'Metric ', metricPicker)),
+    picture,
+    table,
+  );
+  let executions: string[] = [];
+  let rows: Row[] = [];
+  let drawn = '';
+  const draw = (): void => {
+    const names = [
+      ...new Set(rows.filter((r) => r.kind === 'hyperparameter').map((r) => r.name ?? '')),
+    ].sort();
+    const metric = metricPicker.value;
+    const runs: RunValues[] = executions.map((execution) => {
+      const own = rows.filter((r) => r.execution === execution);
+      const values: Record<string, string | undefined> = {};
+      for (const row of own)
+        if (row.kind === 'hyperparameter') values[row.name ?? ''] = row.value;
+        else if (metricKey(row) === metric) values[metric] = row.value;
+      return { execution, values };
+    });
+    picture.replaceChildren(parallelCoordinates(names, metric, runs));
+    table.replaceChildren(valuesTable(names, metric, runs));
+    element.dataset.metric = metric;
   };
+  metricPicker.addEventListener('change', () => {
+    wanted = metricPicker.value;
+    draw();
+  });
+  const update = async (chosen: string[]): Promise<void> => {
+    executions = chosen;
+    if (executions.length === 0) {
+      table.replaceChildren(h('p', {}, 'No runs chosen.'));
+      return;
+    }
+    rows = await catalogRows('run-values', { execution: executions });
+    const key = JSON.stringify(rows);
+    if (key === drawn) return;
+    drawn = key;
+    const metrics = [...new Set(rows.filter((r) => r.kind === 'metric').map(metricKey))].sort();
+    const chosenMetric =
+      [wanted, `${measure} (evaluation)`].find((m) => metrics.includes(m)) ??
+      metrics.find((m) => m.startsWith(`${measure} `) || m === measure) ??
+      metrics[0] ??
+      '';
+    metricPicker.replaceChildren(
+      ...metrics.map((m) => h('option', { value: m, selected: m === chosenMetric }, m)),
+    );
+    metricPicker.value = chosenMetric;
+    draw();
+  };
+  return { element, update };
+}
+
+function valuesTable(names: string[], metric: string, runs: RunValues[]): HTMLElement {
   return h(
     'table',
     { class: 'hyperparameters' },
     h(
       'thead',
       {},
-      h('tr', {}, h('th', {}, 'Run'), ...names.map((n) => h('th', {}, n)), h('th', {}, `final ${measure}`)),
+      h('tr', {}, h('th', {}, 'Run'), ...[...names, metric].filter(Boolean).map((n) => h('th', {}, n))),
     ),
     h(
       'tbody',
       {},
-      ...executions.map((execution) =>
+      ...runs.map((run, order) =>
         h(
           'tr',
-          { 'data-execution': execution },
-          h('td', { title: execution }, shortName(execution)),
-          ...names.map((n) =>
-            h(
-              'td',
-              {},
-              formatNumber(
-                rows.find((r) => r.execution === execution && r.kind === 'hyperparameter' && r.name === n)
-                  ?.value,
-              ),
-            ),
+          { 'data-execution': run.execution },
+          h(
+            'td',
+            { title: run.execution },
+            h('span', { class: 'swatch', style: `background:${COLOURS[order % COLOURS.length]}` }),
+            shortName(run.execution),
           ),
-          h('td', {}, final(execution)),
+          ...[...names, metric].filter(Boolean).map((n) => h('td', {}, formatNumber(run.values[n]))),
         ),
       ),
     ),

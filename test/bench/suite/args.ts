@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { DEFAULT_CACHE_DIR, DEFAULT_SEED, REPO_ROOT } from '../generate/index.ts';
 
-export const GROUPS = ['capture', 'ingestion', 'queries', 'recovery', 'concurrency'] as const;
+export const GROUPS = ['capture', 'ingestion', 'queries', 'recovery', 'concurrency', 'python'] as const;
 export type GroupName = (typeof GROUPS)[number];
 
 export interface BenchArgs {
@@ -20,7 +20,7 @@ export interface BenchArgs {
   rdflibMaxTriples: number;
 }
 
-const USAGE = `Usage: npm run bench -- [--quick | --full | --sizes 1e5,1e6] [--groups capture,ingestion,queries,recovery,concurrency]
+const USAGE = `Usage: npm run bench -- [--quick | --full | --sizes 1e5,1e6] [--groups capture,ingestion,queries,recovery,concurrency,python]
   [--seed N] [--budget SECONDS] [--reps N] [--rdflib-max TRIPLES] [--out FILE] [--cache DIR]
   --quick   10^5 triples only (a few minutes on 2 cores)
   default   10^5 and 10^6 triples

@@ -1,6 +1,7 @@
 import type { CaptureResults } from './capture.ts';
 import type { GroupResult } from './group.ts';
 import type { IngestionSize } from './ingestion.ts';
+import { pythonSection } from './python.ts';
 import type { EngineFigure, QuerySizeResult } from './queries.ts';
 import type { RecoveryResults, RecoverySize } from './recovery.ts';
 
@@ -214,6 +215,7 @@ export function printReport(report: BenchReport): void {
     ['queries', '3. Queries', querySection],
     ['recovery', '4. Recovery and memory', recoverySection],
     ['concurrency', '5. Concurrent workers', concurrencySection],
+    ['python', '6. Python client', pythonSection],
   ];
   for (const [key, title, render] of sections) {
     const group = report.groups[key];

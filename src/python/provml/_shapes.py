@@ -1,0 +1,236 @@
+"""The events' shapes (provml/1, src/capture/events.schema.json), built on the sender thread: one builder per type.
+
+A call queues a record, a tuple of its call-time values whose first item is the builder of its event:
+(builder, id number, when, ...). `when` is the call's Unix time, or the ISO text the caller gave. The sender
+thread calls `builder(owner, record)` (owner: the Recorder, for its id prefix and who/where defaults) and gets
+the event's JSON line; ids and times are formatted there, once, and the line is what a retry sends again.
+"""
+
+import math
+from typing import Any, Callable, Dict, Optional, Tuple
+
+from ._events import SCHEMA_VERSION, encode, event_line, iso_time, literal_map, quote
+
+Builder = Callable[[Any, tuple], Optional[str]]
+
+
+def _time_text(when: Any) -> str:
+    return when if type(when) is str else iso_time(when)
+
+
+def _envelope(kind: str, owner: Any, number: int, when: Any, execution: str) -> Dict[str, Any]:
+    return {
+        "type": kind,
+        "schema": SCHEMA_VERSION,
+        "id": f"e-{owner._prefix}-{number}",
+        "time": _time_text(when),
+        "workflowExecutionId": execution,
+    }
+
+
+def _finish(owner: Any, event: Dict[str, Any], who: Optional[tuple], annotations: Any) -> Optional[str]:
+    """Who and where (workflow and task events only, as in the TypeScript client), then annotations last."""
+    if who is not None:
+        user, persona, host = who
+        user = user or owner._user
+        persona = persona or owner._persona
+        if user is not None:
+            event["user"] = user
+        if persona is not None:
+            event["persona"] = persona
+        event["host"] = host or owner._host
+        if owner._record_pid:
+            event["pid"] = owner._pid
+    if annotations is not None:
+        event["annotations"] = annotations
+    return event_line(event)
+
+
+def _put(event: Dict[str, Any], fields: Tuple[Tuple[str, Optional[Callable[[Any], Any]]], ...], values: tuple) -> None:
+    for (key, convert), value in zip(fields, values):
+        if value is not None:
+            value = value if convert is None else convert(value)
+            if value is not None:
+                event[key] = value
+
+
+def flat(kind: str, who: bool, *fields: Tuple[str, Optional[Callable[[Any], Any]]]) -> Builder:
+    """The builder of an event made of its envelope and optional fields, from the record
+    (builder, number, when, execution, annotations, who or None, field values...)."""
+
+    def build(owner: Any, record: tuple) -> Optional[str]:
+        event = _envelope(kind, owner, record[1], record[2], record[3])
+        _put(event, fields, record[6:])
+        return _finish(owner, event, record[5] if who else None, record[4])
+
+    return build
+
+
+def _ref(value: Any) -> Dict[str, Any]:
+    return value if isinstance(value, dict) else {"id": str(value)}
+
+
+def _texts(values: Any) -> list:
+    return [str(value) for value in values]
+
+
+def _epoch(index: Any) -> Dict[str, Any]:
+    return {"kind": "epoch", "index": int(index)}
+
+
+workflow_started = flat("workflow.started", True, ("name", None), ("version", None), ("study", _ref),
+                        ("experiment", _ref), ("parentWorkflowExecutionId", None))
+workflow_ended = flat("workflow.ended", True, ("status", None), ("error", None))
+model_saved = flat("model.saved", False, ("modelId", None), ("name", None), ("location", None), ("checksum", None),
+                   ("sizeBytes", int), ("taskId", None), ("epoch", int), ("derivedFrom", _texts))
+dataset_registered = flat("dataset.registered", False, ("datasetId", None), ("kind", None), ("name", None),
+                          ("location", None), ("checksum", None), ("sizeBytes", int), ("derivedFrom", None),
+                          ("domainEntities", _texts), ("sampleCount", int), ("features", _texts),
+                          ("characteristics", literal_map), ("taskId", None))
+
+_TASK_FIELDS = (("name", None), ("taskId", None), ("parentTaskId", None), ("stage", None), ("section", None))
+_START_FIELDS = (("used", None), ("hyperparameters", literal_map), ("algorithm", None), ("learningTask", None),
+                 ("telemetry", None))
+_END_FIELDS = (("algorithm", None), ("learningTask", None), ("used", None), ("hyperparameters", None),
+               ("generated", None), ("metrics", literal_map), ("telemetry", None), ("status", None), ("error", None),
+               ("startedAt", None), ("stdout", None), ("stderr", None))
+
+
+def section_of(task: Any) -> Optional[Dict[str, Any]]:
+    """A task's section: the one it was given, else its epoch's."""
+    if task.section is None and task.epoch is not None:
+        task.section = _epoch(task.epoch)
+        task.epoch = None
+    return task.section
+
+
+def _task_event(kind: str, owner: Any, record: tuple) -> Dict[str, Any]:
+    task = record[6]
+    event = _envelope(kind, owner, record[1], record[2], task.workflow)
+    _put(event, _TASK_FIELDS, (task.name, task.task_id, task.parent, task.stage, section_of(task)))
+    return event
+
+
+def task_started(owner: Any, record: tuple) -> Optional[str]:
+    """(builder, number, when, execution, annotations, who, task)"""
+    event = _task_event("task.started", owner, record)
+    task = record[6]
+    _put(event, _START_FIELDS, (task.used_at_start, task.hyperparameters_at_start, task.algorithm, task.learning_task,
+                                task.telemetry))
+    return _finish(owner, event, record[5], record[4])
+
+
+def task_ended(owner: Any, record: tuple) -> Optional[str]:
+    """(builder, number, when, execution, annotations, who, task, used, generated, metrics, telemetry, status, error,
+    stdout, stderr): the task's start fields, what was added while it ran, then the call's."""
+    _, _, _, _, annotations, who, task, used, generated, metrics, telemetry, status, error, stdout, stderr = record
+    event = _task_event("task.ended", owner, record)
+    _put(event, _END_FIELDS, (task.algorithm, task.learning_task, _merge(task.used, used), task.hyperparameters,
+                              _merge(task.generated, generated), metrics, telemetry, status, error,
+                              _time_text(task.started_at), stdout, stderr))
+    user, persona, host = who
+    s_user, s_persona, s_host = task.who
+    return _finish(owner, event, (user or s_user, persona or s_persona, host or s_host), annotations)
+
+
+def _merge(a: Optional[Dict[str, Any]], b: Optional[Dict[str, Any]]) -> Optional[Dict[str, Any]]:
+    return {**(a or {}), **(b or {})} if (a or b) else None
+
+
+def evaluation(owner: Any, record: tuple) -> Optional[str]:
+    """(builder, number, when, execution, annotations, task or None, task id, measure, value, epoch, stage, section,
+    model id, dataset id)"""
+    _, number, when, execution, annotations, task, task_id, measure, value, epoch, stage, section, model_id, \
+        dataset_id = record
+    event = _envelope("evaluation", owner, number, when, execution)
+    event["measure"] = measure
+    event["value"] = value
+    if task_id is not None:
+        event["taskId"] = task_id
+    stage = stage or (task.stage if task is not None else None)
+    if stage is not None:
+        event["stage"] = stage
+    if section is None:
+        section = _epoch(epoch) if epoch is not None else (section_of(task) if task is not None else None)
+    if section is not None:
+        event["section"] = section
+    if model_id is not None:
+        event["modelId"] = model_id
+    if dataset_id is not None:
+        event["datasetId"] = dataset_id
+    return _finish(owner, event, None, annotations)
+
+
+_float_repr = float.__repr__
+_int_repr = int.__repr__
+
+
+def metric(owner: Any, record: tuple) -> Optional[str]:
+    """The common metric, (builder, number, unix time, open task, measure, value, epoch, stage, model id, dataset
+    id): the same JSON as `evaluation` gives, built with less work (the task's constant fields are encoded once, the
+    id's head once per prefix, a measure's name once)."""
+    _, number, when, task, measure, value, epoch, stage, model_id, dataset_id = record
+    kind = type(value)
+    if kind is float:
+        if value != value or value in _INFINITIES:
+            return _general(owner, record, value)  # NaN and ±∞ as their XSD text
+        text = _float_repr(value)
+    elif kind is int:
+        text = _int_repr(value)
+    elif kind is bool:
+        text = "true" if value else "false"
+    elif kind is str:
+        text = quote(value)
+    else:
+        return _general(owner, record, value)
+    if epoch is not None or stage is not None:
+        return _general(owner, record, value)
+    wire = task.wire
+    if wire is None:
+        wire = task.wire = _task_wire(task)
+    name = _names.get(measure)
+    if name is None:
+        name = _name_of(measure)
+    line = f'{_id_head(owner._prefix)}{number}","time":"{iso_time(when)}","measure":{name},"value":{text},{wire}'
+    if model_id is not None:
+        line += f',"modelId":{quote(model_id)}'
+    if dataset_id is not None:
+        line += f',"datasetId":{quote(dataset_id)}'
+    return line + "}"
+
+
+_INFINITIES = (math.inf, -math.inf)
+_names: Dict[str, str] = {}  # measure name -> its JSON text (a training loop logs a handful of names)
+_heads: Dict[str, str] = {}  # id prefix -> the line's text up to the id's number
+
+
+def _name_of(measure: Any) -> str:
+    text = quote(measure)
+    if type(measure) is str and len(_names) < 1024:
+        _names[measure] = text
+    return text
+
+
+def _id_head(prefix: str) -> str:
+    head = _heads.get(prefix)
+    if head is None:
+        head = f'{{"type":"evaluation","schema":"{SCHEMA_VERSION}","id":{quote(f"e-{prefix}-")[:-1]}'
+        if len(_heads) < 64:
+            _heads[prefix] = head
+    return head
+
+
+def _general(owner: Any, record: tuple, value: Any) -> Optional[str]:
+    _, number, when, task, measure, _, epoch, stage, model_id, dataset_id = record
+    return evaluation(owner, (evaluation, number, when, task.workflow, None, task, task.task_id, measure, value, epoch,
+                              stage, None, model_id, dataset_id))
+
+
+def _task_wire(task: Any) -> str:
+    fields = {"workflowExecutionId": task.workflow, "taskId": task.task_id}
+    if task.stage is not None:
+        fields["stage"] = task.stage
+    section = section_of(task)
+    if section is not None:
+        fields["section"] = section
+    return encode(fields)[1:-1]

@@ -223,6 +223,8 @@ export const ENGINE_SYSTEM_GRAPH_PREFIXES = [
   'http://localhost:8890/DAV/',
   'http://www.w3.org/2002/07/owl#',
 ] as const;
+/** Namespace of the SPARQL Query Results XML format. */
+export const SPARQL_RESULTS_NS = 'http://www.w3.org/2005/sparql-results#';
 /** Virtuoso's form of blank nodes in results (`nodeID://b10000`); provml shows them as plain labels. */
 export const VIRTUOSO_BNODE_PREFIX = 'nodeID://';
 

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { DEFAULT_SERVER_URL } from '../client/index.ts';
-import { formatOfFileName, mediaTypeOf, parseFormatName } from '../interchange/index.ts';
+import { formatOfFileName, interchangeMediaType, parseFormatName } from '../interchange/index.ts';
 import { serverRequest, serverUrl } from './query.ts';
 
 interface ImportFlags {
@@ -28,7 +28,7 @@ export function registerImport(program: Command): void {
       const params = new URLSearchParams({ format });
       if (flags.graph) params.set('graph', flags.graph);
       const token = flags.token ?? (process.env.PROVML_TOKEN || undefined);
-      const headers: Record<string, string> = { 'content-type': mediaTypeOf(format) };
+      const headers: Record<string, string> = { 'content-type': interchangeMediaType(format) };
       if (token) headers.authorization = `Bearer ${token}`;
       const response = await serverRequest(`${serverUrl(flags.url)}/api/v1/import?${params}`, {
         method: 'POST',

@@ -2,14 +2,19 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { DEFAULT_SERVER_URL } from '../client/index.ts';
 import { codeForHttpStatus, ProvmlError, UsageError } from '../errors.ts';
+import { runFederated, toTable } from '../query/index.ts';
 import {
-  fromSparqlJson,
-  runFederated,
+  bareMediaType,
+  booleanToJson,
+  literal,
+  SPARQL_QUERY,
+  SPARQL_RESULTS_JSON,
   type SparqlJson,
-  toCsv,
-  toSparqlJson,
-  toTable,
-} from '../query/index.ts';
+  solutionsCsv,
+  solutionsFromJson,
+  solutionsToJson,
+  TURTLE,
+} from '../rdf/index.ts';
 import { prepareQuery, type SelectResult } from '../store/index.ts';
 
 interface QueryFlags {
@@ -23,7 +28,6 @@ interface QueryFlags {
 }
 
 const FORMATS = ['table', 'json', 'csv'];
-const SPARQL_JSON = 'application/sparql-results+json';
 
 export const serverUrl = (flag?: string): string =>
   (flag ?? process.env.PROVML_URL ?? DEFAULT_SERVER_URL).replace(/\/+$/, '');
@@ -105,27 +109,21 @@ async function listCatalog(base: string, format: string): Promise<string> {
     }>;
   };
   if (format === 'json') return `${JSON.stringify(body, null, 2)}\n`;
-  const lit = (value: string) => ({
-    termType: 'Literal' as const,
-    value,
-    language: '',
-    datatype: { termType: 'NamedNode' as const, value: 'http://www.w3.org/2001/XMLSchema#string' },
-  });
   const result: SelectResult = {
     variables: ['name', 'phase', 'mode', 'params', 'description'],
     rows: body.queries.map((q) => ({
-      name: lit(q.name),
-      phase: lit(q.phase),
-      mode: lit(`${q.online ? 'online' : 'offline'}${q.federated ? ', federated' : ''}`),
-      params: lit(
+      name: literal(q.name),
+      phase: literal(q.phase),
+      mode: literal(`${q.online ? 'online' : 'offline'}${q.federated ? ', federated' : ''}`),
+      params: literal(
         q.params
           .map((p) => `${p.name}:${p.type}${p.multiple ? (p.required ? '+' : '*') : p.required ? '' : '?'}`)
           .join(' '),
       ),
-      description: lit(q.description),
+      description: literal(q.description),
     })),
   };
-  return format === 'csv' ? toCsv(result) : toTable(result);
+  return format === 'csv' ? solutionsCsv(result) : toTable(result);
 }
 
 function parseParams(pairs: string[]): URLSearchParams {
@@ -142,9 +140,9 @@ async function runNamed(base: string, name: string, flags: QueryFlags): Promise<
   const params = parseParams(flags.param);
   for (const source of flags.source) params.append('source', source);
   const response = await serverRequest(`${base}/api/v1/queries/${encodeURIComponent(name)}?${params}`, {
-    headers: { accept: SPARQL_JSON },
+    headers: { accept: SPARQL_RESULTS_JSON },
   });
-  return fromSparqlJson((await response.json()) as SparqlJson);
+  return solutionsFromJson((await response.json()) as SparqlJson);
 }
 
 type Answer = SelectResult | boolean | string;
@@ -158,7 +156,7 @@ async function runSparql(base: string, query: string, flags: QueryFlags): Promis
     throw new UsageError('--param applies to catalog queries only; write values into the SPARQL text.');
   // Parsed here first: a malformed or over-deep query is refused with its line and column, sent nowhere.
   const prepared = prepareQuery(query);
-  const accept = `${SPARQL_JSON}, text/turtle;q=0.9`;
+  const accept = `${SPARQL_RESULTS_JSON}, ${TURTLE};q=0.9`;
   let mediaType: string;
   let body: string;
   if (flags.source.length > 0) {
@@ -166,21 +164,21 @@ async function runSparql(base: string, query: string, flags: QueryFlags): Promis
     const result = await runFederated(prepared, {
       sources: [`${base}/sparql`, ...flags.source],
       timeoutMs,
-      accept: { results: SPARQL_JSON, graph: 'text/turtle' },
+      accept: { results: SPARQL_RESULTS_JSON, graph: TURTLE },
     });
     ({ mediaType, body } = result);
   } else {
     const response = await serverRequest(`${base}/sparql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/sparql-query', accept },
+      headers: { 'content-type': SPARQL_QUERY, accept },
       body: query,
     });
-    mediaType = (response.headers.get('content-type') ?? '').split(';')[0]?.trim() ?? '';
+    mediaType = bareMediaType(response.headers.get('content-type') ?? '');
     body = await response.text();
   }
-  if (mediaType !== SPARQL_JSON) return body;
-  const json = JSON.parse(body) as SparqlJson & { boolean?: boolean };
-  return typeof json.boolean === 'boolean' ? json.boolean : fromSparqlJson(json);
+  if (mediaType !== SPARQL_RESULTS_JSON) return body;
+  const json = JSON.parse(body) as SparqlJson;
+  return typeof json.boolean === 'boolean' ? json.boolean : solutionsFromJson(json);
 }
 
 function printResult(result: Answer, format: string): void {
@@ -188,9 +186,9 @@ function printResult(result: Answer, format: string): void {
     return void process.stdout.write(result.endsWith('\n') ? result : `${result}\n`);
   if (typeof result === 'boolean')
     return void process.stdout.write(
-      format === 'json' ? `${JSON.stringify({ head: {}, boolean: result })}\n` : `${result}\n`,
+      format === 'json' ? `${JSON.stringify(booleanToJson(result))}\n` : `${result}\n`,
     );
   if (format === 'json')
-    return void process.stdout.write(`${JSON.stringify(toSparqlJson(result), null, 2)}\n`);
-  process.stdout.write(format === 'csv' ? toCsv(result) : toTable(result));
+    return void process.stdout.write(`${JSON.stringify(solutionsToJson(result), null, 2)}\n`);
+  process.stdout.write(format === 'csv' ? solutionsCsv(result) : toTable(result));
 }

@@ -1,4 +1,4 @@
-import { iriToNTriples } from '../store/index.ts';
+import { iriToNTriples, SPARQL_QUERY, SPARQL_RESULTS_JSON } from '../rdf/index.ts';
 import { experimentIri } from '../translate/index.ts';
 import { sparqlPrefixes } from '../vocab.ts';
 
@@ -60,7 +60,7 @@ SELECT DISTINCT ?execution ?status ?learningRate ?batchSize ?accuracy WHERE {
 async function select(url: string, query: string): Promise<Bindings> {
   const response = await fetch(`${url.replace(/\/+$/, '')}/sparql`, {
     method: 'POST',
-    headers: { 'content-type': 'application/sparql-query', accept: 'application/sparql-results+json' },
+    headers: { 'content-type': SPARQL_QUERY, accept: SPARQL_RESULTS_JSON },
     body: query,
   });
   if (!response.ok)

@@ -1,5 +1,6 @@
 import { ProvmlError } from '../errors.ts';
-import { iriToNTriples, type ProvStore, type QuadData, type Term } from '../store/index.ts';
+import { iriToNTriples, type QuadData, type Term } from '../rdf/index.ts';
+import type { ProvStore } from '../store/index.ts';
 import { ONTOLOGY_GRAPH, type ProvmlObjectProperty, prov, provml, rdfs } from '../vocab.ts';
 
 // What "everything a model comes from" means: follow, transitively and across graphs, every influence

@@ -1,5 +1,5 @@
 import { BadRequestError, ProvmlError } from '../errors.ts';
-import { nquadsToSyntax } from '../rdf/serialize-stream.ts';
+import { isQuadMediaType, nquadsToSyntax } from '../rdf/index.ts';
 import {
   dumpText,
   iriToNTriples,
@@ -10,7 +10,7 @@ import {
 } from '../store/index.ts';
 import { ONTOLOGY_GRAPH } from '../vocab.ts';
 import { lineageClosure } from './closure.ts';
-import { type InterchangeFormat, mediaTypeOf, QUAD_FORMATS } from './formats.ts';
+import { type InterchangeFormat, mediaTypeOf } from './formats.ts';
 import { loadJsonLdEnvironment, nquadsToCompactJsonLd } from './jsonld.ts';
 
 /** What to export: one workflow execution's graph, every graph of an experiment, or a model's lineage. */
@@ -113,7 +113,7 @@ async function* serializeSource(
   source: ExportSource,
   options: ExportOptions,
 ): AsyncGenerator<string> {
-  const keepGraphs = QUAD_FORMATS.has(options.format);
+  const keepGraphs = isQuadMediaType(mediaTypeOf(options.format));
   const lines = sourceLines(store, source, keepGraphs);
   switch (options.format) {
     case 'nquads':

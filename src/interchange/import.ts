@@ -1,6 +1,6 @@
-import type { GraphTerm, ProvStore, WriteReceipt } from '../store/index.ts';
+import { type GraphTerm, jsonLdToNQuads, loadJsonLdEnvironment, N_QUADS } from '../rdf/index.ts';
+import type { ProvStore, WriteReceipt } from '../store/index.ts';
 import { type InterchangeFormat, storeFormatOf } from './formats.ts';
-import { type JsonLdEnvironment, jsonLdToNQuads, loadJsonLdEnvironment } from './jsonld.ts';
 
 export interface ImportOptions {
   format: InterchangeFormat;
@@ -22,9 +22,12 @@ export async function importRdf(
 ): Promise<WriteReceipt> {
   const target = options.graph ? { graph: options.graph } : {};
   if (options.format === 'jsonld') {
-    const environment: JsonLdEnvironment = await loadJsonLdEnvironment(options.ontologyDir);
-    const nquads = await jsonLdToNQuads(data, environment, options.baseIri);
-    return store.load(nquads, { format: 'application/n-quads', ...target });
+    const nquads = await jsonLdToNQuads(
+      data,
+      await loadJsonLdEnvironment(options.ontologyDir),
+      options.baseIri,
+    );
+    return store.load(nquads, { format: N_QUADS, ...target });
   }
   return store.load(data, {
     format: storeFormatOf(options.format),

@@ -12,16 +12,8 @@ export {
   formatOfFileName,
   formatOfMediaType,
   type InterchangeFormat,
-  mediaTypeOf,
+  interchangeMediaType,
   parseFormatName,
-  QUAD_FORMATS,
 } from './formats.ts';
 export { type ImportOptions, importRdf } from './import.ts';
-export {
-  type JsonLdEnvironment,
-  jsonLdToNQuads,
-  loadJsonLdEnvironment,
-  localDocumentLoader,
-  RemoteContextError,
-} from './jsonld.ts';
 export { checkXmlEntityExpansion } from './xml-entities.ts';

@@ -1,5 +1,5 @@
 import { validateBatch } from '../capture/index.ts';
-import { termToNTriples } from '../store/index.ts';
+import { termToNTriples } from '../rdf/index.ts';
 import { translateEvent } from '../translate/index.ts';
 
 /** One captured event as a client sends it: an evaluation of a model at an epoch of a training run. */

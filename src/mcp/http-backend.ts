@@ -1,8 +1,6 @@
 import { codeForHttpStatus, ProvmlError } from '../errors.ts';
-import { fromSparqlJson, type SparqlJson } from '../query/index.ts';
+import { SPARQL_RESULTS_JSON, type SparqlJson, solutionsFromJson } from '../rdf/index.ts';
 import type { ProvenanceBackend } from './backend.ts';
-
-const SPARQL_JSON = 'application/sparql-results+json';
 
 /**
  * A running provml server as the backend of `provml mcp`: the data directory belongs to the server, so the
@@ -18,7 +16,7 @@ export function httpBackend(baseUrl: string, token?: string): ProvenanceBackend 
         method: 'POST',
         headers: {
           'content-type': contentType,
-          accept: SPARQL_JSON,
+          accept: SPARQL_RESULTS_JSON,
           ...(token ? { authorization: `Bearer ${token}` } : {}),
         },
         body,
@@ -40,14 +38,14 @@ export function httpBackend(baseUrl: string, token?: string): ProvenanceBackend 
     request('/sparql', new URLSearchParams({ query }).toString(), 'application/x-www-form-urlencoded');
   return {
     runAnalysis: async (entry, values) =>
-      fromSparqlJson(
+      solutionsFromJson(
         (await request(
           `/api/v1/queries/${encodeURIComponent(entry.name)}`,
           JSON.stringify({ params: values }),
           'application/json',
         )) as SparqlJson,
       ),
-    select: async (query) => fromSparqlJson((await sparql(query.text)) as SparqlJson),
+    select: async (query) => solutionsFromJson((await sparql(query.text)) as SparqlJson),
     ask: async (query) => Boolean(((await sparql(query.text)) as { boolean?: boolean }).boolean),
   };
 }

@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { CONTEXT_FILE, IMPORT_FILES, ONTOLOGY_FILE, SHAPES_FILE } from '../ontology/index.ts';
+import { IMPORT_FILES, ONTOLOGY_FILE, SHAPES_FILE } from '../ontology/index.ts';
 import type { Catalog } from '../query/index.ts';
+import { CONTEXT_FILE } from '../rdf/index.ts';
 
 const ONTOLOGY_FILES: Array<{ file: string; mimeType: string; description: string }> = [
   { file: ONTOLOGY_FILE, mimeType: 'text/turtle', description: 'The PROV-ML ontology (OWL 2, Turtle).' },

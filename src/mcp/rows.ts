@@ -1,4 +1,5 @@
-import { type SelectResult, type Term, termToNTriples } from '../store/index.ts';
+import { type Term, termToNTriples } from '../rdf/index.ts';
+import type { SelectResult } from '../store/index.ts';
 import { xsd } from '../vocab.ts';
 
 const NUMERIC = new Set(['integer', 'decimal', 'double', 'float', 'long', 'int'].map(xsd));

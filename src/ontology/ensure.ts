@@ -3,20 +3,15 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StoreReadOnlyError } from '../errors.ts';
-import {
-  iriToNTriples,
-  type ProvStore,
-  type QuadData,
-  quadsToNQuads,
-  termToNTriples,
-} from '../store/index.ts';
+import { iriToNTriples, type QuadData, quadsToNQuads, termToNTriples } from '../rdf/index.ts';
+import type { ProvStore } from '../store/index.ts';
 import { ONTOLOGY_GRAPH, SHIPPED_DIGEST } from '../vocab.ts';
 import { IMPORT_FILES, importPaths, ONTOLOGY_FILE } from './files.ts';
-import { parseRdfFiles } from './parse.ts';
+import { readTriplesFiles } from './parse.ts';
 
 /** prov-ml.ttl followed by the imports, as one list of triples (the ontology graph's content). */
 export async function readShippedOntology(ontologyDir: string): Promise<QuadData[]> {
-  return parseRdfFiles([join(ontologyDir, ONTOLOGY_FILE), ...importPaths(ontologyDir)]);
+  return readTriplesFiles([join(ontologyDir, ONTOLOGY_FILE), ...importPaths(ontologyDir)]);
 }
 
 /** The shipped ontology as start-up loads it: its triples plus the digest marker. */

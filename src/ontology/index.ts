@@ -9,19 +9,16 @@ export {
   type ShippedOntology,
 } from './ensure.ts';
 export {
-  CONTEXT_FILE,
   DEFAULT_ONTOLOGY_DIR,
-  type FileFormat,
   formatOfFile,
   IMPORT_FILES,
   importPaths,
   ONTOLOGY_FILE,
-  parseFormat,
   SHAPES_FILE,
 } from './files.ts';
 export { formatAlignmentReport, formatDataReport, textTable } from './format-report.ts';
 export { inferNamespaces, namespaceOf } from './namespaces.ts';
-export { parseRdf, parseRdfFile } from './parse.ts';
+export { readTriples, readTriplesFile } from './parse.ts';
 export {
   type DataReport,
   type DataSource,

@@ -1,4 +1,4 @@
-import type { QuadData } from '../store/index.ts';
+import type { QuadData } from '../rdf/index.ts';
 import { owl, rdf, rdfs, STANDARD_NAMESPACES } from '../vocab.ts';
 
 const DECLARATION_TYPES = new Set([

@@ -4,11 +4,11 @@ import type * as RDF from '@rdfjs/types';
 import rdf from '@zazuko/env';
 import SHACLValidator from 'rdf-validate-shacl';
 import { BadRequestError } from '../errors.ts';
-import type { QuadData } from '../store/index.ts';
+import { type QuadData, syntaxOf } from '../rdf/index.ts';
 import { rdfs, sh } from '../vocab.ts';
 import { readShippedOntology } from './ensure.ts';
-import { DEFAULT_ONTOLOGY_DIR, importPaths, ONTOLOGY_FILE, parseFormat, SHAPES_FILE } from './files.ts';
-import { parseRdf, parseRdfFile } from './parse.ts';
+import { DEFAULT_ONTOLOGY_DIR, importPaths, ONTOLOGY_FILE, SHAPES_FILE } from './files.ts';
+import { readTriples, readTriplesFile } from './parse.ts';
 import { showTerm, toDataset } from './rdfjs.ts';
 
 export type DataSource =
@@ -91,7 +91,7 @@ function readSchema(
     .join('|');
   let schema = schemas.get(key);
   if (!schema) {
-    schema = Promise.all([readShippedOntology(ontologyDir), parseRdfFile(shapesFile)]).then(
+    schema = Promise.all([readShippedOntology(ontologyDir), readTriplesFile(shapesFile)]).then(
       // Only the class hierarchy matters to sh:targetClass and sh:class; the rest would slow SHACL down.
       ([ontology, shapes]) => ({
         ontology: ontology.filter((q) => q.predicate.value === rdfs('subClassOf')),
@@ -106,13 +106,13 @@ function readSchema(
 
 async function readSource(source: DataSource): Promise<QuadData[]> {
   if ('quads' in source) return source.quads;
-  if ('file' in source) return parseRdfFile(source.file, source.format);
-  const format = parseFormat(source.format);
+  if ('file' in source) return readTriplesFile(source.file, source.format);
+  const format = syntaxOf(source.format);
   if (!format)
     throw new BadRequestError(
       `Unsupported RDF format "${source.format}": send Turtle, TriG, N-Quads, N-Triples, RDF/XML or JSON-LD.`,
     );
-  return parseRdf(source.data, format);
+  return readTriples(source.data, format);
 }
 
 /** `IRI`, or `^IRI` when the shape's path is an inverse path (reported as a blank node). */

@@ -1,18 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  iriToNTriples,
-  literal,
-  type MemoryStore,
-  openMemoryStore,
-  type QuadData,
-  termToNTriples,
-} from '../store/index.ts';
+import { iriToNTriples, literal, type QuadData, termToNTriples } from '../rdf/index.ts';
+import { type MemoryStore, openMemoryStore } from '../store/index.ts';
 import { NS, sparqlPrefixes, VALIDATION_CHECKED_GRAPH, VALIDATION_IMPORTS_GRAPH } from '../vocab.ts';
 import { ALIGNMENT_RULES, type AlignmentRule, type RuleRow } from './alignment-rules.ts';
 import { DEFAULT_ONTOLOGY_DIR, importPaths, ONTOLOGY_FILE } from './files.ts';
 import { inferNamespaces } from './namespaces.ts';
-import { parseRdfFiles } from './parse.ts';
+import { readTriplesFiles } from './parse.ts';
 
 export interface AlignmentViolation {
   rule: string;
@@ -49,8 +43,8 @@ export async function validateOntology(
   const checkedFiles = files?.length ? files : [join(ontologyDir, ONTOLOGY_FILE)];
   const store = await openMemoryStore();
   try {
-    await store.insert(inGraph(await parseRdfFiles(importPaths(ontologyDir)), VALIDATION_IMPORTS_GRAPH));
-    const checked = await parseRdfFiles(checkedFiles);
+    await store.insert(inGraph(await readTriplesFiles(importPaths(ontologyDir)), VALIDATION_IMPORTS_GRAPH));
+    const checked = await readTriplesFiles(checkedFiles);
     await store.insert(inGraph(checked, VALIDATION_CHECKED_GRAPH));
     const namespaces = options.namespaces?.length ? options.namespaces : inferNamespaces(checked);
     const violations: AlignmentViolation[] = [];

@@ -1,5 +1,5 @@
 import { BadRequestError } from '../errors.ts';
-import { type Term, termToNTriples } from '../store/index.ts';
+import { type Term, termToNTriples } from '../rdf/index.ts';
 import type { CatalogParam } from './catalog-header.ts';
 import { ParameterError } from './errors.ts';
 import { toTerm } from './params.ts';

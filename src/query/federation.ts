@@ -1,5 +1,6 @@
 import type * as RDF from '@rdfjs/types';
 import { BadRequestError, ProvmlError } from '../errors.ts';
+import { fromRdfJs, N_QUADS, SPARQL_RESULTS_JSON, type Term } from '../rdf/index.ts';
 import {
   type PreparedQuery,
   type ProvStore,
@@ -7,11 +8,10 @@ import {
   type QueryMediaTypes,
   type SelectResult,
   type SerializedResult,
-  type Term,
 } from '../store/index.ts';
 import { comunicaEngine } from './comunica.ts';
 import { FederationTimeoutError, SourceUnavailableError } from './errors.ts';
-import { fromRdfJs } from './rdfjs.ts';
+
 import { describeSource, loadFileSource, parseSourceSpec, type SourceSpec } from './sources.ts';
 import { ProvStoreSource } from './store-source.ts';
 
@@ -31,8 +31,8 @@ export interface FederationOptions {
 }
 
 const DEFAULT_ACCEPT: QueryMediaTypes = {
-  results: 'application/sparql-results+json',
-  graph: 'application/n-quads',
+  results: SPARQL_RESULTS_JSON,
+  graph: N_QUADS,
 };
 const DEFAULT_TIMEOUT_MS = 30_000;
 

@@ -26,6 +26,6 @@ export {
 export { type FederationOptions, federatedSelect, runFederated } from './federation.ts';
 export { type PageOptions, pageQuery } from './page.ts';
 export { PARAM_TYPES, type ParamType, toTerm } from './params.ts';
-export { fromSparqlJson, type SparqlJson, toCsv, toSparqlJson, toTable } from './results.ts';
 export { describeSource, parseSourceSpec, type SourceSpec } from './sources.ts';
 export { ProvStoreSource } from './store-source.ts';
+export { toTable } from './table.ts';

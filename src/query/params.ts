@@ -1,4 +1,4 @@
-import { isValidIri, literal, type Term } from '../store/index.ts';
+import { isValidIri, literal, type Term } from '../rdf/index.ts';
 import { xsd } from '../vocab.ts';
 import { ParameterError } from './errors.ts';
 

@@ -1,15 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { BadRequestError } from '../errors.ts';
-import { formatOfFileName, type InterchangeFormat, importRdf } from '../interchange/index.ts';
+import { parseRdf, type RdfSyntaxName, syntaxNamed, syntaxOfFile } from '../rdf/index.ts';
 import { openMemoryStore, type ProvStore } from '../store/index.ts';
 
 /** An external source of a federated query. */
 export type SourceSpec =
   /** A SPARQL endpoint: another provml's /sparql, a domain knowledge-graph endpoint, a public endpoint. */
   | { kind: 'sparql'; url: string }
-  /** A local RDF file (Turtle, JSON-LD, TriG, N-Quads, N-Triples), read into memory for the query. */
-  | { kind: 'file'; path: string; format?: InterchangeFormat };
+  /** A local RDF file (Turtle, JSON-LD, TriG, N-Quads, N-Triples, RDF/XML), read into memory for the query. */
+  | { kind: 'file'; path: string; format?: RdfSyntaxName };
 
 /** `http(s)://…` is a SPARQL endpoint; `file:…` or anything else is a path to an RDF file. */
 export function parseSourceSpec(text: string): SourceSpec {
@@ -48,8 +48,13 @@ export async function loadFileSource(
       `Cannot read the federation source file ${source.path}: ${error instanceof Error ? error.message : String(error)}`,
     );
   }
+  const format = source.format ? syntaxNamed(source.format) : syntaxOfFile(source.path);
+  if (!format)
+    throw new BadRequestError(
+      `Cannot tell the RDF format of ${source.path} from its extension; name it .jsonld, .ttl, .trig, .nq, .nt or .rdf.`,
+    );
+  const quads = await parseRdf(data, format.mediaType, ontologyDir ? { ontologyDir } : {});
   const store = await openMemoryStore();
-  const format = source.format ?? formatOfFileName(source.path);
-  await importRdf(store, data, { format, ...(ontologyDir ? { ontologyDir } : {}) });
+  await store.insert(quads);
   return store;
 }

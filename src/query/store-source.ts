@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import type * as RDF from '@rdfjs/types';
-import { type ProvStore, type QuadData, type Term, termToNTriples } from '../store/index.ts';
-import { fromRdfJs, toRdfJsQuad } from './rdfjs.ts';
+import { fromRdfJs, type QuadData, type Term, termToNTriples, toRdfJsQuad } from '../rdf/index.ts';
+import type { ProvStore } from '../store/index.ts';
 
 const POSITIONS = ['s', 'p', 'o', 'g'] as const;
 type Position = (typeof POSITIONS)[number];

@@ -1,4 +1,4 @@
-import { nquadsToSyntax } from '../rdf/serialize-stream.ts';
+import { nquadsToSyntax } from '../rdf/index.ts';
 import type { DumpOptions, RdfFormat } from './api.ts';
 import type { PageOptions } from './dump-pages.ts';
 

@@ -1,8 +1,13 @@
 import { BadRequestError } from '../errors.ts';
+import {
+  fromJsonTerm,
+  type GraphTerm,
+  type JsonTerm,
+  type QuadData,
+  quadToNQuads,
+  termToNTriples,
+} from '../rdf/index.ts';
 import { xsd } from '../vocab.ts';
-import { fromJsonTerm, type JsonTerm } from './json-results.ts';
-import { quadToNQuads, termToNTriples } from './ntriples.ts';
-import type { GraphTerm, QuadData } from './terms.ts';
 
 // A dump read from the engine page by page (LIMIT/OFFSET per graph, so no page re-reads another graph),
 // each page written as N-Quads lines. Pages come from SPARQL TSV results: their terms are already in

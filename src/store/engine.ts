@@ -1,18 +1,26 @@
 import * as ox from 'oxigraph';
 import { BadRequestError } from '../errors.ts';
+import {
+  DEFAULT_GRAPH,
+  fromJsonTerm,
+  fromOxQuad,
+  type GraphTerm,
+  iriToNTriples,
+  type JsonTerm,
+  type QuadData,
+  SPARQL_RESULTS_JSON,
+  type Term,
+  termToNTriples,
+  toOxGraph,
+} from '../rdf/index.ts';
 import type { Dataset, LoadOptions, QueryMediaTypes, SelectResult, SerializedResult } from './api.ts';
-import { fromOxQuad, toOxGraph } from './convert.ts';
 import { dumpPages, type PageOptions } from './dump-pages.ts';
-import { fromJsonTerm, type JsonTerm } from './json-results.ts';
-import { iriToNTriples, termToNTriples } from './ntriples.ts';
 import { fromOxigraphError, isOxigraphSyntaxError } from './oxigraph-errors.ts';
 import type { EngineQuery } from './prepare/engine-query.ts';
 import { discardProbe, isWasmFault, probeOxigraph } from './probe.ts';
-import type { GraphTerm, QuadData, Term } from './terms.ts';
 import { applyUnionUpdate } from './union-update.ts';
 
-const JSON_RESULTS = 'application/sparql-results+json';
-const DEFAULT_GRAPH: GraphTerm = { termType: 'DefaultGraph', value: '' };
+const JSON_RESULTS = SPARQL_RESULTS_JSON;
 const SINGLE_DUMP_MAX_QUADS = 1_500_000;
 
 /** A write as it is recorded in the durable log and applied to the engine. */

@@ -7,7 +7,7 @@ import {
   type ValidationResult,
   validateBatch,
 } from '../capture/index.ts';
-import type { QuadData } from '../store/index.ts';
+import type { QuadData } from '../rdf/index.ts';
 import { translate } from './translate.ts';
 
 export type BatchFormat = 'provml' | 'flowcept' | 'openlineage';

@@ -7,13 +7,8 @@ import {
   eventKeyOf,
   firstDifference,
 } from '../capture/index.ts';
-import {
-  type ProvStore,
-  type QuadData,
-  quadToNQuads,
-  termToNTriples,
-  type WriteReceipt,
-} from '../store/index.ts';
+import { type QuadData, quadToNQuads, termToNTriples } from '../rdf/index.ts';
+import type { ProvStore, WriteReceipt } from '../store/index.ts';
 import { eventRecordQuad, readEventRecords, readExecutionRecords } from './event-record.ts';
 import { reportingWrites } from './foreign-writes.ts';
 import { eventRecordIri, workflowExecutionGraph } from './iris.ts';

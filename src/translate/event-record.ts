@@ -1,6 +1,7 @@
 import type { CaptureEvent, EventKey } from '../capture/index.ts';
 import { ProvmlError } from '../errors.ts';
-import { iriToNTriples, literal, type ProvStore, type QuadData } from '../store/index.ts';
+import { iriToNTriples, literal, type QuadData } from '../rdf/index.ts';
+import type { ProvStore } from '../store/index.ts';
 import { provml, rdf } from '../vocab.ts';
 import { eventRecordIri, workflowExecutionGraph } from './iris.ts';
 

@@ -6,7 +6,7 @@ import type {
   TaskUpdatedEvent,
   Telemetry,
 } from '../capture/index.ts';
-import { literal } from '../store/index.ts';
+import { literal } from '../rdf/index.ts';
 import { type ProvmlClass, prov, provml, rdfs } from '../vocab.ts';
 import { type AttributeScope, writeAttributes } from './attributes.ts';
 import { writeActor, writeAnnotations } from './common.ts';

@@ -1,5 +1,5 @@
 import type { CaptureEvent } from '../capture/index.ts';
-import type { QuadData } from '../store/index.ts';
+import type { QuadData } from '../rdf/index.ts';
 import { writeDatasetRegistered, writeEvaluation, writeModelSaved } from './entities.ts';
 import { workflowExecutionGraph } from './iris.ts';
 import { writeTask } from './task.ts';

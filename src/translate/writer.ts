@@ -1,5 +1,5 @@
 import { canonicalJson, type LiteralValue } from '../capture/index.ts';
-import { type LiteralTerm, literal, type NamedNodeTerm, type QuadData } from '../store/index.ts';
+import { type LiteralTerm, literal, type NamedNodeTerm, type QuadData } from '../rdf/index.ts';
 import {
   type ProvmlClass,
   type ProvmlDataProperty,

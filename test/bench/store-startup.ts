@@ -19,8 +19,9 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type QuadData, quadsToNQuads } from '../../src/rdf/index.ts';
 import { OxigraphEngine } from '../../src/store/engine.ts';
-import { openDurableStore, type QuadData, quadsToNQuads } from '../../src/store/index.ts';
+import { openDurableStore } from '../../src/store/index.ts';
 import { fileByteChunks } from './suite/nquads.ts';
 
 interface OpenReply {

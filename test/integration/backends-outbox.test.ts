@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProvmlError } from '../../src/errors.ts';
 import { silentLogger } from '../../src/logger.ts';
-import { openSparqlStore, type QuadData, type SparqlStore } from '../../src/store/index.ts';
+import type { QuadData } from '../../src/rdf/index.ts';
+import { openSparqlStore, type SparqlStore } from '../../src/store/index.ts';
 import { startVirtuoso, type VirtuosoServer } from '../support/virtuoso.ts';
 
 // The outbox promise: an acknowledged write survives an engine outage and a provml restart.

@@ -6,10 +6,9 @@ import {
   exportRdf,
   FORMAT_NAMES,
   importRdf,
-  loadJsonLdEnvironment,
-  localDocumentLoader,
 } from '../../src/interchange/index.ts';
-import { dumpText, openMemoryStore, type ProvStore, quadsToNQuads } from '../../src/store/index.ts';
+import { loadJsonLdEnvironment, localDocumentLoader, quadsToNQuads } from '../../src/rdf/index.ts';
+import { dumpText, openMemoryStore, type ProvStore } from '../../src/store/index.ts';
 import { ID, lifecycleStore } from '../query/support/lifecycle.ts';
 
 let store: ProvStore;

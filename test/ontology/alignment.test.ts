@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   ALIGNMENT_RULES,
   inferNamespaces,
-  parseRdfFile,
+  readTriplesFile,
   validateOntology,
 } from '../../src/ontology/index.ts';
 import { NS } from '../../src/vocab.ts';
@@ -65,8 +65,8 @@ describe('validateOntology', () => {
   });
 
   it('infers no standard namespace, and falls back to the ontology IRI', async () => {
-    expect(inferNamespaces(await parseRdfFile(join(FIXTURES, 'term-defined.ttl')))).toEqual([EX]);
-    const onlyHeader = await parseRdfFile(join(FIXTURES, 'clean-extension.ttl'));
+    expect(inferNamespaces(await readTriplesFile(join(FIXTURES, 'term-defined.ttl')))).toEqual([EX]);
+    const onlyHeader = await readTriplesFile(join(FIXTURES, 'clean-extension.ttl'));
     const header = onlyHeader.filter((q) => q.subject.value === 'http://example.org/onto');
     expect(inferNamespaces(header)).toEqual(['http://example.org/onto#']);
   });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_ONTOLOGY_DIR, ensureOntologyGraph } from '../../src/ontology/index.ts';
-import { iriToNTriples, type MemoryStore, openMemoryStore } from '../../src/store/index.ts';
+import { iriToNTriples } from '../../src/rdf/index.ts';
+import { type MemoryStore, openMemoryStore } from '../../src/store/index.ts';
 import { mls, ONTOLOGY_GRAPH, prov, provml, sparqlPrefixes } from '../../src/vocab.ts';
 
 // The class and relationship tables of shared/prov-ml-classes.md: each row is the alignment the table names

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseRdfFile, validateData } from '../../src/ontology/index.ts';
+import { readTriplesFile, validateData } from '../../src/ontology/index.ts';
 import { prov, provml, SHAPES_NS } from '../../src/vocab.ts';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/shapes');
@@ -79,7 +79,7 @@ describe('validateData (SHACL shapes)', () => {
   });
 
   it('validates quads, N-Quads and JSON-LD as well as Turtle files', async () => {
-    const quads = await parseRdfFile(join(FIXTURES, 'invalid-lifecycle.ttl'));
+    const quads = await readTriplesFile(join(FIXTURES, 'invalid-lifecycle.ttl'));
     const fromQuads = await validateData({ quads });
     expect(fromQuads.violations).toBe(EXPECTED_VIOLATIONS.length);
     const jsonld = JSON.stringify({

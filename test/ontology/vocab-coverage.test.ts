@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import jsonld from 'jsonld';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CONTEXT_FILE, DEFAULT_ONTOLOGY_DIR, ONTOLOGY_FILE, parseRdfFile } from '../../src/ontology/index.ts';
-import type { QuadData } from '../../src/store/index.ts';
+import { DEFAULT_ONTOLOGY_DIR, ONTOLOGY_FILE, readTriplesFile } from '../../src/ontology/index.ts';
+import type { QuadData } from '../../src/rdf/index.ts';
+import { CONTEXT_FILE } from '../../src/rdf/index.ts';
 import {
   CLASSES,
   DATA_PROPERTIES,
@@ -24,7 +25,7 @@ const typesOf = (local: string): string[] =>
     .map((t) => t.object.value);
 
 beforeAll(async () => {
-  triples = await parseRdfFile(join(DEFAULT_ONTOLOGY_DIR, ONTOLOGY_FILE));
+  triples = await readTriplesFile(join(DEFAULT_ONTOLOGY_DIR, ONTOLOGY_FILE));
 });
 
 describe('src/vocab.ts and prov-ml.ttl agree', () => {

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { ProvStore, Term } from '../../src/store/index.ts';
+import type { Term } from '../../src/rdf/index.ts';
+import type { ProvStore } from '../../src/store/index.ts';
 import { dataIri, experimentIri, translate } from '../../src/translate/index.ts';
 import { sparqlPrefixes } from '../../src/vocab.ts';
 import { durationSeconds } from '../support/duration.ts';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CaptureEvent } from '../../src/capture/index.ts';
-import { dumpText, openMemoryStore, quadToNQuads } from '../../src/store/index.ts';
+import { quadToNQuads } from '../../src/rdf/index.ts';
+import { dumpText, openMemoryStore } from '../../src/store/index.ts';
 import { translate, translateEvent } from '../../src/translate/index.ts';
 import { canonical, readEvents, seededShuffle } from './helpers.ts';
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { CaptureEvent } from '../../src/capture/index.ts';
-import { dumpText, openMemoryStore, type QuadData } from '../../src/store/index.ts';
+import type { QuadData } from '../../src/rdf/index.ts';
+import { dumpText, openMemoryStore } from '../../src/store/index.ts';
 
 const fixtures = new URL('../fixtures/', import.meta.url);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isValidIri } from '../../src/store/index.ts';
+import { isValidIri } from '../../src/rdf/index.ts';
 import {
   dataIri,
   encodeSegment,

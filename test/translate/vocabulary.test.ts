@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type CaptureEvent, EVENT_TYPES, fromFlowcept } from '../../src/capture/index.ts';
-import { iriToNTriples, type MemoryStore, openMemoryStore, type QuadData } from '../../src/store/index.ts';
+import { iriToNTriples, type QuadData } from '../../src/rdf/index.ts';
+import { type MemoryStore, openMemoryStore } from '../../src/store/index.ts';
 import { translateEvent } from '../../src/translate/index.ts';
 import {
   CLASSES,

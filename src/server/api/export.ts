@@ -5,7 +5,7 @@ import {
   exportRdf,
   FORMAT_NAMES,
   type InterchangeFormat,
-  mediaTypeOf,
+  interchangeMediaType,
   parseFormatName,
 } from '../../interchange/index.ts';
 import type { AppContext } from '../context.ts';
@@ -41,7 +41,7 @@ function exportTarget(url: URLSearchParams): ExportTarget {
 
 function exportFormat(name: string | null, accept: string | undefined): InterchangeFormat {
   if (name) return parseFormatName(name);
-  const offers = FORMAT_NAMES.map(mediaTypeOf);
+  const offers = FORMAT_NAMES.map(interchangeMediaType);
   const chosen = negotiate(accept, offers);
   if (!chosen) throw new NotAcceptableError('an export', offers);
   return FORMAT_NAMES[offers.indexOf(chosen)] as InterchangeFormat;

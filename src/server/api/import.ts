@@ -4,10 +4,10 @@ import {
   FORMAT_NAMES,
   formatOfMediaType,
   importRdf,
-  mediaTypeOf,
+  interchangeMediaType,
   parseFormatName,
 } from '../../interchange/index.ts';
-import { isValidIri } from '../../store/index.ts';
+import { isValidIri } from '../../rdf/index.ts';
 import { requireWriteAccess } from '../auth.ts';
 import { bodyText, textBody } from '../body.ts';
 import type { AppContext } from '../context.ts';
@@ -26,7 +26,10 @@ export function createImportRouter(ctx: AppContext): Router {
         const named = url.get('format');
         const format = named ? parseFormatName(named) : formatOfMediaType(req.get('content-type') ?? '');
         if (!format)
-          throw new UnsupportedMediaTypeError(req.get('content-type'), FORMAT_NAMES.map(mediaTypeOf));
+          throw new UnsupportedMediaTypeError(
+            req.get('content-type'),
+            FORMAT_NAMES.map(interchangeMediaType),
+          );
         const graph = url.get('graph');
         if (graph !== null && !isValidIri(graph))
           throw new BadRequestError(`graph= must be an absolute IRI, got ${JSON.stringify(graph)}.`);

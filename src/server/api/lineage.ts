@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { BadRequestError } from '../../errors.ts';
 import { packageCatalog } from '../../query/index.ts';
-import { isValidIri } from '../../store/index.ts';
+import { isValidIri } from '../../rdf/index.ts';
 import { urlParams } from '../body.ts';
 import type { AppContext } from '../context.ts';
 import { NotAcceptableError, NotFoundError } from '../errors.ts';

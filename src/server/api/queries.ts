@@ -1,5 +1,6 @@
 import { type Request, type Response, Router } from 'express';
-import { describeEntry, packageCatalog, runCatalogQuery, toCsv, toSparqlJson } from '../../query/index.ts';
+import { describeEntry, packageCatalog, runCatalogQuery } from '../../query/index.ts';
+import { CSV, JSON_MEDIA_TYPE, SPARQL_RESULTS_JSON, serializeSolutions } from '../../rdf/index.ts';
 import { checkWriteAccess } from '../auth.ts';
 import { jsonBody } from '../body.ts';
 import type { AppContext } from '../context.ts';
@@ -7,8 +8,7 @@ import { NotAcceptableError } from '../errors.ts';
 import { negotiate } from '../negotiate.ts';
 import { queryInputs } from './query-inputs.ts';
 
-const SPARQL_JSON = 'application/sparql-results+json';
-const OFFERS = [SPARQL_JSON, 'application/json', 'text/csv'] as const;
+const OFFERS = [SPARQL_RESULTS_JSON, JSON_MEDIA_TYPE, CSV] as const;
 
 /** GET /queries (the catalog) and GET|POST /queries/:name (run with typed parameters). */
 export function createQueriesRouter(ctx: AppContext): Router {
@@ -27,15 +27,15 @@ export function createQueriesRouter(ctx: AppContext): Router {
     // External sources make the server fetch URLs or read files: that needs write access (as SERVICE does).
     if (sources.length > 0) checkWriteAccess(ctx.config, req);
     const mediaType =
-      format === 'csv' ? 'text/csv' : format === 'json' ? SPARQL_JSON : negotiate(req.get('accept'), OFFERS);
+      format === 'csv' ? CSV : format === 'json' ? SPARQL_RESULTS_JSON : negotiate(req.get('accept'), OFFERS);
     if (!mediaType) throw new NotAcceptableError(`query ${entry.name}`, OFFERS);
     const result = await runCatalogQuery(ctx.store, entry, values, {
       sources,
       timeoutMs: ctx.config.queryTimeoutMs,
       ontologyDir: ctx.config.ontologyDir,
     });
-    if (mediaType === 'text/csv') res.type('text/csv; charset=utf-8').send(toCsv(result));
-    else res.type(`${SPARQL_JSON}; charset=utf-8`).send(JSON.stringify(toSparqlJson(result)));
+    const written = mediaType === CSV ? CSV : SPARQL_RESULTS_JSON;
+    res.type(`${written}; charset=utf-8`).send(serializeSolutions(result, written));
   };
   const handle = (req: Request, res: Response, next: (error?: unknown) => void): void => {
     run(req, res).catch(next);

@@ -1,21 +1,15 @@
 import { type Request, Router } from 'express';
 import { BadRequestError } from '../../errors.ts';
 import { checkXmlEntityExpansion } from '../../interchange/index.ts';
-import { type DataSource, parseFormat, validateData, validateOntology } from '../../ontology/index.ts';
-import { dumpText, isValidIri } from '../../store/index.ts';
+import { type DataSource, validateData, validateOntology } from '../../ontology/index.ts';
+import { isValidIri, N_QUADS, N_TRIPLES, RDF_MEDIA_TYPES, RDF_XML, syntaxOf } from '../../rdf/index.ts';
+import { dumpText } from '../../store/index.ts';
 import { bodyText, textBody, urlParams } from '../body.ts';
 import type { AppContext } from '../context.ts';
 import { methodNotAllowed, NotFoundError, UnsupportedMediaTypeError } from '../errors.ts';
 import { mediaTypeOf } from '../negotiate.ts';
 
-const RDF_TYPES = [
-  'text/turtle',
-  'application/trig',
-  'application/n-quads',
-  'application/n-triples',
-  'application/rdf+xml',
-  'application/ld+json',
-];
+const RDF_TYPES: readonly string[] = RDF_MEDIA_TYPES;
 
 /**
  * GET /validate/ontology: the alignment report of the shipped ontology (200 with ok:false when it has
@@ -53,18 +47,18 @@ async function dataSource(ctx: AppContext, req: Request): Promise<DataSource> {
     const term = { termType: 'NamedNode', value: graph } as const;
     if (!(await ctx.store.hasGraph(term))) throw new NotFoundError(`No graph ${graph} in the store.`);
     return {
-      data: await dumpText(ctx.store.dump({ format: 'application/n-triples', graph: term })),
-      format: 'application/n-quads',
+      data: await dumpText(ctx.store.dump({ format: N_TRIPLES, graph: term })),
+      format: N_QUADS,
     };
   }
   const type = mediaTypeOf(req.get('content-type'));
-  if (!type || !RDF_TYPES.includes(type) || !parseFormat(type))
+  if (!type || !RDF_TYPES.includes(type) || !syntaxOf(type))
     throw new UnsupportedMediaTypeError(req.get('content-type'), RDF_TYPES);
   const body = bodyText(req);
   if (!body?.trim())
     throw new BadRequestError(
       'Empty body: send RDF to validate, or ?graph=IRI to validate a graph of the store.',
     );
-  if (type === 'application/rdf+xml') checkXmlEntityExpansion(body, ctx.config.maxBodyBytes);
+  if (type === RDF_XML) checkXmlEntityExpansion(body, ctx.config.maxBodyBytes);
   return { data: body, format: type };
 }

@@ -1,13 +1,24 @@
 // The RDF documents of a Graph Store PUT/POST, made into content for the one graph the request addresses.
-import { extname } from 'node:path';
 import { BadRequestError } from '../../errors.ts';
-import { checkXmlEntityExpansion, jsonLdToNQuads, loadJsonLdEnvironment } from '../../interchange/index.ts';
+import { checkXmlEntityExpansion } from '../../interchange/index.ts';
+import {
+  DEFAULT_GRAPH,
+  isNativeMediaType,
+  isQuadMediaType,
+  JSON_LD,
+  jsonLdToNQuads,
+  loadJsonLdEnvironment,
+  N_QUADS,
+  N_TRIPLES,
+  NATIVE_MEDIA_TYPES,
+  RDF_XML,
+  syntaxOfFile,
+} from '../../rdf/index.ts';
 import { dumpText, openMemoryStore, type RdfFormat } from '../../store/index.ts';
 import { UnsupportedMediaTypeError } from '../errors.ts';
-import { JSON_LD, QUAD_FORMATS, RDF_BODY_FORMATS, rdfBodyFormat } from '../media-types.ts';
 
 /** Media types a Graph Store body may have: the store's RDF formats and JSON-LD. */
-export const GRAPH_BODY_TYPES: readonly string[] = [...RDF_BODY_FORMATS, JSON_LD];
+export const GRAPH_BODY_TYPES: readonly string[] = [...NATIVE_MEDIA_TYPES, JSON_LD];
 
 /** Data ready for `store.load` / `store.replaceGraph` with the target graph as the graph option. */
 export interface GraphContent {
@@ -23,18 +34,6 @@ export interface ContentOptions {
   ontologyDir: string;
 }
 
-const EXTENSIONS: Record<string, string> = {
-  '.ttl': 'text/turtle',
-  '.nt': 'application/n-triples',
-  '.nq': 'application/n-quads',
-  '.trig': 'application/trig',
-  '.rdf': 'application/rdf+xml',
-  '.owl': 'application/rdf+xml',
-  '.xml': 'application/rdf+xml',
-  '.jsonld': JSON_LD,
-  '.json': JSON_LD,
-};
-
 /**
  * One document as content for a single graph. Triple formats go to the store as they are; a quad format
  * (TriG, N-Quads, JSON-LD) is accepted only when it has no named graphs, since moving another graph's quads
@@ -47,13 +46,12 @@ export async function graphContent(
 ): Promise<GraphContent> {
   if (mediaType === JSON_LD) {
     const environment = await loadJsonLdEnvironment(options.ontologyDir);
-    return triplesOnly(await jsonLdToNQuads(text, environment, options.baseIri), 'application/n-quads');
+    return triplesOnly(await jsonLdToNQuads(text, environment, options.baseIri), N_QUADS);
   }
-  const format = rdfBodyFormat(mediaType);
-  if (!format) throw new UnsupportedMediaTypeError(mediaType, GRAPH_BODY_TYPES);
-  if (format === 'application/rdf+xml') checkXmlEntityExpansion(text, options.maxChars);
-  if (QUAD_FORMATS.includes(format)) return triplesOnly(text, format, options.baseIri);
-  return { data: text, format };
+  if (!isNativeMediaType(mediaType)) throw new UnsupportedMediaTypeError(mediaType, GRAPH_BODY_TYPES);
+  if (mediaType === RDF_XML) checkXmlEntityExpansion(text, options.maxChars);
+  if (isQuadMediaType(mediaType)) return triplesOnly(text, mediaType, options.baseIri);
+  return { data: text, format: mediaType };
 }
 
 /**
@@ -69,15 +67,15 @@ export async function partsContent(
     const content = await graphContent(part.text, part.mediaType, options);
     pieces.push((await triplesOnly(content.data, content.format, options.baseIri)).data);
   }
-  return { data: pieces.join(''), format: 'application/n-triples' };
+  return { data: pieces.join(''), format: N_TRIPLES };
 }
 
 /** A part's media type: its own Content-Type, or its file name's extension when that type says nothing. */
 export function partMediaType(part: { mediaType: string; fileName?: string | undefined }): string {
   const generic = part.mediaType === 'application/octet-stream' || part.mediaType === 'text/plain';
   if (!generic) return part.mediaType;
-  const byName = EXTENSIONS[extname(part.fileName ?? '').toLowerCase()];
-  if (byName) return byName;
+  const byName = syntaxOfFile(part.fileName ?? '');
+  if (byName) return byName.mediaType;
   throw new BadRequestError(
     `Cannot tell the RDF format of the part ${JSON.stringify(part.fileName ?? '')} (${part.mediaType}): give it a Content-Type such as text/turtle, or a file name ending in .ttl, .nt, .nq, .trig, .rdf or .jsonld.`,
   );
@@ -98,10 +96,8 @@ async function triplesOnly(data: string, format: RdfFormat, baseIri?: string): P
         `The body has triples in named graph${graphs.length > 1 ? 's' : ''} ${named}${graphs.length > 3 ? ', …' : ''}; a Graph Store request addresses one graph, and provml will not move other graphs' triples into it. Send only default-graph triples (or Turtle / N-Triples), or use POST /api/v1/import, which keeps each graph.`,
       );
     }
-    const triples = await dumpText(
-      scratch.dump({ format: 'application/n-triples', graph: { termType: 'DefaultGraph', value: '' } }),
-    );
-    return { data: triples, format: 'application/n-triples' };
+    const triples = await dumpText(scratch.dump({ format: N_TRIPLES, graph: DEFAULT_GRAPH }));
+    return { data: triples, format: N_TRIPLES };
   } finally {
     await scratch.close();
   }

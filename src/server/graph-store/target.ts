@@ -1,5 +1,5 @@
 import { BadRequestError } from '../../errors.ts';
-import { type GraphTerm, isValidIri } from '../../store/index.ts';
+import { type GraphTerm, isValidIri } from '../../rdf/index.ts';
 
 /** The graph a Graph Store request addresses: `?graph=<IRI>` or `?default`, exactly one. */
 export function graphTarget(params: URLSearchParams): GraphTerm {

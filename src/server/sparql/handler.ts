@@ -1,8 +1,8 @@
 // SPARQL 1.1 Protocol endpoint: GET/POST queries, POST updates, the service description.
 import { type Request, type RequestHandler, type Response, Router } from 'express';
 import { runFederated } from '../../query/index.ts';
+import { isValidIri, SPARQL_RESULTS_JSON, SPARQL_UPDATE, TURTLE } from '../../rdf/index.ts';
 import {
-  isValidIri,
   type PreparedQuery,
   prepareQuery,
   prepareUpdate,
@@ -13,10 +13,10 @@ import { checkWriteAccess } from '../auth.ts';
 import { bodyText, requireContentType, textBody, urlParams } from '../body.ts';
 import type { AppContext } from '../context.ts';
 import { NotAcceptableError } from '../errors.ts';
-import { GRAPH_MEDIA_TYPES, RESULT_MEDIA_TYPES, SPARQL_JSON, TURTLE, withCharset } from '../media-types.ts';
+import { GRAPH_MEDIA_TYPES, RESULT_MEDIA_TYPES, withCharset } from '../media-types.ts';
 import { closeRoute } from '../methods.ts';
 import { mediaTypeOf, negotiate } from '../negotiate.ts';
-import { POST_CONTENT_TYPES, parseSparqlRequest, SPARQL_UPDATE } from './request.ts';
+import { POST_CONTENT_TYPES, parseSparqlRequest } from './request.ts';
 import { serviceDescription } from './service-description.ts';
 
 const RESULT_OFFERS = [...RESULT_MEDIA_TYPES.keys()];
@@ -100,8 +100,8 @@ async function query(
   const chosen = negotiate(req.get('accept'), offers);
   if (!chosen) throw new NotAcceptableError(`${form.toUpperCase()} results`, offers);
   const accept = wantsGraph
-    ? { results: SPARQL_JSON, graph: chosen }
-    : { results: RESULT_MEDIA_TYPES.get(chosen) ?? SPARQL_JSON, graph: TURTLE };
+    ? { results: SPARQL_RESULTS_JSON, graph: chosen }
+    : { results: RESULT_MEDIA_TYPES.get(chosen) ?? SPARQL_RESULTS_JSON, graph: TURTLE };
   const result = prepared.usesService
     ? await federate(ctx, req, prepared, accept)
     : await ctx.store.queryAs(prepared, accept, options);

@@ -1,7 +1,8 @@
 // Reads a SPARQL 1.1 Protocol request (§2.1 query, §2.2 update) into one operation, refusing the
 // ambiguous and the unsupported instead of guessing.
 import { BadRequestError } from '../../errors.ts';
-import { type Dataset, isValidIri } from '../../store/index.ts';
+import { isValidIri, SPARQL_QUERY, SPARQL_UPDATE } from '../../rdf/index.ts';
+import type { Dataset } from '../../store/index.ts';
 import { UnsupportedMediaTypeError } from '../errors.ts';
 
 export type SparqlOperation =
@@ -19,8 +20,6 @@ export interface ProtocolRequest {
 }
 
 export const FORM = 'application/x-www-form-urlencoded';
-export const SPARQL_QUERY = 'application/sparql-query';
-export const SPARQL_UPDATE = 'application/sparql-update';
 export const POST_CONTENT_TYPES = [SPARQL_QUERY, SPARQL_UPDATE, FORM] as const;
 
 const DATASET_PARAMS = ['default-graph-uri', 'named-graph-uri'];

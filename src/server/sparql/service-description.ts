@@ -1,7 +1,7 @@
 // The SPARQL 1.1 Service Description served on GET /sparql without a query.
-import { escapeString, iriToNTriples, MAX_NESTING, openMemoryStore } from '../../store/index.ts';
+import { escapeString, iriToNTriples, parseRdf, serializeRdf, TURTLE } from '../../rdf/index.ts';
+import { MAX_NESTING } from '../../store/index.ts';
 import { FORMATS_NS, NS, rdfs, SIMPLE_ENTAILMENT } from '../../vocab.ts';
-import { TURTLE } from '../media-types.ts';
 
 export interface DescriptionOptions {
   /** Absolute IRI of the endpoint as the client reached it. */
@@ -57,15 +57,5 @@ function datasetComment(options: DescriptionOptions): string {
 export async function serviceDescription(options: DescriptionOptions, mediaType: string): Promise<string> {
   const turtle = serviceDescriptionTurtle(options);
   if (mediaType === TURTLE) return turtle;
-  const scratch = await openMemoryStore();
-  try {
-    await scratch.load(turtle, { format: 'text/turtle' });
-    const result = await scratch.queryAs('CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }', {
-      results: TURTLE,
-      graph: mediaType,
-    });
-    return result.body;
-  } finally {
-    await scratch.close();
-  }
+  return serializeRdf(await parseRdf(turtle, TURTLE), mediaType);
 }

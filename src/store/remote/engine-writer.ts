@@ -1,4 +1,4 @@
-import { iriToNTriples } from '../ntriples.ts';
+import { iriToNTriples } from '../../rdf/index.ts';
 import type { SparqlHttp } from './http.ts';
 import type { GraphTriples, OutboxWrite } from './records.ts';
 

@@ -1,15 +1,21 @@
 import sparqljs from 'sparqljs';
 import { BadRequestError } from '../../errors.ts';
+import {
+  booleanFromJson,
+  type GraphTerm,
+  iriToNTriples,
+  N_TRIPLES,
+  parseRdf,
+  type QuadData,
+  SPARQL_RESULTS_JSON,
+  solutionsFromJson,
+} from '../../rdf/index.ts';
 import { ENGINE_SYSTEM_GRAPH_PREFIXES, REMOTE_DEFAULT_GRAPH, rdf } from '../../vocab.ts';
 import type { QueryOptions, SelectResult } from '../api.ts';
-import { parseJson, toBoolean, toQuads, toSelectResult } from '../json-results.ts';
-import { iriToNTriples } from '../ntriples.ts';
 import { type EngineQuery, toEngineQuery } from '../prepare/engine-query.ts';
 import { asPreparedQuery, type PreparedQuery } from '../prepare/prepare.ts';
-import type { GraphTerm, QuadData } from '../terms.ts';
 import type { EngineResponse, SparqlHttp } from './http.ts';
-import { parseRdf } from './rdf-codec.ts';
-import { RESULTS_JSON } from './results-format.ts';
+import { engineJson, rowsAsQuads } from './rdf-codec.ts';
 import { rewriteQueryDefaultGraph } from './virtuoso/default-graph.ts';
 import { NO_SYSTEM_GRAPHS, needsSystemGraphExclusion, type SystemGraphs } from './virtuoso/system-graphs.ts';
 
@@ -37,18 +43,21 @@ export class RemoteReader {
     options: QueryOptions,
     timeoutMs: number,
   ): Promise<SelectResult> {
-    const json = parseJson(
-      (await this.run(query, RESULTS_JSON, options, timeoutMs)).body,
+    const json = engineJson(
+      (await this.run(query, SPARQL_RESULTS_JSON, options, timeoutMs)).body,
       this.http.urls.queryUrl,
     );
     if (typeof json.boolean === 'boolean' || !json.results)
       throw new BadRequestError('Expected a SELECT query.');
-    return toSelectResult(json);
+    return solutionsFromJson(json);
   }
 
   async ask(query: string | PreparedQuery, options: QueryOptions, timeoutMs: number): Promise<boolean> {
-    return toBoolean(
-      parseJson((await this.run(query, RESULTS_JSON, options, timeoutMs)).body, this.http.urls.queryUrl),
+    return booleanFromJson(
+      engineJson(
+        (await this.run(query, SPARQL_RESULTS_JSON, options, timeoutMs)).body,
+        this.http.urls.queryUrl,
+      ),
     );
   }
 
@@ -59,9 +68,9 @@ export class RemoteReader {
   ): Promise<QuadData[]> {
     const answer = await this.run(query, 'application/n-triples', options, timeoutMs);
     if (answer.contentType.includes('json')) {
-      return toQuads(parseJson(answer.body, this.http.urls.queryUrl), () => DEFAULT_GRAPH);
+      return rowsAsQuads(engineJson(answer.body, this.http.urls.queryUrl), () => DEFAULT_GRAPH);
     }
-    return parseRdf(answer.body, 'application/n-triples');
+    return parseRdf(answer.body, N_TRIPLES);
   }
 
   /** Named graphs holding provml data: the engine's own graphs and the stand-in default graph left out. */
@@ -85,8 +94,8 @@ export class RemoteReader {
 
   async hasGraph(graph: string, timeoutMs: number): Promise<boolean> {
     const query = `ASK { GRAPH ${iriToNTriples(graph)} { ?s ?p ?o } }`;
-    return toBoolean(
-      parseJson((await this.engineRun(query, RESULTS_JSON, timeoutMs)).body, this.http.urls.queryUrl),
+    return booleanFromJson(
+      engineJson((await this.engineRun(query, SPARQL_RESULTS_JSON, timeoutMs)).body, this.http.urls.queryUrl),
     );
   }
 
@@ -103,8 +112,8 @@ export class RemoteReader {
     let page = pageSize;
     for (let offset = 0; ; ) {
       const query = `SELECT ?s ?p ?o WHERE { GRAPH ${iriToNTriples(graph)} { ?s ?p ?o } } LIMIT ${page} OFFSET ${offset}`;
-      const answer = await this.engineRun(query, RESULTS_JSON, timeoutMs);
-      const rows = toQuads(parseJson(answer.body, this.http.urls.queryUrl), () => target);
+      const answer = await this.engineRun(query, SPARQL_RESULTS_JSON, timeoutMs);
+      const rows = rowsAsQuads(engineJson(answer.body, this.http.urls.queryUrl), () => target);
       if (answer.maxRows !== undefined && answer.maxRows < page && rows.length >= answer.maxRows) {
         page = answer.maxRows;
       }
@@ -211,8 +220,8 @@ export class RemoteReader {
   }
 
   private async engineSelect(query: string, timeoutMs: number): Promise<SelectResult> {
-    return toSelectResult(
-      parseJson((await this.engineRun(query, RESULTS_JSON, timeoutMs)).body, this.http.urls.queryUrl),
+    return solutionsFromJson(
+      engineJson((await this.engineRun(query, SPARQL_RESULTS_JSON, timeoutMs)).body, this.http.urls.queryUrl),
     );
   }
 }

@@ -1,7 +1,6 @@
 import { BadRequestError } from '../../errors.ts';
+import { type GraphTerm, type QuadData, termToNTriples } from '../../rdf/index.ts';
 import { REMOTE_DEFAULT_GRAPH } from '../../vocab.ts';
-import { termToNTriples } from '../ntriples.ts';
-import type { GraphTerm, QuadData } from '../terms.ts';
 
 // What the outbox holds: writes already turned into N-Triples per target graph, so delivery needs
 // no parsing and a record means the same thing after a restart.

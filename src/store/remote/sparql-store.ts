@@ -1,5 +1,15 @@
 import { StoreClosedError } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
+import {
+  type GraphTerm,
+  inDefaultGraph,
+  isQuadMediaType,
+  parseRdf,
+  type QuadData,
+  serializeBoolean,
+  serializeRdf,
+  serializeSolutions,
+} from '../../rdf/index.ts';
 import { ENGINE_SYSTEM_GRAPH_PREFIXES, REMOTE_DEFAULT_GRAPH } from '../../vocab.ts';
 import type {
   DumpOptions,
@@ -17,15 +27,12 @@ import { formatPages, isQuadFormat, pageOptions } from '../dump-format.ts';
 import { quadsToNQuads } from '../ntriples.ts';
 import { toEngineUpdate } from '../prepare/engine-query.ts';
 import { asPreparedQuery, type PreparedQuery, type PreparedUpdate } from '../prepare/prepare.ts';
-import type { GraphTerm, QuadData } from '../terms.ts';
 import { Courier } from './courier.ts';
 import { EngineWriter } from './engine-writer.ts';
 import { SparqlHttp } from './http.ts';
 import { Outbox } from './outbox.ts';
-import { parseRdf, serializeQuads } from './rdf-codec.ts';
 import { RemoteReader } from './reader.ts';
 import { engineGraph, groupByGraph, type OutboxWrite } from './records.ts';
-import { serializeBoolean, serializeSelect } from './results-format.ts';
 import { rewriteUpdate } from './virtuoso/default-graph.ts';
 
 export interface SparqlStoreOptions {
@@ -132,7 +139,7 @@ export class SparqlStore implements ProvStore {
       return {
         form,
         mediaType: accept.results,
-        body: serializeSelect(await this.select(query, options), accept.results),
+        body: serializeSolutions(await this.select(query, options), accept.results),
       };
     if (form === 'ask')
       return {
@@ -143,7 +150,7 @@ export class SparqlStore implements ProvStore {
     return {
       form,
       mediaType: accept.graph,
-      body: await serializeQuads(await this.construct(query, options), accept.graph),
+      body: await serializeRdf(await this.construct(query, options), accept.graph),
     };
   }
 
@@ -166,15 +173,15 @@ export class SparqlStore implements ProvStore {
   }
 
   async load(data: string, options: LoadOptions): Promise<WriteReceipt> {
-    let quads = await parseRdf(data, options.format, options.graph, options.baseIri);
-    if (options.graph && isQuadFormat(options.format))
+    let quads = await parseRdf(data, options.format, parseOptions(options.graph, options.baseIri));
+    if (options.graph && isQuadMediaType(options.format))
       quads = quads.map((q) => ({ ...q, graph: options.graph as GraphTerm }));
     return this.append({ op: 'insert', groups: groupByGraph(quads) });
   }
 
   async replaceGraph(graph: GraphTerm, data: string, options: LoadOptions): Promise<WriteReceipt> {
     const target = engineGraph(graph);
-    const quads = (await parseRdf(data, options.format, graph, options.baseIri)).map((q) => ({
+    const quads = (await parseRdf(data, options.format, parseOptions(graph, options.baseIri))).map((q) => ({
       ...q,
       graph,
     }));
@@ -210,7 +217,7 @@ export class SparqlStore implements ProvStore {
     // No streaming RDF/XML writer: the graph is serialized whole.
     const quads: QuadData[] = [];
     for await (const page of pages) for (const quad of page) quads.push(quad);
-    yield await serializeQuads(quads, options.format);
+    yield await serializeRdf(quads, options.format);
   }
 
   private async *dumpPages(options: DumpOptions): AsyncGenerator<QuadData[]> {
@@ -266,6 +273,10 @@ export class SparqlStore implements ProvStore {
     if (!this.outbox || !this.courier) throw new StoreClosedError();
     return { outbox: this.outbox, courier: this.courier };
   }
+}
+
+function parseOptions(graph: GraphTerm | undefined, baseIri: string | undefined) {
+  return { ...(graph ? { graph } : {}), ...(baseIri ? { baseIri } : {}) };
 }
 
 export async function openSparqlStore(options: SparqlStoreOptions): Promise<SparqlStore> {

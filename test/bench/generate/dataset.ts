@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CaptureEvent } from '../../../src/capture/index.ts';
-import { quadToNQuads } from '../../../src/store/index.ts';
+import { quadToNQuads } from '../../../src/rdf/index.ts';
 import { translateEvent } from '../../../src/translate/index.ts';
 import { domainGraphQuads } from './domain.ts';
 import { BufferedFile } from './files.ts';

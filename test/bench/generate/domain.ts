@@ -1,4 +1,4 @@
-import { literal, type QuadData } from '../../../src/store/index.ts';
+import { literal, type QuadData } from '../../../src/rdf/index.ts';
 
 // A small external "domain knowledge graph" of geological formations: what the data sets refer to
 // (provml:refersToDomainEntity) and what the federated catalog query joins with.

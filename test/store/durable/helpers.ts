@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach } from 'vitest';
 import type { Logger } from '../../../src/logger.ts';
-import type { QuadData } from '../../../src/store/index.ts';
+import type { QuadData } from '../../../src/rdf/index.ts';
 
 const made: string[] = [];
 

@@ -1,30 +1,22 @@
-import { ProvmlError } from '../../errors.ts';
-import { xsd } from '../../vocab.ts';
-import type { SelectResult } from '../api.ts';
-import { toJsonTerm } from '../json-results.ts';
-import { termToNTriples } from '../ntriples.ts';
-import type { Term } from '../terms.ts';
+// The one SPARQL results writer (JSON, XML, CSV, TSV). No maintained library writes results outside a
+// query engine (Comunica's serializers are actors needing its bus and a bindings stream), so it is here.
+import { ProvmlError } from '../errors.ts';
+import { SPARQL_RESULTS_NS } from '../vocab.ts';
+import { CSV, SPARQL_RESULTS_JSON, SPARQL_RESULTS_XML, TSV } from './media-types.ts';
+import { termToNTriples } from './ntriples.ts';
+import { booleanToJson, type Solutions, solutionsToJson } from './sparql-json.ts';
+import { type Term, XSD_STRING } from './terms.ts';
 
-// SELECT / ASK results serialized here rather than by the engine, because Virtuoso's own output
-// carries its lexical quirks (booleans as 1/0, `nodeID://` blank nodes) that provml normalizes away.
+export const RESULTS_MEDIA_TYPES: readonly string[] = [SPARQL_RESULTS_JSON, SPARQL_RESULTS_XML, CSV, TSV];
 
-export const RESULTS_JSON = 'application/sparql-results+json';
-const RESULTS_XML = 'application/sparql-results+xml';
-const CSV = 'text/csv';
-const TSV = 'text/tab-separated-values';
-const XSD_STRING = xsd('string');
-
-export function serializeSelect(result: SelectResult, mediaType: string): string {
+export function serializeSolutions(result: Solutions, mediaType: string): string {
   switch (mediaType) {
-    case RESULTS_JSON:
-      return JSON.stringify({
-        head: { vars: result.variables },
-        results: { bindings: result.rows.map(jsonRow) },
-      });
-    case RESULTS_XML:
-      return selectXml(result);
+    case SPARQL_RESULTS_JSON:
+      return JSON.stringify(solutionsToJson(result));
+    case SPARQL_RESULTS_XML:
+      return solutionsXml(result);
     case CSV:
-      return delimited(result, ',', csvTerm, (v) => v);
+      return solutionsCsv(result);
     case TSV:
       return delimited(result, '\t', termToNTriples, (v) => `?${v}`);
     default:
@@ -34,16 +26,21 @@ export function serializeSelect(result: SelectResult, mediaType: string): string
 
 export function serializeBoolean(value: boolean, mediaType: string): string {
   switch (mediaType) {
-    case RESULTS_JSON:
-      return JSON.stringify({ head: {}, boolean: value });
-    case RESULTS_XML:
-      return `<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head/><boolean>${value}</boolean></sparql>`;
+    case SPARQL_RESULTS_JSON:
+      return JSON.stringify(booleanToJson(value));
+    case SPARQL_RESULTS_XML:
+      return `<?xml version="1.0"?>\n<sparql xmlns="${SPARQL_RESULTS_NS}"><head/><boolean>${value}</boolean></sparql>`;
     case CSV:
     case TSV:
       return `${value}\n`;
     default:
       throw unsupported(mediaType);
   }
+}
+
+/** SPARQL 1.1 Query Results CSV (plain values, CRLF line ends). */
+export function solutionsCsv(result: Solutions): string {
+  return delimited(result, ',', csvTerm, (v) => v);
 }
 
 function unsupported(mediaType: string): ProvmlError {
@@ -53,13 +50,7 @@ function unsupported(mediaType: string): ProvmlError {
   );
 }
 
-function jsonRow(row: Record<string, Term>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [name, term] of Object.entries(row)) out[name] = toJsonTerm(term);
-  return out;
-}
-
-function selectXml(result: SelectResult): string {
+function solutionsXml(result: Solutions): string {
   const head = result.variables.map((v) => `<variable name="${xmlEscape(v)}"/>`).join('');
   const rows = result.rows.map((row) => {
     const bindings = Object.entries(row).map(
@@ -67,7 +58,7 @@ function selectXml(result: SelectResult): string {
     );
     return `<result>${bindings.join('')}</result>`;
   });
-  return `<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head>${head}</head><results>${rows.join('')}</results></sparql>`;
+  return `<?xml version="1.0"?>\n<sparql xmlns="${SPARQL_RESULTS_NS}"><head>${head}</head><results>${rows.join('')}</results></sparql>`;
 }
 
 function xmlTerm(term: Term): string {
@@ -92,18 +83,19 @@ function xmlEscape(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
+/** A CSV cell: blank nodes as `_:label`, quoted triples in N-Triples, anything else its plain value. */
 function csvTerm(term: Term): string {
   const text =
     term.termType === 'BlankNode'
       ? `_:${term.value}`
-      : term.termType === 'Quad'
+      : term.termType === 'Quad' || term.termType === 'DefaultGraph'
         ? termToNTriples(term)
         : term.value;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 function delimited(
-  result: SelectResult,
+  result: Solutions,
   separator: string,
   cell: (t: Term) => string,
   header: (v: string) => string,

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import {
+  blankNode,
+  DEFAULT_GRAPH,
+  escapeString,
+  literal,
+  namedNode,
+  quadToNQuads,
+  termToNTriples,
+  tripleTerm,
+} from '../../src/rdf/index.ts';
+
+const XSD = 'http://www.w3.org/2001/XMLSchema#';
+
+describe('the audited N-Triples / SPARQL term writer', () => {
+  it.each([
+    [namedNode('http://e/a'), '<http://e/a>'],
+    [blankNode('b1'), '_:b1'],
+    [literal('x'), '"x"'],
+    [literal('x', 'en-GB'), '"x"@en-GB'],
+    [literal('1', '', `${XSD}integer`), `"1"^^<${XSD}integer>`],
+    [literal('a"b\\c\nd\u0001'), '"a\\"b\\\\c\\nd\\u0001"'],
+    [
+      tripleTerm(namedNode('http://e/a'), namedNode('http://e/p'), literal('o')),
+      '<< <http://e/a> <http://e/p> "o" >>',
+    ],
+  ])('writes %j', (term, text) => {
+    expect(termToNTriples(term)).toBe(text);
+  });
+
+  it.each([
+    [namedNode('http://e/a b'), /absolute IRI/],
+    [namedNode('relative'), /absolute IRI/],
+    [namedNode('http://e/>{}'), /absolute IRI/],
+    [blankNode('a b'), /blank node label/],
+    [literal('x', 'en gb'), /language tag/],
+    [DEFAULT_GRAPH, /default graph/],
+  ])('refuses %j', (term, message) => {
+    expect(() => termToNTriples(term)).toThrow(message);
+  });
+
+  it('escapes every control character', () => {
+    expect(escapeString('\t\r\b\f\u007f')).toBe('"\\t\\r\\b\\f\\u007F"');
+  });
+
+  it('writes a quad with and without a graph name', () => {
+    const quad = {
+      subject: namedNode('http://e/s'),
+      predicate: namedNode('http://e/p'),
+      object: literal('o'),
+    };
+    expect(quadToNQuads({ ...quad, graph: DEFAULT_GRAPH })).toBe('<http://e/s> <http://e/p> "o" .\n');
+    expect(quadToNQuads({ ...quad, graph: namedNode('http://e/g') })).toBe(
+      '<http://e/s> <http://e/p> "o" <http://e/g> .\n',
+    );
+  });
+});

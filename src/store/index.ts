@@ -14,7 +14,7 @@ export {
   quadToNQuads,
   termToNTriples,
 } from './ntriples.ts';
-export { refreshOnlineState } from './online-state.ts';
+export { type OnlineStateChange, refreshOnlineState } from './online-state.ts';
 export { MAX_NESTING, nestingDepth } from './prepare/nesting.ts';
 export {
   MAX_QUERY_CHARS,

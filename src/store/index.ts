@@ -26,5 +26,16 @@ export {
   prepareQuery,
   prepareUpdate,
 } from './prepare/prepare.ts';
+export {
+  prepareQueryTemplate,
+  prepareUpdateTemplate,
+  type QueryTemplate,
+  type Slot,
+  type SlotTerms,
+  type TemplatePart,
+  triplesSlot,
+  type UpdateTemplate,
+  valuesSlot,
+} from './prepare/template.ts';
 export { openSparqlStore, SparqlStore, type SparqlStoreOptions } from './remote/sparql-store.ts';
 export type * from './terms.ts';

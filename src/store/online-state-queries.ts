@@ -82,14 +82,18 @@ const latestMarked = (key: TemplatePart): TemplatePart[] => [
   ` GRAPH ${STATE_GRAPH} { ?evaluation ${LATEST_OF} ?run } }`,
 ];
 
-/** A value's candidacy on its own: its run (running training stage), measure and section index. */
+/**
+ * A value's candidacy on its own: its run (running training stage), measure and section index. The measure is the
+ * value's own attributeName (the translator writes its measure's name there): the shared measure node's name is
+ * repeated in every execution's graph, and the union default graph would repeat each value once per graph.
+ */
 const CANDIDATES: TemplatePart[] = [
   `${PREFIXES}SELECT DISTINCT ?evaluation ?run ?measure ?epoch WHERE {\n  `,
   valuesSlot('evaluation'),
   `
-  ?evaluation a provml:ModelEvaluation ; provml:sectionIndex ?epoch ; provml:attributeName ?measure ;
-    prov:value ?value ; provml:hasMeasure ?measureNode .
-  ?measureNode provml:name ?measure .
+  ?evaluation provml:sectionIndex ?epoch ; provml:attributeName ?measure ; prov:value ?value ;
+    provml:hasMeasure ?measureNode .
+  FILTER EXISTS { ?evaluation a provml:ModelEvaluation }
   ${generatedByRun('?evaluation')}
   ?run a provml:LearningStage ; prov:startedAtTime ?started .
   FILTER NOT EXISTS { ?run prov:endedAtTime ?ended }

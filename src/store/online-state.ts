@@ -265,11 +265,12 @@ class Round {
     else await this.store.update(q.deleteInsert.bind(drop, add));
   }
 
+  /** The chunks are asked at once: a store's reads wait behind its pending writes, so one wait covers all. */
   private async selectKeyed(template: QueryTemplate, keys: string[]): Promise<Row[]> {
-    const rows: Row[] = [];
-    for (const chunk of chunks(keys))
-      rows.push(...(await this.store.select(bindKeys(template, chunk), UNION)).rows);
-    return rows;
+    const results = await Promise.all(
+      chunks(keys).map((chunk) => this.store.select(bindKeys(template, chunk), UNION)),
+    );
+    return results.flatMap((result) => result.rows);
   }
 }
 

@@ -36,3 +36,39 @@ export function assignDefined(target: Record<string, unknown>, source: object): 
 export function now(): string {
   return new Date().toISOString();
 }
+
+// The caller's thread stores numbers; the sender writes the text (JSON.stringify skips symbol keys, so these
+// never reach the wire as such).
+/** When an event without a caller-given time was recorded (ms since the epoch). */
+export const RECORDED_AT: unique symbol = Symbol('provml.recordedAt');
+/** An event id's recorder-wide stem (`e-<prefix>-`) and its sequence number. */
+export const ID_STEM: unique symbol = Symbol('provml.idStem');
+export const SEQUENCE: unique symbol = Symbol('provml.sequence');
+
+interface Deferred {
+  id?: unknown;
+  time?: unknown;
+  [RECORDED_AT]?: number;
+  [ID_STEM]?: string;
+  [SEQUENCE]?: number;
+}
+
+/** The event with its `id` and `time` written, once (events of one millisecond share the time's text). */
+export function stamped(event: object): object {
+  const fields = event as Deferred;
+  const at = fields[RECORDED_AT];
+  if (at !== undefined && fields.time === undefined) fields.time = isoTime(at);
+  const stem = fields[ID_STEM];
+  if (stem !== undefined && fields.id === undefined) fields.id = `${stem}${fields[SEQUENCE]}`;
+  return event;
+}
+
+let lastMs = Number.NaN;
+let lastIso = '';
+function isoTime(ms: number): string {
+  if (ms !== lastMs) {
+    lastIso = new Date(ms).toISOString();
+    lastMs = ms;
+  }
+  return lastIso;
+}

@@ -1,4 +1,5 @@
 import { appendFile } from 'node:fs/promises';
+import { stamped } from './event-fields.ts';
 import type { DeliveryOptions, DeliverySummary, EventSink } from './sink.ts';
 import { eventLine } from './sink.ts';
 import type { Warner } from './warnings.ts';
@@ -53,7 +54,7 @@ export class FileSink implements EventSink {
       const events = this.memory.slice();
       const lines: string[] = [];
       for (const event of events) {
-        const line = eventLine(event);
+        const line = eventLine(stamped(event));
         if (line !== undefined) lines.push(line);
         else
           this.options.warner.once(

@@ -6,7 +6,17 @@ import type {
   EventType,
   LiteralValue,
 } from '../capture/index.ts';
-import { assignDefined, type Body, errorText, merge, now, sectionOf } from './event-fields.ts';
+import {
+  assignDefined,
+  type Body,
+  errorText,
+  ID_STEM,
+  merge,
+  now,
+  RECORDED_AT,
+  SEQUENCE,
+  sectionOf,
+} from './event-fields.ts';
 import { closeOnExit, forgetOnClose } from './exit-flush.ts';
 import type {
   CallBase,
@@ -54,6 +64,7 @@ export interface RecorderIdentity {
  */
 export class Recorder {
   private readonly prefix: string;
+  private readonly eventIdStem: string;
   private counter = 0;
   private currentWorkflow: string | undefined;
   private readonly openTasks = new Map<string, OpenTask>();
@@ -64,6 +75,7 @@ export class Recorder {
     private readonly identity: RecorderIdentity,
   ) {
     this.prefix = identity.idPrefix ?? randomUUID().slice(0, 8);
+    this.eventIdStem = `e-${this.prefix}-`;
     closeOnExit(this);
   }
 
@@ -247,13 +259,18 @@ export class Recorder {
   }
 
   private emit<T extends EventType>(type: T, call: CallBase, body: Body<T>, withWho = false): void {
-    const event: Record<string, unknown> = {
+    // `id` and `time` keep their places in the text; the sender writes them from numbers (stamped()).
+    this.counter += 1;
+    const event: Record<string | symbol, unknown> = {
       type,
       schema: EVENT_SCHEMA_VERSION,
-      id: this.nextId('e'),
-      time: call.time ?? now(),
+      id: undefined,
+      time: call.time,
       workflowExecutionId: this.workflowOf(call),
+      [ID_STEM]: this.eventIdStem,
+      [SEQUENCE]: this.counter,
     };
+    if (call.time === undefined) event[RECORDED_AT] = Date.now();
     assignDefined(event, body);
     if (withWho) {
       // A call may name who ran it and where (one recorder capturing several people's workflows).

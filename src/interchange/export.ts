@@ -1,17 +1,18 @@
 import { BadRequestError, ProvmlError } from '../errors.ts';
-import { isQuadMediaType, nquadsToSyntax } from '../rdf/index.ts';
 import {
-  dumpText,
   iriToNTriples,
+  isQuadMediaType,
   isValidIri,
-  type ProvStore,
+  loadJsonLdEnvironment,
+  nquadsToCompactJsonLd,
+  nquadsToSyntax,
   type QuadData,
   quadsToNQuads,
-} from '../store/index.ts';
+} from '../rdf/index.ts';
+import { dumpText, type ProvStore } from '../store/index.ts';
 import { ONTOLOGY_GRAPH } from '../vocab.ts';
 import { lineageClosure } from './closure.ts';
-import { type InterchangeFormat, mediaTypeOf } from './formats.ts';
-import { loadJsonLdEnvironment, nquadsToCompactJsonLd } from './jsonld.ts';
+import { type InterchangeFormat, interchangeMediaType } from './formats.ts';
 
 /** What to export: one workflow execution's graph, every graph of an experiment, or a model's lineage. */
 export type ExportTarget = { graph: string } | { experiment: string } | { model: string };
@@ -41,7 +42,7 @@ export async function exportRdf(
   options: ExportOptions,
 ): Promise<ExportResult> {
   const source = await exportSource(store, target);
-  return { mediaType: mediaTypeOf(options.format), chunks: serializeSource(store, source, options) };
+  return { mediaType: interchangeMediaType(options.format), chunks: serializeSource(store, source, options) };
 }
 
 async function exportSource(store: ProvStore, target: ExportTarget): Promise<ExportSource> {
@@ -113,7 +114,7 @@ async function* serializeSource(
   source: ExportSource,
   options: ExportOptions,
 ): AsyncGenerator<string> {
-  const keepGraphs = isQuadMediaType(mediaTypeOf(options.format));
+  const keepGraphs = isQuadMediaType(interchangeMediaType(options.format));
   const lines = sourceLines(store, source, keepGraphs);
   switch (options.format) {
     case 'nquads':

@@ -21,8 +21,6 @@ function interchangeName(format: RdfSyntax | undefined): InterchangeFormat | und
 export function interchangeMediaType(format: InterchangeFormat): string {
   return syntaxNamed(format).mediaType;
 }
-/** Transitional name for interchange/export.ts, which is rewritten (streaming) in this same step. */
-export const mediaTypeOf = interchangeMediaType;
 
 /** The store's parser/serializer media type for a non-JSON-LD format. */
 export function storeFormatOf(format: Exclude<InterchangeFormat, 'jsonld'>): NativeMediaType {

@@ -1,5 +1,5 @@
+import type { GraphTerm, QuadData, Term } from '../rdf/index.ts';
 import type { PreparedQuery, PreparedUpdate } from './prepare/prepare.ts';
-import type { GraphTerm, QuadData, Term } from './terms.ts';
 
 /** Which graphs a query sees (SPARQL Protocol `default-graph-uri` / `named-graph-uri`). */
 export interface Dataset {

@@ -1,4 +1,6 @@
 import { StoreClosedError } from '../errors.ts';
+import type { GraphTerm, QuadData } from '../rdf/index.ts';
+import { quadsToNQuads } from '../rdf/index.ts';
 import type {
   DumpOptions,
   LoadOptions,
@@ -13,10 +15,8 @@ import type {
 } from './api.ts';
 import { formatPages, pageOptions } from './dump-format.ts';
 import { OxigraphEngine, type WriteOp } from './engine.ts';
-import { quadsToNQuads } from './ntriples.ts';
 import { toEngineQuery, toEngineUpdate } from './prepare/engine-query.ts';
 import type { PreparedQuery, PreparedUpdate } from './prepare/prepare.ts';
-import type { GraphTerm, QuadData } from './terms.ts';
 
 /**
  * A non-durable store in this thread: for tests, validators and tools that load files and query them.

@@ -1,15 +1,13 @@
+import type { NamedNodeTerm, QuadData, Term } from '../rdf/index.ts';
+import { prov, provml, rdf, STATE_LATEST_OF, STATE_NOW, STATE_RUNNING } from '../vocab.ts';
+import type { ProvStore } from './api.ts';
 import {
-  ONLINE_STATE_GRAPH,
-  prov,
-  provml,
-  rdf,
-  STATE_LATEST_OF,
-  STATE_NOW,
-  STATE_RUNNING,
-} from '../vocab.ts';
-import type { ProvStore, SelectResult } from './api.ts';
-import { iriToNTriples, termToNTriples } from './ntriples.ts';
-import type { NamedNodeTerm, QuadData, Term } from './terms.ts';
+  type KeyedQuery,
+  type OnlineStateQueries,
+  prepareOnlineStateQueries,
+} from './online-state-queries.ts';
+import type { PreparedQuery } from './prepare/prepare.ts';
+import type { QueryTemplate } from './prepare/template.ts';
 
 // Why state and not a query over history: "what is running" and "the latest value per measure" are the questions
 // asked during training, and answering them from the facts is an anti-join (no end recorded) and a MAX over every
@@ -19,111 +17,58 @@ import type { NamedNodeTerm, QuadData, Term } from './terms.ts';
 // Why here (after the write) and not in the translator: an event alone cannot tell whether its activity is still
 // running (the end may have been ingested before the start) or whether its value is the latest (a higher epoch
 // may be stored already, and which run a value belongs to can arrive later, with its section's start). So each
-// marker is RECOMPUTED from the stored facts for the keys a batch touches: a marker is a function of the facts,
-// and facts are only ever added (re-sending an event adds nothing), so the result is the same whatever the order
-// of the events and however often they are re-sent. Refreshes of one store run one at a time, each after its
-// batch is written: the last refresh touching a key reads every fact about it.
+// marker is computed from the stored facts for the keys a batch touches, and facts only ever added (re-sending
+// an event adds nothing) make the result the same whatever the order of the events and however often they are
+// re-sent. Refreshes of one store run one at a time, each after its batch is written.
+//
+// What a refresh reads is bound to the batch's keys: an activity's own start, end and status; a run whose own
+// facts (type, start, end) changed is recomputed (its values read once, when it starts and ends); a new value is
+// compared with its run's markers for its measure (a higher index replaces them, the same index joins them), so a
+// value costs a few lookups, not a MAX over its run's history. Removed facts (a replaced event) recompute every
+// run they may have belonged to; writes that are not capture (Graph Store, SPARQL UPDATE, import) rebuild.
 
-const RUNNING = iriToNTriples(STATE_RUNNING);
-const LATEST_OF = iriToNTriples(STATE_LATEST_OF);
-const STATE_GRAPH = iriToNTriples(ONLINE_STATE_GRAPH);
 const NOW: NamedNodeTerm = { termType: 'NamedNode', value: STATE_NOW };
-/** Terms per VALUES block: bounds the text of one query. */
+const RUNNING: NamedNodeTerm = { termType: 'NamedNode', value: STATE_RUNNING };
+const LATEST_OF: NamedNodeTerm = { termType: 'NamedNode', value: STATE_LATEST_OF };
+/** Keys per VALUES block: bounds the text of one query. */
 const CHUNK = 400;
+const UNION = { unionDefaultGraph: true };
 
 /** Facts that decide whether an activity is running. */
 const ACTIVITY_FACTS = new Set([prov('startedAtTime'), prov('endedAtTime'), provml('hasStatus')]);
-/** Facts that decide which values are a run's latest: the run's own, its sections' and its values'. */
-const RUN_FACTS = new Set([
+/** A run's own facts that decide whether its values count: recompute the run. */
+const RUN_FACTS = new Set([prov('startedAtTime'), prov('endedAtTime')]);
+const LEARNING_STAGE = provml('LearningStage');
+/** A value's own facts that decide its candidacy. */
+const VALUE_FACTS = new Set([
   rdf('type'),
-  prov('startedAtTime'),
-  prov('endedAtTime'),
   prov('wasGeneratedBy'),
-  prov('wasInformedBy'),
   prov('value'),
   provml('hasMeasure'),
   provml('sectionIndex'),
   provml('attributeName'),
 ]);
+const SECTION_LINK = prov('wasInformedBy');
+/** Removed facts that relate a value to a run; their objects may be the run (or section) that lost it. */
+const LINKS = new Set([prov('wasGeneratedBy'), prov('wasInformedBy')]);
 
-const PREFIXES = `PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX provml: <https://w3id.org/provml#>
-`;
-
-// The running-tasks condition of the catalog's former formulation (test/fixtures/queries/reference).
-const RUNNING_NOW = (values: string) => `${PREFIXES}SELECT DISTINCT ?activity WHERE {
-  ${values}
-  ?activity prov:startedAtTime ?started .
-  FILTER NOT EXISTS { ?activity prov:endedAtTime ?ended }
-  FILTER NOT EXISTS { ?activity provml:hasStatus ?status }
-}`;
-const runningNow = (store: ProvStore, values: string) =>
-  store.select(RUNNING_NOW(values), { unionDefaultGraph: true });
-const RUNNING_MARKED = (values: string) =>
-  `SELECT DISTINCT ?activity WHERE { ${values} GRAPH ${STATE_GRAPH} { ?activity ${RUNNING} ?now } }`;
-
-// The values latest-metric-running's former formulation returns, per run: the highest section index per measure
-// of a running training stage, and the values at that index. Written to start from the bound runs: the running
-// check first, `wasGeneratedBy/wasInformedBy?` spelled as a UNION (a path with a bound object was evaluated from
-// every generation edge), the MAX per measure node before the shared measure's name (a MAX of MAXes is the MAX).
-const GENERATED_BY_RUN = (value: string) =>
-  `{ ${value} prov:wasGeneratedBy ?run } UNION { ?section prov:wasInformedBy ?run . ${value} prov:wasGeneratedBy ?section }`;
-const LATEST_EPOCHS = (values: string) => `${PREFIXES}SELECT ?run ?measure (MAX(?nodeEpoch) AS ?epoch) WHERE {
-  {
-    SELECT ?run ?measureNode (MAX(?index) AS ?nodeEpoch) WHERE {
-      ${values}
-      ?run a provml:LearningStage ; prov:startedAtTime ?started .
-      FILTER NOT EXISTS { ?run prov:endedAtTime ?ended }
-      ${GENERATED_BY_RUN('?scored')}
-      ?scored provml:hasMeasure ?measureNode ; provml:sectionIndex ?index .
-      FILTER EXISTS { ?scored a provml:ModelEvaluation }
-    }
-    GROUP BY ?run ?measureNode
-  }
-  ?measureNode provml:name ?measure .
-}
-GROUP BY ?run ?measure`;
-// Then the values at those epochs, in a query of their own: joined to a subquery's rows, the generation UNION
-// was evaluated unbound (every generation edge of the store).
-const VALUES_AT = (values: string) => `${PREFIXES}SELECT DISTINCT ?evaluation ?run WHERE {
-  ${values}
-  ${GENERATED_BY_RUN('?evaluation')}
-  ?evaluation provml:sectionIndex ?epoch ; provml:attributeName ?measure ; prov:value ?value .
-  FILTER EXISTS { ?evaluation a provml:ModelEvaluation }
-}`;
-async function latestNow(store: ProvStore, values: string): Promise<SelectResult> {
-  const epochs = await store.select(LATEST_EPOCHS(values), { unionDefaultGraph: true });
-  const rows = epochs.rows.filter((row) => row.run && row.measure && row.epoch);
-  const out: SelectResult = { variables: ['evaluation', 'run'], rows: [] };
-  for (const chunk of chunks(rows)) {
-    const table = chunk.map(
-      (row) => `(${[row.run, row.measure, row.epoch].map((term) => termToNTriples(term as Term)).join(' ')})`,
-    );
-    const found = await store.select(VALUES_AT(`VALUES (?run ?measure ?epoch) { ${table.join(' ')} }`), {
-      unionDefaultGraph: true,
-    });
-    out.rows.push(...found.rows);
-  }
-  return out;
-}
-const LATEST_MARKED = (values: string) =>
-  `SELECT DISTINCT ?evaluation ?run WHERE { ${values} GRAPH ${STATE_GRAPH} { ?evaluation ${LATEST_OF} ?run } }`;
-
-/** Runs a subject of the batch can belong to: a value's generating activity and that activity's parent. */
-const RUNS_OF = (values: string) => `${PREFIXES}SELECT DISTINCT ?run WHERE {
-  ${values}
-  { ?s prov:wasGeneratedBy ?run } UNION { ?s prov:wasInformedBy ?run }
-  UNION { ?s prov:wasGeneratedBy ?activity . ?activity prov:wasInformedBy ?run }
-}`;
+/** What a write changed: added quads only, or added and removed (a replacement). */
+export type OnlineStateChange = QuadData[] | { added: QuadData[]; removed: QuadData[] };
 
 interface Pending {
   rebuild: boolean;
   activities: Set<string>;
-  touched: Set<string>;
+  /** Runs recomputed from their facts. */
+  runs: Set<string>;
+  /** Subjects whose runs are found in the store and recomputed (what removed facts touched). */
+  runsOf: Set<string>;
+  values: Set<string>;
+  sections: Set<string>;
   done: Array<{ resolve: () => void; reject: (error: unknown) => void }>;
 }
 
 interface Refresher {
+  queries: OnlineStateQueries;
   pending: Pending | undefined;
   running: boolean;
 }
@@ -131,32 +76,66 @@ interface Refresher {
 const refreshers = new WeakMap<ProvStore, Refresher>();
 
 /**
- * Brings the online state up to date with `quads` just written (or, without quads, rebuilds it from every fact:
- * after a bulk load or an import, or to repair); resolves once a refresh covering them has been written.
- * Refreshes of one store run one at a time; the batches that arrive during a refresh are covered together by the
+ * Brings the online state up to date with a write just made (or, without `change`, rebuilds it from every fact:
+ * after a bulk load or an import, or to repair); resolves once a refresh covering it has been written.
+ * Refreshes of one store run one at a time; the writes that arrive during a refresh are covered together by the
  * next one (as a log group-commits), so concurrent writers share its queries and its one durable write.
  */
-export function refreshOnlineState(store: ProvStore, quads?: QuadData[]): Promise<void> {
+export function refreshOnlineState(store: ProvStore, change?: OnlineStateChange): Promise<void> {
   let refresher = refreshers.get(store);
   if (!refresher) {
-    refresher = { pending: undefined, running: false };
+    refresher = { queries: prepareOnlineStateQueries(), pending: undefined, running: false };
     refreshers.set(store, refresher);
   }
-  const pending = refresher.pending ?? {
-    rebuild: false,
-    activities: new Set<string>(),
-    touched: new Set<string>(),
-    done: [],
-  };
+  const pending = refresher.pending ?? newPending();
   refresher.pending = pending;
-  if (!quads) pending.rebuild = true;
+  if (!change) pending.rebuild = true;
   else {
-    for (const iri of subjectsWith(quads, ACTIVITY_FACTS)) pending.activities.add(iri);
-    for (const iri of subjectsWith(quads, RUN_FACTS)) pending.touched.add(iri);
+    const { added, removed } = Array.isArray(change) ? { added: change, removed: [] } : change;
+    noteAdded(pending, added);
+    noteRemoved(pending, removed);
   }
   const covered = new Promise<void>((resolve, reject) => pending.done.push({ resolve, reject }));
   if (!refresher.running) void drain(store, refresher);
   return covered;
+}
+
+function newPending(): Pending {
+  return {
+    rebuild: false,
+    activities: new Set(),
+    runs: new Set(),
+    runsOf: new Set(),
+    values: new Set(),
+    sections: new Set(),
+    done: [],
+  };
+}
+
+function noteAdded(pending: Pending, quads: QuadData[]): void {
+  for (const { subject, predicate, object } of quads) {
+    if (subject.termType !== 'NamedNode') continue;
+    const p = predicate.value;
+    if (ACTIVITY_FACTS.has(p)) pending.activities.add(subject.value);
+    if (RUN_FACTS.has(p) || (p === rdf('type') && object.value === LEARNING_STAGE))
+      pending.runs.add(subject.value);
+    if (VALUE_FACTS.has(p)) pending.values.add(subject.value);
+    if (p === SECTION_LINK) pending.sections.add(subject.value);
+  }
+}
+
+function noteRemoved(pending: Pending, quads: QuadData[]): void {
+  for (const { subject, predicate, object } of quads) {
+    if (subject.termType !== 'NamedNode') continue;
+    const p = predicate.value;
+    if (ACTIVITY_FACTS.has(p)) pending.activities.add(subject.value);
+    pending.runs.add(subject.value);
+    pending.runsOf.add(subject.value);
+    if (LINKS.has(p) && object.termType === 'NamedNode') {
+      pending.runs.add(object.value);
+      pending.runsOf.add(object.value);
+    }
+  }
 }
 
 async function drain(store: ProvStore, refresher: Refresher): Promise<void> {
@@ -164,7 +143,7 @@ async function drain(store: ProvStore, refresher: Refresher): Promise<void> {
   for (let round = refresher.pending; round; round = refresher.pending) {
     refresher.pending = undefined;
     try {
-      await refresh(store, round);
+      await new Round(store, refresher.queries).run(round);
       for (const waiter of round.done) waiter.resolve();
     } catch (error) {
       for (const waiter of round.done) waiter.reject(error);
@@ -173,96 +152,176 @@ async function drain(store: ProvStore, refresher: Refresher): Promise<void> {
   refresher.running = false;
 }
 
-async function refresh(store: ProvStore, round: Pending): Promise<void> {
-  const changes: Changes = { add: [], drop: [] };
-  // `keys` undefined: every key (a rebuild).
-  const running = (keys?: string[]) =>
-    reconcile(store, runningNow, RUNNING_MARKED, ['activity'], STATE_RUNNING, keys, changes);
-  const latest = (keys?: string[]) =>
-    reconcile(store, latestNow, LATEST_MARKED, ['evaluation', 'run'], STATE_LATEST_OF, keys, changes);
-  if (round.rebuild) {
-    await running();
-    await latest();
-  } else {
-    if (round.activities.size > 0) await running([...round.activities]);
-    if (round.touched.size > 0) {
-      const touched = [...round.touched];
-      const runs = new Set(touched);
-      for (const chunk of chunks(touched)) {
-        const result = await store.select(RUNS_OF(valuesOf('s', chunk)), { unionDefaultGraph: true });
-        for (const row of result.rows) if (row.run?.termType === 'NamedNode') runs.add(row.run.value);
-      }
-      await latest([...runs]);
+type Triple = [NamedNodeTerm, NamedNodeTerm, NamedNodeTerm];
+type Row = Record<string, Term>;
+
+/** One refresh: reads bound to the round's keys, then one write of the markers that change. */
+class Round {
+  private readonly add = new Map<string, Triple>();
+  private readonly drop = new Map<string, Triple>();
+
+  constructor(
+    private readonly store: ProvStore,
+    private readonly queries: OnlineStateQueries,
+  ) {}
+
+  async run(round: Pending): Promise<void> {
+    const q = this.queries;
+    const running = {
+      now: q.runningNow,
+      marked: q.runningMarked,
+      wanted: runningMarkers,
+      stored: runningMarkers,
+    };
+    const latest = {
+      now: q.latestEpochs,
+      marked: q.latestMarked,
+      wanted: this.latestAt,
+      stored: latestMarkers,
+    };
+    if (round.rebuild) {
+      await this.reconcile(running, undefined);
+      await this.reconcile(latest, undefined);
+    } else {
+      if (round.activities.size > 0) await this.reconcile(running, [...round.activities]);
+      const runs = new Set(round.runs);
+      for (const row of await this.selectKeyed(q.runsOf, [...round.runsOf])) addIri(runs, row.run);
+      if (runs.size > 0) await this.reconcile(latest, [...runs]);
+      const values = new Set(round.values);
+      for (const row of await this.selectKeyed(q.sectionValues, [...round.sections]))
+        addIri(values, row.evaluation);
+      if (values.size > 0) await this.compareValues([...values], runs);
+    }
+    await this.write();
+  }
+
+  /** Makes the markers of `keys` (every key when undefined) what the facts say. */
+  private async reconcile(kind: Kind, keys: string[] | undefined): Promise<void> {
+    const pairs: Array<[PreparedQuery, PreparedQuery]> = keys
+      ? chunks(keys).map((chunk) => [bindKeys(kind.now.keyed, chunk), bindKeys(kind.marked.keyed, chunk)])
+      : [[kind.now.all, kind.marked.all]];
+    for (const [now, marked] of pairs) {
+      const [wanted, existing] = await Promise.all([
+        this.store.select(now, UNION).then((result) => kind.wanted(result.rows)),
+        this.store.select(marked, UNION).then((result) => kind.stored(result.rows)),
+      ]);
+      const wantedKeys = new Set(wanted.map(tripleKey));
+      const existingKeys = new Set(existing.map(tripleKey));
+      for (const triple of wanted) if (!existingKeys.has(tripleKey(triple))) this.mark(this.add, triple);
+      for (const triple of existing) if (!wantedKeys.has(tripleKey(triple))) this.mark(this.drop, triple);
     }
   }
-  if (changes.add.length > 0 || changes.drop.length > 0) await store.update(deleteInsert(changes));
-}
 
-interface Changes {
-  add: Array<[NamedNodeTerm, string, NamedNodeTerm]>;
-  drop: Array<[NamedNodeTerm, string, NamedNodeTerm]>;
-}
+  /** The values at the latest epochs found (per run and measure): the markers latest-metric-running reads. */
+  private latestAt = async (epochs: Row[]): Promise<Triple[]> => {
+    const rows = epochs.filter((row) => row.run && row.measure && row.epoch);
+    const out: Triple[] = [];
+    for (const chunk of chunks(rows)) {
+      const table = chunk.map((row) => [row.run, row.measure, row.epoch] as Term[]);
+      const found = await this.store.select(this.queries.valuesAt.bind(table), UNION);
+      out.push(...latestMarkers(found.rows));
+    }
+    return out;
+  };
 
-/** Collects the changes that make the markers of `keys` (all keys when undefined) what the facts say. */
-async function reconcile(
-  store: ProvStore,
-  now: (store: ProvStore, values: string) => Promise<SelectResult>,
-  marked: (values: string) => string,
-  columns: ['activity'] | ['evaluation', 'run'],
-  predicate: string,
-  keys: string[] | undefined,
-  changes: Changes,
-): Promise<void> {
-  const keyColumn = columns.length === 1 ? 'activity' : 'run';
-  for (const chunk of keys ? chunks(keys) : [undefined]) {
-    const values = chunk ? valuesOf(keyColumn, chunk) : '';
-    const [current, stored] = await Promise.all([
-      now(store, values),
-      store.select(marked(values), { unionDefaultGraph: true }),
-    ]);
-    const wanted = markerMap(current.rows, columns);
-    const existing = markerMap(stored.rows, columns);
-    for (const [key, [s, o]] of wanted) if (!existing.has(key)) changes.add.push([s, predicate, o]);
-    for (const [key, [s, o]] of existing) if (!wanted.has(key)) changes.drop.push([s, predicate, o]);
+  /**
+   * New values of runs not recomputed: each compared with its run's markers for its measure. A higher index than
+   * the markers' replaces them, the same index joins them, a lower one changes nothing.
+   */
+  private async compareValues(values: string[], recomputed: Set<string>): Promise<void> {
+    const candidates = new Map<string, Latest>();
+    for (const row of await this.selectKeyed(this.queries.candidates, values))
+      if (row.run?.termType === 'NamedNode' && !recomputed.has(row.run.value)) collect(candidates, row);
+    if (candidates.size === 0) return;
+    const runs = [...new Set([...candidates.values()].map((latest) => latest.run.value))];
+    const marked = new Map<string, Latest>();
+    for (const row of await this.selectKeyed(this.queries.markersOfRuns, runs)) collect(marked, row);
+    for (const [key, candidate] of candidates) {
+      const current = marked.get(key);
+      if (current && candidate.epoch < current.epoch) continue;
+      if (current && candidate.epoch > current.epoch)
+        for (const evaluation of current.evaluations)
+          this.mark(this.drop, [evaluation, LATEST_OF, current.run]);
+      const known = new Set(
+        current && candidate.epoch === current.epoch ? current.evaluations.map((e) => e.value) : [],
+      );
+      for (const evaluation of candidate.evaluations)
+        if (!known.has(evaluation.value)) this.mark(this.add, [evaluation, LATEST_OF, candidate.run]);
+    }
+  }
+
+  private mark(into: Map<string, Triple>, triple: Triple): void {
+    into.set(tripleKey(triple), triple);
+  }
+
+  /** One write for the whole refresh (one durable log record, one fsync); added and removed are disjoint. */
+  private async write(): Promise<void> {
+    const add = [...this.add.values()];
+    const drop = [...this.drop.values()];
+    const q = this.queries;
+    if (add.length === 0 && drop.length === 0) return;
+    if (drop.length === 0) await this.store.update(q.insert.bind(add));
+    else if (add.length === 0) await this.store.update(q.delete.bind(drop));
+    else await this.store.update(q.deleteInsert.bind(drop, add));
+  }
+
+  /** The chunks are asked at once: a store's reads wait behind its pending writes, so one wait covers all. */
+  private async selectKeyed(template: QueryTemplate, keys: string[]): Promise<Row[]> {
+    const results = await Promise.all(
+      chunks(keys).map((chunk) => this.store.select(bindKeys(template, chunk), UNION)),
+    );
+    return results.flatMap((result) => result.rows);
   }
 }
 
-type Marker = [NamedNodeTerm, NamedNodeTerm];
+interface Kind {
+  now: KeyedQuery;
+  marked: KeyedQuery;
+  wanted: (rows: Row[]) => Triple[] | Promise<Triple[]>;
+  stored: (rows: Row[]) => Triple[];
+}
 
-function markerMap(rows: Array<Record<string, Term>>, columns: string[]): Map<string, Marker> {
-  const out = new Map<string, Marker>();
-  for (const row of rows) {
-    const subject = row[columns[0] as string];
-    const object = columns[1] === undefined ? NOW : row[columns[1]];
-    if (subject?.termType !== 'NamedNode' || object?.termType !== 'NamedNode') continue;
-    out.set(`${subject.value} ${object.value}`, [subject, object]);
-  }
+/** The values at one run's highest index for one measure. */
+interface Latest {
+  run: NamedNodeTerm;
+  epoch: number;
+  evaluations: NamedNodeTerm[];
+}
+
+function collect(into: Map<string, Latest>, row: Row): void {
+  const { evaluation, run, measure, epoch } = row;
+  if (evaluation?.termType !== 'NamedNode' || run?.termType !== 'NamedNode' || !measure || !epoch) return;
+  const index = Number(epoch.value);
+  if (!Number.isFinite(index)) return;
+  const key = `${run.value} ${JSON.stringify(measure.value)}`;
+  const latest = into.get(key);
+  if (!latest || index > latest.epoch) into.set(key, { run, epoch: index, evaluations: [evaluation] });
+  else if (index === latest.epoch && !latest.evaluations.some((e) => e.value === evaluation.value))
+    latest.evaluations.push(evaluation);
+}
+
+function runningMarkers(rows: Row[]): Triple[] {
+  const out: Triple[] = [];
+  for (const { activity } of rows) if (activity?.termType === 'NamedNode') out.push([activity, RUNNING, NOW]);
   return out;
 }
 
-/**
- * One write for the whole refresh (one durable log record, one fsync), every term written by the one audited
- * serializer. The added and the removed markers are disjoint, so a reader never misses a still-valid marker.
- */
-function deleteInsert(changes: Changes): string {
-  const block = (markers: Changes['add']) =>
-    `GRAPH ${STATE_GRAPH} {\n${markers.map(([s, p, o]) => `${iriToNTriples(s.value)} ${iriToNTriples(p)} ${iriToNTriples(o.value)} .`).join('\n')}\n}`;
-  // Only non-empty templates: Virtuoso refuses an empty GRAPH block.
-  if (changes.drop.length === 0) return `INSERT DATA { ${block(changes.add)} }`;
-  if (changes.add.length === 0) return `DELETE DATA { ${block(changes.drop)} }`;
-  return `DELETE { ${block(changes.drop)} }\nINSERT { ${block(changes.add)} }\nWHERE {}`;
+function latestMarkers(rows: Row[]): Triple[] {
+  const out: Triple[] = [];
+  for (const { evaluation, run } of rows)
+    if (evaluation?.termType === 'NamedNode' && run?.termType === 'NamedNode')
+      out.push([evaluation, LATEST_OF, run]);
+  return out;
 }
 
-function subjectsWith(quads: QuadData[], predicates: Set<string>): string[] {
-  const out = new Set<string>();
-  for (const quad of quads)
-    if (quad.subject.termType === 'NamedNode' && predicates.has(quad.predicate.value))
-      out.add(quad.subject.value);
-  return [...out];
+const tripleKey = ([s, p, o]: Triple): string => `${s.value} ${p.value} ${o.value}`;
+
+function addIri(into: Set<string>, term: Term | undefined): void {
+  if (term?.termType === 'NamedNode') into.add(term.value);
 }
 
-function valuesOf(variable: string, iris: string[]): string {
-  return `VALUES ?${variable} { ${iris.map(iriToNTriples).join(' ')} }`;
+function bindKeys(template: QueryTemplate, iris: string[]): PreparedQuery {
+  return template.bind(iris.map((value) => [{ termType: 'NamedNode', value }]));
 }
 
 function chunks<T>(items: T[]): T[][] {

@@ -8,7 +8,12 @@ import {
   firstDifference,
 } from '../capture/index.ts';
 import { type QuadData, quadToNQuads, termToNTriples } from '../rdf/index.ts';
-import type { ProvStore, WriteReceipt } from '../store/index.ts';
+import {
+  type OnlineStateChange,
+  type ProvStore,
+  refreshOnlineState,
+  type WriteReceipt,
+} from '../store/index.ts';
 import { eventRecordQuad, readEventRecords, readExecutionRecords } from './event-record.ts';
 import { reportingWrites } from './foreign-writes.ts';
 import { eventRecordIri, workflowExecutionGraph } from './iris.ts';
@@ -42,8 +47,8 @@ export type LedgerOutcome =
       removed: number;
       /** The store write's receipt; absent when nothing had to be written. */
       receipt?: WriteReceipt;
-      /** The quads written and removed: what derived state (the online markers) must be refreshed for. */
-      touched: QuadData[];
+      /** The quads written and removed: what the online state was refreshed for. */
+      touched: OnlineStateChange;
     }
   | { ok: false; conflicts: EventConflict[] };
 
@@ -85,9 +90,16 @@ export class EventLedger {
     this.#known = new KnownEvents(knownRecords);
   }
 
-  /** The store for every other writer: its writes make the ledger forget what they may have changed. */
+  /**
+   * The store for every other writer: its writes make the ledger forget what they may have changed, and rebuild
+   * the online state (they may add or remove any fact).
+   */
   reportingStore(): ProvStore {
-    return reportingWrites(this.store, (graphs) => this.#known.forget(graphs));
+    return reportingWrites(
+      this.store,
+      (graphs) => this.#known.forget(graphs),
+      (change) => refreshOnlineState(this.store, change),
+    );
   }
 
   /** All or nothing: any conflict refuses the whole batch and writes nothing. */
@@ -98,7 +110,7 @@ export class EventLedger {
     graphs.sort();
     if (graphs.length === 0)
       return { ok: true, recorded: 0, replaced: 0, unchanged: 0, triples: 0, removed: 0, touched: [] };
-    return this.#lock.acquire(graphs, async () => {
+    const outcome = await this.#lock.acquire(graphs, async () => {
       try {
         return await this.#recordLocked(batch.sent, onConflict);
       } catch (error) {
@@ -107,6 +119,10 @@ export class EventLedger {
         throw error;
       }
     });
+    // Before the caller acknowledges: a client that sees no answer re-sends, and the refresh of the re-sent
+    // batch repairs the state. On the store itself: the markers are not a write the ledger must hear of.
+    if (outcome.ok && touchesState(outcome.touched)) await refreshOnlineState(this.store, outcome.touched);
+    return outcome;
   }
 
   async #recordLocked(sent: Sent[], onConflict: OnConflict): Promise<LedgerOutcome> {
@@ -160,7 +176,7 @@ export class EventLedger {
       triples: quads.length,
       removed: removed.length,
       receipt,
-      touched: removed.length > 0 ? [...quads, ...removed] : quads,
+      touched: removed.length > 0 ? { added: quads, removed } : quads,
     };
   }
 
@@ -222,6 +238,9 @@ function deleteData(quads: QuadData[]): string {
   const blocks = [...byGraph].map(([graph, lines]) => `GRAPH ${graph} {\n${lines.join('\n')}\n}`);
   return `DELETE DATA {\n${blocks.join('\n')}\n}`;
 }
+
+const touchesState = (change: OnlineStateChange): boolean =>
+  Array.isArray(change) ? change.length > 0 : change.added.length + change.removed.length > 0;
 
 /** One ledger per store; give every other writer `ledger.reportingStore()` instead of the store itself. */
 export function createEventLedger(store: ProvStore): EventLedger {

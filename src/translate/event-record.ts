@@ -1,7 +1,7 @@
 import type { CaptureEvent, EventKey } from '../capture/index.ts';
 import { ProvmlError } from '../errors.ts';
-import { iriToNTriples, literal, type QuadData } from '../rdf/index.ts';
-import type { ProvStore } from '../store/index.ts';
+import { iriToNTriples, literal, type QuadData, type Term } from '../rdf/index.ts';
+import { type ProvStore, prepareQueryTemplate, type QueryTemplate, valuesSlot } from '../store/index.ts';
 import { provml, rdf } from '../vocab.ts';
 import { eventRecordIri, workflowExecutionGraph } from './iris.ts';
 
@@ -26,17 +26,51 @@ export function eventRecordQuad(event: CaptureEvent, content: string): QuadData 
   };
 }
 
+interface RecordQueries {
+  lookup: QueryTemplate;
+  count: QueryTemplate;
+  firstPage: { content: QueryTemplate; ids: QueryTemplate };
+}
+let recordQueries: RecordQueries | undefined;
+
+/** Parsed once per process, on first use: every batch with an unknown execution or id runs them. */
+function queries(): RecordQueries {
+  const content = iriToNTriples(CONTENT);
+  const records = (head: string, tail = ''): QueryTemplate =>
+    prepareQueryTemplate([
+      `${head} WHERE { `,
+      valuesSlot('g'),
+      ` GRAPH ?g { ?event ${content} ?content } }${tail}`,
+    ]);
+  const firstPage = ` ORDER BY ?event LIMIT ${PAGE_ROWS} OFFSET 0`;
+  recordQueries ??= {
+    lookup: prepareQueryTemplate([
+      'SELECT ?event ?content WHERE { ',
+      valuesSlot('g', 'event'),
+      ` GRAPH ?g { ?event ${content} ?content } }`,
+    ]),
+    count: records('SELECT (COUNT(*) AS ?n)'),
+    firstPage: {
+      content: records('SELECT ?event ?content', firstPage),
+      ids: records('SELECT ?event', firstPage),
+    },
+  };
+  return recordQueries;
+}
+
+const iri = (value: string): Term => ({ termType: 'NamedNode', value });
+
 /** The recorded content of each of these events that the store holds, keyed by record IRI. */
 export async function readEventRecords(store: ProvStore, keys: EventKey[]): Promise<Map<string, string>> {
   const found = new Map<string, string>();
   for (let i = 0; i < keys.length; i += LOOKUP_ROWS) {
-    const rows = keys.slice(i, i + LOOKUP_ROWS).map((key) => {
-      const graph = iriToNTriples(workflowExecutionGraph(key.workflowExecutionId));
-      return `(${graph} ${iriToNTriples(eventRecordIri(key.workflowExecutionId, key.id))})`;
-    });
-    const result = await store.select(
-      `SELECT ?event ?content WHERE { VALUES (?g ?event) { ${rows.join(' ')} } GRAPH ?g { ?event ${iriToNTriples(CONTENT)} ?content } }`,
-    );
+    const rows = keys
+      .slice(i, i + LOOKUP_ROWS)
+      .map((key) => [
+        iri(workflowExecutionGraph(key.workflowExecutionId)),
+        iri(eventRecordIri(key.workflowExecutionId, key.id)),
+      ]);
+    const result = await store.select(queries().lookup.bind(rows));
     for (const row of result.rows) {
       if (row.event?.termType === 'NamedNode' && row.content?.termType === 'Literal')
         found.set(row.event.value, row.content.value);
@@ -60,13 +94,17 @@ export async function readExecutionRecords(
 ): Promise<Map<string, string>> {
   const graph = iriToNTriples(workflowExecutionGraph(workflowExecutionId));
   const pattern = `GRAPH ${graph} { ?event ${iriToNTriples(CONTENT)} ?content }`;
-  const counted = await store.select(`SELECT (COUNT(*) AS ?n) WHERE { ${pattern} }`);
+  const g = [[iri(workflowExecutionGraph(workflowExecutionId))]];
+  const counted = await store.select(queries().count.bind(g));
   const total = Number(counted.rows[0]?.n?.value ?? 0);
   const found = new Map<string, string>();
   const columns = options.content ? '?event ?content' : '?event';
   for (let offset = 0; found.size < total; ) {
+    const first = options.content ? queries().firstPage.content : queries().firstPage.ids;
     const page = await store.select(
-      `SELECT ${columns} WHERE { ${pattern} } ORDER BY ?event LIMIT ${PAGE_ROWS} OFFSET ${offset}`,
+      offset === 0
+        ? first.bind(g)
+        : `SELECT ${columns} WHERE { ${pattern} } ORDER BY ?event LIMIT ${PAGE_ROWS} OFFSET ${offset}`,
     );
     for (const row of page.rows) {
       if (row.event?.termType === 'NamedNode') found.set(row.event.value, row.content?.value ?? '');

@@ -1,4 +1,4 @@
-import type { ProvStore } from '../store/index.ts';
+import type { OnlineStateChange, ProvStore } from '../store/index.ts';
 
 /** Which graphs a write may touch: named graphs, or undefined for "any". */
 export type TouchedGraphs = string[] | undefined;
@@ -6,23 +6,37 @@ export type TouchedGraphs = string[] | undefined;
 /**
  * The store as every other writer (SPARQL update, Graph Store, import) sees it: the same store, except that each
  * write first and last tells `touched` which graphs it may change, so the event ledger forgets what it knew of
- * them (a dropped execution graph forgets its events: sending them again records them again). Reads and every
- * other property pass through untouched.
+ * them (a dropped execution graph forgets its events: sending them again records them again), and a write that
+ * succeeded resolves only after `written` (the derived state brought up to date). Reads and every other property
+ * pass through untouched.
  */
-export function reportingWrites(store: ProvStore, touched: (graphs: TouchedGraphs) => void): ProvStore {
-  const around = async <T>(graphs: TouchedGraphs, write: () => Promise<T>): Promise<T> => {
+export function reportingWrites(
+  store: ProvStore,
+  touched: (graphs: TouchedGraphs) => void,
+  written: (change?: OnlineStateChange) => Promise<void>,
+): ProvStore {
+  /** `added`: the quads the write adds, when they are known (else it may have added or removed any). */
+  const around = async <T>(
+    graphs: TouchedGraphs,
+    write: () => Promise<T>,
+    added?: OnlineStateChange,
+  ): Promise<T> => {
     touched(graphs);
+    let result: T;
     try {
-      return await write();
+      result = await write();
     } finally {
       touched(graphs);
     }
+    await written(added);
+    return result;
   };
   const named = (graph: { termType: string; value: string }): string[] =>
     graph.termType === 'NamedNode' ? [graph.value] : [];
   const writes: Partial<ProvStore> = {
     update: (text, options) => around(undefined, () => store.update(text, options)),
-    insert: (quads) => around([...new Set(quads.map((q) => q.graph.value))], () => store.insert(quads)),
+    insert: (quads) =>
+      around([...new Set(quads.map((q) => q.graph.value))], () => store.insert(quads), quads),
     load: (data, options) => around(undefined, () => store.load(data, options)),
     replaceGraph: (graph, data, options) =>
       around(named(graph), () => store.replaceGraph(graph, data, options)),

@@ -1,6 +1,7 @@
 // Capture overhead (not part of npm test):
 //  - CPU per event all-in in the training process (event building, serialization, HTTP to a `provml serve`
-//    process over one keep-alive connection), counted with process.cpuUsage (every thread of this process), at the
+//    process over one keep-alive connection), counted directly (every thread's CPU inside the calls, then while the
+//    delivery runs), at the
 //    batch sizes a 1,000 events/s and a 100 events/s loop produce; side by side with JSON.stringify of the same
 //    event in the same run, a ratio that the machine's load does not move much;
 //  - a paced loop (5 ms steps, real time) at those rates: events per POST, to check the batching policy;
@@ -164,8 +165,9 @@ interface AllIn {
 }
 
 /**
- * CPU per event with batches of `batch` events: the calls (synchronous, the caller's path) and the delivery
- * (flush: serialization, HTTP, the server's answer) measured apart, every thread of the process counted.
+ * CPU per event with batches of `batch` events, counted directly: the CPU of every thread of the process inside
+ * the calls (synchronous, the caller's path), then while the delivery runs (flush: id and time text,
+ * serialization, HTTP, the server's answer). Nothing else runs meanwhile, so no difference of two totals is taken.
  */
 async function allInCpu(url: string, batch: number): Promise<{ callUs: number; deliveryUs: number }> {
   const recorder = createRecorder({
@@ -180,6 +182,8 @@ async function allInCpu(url: string, batch: number): Promise<{ callUs: number; d
   let calls = 0;
   let delivery = 0;
   for (let k = 0; k < ALL_IN_EVENTS / batch; k++) {
+    // Every thread of the process while the calls run (they start none; GC helpers count): not the caller
+    // thread's clock alone, which undercounts short intervals here (26 ms of 122 ms for a busy loop).
     const start = process.cpuUsage();
     for (let i = 0; i < batch; i++) recorder.logMetric('loss', i / batch, { epoch: k, taskId: task });
     calls += cpuMicros(start);

@@ -13,7 +13,8 @@ import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
-import { openDurableStore, type QuadData, type RdfFormat } from '../../src/store/index.ts';
+import type { QuadData } from '../../src/rdf/index.ts';
+import { openDurableStore, type RdfFormat } from '../../src/store/index.ts';
 import { syntheticBatch } from './store-startup.ts';
 
 const BATCHES_PER_INSERT = 50; // syntheticBatch gives 1,000 quads: 50,000 quads per logged write

@@ -6,8 +6,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { silentLogger } from '../../src/logger.ts';
+import type { QuadData } from '../../src/rdf/index.ts';
 import { createApp } from '../../src/server/app.ts';
-import { type DurableStore, openDurableStore, type QuadData } from '../../src/store/index.ts';
+import { type DurableStore, openDurableStore } from '../../src/store/index.ts';
 
 // A Graph Store GET streams the graph from the durable store's worker as the client reads it; a client
 // that goes away ends the dump, so the engine is free again (a dump left open would hold it for good).

@@ -4,13 +4,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { StoreClosedError } from '../../src/errors.ts';
 import { silentLogger } from '../../src/logger.ts';
-import {
-  dumpText,
-  openDurableStore,
-  openMemoryStore,
-  type ProvStore,
-  type QuadData,
-} from '../../src/store/index.ts';
+import type { QuadData } from '../../src/rdf/index.ts';
+import { dumpText, openDurableStore, openMemoryStore, type ProvStore } from '../../src/store/index.ts';
 
 // Dumps are streams: pages of a bounded size, read only as the reader pulls them. The contract over the
 // durable store and Virtuoso is in test/integration/backends.test.ts; here the memory store, and what the

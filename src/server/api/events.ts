@@ -1,7 +1,6 @@
 import { type Request, type Response, Router } from 'express';
 import { DATASET_KINDS, type DatasetKind, type EventError, withLines } from '../../capture/index.ts';
 import { BadRequestError, ProvmlError } from '../../errors.ts';
-import { refreshOnlineState } from '../../store/index.ts';
 import {
   type BatchFormat,
   checkBatch,
@@ -67,8 +66,6 @@ export async function ingest(
   if (!outcome.ok) {
     throw conflictRefusal(outcome.conflicts, format === 'provml' ? body.lines : undefined);
   }
-  // Before the 202: a client that sees no answer re-sends, and the refresh of the re-sent batch repairs the state.
-  if (outcome.touched.length > 0) await refreshOnlineState(ctx.store, outcome.touched);
   res.status(202).json({
     events: checked.events.length,
     ...(format !== 'provml' ? { messages: itemCount(body.items) } : {}),

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Request, type RequestHandler, Router } from 'express';
 import { BadRequestError } from '../../errors.ts';
-import type { GraphTerm } from '../../store/index.ts';
+import type { GraphTerm } from '../../rdf/index.ts';
 import { POSTED_GRAPH_BASE } from '../../vocab.ts';
 import { requireWriteAccess } from '../auth.ts';
 import { bodyText, requireContentType, textBody, urlParams } from '../body.ts';

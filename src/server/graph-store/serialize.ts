@@ -1,13 +1,13 @@
 // Reading and writing one graph's content for the Graph Store Protocol.
+
 import {
   type GraphTerm,
-  openMemoryStore,
-  type ProvStore,
+  JSON_LD,
   type QuadData,
-  type RdfFormat,
+  SPARQL_RESULTS_JSON,
   termToNTriples,
-} from '../../store/index.ts';
-import { JSON_LD } from '../media-types.ts';
+} from '../../rdf/index.ts';
+import { openMemoryStore, type ProvStore, type RdfFormat } from '../../store/index.ts';
 
 /**
  * The graph in `mediaType`, in pieces read from the store as they are sent; quad formats keep the graph
@@ -23,13 +23,8 @@ export async function* serializeGraph(
     const pattern =
       graph.termType === 'DefaultGraph' ? '?s ?p ?o' : `GRAPH ${termToNTriples(graph)} { ?s ?p ?o }`;
     const construct = `CONSTRUCT { ?s ?p ?o } WHERE { ${pattern} }`;
-    yield (
-      await store.queryAs(
-        construct,
-        { results: 'application/sparql-results+json', graph: JSON_LD },
-        { timeoutMs },
-      )
-    ).body;
+    yield (await store.queryAs(construct, { results: SPARQL_RESULTS_JSON, graph: JSON_LD }, { timeoutMs }))
+      .body;
     return;
   }
   yield* store.dump({ format: mediaType as RdfFormat, graph });

@@ -52,7 +52,7 @@ export function createWriteSignals(): WriteSignals {
     }
   };
   // Told before and after each write: the page refetches after the second, which sees what was written.
-  return { watch: (store) => reportingWrites(store, touched), stream };
+  return { watch: (store) => reportingWrites(store, touched, async () => {}), stream };
 }
 
 function executionsOf(req: Request): string[] {

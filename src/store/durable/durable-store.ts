@@ -1,6 +1,8 @@
 import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { StoreClosedError, StoreReadOnlyError } from '../../errors.ts';
 import { type Logger, silentLogger } from '../../logger.ts';
+import type { GraphTerm, QuadData } from '../../rdf/index.ts';
+import { quadsToNQuads } from '../../rdf/index.ts';
 import type {
   DumpOptions,
   LoadOptions,
@@ -15,11 +17,9 @@ import type {
 } from '../api.ts';
 import { formatPages, pageOptions } from '../dump-format.ts';
 import { OxigraphEngine, type WriteOp } from '../engine.ts';
-import { quadsToNQuads } from '../ntriples.ts';
 import { toEngineQuery, toEngineUpdate } from '../prepare/engine-query.ts';
 import type { PreparedQuery, PreparedUpdate } from '../prepare/prepare.ts';
 import type { RecordLog, RecordLogCounters } from '../record-log/index.ts';
-import type { GraphTerm, QuadData } from '../terms.ts';
 import { QuadCeiling } from './ceiling.ts';
 import { fsyncDir, listDataDir } from './files.ts';
 import { acquireLock } from './lock.ts';

@@ -2,10 +2,10 @@ import { StoreClosedError } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
 import {
   type GraphTerm,
-  inDefaultGraph,
   isQuadMediaType,
   parseRdf,
   type QuadData,
+  quadsToNQuads,
   serializeBoolean,
   serializeRdf,
   serializeSolutions,
@@ -23,8 +23,7 @@ import type {
   UpdateOptions,
   WriteReceipt,
 } from '../api.ts';
-import { formatPages, isQuadFormat, pageOptions } from '../dump-format.ts';
-import { quadsToNQuads } from '../ntriples.ts';
+import { formatPages, pageOptions } from '../dump-format.ts';
 import { toEngineUpdate } from '../prepare/engine-query.ts';
 import { asPreparedQuery, type PreparedQuery, type PreparedUpdate } from '../prepare/prepare.ts';
 import { Courier } from './courier.ts';

@@ -2,10 +2,10 @@ import { appendFileSync, readFileSync, statSync, truncateSync, writeFileSync } f
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { quadsToNQuads } from '../../../src/rdf/index.ts';
 import { segmentPath } from '../../../src/store/durable/files.ts';
 import { encodeRecord } from '../../../src/store/durable/wal-format.ts';
 import { openDurableStore } from '../../../src/store/index.ts';
-import { quadsToNQuads } from '../../../src/store/ntriples.ts';
 import { captureLog, quadsOf, tempDir } from './helpers.ts';
 
 /** A data directory whose log holds `count` records, each loading the 3 quads of item n (1..count). */

@@ -1,11 +1,11 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { QueryTimeoutError } from '../../../src/errors.ts';
+import { quadsToNQuads } from '../../../src/rdf/index.ts';
 import { segmentPath } from '../../../src/store/durable/files.ts';
 import { encodeRecord, type LogRecord } from '../../../src/store/durable/wal-format.ts';
 import { WorkerHost, type WorkerHostOptions } from '../../../src/store/durable/worker-host.ts';
 import type { WriteOp } from '../../../src/store/engine.ts';
-import { quadsToNQuads } from '../../../src/store/ntriples.ts';
 import { toEngineQuery } from '../../../src/store/prepare/engine-query.ts';
 import { captureLog, quadsOf, tempDir } from './helpers.ts';
 

@@ -1,0 +1,119 @@
+// The online state (src/store/online-state.ts) follows every write path, not only the events endpoint: Graph Store
+// PUT / POST / DELETE, SPARQL UPDATE and POST /api/v1/import may add or remove any fact, and the markers must
+// then say what the facts say.
+import request from 'supertest';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { validateBatch } from '../../src/capture/index.ts';
+import { quadsToNQuads } from '../../src/rdf/index.ts';
+import type { ProvStore } from '../../src/store/index.ts';
+import { translate } from '../../src/translate/index.ts';
+import { openTestStore } from '../support/test-store.ts';
+import { appOver, testConfig } from './fixture.ts';
+
+const ID = 'https://w3id.org/provml/id/wfexec/ow';
+const GRAPH = 'https://w3id.org/provml/graph/wfexec/ow';
+const STATE = 'https://w3id.org/provml/state#';
+const RUN = `${ID}/task/fit`;
+const base = { schema: 'provml/1', workflowExecutionId: 'ow' } as const;
+const events = [
+  { ...base, type: 'workflow.started', id: 'w-1', time: '2024-01-01T00:00:00Z', name: 'w' },
+  {
+    ...base,
+    type: 'task.started',
+    id: 'w-2',
+    time: '2024-01-01T00:00:01Z',
+    taskId: 'fit',
+    name: 'fit',
+    stage: 'training',
+  },
+  ...[1, 2].map((index) => ({
+    ...base,
+    type: 'evaluation',
+    id: `e${index}`,
+    time: `2024-01-01T00:00:0${index + 1}Z`,
+    taskId: 'fit',
+    measure: 'loss',
+    value: 1 / index,
+    section: { kind: 'epoch', index },
+  })),
+];
+
+function facts(): { nquads: string; ntriples: string } {
+  const checked = validateBatch(events);
+  if (!checked.ok) throw new Error(JSON.stringify(checked.errors));
+  const quads = translate(checked.events);
+  const triples = quads.map((quad) => ({ ...quad, graph: { termType: 'DefaultGraph', value: '' } as const }));
+  return { nquads: quadsToNQuads(quads), ntriples: quadsToNQuads(triples) };
+}
+
+const RUNNING_BOTH = [`${ID} ${STATE}running ${STATE}now`, `${RUN} ${STATE}running ${STATE}now`];
+const LATEST = [`${ID}/evaluation/e2 ${STATE}latestOf ${RUN}`];
+const END = `<${RUN}> <http://www.w3.org/ns/prov#endedAtTime> "2024-01-01T01:00:00Z"^^<http://www.w3.org/2001/XMLSchema#dateTime>`;
+
+async function markers(store: ProvStore): Promise<string[]> {
+  const result = await store.select(
+    'SELECT ?s ?p ?o WHERE { GRAPH <https://w3id.org/provml/graph/online-state> { ?s ?p ?o } }',
+  );
+  return result.rows.map((row) => `${row.s?.value} ${row.p?.value} ${row.o?.value}`).sort();
+}
+
+let store: ProvStore;
+let app: ReturnType<typeof appOver>;
+beforeEach(async () => {
+  store = await openTestStore();
+  app = appOver(store, testConfig());
+});
+const at = `/store?graph=${encodeURIComponent(GRAPH)}`;
+
+describe('the online state after writes that are not capture events', () => {
+  it('Graph Store PUT, DELETE and POST', async () => {
+    const { ntriples } = facts();
+    await request(app).put(at).type('application/n-triples').send(ntriples).expect(201);
+    expect(await markers(store)).toEqual([...LATEST, ...RUNNING_BOTH].sort());
+    await request(app).delete(at).expect(204);
+    expect(await markers(store)).toEqual([]);
+    await request(app).post(at).type('application/n-triples').send(ntriples).expect(201);
+    expect(await markers(store)).toEqual([...LATEST, ...RUNNING_BOTH].sort());
+  });
+
+  it('SPARQL UPDATE that adds and removes facts', async () => {
+    const { ntriples } = facts();
+    await request(app).put(at).type('application/n-triples').send(ntriples).expect(201);
+    await request(app)
+      .post('/sparql')
+      .type('application/sparql-update')
+      .send(`INSERT DATA { GRAPH <${GRAPH}> { ${END} } }`)
+      .expect(204);
+    expect(await markers(store), 'the training ended: not running, no latest value').toEqual([
+      RUNNING_BOTH[0],
+    ]);
+    await request(app)
+      .post('/sparql')
+      .type('application/sparql-update')
+      .send(`DELETE DATA { GRAPH <${GRAPH}> { ${END} } }`)
+      .expect(204);
+    expect(await markers(store), 'its end removed: running again').toEqual(
+      [...LATEST, ...RUNNING_BOTH].sort(),
+    );
+  });
+
+  it('an event replaced (onConflict=replace) leaves the run it moved away from', async () => {
+    const other = { ...events[1], id: 'w-3', taskId: 'other', name: 'other' };
+    const post = (body: object[], query = '') =>
+      request(app).post(`/api/v1/events${query}`).type('application/json').send(body).expect(202);
+    await post([...events, other]);
+    const OTHER = `${ID}/task/other`;
+    expect(await markers(store)).toContain(`${ID}/evaluation/e2 ${STATE}latestOf ${RUN}`);
+    await post([{ ...(events[3] as object), taskId: 'other' }], '?onConflict=replace');
+    expect((await markers(store)).filter((marker) => marker.includes('latestOf'))).toEqual([
+      `${ID}/evaluation/e1 ${STATE}latestOf ${RUN}`,
+      `${ID}/evaluation/e2 ${STATE}latestOf ${OTHER}`,
+    ]);
+  });
+
+  it('POST /api/v1/import', async () => {
+    const { nquads } = facts();
+    await request(app).post('/api/v1/import').type('application/n-quads').send(nquads).expect(200);
+    expect(await markers(store)).toEqual([...LATEST, ...RUNNING_BOTH].sort());
+  });
+});

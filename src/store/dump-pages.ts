@@ -2,9 +2,11 @@ import { BadRequestError } from '../errors.ts';
 import {
   fromJsonTerm,
   type GraphTerm,
+  SPARQL_RESULTS_JSON as JSON_RESULTS,
   type JsonTerm,
   type QuadData,
   quadToNQuads,
+  TSV,
   termToNTriples,
 } from '../rdf/index.ts';
 import { xsd } from '../vocab.ts';
@@ -17,8 +19,6 @@ import { xsd } from '../vocab.ts';
 /** Runs a SELECT on the engine and returns its results in the given SPARQL results media type. */
 export type RunSelect = (query: string, resultsFormat: string) => string;
 
-const TSV = 'text/tab-separated-values';
-const JSON_RESULTS = 'application/sparql-results+json';
 const DEFAULT_GRAPH: GraphTerm = { termType: 'DefaultGraph', value: '' };
 export const DUMP_PAGE_QUADS = 50_000;
 

@@ -49,6 +49,6 @@ describe('the one JSON-LD document loader', () => {
   });
 
   it('refuses text that is not JSON', async () => {
-    await expect(parseRdf('{', 'application/ld+json')).rejects.toMatchObject({ status: 400 });
+    await expect(parseRdf('{', 'application/ld+json')).rejects.toMatchObject({ code: 'BadRequest' });
   });
 });

@@ -83,10 +83,10 @@ describe('parse and serialize round trips', () => {
       status: 400,
       message: expect.stringMatching(/^Invalid data: Parser error at line 1/),
     });
-    await expect(parseRdf('a,b', 'text/csv')).rejects.toMatchObject({ status: 400 });
+    await expect(parseRdf('a,b', 'text/csv')).rejects.toMatchObject({ code: 'BadRequest' });
   });
 
   it('answers 406 for a media type it cannot write', async () => {
-    await expect(serializeRdf(QUADS, 'text/html')).rejects.toMatchObject({ status: 406 });
+    await expect(serializeRdf(QUADS, 'text/html')).rejects.toMatchObject({ code: 'NotAcceptable' });
   });
 });

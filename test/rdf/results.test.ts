@@ -96,7 +96,9 @@ describe('results serialization', () => {
   });
 
   it('answers 406 for a media type it cannot write', () => {
-    expect(() => serializeSolutions(result, 'text/html')).toThrow(expect.objectContaining({ status: 406 }));
+    expect(() => serializeSolutions(result, 'text/html')).toThrow(
+      expect.objectContaining({ code: 'NotAcceptable' }),
+    );
   });
 });
 

@@ -88,6 +88,6 @@ describe('dump streams', () => {
     });
     await expect(
       dumpText(store.dump({ format: 'application/n-quads', graph: { termType: 'BlankNode', value: 'g' } })),
-    ).rejects.toMatchObject({ status: 400 });
+    ).rejects.toMatchObject({ code: 'BadRequest' });
   });
 });

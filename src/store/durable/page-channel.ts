@@ -26,6 +26,7 @@ export class PageChannel {
   private reading: Promise<string> | undefined;
   /** What ended the dump early, given to the reader after the pages stored before it. */
   private failure: Error | undefined;
+  private spoolFailed = false;
   /** The store closed: given to the reader at once, whatever is stored. */
   private aborted: Error | undefined;
   private disposed: Promise<void> | undefined;
@@ -94,10 +95,11 @@ export class PageChannel {
   private async spoolPage(spool: PageSpool, page: string): Promise<void> {
     try {
       // A page after a failed one is dropped: the reader must get the error there, not a gap.
-      if (this.failure || this.disposed) return;
+      if (this.spoolFailed || this.disposed) return;
       await spool.append(page);
-      if (!this.failure && !this.disposed) this.options.onStored();
+      if (!this.disposed) this.options.onStored();
     } catch (error) {
+      this.spoolFailed = true;
       this.failure ??= new Error(`A dump page could not be spooled to ${spool.path}: ${String(error)}`, {
         cause: error,
       });

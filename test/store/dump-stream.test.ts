@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -140,6 +140,14 @@ describe('dump streams', () => {
     await store.close();
     expect(await spoolFiles()).toEqual([]);
     await expect(rest(iterator)).rejects.toBeInstanceOf(StoreClosedError);
+  });
+
+  it('durable store: a spool left by a killed process is removed at start-up', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'provml-dump-'));
+    await writeFile(join(dir, 'dump-left-over.spool.tmp'), 'a page\n');
+    const store = await openDurableStore({ dir, logger: silentLogger() });
+    expect(await spoolFiles()).toEqual([]);
+    await store.close();
   });
 
   it('durable store: closing ends a dump still being produced, and the reader is told it was cut', async () => {

@@ -155,7 +155,7 @@ export class DurableStore implements ProvStore {
     if (this.state !== 'open') return;
     this.state = 'closing';
     try {
-      this.host?.endDumps();
+      await this.host?.endDumps();
       await this.wal?.idle();
       await this.snapshotting;
       if (this.wal && !this.readOnlyReason && (this.lastSeq > this.snapshotSeq || this.snapshotStale))
@@ -217,8 +217,9 @@ export class DurableStore implements ProvStore {
   }
 
   /**
-   * Streamed from the engine worker page by page; the engine serves nothing else while a dump is read,
-   * so a dump sees no write half-applied (writes are still acknowledged from the log meanwhile).
+   * Streamed from the engine worker page by page; the engine serves nothing else while it produces a
+   * dump, so a dump sees no write half-applied, but never waits for the reader: pages not read yet wait
+   * in a spool file in the data directory (see page-channel.ts).
    */
   async *dump(options: DumpOptions): AsyncGenerator<string> {
     const host = this.useHost();

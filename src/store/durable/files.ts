@@ -5,6 +5,7 @@ import { join } from 'node:path';
 //   wal-<first seq>.log        log segments, append-only; a new one starts at each snapshot and each open
 //   snapshot-<seq>.nq          the whole store as N-Quads after applying every record up to <seq>
 //   snapshot-<seq>.nq.tmp      a snapshot being written (ignored and removed at start-up)
+//   dump-<uuid>.spool.tmp      pages of a dump its reader has not reached (page-spool.ts; likewise)
 //   LOCK                       held with a kernel lock by the owning process (its pid inside, for messages)
 
 const SEGMENT = /^wal-(\d{16})\.log$/;

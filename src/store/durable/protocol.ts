@@ -19,8 +19,8 @@ export type WorkerRequest =
   | { id: number; kind: 'apply'; records: LogRecord[]; measure: boolean }
   | { id: number; kind: 'call'; method: CallMethod; args: unknown[] }
   | { id: number; kind: 'snapshot'; dir: string; seq: number }
-  // A dump sends `window` pages at once, then one more per `pull`: at most `window` pages are ever in
-  // transit or waiting to be read. `pull` and `cancel` carry the id of the dump they are about.
+  // A dump sends `window` pages at once, then one more per `pull` (the host stored a page, in memory or
+  // its spool): at most `window` pages are ever in transit. `pull` and `cancel` carry the dump's id.
   | { id: number; kind: 'dump'; pages: PageOptions; window: number }
   | { id: number; kind: 'pull' }
   | { id: number; kind: 'cancel' };

@@ -20,11 +20,19 @@ interface Settle<T> {
   reject: (error: Error) => void;
 }
 
+interface DumpJob {
+  kind: 'dump';
+  pages: PageOptions;
+  channel: PageChannel;
+  settle: Settle<unknown>;
+  flightId?: number;
+}
+
 type Job =
   | { kind: 'apply'; record: LogRecord; settle?: Settle<void> }
   | { kind: 'call'; method: CallMethod; args: unknown[]; timeoutMs: number; settle: Settle<unknown> }
   | { kind: 'snapshot'; seq: number; settle: Settle<SnapshotOutcome> }
-  | { kind: 'dump'; pages: PageOptions; channel: PageChannel; settle: Settle<unknown>; flightId?: number };
+  | DumpJob;
 
 interface InFlight {
   id: number;
@@ -33,8 +41,10 @@ interface InFlight {
 }
 
 const MAX_APPLY_BATCH = 512;
-/** Pages of a dump in transit or waiting to be read, at most. */
+/** Pages of a dump in transit from the worker and not stored yet, at most. */
 const DUMP_WINDOW = 2;
+/** Pages of a dump held in memory for its reader, at most; the rest wait in a spool file. */
+const DUMP_MEMORY_PAGES = 2;
 
 export interface WorkerHostOptions {
   dir: string;
@@ -48,6 +58,10 @@ export interface WorkerHostOptions {
   onApplied: (appliedSeq: number, quads: number | undefined) => void;
   /** The engine died applying a write (memory exhausted): the store must stop taking writes. */
   onWritesLost: (reason: string) => void;
+  /** Where dumps spool the pages their readers have not reached; default `dir`. */
+  spoolDir?: string;
+  /** Pages of a dump held in memory (tests); default DUMP_MEMORY_PAGES. */
+  dumpMemoryPages?: number;
 }
 
 /**
@@ -63,6 +77,8 @@ export class WorkerHost {
   private ready = false;
   private idleWaiters: Array<() => void> = [];
   private failure: Error | undefined;
+  /** Dumps not yet finished by their readers (their production may be over). */
+  private readonly channels = new Set<PageChannel>();
   appliedSeq = 0;
   restarts = 0;
 
@@ -132,25 +148,32 @@ export class WorkerHost {
   }
 
   /**
-   * Streams a dump from the engine, a page per read. The dump is one job: the engine serves nothing
-   * else until it is read to its end or the reader stops (`break` / `return()` cancels it).
+   * Streams a dump from the engine. The dump is one job, so it sees no write half-applied, and the
+   * engine produces it at its own pace: pages the reader has not reached wait in the channel (memory,
+   * then a spool file), so a slow reader holds no query or write. A reader that stops (`break` /
+   * `return()`) cancels what is left and removes the spool.
    */
   async *dump(pages: PageOptions): AsyncGenerator<string> {
-    const channel = new PageChannel();
-    const job: Extract<Job, { kind: 'dump' }> = {
+    const channel: PageChannel = new PageChannel({
+      memoryPages: this.options.dumpMemoryPages ?? DUMP_MEMORY_PAGES,
+      spoolDir: this.options.spoolDir ?? this.options.dir,
+      onStored: () => this.toDump(job, 'pull'),
+      onFailed: () => this.cancelDump(job),
+    });
+    const job: DumpJob = {
       kind: 'dump',
       pages,
       channel,
       settle: { resolve: () => channel.end(), reject: (error) => channel.end(error) },
     };
+    this.channels.add(channel);
     this.enqueue(job);
     try {
-      for (let page = await channel.next(); page !== undefined; page = await channel.next()) {
-        this.toDump(job, 'pull');
-        yield page;
-      }
+      for (let page = await channel.next(); page !== undefined; page = await channel.next()) yield page;
     } finally {
       if (!channel.ended) this.cancelDump(job);
+      await channel.dispose();
+      this.channels.delete(channel);
     }
   }
 
@@ -161,19 +184,19 @@ export class WorkerHost {
   }
 
   /**
-   * Ends every dump, running or queued (closing must not wait for a reader that left one open); their
-   * readers get StoreClosedError after the pages already received, never a dump that looks complete.
+   * Ends every dump not yet read to its end (closing must not wait for a reader that left one open):
+   * their readers get StoreClosedError after the pages they already read, never a dump that looks
+   * complete; resolves once their spool files are removed.
    */
-  endDumps(): void {
-    for (const job of [...this.queue, ...(this.inFlight?.jobs ?? [])]) {
-      if (job.kind !== 'dump') continue;
-      job.channel.end(new StoreClosedError());
-      this.cancelDump(job);
-    }
+  async endDumps(): Promise<void> {
+    const removed = [...this.channels].map((channel) => channel.abort(new StoreClosedError()));
+    for (const job of [...this.queue, ...(this.inFlight?.jobs ?? [])])
+      if (job.kind === 'dump') this.cancelDump(job);
+    await Promise.all(removed);
   }
 
   async stop(): Promise<void> {
-    this.endDumps();
+    await this.endDumps();
     await this.idle();
     this.ready = false;
     const worker = this.worker;
@@ -182,13 +205,13 @@ export class WorkerHost {
     await worker?.terminate();
   }
 
-  private toDump(job: Extract<Job, { kind: 'dump' }>, kind: 'pull' | 'cancel'): void {
+  private toDump(job: DumpJob, kind: 'pull' | 'cancel'): void {
     if (job.flightId !== undefined && this.inFlight?.jobs[0] === job)
       this.worker?.postMessage({ id: job.flightId, kind } satisfies WorkerRequest);
   }
 
   /** Stops a dump: not started yet, it is dropped; running, the worker is told to end it. */
-  private cancelDump(job: Extract<Job, { kind: 'dump' }>): void {
+  private cancelDump(job: DumpJob): void {
     const queued = this.queue.indexOf(job);
     if (queued >= 0) {
       this.queue.splice(queued, 1);

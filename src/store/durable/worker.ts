@@ -14,7 +14,7 @@ import type { LogRecord } from './wal-format.ts';
 const port = parentPort;
 if (!port) throw new Error('worker.ts must run in a worker thread.');
 const engine = new OxigraphEngine();
-/** The dump being read, if any: the host sends nothing else until it has ended. */
+/** The dump being produced, if any: the host sends nothing else until it has ended. */
 let dump: { id: number; pages: Generator<string> } | undefined;
 
 port.on('message', (request: WorkerRequest) => {

@@ -1,4 +1,5 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { QueryTimeoutError } from '../../../src/errors.ts';
 import { quadsToNQuads } from '../../../src/rdf/index.ts';
@@ -144,6 +145,40 @@ describe('engine worker host', () => {
     host.apply(load(1), { resolve: () => (done = true), reject: () => undefined });
     await host.stop();
     expect(done).toBe(true);
+  });
+
+  it('produces a dump without waiting for its reader, spooling the pages not read yet', async () => {
+    const dir = dirWithLog([load(1, 4)]);
+    const spoolDir = tempDir();
+    const { host } = makeHost(dir, { spoolDir, dumpMemoryPages: 0 });
+    await host.start(1);
+    const iterator = host.dump({ triples: false, pageQuads: 1 })[Symbol.asyncIterator]();
+    const first = await iterator.next();
+    // Queued behind the dump, answered though nothing more was read: the dump was produced whole.
+    expect(await stats(host)).toEqual({ quads: 12, graphs: 1 });
+    expect(readdirSync(spoolDir).filter((name) => name.endsWith('.spool.tmp'))).toHaveLength(1);
+    const pages = [first.value as string];
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) pages.push(next.value);
+    expect(pages).toHaveLength(12);
+    expect(new Set(pages).size).toBe(12);
+    expect(readdirSync(spoolDir)).toEqual([]);
+  });
+
+  it('fails a dump whose pages cannot be spooled, stops producing it, and keeps serving', async () => {
+    // Nothing held in memory: the first page already needs the spool (the order of the pages before a
+    // failure is tested in page-channel.test.ts).
+    const { host } = makeHost(dirWithLog([load(1)]), {
+      spoolDir: join(tempDir(), 'missing'),
+      dumpMemoryPages: 0,
+    });
+    await host.start(1);
+    const pages: string[] = [];
+    const reading = (async () => {
+      for await (const page of host.dump({ triples: false, pageQuads: 1 })) pages.push(page);
+    })();
+    await expect(reading).rejects.toThrow(/could not be spooled/);
+    expect(pages).toEqual([]);
+    expect(await stats(host)).toEqual({ quads: 3, graphs: 1 });
   });
 
   it('refuses to start on a log it cannot replay', async () => {

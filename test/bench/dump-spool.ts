@@ -7,7 +7,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDurableStore, type QuadData } from '../../src/store/index.ts';
+import type { QuadData } from '../../src/rdf/index.ts';
+import { openDurableStore } from '../../src/store/index.ts';
 import { syntheticBatch } from './store-startup.ts';
 
 const COUNT = 'SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }';

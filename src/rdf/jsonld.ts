@@ -127,8 +127,18 @@ export async function jsonLdToNQuads(
 
 function asJsonLdError(error: unknown): Error {
   if (error instanceof ProvmlError) return error;
-  const details = error as { message?: string; details?: { cause?: unknown } };
+  const details = error as {
+    message?: string;
+    details?: { cause?: unknown; event?: { message?: string; details?: { property?: unknown } } };
+  };
   const cause = details.details?.cause;
   if (cause instanceof ProvmlError) return cause;
-  return new BadRequestError(`Invalid JSON-LD: ${details.message ?? String(error)}`, { cause: error });
+  // Safe mode names what it would have dropped: say which term, so the context can be fixed.
+  const event = details.details?.event;
+  const property = event?.details?.property;
+  const reason =
+    typeof property === 'string'
+      ? `the term ${JSON.stringify(property)} is not mapped to an IRI by the context (it would be dropped)`
+      : (event?.message ?? details.message ?? String(error));
+  return new BadRequestError(`Invalid JSON-LD: ${reason}`, { cause: error });
 }

@@ -80,7 +80,7 @@ describe('parse and serialize round trips', () => {
 
   it('refuses malformed data and unknown formats with a 400', async () => {
     await expect(parseRdf('<a> <b> .', 'text/turtle')).rejects.toMatchObject({
-      status: 400,
+      code: 'BadRequest',
       message: expect.stringMatching(/^Invalid data: Parser error at line 1/),
     });
     await expect(parseRdf('a,b', 'text/csv')).rejects.toMatchObject({ code: 'BadRequest' });

@@ -5,7 +5,8 @@
 // browser's time from navigation to the table drawn. The target: under 1 s for 10,000 runs. Beside them, the
 // two formulations of one page side by side on the store: the old (sort and page the query runs over every
 // run) and the new (sort and page the light run-order, then run-details for the page's runs), as a ratio.
-// Usage: node --import tsx test/bench/web-page.ts [--sizes 1000,10000] [--repeats 5] [--out file.json]
+// Usage: node --import tsx test/bench/web-page.ts [--sizes 1000,10000] [--repeats 5] [--sorts started,user]
+//        [--out file.json] (the API is timed for every sort given; the default adds two that only `runs` has)
 import { writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -27,7 +28,7 @@ const option = (name: string, fallback: string): string => {
 const SIZES = option('--sizes', '1000,10000').split(',').map(Number);
 const REPEATS = Number(option('--repeats', '5'));
 const OUT = option('--out', '');
-const SORTS = ['started', 'execution', 'status', 'duration'];
+const SORTS = option('--sorts', 'started,execution,status,duration,user,workflow').split(',');
 const USERS = ['ana', 'bruno', 'carla', 'diego', 'elisa', 'fabio'];
 
 /** Events of `count` training runs: seeded, so every size is the same data cut at a different length. */
@@ -99,6 +100,8 @@ interface SizeResult {
   formulations: Record<string, [number, number, number]>;
   pageMs: number;
   pageMsMax: number;
+  /** The page sorted by a column only `runs` has (it evaluates `runs` over every run): median, max. */
+  heavySortPageMs: [number, number];
   rowsShown: number;
 }
 
@@ -166,15 +169,20 @@ async function measure(count: number): Promise<SizeResult> {
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   await page.goto(`${url}/`); // first load builds and caches the bundle: not counted
   await page.waitForSelector('#view[data-ready=true]');
-  const pageSamples: number[] = [];
   let rowsShown = 0;
-  for (let r = 0; r < REPEATS; r++) {
-    const t = performance.now();
-    await page.goto(`${url}/?r=${r}#/runs?sort=started&order=desc`);
-    await page.waitForSelector('#view[data-ready=true] table.runs tbody tr');
-    pageSamples.push(performance.now() - t);
-    rowsShown = await page.$$eval('table.runs tbody tr', (rows) => rows.length);
-  }
+  const timePage = async (sort: string): Promise<number[]> => {
+    const samples: number[] = [];
+    for (let r = 0; r < REPEATS; r++) {
+      const t = performance.now();
+      await page.goto(`${url}/?r=${sort}${r}#/runs?sort=${sort}&order=desc`);
+      await page.waitForSelector('#view[data-ready=true] table.runs tbody tr');
+      samples.push(performance.now() - t);
+      rowsShown = await page.$$eval('table.runs tbody tr', (rows) => rows.length);
+    }
+    return samples;
+  };
+  const heavySamples = await timePage('user');
+  const pageSamples = await timePage('started');
   await browser.close();
   await new Promise<void>((resolve) => server.close(() => resolve()));
   await store.close();
@@ -186,6 +194,7 @@ async function measure(count: number): Promise<SizeResult> {
     formulations: compared,
     pageMs: round(median(pageSamples)),
     pageMsMax: round(Math.max(...pageSamples)),
+    heavySortPageMs: [round(median(heavySamples)), round(Math.max(...heavySamples))],
     rowsShown,
   };
 }
@@ -198,13 +207,13 @@ async function main(): Promise<void> {
   }
   const first = results[0];
   process.stdout.write(
-    '\nruns  quads     api ms (started/execution/status/duration)  page ms (median, max)  × first size\n',
+    `\nruns  quads     ${`api ms (${SORTS.join('/')})`.padEnd(44)}page ms (median, max)  × first size\n`,
   );
   for (const r of results) {
     const api = SORTS.map((s) => r.apiMs[s]).join(' / ');
     const ratio = first ? round(r.pageMs / first.pageMs) : 1;
     process.stdout.write(
-      `${String(r.runs).padEnd(6)}${String(r.quads).padEnd(10)}${api.padEnd(44)}${`${r.pageMs}, ${r.pageMsMax}`.padEnd(23)}${ratio}\n`,
+      `${String(r.runs).padEnd(6)}${String(r.quads).padEnd(10)}${api.padEnd(Math.max(44, SORTS.join('/').length + 9))}${`${r.pageMs}, ${r.pageMsMax}`.padEnd(23)}${ratio}\n`,
     );
   }
   process.stdout.write(
@@ -220,7 +229,7 @@ async function main(): Promise<void> {
   const target = results.find((r) => r.runs === 10_000);
   if (target)
     process.stdout.write(
-      `\n10,000 runs: page in ${target.pageMs} ms (target < 1000 ms): ${target.pageMs < 1000 ? 'met' : 'NOT met'}\n`,
+      `\n10,000 runs: page in ${target.pageMs} ms, sorted by user ${target.heavySortPageMs[0]} ms (max ${target.heavySortPageMs[1]}) (target < 1000 ms): ${Math.max(target.pageMs, target.heavySortPageMs[0]) < 1000 ? 'met' : 'NOT met'}\n`,
     );
   if (OUT)
     writeFileSync(

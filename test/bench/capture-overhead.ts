@@ -1,16 +1,3 @@
-// Capture overhead (not part of npm test):
-//  - CPU per event all-in in the training process (event building, serialization, HTTP to a `provml serve`
-//    process over one keep-alive connection), counted directly (every thread's CPU inside the calls, then while the
-//    delivery runs), at the
-//    batch sizes a 1,000 events/s and a 100 events/s loop produce; side by side with JSON.stringify of the same
-//    event in the same run, a ratio that the machine's load does not move much;
-//  - a paced loop (5 ms steps, real time) at those rates: events per POST, to check the batching policy;
-//  - the cost of one client call (ns), with the real recorder buffering for a real in-process server;
-//  - a synthetic training loop (CPU-bound steps, async between epochs like a real loop awaiting data) run with
-//    capture off and on, alternately, in one process: the overhead ratio at two logging rates;
-//  - delivery rate of buffered events to a `provml serve` process (events/s, HTTP into the durable store).
-// Usage: node --import tsx test/bench/capture-overhead.ts [--quick] [--matrix N] [--out file.json]
-import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRecorder, type Recorder } from '../../src/client/index.ts';
 import { startServeProcess } from '../support/serve-process.ts';
+import { gitCommit } from './suite/commit.ts';
 
 const quick = process.argv.includes('--quick');
 const outIndex = process.argv.indexOf('--out');
@@ -271,14 +259,6 @@ async function pacedLoop(
   }
   await recorder.close();
   return { events, posts };
-}
-
-function gitCommit(): string | undefined {
-  try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: here, encoding: 'utf8' }).trim();
-  } catch {
-    return undefined;
-  }
 }
 
 async function main(): Promise<void> {

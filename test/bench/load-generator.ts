@@ -8,7 +8,7 @@
 // checks at the end that every acknowledged event is in the store. Bounded: a fixed duration per level.
 // Workers wait for each answer before their next batch (closed loop): an overloaded server shows as a lower
 // acknowledged rate and longer latencies, not as a growing queue.
-import { execFileSync, fork } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,6 +19,7 @@ import { evaluationIri } from '../../src/translate/index.ts';
 import { provml } from '../../src/vocab.ts';
 import { startServeProcess } from '../support/serve-process.ts';
 import type { WorkerReport } from './load-worker.ts';
+import { gitCommit } from './suite/commit.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const { values: args } = parseArgs({
@@ -126,14 +127,6 @@ async function runLevel(url: string, serverPid: number, workers: number, level: 
     serverPeakRssMiB: round(peakRss / 2 ** 20),
     missingAcknowledged: missing,
   };
-}
-
-function gitCommit(): string | undefined {
-  try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: here, encoding: 'utf8' }).trim();
-  } catch {
-    return undefined;
-  }
 }
 
 async function main(): Promise<void> {

@@ -1,11 +1,9 @@
-// The benchmark suite: `npm run bench` (10^5 and 10^6 triples), `-- --quick` (10^5), `-- --full` (up to 10^7).
-// Writes bench-results.json and prints a table. Each group runs on its own; a failure is recorded, not fatal.
-import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus, freemem, loadavg, totalmem } from 'node:os';
-import { ensureDataset, GENERATOR_VERSION, REPO_ROOT } from './generate/index.ts';
+import { ensureDataset, GENERATOR_VERSION } from './generate/index.ts';
 import { type BenchArgs, type GroupName, parseArgs } from './suite/args.ts';
 import { captureGroup } from './suite/capture.ts';
+import { gitCommit } from './suite/commit.ts';
 import { concurrencyGroup } from './suite/concurrency.ts';
 import { type GroupResult, perSize, progress, runGroup } from './suite/group.ts';
 import { ingestionGroup } from './suite/ingestion.ts';
@@ -23,18 +21,6 @@ const GROUP_RUNNERS: Record<GroupName, (args: BenchArgs, notes: string[]) => Pro
   recovery: recoveryGroup,
   python: pythonGroup,
 };
-
-function gitCommit(): string | undefined {
-  try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
-      cwd: REPO_ROOT,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-    }).trim();
-  } catch {
-    return undefined;
-  }
-}
 
 async function main(): Promise<number> {
   let args: BenchArgs;

@@ -20,6 +20,7 @@ import { openMemoryStore } from '../../src/store/index.ts';
 import { translate } from '../../src/translate/index.ts';
 import { launchChromium } from '../web/browser.ts';
 import { Rng } from './generate/index.ts';
+import { gitCommit } from './suite/commit.ts';
 
 const option = (name: string, fallback: string): string => {
   const index = process.argv.indexOf(name);
@@ -234,7 +235,7 @@ async function main(): Promise<void> {
   if (OUT)
     writeFileSync(
       OUT,
-      `${JSON.stringify({ date: new Date().toISOString(), repeats: REPEATS, results }, null, 2)}\n`,
+      `${JSON.stringify({ date: new Date().toISOString(), commit: gitCommit(), repeats: REPEATS, results }, null, 2)}\n`,
     );
 }
 

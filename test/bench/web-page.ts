@@ -8,8 +8,6 @@
 // Usage: node --import tsx test/bench/web-page.ts [--sizes 1000,10000] [--repeats 5] [--sorts started,user]
 //        [--out file.json] (the API is timed for every sort given; the default adds two that only `runs` has)
 import { writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { type CaptureEvent, validateBatch } from '../../src/capture/index.ts';
 import { defaultConfig } from '../../src/config.ts';
 import { silentLogger } from '../../src/logger.ts';
@@ -18,6 +16,7 @@ import { createApp } from '../../src/server/app.ts';
 import type { ProvStore } from '../../src/store/index.ts';
 import { openMemoryStore } from '../../src/store/index.ts';
 import { translate } from '../../src/translate/index.ts';
+import { listenOnLoopback } from '../support/listen.ts';
 import { launchChromium } from '../web/browser.ts';
 import { Rng } from './generate/index.ts';
 import { gitCommit } from './suite/commit.ts';
@@ -149,10 +148,8 @@ async function measure(count: number): Promise<SizeResult> {
   await store.insert(quads);
   const loadMs = performance.now() - loadStart;
   const app = createApp({ store, config: defaultConfig(), logger: silentLogger() });
-  const server: Server = await new Promise((resolve) => {
-    const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
-  });
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const listening = await listenOnLoopback(app);
+  const url = listening.url;
   const apiMs: Record<string, number> = {};
   for (const sort of SORTS) {
     const samples: number[] = [];
@@ -185,7 +182,7 @@ async function measure(count: number): Promise<SizeResult> {
   const heavySamples = await timePage('user');
   const pageSamples = await timePage('started');
   await browser.close();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await listening.close();
   await store.close();
   return {
     runs: count,

@@ -1,17 +1,17 @@
-import { request as httpRequest, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/config.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { createApp } from '../../src/server/app.ts';
 import { openMemoryStore, type ProvStore } from '../../src/store/index.ts';
 import { workflowExecutionIri } from '../../src/translate/index.ts';
+import { type Listening, listenOnLoopback } from '../support/listen.ts';
 
 // GET /api/v1/live: server-sent events telling the comparison view that a run it shows was written to.
 // It carries signals only (no data), refuses what any read refuses, and opens no write path.
 
 let store: ProvStore;
-let server: Server;
+let listening: Listening;
 let url: string;
 const RUN_A = workflowExecutionIri('live-a');
 const RUN_B = workflowExecutionIri('live-b');
@@ -19,15 +19,12 @@ const RUN_B = workflowExecutionIri('live-b');
 beforeAll(async () => {
   store = await openMemoryStore();
   const app = createApp({ store, config: { ...defaultConfig(), corsOrigins: [] }, logger: silentLogger() });
-  server = await new Promise((resolve) => {
-    const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
-  });
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  listening = await listenOnLoopback(app);
+  url = listening.url;
 });
 
 afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await listening.close();
   await store.close();
 });
 

@@ -1,9 +1,8 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { defaultConfig } from '../../../src/config.ts';
 import { silentLogger } from '../../../src/logger.ts';
 import { createApp } from '../../../src/server/app.ts';
 import { type DurableStore, openDurableStore } from '../../../src/store/index.ts';
+import { listenOnLoopback } from '../../support/listen.ts';
 
 export interface RunningServer {
   url: string;
@@ -19,16 +18,12 @@ export async function startDurableServer(dir: string): Promise<RunningServer> {
     config: { ...defaultConfig(), dataDir: dir, logLevel: 'silent', maxBodyBytes: 256 << 20 },
     logger: silentLogger(),
   });
-  const server: Server = await new Promise((resolve) => {
-    const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
-  });
-  const { port } = server.address() as AddressInfo;
+  const listening = await listenOnLoopback(app);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: listening.url,
     store,
     close: async () => {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await listening.close();
       await store.close();
     },
   };

@@ -33,6 +33,7 @@ export interface CatalogHeader {
 
 const LINE = /^#\s*@(\w+)\s*(.*)$/;
 const PARAM = /^([A-Za-z_][A-Za-z0-9_]*)\s+(\w+)([?*+]?)\s*(?:[—–-]+\s*(.*))?$/;
+const NAME = /^[a-z0-9][a-z0-9-]*$/;
 const COLUMN = /^([A-Za-z_][A-Za-z0-9_]*)\s*(?:[—–-]+\s*(.*))?$/;
 
 /**
@@ -58,6 +59,8 @@ export function parseHeader(text: string, file: string): CatalogHeader {
     const lineNo = index + 1;
     switch (key) {
       case 'name':
+        if (!NAME.test(value.trim()))
+          fail(lineNo, '@name expects one lower-case name (letters, digits, hyphens)');
         header.name = value.trim();
         break;
       case 'purpose':

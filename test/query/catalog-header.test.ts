@@ -90,6 +90,8 @@ describe('catalog query header', () => {
   });
 
   it.each([
+    ['# @name', 5, '@name expects one lower-case name (letters, digits, hyphens)'],
+    ['# @name two words', 5, '@name expects one lower-case name (letters, digits, hyphens)'],
     ['# @phase nowhere', 5, '@phase must be one of data-curation, learning-data-preparation, learning, any'],
     ['# @mode sometimes', 5, '@mode must be online or offline'],
     ['# @param 1run iri', 5, '@param expects: NAME TYPE[?*+] — description'],

@@ -198,6 +198,8 @@ export class WorkerHost {
   async stop(): Promise<void> {
     await this.endDumps();
     await this.idle();
+    // A job handed over after this is refused at once, never left waiting for a worker that is gone.
+    this.failure ??= new StoreClosedError();
     this.ready = false;
     const worker = this.worker;
     this.worker = undefined;

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { QueryTimeoutError } from '../../../src/errors.ts';
+import { QueryTimeoutError, StoreClosedError } from '../../../src/errors.ts';
 import { quadsToNQuads } from '../../../src/rdf/index.ts';
 import { segmentPath } from '../../../src/store/durable/files.ts';
 import { encodeRecord, type LogRecord } from '../../../src/store/durable/wal-format.ts';
@@ -145,6 +145,14 @@ describe('engine worker host', () => {
     host.apply(load(1), { resolve: () => (done = true), reject: () => undefined });
     await host.stop();
     expect(done).toBe(true);
+  });
+
+  it('refuses a job handed over after stop() instead of leaving it pending', async () => {
+    const { host } = makeHost(dirWithLog([load(1)]));
+    await host.start(1);
+    await host.stop();
+    await expect(stats(host)).rejects.toBeInstanceOf(StoreClosedError);
+    await expect(host.snapshot(1)).rejects.toBeInstanceOf(StoreClosedError);
   });
 
   it('produces a dump without waiting for its reader, spooling the pages not read yet', async () => {

@@ -2,7 +2,6 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { validateOpenLineage } from '../../src/capture/openlineage/validate.ts';
 import { defaultConfig } from '../../src/config.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { datasetOf, type OpenLineageRunEvent, runIdOf } from '../../src/openlineage/index.ts';
@@ -11,6 +10,8 @@ import type { ProvStore } from '../../src/store/index.ts';
 import { workflowExecutionIri } from '../../src/translate/index.ts';
 import { ID, lifecycleStore } from '../query/support/lifecycle.ts';
 import { runCli } from '../support/run-cli.ts';
+import { openTestStore } from '../support/test-store.ts';
+import { officialSchemaErrors } from './official-schema.ts';
 
 // OpenLineage out: captured executions (the lifecycle fixture, plus a run that came in as OpenLineage) as
 // RunEvents that the official schema accepts.
@@ -67,9 +68,9 @@ afterAll(async () => {
 });
 
 describe('GET /api/v1/export/openlineage', () => {
-  it('emits events the official OpenLineage schema accepts, in time order', () => {
+  it('emits events the official OpenLineage schema (its root, every format strict) accepts, in time order', () => {
     expect(events.length).toBeGreaterThan(10);
-    for (const event of events) expect(validateOpenLineage(event), JSON.stringify(event)).toEqual([]);
+    for (const event of events) expect(officialSchemaErrors(event), JSON.stringify(event)).toEqual([]);
     const times = events.map((event) => event.eventTime);
     expect([...times].sort()).toEqual(times);
   });
@@ -102,6 +103,26 @@ describe('GET /api/v1/export/openlineage', () => {
       outputs: [{ namespace: 's3://lake', name: 'prepared/tiles' }],
     });
     expect(spark[1]?.run.facets.parent).toBeUndefined();
+  });
+
+  it('an OpenLineage consumer reads it: a second provml takes every event in through POST /api/v1/lineage', async () => {
+    const consumer = await openTestStore();
+    try {
+      const other = createApp({ store: consumer, config: defaultConfig(), logger: silentLogger() });
+      for (const event of events) {
+        const res = await request(other).post('/api/v1/lineage').type('application/json').send(event);
+        expect(res.status, JSON.stringify(res.body)).toBe(202);
+      }
+      const failed = of(`${ID}wfexec/prep-2/task/norm`)[1];
+      const root = failed?.run.facets.parent as { root: { run: { runId: string } } };
+      expect(
+        await consumer.ask(
+          `ASK { GRAPH ?g { ?task <https://w3id.org/provml#errorMessage> "NaN in amplitudes" ; <https://w3id.org/provml#partOfWorkflowExecution> ?run } FILTER(STRENDS(STR(?run), "${root.root.run.runId}")) }`,
+        ),
+      ).toBe(true);
+    } finally {
+      await consumer.close();
+    }
   });
 
   it('datasets with a URL location become OpenLineage namespace and name', () => {
@@ -164,7 +185,7 @@ describe('provml export --openlineage', () => {
     expect(code).toBe(0);
     const lines = parse(stdout);
     expect(lines.length).toBeGreaterThan(2);
-    for (const event of lines) expect(validateOpenLineage(event)).toEqual([]);
+    for (const event of lines) expect(officialSchemaErrors(event)).toEqual([]);
     const refused = await runCli('export', '--openlineage', '--model', `${ID}data/unet-a`, '--url', url);
     expect(refused.code).not.toBe(0);
     expect(refused.stderr).toMatch(/--execution or --experiment/);

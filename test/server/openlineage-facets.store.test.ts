@@ -56,7 +56,11 @@ function runEvent(eventType: string, eventTime: string, runFacets: Record<string
         facets: {
           ...facet('SchemaDatasetFacet'),
           ...facet('ColumnLineageDatasetFacet'),
-          acme_dataContract: { _producer: PRODUCER, _schemaURL: 'https://acme.example/Contract.json', tier: 1 },
+          acme_dataContract: {
+            _producer: PRODUCER,
+            _schemaURL: 'https://acme.example/Contract.json',
+            tier: 1,
+          },
         },
       },
     ],

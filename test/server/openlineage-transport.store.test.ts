@@ -16,7 +16,10 @@ import { openTestStore } from '../support/test-store.ts';
 // one event per POST to <url>/api/v1/lineage, Content-Type application/json (Java adds "; charset=UTF-8" and
 // Accept: application/json), Authorization: Bearer <api key>, and with compression on a gzip body under
 // Content-Encoding: gzip (Java streams it chunked, without a Content-Length). Sent over a real socket.
-const EVENT = readFileSync(join(import.meta.dirname, '../fixtures/openlineage/spec_start_event.json'), 'utf8');
+const EVENT = readFileSync(
+  join(import.meta.dirname, '../fixtures/openlineage/spec_start_event.json'),
+  'utf8',
+);
 const RUN_ID = (JSON.parse(EVENT) as { run: { runId: string } }).run.runId;
 const TOKEN = 'ol-api-key';
 

@@ -98,9 +98,16 @@ describe('POST /api/v1/lineage (OpenLineage in)', () => {
       expect(officialSchemaErrors(example(name)), name).toEqual([]);
     // The Python client's serde examples write eventTime without a zone ("2021-11-03T10:53:52.427343"), which
     // the server reads as UTC (its one leniency); with a zone added the schema accepts them as they are.
-    for (const name of ['serde_example_run_event', 'serde_example_job_event', 'serde_example_dataset_event']) {
+    for (const name of [
+      'serde_example_run_event',
+      'serde_example_job_event',
+      'serde_example_dataset_event',
+    ]) {
       const event = example(name);
-      expect(officialSchemaErrors(event).some((error) => error.startsWith('/eventTime')), name).toBe(true);
+      expect(
+        officialSchemaErrors(event).some((error) => error.startsWith('/eventTime')),
+        name,
+      ).toBe(true);
       expect(officialSchemaErrors({ ...event, eventTime: `${String(event.eventTime)}Z` }), name).toEqual([]);
     }
   });

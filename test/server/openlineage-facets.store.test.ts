@@ -38,8 +38,9 @@ function facet(file: string): Record<string, Record<string, unknown>> {
 const OUTPUT = { namespace: 'snowflake://acme', name: 'analytics.customer_discounts' };
 const INPUT = { namespace: 'snowflake://acme', name: 'raw.customers' };
 const parentFacet = facet('ParentRunFacet-root');
-const rootRun = (parentFacet.parent?.root as { run: { runId: string } }).run.runId;
-const parentRun = (parentFacet.parent?.run as { runId: string }).runId;
+const parentOf = parentFacet.parent as { run: { runId: string }; root: { run: { runId: string } } };
+const rootRun = parentOf.root.run.runId;
+const parentRun = parentOf.run.runId;
 
 function runEvent(eventType: string, eventTime: string, runFacets: Record<string, unknown> = {}) {
   return {

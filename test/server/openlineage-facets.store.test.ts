@@ -161,7 +161,8 @@ describe('OpenLineage in: what a run event becomes', () => {
     const features = await store.select(
       `SELECT ?name WHERE { GRAPH <${graph}> { <${output}> <${PROVML}hasFeature>/<${PROVML}name> ?name } }`,
     );
-    const fields = (facet('SchemaDatasetFacet').schema?.fields as Array<{ name: string }>).map((f) => f.name);
+    const schema = facet('SchemaDatasetFacet').schema as { fields: Array<{ name: string }> };
+    const fields = schema.fields.map((field) => field.name);
     expect(features.rows.map((row) => row.name?.value).sort()).toEqual([...fields].sort());
     const status = await store.select(
       `SELECT ?status ?error WHERE { GRAPH <${graph}> { <${task}> <${PROVML}hasStatus> ?status ; <${PROVML}errorMessage> ?error } }`,

@@ -131,6 +131,10 @@ describe('GET /api/v1/export/openlineage', () => {
       name: 'prepared/tiles',
     });
     expect(datasetOf('urn:x', undefined, 'provml')).toEqual({ namespace: 'provml', name: 'urn:x' });
+    expect(datasetOf('urn:x', 'file:///data/tiles.npz', 'provml')).toEqual({
+      namespace: 'file',
+      name: '/data/tiles.npz',
+    });
     expect(datasetOf(`${ID}data/s3%3A%2F%2Flake%2Ftiles`, undefined, 'provml')).toEqual({
       namespace: 's3://lake',
       name: 'tiles',

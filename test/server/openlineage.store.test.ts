@@ -221,38 +221,62 @@ describe('POST /api/v1/lineage (OpenLineage in)', () => {
     ).toBe(true);
   });
 
-  it("a pipeline's dataset read by a provml training is one node: model-lineage reaches the Spark job's inputs", async () => {
-    expect((await post(sparkEvent('START', '2024-05-02T08:00:00Z'))).status).toBe(202);
-    expect((await post(sparkEvent('COMPLETE', '2024-05-02T08:30:00Z'))).status).toBe(202);
-    const training = [
-      { type: 'workflow.started', name: 'train-unet', id: 'tr-1' },
-      {
-        type: 'task.started',
-        id: 'tr-2',
-        taskId: 'fit',
-        name: 'train',
-        stage: 'training',
-        used: { tiles: { ref: openLineageDatasetId(TILES), kind: 'dataset' } },
-      },
-      { type: 'task.ended', id: 'tr-3', taskId: 'fit', name: 'train', stage: 'training', status: 'finished' },
-      { type: 'model.saved', id: 'tr-4', modelId: 'unet-ol', taskId: 'fit' },
-      { type: 'workflow.ended', id: 'tr-5', status: 'finished' },
-    ].map((event, index) => ({
-      schema: 'provml/1',
-      time: `2024-05-03T10:0${index}:00Z`,
-      workflowExecutionId: 'train-ol',
-      ...event,
-    }));
-    const sent = await request(appWith()).post('/api/v1/events').type('application/json').send(training);
-    expect(sent.status).toBe(202);
-    const lineage = await runCatalogQuery(store, (await packageCatalog()).get('model-lineage'), {
-      model: dataIri('unet-ol'),
-    });
-    const ancestors = lineage.rows.map((row) => row.ancestor?.value);
-    expect(ancestors).toEqual(
-      expect.arrayContaining([dataIri(openLineageDatasetId(TILES)), dataIri(openLineageDatasetId(RAW))]),
-    );
-  });
+  it.each([
+    ['an S3 object', TILES, 's3://lake/prepared/tiles'],
+    [
+      'a local file',
+      { namespace: 'file', name: '/data/prepared/tiles.npz' },
+      'file:///data/prepared/tiles.npz',
+    ],
+  ])(
+    "a pipeline's dataset (%s) read by a provml training is one node: model-lineage reaches the Spark job's inputs",
+    async (_kind, written, reference) => {
+      const outputs = [{ ...written, facets: {} }];
+      expect((await post(sparkEvent('START', '2024-05-02T08:00:00Z', { outputs }))).status).toBe(202);
+      expect((await post(sparkEvent('COMPLETE', '2024-05-02T08:30:00Z', { outputs }))).status).toBe(202);
+      // The training names the data as a provml user would, by its URL.
+      const training = [
+        { type: 'workflow.started', name: 'train-unet', id: 'tr-1' },
+        {
+          type: 'task.started',
+          id: 'tr-2',
+          taskId: 'fit',
+          name: 'train',
+          stage: 'training',
+          used: { tiles: { ref: reference, kind: 'dataset' } },
+        },
+        {
+          type: 'task.ended',
+          id: 'tr-3',
+          taskId: 'fit',
+          name: 'train',
+          stage: 'training',
+          status: 'finished',
+        },
+        { type: 'model.saved', id: 'tr-4', modelId: 'unet-ol', taskId: 'fit' },
+        { type: 'workflow.ended', id: 'tr-5', status: 'finished' },
+      ].map((event, index) => ({
+        schema: 'provml/1',
+        time: `2024-05-03T10:0${index}:00Z`,
+        workflowExecutionId: 'train-ol',
+        ...event,
+      }));
+      const sent = await request(appWith()).post('/api/v1/events').type('application/json').send(training);
+      expect(sent.status).toBe(202);
+      expect(
+        await store.ask(
+          `ASK { GRAPH ?g { <${dataIri(reference)}> <http://www.w3.org/ns/prov#wasGeneratedBy> <${taskExecutionIri(SPARK_RUN, SPARK_RUN)}> } }`,
+        ),
+      ).toBe(true);
+      const lineage = await runCatalogQuery(store, (await packageCatalog()).get('model-lineage'), {
+        model: dataIri('unet-ol'),
+      });
+      const ancestors = lineage.rows.map((row) => row.ancestor?.value);
+      expect(ancestors).toEqual(
+        expect.arrayContaining([dataIri(reference), dataIri(openLineageDatasetId(RAW))]),
+      );
+    },
+  );
 
   it('JobEvent (static lineage) derives outputs from inputs; datasetKind chooses their PROV-ML kind', async () => {
     const res = await request(appWith())

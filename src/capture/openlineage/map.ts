@@ -20,8 +20,14 @@ export interface OpenLineageOptions {
   datasetKind: DatasetKind;
 }
 
-/** The provml data reference id of an OpenLineage dataset: its namespace and name joined by one slash. */
+/**
+ * The provml data reference id of an OpenLineage dataset: its namespace and name joined by one slash
+ * (`s3://lake` + `prepared/tiles` → `s3://lake/prepared/tiles`), except a local file (namespace `file`, name
+ * its absolute path, as OpenLineage names them), whose id is its file URL (`file:///data/tiles.npz`), the
+ * reference a captured training writes for the same file.
+ */
 export function datasetId(dataset: Pick<OlDataset, 'namespace' | 'name'>): string {
+  if (dataset.namespace === 'file' && dataset.name.startsWith('/')) return `file://${dataset.name}`;
   const namespace = dataset.namespace.endsWith('/') ? dataset.namespace.slice(0, -1) : dataset.namespace;
   const name = dataset.name.startsWith('/') ? dataset.name.slice(1) : dataset.name;
   return `${namespace}/${name}`;

@@ -354,6 +354,27 @@ describe('provml mcp on stdio', () => {
     }
   });
 
+  it('answers what was asked and exits 0 when the assistant closes stdin', async () => {
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, [join(ROOT, 'src/cli/provml.js'), 'mcp', '--url', baseUrl]);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const call = { name: 'find_runs', arguments: { status: 'failed' } };
+    child.stdin.end(`${JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'tools/call', params: call })}\n`);
+    const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+    expect(stderr).not.toMatch(/unsettled/);
+    expect(code).toBe(0);
+    const answer = JSON.parse(stdout.trim()) as { id: number; result: { structuredContent: Payload } };
+    expect(answer.id).toBe(7);
+    expect(answer.result.structuredContent.rows?.map((row) => row.execution)).toEqual([FAILED_RUN]);
+  });
+
   it('says plainly when no server is there', async () => {
     const stdio = new Client({ name: 'provml-stdio-test', version: '1.0.0' });
     const transport = new StdioClientTransport({

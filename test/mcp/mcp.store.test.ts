@@ -251,7 +251,7 @@ describe('MCP over Streamable HTTP at /mcp', () => {
     expect(await failure('model_lineage', { model: 'not an iri' })).toMatch(/at model\b/);
     expect(await failure('find_runs', { status: 'sleeping' })).toMatch(/"running".*at status\b/);
     expect(await failure('find_runs', { experiment: 'unet-lr-sweep' })).toMatch(/at experiment\b/);
-    expect(await failure('find_runs', { hyperparam: 'learning_rate' })).toMatch(/"hyperparam"/);
+    expect(await failure('find_runs', { hyperparam: 'learning_rate' })).toMatch(/Unrecognized key: "hyperparam"/);
     expect(await failure('sparql_query', { query: 'SELECT * {?s ?p ?o}', limit: 0 })).toMatch(/at limit\b/);
     expect(await failure('sparql_query', { query: 'SELECT * {?s ?p ?o}', limit: 10_001 })).toMatch(
       /at limit\b/,

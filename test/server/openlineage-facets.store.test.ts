@@ -202,4 +202,24 @@ describe('OpenLineage in: what a run event becomes', () => {
       [`${PROVML}Failed`, 'aborted: cancelled by operator'],
     ]);
   });
+
+  it('a JobEvent that only reads keeps its job and facets on the data it reads', async () => {
+    const job = { namespace: 'snowflake', name: 'discounts.audit', facets: facet('SQLJobFacet') };
+    const sent = {
+      eventTime: '2024-06-01T11:00:00Z',
+      producer: PRODUCER,
+      schemaURL: 'https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/JobEvent',
+      job,
+      inputs: [INPUT],
+    };
+    expect(officialSchemaErrors(sent)).toEqual([]);
+    expect((await post(sent)).status).toBe(202);
+    const result = await store.select(
+      `SELECT ?a WHERE { GRAPH ?g { <${dataIri(openLineageDatasetId(INPUT))}> <${PROVML}annotation> ?a } }`,
+    );
+    const kept = result.rows.map(
+      (row) => (JSON.parse(row.a?.value ?? '{}') as { openlineage: { job?: unknown } }).openlineage.job,
+    );
+    expect(kept).toEqual([job]);
+  });
 });

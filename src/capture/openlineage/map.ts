@@ -130,7 +130,18 @@ export function mapJobEvent(event: OlJobEvent, options: OpenLineageOptions): Cap
   }
   const outputIds = new Set((event.outputs ?? []).map(datasetId));
   for (const input of mergeDatasets(inputs).filter((dataset) => !outputIds.has(datasetId(dataset)))) {
-    const registered = registration(input, options, { ...base, id: idOf(input) });
+    // Without outputs the job (its facets: SQL, source code, …) has no other place to be kept.
+    const registered =
+      outputIds.size === 0
+        ? {
+            ...base,
+            ...describeDataset(input, options),
+            id: idOf(input),
+            annotations: {
+              openlineage: { job: event.job, producer: event.producer, facets: allFacets(input) },
+            },
+          }
+        : registration(input, options, { ...base, id: idOf(input) });
     if (registered) out.push(registered);
   }
   return out;

@@ -13,7 +13,7 @@ import {
 } from '../query/index.ts';
 import type { SelectResult } from '../store/index.ts';
 import type { ProvenanceBackend } from './backend.ts';
-import { EXAMPLE_EVENT, exampleTriples } from './example.ts';
+import { examples } from './example.ts';
 import { prepareReadOnly } from './read-only.ts';
 import { plainRows } from './rows.ts';
 
@@ -177,7 +177,7 @@ export function registerTools(
     {
       title: 'Describe the PROV-ML ontology',
       description:
-        'The PROV-ML classes and properties with labels, comments and their parents in PROV-O (prov:) and ML Schema (mls:), plus an example capture event and the triples it becomes, so that correct SPARQL can be written.',
+        'The PROV-ML classes and properties with labels, comments and their parents in PROV-O (prov:) and ML Schema (mls:), plus example capture events (a run of an experiment, a training stage with a hyperparameter and its dataset, a saved model, an evaluation) and the triples each becomes, so that correct SPARQL can be written.',
       inputSchema: noArguments,
       annotations: { readOnlyHint: true },
     },
@@ -195,7 +195,7 @@ export function registerTools(
             'Running = started with no end and no status; provml:hasStatus is provml:Finished or provml:Failed.',
             'Hyperparameter values: ?task provml:usedHyperparameter ?v . ?v provml:attributeName ?name ; prov:value ?value.',
           ],
-          example: { event: EXAMPLE_EVENT, triples: exampleTriples() },
+          examples: examples(),
         })),
       ),
   );

@@ -189,10 +189,23 @@ describe('MCP over Streamable HTTP at /mcp', () => {
     expect(String(term('https://w3id.org/provml#usedHyperparameter')?.parents)).toContain(
       'http://www.w3.org/ns/prov#used',
     );
-    const example = out.example as { event: { type: string }; triples: string[] };
-    expect(example.event.type).toBe('evaluation');
+    const examples = out.examples as Array<{ event: { type: string }; triples: string[] }>;
+    expect(examples.map((example) => example.event.type)).toEqual([
+      'workflow.started',
+      'task.started',
+      'model.saved',
+      'evaluation',
+    ]);
+    const triplesOf = (type: string) =>
+      examples.find((example) => example.event.type === type)?.triples ?? [];
+    expect(triplesOf('evaluation').some((t) => t.includes('<https://w3id.org/provml#ModelEvaluation>'))).toBe(
+      true,
+    );
     expect(
-      example.triples.some((triple) => triple.includes('<https://w3id.org/provml#ModelEvaluation>')),
+      triplesOf('task.started').some((t) => t.includes('<https://w3id.org/provml#usedHyperparameter>')),
+    ).toBe(true);
+    expect(
+      triplesOf('workflow.started').some((t) => t.includes('<https://w3id.org/provml#partOfExperiment>')),
     ).toBe(true);
     expect(out.namespaces).toMatchObject({ mls: 'http://www.w3.org/ns/mls#' });
     expect(out.sparql).toContain('# @name ontology-terms');
@@ -251,7 +264,9 @@ describe('MCP over Streamable HTTP at /mcp', () => {
     expect(await failure('model_lineage', { model: 'not an iri' })).toMatch(/at model\b/);
     expect(await failure('find_runs', { status: 'sleeping' })).toMatch(/"running".*at status\b/);
     expect(await failure('find_runs', { experiment: 'unet-lr-sweep' })).toMatch(/at experiment\b/);
-    expect(await failure('find_runs', { hyperparam: 'learning_rate' })).toMatch(/Unrecognized key: "hyperparam"/);
+    expect(await failure('find_runs', { hyperparam: 'learning_rate' })).toMatch(
+      /Unrecognized key: "hyperparam"/,
+    );
     expect(await failure('sparql_query', { query: 'SELECT * {?s ?p ?o}', limit: 0 })).toMatch(/at limit\b/);
     expect(await failure('sparql_query', { query: 'SELECT * {?s ?p ?o}', limit: 10_001 })).toMatch(
       /at limit\b/,

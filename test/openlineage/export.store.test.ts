@@ -6,11 +6,10 @@ import { defaultConfig } from '../../src/config.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { datasetOf, type OpenLineageRunEvent, runIdOf } from '../../src/openlineage/index.ts';
 import { createApp } from '../../src/server/app.ts';
-import type { ProvStore } from '../../src/store/index.ts';
+import { openMemoryStore, type ProvStore } from '../../src/store/index.ts';
 import { workflowExecutionIri } from '../../src/translate/index.ts';
 import { ID, lifecycleStore } from '../query/support/lifecycle.ts';
 import { runCli } from '../support/run-cli.ts';
-import { openTestStore } from '../support/test-store.ts';
 import { officialSchemaErrors } from './official-schema.ts';
 
 // OpenLineage out: captured executions (the lifecycle fixture, plus a run that came in as OpenLineage) as
@@ -106,7 +105,8 @@ describe('GET /api/v1/export/openlineage', () => {
   });
 
   it('an OpenLineage consumer reads it: a second provml takes every event in through POST /api/v1/lineage', async () => {
-    const consumer = await openTestStore();
+    // A second store of its own (on the Virtuoso suite, another test store would empty this file's server).
+    const consumer = await openMemoryStore();
     try {
       const other = createApp({ store: consumer, config: defaultConfig(), logger: silentLogger() });
       for (const event of events) {

@@ -41,8 +41,12 @@ export function registerMcp(program: Command): void {
         ontologyDir: ontology.DEFAULT_ONTOLOGY_DIR,
         version: version.packageVersion(),
       });
+      // The assistant ends the session by closing our stdin. The SDK's transport does not notice, so without
+      // this the command would never settle (Node exits with 13 and a warning). Answers still in flight go
+      // out: nothing here closes the transport, the process stays up until they are written.
       const closed = new Promise<void>((resolve) => {
         server.server.onclose = resolve;
+        process.stdin.once('end', resolve);
       });
       await server.connect(new StdioServerTransport());
       await closed;

@@ -13,7 +13,7 @@ import {
 } from '../query/index.ts';
 import type { SelectResult } from '../store/index.ts';
 import type { ProvenanceBackend } from './backend.ts';
-import { EXAMPLE_EVENT, exampleTriples } from './example.ts';
+import { examples } from './example.ts';
 import { prepareReadOnly } from './read-only.ts';
 import { plainRows } from './rows.ts';
 
@@ -36,6 +36,10 @@ const rowLimit = (max: number) =>
     .max(max)
     .optional()
     .describe(`Rows to return at most (default 100, at most ${max}).`);
+
+// Every tool refuses an argument it does not know (a misspelt filter would otherwise widen the answer
+// silently); the input schema an agent reads says so with additionalProperties: false.
+const noArguments = z.object({}).strict();
 
 /** A tool's answer: the rows (or boolean) as JSON text and structured content, always with the SPARQL run. */
 function answer(payload: Record<string, unknown>) {
@@ -100,11 +104,19 @@ export function registerTools(
     {
       title: 'List the catalog analyses',
       description:
-        'The named analyses of the provml catalog (lineage, best model, metrics per epoch, failed and running tasks, …) with their typed parameters and result columns.',
-      inputSchema: {},
+        'The named analyses of the provml catalog (lineage, best model, metrics per epoch, failed and running tasks, …) with their typed parameters, result columns and SPARQL.',
+      inputSchema: noArguments,
       annotations: { readOnlyHint: true },
     },
-    async () => answer({ analyses: local.map(describeEntry) }),
+    // Nothing runs here: each analysis carries the SPARQL run_analysis would run (parameters unbound).
+    async () =>
+      answer({
+        analyses: local.map((entry) => ({
+          ...describeEntry(entry),
+          resource: `provml://queries/${entry.name}.rq`,
+          sparql: entry.query,
+        })),
+      }),
   );
 
   server.registerTool(
@@ -113,11 +125,13 @@ export function registerTools(
       title: 'Run a catalog analysis',
       description:
         'Runs a catalog analysis by name with typed parameters (IRIs, strings, numbers, booleans; see list_analyses). Returns the rows and the SPARQL it ran.',
-      inputSchema: {
-        name: z.string().describe('The analysis name, e.g. model-lineage.'),
-        params: z.record(z.string(), paramValue).optional().describe('Parameter values by name.'),
-        limit: rowLimit(maxRows),
-      },
+      inputSchema: z
+        .object({
+          name: z.string().describe('The analysis name, e.g. model-lineage.'),
+          params: z.record(z.string(), paramValue).optional().describe('Parameter values by name.'),
+          limit: rowLimit(maxRows),
+        })
+        .strict(),
       annotations: { readOnlyHint: true },
     },
     async ({ name, params, limit }) =>
@@ -140,10 +154,12 @@ export function registerTools(
       title: 'Run a read-only SPARQL query',
       description:
         'Runs a SPARQL 1.1 SELECT or ASK query over the provenance as the /sparql endpoint does (updates and SERVICE are refused; the server query time limit applies). Use describe_ontology to learn the terms.',
-      inputSchema: {
-        query: z.string().min(1).describe('SPARQL SELECT or ASK query text.'),
-        limit: rowLimit(maxRows),
-      },
+      inputSchema: z
+        .object({
+          query: z.string().min(1).describe('SPARQL SELECT or ASK query text.'),
+          limit: rowLimit(maxRows),
+        })
+        .strict(),
       annotations: { readOnlyHint: true },
     },
     async ({ query, limit }) =>
@@ -161,8 +177,8 @@ export function registerTools(
     {
       title: 'Describe the PROV-ML ontology',
       description:
-        'The PROV-ML classes and properties with labels, comments and their parents in PROV-O (prov:) and ML Schema (mls:), plus an example capture event and the triples it becomes, so that correct SPARQL can be written.',
-      inputSchema: {},
+        'The PROV-ML classes and properties with labels, comments and their parents in PROV-O (prov:) and ML Schema (mls:), plus example capture events (a run of an experiment, a training stage with a hyperparameter and its dataset, a saved model, an evaluation) and the triples each becomes, so that correct SPARQL can be written.',
+      inputSchema: noArguments,
       annotations: { readOnlyHint: true },
     },
     async () =>
@@ -179,7 +195,7 @@ export function registerTools(
             'Running = started with no end and no status; provml:hasStatus is provml:Finished or provml:Failed.',
             'Hyperparameter values: ?task provml:usedHyperparameter ?v . ?v provml:attributeName ?name ; prov:value ?value.',
           ],
-          example: { event: EXAMPLE_EVENT, triples: exampleTriples() },
+          examples: examples(),
         })),
       ),
   );
@@ -190,10 +206,12 @@ export function registerTools(
       title: "A model's lineage",
       description:
         'The learning data, domain data and raw data a model came from, across workflows (the model-lineage analysis).',
-      inputSchema: {
-        model: z.string().url().describe('The model IRI, e.g. https://w3id.org/provml/id/data/unet-a.'),
-        limit: rowLimit(maxRows),
-      },
+      inputSchema: z
+        .object({
+          model: z.string().url().describe('The model IRI, e.g. https://w3id.org/provml/id/data/unet-a.'),
+          limit: rowLimit(maxRows),
+        })
+        .strict(),
       annotations: { readOnlyHint: true },
     },
     async ({ model, limit }) =>
@@ -210,13 +228,15 @@ export function registerTools(
       title: 'Find runs',
       description:
         'Workflow executions (runs) by experiment, status (running, finished, failed), hyperparameter (with its value) or recorded measure.',
-      inputSchema: {
-        experiment: z.string().url().optional().describe('Experiment IRI.'),
-        status: z.enum(['running', 'finished', 'failed']).optional(),
-        hyperparameter: z.string().min(1).optional().describe('A hyperparameter name, e.g. learning_rate.'),
-        measure: z.string().min(1).optional().describe('A measure name, e.g. loss.'),
-        limit: rowLimit(maxRows),
-      },
+      inputSchema: z
+        .object({
+          experiment: z.string().url().optional().describe('Experiment IRI.'),
+          status: z.enum(['running', 'finished', 'failed']).optional(),
+          hyperparameter: z.string().min(1).optional().describe('A hyperparameter name, e.g. learning_rate.'),
+          measure: z.string().min(1).optional().describe('A measure name, e.g. loss.'),
+          limit: rowLimit(maxRows),
+        })
+        .strict(),
       annotations: { readOnlyHint: true },
     },
     async ({ limit, ...filters }) =>

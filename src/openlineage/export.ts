@@ -57,12 +57,13 @@ const DATA_BASE = `${ID_BASE}data/`;
 /**
  * An OpenLineage dataset for a data reference. Its location, else its provml id (the IRI's last segment), is
  * split as OpenLineage names datasets: `s3://lake/prepared/tiles` is namespace `s3://lake`, name
- * `prepared/tiles` (so datasets that came in as OpenLineage go out as they came); any other id is a name in
- * the job namespace.
+ * `prepared/tiles`, and `file:///data/tiles.npz` namespace `file`, name `/data/tiles.npz` (so datasets that
+ * came in as OpenLineage go out as they came); any other id is a name in the job namespace.
  */
 export function datasetOf(data: string, location: string | undefined, namespace: string): OlDatasetRef {
   const id =
     location ?? (data.startsWith(DATA_BASE) ? decodeURIComponent(data.slice(DATA_BASE.length)) : data);
+  if (id.startsWith('file:///')) return { namespace: 'file', name: id.slice('file://'.length) };
   const match = /^([a-z][a-z0-9+.-]*:\/\/[^/]+)\/(.+)$/i.exec(id);
   if (match?.[1] && match[2]) return { namespace: match[1], name: match[2] };
   return { namespace, name: id };

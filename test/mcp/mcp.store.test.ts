@@ -1,22 +1,26 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultConfig } from '../../src/config.ts';
-import { silentLogger } from '../../src/logger.ts';
+import { DEMO_DATA, modelId } from '../../src/demo/lifecycle.ts';
 import { ensureOntologyGraph } from '../../src/ontology/index.ts';
-import { createApp } from '../../src/server/app.ts';
+import { packageCatalog } from '../../src/query/index.ts';
 import type { ProvStore } from '../../src/store/index.ts';
-import { ID, lifecycleStore } from '../query/support/lifecycle.ts';
+import { dataIri, experimentIri, workflowExecutionIri } from '../../src/translate/index.ts';
+import { type InProcessServer, startInProcessServer } from '../cli/in-process-server.ts';
+import { runCli } from '../support/run-cli.ts';
 
 // The MCP server as an AI assistant's client sees it: the SDK's own client over Streamable HTTP (/mcp on a
-// real server on 127.0.0.1) and over stdio (`provml mcp` reading through that server).
+// real server on 127.0.0.1) and over stdio (`provml mcp` reading through that server), on the data
+// `provml demo` records (a seismic curation, a tiling, four training runs of which one failed).
 const ROOT = join(import.meta.dirname, '../..');
+const EXPERIMENT = experimentIri(DEMO_DATA.training.experiment.id);
+const BEST = dataIri(modelId('demo-run-4'));
+const RUNS = DEMO_DATA.training.runs.map((run) => workflowExecutionIri(run.id));
+const FAILED_RUN = workflowExecutionIri('demo-run-3');
+let demo: InProcessServer;
 let store: ProvStore;
-let server: Server;
 let baseUrl = '';
 let client: Client;
 
@@ -52,25 +56,22 @@ async function failure(name: string, args: Record<string, unknown>): Promise<str
 }
 
 beforeAll(async () => {
-  store = await lifecycleStore();
+  demo = await startInProcessServer();
+  store = demo.store;
+  baseUrl = demo.url;
+  expect((await runCli('demo', '--url', baseUrl)).code).toBe(0);
   await ensureOntologyGraph(store, join(ROOT, 'ontology'));
-  const app = createApp({ store, config: defaultConfig(), logger: silentLogger() });
-  server = await new Promise<Server>((resolve) => {
-    const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
-  });
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   client = new Client({ name: 'provml-test', version: '1.0.0' });
   await client.connect(new StreamableHTTPClientTransport(new URL(`${baseUrl}/mcp`)));
 });
 
 afterAll(async () => {
   await client?.close();
-  await new Promise((resolve) => server?.close(resolve));
-  await store?.close();
+  await demo?.close();
 });
 
 describe('MCP over Streamable HTTP at /mcp', () => {
-  it('lists the tools, read-only, and the ontology and catalog resources', async () => {
+  it('lists the tools, read-only, refusing unknown arguments, and every ontology file and catalog query as a resource', async () => {
     const { tools } = await client.listTools();
     expect(tools.map((tool) => tool.name).sort()).toEqual([
       'describe_ontology',
@@ -81,36 +82,53 @@ describe('MCP over Streamable HTTP at /mcp', () => {
       'sparql_query',
     ]);
     expect(tools.every((tool) => tool.annotations?.readOnlyHint === true)).toBe(true);
+    expect(tools.every((tool) => tool.inputSchema.additionalProperties === false)).toBe(true);
     const { resources } = await client.listResources();
     const uris = resources.map((resource) => resource.uri);
+    const catalog = await packageCatalog();
     expect(uris).toEqual(
       expect.arrayContaining([
         'provml://ontology/prov-ml.ttl',
+        'provml://ontology/shapes.ttl',
+        'provml://ontology/context.jsonld',
         'provml://ontology/imports/prov-o.nq',
-        'provml://queries/model-lineage.rq',
+        'provml://ontology/imports/mls.ttl',
+        ...catalog.list().map((entry) => `provml://queries/${entry.name}.rq`),
       ]),
     );
     const read = await client.readResource({ uri: 'provml://queries/model-lineage.rq' });
     expect(read.contents[0]).toMatchObject({ mimeType: 'application/sparql-query' });
     const [content] = read.contents;
-    expect(content && 'text' in content ? content.text : '').toContain('# @name model-lineage');
+    expect(content && 'text' in content ? content.text : '').toBe(catalog.get('model-lineage').query);
+    const ontology = await client.readResource({ uri: 'provml://ontology/prov-ml.ttl' });
+    const [turtle] = ontology.contents;
+    expect(turtle && 'text' in turtle ? turtle.text : '').toContain('provml:ModelEvaluation a owl:Class');
   });
 
-  it('list_analyses names the catalog with typed parameters', async () => {
-    const { analyses } = (await call('list_analyses')) as unknown as {
+  it('list_analyses names the catalog with typed parameters and the SPARQL of each', async () => {
+    const { analyses, ...rest } = (await call('list_analyses')) as unknown as {
       analyses: Array<Record<string, unknown>>;
     };
+    expect(rest).toEqual({});
     const lineage = analyses.find((entry) => entry.name === 'model-lineage');
-    expect(lineage).toMatchObject({ params: [{ name: 'model', type: 'iri', required: true }] });
+    expect(lineage).toMatchObject({
+      params: [{ name: 'model', type: 'iri', required: true }],
+      resource: 'provml://queries/model-lineage.rq',
+    });
+    expect(String(lineage?.sparql)).toContain('# @name model-lineage');
+    expect(analyses.every((entry) => typeof entry.sparql === 'string' && entry.federated === false)).toBe(
+      true,
+    );
   });
 
   it('run_analysis answers rows with the bound SPARQL it ran, which /sparql answers the same', async () => {
     const out = await call('run_analysis', {
       name: 'best-model-hyperparameters',
-      params: { experiment: `${ID}experiment/exp-facies`, measure: 'accuracy', maximize: true },
+      params: { experiment: EXPERIMENT, measure: 'accuracy', maximize: true },
     });
-    expect(new Set(out.rows?.map((row) => row.model))).toEqual(new Set([`${ID}data/unet-b`]));
-    expect(out.sparql).toContain(`<${ID}experiment/exp-facies>`);
+    expect(new Set(out.rows?.map((row) => row.model))).toEqual(new Set([BEST]));
+    expect(out.rows?.find((row) => row.hyperparameter === 'learning_rate')?.hyperparameterValue).toBe(0.003);
+    expect(out.sparql).toContain(`<${EXPERIMENT}>`);
     expect(out.sparql).not.toContain('# @bind');
     const check = await fetch(`${baseUrl}/sparql`, {
       method: 'POST',
@@ -121,60 +139,110 @@ describe('MCP over Streamable HTTP at /mcp', () => {
     expect(json.results.bindings).toHaveLength(out.rowCount ?? -1);
   });
 
-  it('model_lineage reaches the raw data of a model across workflows', async () => {
-    const out = await call('model_lineage', { model: `${ID}data/unet-a` });
-    const kinds = new Set(out.rows?.map((row) => row.kind));
-    expect([...kinds]).toEqual(expect.arrayContaining(['raw', 'domain', 'training']));
-    expect(out.sparql).toContain(`<${ID}data/unet-a>`);
+  it('model_lineage reaches the raw SEG-Y files of the best model across the three workflows', async () => {
+    const out = await call('model_lineage', { model: BEST });
+    const found = new Set(out.rows?.map((row) => row.ancestor));
+    for (const raw of DEMO_DATA.curation.rawFiles) expect(found).toContain(dataIri(raw.id));
+    expect(found).toContain(dataIri(DEMO_DATA.curation.cube.id));
+    expect([...new Set(out.rows?.map((row) => row.kind))]).toEqual(
+      expect.arrayContaining(['raw', 'domain', 'training']),
+    );
+    expect(out.sparql).toContain(`<${BEST}>`);
   });
 
   it('find_runs filters by experiment, status, hyperparameter and measure', async () => {
-    const running = await call('find_runs', { experiment: `${ID}experiment/exp-facies`, status: 'running' });
-    expect(running.rows?.map((row) => row.execution)).toEqual([`${ID}wfexec/train-3`]);
+    const sweep = await call('find_runs', { experiment: EXPERIMENT });
+    expect(sweep.rows?.map((row) => row.execution).sort()).toEqual([...RUNS].sort());
     const failed = await call('find_runs', { status: 'failed' });
-    expect(failed.rows?.map((row) => row.execution)).toEqual([`${ID}wfexec/prep-2`]);
-    const byRate = await call('find_runs', { hyperparameter: 'learning_rate', measure: 'loss' });
-    expect(byRate.rows).toHaveLength(3);
+    expect(failed.rows?.map((row) => row.execution)).toEqual([FAILED_RUN]);
+    const finished = await call('find_runs', { experiment: EXPERIMENT, status: 'finished' });
+    expect(finished.rows?.map((row) => row.execution).sort()).toEqual(
+      RUNS.filter((run) => run !== FAILED_RUN).sort(),
+    );
+    expect(await call('find_runs', { status: 'running' })).toMatchObject({ rowCount: 0 });
+    const byRate = await call('find_runs', { hyperparameter: 'learning_rate', measure: 'accuracy' });
+    expect(byRate.rows?.map((row) => row.execution).sort()).toEqual([...RUNS].sort());
     expect(byRate.sparql).toContain('"learning_rate"');
+    expect(await call('find_runs', { hyperparameter: 'dropout' })).toMatchObject({ rowCount: 0 });
   });
 
   it('sparql_query runs SELECT and ASK with a row limit, and says when it cut', async () => {
-    const out = await call('sparql_query', {
-      query:
-        'PREFIX provml: <https://w3id.org/provml#> SELECT DISTINCT ?run WHERE { ?run a provml:WorkflowExecution } ORDER BY ?run',
-      limit: 2,
-    });
+    const query =
+      'PREFIX provml: <https://w3id.org/provml#> SELECT DISTINCT ?run WHERE { ?run a provml:WorkflowExecution } ORDER BY ?run';
+    const out = await call('sparql_query', { query, limit: 2 });
     expect(out.rows).toHaveLength(2);
-    expect(out).toMatchObject({ rowCount: 6, truncated: true, columns: ['run'] });
-    const ask = await call('sparql_query', { query: 'ASK { ?s ?p ?o }' });
-    expect(ask.boolean).toBe(true);
+    expect(out).toMatchObject({ rowCount: 6, truncated: true, columns: ['run'], sparql: query });
+    expect(await call('sparql_query', { query })).toMatchObject({ rowCount: 6, truncated: false });
+    const ask = await call('sparql_query', { query: `ASK { <${FAILED_RUN}> ?p ?o }` });
+    expect(ask).toMatchObject({ boolean: true, sparql: `ASK { <${FAILED_RUN}> ?p ?o }` });
   });
 
-  it('describe_ontology gives terms aligned to PROV-O and ML Schema and an example event with its triples', async () => {
+  it('describe_ontology gives classes and properties aligned to PROV-O and ML Schema and an example event with its triples', async () => {
     const out = await call('describe_ontology');
-    const model = out.rows?.find((row) => row.term === 'https://w3id.org/provml#Model');
-    expect(String(model?.parents)).toContain('http://www.w3.org/ns/prov#Entity');
-    const example = out.example as { event: { type: string }; triples: string[] };
-    expect(example.event.type).toBe('evaluation');
+    const term = (iri: string) => out.rows?.find((row) => row.term === iri);
+    expect(String(term('https://w3id.org/provml#Model')?.parents)).toContain(
+      'http://www.w3.org/ns/prov#Entity',
+    );
+    expect(String(term('https://w3id.org/provml#Model')?.parents)).toContain(
+      'http://www.w3.org/ns/mls#Model',
+    );
+    expect(String(term('https://w3id.org/provml#usedHyperparameter')?.parents)).toContain(
+      'http://www.w3.org/ns/prov#used',
+    );
+    const examples = out.examples as Array<{ event: { type: string }; triples: string[] }>;
+    expect(examples.map((example) => example.event.type)).toEqual([
+      'workflow.started',
+      'task.started',
+      'model.saved',
+      'evaluation',
+    ]);
+    const triplesOf = (type: string) =>
+      examples.find((example) => example.event.type === type)?.triples ?? [];
+    expect(triplesOf('evaluation').some((t) => t.includes('<https://w3id.org/provml#ModelEvaluation>'))).toBe(
+      true,
+    );
     expect(
-      example.triples.some((triple) => triple.includes('<https://w3id.org/provml#ModelEvaluation>')),
+      triplesOf('task.started').some((t) => t.includes('<https://w3id.org/provml#usedHyperparameter>')),
     ).toBe(true);
+    expect(
+      triplesOf('workflow.started').some((t) => t.includes('<https://w3id.org/provml#partOfExperiment>')),
+    ).toBe(true);
+    expect(out.namespaces).toMatchObject({ mls: 'http://www.w3.org/ns/mls#' });
     expect(out.sparql).toContain('# @name ontology-terms');
+  });
+
+  it('every tool answer carries the SPARQL it ran', async () => {
+    const answers = [
+      await call('run_analysis', { name: 'failed-tasks' }),
+      await call('sparql_query', { query: 'ASK {}' }),
+      await call('describe_ontology'),
+      await call('model_lineage', { model: BEST }),
+      await call('find_runs', {}),
+    ];
+    for (const answer of answers) expect(answer.sparql).toMatch(/SELECT|ASK/);
   });
 
   it('refuses updates and SERVICE, naming the argument, and leaves the store unchanged', async () => {
     const before = (await store.stats()).quads;
-    expect(await failure('sparql_query', { query: 'DROP ALL' })).toMatch(/query.*read-only/);
+    expect(await failure('sparql_query', { query: 'DROP ALL' })).toMatch(
+      /Argument "query": updates are refused; this tool is read-only/,
+    );
     expect(await failure('sparql_query', { query: 'INSERT DATA { <urn:a> <urn:b> <urn:c> }' })).toMatch(
-      /read-only/,
+      /Argument "query": updates are refused/,
     );
     expect(
       await failure('sparql_query', {
         query: 'SELECT * WHERE { SERVICE<http://127.0.0.1:1/sparql> { ?s ?p ?o } }',
       }),
-    ).toMatch(/SERVICE is refused/);
+    ).toMatch(/Argument "query": SERVICE is refused/);
     expect(await failure('sparql_query', { query: 'SELEKT nonsense' })).toMatch(
       /Argument "query": not valid SPARQL/,
+    );
+    expect(await failure('sparql_query', { query: 'CONSTRUCT WHERE { ?s ?p ?o }' })).toMatch(
+      /Argument "query": CONSTRUCT is not answered here/,
+    );
+    expect(await failure('run_analysis', { name: 'models-by-domain-property' })).toMatch(
+      /Argument "name": models-by-domain-property joins external sources/,
     );
     expect((await store.stats()).quads).toBe(before);
   });
@@ -183,19 +251,88 @@ describe('MCP over Streamable HTTP at /mcp', () => {
     expect(await failure('run_analysis', { name: 'drop-everything' })).toMatch(
       /Argument "name".*model-lineage/,
     );
-    expect(await failure('run_analysis', { name: 'model-lineage', params: {} })).toMatch(/params\.model/);
-    expect(await failure('run_analysis', { name: 'model-lineage', params: { model: 'not an iri' } })).toMatch(
-      /params\.model.*IRI/,
+    expect(await failure('run_analysis', { name: 'model-lineage', params: {} })).toMatch(
+      /Argument "params\.model".*missing/,
     );
-    expect(await failure('model_lineage', { model: 'not an iri' })).toMatch(/model/);
-    expect(await failure('find_runs', { status: 'sleeping' })).toMatch(/status/);
-    expect(await failure('sparql_query', { query: 'SELECT * {?s ?p ?o}', limit: 0 })).toMatch(/limit/);
+    expect(await failure('run_analysis', { name: 'model-lineage', params: { model: 'not an iri' } })).toMatch(
+      /Argument "params\.model".*IRI/,
+    );
+    expect(
+      await failure('run_analysis', { name: 'model-lineage', params: { model: BEST, depth: 3 } }),
+    ).toMatch(/Argument "params\.depth": .*unknown parameter/);
+    expect(await failure('run_analysis', {})).toMatch(/at name\b/);
+    expect(await failure('model_lineage', { model: 'not an iri' })).toMatch(/at model\b/);
+    expect(await failure('find_runs', { status: 'sleeping' })).toMatch(/"running".*at status\b/);
+    expect(await failure('find_runs', { experiment: 'unet-lr-sweep' })).toMatch(/at experiment\b/);
+    expect(await failure('find_runs', { hyperparam: 'learning_rate' })).toMatch(
+      /Unrecognized key: "hyperparam"/,
+    );
+    expect(await failure('sparql_query', { query: 'SELECT * {?s ?p ?o}', limit: 0 })).toMatch(/at limit\b/);
+    expect(await failure('sparql_query', { query: 'SELECT * {?s ?p ?o}', limit: 10_001 })).toMatch(
+      /at limit\b/,
+    );
+    expect(await failure('sparql_query', { query: '' })).toMatch(/at query\b/);
   });
 
   it('refuses GET on /mcp (stateless server: no event stream to resume)', async () => {
     const response = await fetch(`${baseUrl}/mcp`, { headers: { accept: 'text/event-stream' } });
     expect(response.status).toBe(405);
     expect(response.headers.get('allow')).toContain('POST');
+  });
+});
+
+describe('/mcp under the trust rules of every route', () => {
+  const rpc = (method: string, params: Record<string, unknown>) =>
+    JSON.stringify({ jsonrpc: '2.0', id: 1, method, params });
+  const post = (body: string, headers: Record<string, string> = {}) =>
+    fetch(`${baseUrl}/mcp`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+        ...headers,
+      },
+      body,
+    });
+
+  it('a Host that is not a name of this server (DNS rebinding) is 403 before the body is read', async () => {
+    const { request } = await import('node:http');
+    const { port } = new URL(baseUrl);
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request({
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/mcp',
+        headers: { host: 'rebound.example:7070', 'content-type': 'application/json' },
+      });
+      req.on('response', (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.end(rpc('tools/list', {}));
+    });
+    expect(status).toBe(403);
+  });
+
+  it('a page on another origin reads as it may read /sparql, and can write nothing through it', async () => {
+    const page = { origin: 'http://evil.example', 'sec-fetch-site': 'cross-site' };
+    const before = (await store.stats()).quads;
+    const read = await post(rpc('tools/call', { name: 'find_runs', arguments: { status: 'failed' } }), page);
+    expect(read.status).toBe(200);
+    expect(JSON.stringify(await read.json())).toContain(FAILED_RUN);
+    const write = await post(
+      rpc('tools/call', { name: 'sparql_query', arguments: { query: 'CLEAR ALL' } }),
+      page,
+    );
+    expect(JSON.stringify(await write.json())).toContain('updates are refused');
+    expect((await store.stats()).quads).toBe(before);
+  });
+
+  it('a JSON-RPC body that is not JSON is refused, not executed', async () => {
+    const response = await post('{"jsonrpc":"2.0",');
+    expect(response.status).toBe(400);
   });
 });
 
@@ -209,18 +346,48 @@ describe('provml mcp on stdio', () => {
     });
     await stdio.connect(transport);
     try {
-      const out = await call('find_runs', { status: 'running' }, stdio);
-      expect(out.rows?.map((row) => row.execution)).toEqual([`${ID}wfexec/train-3`]);
-      const lineage = await call('model_lineage', { model: `${ID}data/unet-a` }, stdio);
-      expect(lineage.rowCount).toBeGreaterThan(0);
+      const out = await call('find_runs', { status: 'failed' }, stdio);
+      expect(out.rows?.map((row) => row.execution)).toEqual([FAILED_RUN]);
+      const lineage = await call('model_lineage', { model: BEST }, stdio);
+      expect(lineage.rows?.map((row) => row.ancestor)).toContain(dataIri(DEMO_DATA.curation.cube.id));
+      const sparql = await call('sparql_query', { query: `ASK { <${FAILED_RUN}> ?p ?o }` }, stdio);
+      expect(sparql.boolean).toBe(true);
       const refused = await stdio.callTool({ name: 'sparql_query', arguments: { query: 'CLEAR ALL' } }).then(
         (result) => JSON.stringify(result.content),
         (error: Error) => error.message,
       );
-      expect(refused).toMatch(/read-only/);
+      expect(refused).toMatch(/Argument \\"query\\": updates are refused/);
+      const badParam = await stdio
+        .callTool({ name: 'run_analysis', arguments: { name: 'model-lineage', params: { model: 'x' } } })
+        .then(
+          (result) => JSON.stringify(result.content),
+          (error: Error) => error.message,
+        );
+      expect(badParam).toMatch(/Argument \\"params\.model\\": .*absolute IRI/);
     } finally {
       await stdio.close();
     }
+  });
+
+  it('answers what was asked and exits 0 when the assistant closes stdin', async () => {
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, [join(ROOT, 'src/cli/provml.js'), 'mcp', '--url', baseUrl]);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const call = { name: 'find_runs', arguments: { status: 'failed' } };
+    child.stdin.end(`${JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'tools/call', params: call })}\n`);
+    const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+    expect(stderr).not.toMatch(/unsettled/);
+    expect(code).toBe(0);
+    const answer = JSON.parse(stdout.trim()) as { id: number; result: { structuredContent: Payload } };
+    expect(answer.id).toBe(7);
+    expect(answer.result.structuredContent.rows?.map((row) => row.execution)).toEqual([FAILED_RUN]);
   });
 
   it('says plainly when no server is there', async () => {

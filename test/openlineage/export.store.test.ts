@@ -2,15 +2,15 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { validateOpenLineage } from '../../src/capture/openlineage/validate.ts';
 import { defaultConfig } from '../../src/config.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { datasetOf, type OpenLineageRunEvent, runIdOf } from '../../src/openlineage/index.ts';
 import { createApp } from '../../src/server/app.ts';
-import type { ProvStore } from '../../src/store/index.ts';
+import { openMemoryStore, type ProvStore } from '../../src/store/index.ts';
 import { workflowExecutionIri } from '../../src/translate/index.ts';
 import { ID, lifecycleStore } from '../query/support/lifecycle.ts';
 import { runCli } from '../support/run-cli.ts';
+import { officialSchemaErrors } from './official-schema.ts';
 
 // OpenLineage out: captured executions (the lifecycle fixture, plus a run that came in as OpenLineage) as
 // RunEvents that the official schema accepts.
@@ -67,9 +67,9 @@ afterAll(async () => {
 });
 
 describe('GET /api/v1/export/openlineage', () => {
-  it('emits events the official OpenLineage schema accepts, in time order', () => {
+  it('emits events the official OpenLineage schema (its root, every format strict) accepts, in time order', () => {
     expect(events.length).toBeGreaterThan(10);
-    for (const event of events) expect(validateOpenLineage(event), JSON.stringify(event)).toEqual([]);
+    for (const event of events) expect(officialSchemaErrors(event), JSON.stringify(event)).toEqual([]);
     const times = events.map((event) => event.eventTime);
     expect([...times].sort()).toEqual(times);
   });
@@ -104,12 +104,37 @@ describe('GET /api/v1/export/openlineage', () => {
     expect(spark[1]?.run.facets.parent).toBeUndefined();
   });
 
+  it('an OpenLineage consumer reads it: a second provml takes every event in through POST /api/v1/lineage', async () => {
+    // A second store of its own (on the Virtuoso suite, another test store would empty this file's server).
+    const consumer = await openMemoryStore();
+    try {
+      const other = createApp({ store: consumer, config: defaultConfig(), logger: silentLogger() });
+      for (const event of events) {
+        const res = await request(other).post('/api/v1/lineage').type('application/json').send(event);
+        expect(res.status, JSON.stringify(res.body)).toBe(202);
+      }
+      const failed = of(`${ID}wfexec/prep-2/task/norm`)[1];
+      const root = failed?.run.facets.parent as { root: { run: { runId: string } } };
+      expect(
+        await consumer.ask(
+          `ASK { GRAPH ?g { ?task <https://w3id.org/provml#errorMessage> "NaN in amplitudes" ; <https://w3id.org/provml#partOfWorkflowExecution> ?run } FILTER(STRENDS(STR(?run), "${root.root.run.runId}")) }`,
+        ),
+      ).toBe(true);
+    } finally {
+      await consumer.close();
+    }
+  });
+
   it('datasets with a URL location become OpenLineage namespace and name', () => {
     expect(datasetOf('urn:x', 's3://lake/prepared/tiles', 'provml')).toEqual({
       namespace: 's3://lake',
       name: 'prepared/tiles',
     });
     expect(datasetOf('urn:x', undefined, 'provml')).toEqual({ namespace: 'provml', name: 'urn:x' });
+    expect(datasetOf('urn:x', 'file:///data/tiles.npz', 'provml')).toEqual({
+      namespace: 'file',
+      name: '/data/tiles.npz',
+    });
     expect(datasetOf(`${ID}data/s3%3A%2F%2Flake%2Ftiles`, undefined, 'provml')).toEqual({
       namespace: 's3://lake',
       name: 'tiles',
@@ -164,7 +189,7 @@ describe('provml export --openlineage', () => {
     expect(code).toBe(0);
     const lines = parse(stdout);
     expect(lines.length).toBeGreaterThan(2);
-    for (const event of lines) expect(validateOpenLineage(event)).toEqual([]);
+    for (const event of lines) expect(officialSchemaErrors(event)).toEqual([]);
     const refused = await runCli('export', '--openlineage', '--model', `${ID}data/unet-a`, '--url', url);
     expect(refused.code).not.toBe(0);
     expect(refused.stderr).toMatch(/--execution or --experiment/);

@@ -20,8 +20,14 @@ export interface OpenLineageOptions {
   datasetKind: DatasetKind;
 }
 
-/** The provml data reference id of an OpenLineage dataset: its namespace and name joined by one slash. */
+/**
+ * The provml data reference id of an OpenLineage dataset: its namespace and name joined by one slash
+ * (`s3://lake` + `prepared/tiles` → `s3://lake/prepared/tiles`), except a local file (namespace `file`, name
+ * its absolute path, as OpenLineage names them), whose id is its file URL (`file:///data/tiles.npz`), the
+ * reference a captured training writes for the same file.
+ */
 export function datasetId(dataset: Pick<OlDataset, 'namespace' | 'name'>): string {
+  if (dataset.namespace === 'file' && dataset.name.startsWith('/')) return `file://${dataset.name}`;
   const namespace = dataset.namespace.endsWith('/') ? dataset.namespace.slice(0, -1) : dataset.namespace;
   const name = dataset.name.startsWith('/') ? dataset.name.slice(1) : dataset.name;
   return `${namespace}/${name}`;
@@ -124,7 +130,18 @@ export function mapJobEvent(event: OlJobEvent, options: OpenLineageOptions): Cap
   }
   const outputIds = new Set((event.outputs ?? []).map(datasetId));
   for (const input of mergeDatasets(inputs).filter((dataset) => !outputIds.has(datasetId(dataset)))) {
-    const registered = registration(input, options, { ...base, id: idOf(input) });
+    // Without outputs the job (its facets: SQL, source code, …) has no other place to be kept.
+    const registered =
+      outputIds.size === 0
+        ? {
+            ...base,
+            ...describeDataset(input, options),
+            id: idOf(input),
+            annotations: {
+              openlineage: { job: event.job, producer: event.producer, facets: allFacets(input) },
+            },
+          }
+        : registration(input, options, { ...base, id: idOf(input) });
     if (registered) out.push(registered);
   }
   return out;

@@ -87,6 +87,18 @@ describe('data directory lock', () => {
     await store.close();
   });
 
+  it('is not blocked by a stale LOCK naming an unrelated live process', async () => {
+    const dir = tempDir();
+    const unrelated = spawn('sleep', ['1000'], { stdio: 'ignore' });
+    started.push(unrelated);
+    await once(unrelated, 'spawn');
+    process.kill(unrelated.pid as number, 0); // alive: the old LOCK refused to start here
+    writeFileSync(join(dir, 'LOCK'), String(unrelated.pid));
+    const store = await openDurableStore({ dir });
+    expect(readFileSync(join(dir, 'LOCK'), 'utf8')).toBe(String(process.pid));
+    await store.close();
+  });
+
   it('takes over a lock left by a process that no longer exists', async () => {
     const dir = tempDir();
     const gone = spawn(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']);

@@ -9,8 +9,17 @@ import { tempDir } from './helpers.ts';
 
 const HOLDER = fileURLToPath(new URL('../../fixtures/store/lock-holder.ts', import.meta.url));
 const started: ChildProcess[] = [];
+/** Holders run under `sleep`, not as our children: killing `sleep` alone would leave them running. */
+const holders: number[] = [];
 
 afterEach(() => {
+  for (const pid of holders.splice(0)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
   for (const child of started.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
 });
 
@@ -31,6 +40,7 @@ async function holderUnderSleep(dir: string): Promise<{ pid: number; parent: Chi
     });
     parent.once('exit', (code) => reject(new Error(`holder exited with ${code}`)));
   });
+  holders.push(pid);
   return { pid, parent };
 }
 

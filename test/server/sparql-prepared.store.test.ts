@@ -177,6 +177,18 @@ describe('SPARQL relative IRIs, errors and limits', () => {
     expect(await count(t, ALL)).toBeGreaterThan(0);
   });
 
+  it('refuses a 2,100-term && chain (nesting without brackets) with 400, then answers a normal query', async () => {
+    const chain = Array.from({ length: 2_100 }, (_, i) => `?o != "x${i}"`).join(' && ');
+    const res = await request(t.app)
+      .post('/sparql')
+      .type('application/sparql-query')
+      .send(`SELECT * WHERE { ?s ?p ?o FILTER(${chain}) }`)
+      .parse(text);
+    expect(res.status).toBe(400);
+    expect(res.body).toMatch(/nests more than 400 levels deep once parsed/);
+    expect(await count(t, ALL)).toBeGreaterThan(0);
+  });
+
   it('detects SERVICE<iri> written without a space, and asks for write access', async () => {
     const guarded = await seededApp({ token: 's3cret' });
     const query = 'SELECT * WHERE { SERVICE<http://127.0.0.1:9/sparql> { ?s ?p ?o } }';

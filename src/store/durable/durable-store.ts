@@ -16,7 +16,7 @@ import type {
   WriteReceipt,
 } from '../api.ts';
 import { formatPages, pageOptions } from '../dump-format.ts';
-import { OxigraphEngine, type WriteOp } from '../engine.ts';
+import type { WriteOp } from '../engine.ts';
 import { toEngineQuery, toEngineUpdate } from '../prepare/engine-query.ts';
 import type { PreparedQuery, PreparedUpdate } from '../prepare/prepare.ts';
 import type { RecordLog, RecordLogCounters } from '../record-log/index.ts';
@@ -30,6 +30,7 @@ import { DEFAULT_SNAPSHOT_GROWTH, type SnapshotPolicy, snapshotDue } from './sna
 import { encodeRecord } from './wal-format.ts';
 import { openWal } from './wal-writer.ts';
 import { WorkerHost } from './worker-host.ts';
+import { WriteChecker } from './write-checker.ts';
 
 export interface DurableStoreOptions {
   /** Data directory: log segments, snapshots, LOCK. Created when missing. */
@@ -73,6 +74,9 @@ export class DurableStore implements ProvStore {
   /** The snapshot on disk must be rewritten even without new records (older format, or loss accepted). */
   private snapshotStale = false;
   private manifest: Manifest | undefined;
+  private readonly checker = new WriteChecker();
+  /** Settles once every write called so far has been numbered (or refused). */
+  private writeTurn: Promise<unknown> = Promise.resolve();
   private readOnlyReason: string | undefined;
   private readonly ceiling: QuadCeiling;
   private readonly logger: Logger;
@@ -155,6 +159,7 @@ export class DurableStore implements ProvStore {
     if (this.state !== 'open') return;
     this.state = 'closing';
     try {
+      await this.writeTurn;
       await this.host?.endDumps();
       await this.wal?.idle();
       await this.snapshotting;
@@ -162,6 +167,7 @@ export class DurableStore implements ProvStore {
         await this.snapshot();
       await this.host?.stop();
       await this.wal?.close();
+      await this.checker.close();
     } finally {
       this.release?.();
       this.state = 'closed';
@@ -265,22 +271,46 @@ export class DurableStore implements ProvStore {
     const host = this.useHost();
     if (this.readOnlyReason || !this.wal)
       throw new StoreReadOnlyError(this.readOnlyReason ?? 'The store is read-only.');
-    const added = knownValidQuads ?? OxigraphEngine.validate(op);
+    // Checked in the check thread, not here (a big body would hold every request); numbered and logged
+    // in call order, whichever check ends first.
+    const checked = knownValidQuads !== undefined ? Promise.resolve(knownValidQuads) : this.checker.check(op);
+    // Its refusal reaches the caller through the turn below; until then it is not unhandled.
+    checked.catch(() => undefined);
+    const turn = this.writeTurn.then(() => checked).then((added) => this.append(host, op, added, mayAdd));
+    this.writeTurn = turn.catch(() => undefined);
+    const { seq, done } = await turn;
+    await done;
+    return { seq };
+  }
+
+  /**
+   * Numbers and logs a checked write, synchronously in its turn; `done` settles once it may be answered.
+   * A write called before close() began is still logged: close() waits for every turn first.
+   */
+  private append(
+    host: WorkerHost,
+    op: WriteOp,
+    added: number,
+    mayAdd: boolean,
+  ): { seq: number; done: Promise<void> } {
+    if (this.state === 'closed') throw new StoreClosedError();
+    // The store may have become read-only while the write was checked.
+    const wal = this.wal;
+    if (this.readOnlyReason || !wal)
+      throw new StoreReadOnlyError(this.readOnlyReason ?? 'The store is read-only.');
     this.ceiling.check(added, mayAdd);
     const seq = ++this.lastSeq;
     this.ceiling.logged(seq, added);
     const record = { seq, op };
     if (op.op !== 'update') {
-      await this.wal.append(seq, encodeRecord(seq, op), () => host.apply(record));
-      return { seq };
+      return { seq, done: wal.append(seq, encodeRecord(seq, op), () => host.apply(record)) };
     }
     // An update can still fail on the real data (DROP of a missing graph): answer once it is applied.
     let applied: Promise<void> | undefined;
-    await this.wal.append(seq, encodeRecord(seq, op), () => {
+    const durable = wal.append(seq, encodeRecord(seq, op), () => {
       applied = new Promise((resolve, reject) => host.apply(record, { resolve, reject }));
     });
-    await applied;
-    return { seq };
+    return { seq, done: durable.then(() => applied) };
   }
 
   private maybeSnapshot(): void {

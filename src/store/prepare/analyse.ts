@@ -5,15 +5,17 @@ import type sparqljs from 'sparqljs';
 
 type Node = Record<string, unknown>;
 
-/** Every object in a parsed tree, depth first (the tree's depth is bounded by the nesting limit). */
-function* nodes(value: unknown): Generator<Node> {
-  if (Array.isArray(value)) {
-    for (const item of value) yield* nodes(item);
-    return;
+/** Every object in a parsed tree, without recursion (an operator chain nests one level per operator). */
+function* nodes(root: unknown): Generator<Node> {
+  const pending: unknown[] = [root];
+  while (pending.length > 0) {
+    const value = pending.pop();
+    if (typeof value !== 'object' || value === null) continue;
+    if (!Array.isArray(value)) yield value as Node;
+    // Reversed onto the stack, so nodes come in the order a recursive walk gives (first SERVICE first).
+    const children = Object.values(value).filter((child) => typeof child === 'object');
+    for (let i = children.length - 1; i >= 0; i--) pending.push(children[i]);
   }
-  if (typeof value !== 'object' || value === null) return;
-  yield value as Node;
-  for (const child of Object.values(value)) if (typeof child === 'object') yield* nodes(child);
 }
 
 /** The SERVICE clauses of a tree: their IRIs, and whether one names its endpoint with a variable. */

@@ -67,3 +67,26 @@ function endOfIri(text: string, i: number): number {
   }
   return i;
 }
+
+/**
+ * Deepest nesting accepted in a parsed operation. Operator chains nest without brackets (sparqljs and
+ * Oxigraph build `a && b && …` one level per operator), and Oxigraph's WebAssembly stack gives out near
+ * two thousand such levels: the engine froze or faulted on a 34 KB `FILTER(… && …)`. Everything the bracket
+ * limit accepts stays near 100 levels (a hundred nested sub-selects: about 200).
+ */
+export const MAX_TREE_DEPTH = 400;
+
+/** Throws a 400 when a parsed operation nests deeper than `max` objects (measured without recursion). */
+export function checkTreeDepth(tree: unknown, max = MAX_TREE_DEPTH): void {
+  const pending: Array<[unknown, number]> = [[tree, 0]];
+  while (pending.length > 0) {
+    const [value, depth] = pending.pop() as [unknown, number];
+    if (typeof value !== 'object' || value === null) continue;
+    const level = Array.isArray(value) ? depth : depth + 1;
+    if (level > max)
+      throw new BadRequestError(
+        `The SPARQL operation nests more than ${max} levels deep once parsed (a chain of &&, ||, + or other operators nests one level per operator); at most ${max} are accepted. Use IN (…) or VALUES instead of long chains, or split it.`,
+      );
+    for (const child of Object.values(value)) if (typeof child === 'object') pending.push([child, level]);
+  }
+}

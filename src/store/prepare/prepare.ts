@@ -2,7 +2,7 @@ import sparqljs from 'sparqljs';
 import { BadRequestError } from '../../errors.ts';
 import type { Dataset, QueryForm } from '../api.ts';
 import { asPatterns, mayAdd, readsDefaultDataset, serviceClauses, usesGraphPattern } from './analyse.ts';
-import { checkNesting } from './nesting.ts';
+import { checkNesting, checkTreeDepth } from './nesting.ts';
 import { type ExpectedKind, readableParseError } from './parse-error.ts';
 
 // One SPARQL operation parsed once, where it enters (HTTP, CLI, library), into the facts every later layer
@@ -142,18 +142,22 @@ function parse(
   options: PrepareLimits & { baseIri?: string },
 ): { parsed: sparqljs.SparqlQuery; depth: number } {
   const depth = checkNesting(text, options.maxNesting);
+  let parsed: sparqljs.SparqlQuery;
   try {
     const parser = new sparqljs.Parser({
       sparqlStar: true,
       ...(options.baseIri ? { baseIRI: options.baseIri } : {}),
     });
-    return { parsed: parser.parse(text), depth };
+    parsed = parser.parse(text);
   } catch (error) {
     const what = kind === 'query' ? 'SPARQL query' : 'SPARQL update';
     throw new BadRequestError(`Malformed ${what}: ${readableParseError(error, text, kind)}`, {
       cause: error,
     });
   }
+  // Before any engine, and before the walks of analyse.ts, sees the tree.
+  checkTreeDepth(parsed);
+  return { parsed, depth };
 }
 
 function datasetOf(from: sparqljs.BaseQuery['from']): Dataset | undefined {

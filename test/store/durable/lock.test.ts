@@ -9,8 +9,17 @@ import { tempDir } from './helpers.ts';
 
 const HOLDER = fileURLToPath(new URL('../../fixtures/store/lock-holder.ts', import.meta.url));
 const started: ChildProcess[] = [];
+/** Holders run under `sleep`, not as our children: killing `sleep` alone would leave them running. */
+const holders: number[] = [];
 
 afterEach(() => {
+  for (const pid of holders.splice(0)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
   for (const child of started.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
 });
 
@@ -31,6 +40,7 @@ async function holderUnderSleep(dir: string): Promise<{ pid: number; parent: Chi
     });
     parent.once('exit', (code) => reject(new Error(`holder exited with ${code}`)));
   });
+  holders.push(pid);
   return { pid, parent };
 }
 
@@ -82,6 +92,18 @@ describe('data directory lock', () => {
   ])('is not blocked by a stale LOCK naming %s', async (_name, pid) => {
     const dir = tempDir();
     writeFileSync(join(dir, 'LOCK'), String(pid));
+    const store = await openDurableStore({ dir });
+    expect(readFileSync(join(dir, 'LOCK'), 'utf8')).toBe(String(process.pid));
+    await store.close();
+  });
+
+  it('is not blocked by a stale LOCK naming an unrelated live process', async () => {
+    const dir = tempDir();
+    const unrelated = spawn('sleep', ['1000'], { stdio: 'ignore' });
+    started.push(unrelated);
+    await once(unrelated, 'spawn');
+    process.kill(unrelated.pid as number, 0); // alive: the old LOCK refused to start here
+    writeFileSync(join(dir, 'LOCK'), String(unrelated.pid));
     const store = await openDurableStore({ dir });
     expect(readFileSync(join(dir, 'LOCK'), 'utf8')).toBe(String(process.pid));
     await store.close();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BadRequestError } from '../../../src/errors.ts';
 import { MAX_NESTING, nestingDepth, prepareQuery, prepareUpdate } from '../../../src/store/index.ts';
+import { MAX_TREE_DEPTH } from '../../../src/store/prepare/nesting.ts';
 
 const deep = (open: string, close: string, n: number, inner = '') =>
   `${open.repeat(n)}${inner}${close.repeat(n)}`;
@@ -153,6 +154,26 @@ describe('nesting limit', () => {
     expect(() => prepareQuery(make(MAX_NESTING / 2 - 1))).not.toThrow();
     expect(() => prepareQuery(make(10_000))).toThrow(/nests \d+ levels of brackets deep; at most 100/);
   });
+
+  const chain = (op: string, n: number) => Array.from({ length: n }, (_, i) => `?o != ${i}`).join(` ${op} `);
+  const sum = (n: number) => Array.from({ length: n }, (_, i) => i).join(' + ');
+  it.each([
+    ['a query, &&', (n: number) => prepareQuery(`SELECT * WHERE { ?s ?p ?o FILTER(${chain('&&', n)}) }`)],
+    ['a query, ||', (n: number) => prepareQuery(`SELECT * WHERE { ?s ?p ?o FILTER(${chain('||', n)}) }`)],
+    ['a query, +', (n: number) => prepareQuery(`SELECT * WHERE { ?s ?p ?o FILTER(${sum(n)} > 0) }`)],
+    [
+      'an update, &&',
+      (n: number) => prepareUpdate(`DELETE { ?s ?p ?o } WHERE { ?s ?p ?o FILTER(${chain('&&', n)}) }`),
+    ],
+  ])(
+    'refuses an operator chain without brackets that nests past the parsed-depth limit: %s',
+    (_case, prepare) => {
+      expect(() => prepare(MAX_TREE_DEPTH - 10)).not.toThrow();
+      // 2,100 terms froze Oxigraph's engine for its whole time limit; 5,000 overflowed provml's own tree walk (500).
+      for (const n of [2_100, 5_000, 20_000])
+        expect(() => prepare(n)).toThrow(/nests more than 400 levels deep once parsed/);
+    },
+  );
 
   it('refuses a deeply nested INSERT DATA', () => {
     expect(() => prepareUpdate(`INSERT DATA { <a:s> <a:p> ${deep('(', ')', 20_000)} }`)).toThrow(

@@ -177,6 +177,24 @@ describe('SPARQL relative IRIs, errors and limits', () => {
     expect(await count(t, ALL)).toBeGreaterThan(0);
   });
 
+  const times = (n: number, item: (i: number) => string, separator = ' ') =>
+    Array.from({ length: n }, (_, i) => item(i)).join(separator);
+  it.each([
+    ['a 3,000-branch UNION', `SELECT * WHERE { {?s ?p ?o} ${times(3_000, () => `UNION {?s <${EX}q> ?o}`)} }`],
+    [
+      '1,000 OPTIONALs in one group',
+      `SELECT * WHERE { ?s ?p ?o ${times(1_000, () => `OPTIONAL {?s <${EX}q> ?o}`)} }`,
+    ],
+    ['a 1,000-pattern block', `SELECT * WHERE { ${times(1_000, (i) => `<${EX}none> <${EX}p> ?o${i} .`)} }`],
+    ['a 3,000-step path', `SELECT * WHERE { ?s ${times(3_000, () => `<${EX}p>`, '/')} ?o }`],
+    ['3,000 || operands', `SELECT * WHERE { ?s ?p ?o FILTER(${times(3_000, (i) => `?o = ${i}`, ' || ')}) }`],
+  ])('refuses %s (flat, but deep for the engine) with 400, then answers', async (_shape, query) => {
+    const res = await request(t.app).post('/sparql').type('application/sparql-query').send(query).parse(text);
+    expect(res.status).toBe(400);
+    expect(res.body).toMatch(/chains \d+ operations along one path .*; at most 500 are accepted/);
+    expect(await count(t, ALL)).toBeGreaterThan(0);
+  });
+
   it('detects SERVICE<iri> written without a space, and asks for write access', async () => {
     const guarded = await seededApp({ token: 's3cret' });
     const query = 'SELECT * WHERE { SERVICE<http://127.0.0.1:9/sparql> { ?s ?p ?o } }';

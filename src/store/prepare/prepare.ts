@@ -3,6 +3,7 @@ import { BadRequestError } from '../../errors.ts';
 import type { Dataset, QueryForm } from '../api.ts';
 import { asPatterns, mayAdd, readsDefaultDataset, serviceClauses, usesGraphPattern } from './analyse.ts';
 import { checkNesting } from './nesting.ts';
+import { checkOperationDepth } from './operation-depth.ts';
 import { type ExpectedKind, readableParseError } from './parse-error.ts';
 
 // One SPARQL operation parsed once, where it enters (HTTP, CLI, library), into the facts every later layer
@@ -14,6 +15,8 @@ import { type ExpectedKind, readableParseError } from './parse-error.ts';
 export interface PrepareLimits {
   /** Deepest bracket nesting (default MAX_NESTING). */
   maxNesting?: number;
+  /** Longest chain of operations along one path of the parse (default MAX_OPERATION_DEPTH). */
+  maxOperationDepth?: number;
   /** Longest query text in characters; updates are bounded by the request body limit. */
   maxQueryChars?: number;
 }
@@ -142,18 +145,21 @@ function parse(
   options: PrepareLimits & { baseIri?: string },
 ): { parsed: sparqljs.SparqlQuery; depth: number } {
   const depth = checkNesting(text, options.maxNesting);
+  let parsed: sparqljs.SparqlQuery;
   try {
     const parser = new sparqljs.Parser({
       sparqlStar: true,
       ...(options.baseIri ? { baseIRI: options.baseIri } : {}),
     });
-    return { parsed: parser.parse(text), depth };
+    parsed = parser.parse(text);
   } catch (error) {
     const what = kind === 'query' ? 'SPARQL query' : 'SPARQL update';
     throw new BadRequestError(`Malformed ${what}: ${readableParseError(error, text, kind)}`, {
       cause: error,
     });
   }
+  checkOperationDepth(parsed, options.maxOperationDepth);
+  return { parsed, depth };
 }
 
 function datasetOf(from: sparqljs.BaseQuery['from']): Dataset | undefined {

@@ -64,6 +64,21 @@ describe.each([true, false])('SPARQL datasets, union default graph %s', (union) 
     await update(t, `DROP SILENT GRAPH <${EX}rt>`).expect(204);
   });
 
+  it('applies all of a request or none of it: a later DROP of a missing graph undoes nothing, deletes nothing', async () => {
+    await update(t, `INSERT DATA { GRAPH <${EX}whole> { <${EX}x> <${EX}whole> "kept" } }`).expect(204);
+    const probe = `SELECT (COUNT(*) AS ?n) WHERE { GRAPH <${EX}whole> { ?s ?p ?o } }`;
+    const failing = await update(t, `DELETE WHERE { ?s <${EX}whole> ?o } ; DROP GRAPH <${EX}missing>`).parse(
+      text,
+    );
+    expect(failing.status).toBe(400);
+    expect(await count(t, probe)).toBe(1);
+    await update(
+      t,
+      `DELETE WHERE { GRAPH ?g { ?s <${EX}whole> ?o } } ; DROP SILENT GRAPH <${EX}missing>`,
+    ).expect(204);
+    expect(await count(t, probe)).toBe(0);
+  });
+
   it('writes an INSERT … WHERE without GRAPH to the default graph, from what a query sees', async () => {
     await update(t, `INSERT { ?s <${EX}copied> ?o } WHERE { ?s <${EX}p> ?o }`).expect(204);
     const copied = `SELECT ?o WHERE { GRAPH ?g { ?s <${EX}copied> ?o } FILTER(?g IN (<${G1}>, <${G2}>)) }`;

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeTestStores } from '../support/test-store.ts';
+import { closeTestStores, testBackend } from '../support/test-store.ts';
 import { EX, G1, G2, seededApp, type TestApp, text } from './fixture.ts';
 
 // One meaning for each operation, read from its parse: relative IRIs against the endpoint, the dataset an
@@ -79,6 +79,18 @@ describe.each([true, false])('SPARQL datasets, union default graph %s', (union) 
       `DELETE WHERE { GRAPH ?g { ?s <${EX}whole> ?o } } ; DROP SILENT GRAPH <${EX}missing>`,
     ).expect(204);
     expect(await count(t, probe)).toBe(0);
+  });
+
+  it('never drops a template’s quoted triple silently: written in strict mode, refused in union mode', async () => {
+    const insert = `INSERT { << ?s <${EX}p> ?o >> <${EX}said> "yes" } WHERE { GRAPH <${G1}> { ?s <${EX}p> ?o } }`;
+    const res = await update(t, insert).parse(text);
+    const written = await count(t, `SELECT (COUNT(*) AS ?n) WHERE { ?r <${EX}said> "yes" }`);
+    // Either written (204) or refused with nothing written; Virtuoso has no SPARQL-star and refuses it too.
+    expect([res.status, written]).toEqual(res.status === 204 ? [204, 1] : [res.status, 0]);
+    if (union) expect([res.status, res.body]).toEqual([400, expect.stringMatching(/quoted triple/)]);
+    else if (testBackend() === 'memory') expect(res.status).toBe(204);
+    const reifies = 'http://www.w3.org/1999/02/22-rdf-syntax-ns#reifies';
+    if (written) await update(t, `DELETE WHERE { ?r <${EX}said> "yes" ; <${reifies}> ?t }`).expect(204);
   });
 
   it('writes an INSERT … WHERE without GRAPH to the default graph, from what a query sees', async () => {

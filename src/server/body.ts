@@ -110,8 +110,55 @@ export function requireContentType(accepted: readonly string[]): RequestHandler 
 
 /** The request's URL parameters, repeated ones kept (default-graph-uri may appear many times). */
 export function urlParams(req: { originalUrl: string }): URLSearchParams {
-  return new URL(req.originalUrl, 'http://localhost').searchParams;
+  return utf8Params(new URL(req.originalUrl, 'http://localhost').search.slice(1));
 }
+
+/**
+ * Parameters in application/x-www-form-urlencoded form (a URL's query, a form body), read as UTF-8 only:
+ * URLSearchParams would turn percent-encoded bytes that are not UTF-8 (`caf%E9`, a form sent in
+ * ISO-8859-1) into U+FFFD, and an update would write the damaged text. Such a parameter is a 400 instead.
+ */
+export function utf8Params(text: string): URLSearchParams {
+  const decoder = utf8Decoder();
+  for (const piece of text.split('&')) {
+    const bytes = percentDecode(piece.replaceAll('+', ' '));
+    try {
+      decoder.decode(bytes);
+    } catch {
+      const name = piece.split('=')[0] ?? '';
+      throw new BadRequestError(
+        `The parameter ${JSON.stringify(safeName(name))} is percent-encoded in a charset other than UTF-8; provml reads parameters as UTF-8 only. Encode the text as UTF-8 before percent-encoding it; nothing was executed.`,
+      );
+    }
+  }
+  return new URLSearchParams(text);
+}
+
+/** The bytes a form-urlencoded piece stands for (WHATWG URL percent-decode: a malformed `%` stays as is). */
+function percentDecode(piece: string): Uint8Array {
+  const raw = Buffer.from(piece, 'utf8');
+  const out: number[] = [];
+  for (let i = 0; i < raw.length; i++) {
+    const high = hexValue(raw[i + 1]);
+    const low = hexValue(raw[i + 2]);
+    if (raw[i] === 0x25 && high !== undefined && low !== undefined) {
+      out.push(high * 16 + low);
+      i += 2;
+    } else out.push(raw[i] as number);
+  }
+  return Uint8Array.from(out);
+}
+
+function hexValue(byte: number | undefined): number | undefined {
+  if (byte === undefined) return undefined;
+  if (byte >= 0x30 && byte <= 0x39) return byte - 0x30;
+  const lower = byte | 0x20;
+  return lower >= 0x61 && lower <= 0x66 ? lower - 0x61 + 10 : undefined;
+}
+
+/** A parameter name for an error message: decoded where it can be, never more than 40 characters. */
+const safeName = (name: string): string =>
+  new URLSearchParams(`${name}=`).keys().next().value?.slice(0, 40) ?? '';
 
 /** The body read by textBody, or undefined when the request had none. */
 export const bodyText = (req: { body?: unknown }): string | undefined =>

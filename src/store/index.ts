@@ -9,6 +9,7 @@ export { StoreCorruptError } from './durable/log-scan.ts';
 export { MemoryStore, openMemoryStore } from './memory.ts';
 export { type OnlineStateChange, refreshOnlineState } from './online-state.ts';
 export { MAX_NESTING, nestingDepth } from './prepare/nesting.ts';
+export { MAX_OPERATION_DEPTH } from './prepare/operation-depth.ts';
 export {
   MAX_QUERY_CHARS,
   type PreparedOperation,

@@ -34,6 +34,50 @@ describe('request bodies are UTF-8 or refused, never executed', () => {
     expect(await quads(store)).toBe(3);
   });
 
+  it.each([
+    [
+      'an update form writing ISO-8859-1 text',
+      `update=${encodeURIComponent(`INSERT DATA { <${EX}s> <${EX}p> "caf`)}%E9%22%20%7D`,
+    ],
+    ['an update form hiding a bad byte in a comment', 'update=CLEAR%20NAMED%20%23%FF'],
+    ['an update form with a bad byte in a parameter name', 'update=CLEAR%20NAMED&x%FF=1'],
+  ])('/sparql refuses %s (percent-encoded, not UTF-8) with 400 and writes nothing', async (_case, form) => {
+    const { app, store } = await seededApp();
+    const res = await request(app).post('/sparql').type('application/x-www-form-urlencoded').send(form);
+    expect(res.status).toBe(400);
+    expect(res.text).toMatch(/percent-encoded in a charset other than UTF-8/);
+    expect(await store.hasGraph({ termType: 'NamedNode', value: G1 })).toBe(true);
+    expect(await quads(store)).toBe(3);
+  });
+
+  it('refuses percent-encoded ISO-8859-1 in a query URL and in a Graph Store ?graph= (400)', async () => {
+    const { app, store } = await seededApp();
+    const query = await request(app).get(`/sparql?query=ASK%7B%3Fs%20%3Fp%20%22caf%E9%22%7D`);
+    expect(query.status).toBe(400);
+    expect(query.text).toMatch(/"query" is percent-encoded in a charset other than UTF-8/);
+    const put = await request(app)
+      .put('/store?graph=http%3A%2F%2Fexample.org%2Fcaf%E9')
+      .type('text/turtle')
+      .send(`<${EX}s> <${EX}p> "o" .`);
+    expect(put.status).toBe(400);
+    expect(await quads(store)).toBe(3);
+  });
+
+  it('reads UTF-8 percent-encoding, and leaves a % that encodes nothing as it is', async () => {
+    const { app, store } = await seededApp();
+    const insert = `update=${encodeURIComponent(`INSERT DATA { <${EX}s> <${EX}p> "café ✓" }`)}`;
+    const res = await request(app).post('/sparql').type('application/x-www-form-urlencoded').send(insert);
+    expect(res.status).toBe(204);
+    expect(await store.ask(`ASK { <${EX}s> <${EX}p> "café ✓" }`)).toBe(true);
+    const ask = await request(app)
+      .post('/sparql')
+      .type('application/x-www-form-urlencoded')
+      .set('Accept', 'application/sparql-results+json')
+      .send('query=ASK%20%7B%20FILTER("100%" = "100%25")%20%7D');
+    expect(ask.status).toBe(200);
+    expect(JSON.parse(ask.text).boolean).toBe(true);
+  });
+
   it('/sparql refuses a UTF-16 query (400) and a query whose bytes are not UTF-8', async () => {
     const { app } = await seededApp();
     const declared = await request(app)

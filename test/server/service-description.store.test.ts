@@ -30,6 +30,10 @@ describe('SPARQL service description (GET /sparql without a query)', () => {
       );
     expect(await says('the union of all graphs, for the WHERE of an update as for a query')).toBe(true);
     expect(await says('Relative IRIs resolve against http://prov.example.org:8080/sparql')).toBe(true);
+    expect(await says('INSERT without GRAPH writes to the stored default graph')).toBe(true);
+    expect(await says('An operation that names its dataset gets exactly that dataset')).toBe(true);
+    expect(await says('chaining more than 500 operations along one path')).toBe(true);
+    expect(await ask('?s sd:inputFormat fmt:JSON-LD, fmt:TriG, fmt:Turtle')).toBe(true);
   });
 
   it('omits sd:UnionDefaultGraph when the union default graph is off', async () => {
@@ -40,7 +44,7 @@ describe('SPARQL service description (GET /sparql without a query)', () => {
     expect(await ask('?s sd:feature sd:UnionDefaultGraph')).toBe(false);
     expect(
       await ask(
-        '?s sd:defaultDataset/<http://www.w3.org/2000/01/rdf-schema#comment> ?c FILTER(CONTAINS(?c, "the default graph is the stored default graph"))',
+        '?s sd:defaultDataset/<http://www.w3.org/2000/01/rdf-schema#comment> ?c FILTER(CONTAINS(?c, "the default graph is the stored default graph") && CONTAINS(?c, "INSERT without GRAPH writes to the stored default graph"))',
       ),
     ).toBe(true);
   });

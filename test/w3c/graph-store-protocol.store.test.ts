@@ -4,4 +4,5 @@ import { conformanceSuite } from './support/suite.ts';
 
 conformanceSuite('W3C SPARQL 1.1 Graph Store Protocol', readManifest(manifestFile('graph-store-protocol')), {
   paths: [['/gsp', '/store']],
+  entries: 13,
 });

@@ -27,5 +27,6 @@ conformanceSuite(
       ['$HOST$', base.host],
     ],
     sequential: true,
+    entries: 18,
   },
 );

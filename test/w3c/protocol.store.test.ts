@@ -4,4 +4,5 @@ import { conformanceSuite } from './support/suite.ts';
 
 conformanceSuite('W3C SPARQL 1.1 Protocol', readManifest(manifestFile('protocol')), {
   paths: [['/sparql/', '/sparql']],
+  entries: 34,
 });

@@ -18,6 +18,7 @@ import { closeRoute } from '../methods.ts';
 import { mediaTypeOf, negotiate } from '../negotiate.ts';
 import { POST_CONTENT_TYPES, parseSparqlRequest } from './request.ts';
 import { serviceDescription } from './service-description.ts';
+import { refusePartialUnionUpdate } from './union-update-guard.ts';
 
 const RESULT_OFFERS = [...RESULT_MEDIA_TYPES.keys()];
 
@@ -68,6 +69,7 @@ function sparqlHandler(ctx: AppContext): RequestHandler {
           baseIri,
           ...(operation.using ? { using: operation.using } : {}),
         });
+        refusePartialUnionUpdate(prepared, ctx.config.unionDefaultGraph);
         await ctx.store.update(prepared, { unionDefaultGraph: ctx.config.unionDefaultGraph });
         res.status(204).end();
         return;

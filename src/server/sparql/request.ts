@@ -3,6 +3,7 @@
 import { BadRequestError } from '../../errors.ts';
 import { isValidIri, SPARQL_QUERY, SPARQL_UPDATE } from '../../rdf/index.ts';
 import type { Dataset } from '../../store/index.ts';
+import { utf8Params } from '../body.ts';
 import { UnsupportedMediaTypeError } from '../errors.ts';
 
 export type SparqlOperation =
@@ -38,7 +39,7 @@ export function parseSparqlRequest(request: ProtocolRequest): SparqlOperation {
   switch (request.contentType) {
     case FORM: {
       if (url.has('query')) throw twice('query', 'in both the URL and the form body');
-      const form = new URLSearchParams(request.body ?? '');
+      const form = utf8Params(request.body ?? '');
       if (form.has('query') && form.has('update')) {
         throw new BadRequestError('Send either query= or update= in one request, not both.');
       }

@@ -1,6 +1,6 @@
 // The SPARQL 1.1 Service Description served on GET /sparql without a query.
 import { escapeString, iriToNTriples, parseRdf, serializeRdf, TURTLE } from '../../rdf/index.ts';
-import { MAX_NESTING } from '../../store/index.ts';
+import { MAX_NESTING, MAX_OPERATION_DEPTH } from '../../store/index.ts';
 import { FORMATS_NS, NS, rdfs, SIMPLE_ENTAILMENT } from '../../vocab.ts';
 
 export interface DescriptionOptions {
@@ -17,7 +17,8 @@ const RESULT_FORMATS = [
   'SPARQL_Results_TSV',
 ];
 const GRAPH_FORMATS = ['Turtle', 'N-Triples', 'N-Quads', 'TriG', 'JSON-LD', 'RDF_XML'];
-const INPUT_FORMATS = ['Turtle', 'N-Triples', 'N-Quads', 'TriG', 'RDF_XML'];
+// What /store reads (N-Quads, TriG and JSON-LD with default-graph data only).
+const INPUT_FORMATS = ['Turtle', 'N-Triples', 'N-Quads', 'TriG', 'JSON-LD', 'RDF_XML'];
 
 export function serviceDescriptionTurtle(options: DescriptionOptions): string {
   const sd = (local: string): string => iriToNTriples(NS.sd + local);
@@ -48,8 +49,9 @@ function datasetComment(options: DescriptionOptions): string {
     : 'the stored default graph';
   return (
     `Without FROM, FROM NAMED, USING, USING NAMED, WITH or the protocol's dataset parameters, the default graph is ${seen}. ` +
-    'An operation that names its dataset gets exactly that dataset. INSERT without GRAPH writes to the stored default graph. ' +
-    `Relative IRIs resolve against ${options.endpoint}. Operations nesting deeper than ${MAX_NESTING} brackets are refused (400).`
+    'An operation that names its dataset gets exactly that dataset; default-graph-uri / named-graph-uri override FROM / FROM NAMED. ' +
+    'INSERT without GRAPH writes to the stored default graph; DELETE DATA removes from the stored graphs it names (the stored default graph without GRAPH). ' +
+    `Relative IRIs resolve against ${options.endpoint}. Operations nesting deeper than ${MAX_NESTING} brackets, or chaining more than ${MAX_OPERATION_DEPTH} operations along one path, are refused (400).`
   );
 }
 

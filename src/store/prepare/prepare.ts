@@ -3,6 +3,7 @@ import { BadRequestError } from '../../errors.ts';
 import type { Dataset, QueryForm } from '../api.ts';
 import { asPatterns, mayAdd, readsDefaultDataset, serviceClauses, usesGraphPattern } from './analyse.ts';
 import { checkNesting, checkTreeDepth } from './nesting.ts';
+import { checkOperationDepth } from './operation-depth.ts';
 import { type ExpectedKind, readableParseError } from './parse-error.ts';
 
 // One SPARQL operation parsed once, where it enters (HTTP, CLI, library), into the facts every later layer
@@ -14,6 +15,8 @@ import { type ExpectedKind, readableParseError } from './parse-error.ts';
 export interface PrepareLimits {
   /** Deepest bracket nesting (default MAX_NESTING). */
   maxNesting?: number;
+  /** Longest chain of operations along one path of the parse (default MAX_OPERATION_DEPTH). */
+  maxOperationDepth?: number;
   /** Longest query text in characters; updates are bounded by the request body limit. */
   maxQueryChars?: number;
 }
@@ -157,6 +160,7 @@ function parse(
   }
   // Before any engine, and before the walks of analyse.ts, sees the tree.
   checkTreeDepth(parsed);
+  checkOperationDepth(parsed, options.maxOperationDepth);
   return { parsed, depth };
 }
 

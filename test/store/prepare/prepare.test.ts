@@ -1,10 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { BadRequestError } from '../../../src/errors.ts';
-import { MAX_NESTING, nestingDepth, prepareQuery, prepareUpdate } from '../../../src/store/index.ts';
+import {
+  MAX_NESTING,
+  MAX_OPERATION_DEPTH,
+  nestingDepth,
+  prepareQuery,
+  prepareUpdate,
+} from '../../../src/store/index.ts';
 import { MAX_TREE_DEPTH } from '../../../src/store/prepare/nesting.ts';
 
 const deep = (open: string, close: string, n: number, inner = '') =>
   `${open.repeat(n)}${inner}${close.repeat(n)}`;
+const times = (n: number, item: (i: number) => string, separator = ' ') =>
+  Array.from({ length: n }, (_, i) => item(i)).join(separator);
 
 describe('prepareQuery', () => {
   it.each([
@@ -190,5 +198,65 @@ describe('nesting limit', () => {
     ['escaped quotes', 'SELECT * { ?s ?p "a\\"((" }', 1],
   ])('counts only real brackets: %s', (_case, text, depth) => {
     expect(nestingDepth(text)).toBe(depth);
+  });
+});
+
+describe('operation depth limit', () => {
+  // Flat texts whose plan Oxigraph folds into a left-deep tree: each of these crashed its WebAssembly stack
+  // near 900 elements (a GET answered 503 and the durable store restarted its worker).
+  const chains: Array<[string, (n: number) => string]> = [
+    ['UNION branches', (n) => `SELECT * { {?s <a:p> ?o} ${times(n, () => 'UNION {?s <a:q> ?o}')} }`],
+    ['OPTIONALs in one group', (n) => `SELECT * { ?s ?p ?o ${times(n, () => 'OPTIONAL {?s <a:q> ?o}')} }`],
+    ['MINUS clauses', (n) => `SELECT * { ?s ?p ?o ${times(n, (i) => `MINUS {?s <a:m${i}> ?o}`)} }`],
+    ['BINDs', (n) => `SELECT * { ?s ?p ?o ${times(n, (i) => `BIND(1 AS ?v${i})`)} }`],
+    ['projected expressions', (n) => `SELECT ${times(n, (i) => `(1 AS ?v${i})`)} { ?s ?p ?o }`],
+    ['triple patterns of one block', (n) => `SELECT * { ${times(n, (i) => `?s <a:p> ?o${i} .`)} }`],
+    ['path steps', (n) => `SELECT * { ?s ${times(n, () => '<a:p>', '/')} ?o }`],
+    ['path alternatives', (n) => `SELECT * { ?s ${times(n, (i) => `<a:p${i}>`, '|')} ?o }`],
+    ['|| operands', (n) => `SELECT * { ?s ?p ?o FILTER(${times(n, (i) => `?o = ${i}`, ' || ')}) }`],
+    ['+ operands', (n) => `SELECT * { FILTER(${times(n, () => '1', ' + ')} > 0) }`],
+    ['DELETE WHERE patterns', (n) => `DELETE WHERE { ${times(n, (i) => `<a:s> <a:p> ?o${i} .`)} }`],
+    [
+      'nested quoted triples',
+      (n) => {
+        let triple = '<a:s> <a:p> <a:o>';
+        for (let i = 0; i < n; i++) triple = `<< ${triple} >> <a:p> <a:o>`;
+        return `INSERT DATA { ${triple} }`;
+      },
+    ],
+  ];
+  const prepare = (text: string) => (text.startsWith('SELECT') ? prepareQuery(text) : prepareUpdate(text));
+
+  it.each(chains)(
+    'refuses %s past the limit with a 400 naming it, and accepts them below',
+    (_shape, make) => {
+      expect(() => prepare(make(MAX_OPERATION_DEPTH - 20))).not.toThrow();
+      let refusal: unknown;
+      try {
+        prepare(make(MAX_OPERATION_DEPTH + 20));
+      } catch (error) {
+        refusal = error;
+      }
+      expect(refusal).toBeInstanceOf(BadRequestError);
+      expect((refusal as Error).message).toMatch(/chains \d+ operations along one path.*at most 500/);
+    },
+  );
+
+  it('refuses a 30,000-operand chain (deeper than the call stack) as a 400, not a crash', () => {
+    expect(() => prepareQuery(`SELECT * { FILTER(${times(30_000, () => '1', '+')} > 0) }`)).toThrow(
+      BadRequestError,
+    );
+  });
+
+  it.each([
+    ['an IN list', `SELECT * { ?s ?p ?o FILTER(?o IN (${times(10_000, (i) => `${i}`, ', ')})) }`],
+    ['VALUES rows', `SELECT * { ?s ?p ?o VALUES ?o { ${times(10_000, (i) => `${i}`)} } }`],
+    ['projected variables', `SELECT ${times(2_000, (i) => `?v${i}`)} { ?s ?p ?o }`],
+    ['FROM clauses', `SELECT * ${times(2_000, (i) => `FROM <a:g${i}>`)} { ?s ?p ?o }`],
+    ['function arguments', `SELECT (CONCAT(${times(5_000, () => '"a"', ', ')}) AS ?c) {}`],
+    ['INSERT DATA quads', `INSERT DATA { ${times(10_000, (i) => `<a:s> <a:p> ${i} .`)} }`],
+    ['an INSERT template', `INSERT { ${times(5_000, (i) => `<a:s> <a:p> ${i} .`)} } WHERE { ?s ?p ?o }`],
+  ])('accepts long flat lists the engine does not nest: %s', (_shape, text) => {
+    expect(() => prepare(text)).not.toThrow();
   });
 });

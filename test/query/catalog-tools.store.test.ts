@@ -60,6 +60,37 @@ describe('find-runs', () => {
     );
     expect((await run('find-runs', { measure: 'no-such-measure' })).rows).toEqual([]);
   });
+
+  it('a hyperparameter value keeps the runs that set that hyperparameter to that number', async () => {
+    expect(
+      column(
+        await run('find-runs', { hyperparameter: 'learning_rate', hyperparameterValue: '0.01' }),
+        'execution',
+      ),
+    ).toEqual([`${ID}wfexec/train-2`]);
+    // 1e-2 is the same number; an integer setting matches the same number written as a double.
+    expect(
+      column(
+        await run('find-runs', { hyperparameter: 'learning_rate', hyperparameterValue: '1e-2' }),
+        'execution',
+      ),
+    ).toEqual([`${ID}wfexec/train-2`]);
+    expect(
+      column(
+        await run('find-runs', { hyperparameter: 'batch_size', hyperparameterValue: '32.0' }),
+        'execution',
+      ),
+    ).toEqual([`${ID}wfexec/train-2`]);
+    // Name and value on one setting: no run sets learning_rate to 32 (batch_size is 32 in train-2).
+    expect(
+      (await run('find-runs', { hyperparameter: 'learning_rate', hyperparameterValue: '32' })).rows,
+    ).toEqual([]);
+    // A value alone: the runs with any hyperparameter set to it.
+    expect(column(await run('find-runs', { hyperparameterValue: '32' }), 'execution')).toEqual([
+      `${ID}wfexec/train-2`,
+    ]);
+    await expect(run('find-runs', { hyperparameterValue: 'fast' })).rejects.toThrow(/hyperparameterValue/);
+  });
 });
 
 describe('ontology-terms', () => {

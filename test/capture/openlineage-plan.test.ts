@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type CaptureEvent, fromOpenLineage } from '../../src/capture/index.ts';
+import { type CaptureEvent, fromOpenLineage, validateBatch } from '../../src/capture/index.ts';
 import { transformationIri, translate } from '../../src/translate/index.ts';
 
 // OpenLineage job → plan.declared: a JobEvent's job, with or without datasets, and the job of every RunEvent
@@ -73,5 +73,24 @@ describe('OpenLineage job → plan.declared', () => {
     );
     expect(fromJob.length).toBeGreaterThan(2);
     expect(fromRun).toHaveLength(1);
+  });
+});
+
+describe('plan.declared validation', () => {
+  it('needs a name; inputs and outputs are lists of non-empty ids; each problem named by its field', () => {
+    const base = {
+      type: 'plan.declared',
+      schema: 'provml/1',
+      id: 'p1',
+      time: '2024-06-01T11:00:00Z',
+      workflowExecutionId: 'w',
+    };
+    expect(validateBatch([{ ...base, name: 'etl', inputs: ['a'], outputs: [] }]).ok).toBe(true);
+    const bad = validateBatch([{ ...base, inputs: ['', 3] }]);
+    expect(bad.ok ? [] : bad.errors.map((error) => error.path).sort()).toEqual([
+      '/inputs/0',
+      '/inputs/1',
+      '/name',
+    ]);
   });
 });

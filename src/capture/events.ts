@@ -13,6 +13,7 @@ export const EVENT_TYPES = [
   'model.saved',
   'evaluation',
   'dataset.registered',
+  'plan.declared',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -212,6 +213,17 @@ export interface DatasetRegisteredEvent extends EventBase<'dataset.registered'> 
   taskId?: string;
 }
 
+/** A data transformation (the prospective plan that task events of the same `name` execute) declared on its
+ *  own, before or without any run: e.g. an OpenLineage JobEvent. */
+export interface PlanDeclaredEvent extends EventBase<'plan.declared'> {
+  /** The plan's name, as task events give it: the same node as every task.* event with this `name`. */
+  name: string;
+  /** Data reference ids the plan reads (same IRI space as `{ ref, kind: 'dataset' }`). */
+  inputs?: string[];
+  /** Data reference ids the plan writes. */
+  outputs?: string[];
+}
+
 export type CaptureEvent =
   | WorkflowStartedEvent
   | WorkflowEndedEvent
@@ -220,7 +232,8 @@ export type CaptureEvent =
   | TaskEndedEvent
   | ModelSavedEvent
   | EvaluationEvent
-  | DatasetRegisteredEvent;
+  | DatasetRegisteredEvent
+  | PlanDeclaredEvent;
 
 /** The event of a given type, e.g. EventOf<'task.ended'>. */
 export type EventOf<T extends EventType> = Extract<CaptureEvent, { type: T }>;

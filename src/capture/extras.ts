@@ -11,6 +11,7 @@ const DEFINITION: Record<EventType, keyof typeof schema.$defs> = {
   'model.saved': 'ModelSaved',
   evaluation: 'Evaluation',
   'dataset.registered': 'DatasetRegistered',
+  'plan.declared': 'PlanDeclared',
 };
 const COMMON = Object.keys(schema.properties);
 const KNOWN = new Map<EventType, Set<string>>(

@@ -227,12 +227,19 @@ export function registerTools(
     {
       title: 'Find runs',
       description:
-        'Workflow executions (runs) by experiment, status (running, finished, failed), hyperparameter (with its value) or recorded measure.',
+        'Workflow executions (runs) by experiment, status (running, finished, failed), hyperparameter name and/or numeric value (learning_rate = 0.01: hyperparameter "learning_rate", hyperparameterValue 0.01) or recorded measure.',
       inputSchema: z
         .object({
           experiment: z.string().url().optional().describe('Experiment IRI.'),
           status: z.enum(['running', 'finished', 'failed']).optional(),
           hyperparameter: z.string().min(1).optional().describe('A hyperparameter name, e.g. learning_rate.'),
+          hyperparameterValue: z
+            .number()
+            .finite()
+            .optional()
+            .describe(
+              'The number the hyperparameter (the one named, else any) was set to, e.g. 0.01; compared as a number.',
+            ),
           measure: z.string().min(1).optional().describe('A measure name, e.g. loss.'),
           limit: rowLimit(maxRows),
         })
@@ -248,6 +255,6 @@ export function registerTools(
   );
 }
 
-function dropUndefined(values: Record<string, string | undefined>): ParamValues {
+function dropUndefined(values: Record<string, string | number | undefined>): ParamValues {
   return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined));
 }

@@ -8,7 +8,9 @@ import { ID_BASE } from '../vocab.ts';
 // provml's ML runs. A workflow execution is a root run; each of its tasks (stages, epochs, pipeline steps) a
 // child run with the parent facet; a START event at its start and COMPLETE or FAIL at its end (a running
 // activity has only its START). Run ids are the activity's own UUID when its id is one (runs that came in as
-// OpenLineage), else a name-based UUID (v5) of its IRI: the same run always gets the same id.
+// OpenLineage), else a name-based UUID (v5) of its IRI: the same run always gets the same id. A job that came
+// in as OpenLineage goes out with its own namespace and name (kept on its plan at ingest); provml's own
+// workflows and steps are named in the export's namespace.
 
 const SPEC = 'https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent';
 const PARENT_FACET = 'https://openlineage.io/spec/facets/1-1-0/ParentRunFacet.json#/$defs/ParentRunFacet';
@@ -23,12 +25,18 @@ export interface OpenLineageExportOptions {
   executions?: string[];
   /** Only the workflow executions of this experiment (IRI). */
   experiment?: string;
-  /** The OpenLineage job namespace of provml's workflows and steps (default "provml"). */
+  /** The OpenLineage job namespace of provml's workflows and steps (default "provml"); jobs that came in as
+   *  OpenLineage keep their own. */
   namespace?: string;
   catalog?: Catalog;
 }
 
 type Row = Record<string, string | undefined>;
+
+interface OlJobRef {
+  namespace: string;
+  name: string;
+}
 
 interface OlDatasetRef {
   namespace: string;
@@ -90,6 +98,11 @@ export async function exportOpenLineage(
   const jobs = new Map<string, string>();
   for (const row of activities)
     if (row.activity && !jobs.has(row.activity)) jobs.set(row.activity, row.name ?? row.activity);
+  const original = await openLineageJobs(store, catalog, [...new Set(jobs.values())]);
+  const jobOf = (activity: string): OlJobRef => {
+    const name = jobs.get(activity) ?? activity;
+    return original.get(name) ?? { namespace, name };
+  };
   const producer = `https://w3id.org/provml/${packageVersion()}`;
   // A run that came in as an OpenLineage root run is both its workflow execution and a task with the same
   // run id: it goes out once, as the task (which holds its inputs and outputs), without a parent.
@@ -125,14 +138,14 @@ export async function exportOpenLineage(
         _producer: producer,
         _schemaURL: PARENT_FACET,
         run: { runId: runIdOf(parent) },
-        job: { namespace, name: jobs.get(parent) ?? parent },
-        root: { run: { runId: runIdOf(root) }, job: { namespace, name: jobs.get(root) ?? root } },
+        job: jobOf(parent),
+        root: { run: { runId: runIdOf(root) }, job: jobOf(root) },
       };
     }
     const base = {
       producer,
       schemaURL: SPEC,
-      job: { namespace, name: jobs.get(activity) ?? activity },
+      job: jobOf(activity),
       inputs,
       outputs,
     };
@@ -166,6 +179,50 @@ export async function exportOpenLineage(
     }
   }
   return events.sort((a, b) => a.eventTime.localeCompare(b.eventTime));
+}
+
+/** Bound names per query: the catalog refuses more than 1000 VALUES rows. */
+const NAMES_PER_QUERY = 1000;
+
+/**
+ * Plan name → the OpenLineage job it came in as, read from the plans' OpenLineage annotations (kept at
+ * ingest). Only a job whose namespace/name is the plan's name counts, the first in sorted order when a name
+ * was reached from two splits (`a/b` + `c`, `a` + `b/c`), so the answer does not depend on the engine's order.
+ */
+async function openLineageJobs(
+  store: ProvStore,
+  catalog: Catalog,
+  names: string[],
+): Promise<Map<string, OlJobRef>> {
+  const candidates = new Map<string, OlJobRef[]>();
+  for (let start = 0; start < names.length; start += NAMES_PER_QUERY) {
+    const name = names.slice(start, start + NAMES_PER_QUERY);
+    for (const row of rows(await runCatalogQuery(store, catalog.get('openlineage-jobs'), { name }))) {
+      const job = jobIn(row.annotation);
+      if (!row.name || !job || `${job.namespace}/${job.name}` !== row.name) continue;
+      candidates.set(row.name, [...(candidates.get(row.name) ?? []), job]);
+    }
+  }
+  const out = new Map<string, OlJobRef>();
+  for (const [name, jobs] of candidates) {
+    const [first] = jobs.sort(
+      (a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name),
+    );
+    if (first) out.set(name, first);
+  }
+  return out;
+}
+
+function jobIn(annotation: string | undefined): OlJobRef | undefined {
+  try {
+    const job = (JSON.parse(annotation ?? '') as { openlineage?: { job?: Record<string, unknown> } })
+      .openlineage?.job;
+    return typeof job?.namespace === 'string' && typeof job.name === 'string'
+      ? { namespace: job.namespace, name: job.name }
+      : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** An ISO time as OpenLineage wants it (RFC 3339); engines may drop the zone of a UTC time. */

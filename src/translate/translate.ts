@@ -2,6 +2,7 @@ import type { CaptureEvent } from '../capture/index.ts';
 import type { QuadData } from '../rdf/index.ts';
 import { writeDatasetRegistered, writeEvaluation, writeModelSaved } from './entities.ts';
 import { workflowExecutionGraph } from './iris.ts';
+import { writePlanDeclared } from './plan.ts';
 import { writeTask } from './task.ts';
 import { writeWorkflowEnded, writeWorkflowStarted } from './workflow.ts';
 import { GraphWriter } from './writer.ts';
@@ -32,6 +33,9 @@ export function translateEvent(event: CaptureEvent): QuadData[] {
       break;
     case 'dataset.registered':
       writeDatasetRegistered(w, event);
+      break;
+    case 'plan.declared':
+      writePlanDeclared(w, event);
       break;
   }
   return w.quads;

@@ -166,6 +166,22 @@ describe('MCP over Streamable HTTP at /mcp', () => {
     expect(await call('find_runs', { hyperparameter: 'dropout' })).toMatchObject({ rowCount: 0 });
   });
 
+  it('find_runs filters by a hyperparameter value, bound as a number on the named setting', async () => {
+    const runsWith = (rate: number) =>
+      DEMO_DATA.training.runs
+        .filter((run) => run.learningRate === rate)
+        .map((run) => workflowExecutionIri(run.id));
+    const rate = DEMO_DATA.training.runs[1]?.learningRate ?? Number.NaN;
+    const byValue = await call('find_runs', { hyperparameter: 'learning_rate', hyperparameterValue: rate });
+    expect(byValue.rows?.map((row) => row.execution)).toEqual(runsWith(rate));
+    expect(runsWith(rate)).toHaveLength(1);
+    expect(byValue.sparql).toContain(`"${rate}"^^<http://www.w3.org/2001/XMLSchema#double>`);
+    expect(
+      await call('find_runs', { hyperparameter: 'learning_rate', hyperparameterValue: 0.123 }),
+    ).toMatchObject({ rowCount: 0 });
+    expect(await failure('find_runs', { hyperparameterValue: '0.01' })).toMatch(/at hyperparameterValue\b/);
+  });
+
   it('sparql_query runs SELECT and ASK with a row limit, and says when it cut', async () => {
     const query =
       'PREFIX provml: <https://w3id.org/provml#> SELECT DISTINCT ?run WHERE { ?run a provml:WorkflowExecution } ORDER BY ?run';

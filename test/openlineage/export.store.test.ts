@@ -15,6 +15,8 @@ import { officialSchemaErrors } from './official-schema.ts';
 // OpenLineage out: captured executions (the lifecycle fixture, plus a run that came in as OpenLineage) as
 // RunEvents that the official schema accepts.
 const SPARK_RUN = '0191b7a1-5f7e-7c3a-9d1e-4a2b6c8d0e11';
+const ETL_RUN = '0191b7a1-5f7e-7c3a-9d1e-4a2b6c8d0e22';
+const ETL_CHILD_RUN = '0191b7a1-5f7e-7c3a-9d1e-4a2b6c8d0e33';
 const PRODUCER = 'https://github.com/apache/spark/tree/v3.5.0';
 const SCHEMA_URL = 'https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent';
 let store: ProvStore;
@@ -52,6 +54,34 @@ beforeAll(async () => {
         outputs: [{ namespace: 's3://lake', name: 'prepared/tiles' }],
       });
     expect(res.status).toBe(202);
+  }
+  // A Spark job whose namespace has no slash-free split from its name: spark-prod + etl.job, and a child run
+  // (another namespace) with the parent facet.
+  const etl = { namespace: 'spark-prod', name: 'etl.job' };
+  const child = { namespace: 'spark-prod/stages', name: 'etl.job.write' };
+  const childRun = {
+    runId: ETL_CHILD_RUN,
+    facets: {
+      parent: {
+        _producer: PRODUCER,
+        _schemaURL: 'https://openlineage.io/spec/facets/1-1-0/ParentRunFacet.json#/$defs/ParentRunFacet',
+        run: { runId: ETL_RUN },
+        job: etl,
+      },
+    },
+  };
+  const outputs = [{ namespace: 's3://lake', name: 'etl/out' }];
+  for (const body of [
+    { eventType: 'START', eventTime: '2024-05-03T08:00:00Z', run: { runId: ETL_RUN }, job: etl },
+    { eventType: 'START', eventTime: '2024-05-03T08:01:00Z', run: childRun, job: child, outputs },
+    { eventType: 'COMPLETE', eventTime: '2024-05-03T08:05:00Z', run: childRun, job: child, outputs },
+    { eventType: 'COMPLETE', eventTime: '2024-05-03T08:10:00Z', run: { runId: ETL_RUN }, job: etl },
+  ]) {
+    const res = await request(app)
+      .post('/api/v1/lineage')
+      .type('application/json')
+      .send({ producer: PRODUCER, schemaURL: SCHEMA_URL, ...body });
+    expect(res.status, res.text).toBe(202);
   }
   const res = await request(app).get('/api/v1/export/openlineage').expect(200);
   expect(res.headers['content-type']).toMatch(/application\/x-ndjson/);
@@ -97,11 +127,31 @@ describe('GET /api/v1/export/openlineage', () => {
     const spark = events.filter((event) => event.run.runId === SPARK_RUN);
     expect(spark.map((event) => event.eventType)).toEqual(['START', 'COMPLETE']);
     expect(spark[1]).toMatchObject({
-      job: { name: 'spark/tile_seismic_cube' },
+      job: { namespace: 'spark', name: 'tile_seismic_cube' },
       inputs: [{ namespace: 's3://lake', name: 'raw/parihaka.segy' }],
       outputs: [{ namespace: 's3://lake', name: 'prepared/tiles' }],
     });
     expect(spark[1]?.run.facets.parent).toBeUndefined();
+  });
+
+  it('a job that came in as OpenLineage goes out with its own namespace and name, parent facet too', () => {
+    const etl = events.filter((event) => event.run.runId === ETL_RUN);
+    expect(etl.map((event) => [event.eventType, event.job])).toEqual([
+      ['START', { namespace: 'spark-prod', name: 'etl.job' }],
+      ['COMPLETE', { namespace: 'spark-prod', name: 'etl.job' }],
+    ]);
+    for (const event of etl) expect(officialSchemaErrors(event), JSON.stringify(event)).toEqual([]);
+    const child = events.filter((event) => event.run.runId === ETL_CHILD_RUN);
+    expect(child.map((event) => event.job)).toEqual([
+      { namespace: 'spark-prod/stages', name: 'etl.job.write' },
+      { namespace: 'spark-prod/stages', name: 'etl.job.write' },
+    ]);
+    expect(child[0]?.run.facets.parent).toMatchObject({
+      run: { runId: ETL_RUN },
+      job: { namespace: 'spark-prod', name: 'etl.job' },
+      root: { run: { runId: ETL_RUN }, job: { namespace: 'spark-prod', name: 'etl.job' } },
+    });
+    for (const event of child) expect(officialSchemaErrors(event), JSON.stringify(event)).toEqual([]);
   });
 
   it('an OpenLineage consumer reads it: a second provml takes every event in through POST /api/v1/lineage', async () => {

@@ -1,11 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { fromOpenLineage, validateBatch } from '../../src/capture/index.ts';
 import { ensureOntologyGraph } from '../../src/ontology/index.ts';
 import { type Catalog, packageCatalog, runCatalogQuery } from '../../src/query/index.ts';
 import type { ProvStore, SelectResult } from '../../src/store/index.ts';
+import { transformationIri, translate } from '../../src/translate/index.ts';
 import { ID, lifecycleStore } from './support/lifecycle.ts';
 
 // Fixture tests of the catalog queries behind the MCP tools (find-runs, ontology-terms) and the OpenLineage
-// export (executions, execution-data).
+// export (executions, execution-data, openlineage-jobs).
 let store: ProvStore;
 let catalog: Catalog;
 
@@ -59,6 +61,37 @@ describe('find-runs', () => {
       ['train-1', 'train-2', 'train-3'].map((id) => `${ID}wfexec/${id}`),
     );
     expect((await run('find-runs', { measure: 'no-such-measure' })).rows).toEqual([]);
+  });
+
+  it('a hyperparameter value keeps the runs that set that hyperparameter to that number', async () => {
+    expect(
+      column(
+        await run('find-runs', { hyperparameter: 'learning_rate', hyperparameterValue: '0.01' }),
+        'execution',
+      ),
+    ).toEqual([`${ID}wfexec/train-2`]);
+    // 1e-2 is the same number; an integer setting matches the same number written as a double.
+    expect(
+      column(
+        await run('find-runs', { hyperparameter: 'learning_rate', hyperparameterValue: '1e-2' }),
+        'execution',
+      ),
+    ).toEqual([`${ID}wfexec/train-2`]);
+    expect(
+      column(
+        await run('find-runs', { hyperparameter: 'batch_size', hyperparameterValue: '32.0' }),
+        'execution',
+      ),
+    ).toEqual([`${ID}wfexec/train-2`]);
+    // Name and value on one setting: no run sets learning_rate to 32 (batch_size is 32 in train-2).
+    expect(
+      (await run('find-runs', { hyperparameter: 'learning_rate', hyperparameterValue: '32' })).rows,
+    ).toEqual([]);
+    // A value alone: the runs with any hyperparameter set to it.
+    expect(column(await run('find-runs', { hyperparameterValue: '32' }), 'execution')).toEqual([
+      `${ID}wfexec/train-2`,
+    ]);
+    await expect(run('find-runs', { hyperparameterValue: 'fast' })).rejects.toThrow(/hyperparameterValue/);
   });
 });
 
@@ -130,5 +163,39 @@ describe('execution-data', () => {
     ]);
     expect(rows).toContainEqual([`${ID}wfexec/prep-1/task/tile`, 'used', `${ID}data/f3-cube`]);
     expect(rows).toContainEqual([`${ID}wfexec/prep-1/task/tile`, 'generated', `${ID}data/tiles-train`]);
+  });
+});
+
+describe('openlineage-jobs', () => {
+  it('lists the OpenLineage annotations of plans that came in as OpenLineage, by plan name', async () => {
+    const job = fromOpenLineage({
+      eventTime: '2024-06-01T11:00:00Z',
+      producer: 'https://github.com/apache/spark/tree/v3.5.0',
+      schemaURL: 'https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/JobEvent',
+      job: { namespace: 'spark-prod', name: 'etl.job' },
+    });
+    // A provml plan with an annotation of its own is no OpenLineage job.
+    const own = validateBatch([
+      {
+        type: 'plan.declared',
+        schema: 'provml/1',
+        id: 'plan-own',
+        time: '2024-06-01T11:00:00Z',
+        workflowExecutionId: 'prep-1',
+        name: 'tile-cube',
+        annotations: { sourceCode: 'tile.py' },
+      },
+    ]);
+    if (!job.ok || !own.ok) throw new Error('fixture events invalid');
+    await store.insert(translate([...job.events, ...own.events]));
+    const all = await run('openlineage-jobs');
+    expect(all.rows.map((row) => [row.plan?.value, row.name?.value])).toEqual([
+      [transformationIri('spark-prod/etl.job'), 'spark-prod/etl.job'],
+    ]);
+    expect(JSON.parse(all.rows[0]?.annotation?.value ?? '{}')).toMatchObject({
+      openlineage: { job: { namespace: 'spark-prod', name: 'etl.job' } },
+    });
+    expect((await run('openlineage-jobs', { name: 'spark-prod/etl.job' })).rows).toHaveLength(1);
+    expect((await run('openlineage-jobs', { name: 'tile-cube' })).rows).toEqual([]);
   });
 });

@@ -47,6 +47,7 @@ describe('catalog listing and headers', () => {
       'models-from-raw-data',
       'ontology-classes',
       'ontology-terms',
+      'openlineage-jobs',
       'run-count',
       'run-details',
       'run-order',

@@ -7,7 +7,12 @@ import { defaultConfig } from '../../src/config.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { createApp } from '../../src/server/app.ts';
 import type { ProvStore } from '../../src/store/index.ts';
-import { dataIri, taskExecutionIri, workflowExecutionGraph } from '../../src/translate/index.ts';
+import {
+  dataIri,
+  taskExecutionIri,
+  transformationIri,
+  workflowExecutionGraph,
+} from '../../src/translate/index.ts';
 import { officialSchemaErrors } from '../openlineage/official-schema.ts';
 import { openTestStore } from '../support/test-store.ts';
 
@@ -78,6 +83,24 @@ const post = (body: unknown) =>
 const graph = workflowExecutionGraph(rootRun);
 const task = taskExecutionIri(rootRun, RUN);
 const output = dataIri(openLineageDatasetId(OUTPUT));
+
+function jobEvent(job: Record<string, unknown>, datasets: Record<string, unknown>) {
+  return {
+    eventTime: '2024-06-01T11:00:00Z',
+    producer: PRODUCER,
+    schemaURL: 'https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/JobEvent',
+    job,
+    ...datasets,
+  };
+}
+
+/** The OpenLineage annotations (JSON) a plan carries in any graph, the job's own name first. */
+async function planAnnotations(plan: string): Promise<Array<Record<string, unknown>>> {
+  const result = await store.select(`SELECT ?a WHERE { GRAPH ?g { <${plan}> <${PROVML}annotation> ?a } }`);
+  return result.rows.map(
+    (row) => (JSON.parse(row.a?.value ?? '{}') as { openlineage: Record<string, unknown> }).openlineage,
+  );
+}
 
 /** The OpenLineage annotations (JSON) a subject carries in the root run's graph. */
 async function annotations(subject: string): Promise<Array<Record<string, unknown>>> {
@@ -203,23 +226,61 @@ describe('OpenLineage in: what a run event becomes', () => {
     ]);
   });
 
-  it('a JobEvent that only reads keeps its job and facets on the data it reads', async () => {
+  it('a JobEvent that only reads is its job as a prov:Plan, with its facets and the data it reads', async () => {
     const job = { namespace: 'snowflake', name: 'discounts.audit', facets: facet('SQLJobFacet') };
-    const sent = {
-      eventTime: '2024-06-01T11:00:00Z',
-      producer: PRODUCER,
-      schemaURL: 'https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/JobEvent',
-      job,
-      inputs: [INPUT],
-    };
+    const sent = jobEvent(job, { inputs: [INPUT] });
     expect(officialSchemaErrors(sent)).toEqual([]);
     expect((await post(sent)).status).toBe(202);
-    const result = await store.select(
-      `SELECT ?a WHERE { GRAPH ?g { <${dataIri(openLineageDatasetId(INPUT))}> <${PROVML}annotation> ?a } }`,
+    const plan = transformationIri('snowflake/discounts.audit');
+    expect((await planAnnotations(plan)).map((entry) => entry.job)).toEqual([job]);
+    const declared = await store.select(
+      `SELECT ?role ?data WHERE { GRAPH ?g { <${plan}> <${PROVML}hasAttribute> ?attribute .
+         ?attribute <${PROVML}role> ?role ; <${PROV}wasInfluencedBy> ?data } }`,
     );
-    const kept = result.rows.map(
-      (row) => (JSON.parse(row.a?.value ?? '{}') as { openlineage: { job?: unknown } }).openlineage.job,
+    expect(declared.rows.map((row) => [row.role?.value, row.data?.value])).toEqual([
+      ['input', dataIri(openLineageDatasetId(INPUT))],
+    ]);
+  });
+
+  it('a JobEvent naming no dataset is kept as its prov:Plan; re-sent it changes nothing; a later run executes that plan', async () => {
+    const job = {
+      namespace: 'airflow',
+      name: 'nightly.report',
+      facets: {
+        ...facet('SQLJobFacet'),
+        acme_owner: { _producer: PRODUCER, _schemaURL: 'https://acme.example/Owner.json', team: 'data' },
+      },
+    };
+    const sent = jobEvent(job, {});
+    expect(officialSchemaErrors(sent)).toEqual([]);
+    expect((await post(sent)).status).toBe(202);
+    const plan = transformationIri('airflow/nightly.report');
+    const planFacts = await store.select(
+      `SELECT ?name WHERE { GRAPH ?g { <${plan}> a <${PROV}Plan> , <${PROVML}DataTransformation> ; <${PROVML}name> ?name } }`,
     );
-    expect(kept).toEqual([job]);
+    expect(planFacts.rows.map((row) => row.name?.value)).toEqual(['airflow/nightly.report']);
+    expect(await planAnnotations(plan)).toEqual([
+      { job, producer: PRODUCER, eventTime: '2024-06-01T11:00:00Z' },
+    ]);
+    const before = await store.select('SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }');
+    const again = await post(sent);
+    expect(again.status).toBe(202);
+    const after = await store.select('SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }');
+    expect(after.rows[0]?.n?.value).toBe(before.rows[0]?.n?.value);
+    const runId = '0191c2d4-3333-7a2b-8c3d-4e5f60718293';
+    const start = {
+      eventType: 'START',
+      eventTime: '2024-06-02T01:00:00Z',
+      producer: PRODUCER,
+      schemaURL: SCHEMA_URL,
+      run: { runId },
+      job: { namespace: 'airflow', name: 'nightly.report' },
+    };
+    expect((await post(start)).status).toBe(202);
+    expect(
+      await store.ask(
+        `ASK { GRAPH ?g { <${taskExecutionIri(runId, runId)}> <${PROVML}executionOf> <${plan}> } }`,
+      ),
+    ).toBe(true);
   });
 });

@@ -13,6 +13,7 @@ const GOLDEN: Array<[string, BatchFormat]> = [
   ['model-saved', 'provml'],
   ['evaluation', 'provml'],
   ['dataset-registered', 'provml'],
+  ['plan-declared', 'provml'],
   ['flowcept-messages', 'flowcept'],
 ];
 

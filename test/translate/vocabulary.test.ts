@@ -32,6 +32,7 @@ const allEvents: CaptureEvent[] = [
     'model-saved.json',
     'evaluation.json',
     'dataset-registered.json',
+    'plan-declared.json',
   ].flatMap(readEvents),
   ...(flowcept.ok ? flowcept.events : []),
 ];

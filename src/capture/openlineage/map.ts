@@ -4,6 +4,7 @@ import {
   type DatasetKind,
   type DatasetRegisteredEvent,
   EVENT_SCHEMA_VERSION,
+  type PlanDeclaredEvent,
 } from '../events.ts';
 import type { OlDataset, OlDatasetEvent, OlJob, OlJobEvent, OlRunEvent } from './types.ts';
 
@@ -12,8 +13,11 @@ import type { OlDataset, OlDatasetEvent, OlJob, OlJobEvent, OlRunEvent } from '.
 // DAG run, its tasks and the Spark jobs they start land in one graph and the parent facet becomes
 // prov:wasInformedBy. A root run is also that workflow execution. Datasets are data references whose id is
 // the OpenLineage dataset's `namespace/name`, so a dataset written by a pipeline and read by a captured
-// training (`{ ref: 's3://lake/tiles', kind: 'dataset' }`) is one node. Event ids derive from the run id,
-// event type and time: a re-sent OpenLineage event yields the same provml events.
+// training (`{ ref: 's3://lake/tiles', kind: 'dataset' }`) is one node. A job is the data transformation
+// (prov:Plan) its runs execute, named `namespace/name`: every event declares it (plan.declared) with the
+// job's own namespace and name in its annotation, so an export names the job as it came, and a JobEvent's
+// facets, inputs and outputs are kept on it. Event ids derive from the run id (or job), event type and time:
+// a re-sent OpenLineage event yields the same provml events.
 
 export interface OpenLineageOptions {
   /** The PROV-ML kind given to datasets that OpenLineage describes (default domain: pipeline data). */
@@ -74,7 +78,17 @@ export function mapRunEvent(event: OlRunEvent, options: OpenLineageOptions): Cap
     generated: references(event.outputs),
   };
   const error = errorText(event);
-  const out: CaptureEvent[] = [];
+  const out: CaptureEvent[] = [
+    {
+      schema: EVENT_SCHEMA_VERSION,
+      time: base.time,
+      workflowExecutionId,
+      type: 'plan.declared',
+      id: idOf('plan'),
+      name: task.name,
+      annotations: { openlineage: { job: { namespace: event.job.namespace, name: event.job.name } } },
+    },
+  ];
   if (!root) {
     if (type === 'START')
       out.push({ ...base, type: 'workflow.started', id: idOf('workflow'), name: task.name });
@@ -105,43 +119,54 @@ export function mapRunEvent(event: OlRunEvent, options: OpenLineageOptions): Cap
   return out;
 }
 
-/** A job without a run (static lineage): its outputs were derived from its inputs. */
+/** A job without a run (static lineage): its plan with facets, inputs and outputs; outputs derived from inputs. */
 export function mapJobEvent(event: OlJobEvent, options: OpenLineageOptions): CaptureEvent[] {
   const base = {
     schema: EVENT_SCHEMA_VERSION,
     time: utcTime(event.eventTime),
     workflowExecutionId: `openlineage/${jobName(event.job)}`,
   };
-  const idOf = (dataset: OlDataset): string =>
-    `openlineage:job:${jobName(event.job)}:${event.eventTime}:${datasetId(dataset)}`;
+  const idOf = (part: string): string => `openlineage:job:${jobName(event.job)}:${event.eventTime}:${part}`;
   const inputs = event.inputs ?? [];
-  const out: CaptureEvent[] = [];
-  for (const output of mergeDatasets(event.outputs ?? [])) {
+  const outputs = event.outputs ?? [];
+  const ids = (datasets: OlDataset[]): string[] => [...new Set(datasets.map(datasetId))];
+  const plan: PlanDeclaredEvent = {
+    ...base,
+    type: 'plan.declared',
+    id: idOf('plan'),
+    name: jobName(event.job),
+    ...(inputs.length > 0 ? { inputs: ids(inputs) } : {}),
+    ...(outputs.length > 0 ? { outputs: ids(outputs) } : {}),
+    annotations: { openlineage: { job: event.job, producer: event.producer, eventTime: event.eventTime } },
+  };
+  const out: CaptureEvent[] = [plan];
+  // The dataset events are as they were before plan.declared existed (the job on the data too), so an event
+  // recorded by an earlier version and sent again is the same content, not a conflict.
+  for (const output of mergeDatasets(outputs)) {
     const derivedFrom = inputs
       .filter((input) => datasetId(input) !== datasetId(output))
       .map((input) => ({ ref: datasetId(input), kind: options.datasetKind }));
     out.push({
       ...base,
       ...describeDataset(output, options),
-      id: idOf(output),
+      id: idOf(datasetId(output)),
       ...(derivedFrom.length > 0 ? { derivedFrom } : {}),
       annotations: { openlineage: { job: event.job, producer: event.producer, facets: allFacets(output) } },
     });
   }
-  const outputIds = new Set((event.outputs ?? []).map(datasetId));
+  const outputIds = new Set(outputs.map(datasetId));
   for (const input of mergeDatasets(inputs).filter((dataset) => !outputIds.has(datasetId(dataset)))) {
-    // Without outputs the job (its facets: SQL, source code, …) has no other place to be kept.
     const registered =
       outputIds.size === 0
         ? {
             ...base,
             ...describeDataset(input, options),
-            id: idOf(input),
+            id: idOf(datasetId(input)),
             annotations: {
               openlineage: { job: event.job, producer: event.producer, facets: allFacets(input) },
             },
           }
-        : registration(input, options, { ...base, id: idOf(input) });
+        : registration(input, options, { ...base, id: idOf(datasetId(input)) });
     if (registered) out.push(registered);
   }
   return out;

@@ -217,7 +217,11 @@ function notePendingKey(pending: Pending, key: string): void {
 
 function asTriple(quad: QuadData): Triple | undefined {
   const { subject, predicate, object } = quad;
-  if (subject.termType !== 'NamedNode' || predicate.termType !== 'NamedNode' || object.termType !== 'NamedNode')
+  if (
+    subject.termType !== 'NamedNode' ||
+    predicate.termType !== 'NamedNode' ||
+    object.termType !== 'NamedNode'
+  )
     return undefined;
   return [subject, predicate, object];
 }

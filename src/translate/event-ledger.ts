@@ -17,7 +17,13 @@ import {
   refreshOnlineState,
   type WriteReceipt,
 } from '../store/index.ts';
-import { eventRecordQuad, readEventRecords, readExecutionRecords } from './event-record.ts';
+import { CoalescedReads } from './coalesced-reads.ts';
+import {
+  countExecutionRecords,
+  eventRecordQuad,
+  readEventRecords,
+  readExecutionRecords,
+} from './event-record.ts';
 import { reportingWrites } from './foreign-writes.ts';
 import { eventRecordIri, workflowExecutionGraph } from './iris.ts';
 import { contentDigest, KnownEvents } from './known-events.ts';
@@ -96,6 +102,8 @@ const MAX_REFRESH_BACKLOG = 20_000;
 export class EventLedger {
   readonly #lock = new AsyncLock({ maxPending: Number.POSITIVE_INFINITY });
   readonly #known: KnownEvents;
+  /** Records per execution graph, read for many new graphs at once (a graph with none needs no further read). */
+  readonly #recordCounts: CoalescedReads<number>;
 
   /** `knownRecords`: how many event records this process keeps in memory at most (their graphs' ids). */
   constructor(
@@ -103,6 +111,7 @@ export class EventLedger {
     knownRecords?: number,
   ) {
     this.#known = new KnownEvents(knownRecords);
+    this.#recordCounts = new CoalescedReads((graphs) => countExecutionRecords(this.store, graphs));
   }
 
   /**
@@ -235,9 +244,15 @@ export class EventLedger {
     const executions = new Map<string, string>();
     for (const s of sent)
       if (!this.#known.holds(s.graph)) executions.set(s.graph, s.event.workflowExecutionId);
+    const counts = await Promise.all([...executions.keys()].map((graph) => this.#recordCounts.get(graph)));
+    let i = 0;
     for (const [graph, execution] of executions) {
-      const records = await readExecutionRecords(this.store, execution, { content: false });
-      this.#known.load(graph, records.keys());
+      if (counts[i++] === 0) this.#known.load(graph, []);
+      else
+        this.#known.load(
+          graph,
+          (await readExecutionRecords(this.store, execution, { content: false })).keys(),
+        );
     }
   }
 

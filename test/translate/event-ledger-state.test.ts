@@ -47,9 +47,7 @@ const STATE = [
 
 /** Every triple of the state graph, pending markers included. */
 async function stateGraph(store: ProvStore): Promise<string[]> {
-  const result = await store.select(
-    `SELECT ?s ?p ?o WHERE { GRAPH <${ONLINE_STATE_GRAPH}> { ?s ?p ?o } }`,
-  );
+  const result = await store.select(`SELECT ?s ?p ?o WHERE { GRAPH <${ONLINE_STATE_GRAPH}> { ?s ?p ?o } }`);
   return result.rows.map((row) => `${row.s?.value} ${row.p?.value} ${row.o?.value}`).sort();
 }
 

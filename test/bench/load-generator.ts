@@ -53,6 +53,15 @@ function procCpuSeconds(pid: number): number {
 
 type ThreadGroup = 'main' | 'workerThreads' | 'libuv' | 'v8' | 'other';
 
+/** Seconds the main thread has spent runnable but waiting for a CPU (/proc/<pid>/schedstat, ns): machine load. */
+function mainRunQueueSeconds(pid: number): number {
+  try {
+    return Number(readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').split(' ')[1]) / 1e9;
+  } catch {
+    return Number.NaN;
+  }
+}
+
 /** CPU seconds of each thread group of a process (/proc/<pid>/task/<tid>: `comm` names the thread). */
 function threadCpuSeconds(pid: number): Record<ThreadGroup, number> {
   const out: Record<ThreadGroup, number> = { main: 0, workerThreads: 0, libuv: 0, v8: 0, other: 0 };
@@ -123,6 +132,7 @@ async function runLevel(url: string, serverPid: number, workers: number, level: 
   }, 250);
   const cpuBefore = procCpuSeconds(serverPid);
   const threadsBefore = threadCpuSeconds(serverPid);
+  const waitBefore = mainRunQueueSeconds(serverPid);
   const windowFrom = Number(process.hrtime.bigint() / 1000n);
   const started = performance.now();
   const reports = await Promise.all(
@@ -140,6 +150,7 @@ async function runLevel(url: string, serverPid: number, workers: number, level: 
   const wallS = (performance.now() - started) / 1000;
   const cpuS = procCpuSeconds(serverPid) - cpuBefore;
   const threadsAfter = threadCpuSeconds(serverPid);
+  const waitS = mainRunQueueSeconds(serverPid) - waitBefore;
   const windowTo = Number(process.hrtime.bigint() / 1000n);
   clearInterval(sampler);
   const latencies = reports.flatMap(({ report }) => report.latenciesMs).sort((a, b) => a - b);
@@ -180,6 +191,8 @@ async function runLevel(url: string, serverPid: number, workers: number, level: 
     serverCpuPercent: round((cpuS / wallS) * 100),
     serverCpuUsPerEvent: perEvent(cpuS),
     mainThreadCpuPercent: mainCpuPercent,
+    /** Of the wall time, how much the server's main thread was ready to run but had no CPU (other processes). */
+    mainThreadRunQueuePercent: round((waitS / wallS) * 100),
     serverCpuUsPerEventByThread: threadUsPerEvent,
     serverPeakRssMiB: round(peakRss / 2 ** 20),
     missingAcknowledged: missing,
@@ -207,7 +220,7 @@ async function main(): Promise<void> {
       const result = await runLevel(url, pid, workers, index);
       results.push(result);
       console.error(
-        `${workers} workers: ${result.ackedEventsPerSecond} acknowledged events/s of ${result.offeredEventsPerSecond} offered, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, max ${result.maxMs} ms (first batch of a worker: p50 ${result.firstBatchP50Ms} ms, max ${result.firstBatchMaxMs} ms), ${result.errors} errors, server CPU ${result.serverCpuPercent} % (main thread ${result.mainThreadCpuPercent} %), ${result.serverCpuUsPerEvent} µs per acknowledged event ${JSON.stringify(result.serverCpuUsPerEventByThread)}, RSS ${result.serverPeakRssMiB} MiB, ${result.missingAcknowledged} acknowledged events missing`,
+        `${workers} workers: ${result.ackedEventsPerSecond} acknowledged events/s of ${result.offeredEventsPerSecond} offered, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, max ${result.maxMs} ms (first batch of a worker: p50 ${result.firstBatchP50Ms} ms, max ${result.firstBatchMaxMs} ms), ${result.errors} errors, server CPU ${result.serverCpuPercent} % (main thread ${result.mainThreadCpuPercent} % running, ${result.mainThreadRunQueuePercent} % waiting for a CPU), ${result.serverCpuUsPerEvent} µs per acknowledged event ${JSON.stringify(result.serverCpuUsPerEventByThread)}, RSS ${result.serverPeakRssMiB} MiB, ${result.missingAcknowledged} acknowledged events missing`,
       );
     }
   } finally {

@@ -162,9 +162,10 @@ export class EventLedger {
     // share a round. On the store itself: the state markers are not a write the ledger must hear of. A failed
     // round leaves its pending markers, which the next refresh or read asked for redoes.
     if (outcome.ok && outcome.markers.length > 0) {
-      const refreshed = refreshOnlineState(this.store, outcome.touched, outcome.markers);
+      const refreshed = refreshOnlineState(this.store, outcome.touched, outcome.markers).catch(
+        () => undefined, // the batch is durable either way, and its markers name what is owed
+      );
       if (onlineStateBacklog(this.store) > MAX_REFRESH_BACKLOG) await refreshed;
-      else refreshed.catch(() => undefined);
     }
     return outcome;
   }

@@ -30,6 +30,10 @@ export const STATE_NS = 'https://w3id.org/provml/state#';
 export const STATE_RUNNING = `${STATE_NS}running`;
 export const STATE_NOW = `${STATE_NS}now`;
 export const STATE_LATEST_OF = `${STATE_NS}latestOf`;
+/** `pending-<uuid> state:pendingKey key`: written with a batch, removed by the refresh that covers it, so a
+ *  refresh interrupted by a crash is redone at the next start (store/online-state.ts). */
+export const STATE_PENDING_KEY = `${STATE_NS}pendingKey`;
+export const STATE_PENDING_BASE = `${STATE_NS}pending-`;
 /**
  * Stated in the ontology graph about itself: the digest of the shipped ontology files it was loaded
  * from, so start-up can leave an unchanged graph alone (provml's own bookkeeping, not a PROV-ML term).

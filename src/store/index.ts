@@ -7,7 +7,13 @@ export { DurableStore, type DurableStoreOptions, openDurableStore } from './dura
 export { StoreLockedError } from './durable/lock.ts';
 export { StoreCorruptError } from './durable/log-scan.ts';
 export { MemoryStore, openMemoryStore } from './memory.ts';
-export { type OnlineStateChange, refreshOnlineState } from './online-state.ts';
+export {
+  type OnlineStateChange,
+  onlineStateBacklog,
+  onlineStateSettled,
+  pendingMarkers,
+  refreshOnlineState,
+} from './online-state.ts';
 export { MAX_NESTING, nestingDepth } from './prepare/nesting.ts';
 export { MAX_OPERATION_DEPTH } from './prepare/operation-depth.ts';
 export {

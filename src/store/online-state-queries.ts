@@ -1,5 +1,5 @@
 import { iriToNTriples } from '../rdf/index.ts';
-import { ONLINE_STATE_GRAPH, STATE_LATEST_OF, STATE_RUNNING } from '../vocab.ts';
+import { ONLINE_STATE_GRAPH, STATE_LATEST_OF, STATE_PENDING_KEY, STATE_RUNNING } from '../vocab.ts';
 import type { PreparedQuery } from './prepare/prepare.ts';
 import {
   prepareQueryTemplate,
@@ -17,6 +17,7 @@ import {
 const RUNNING = iriToNTriples(STATE_RUNNING);
 const LATEST_OF = iriToNTriples(STATE_LATEST_OF);
 const STATE_GRAPH = iriToNTriples(ONLINE_STATE_GRAPH);
+const PENDING_KEY = iriToNTriples(STATE_PENDING_KEY);
 
 const PREFIXES = `PREFIX prov: <http://www.w3.org/ns/prov#>
 PREFIX provml: <https://w3id.org/provml#>
@@ -125,6 +126,9 @@ const RUNS_OF: TemplatePart[] = [
 }`,
 ];
 
+/** The keys of writes whose refresh has not been written yet (a crash came between), with their markers. */
+const PENDING = `SELECT ?marker ?key WHERE { GRAPH ${STATE_GRAPH} { ?marker ${PENDING_KEY} ?key } }`;
+
 const block = (slot: TemplatePart): TemplatePart[] => [`GRAPH ${STATE_GRAPH} {\n`, slot, '}'];
 
 /** A query keyed by a VALUES slot, and the same query over every key. */
@@ -143,6 +147,7 @@ export interface OnlineStateQueries {
   sectionValues: QueryTemplate;
   markersOfRuns: QueryTemplate;
   runsOf: QueryTemplate;
+  pending: PreparedQuery;
   /** One write for a refresh; only non-empty blocks (Virtuoso refuses an empty GRAPH block). */
   insert: UpdateTemplate;
   delete: UpdateTemplate;
@@ -165,6 +170,7 @@ export function prepareOnlineStateQueries(): OnlineStateQueries {
     sectionValues: prepareQueryTemplate(SECTION_VALUES),
     markersOfRuns: prepareQueryTemplate(MARKERS_OF_RUNS),
     runsOf: prepareQueryTemplate(RUNS_OF),
+    pending: prepareQueryTemplate([PENDING]).bind(),
     insert: prepareUpdateTemplate(['INSERT DATA { ', ...block(triplesSlot()), ' }']),
     delete: prepareUpdateTemplate(['DELETE DATA { ', ...block(triplesSlot()), ' }']),
     deleteInsert: prepareUpdateTemplate([

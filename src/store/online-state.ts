@@ -1,5 +1,16 @@
+import { randomUUID } from 'node:crypto';
 import type { NamedNodeTerm, QuadData, Term } from '../rdf/index.ts';
-import { prov, provml, rdf, STATE_LATEST_OF, STATE_NOW, STATE_RUNNING } from '../vocab.ts';
+import {
+  ONLINE_STATE_GRAPH,
+  prov,
+  provml,
+  rdf,
+  STATE_LATEST_OF,
+  STATE_NOW,
+  STATE_PENDING_BASE,
+  STATE_PENDING_KEY,
+  STATE_RUNNING,
+} from '../vocab.ts';
 import type { ProvStore } from './api.ts';
 import {
   type KeyedQuery,
@@ -26,10 +37,20 @@ import type { QueryTemplate } from './prepare/template.ts';
 // compared with its run's markers for its measure (a higher index replaces them, the same index joins them), so a
 // value costs a few lookups, not a MAX over its run's history. Removed facts (a replaced event) recompute every
 // run they may have belonged to; writes that are not capture (Graph Store, SPARQL UPDATE, import) rebuild.
+//
+// Why a refresh may run after its write is acknowledged: the facts are durable at the acknowledgement, and the
+// state is derived from them. Two things keep that honest. A write that is refreshed later carries, in the same
+// store write as its facts, pending markers naming its keys (pendingMarkers); the round that refreshes those keys
+// removes the markers in its one write, and a round that finds markers it was not told of (after a start, after a
+// failed round) refreshes what they name first. So a crash between the two writes loses no refresh. And readers
+// that read the state wait for the refreshes asked for before them (onlineStateSettled): the event ledger's
+// stores do, so reads issued after an acknowledged batch see its state.
 
 const NOW: NamedNodeTerm = { termType: 'NamedNode', value: STATE_NOW };
 const RUNNING: NamedNodeTerm = { termType: 'NamedNode', value: STATE_RUNNING };
 const LATEST_OF: NamedNodeTerm = { termType: 'NamedNode', value: STATE_LATEST_OF };
+const PENDING_KEY: NamedNodeTerm = { termType: 'NamedNode', value: STATE_PENDING_KEY };
+const STATE_GRAPH: NamedNodeTerm = { termType: 'NamedNode', value: ONLINE_STATE_GRAPH };
 /** Keys per VALUES block: bounds the text of one query. */
 const CHUNK = 400;
 const UNION = { unionDefaultGraph: true };
@@ -57,6 +78,8 @@ export type OnlineStateChange = QuadData[] | { added: QuadData[]; removed: QuadD
 
 interface Pending {
   rebuild: boolean;
+  /** Read the store's pending markers first and refresh what they name too. */
+  recover: boolean;
   activities: Set<string>;
   /** Runs recomputed from their facts. */
   runs: Set<string>;
@@ -64,6 +87,8 @@ interface Pending {
   runsOf: Set<string>;
   values: Set<string>;
   sections: Set<string>;
+  /** Pending markers of the writes this round covers: removed by its write. */
+  markers: Map<string, Triple>;
   done: Array<{ resolve: () => void; reject: (error: unknown) => void }>;
 }
 
@@ -71,45 +96,134 @@ interface Refresher {
   queries: OnlineStateQueries;
   pending: Pending | undefined;
   running: boolean;
+  /** Settles once the last refresh asked for is written or has failed; never rejects. */
+  last: Promise<void>;
+  /** The next round reads the pending markers first: nothing read them since the store was opened, or a round failed. */
+  recover: boolean;
 }
 
 const refreshers = new WeakMap<ProvStore, Refresher>();
 
+function refresherOf(store: ProvStore): Refresher {
+  let refresher = refreshers.get(store);
+  if (!refresher) {
+    refresher = {
+      queries: prepareOnlineStateQueries(),
+      pending: undefined,
+      running: false,
+      last: Promise.resolve(),
+      recover: true,
+    };
+    refreshers.set(store, refresher);
+  }
+  return refresher;
+}
+
 /**
  * Brings the online state up to date with a write just made (or, without `change`, rebuilds it from every fact:
- * after a bulk load or an import, or to repair); resolves once a refresh covering it has been written.
+ * after a bulk load or an import, or to repair); resolves once a refresh covering it has been written. `markers`:
+ * the pending markers (pendingMarkers) the write carried, removed by that refresh.
  * Refreshes of one store run one at a time; the writes that arrive during a refresh are covered together by the
  * next one (as a log group-commits), so concurrent writers share its queries and its one durable write.
  */
-export function refreshOnlineState(store: ProvStore, change?: OnlineStateChange): Promise<void> {
-  let refresher = refreshers.get(store);
-  if (!refresher) {
-    refresher = { queries: prepareOnlineStateQueries(), pending: undefined, running: false };
-    refreshers.set(store, refresher);
-  }
+export function refreshOnlineState(
+  store: ProvStore,
+  change?: OnlineStateChange,
+  markers: readonly QuadData[] = [],
+): Promise<void> {
+  const refresher = refresherOf(store);
   const pending = refresher.pending ?? newPending();
   refresher.pending = pending;
+  if (refresher.recover) {
+    pending.recover = true;
+    refresher.recover = false;
+  }
   if (!change) pending.rebuild = true;
   else {
     const { added, removed } = Array.isArray(change) ? { added: change, removed: [] } : change;
     noteAdded(pending, added);
     noteRemoved(pending, removed);
   }
+  for (const marker of markers) {
+    const triple = asTriple(marker);
+    if (triple) pending.markers.set(tripleKey(triple), triple);
+  }
   const covered = new Promise<void>((resolve, reject) => pending.done.push({ resolve, reject }));
+  refresher.last = covered.then(
+    () => undefined,
+    () => undefined,
+  );
   if (!refresher.running) void drain(store, refresher);
   return covered;
+}
+
+/**
+ * Resolves once every refresh asked for before the call is written, so a read made then sees the state of every
+ * acknowledged write; when a round failed (or since the store was opened) it first refreshes what the store's
+ * pending markers name, and rejects if that fails.
+ */
+export async function onlineStateSettled(store: ProvStore): Promise<void> {
+  const refresher = refresherOf(store);
+  await refresher.last;
+  if (refresher.recover) await refreshOnlineState(store, []);
+}
+
+/** Keys waiting for the next refresh round of this store (for back-pressure). */
+export function onlineStateBacklog(store: ProvStore): number {
+  const pending = refreshers.get(store)?.pending;
+  if (!pending) return 0;
+  return pending.activities.size + pending.runs.size + pending.runsOf.size + pending.values.size;
+}
+
+/**
+ * The pending markers of a write that adds (and removes) `change`, to be written with it, in the same store
+ * write: one `pending-<uuid> state:pendingKey key` per key a refresh would read. None when no key is touched.
+ */
+export function pendingMarkers(change: OnlineStateChange): QuadData[] {
+  const keys = newPending();
+  const { added, removed } = Array.isArray(change) ? { added: change, removed: [] } : change;
+  noteAdded(keys, added);
+  noteRemoved(keys, removed);
+  const all = new Set([...keys.activities, ...keys.runs, ...keys.runsOf, ...keys.values, ...keys.sections]);
+  if (all.size === 0) return [];
+  const marker: NamedNodeTerm = { termType: 'NamedNode', value: `${STATE_PENDING_BASE}${randomUUID()}` };
+  return [...all].map((value) => ({
+    subject: marker,
+    predicate: PENDING_KEY,
+    object: { termType: 'NamedNode', value },
+    graph: STATE_GRAPH,
+  }));
 }
 
 function newPending(): Pending {
   return {
     rebuild: false,
+    recover: false,
     activities: new Set(),
     runs: new Set(),
     runsOf: new Set(),
     values: new Set(),
     sections: new Set(),
+    markers: new Map(),
     done: [],
   };
+}
+
+/** A key named by a pending marker: which facts it was noted for is not recorded, so it is refreshed for all. */
+function notePendingKey(pending: Pending, key: string): void {
+  for (const keys of [pending.activities, pending.runs, pending.runsOf, pending.values, pending.sections])
+    keys.add(key);
+}
+
+function asTriple(quad: QuadData): Triple | undefined {
+  const { subject, predicate, object } = quad;
+  if (
+    subject.termType !== 'NamedNode' ||
+    predicate.termType !== 'NamedNode' ||
+    object.termType !== 'NamedNode'
+  )
+    return undefined;
+  return [subject, predicate, object];
 }
 
 function noteAdded(pending: Pending, quads: QuadData[]): void {
@@ -146,6 +260,8 @@ async function drain(store: ProvStore, refresher: Refresher): Promise<void> {
       await new Round(store, refresher.queries).run(round);
       for (const waiter of round.done) waiter.resolve();
     } catch (error) {
+      // Its markers stay in the store: the next round asked for reads them and refreshes what they name.
+      refresher.recover = true;
       for (const waiter of round.done) waiter.reject(error);
     }
   }
@@ -179,6 +295,13 @@ class Round {
       wanted: this.latestAt,
       stored: latestMarkers,
     };
+    if (round.recover)
+      for (const { marker, key } of (await this.store.select(q.pending, UNION)).rows) {
+        if (marker?.termType !== 'NamedNode' || key?.termType !== 'NamedNode') continue;
+        notePendingKey(round, key.value);
+        this.mark(this.drop, [marker, PENDING_KEY, key]);
+      }
+    for (const triple of round.markers.values()) this.mark(this.drop, triple);
     if (round.rebuild) {
       await this.reconcile(running, undefined);
       await this.reconcile(latest, undefined);

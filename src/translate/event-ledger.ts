@@ -10,11 +10,20 @@ import {
 import { type QuadData, quadToNQuads, termToNTriples } from '../rdf/index.ts';
 import {
   type OnlineStateChange,
+  onlineStateBacklog,
+  onlineStateSettled,
   type ProvStore,
+  pendingMarkers,
   refreshOnlineState,
   type WriteReceipt,
 } from '../store/index.ts';
-import { eventRecordQuad, readEventRecords, readExecutionRecords } from './event-record.ts';
+import { CoalescedReads } from './coalesced-reads.ts';
+import {
+  countExecutionRecords,
+  eventRecordQuad,
+  readEventRecords,
+  readExecutionRecords,
+} from './event-record.ts';
 import { reportingWrites } from './foreign-writes.ts';
 import { eventRecordIri, workflowExecutionGraph } from './iris.ts';
 import { contentDigest, KnownEvents } from './known-events.ts';
@@ -47,8 +56,10 @@ export type LedgerOutcome =
       removed: number;
       /** The store write's receipt; absent when nothing had to be written. */
       receipt?: WriteReceipt;
-      /** The quads written and removed: what the online state was refreshed for. */
+      /** The quads written and removed: what the online state is refreshed for. */
       touched: OnlineStateChange;
+      /** The pending markers written with them (online-state.ts), removed by that refresh. */
+      markers: QuadData[];
     }
   | { ok: false; conflicts: EventConflict[] };
 
@@ -63,6 +74,12 @@ interface Sent {
 
 /** Quads per DELETE DATA request of a replacement (remote engines parse a few thousand at most). */
 const DELETE_CHUNK = 1_000;
+/**
+ * Keys waiting for the online-state refresh beyond which a batch is acknowledged only once its refresh is written:
+ * the refresh keeps up by covering more keys per round, and this bounds the memory and the wait of a reader when
+ * it does not.
+ */
+const MAX_REFRESH_BACKLOG = 20_000;
 
 /**
  * Writes capture events idempotently: an event id (within its workflow execution) names one event; sending it
@@ -77,10 +94,16 @@ const DELETE_CHUNK = 1_000;
  * before with content not known to be the same are read back. The lock and that knowledge are per process: the
  * embedded store allows one process per data directory; a remote engine shared by several provml servers would
  * need them to agree on who writes an execution. One ledger per store; every other writer uses reportingStore().
+ *
+ * A batch is acknowledged once its facts are durable; the online state is refreshed for it after (online-state.ts:
+ * the batch carries pending markers, so a crash in between loses no refresh), and reads through reportingStore()
+ * wait for the refreshes of the batches acknowledged before them, so they see what those batches say.
  */
 export class EventLedger {
   readonly #lock = new AsyncLock({ maxPending: Number.POSITIVE_INFINITY });
   readonly #known: KnownEvents;
+  /** Records per execution graph, read for many new graphs at once (a graph with none needs no further read). */
+  readonly #recordCounts: CoalescedReads<number>;
 
   /** `knownRecords`: how many event records this process keeps in memory at most (their graphs' ids). */
   constructor(
@@ -88,6 +111,7 @@ export class EventLedger {
     knownRecords?: number,
   ) {
     this.#known = new KnownEvents(knownRecords);
+    this.#recordCounts = new CoalescedReads((graphs) => countExecutionRecords(this.store, graphs));
   }
 
   /**
@@ -99,7 +123,13 @@ export class EventLedger {
       this.store,
       (graphs) => this.#known.forget(graphs),
       (change) => refreshOnlineState(this.store, change),
+      () => this.settled(),
     );
+  }
+
+  /** Resolves once the online state covers every batch recorded so far (what reads through reportingStore() wait for). */
+  settled(): Promise<void> {
+    return onlineStateSettled(this.store);
   }
 
   /** All or nothing: any conflict refuses the whole batch and writes nothing. */
@@ -109,7 +139,16 @@ export class EventLedger {
     const graphs = [...new Set(batch.sent.map((s) => s.graph))];
     graphs.sort();
     if (graphs.length === 0)
-      return { ok: true, recorded: 0, replaced: 0, unchanged: 0, triples: 0, removed: 0, touched: [] };
+      return {
+        ok: true,
+        recorded: 0,
+        replaced: 0,
+        unchanged: 0,
+        triples: 0,
+        removed: 0,
+        touched: [],
+        markers: [],
+      };
     const outcome = await this.#lock.acquire(graphs, async () => {
       try {
         return await this.#recordLocked(batch.sent, onConflict);
@@ -119,9 +158,15 @@ export class EventLedger {
         throw error;
       }
     });
-    // Before the caller acknowledges: a client that sees no answer re-sends, and the refresh of the re-sent
-    // batch repairs the state. On the store itself: the markers are not a write the ledger must hear of.
-    if (outcome.ok && touchesState(outcome.touched)) await refreshOnlineState(this.store, outcome.touched);
+    // After the acknowledgement is allowed (the facts and their pending markers are durable): concurrent batches
+    // share a round. On the store itself: the state markers are not a write the ledger must hear of. A failed
+    // round leaves its pending markers, which the next refresh or read asked for redoes.
+    if (outcome.ok && outcome.markers.length > 0) {
+      const refreshed = refreshOnlineState(this.store, outcome.touched, outcome.markers).catch(
+        () => undefined, // the batch is durable either way, and its markers name what is owed
+      );
+      if (onlineStateBacklog(this.store) > MAX_REFRESH_BACKLOG) await refreshed;
+    }
     return outcome;
   }
 
@@ -159,14 +204,28 @@ export class EventLedger {
     if (conflicts.length > 0) return { ok: false, conflicts };
     const toWrite = [...fresh, ...replacing];
     if (toWrite.length === 0)
-      return { ok: true, recorded: 0, replaced: 0, unchanged, triples: 0, removed: 0, touched: [] };
+      return {
+        ok: true,
+        recorded: 0,
+        replaced: 0,
+        unchanged,
+        triples: 0,
+        removed: 0,
+        touched: [],
+        markers: [],
+      };
     const quads = translate(toWrite.map((s) => s.event));
     for (const s of toWrite) quads.push(eventRecordQuad(s.event, s.content));
     const removed = replacing.length > 0 ? await this.#removedByReplacing(replacing, quads) : [];
+    const touched: OnlineStateChange = removed.length > 0 ? { added: quads, removed } : quads;
+    const markers = pendingMarkers(touched);
+    // The markers are written with the facts, or for a replacement before the removal: whatever a crash
+    // interrupts, what the state was not refreshed for is named in the store.
+    if (removed.length > 0 && markers.length > 0) await this.store.insert(markers);
     // Removal first: interrupted in between, the event is absent (a retry records it), never doubled.
     for (let i = 0; i < removed.length; i += DELETE_CHUNK)
       await this.store.update(deleteData(removed.slice(i, i + DELETE_CHUNK)));
-    const receipt = await this.store.insert(quads);
+    const receipt = await this.store.insert(removed.length > 0 ? quads : [...quads, ...markers]);
     for (const s of toWrite) this.#known.set(s.graph, s.record, s.digest);
     return {
       ok: true,
@@ -176,7 +235,8 @@ export class EventLedger {
       triples: quads.length,
       removed: removed.length,
       receipt,
-      touched: removed.length > 0 ? { added: quads, removed } : quads,
+      touched,
+      markers,
     };
   }
 
@@ -185,9 +245,15 @@ export class EventLedger {
     const executions = new Map<string, string>();
     for (const s of sent)
       if (!this.#known.holds(s.graph)) executions.set(s.graph, s.event.workflowExecutionId);
+    const counts = await Promise.all([...executions.keys()].map((graph) => this.#recordCounts.get(graph)));
+    let i = 0;
     for (const [graph, execution] of executions) {
-      const records = await readExecutionRecords(this.store, execution, { content: false });
-      this.#known.load(graph, records.keys());
+      if (counts[i++] === 0) this.#known.load(graph, []);
+      else
+        this.#known.load(
+          graph,
+          (await readExecutionRecords(this.store, execution, { content: false })).keys(),
+        );
     }
   }
 
@@ -238,9 +304,6 @@ function deleteData(quads: QuadData[]): string {
   const blocks = [...byGraph].map(([graph, lines]) => `GRAPH ${graph} {\n${lines.join('\n')}\n}`);
   return `DELETE DATA {\n${blocks.join('\n')}\n}`;
 }
-
-const touchesState = (change: OnlineStateChange): boolean =>
-  Array.isArray(change) ? change.length > 0 : change.added.length + change.removed.length > 0;
 
 /** One ledger per store; give every other writer `ledger.reportingStore()` instead of the store itself. */
 export function createEventLedger(store: ProvStore): EventLedger {

@@ -29,6 +29,7 @@ export function eventRecordQuad(event: CaptureEvent, content: string): QuadData 
 interface RecordQueries {
   lookup: QueryTemplate;
   count: QueryTemplate;
+  countPerGraph: QueryTemplate;
   firstPage: { content: QueryTemplate; ids: QueryTemplate };
 }
 let recordQueries: RecordQueries | undefined;
@@ -50,6 +51,7 @@ function queries(): RecordQueries {
       ` GRAPH ?g { ?event ${content} ?content } }`,
     ]),
     count: records('SELECT (COUNT(*) AS ?n)'),
+    countPerGraph: records('SELECT ?g (COUNT(*) AS ?n)', ' GROUP BY ?g'),
     firstPage: {
       content: records('SELECT ?event ?content', firstPage),
       ids: records('SELECT ?event', firstPage),
@@ -77,6 +79,27 @@ export async function readEventRecords(store: ProvStore, keys: EventKey[]): Prom
     }
   }
   return found;
+}
+
+/**
+ * How many event records each of these workflow-execution graphs holds (0 for a graph the store does not have):
+ * one query for many graphs, so the first batches of many new executions cost one read together.
+ */
+export async function countExecutionRecords(
+  store: ProvStore,
+  graphs: readonly string[],
+): Promise<Map<string, number>> {
+  const counts = new Map(graphs.map((graph) => [graph, 0]));
+  const chunks: string[][] = [];
+  for (let i = 0; i < graphs.length; i += LOOKUP_ROWS) chunks.push(graphs.slice(i, i + LOOKUP_ROWS));
+  const results = await Promise.all(
+    chunks.map((chunk) => store.select(queries().countPerGraph.bind(chunk.map((graph) => [iri(graph)])))),
+  );
+  for (const result of results)
+    for (const row of result.rows)
+      if (row.g?.termType === 'NamedNode' && counts.has(row.g.value))
+        counts.set(row.g.value, Number(row.n?.value ?? 0));
+  return counts;
 }
 
 /** Rows asked per page when reading all records of a graph (an engine's row cap may return fewer). */

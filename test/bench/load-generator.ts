@@ -1,13 +1,16 @@
 // Load generator (not part of npm test; `npm run bench -- --groups concurrency`, or directly):
 //   node --import tsx test/bench/load-generator.ts [--workers 10,100,1000] [--processes 2] [--seconds 10]
-//        [--batch 5] [--period-ms 500] [--cpu-prof] [--quick] [--out file.json]
+//        [--batch 5] [--period-ms 500] [--cpu-prof] [--quick] [--server-root dir] [--out file.json]
 // Starts `provml serve` in its own process on a temporary data directory (loopback only), then for each number of
 // simulated workers runs them in a few processes (test/bench/load-worker.ts), each worker posting `batch`
 // evaluation events every `period-ms` (5 per 500 ms = 10 events/s per worker). Reports acknowledged events/s,
 // acknowledgement latency p50/p99/max, errors, the server's CPU (from /proc, every thread) and peak RSS, and
 // checks at the end that every acknowledged event is in the store. Bounded: a fixed duration per level.
 // Workers wait for each answer before their next batch (closed loop): an overloaded server shows as a lower
-// acknowledged rate and longer latencies, not as a growing queue.
+// acknowledged rate and longer latencies, not as a growing queue. The server's CPU is also split by thread
+// (main thread, worker threads: the engine; libuv's pool: fsync; V8's helpers: GC), per acknowledged event.
+// `--server-root`: serve from another checkout (e.g. a base commit extracted with git archive), driven by this
+// generator, for side-by-side runs. `--cpu-prof`: the server's profiles, summarised over the load only.
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,9 +20,10 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { evaluationIri } from '../../src/translate/index.ts';
 import { provml } from '../../src/vocab.ts';
-import { startServeProcess } from '../support/serve-process.ts';
+import type { startServeProcess as StartServeProcess } from '../support/serve-process.ts';
 import type { WorkerReport } from './load-worker.ts';
 import { gitCommit } from './suite/commit.ts';
+import { summariseProfile } from './suite/cpu-profile.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const { values: args } = parseArgs({
@@ -30,6 +34,7 @@ const { values: args } = parseArgs({
     batch: { type: 'string', default: '5' },
     'period-ms': { type: 'string', default: '500' },
     'cpu-prof': { type: 'boolean', default: false },
+    'server-root': { type: 'string' },
     quick: { type: 'boolean', default: false },
     out: { type: 'string', default: join(here, 'results', 'load-generator.json') },
   },
@@ -44,6 +49,49 @@ const TICKS_PER_SECOND = 100; // Linux USER_HZ, the unit of /proc/<pid>/stat tim
 function procCpuSeconds(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
   return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND; // utime, stime
+}
+
+type ThreadGroup = 'main' | 'workerThreads' | 'libuv' | 'v8' | 'other';
+
+/** Seconds the main thread has spent runnable but waiting for a CPU (/proc/<pid>/schedstat, ns): machine load. */
+function mainRunQueueSeconds(pid: number): number {
+  try {
+    return Number(readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').split(' ')[1]) / 1e9;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** CPU seconds of each thread group of a process (/proc/<pid>/task/<tid>: `comm` names the thread). */
+function threadCpuSeconds(pid: number): Record<ThreadGroup, number> {
+  const out: Record<ThreadGroup, number> = { main: 0, workerThreads: 0, libuv: 0, v8: 0, other: 0 };
+  let tids: string[] = [];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return out;
+  }
+  for (const tid of tids) {
+    try {
+      const comm = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
+      const fields = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      const seconds = (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+      const group: ThreadGroup =
+        Number(tid) === pid
+          ? 'main'
+          : comm === 'WorkerThread'
+            ? 'workerThreads'
+            : comm.startsWith('libuv')
+              ? 'libuv'
+              : comm.startsWith('V8')
+                ? 'v8'
+                : 'other';
+      out[group] += seconds;
+    } catch {
+      // The thread ended between the listing and the read: its time is in no group (ended threads are rare here).
+    }
+  }
+  return out;
 }
 
 function procRssBytes(pid: number): number {
@@ -83,6 +131,9 @@ async function runLevel(url: string, serverPid: number, workers: number, level: 
     peakRss = Math.max(peakRss, procRssBytes(serverPid));
   }, 250);
   const cpuBefore = procCpuSeconds(serverPid);
+  const threadsBefore = threadCpuSeconds(serverPid);
+  const waitBefore = mainRunQueueSeconds(serverPid);
+  const windowFrom = Number(process.hrtime.bigint() / 1000n);
   const started = performance.now();
   const reports = await Promise.all(
     perProcess.map(async (count, p) => {
@@ -98,8 +149,12 @@ async function runLevel(url: string, serverPid: number, workers: number, level: 
   );
   const wallS = (performance.now() - started) / 1000;
   const cpuS = procCpuSeconds(serverPid) - cpuBefore;
+  const threadsAfter = threadCpuSeconds(serverPid);
+  const waitS = mainRunQueueSeconds(serverPid) - waitBefore;
+  const windowTo = Number(process.hrtime.bigint() / 1000n);
   clearInterval(sampler);
   const latencies = reports.flatMap(({ report }) => report.latenciesMs).sort((a, b) => a - b);
+  const firstLatencies = reports.flatMap(({ report }) => report.firstLatenciesMs).sort((a, b) => a - b);
   const acked = reports.reduce((sum, { report }) => sum + report.acked.length, 0);
   const stored = await storedEvaluations(url);
   let missing = 0;
@@ -108,7 +163,16 @@ async function runLevel(url: string, serverPid: number, workers: number, level: 
       const worker = id.slice(0, id.lastIndexOf('-e'));
       if (!worker.startsWith(processPrefix) || !stored.has(evaluationIri(worker, id))) missing += 1;
     }
+  const perEvent = (seconds: number): number | null => (acked > 0 ? round((seconds * 1e6) / acked) : null);
+  const threadUsPerEvent = Object.fromEntries(
+    (Object.keys(threadsAfter) as ThreadGroup[]).map((group) => [
+      group,
+      perEvent(threadsAfter[group] - threadsBefore[group]),
+    ]),
+  );
+  const mainCpuPercent = round(((threadsAfter.main - threadsBefore.main) / wallS) * 100);
   return {
+    window: [windowFrom, windowTo] as [number, number],
     workers,
     processes: perProcess.length,
     offeredEventsPerSecond: Math.round((workers * batch * 1000) / periodMs),
@@ -120,10 +184,16 @@ async function runLevel(url: string, serverPid: number, workers: number, level: 
     p50Ms: round(quantile(latencies, 0.5)),
     p99Ms: round(quantile(latencies, 0.99)),
     maxMs: round(latencies.at(-1) ?? Number.NaN),
+    firstBatchP50Ms: round(quantile(firstLatencies, 0.5)),
+    firstBatchMaxMs: round(firstLatencies.at(-1) ?? Number.NaN),
     errors: reports.reduce((sum, { report }) => sum + report.errors, 0),
     errorSamples: reports.flatMap(({ report }) => report.errorSamples).slice(0, 3),
     serverCpuPercent: round((cpuS / wallS) * 100),
-    serverCpuUsPerEvent: acked > 0 ? round((cpuS * 1e6) / acked) : null,
+    serverCpuUsPerEvent: perEvent(cpuS),
+    mainThreadCpuPercent: mainCpuPercent,
+    /** Of the wall time, how much the server's main thread was ready to run but had no CPU (other processes). */
+    mainThreadRunQueuePercent: round((waitS / wallS) * 100),
+    serverCpuUsPerEventByThread: threadUsPerEvent,
     serverPeakRssMiB: round(peakRss / 2 ** 20),
     missingAcknowledged: missing,
   };
@@ -132,6 +202,13 @@ async function runLevel(url: string, serverPid: number, workers: number, level: 
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'provml-load-'));
   const profileDir = join(dataDir, 'profile');
+  const serverRoot = args['server-root'];
+  const serveProcess = serverRoot
+    ? join(serverRoot, 'test/support/serve-process.ts')
+    : join(here, '../support/serve-process.ts');
+  const { startServeProcess } = (await import(serveProcess)) as {
+    startServeProcess: typeof StartServeProcess;
+  };
   const { child, url } = await startServeProcess(['--port', '0', '--data', join(dataDir, 'store')], {
     env: { ...process.env, PROVML_LOG_LEVEL: 'warn', PROVML_TOKEN: '' },
     nodeFlags: args['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [],
@@ -143,7 +220,7 @@ async function main(): Promise<void> {
       const result = await runLevel(url, pid, workers, index);
       results.push(result);
       console.error(
-        `${workers} workers: ${result.ackedEventsPerSecond} acknowledged events/s of ${result.offeredEventsPerSecond} offered, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, max ${result.maxMs} ms, ${result.errors} errors, server CPU ${result.serverCpuPercent} %, RSS ${result.serverPeakRssMiB} MiB, ${result.missingAcknowledged} acknowledged events missing`,
+        `${workers} workers: ${result.ackedEventsPerSecond} acknowledged events/s of ${result.offeredEventsPerSecond} offered, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, max ${result.maxMs} ms (first batch of a worker: p50 ${result.firstBatchP50Ms} ms, max ${result.firstBatchMaxMs} ms), ${result.errors} errors, server CPU ${result.serverCpuPercent} % (main thread ${result.mainThreadCpuPercent} % running, ${result.mainThreadRunQueuePercent} % waiting for a CPU), ${result.serverCpuUsPerEvent} µs per acknowledged event ${JSON.stringify(result.serverCpuUsPerEventByThread)}, RSS ${result.serverPeakRssMiB} MiB, ${result.missingAcknowledged} acknowledged events missing`,
       );
     }
   } finally {
@@ -151,20 +228,39 @@ async function main(): Promise<void> {
     await once(child, 'exit');
   }
   const profiles = args['cpu-prof'] ? readdirSync(profileDir).map((name) => join(profileDir, name)) : [];
+  // Over the load only (first level to last), one summary per thread's profile.
+  const loadWindow: [number, number] | undefined =
+    results.length > 0 ? [results[0]?.window[0] as number, results.at(-1)?.window[1] as number] : undefined;
+  const profileSummaries = profiles.map((file) => summariseProfile(file, loadWindow));
+  for (const summary of profileSummaries) {
+    console.log(
+      `\n${summary.file}: ${summary.sampledMs} ms sampled during the load, ${summary.idleMs} ms idle; top self time (% of busy):`,
+    );
+    for (const entry of summary.top)
+      console.log(
+        `  ${String(entry.busyPercent).padStart(5)} %  ${String(entry.selfMs).padStart(6)} ms  ${entry.fn}`,
+      );
+  }
   const result = {
     benchmark: 'load-generator',
     date: new Date().toISOString(),
-    commit: gitCommit(),
+    commit: serverRoot ? `server from ${serverRoot}` : gitCommit(),
     node: process.version,
     batch,
     periodMs,
     secondsPerLevel: seconds,
     levels: results,
     cpuProfiles: profiles,
+    profileSummaries,
   };
   mkdirSync(dirname(args.out as string), { recursive: true });
   writeFileSync(args.out as string, `${JSON.stringify(result, null, 2)}\n`);
-  console.table(results.map(({ errorSamples: _samples, sent: _sent, ...row }) => row));
+  console.table(
+    results.map(
+      ({ errorSamples: _samples, sent: _sent, window: _window, serverCpuUsPerEventByThread: _t, ...row }) =>
+        row,
+    ),
+  );
   if (profiles.length > 0)
     console.log(`server CPU profile: ${profiles.join(', ')} (kept; the data dir is removed)`);
   else rmSync(dataDir, { recursive: true, force: true });

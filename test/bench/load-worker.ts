@@ -16,13 +16,22 @@ export interface WorkerReport {
   sent: number;
   acked: string[];
   latenciesMs: number[];
+  /** Of each worker's first batch (its workflow's start: the server reads what it holds of a new execution). */
+  firstLatenciesMs: number[];
   errors: number;
   errorSamples: string[];
 }
 
 const args = JSON.parse(process.argv[2] as string) as WorkerArgs;
 const agent = new Agent({ keepAlive: true, maxSockets: Math.min(args.workers, 256) });
-const report: WorkerReport = { sent: 0, acked: [], latenciesMs: [], errors: 0, errorSamples: [] };
+const report: WorkerReport = {
+  sent: 0,
+  acked: [],
+  latenciesMs: [],
+  firstLatenciesMs: [],
+  errors: 0,
+  errorSamples: [],
+};
 
 function post(body: string): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -67,6 +76,7 @@ async function worker(index: number, until: number): Promise<void> {
   while (Date.now() < until) {
     const next = Date.now() + args.periodMs;
     const events: object[] = first ? [started] : [];
+    const isFirst = first;
     first = false;
     for (let i = 0; i < args.batch; i++, sequence++)
       events.push({
@@ -86,6 +96,7 @@ async function worker(index: number, until: number): Promise<void> {
     try {
       await post(body);
       report.latenciesMs.push(performance.now() - t0);
+      if (isFirst) report.firstLatenciesMs.push(performance.now() - t0);
       for (const event of ids) report.acked.push((event as { id: string }).id);
     } catch (error) {
       report.errors += 1;

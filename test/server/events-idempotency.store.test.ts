@@ -10,6 +10,7 @@ import { dumpText } from '../../src/store/index.ts';
 import { evaluationIri, workflowExecutionGraph } from '../../src/translate/index.ts';
 import { ONLINE_STATE_GRAPH } from '../../src/vocab.ts';
 import { openTestStore } from '../support/test-store.ts';
+import { settledThrough } from './fixture.ts';
 
 // Idempotent capture: the same event again changes nothing; the same id with other content is a 409 naming the
 // id (nothing written, the batch refused whole) unless onConflict=replace, which leaves only the new values.
@@ -57,6 +58,7 @@ async function dropAllGraphs(): Promise<void> {
 
 /** Every quad, sorted: "store unchanged" means this is equal before and after. */
 async function snapshot(): Promise<string[]> {
+  await settledThrough(app);
   const dump = await dumpText(store.dump({ format: 'application/n-quads' }));
   return dump
     .split('\n')

@@ -1,5 +1,5 @@
 import type { Express } from 'express';
-import type { Test } from 'supertest';
+import request, { type Test } from 'supertest';
 import { type Config, loadConfig } from '../../src/config.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { createApp } from '../../src/server/app.ts';
@@ -40,6 +40,18 @@ export async function seededApp(
 
 export function appOver(store: ProvStore, config: Config): Express {
   return createApp({ store, config, logger: silentLogger() });
+}
+
+/**
+ * A read through the app (ASK {} on /sparql): it resolves once the online state covers every batch the app
+ * acknowledged before, so the store read next shows the state those batches left.
+ */
+export async function settledThrough(app: Express): Promise<void> {
+  await request(app)
+    .get('/sparql')
+    .query({ query: 'ASK {}' })
+    .set('accept', 'application/sparql-results+json')
+    .expect(200);
 }
 
 function collectText(

@@ -8,7 +8,7 @@ import { quadsToNQuads } from '../../src/rdf/index.ts';
 import type { ProvStore } from '../../src/store/index.ts';
 import { translate } from '../../src/translate/index.ts';
 import { openTestStore } from '../support/test-store.ts';
-import { appOver, testConfig } from './fixture.ts';
+import { appOver, settledThrough, testConfig } from './fixture.ts';
 
 const ID = 'https://w3id.org/provml/id/wfexec/ow';
 const GRAPH = 'https://w3id.org/provml/graph/wfexec/ow';
@@ -51,6 +51,7 @@ const LATEST = [`${ID}/evaluation/e2 ${STATE}latestOf ${RUN}`];
 const END = `<${RUN}> <http://www.w3.org/ns/prov#endedAtTime> "2024-01-01T01:00:00Z"^^<http://www.w3.org/2001/XMLSchema#dateTime>`;
 
 async function markers(store: ProvStore): Promise<string[]> {
+  await settledThrough(app);
   const result = await store.select(
     'SELECT ?s ?p ?o WHERE { GRAPH <https://w3id.org/provml/graph/online-state> { ?s ?p ?o } }',
   );

@@ -20,12 +20,14 @@ export type RecordCheck = (value: Record<string, unknown>) => boolean;
 
 /** Frames `{"seq":<seq>, ...fields}`: the sequence number first, so a reader can find record starts. */
 export function encodeRecord(seq: number, fields: object): Buffer {
-  const rest = JSON.stringify(fields).slice(1);
-  const payload = Buffer.from(`{"seq":${seq}${rest === '}' ? '' : ','}${rest}`, 'utf8');
-  const frame = Buffer.alloc(HEADER_BYTES + payload.length);
-  frame.writeUInt32LE(payload.length, 0);
-  frame.writeUInt32LE(crc32(payload), 4);
-  payload.copy(frame, HEADER_BYTES);
+  const json = JSON.stringify(fields);
+  const text = json === '{}' ? `{"seq":${seq}}` : `{"seq":${seq},${json.slice(1)}`;
+  // Encoded once, straight into the frame: every byte of it is written below (no zero fill, no second copy).
+  const length = Buffer.byteLength(text, 'utf8');
+  const frame = Buffer.allocUnsafe(HEADER_BYTES + length);
+  frame.write(text, HEADER_BYTES, 'utf8');
+  frame.writeUInt32LE(length, 0);
+  frame.writeUInt32LE(crc32(frame.subarray(HEADER_BYTES)), 4);
   return frame;
 }
 

@@ -39,3 +39,33 @@ export async function sendChunks(
     throw error;
   }
 }
+
+/**
+ * Sends a body given in pieces: one that comes in a single piece (the embedded engines answer a query whole)
+ * goes as it is, with its length, as express sends any string; a longer one goes through sendChunks.
+ */
+export async function sendBody(
+  req: Request,
+  res: Response,
+  chunks: AsyncIterable<string>,
+  contentType: string,
+): Promise<void> {
+  const source = chunks[Symbol.asyncIterator]();
+  const first = await source.next();
+  const second = first.done ? first : await source.next();
+  if (second.done) {
+    const whole = first.done ? '' : first.value;
+    res.status(200).type(contentType).send(whole);
+    return;
+  }
+  async function* all(): AsyncGenerator<string> {
+    try {
+      yield first.value as string;
+      yield second.value as string;
+      for (let next = await source.next(); !next.done; next = await source.next()) yield next.value;
+    } finally {
+      await source.return?.();
+    }
+  }
+  await sendChunks(req, res, all(), contentType);
+}

@@ -30,4 +30,5 @@ export {
   type UpdateTemplate,
   valuesSlot,
 } from './prepare/template.ts';
+export { askBoolean, constructQuads, onePiece, querySerialized, selectRows } from './query-results.ts';
 export { openSparqlStore, SparqlStore, type SparqlStoreOptions } from './remote/sparql-store.ts';

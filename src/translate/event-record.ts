@@ -1,7 +1,13 @@
 import type { CaptureEvent, EventKey } from '../capture/index.ts';
 import { ProvmlError } from '../errors.ts';
 import { iriToNTriples, literal, type QuadData, type Term } from '../rdf/index.ts';
-import { type ProvStore, prepareQueryTemplate, type QueryTemplate, valuesSlot } from '../store/index.ts';
+import {
+  type ProvStore,
+  prepareQueryTemplate,
+  type QueryTemplate,
+  selectRows,
+  valuesSlot,
+} from '../store/index.ts';
 import { provml, rdf } from '../vocab.ts';
 import { eventRecordIri, workflowExecutionGraph } from './iris.ts';
 
@@ -70,7 +76,7 @@ export async function readEventRecords(store: ProvStore, keys: EventKey[]): Prom
         iri(workflowExecutionGraph(key.workflowExecutionId)),
         iri(eventRecordIri(key.workflowExecutionId, key.id)),
       ]);
-    const result = await store.select(queries().lookup.bind(rows));
+    const result = await selectRows(store, queries().lookup.bind(rows));
     for (const row of result.rows) {
       if (row.event?.termType === 'NamedNode' && row.content?.termType === 'Literal')
         found.set(row.event.value, row.content.value);
@@ -95,13 +101,14 @@ export async function readExecutionRecords(
   const graph = iriToNTriples(workflowExecutionGraph(workflowExecutionId));
   const pattern = `GRAPH ${graph} { ?event ${iriToNTriples(CONTENT)} ?content }`;
   const g = [[iri(workflowExecutionGraph(workflowExecutionId))]];
-  const counted = await store.select(queries().count.bind(g));
+  const counted = await selectRows(store, queries().count.bind(g));
   const total = Number(counted.rows[0]?.n?.value ?? 0);
   const found = new Map<string, string>();
   const columns = options.content ? '?event ?content' : '?event';
   for (let offset = 0; found.size < total; ) {
     const first = options.content ? queries().firstPage.content : queries().firstPage.ids;
-    const page = await store.select(
+    const page = await selectRows(
+      store,
       offset === 0
         ? first.bind(g)
         : `SELECT ${columns} WHERE { ${pattern} } ORDER BY ?event LIMIT ${PAGE_ROWS} OFFSET ${offset}`,

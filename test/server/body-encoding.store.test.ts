@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
+import { askBoolean } from '../../src/store/index.ts';
 import { EX, G1, seededApp } from './fixture.ts';
 
 /** UTF-16 as Java, the IANA charset "UTF-16" and the W3C protocol tests write it: big-endian, with a BOM. */
@@ -66,7 +67,7 @@ describe('request bodies are UTF-8 or refused, never executed', () => {
       .set('Content-Type', 'application/sparql-query; charset=us-ascii')
       .send(Buffer.from('ASK {}'));
     expect(ascii.status).toBe(200);
-    expect(await store.ask(`ASK { <${EX}s> <${EX}p> "café ✓" }`)).toBe(true);
+    expect(await askBoolean(store, `ASK { <${EX}s> <${EX}p> "café ✓" }`)).toBe(true);
   });
 
   it.each([

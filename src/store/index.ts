@@ -1,5 +1,5 @@
-// Public entry of the store layer: the store interface and its factories. RDF terms, syntaxes and
-// results are the RDF kernel's (src/rdf/index.ts).
+// Public entry of the store layer: the store interface, its factories and the typed query helpers.
+// RDF terms, syntaxes and results are the RDF kernel's (src/rdf/index.ts).
 
 export type * from './api.ts';
 export { dumpText } from './dump-format.ts';

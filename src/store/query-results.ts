@@ -1,4 +1,4 @@
-import { BadRequestError } from '../errors.ts';
+import { BadRequestError, ProvmlError } from '../errors.ts';
 import type { QuadData } from '../rdf/index.ts';
 import type {
   ProvStore,
@@ -82,6 +82,6 @@ function answerOf<K extends QueryResults['kind']>(
   kind: K,
 ): Extract<QueryResults, { kind: K }> {
   if (result.kind !== kind)
-    throw new Error(`The store answered ${result.kind} where ${kind} was asked for: a bug in the store.`);
+    throw new ProvmlError('Internal', `The store answered ${result.kind} where ${kind} was asked for.`);
   return result as Extract<QueryResults, { kind: K }>;
 }

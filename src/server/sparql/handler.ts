@@ -17,7 +17,7 @@ import { NotAcceptableError } from '../errors.ts';
 import { GRAPH_MEDIA_TYPES, RESULT_MEDIA_TYPES, withCharset } from '../media-types.ts';
 import { closeRoute } from '../methods.ts';
 import { mediaTypeOf, negotiate } from '../negotiate.ts';
-import { sendBody } from '../send-chunks.ts';
+import { sendChunks } from '../send-chunks.ts';
 import { POST_CONTENT_TYPES, parseSparqlRequest } from './request.ts';
 import { serviceDescription } from './service-description.ts';
 
@@ -107,7 +107,7 @@ async function query(
   const result = prepared.usesService
     ? await federate(ctx, req, prepared, accept)
     : await querySerialized(ctx.store, prepared, accept, options);
-  await sendBody(req, res, result.body, withCharset(chosen));
+  await sendChunks(req, res, result.body, withCharset(chosen), { onePieceWhole: true });
 }
 
 /**

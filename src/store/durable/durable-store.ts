@@ -169,7 +169,7 @@ export class DurableStore extends EngineStore implements ProvStore {
     accept: QueryMediaTypes | undefined,
     options: QueryOptions,
   ): Promise<EngineResults> {
-    return this.call('query', accept ? [query, accept] : [query], options);
+    return this.call('query', [query, accept], options);
   }
 
   /**

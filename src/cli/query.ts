@@ -15,7 +15,7 @@ import {
   solutionsToJson,
   TURTLE,
 } from '../rdf/index.ts';
-import { prepareQuery, type SelectResult } from '../store/index.ts';
+import { dumpText, prepareQuery, type SelectResult } from '../store/index.ts';
 
 interface QueryFlags {
   list?: boolean;
@@ -166,7 +166,8 @@ async function runSparql(base: string, query: string, flags: QueryFlags): Promis
       timeoutMs,
       accept: { results: SPARQL_RESULTS_JSON, graph: TURTLE },
     });
-    ({ mediaType, body } = result);
+    mediaType = result.mediaType;
+    body = await dumpText(result.body);
   } else {
     const response = await serverRequest(`${base}/sparql`, {
       method: 'POST',

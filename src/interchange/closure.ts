@@ -1,6 +1,7 @@
 import { ProvmlError } from '../errors.ts';
 import { iriToNTriples, type QuadData, type Term } from '../rdf/index.ts';
 import type { ProvStore } from '../store/index.ts';
+import { selectRows } from '../store/index.ts';
 import { ONTOLOGY_GRAPH, type ProvmlObjectProperty, prov, provml, rdfs } from '../vocab.ts';
 
 // What "everything a model comes from" means: follow, transitively and across graphs, every influence
@@ -57,7 +58,7 @@ async function influenceProperties(store: ProvStore): Promise<Set<string>> {
   // One UNION branch per relation rather than VALUES: Virtuoso needs a constant end on a transitive path.
   const subPropertyOf = iriToNTriples(rdfs('subPropertyOf'));
   const branches = PROV_INFLUENCES.map((iri) => `{ ?p ${subPropertyOf}+ ${iriToNTriples(iri)} }`);
-  const result = await store.select(`SELECT DISTINCT ?p WHERE { ${branches.join(' UNION ')} }`, {
+  const result = await selectRows(store, `SELECT DISTINCT ?p WHERE { ${branches.join(' UNION ')} }`, {
     unionDefaultGraph: true,
   });
   const found = result.rows.map((row) => row.p?.value ?? '');
@@ -102,7 +103,8 @@ export async function lineageClosure(store: ProvStore, model: string): Promise<Q
 async function describe(store: ProvStore, subjects: string[]): Promise<QuadData[]> {
   const values = subjects.map(iriToNTriples).join(' ');
   const ontology = iriToNTriples(ONTOLOGY_GRAPH);
-  const result = await store.select(
+  const result = await selectRows(
+    store,
     `SELECT ?g ?s ?p ?o WHERE {
        VALUES ?root { ${values} }
        GRAPH ?g { { ?root ?p ?o BIND(?root AS ?s) } UNION { ?root ?link ?s . FILTER(isBlank(?s)) ?s ?p ?o } }

@@ -9,7 +9,7 @@ import {
   type QuadData,
   quadsToNQuads,
 } from '../rdf/index.ts';
-import { dumpText, type ProvStore } from '../store/index.ts';
+import { dumpText, type ProvStore, selectRows } from '../store/index.ts';
 import { ONTOLOGY_GRAPH } from '../vocab.ts';
 import { lineageClosure } from './closure.ts';
 import { type InterchangeFormat, interchangeMediaType } from './formats.ts';
@@ -72,7 +72,8 @@ function checkedIri(value: string, what: string): string {
 /** The graphs (workflow executions) that mention the experiment, as subject or object. */
 async function experimentGraphs(store: ProvStore, experiment: string): Promise<string[]> {
   const iri = iriToNTriples(experiment);
-  const result = await store.select(
+  const result = await selectRows(
+    store,
     `SELECT DISTINCT ?g WHERE { GRAPH ?g { { ${iri} ?p ?o } UNION { ?s ?p ${iri} } } FILTER(?g != ${iriToNTriples(ONTOLOGY_GRAPH)}) } ORDER BY ?g`,
   );
   const graphs = result.rows.map((row) => row.g?.value ?? '');
@@ -84,7 +85,10 @@ async function experimentGraphs(store: ProvStore, experiment: string): Promise<s
 async function graphQuads(store: ProvStore, graphs: string[]): Promise<QuadData[]> {
   const quads: QuadData[] = [];
   for (const graph of graphs) {
-    const result = await store.select(`SELECT ?s ?p ?o WHERE { GRAPH ${iriToNTriples(graph)} { ?s ?p ?o } }`);
+    const result = await selectRows(
+      store,
+      `SELECT ?s ?p ?o WHERE { GRAPH ${iriToNTriples(graph)} { ?s ?p ?o } }`,
+    );
     if (result.rows.length === 0) throw emptyGraph(graph);
     for (const row of result.rows) {
       quads.push({

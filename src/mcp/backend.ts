@@ -1,5 +1,6 @@
 import { type CatalogEntry, type ParamValues, runCatalogQuery } from '../query/index.ts';
 import type { PreparedQuery, ProvStore, SelectResult } from '../store/index.ts';
+import { askBoolean, selectRows } from '../store/index.ts';
 
 /**
  * Where the MCP tools run: the server's own store (the /mcp route) or a running provml server over HTTP
@@ -23,7 +24,7 @@ export function storeBackend(store: ProvStore, options: StoreBackendOptions): Pr
   const queryOptions = { unionDefaultGraph: options.unionDefaultGraph, timeoutMs: options.timeoutMs };
   return {
     runAnalysis: (entry, values) => runCatalogQuery(store, entry, values, { timeoutMs: options.timeoutMs }),
-    select: (query) => store.select(query, queryOptions),
-    ask: (query) => store.ask(query, queryOptions),
+    select: (query) => selectRows(store, query, queryOptions),
+    ask: (query) => askBoolean(store, query, queryOptions),
   };
 }

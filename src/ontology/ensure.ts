@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { StoreReadOnlyError } from '../errors.ts';
 import { iriToNTriples, type QuadData, quadsToNQuads, termToNTriples } from '../rdf/index.ts';
 import type { ProvStore } from '../store/index.ts';
+import { askBoolean, selectRows } from '../store/index.ts';
 import { ONTOLOGY_GRAPH, SHIPPED_DIGEST } from '../vocab.ts';
 import { IMPORT_FILES, importPaths, ONTOLOGY_FILE } from './files.ts';
 import { readTriplesFiles } from './parse.ts';
@@ -74,7 +75,8 @@ export async function ensureOntologyGraph(
   if (!ontology) return { loaded: false, quads: 0, written: false };
   const graph = iriToNTriples(ONTOLOGY_GRAPH);
   const marker = termToNTriples(digestMarker(ontology.digest).object);
-  const current = await store.ask(
+  const current = await askBoolean(
+    store,
     `ASK { GRAPH ${graph} { ${graph} ${iriToNTriples(SHIPPED_DIGEST)} ${marker} } }`,
   );
   let written = false;
@@ -94,7 +96,7 @@ export async function ensureOntologyGraph(
       notWritten = error.message;
     }
   }
-  const counted = await store.select(`SELECT (COUNT(*) AS ?n) WHERE { GRAPH ${graph} { ?s ?p ?o } }`);
+  const counted = await selectRows(store, `SELECT (COUNT(*) AS ?n) WHERE { GRAPH ${graph} { ?s ?p ?o } }`);
   const quads = Number(counted.rows[0]?.n?.value ?? 0);
   return { loaded: quads > 0, quads, written, ...(notWritten ? { notWritten } : {}) };
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { iriToNTriples, literal, type QuadData, termToNTriples } from '../rdf/index.ts';
-import { type MemoryStore, openMemoryStore } from '../store/index.ts';
+import { type MemoryStore, openMemoryStore, selectRows } from '../store/index.ts';
 import { NS, sparqlPrefixes, VALIDATION_CHECKED_GRAPH, VALIDATION_IMPORTS_GRAPH } from '../vocab.ts';
 import { ALIGNMENT_RULES, type AlignmentRule, type RuleRow } from './alignment-rules.ts';
 import { DEFAULT_ONTOLOGY_DIR, importPaths, ONTOLOGY_FILE } from './files.ts';
@@ -66,7 +66,7 @@ async function runRule(
   rule: AlignmentRule,
   namespaces: string[],
 ): Promise<AlignmentViolation[]> {
-  const result = await store.select(ruleQuery(rule.query, namespaces), { unionDefaultGraph: true });
+  const result = await selectRows(store, ruleQuery(rule.query, namespaces), { unionDefaultGraph: true });
   return result.rows.map((binding) => {
     const row: RuleRow = {};
     for (const [name, term] of Object.entries(binding))

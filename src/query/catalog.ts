@@ -3,6 +3,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BadRequestError } from '../errors.ts';
 import type { ProvStore, SelectResult } from '../store/index.ts';
+import { selectRows } from '../store/index.ts';
 import { bindQuery, hasBindMarker, type ParamValues } from './bind.ts';
 import { type CatalogHeader, parseHeader } from './catalog-header.ts';
 import { UnknownQueryError } from './errors.ts';
@@ -98,7 +99,7 @@ export async function runCatalogQuery(
       ontologyDir: options.ontologyDir,
     });
   }
-  return store.select(query, {
+  return selectRows(store, query, {
     unionDefaultGraph: true,
     ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
   });

@@ -2,12 +2,13 @@ import type * as RDF from '@rdfjs/types';
 import { BadRequestError, ProvmlError } from '../errors.ts';
 import { fromRdfJs, N_QUADS, SPARQL_RESULTS_JSON, type Term } from '../rdf/index.ts';
 import {
+  onePiece,
   type PreparedQuery,
   type ProvStore,
   prepareQuery,
   type QueryMediaTypes,
   type SelectResult,
-  type SerializedResult,
+  type SerializedResults,
 } from '../store/index.ts';
 import { comunicaEngine } from './comunica.ts';
 import { FederationTimeoutError, SourceUnavailableError } from './errors.ts';
@@ -40,7 +41,7 @@ const DEFAULT_TIMEOUT_MS = 30_000;
 export async function runFederated(
   query: string | PreparedQuery,
   options: FederationOptions,
-): Promise<SerializedResult> {
+): Promise<SerializedResults> {
   const accept = options.accept ?? DEFAULT_ACCEPT;
   const prepared = typeof query === 'string' ? prepareQuery(query) : query;
   return withFederation(prepared, options, async (engine, context) => {
@@ -50,14 +51,15 @@ export async function runFederated(
     const form =
       result.resultType === 'bindings' ? 'select' : result.resultType === 'boolean' ? 'ask' : prepared.form;
     const mediaType = form === 'select' || form === 'ask' ? accept.results : accept.graph;
+    // Read whole inside the time limit and the error mapping below, so a failing source is still a 502.
     const { data } = await engine.resultToString(result, mediaType, context);
     let body = '';
     for await (const chunk of data) body += String(chunk);
-    return { form, mediaType, body };
+    return { kind: 'serialized', form, mediaType, body: onePiece(body) };
   });
 }
 
-/** A federated SELECT, answered as plain terms like ProvStore.select. */
+/** A federated SELECT, answered as plain terms like selectRows over a store. */
 export async function federatedSelect(
   query: string | PreparedQuery,
   options: FederationOptions,

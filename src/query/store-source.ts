@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import type * as RDF from '@rdfjs/types';
 import { fromRdfJs, type QuadData, type Term, termToNTriples, toRdfJsQuad } from '../rdf/index.ts';
 import type { ProvStore } from '../store/index.ts';
+import { selectRows } from '../store/index.ts';
 
 const POSITIONS = ['s', 'p', 'o', 'g'] as const;
 type Position = (typeof POSITIONS)[number];
@@ -46,7 +47,10 @@ export class ProvStoreSource implements RDF.Source {
     try {
       if (Object.values(pattern).some((term) => term.termType === 'BlankNode'))
         return (await this.fetch(pattern)).length;
-      const result = await this.store.select(`SELECT (COUNT(*) AS ?count) WHERE { ${whereClause(pattern)} }`);
+      const result = await selectRows(
+        this.store,
+        `SELECT (COUNT(*) AS ?count) WHERE { ${whereClause(pattern)} }`,
+      );
       return Number(result.rows[0]?.count?.value ?? 0);
     } catch {
       // Only a cardinality estimate for Comunica's planner, which does not catch a failure here; the
@@ -56,7 +60,7 @@ export class ProvStoreSource implements RDF.Source {
   }
 
   private async fetch(pattern: Pattern): Promise<QuadData[]> {
-    const result = await this.store.select(`SELECT * WHERE { ${whereClause(pattern)} }`);
+    const result = await selectRows(this.store, `SELECT * WHERE { ${whereClause(pattern)} }`);
     const quads: QuadData[] = [];
     for (const row of result.rows) {
       const pick = (position: Position): Term | undefined => row[position] ?? pattern[position];

@@ -36,11 +36,32 @@ export interface SelectResult {
 
 export type QueryForm = 'select' | 'ask' | 'construct' | 'describe';
 
+/**
+ * What a query answers, by its form (like Oxigraph's `QueryResults`): SELECT its solutions, ASK its boolean,
+ * CONSTRUCT and DESCRIBE their graph; asked with `accept`, the answer already serialized. The typed helpers
+ * (`selectRows`, `askBoolean`, `constructQuads`, `querySerialized` in query-results.ts) check the form first.
+ */
+export type QueryResults =
+  | ({ kind: 'solutions' } & SelectResult)
+  | { kind: 'boolean'; value: boolean }
+  | { kind: 'graph'; quads: QuadData[] }
+  | SerializedResults;
+
 /** A query answered already serialized in the requested media type (the endpoint's fast path). */
-export interface SerializedResult {
+export interface SerializedResults {
+  kind: 'serialized';
   form: QueryForm;
   mediaType: string;
-  body: string;
+  /**
+   * The body in pieces, pulled as they are sent. The embedded engines and the remote store answer in one
+   * piece (Oxigraph serializes a result whole); a sender must not assume either.
+   */
+  body: AsyncIterable<string>;
+}
+
+/** A query's options and, to have the answer serialized, the media types to serialize it in. */
+export interface QueryCall extends QueryOptions {
+  accept?: QueryMediaTypes;
 }
 
 export type RdfFormat =
@@ -91,15 +112,8 @@ export interface ProvStore {
 
   // A query or update is given prepared (parsed once at the edge: prepareQuery / prepareUpdate) or as text,
   // which is then prepared here; either way a malformed or over-deep one is a 400 before any engine runs.
-  select(query: string | PreparedQuery, options?: QueryOptions): Promise<SelectResult>;
-  ask(query: string | PreparedQuery, options?: QueryOptions): Promise<boolean>;
-  construct(query: string | PreparedQuery, options?: QueryOptions): Promise<QuadData[]>;
-  /** Runs any query form and serializes its result; `accept` lists candidate media types by preference. */
-  queryAs(
-    query: string | PreparedQuery,
-    accept: QueryMediaTypes,
-    options?: QueryOptions,
-  ): Promise<SerializedResult>;
+  /** Runs any query form; with `accept` (candidate media types by form) the answer comes serialized. */
+  query(query: string | PreparedQuery, options?: QueryCall): Promise<QueryResults>;
 
   update(update: string | PreparedUpdate, options?: UpdateOptions): Promise<WriteReceipt>;
   insert(quads: QuadData[]): Promise<WriteReceipt>;

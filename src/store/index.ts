@@ -1,5 +1,5 @@
-// Public entry of the store layer: the store interface and its factories. RDF terms, syntaxes and
-// results are the RDF kernel's (src/rdf/index.ts).
+// Public entry of the store layer: the store interface, its factories and the typed query helpers.
+// RDF terms, syntaxes and results are the RDF kernel's (src/rdf/index.ts).
 
 export type * from './api.ts';
 export { dumpText } from './dump-format.ts';
@@ -37,4 +37,5 @@ export {
   type UpdateTemplate,
   valuesSlot,
 } from './prepare/template.ts';
+export { askBoolean, constructQuads, onePiece, querySerialized, selectRows } from './query-results.ts';
 export { openSparqlStore, SparqlStore, type SparqlStoreOptions } from './remote/sparql-store.ts';

@@ -1,28 +1,16 @@
 import { StoreClosedError } from '../errors.ts';
-import type { GraphTerm, QuadData } from '../rdf/index.ts';
-import { quadsToNQuads } from '../rdf/index.ts';
-import type {
-  DumpOptions,
-  LoadOptions,
-  ProvStore,
-  QueryMediaTypes,
-  QueryOptions,
-  SelectResult,
-  SerializedResult,
-  StoreStats,
-  UpdateOptions,
-  WriteReceipt,
-} from './api.ts';
+import type { GraphTerm } from '../rdf/index.ts';
+import type { DumpOptions, ProvStore, QueryMediaTypes, StoreStats, WriteReceipt } from './api.ts';
 import { formatPages, pageOptions } from './dump-format.ts';
-import { OxigraphEngine, type WriteOp } from './engine.ts';
-import { toEngineQuery, toEngineUpdate } from './prepare/engine-query.ts';
-import type { PreparedQuery, PreparedUpdate } from './prepare/prepare.ts';
+import { type EngineResults, OxigraphEngine, type WriteOp } from './engine.ts';
+import { EngineStore } from './engine-store.ts';
+import type { EngineQuery } from './prepare/engine-query.ts';
 
 /**
  * A non-durable store in this thread: for tests, validators and tools that load files and query them.
  * Queries run synchronously, so `timeoutMs` is not enforced here (the durable store enforces it).
  */
-export class MemoryStore implements ProvStore {
+export class MemoryStore extends EngineStore implements ProvStore {
   private engine: OxigraphEngine | undefined;
   private seq = 0;
 
@@ -32,47 +20,6 @@ export class MemoryStore implements ProvStore {
 
   async close(): Promise<void> {
     this.engine = undefined;
-  }
-
-  async select(query: string | PreparedQuery, options?: QueryOptions): Promise<SelectResult> {
-    return this.use().select(toEngineQuery(query, options));
-  }
-
-  async ask(query: string | PreparedQuery, options?: QueryOptions): Promise<boolean> {
-    return this.use().ask(toEngineQuery(query, options));
-  }
-
-  async construct(query: string | PreparedQuery, options?: QueryOptions): Promise<QuadData[]> {
-    return this.use().construct(toEngineQuery(query, options));
-  }
-
-  async queryAs(
-    query: string | PreparedQuery,
-    accept: QueryMediaTypes,
-    options?: QueryOptions,
-  ): Promise<SerializedResult> {
-    return this.use().queryAs(toEngineQuery(query, options), accept);
-  }
-
-  async update(update: string | PreparedUpdate, options?: UpdateOptions): Promise<WriteReceipt> {
-    const { text, baseIri, union } = toEngineUpdate(update, options);
-    return this.write({ op: 'update', text, ...(baseIri ? { baseIri } : {}), ...(union ? { union } : {}) });
-  }
-
-  async insert(quads: QuadData[]): Promise<WriteReceipt> {
-    return this.write({ op: 'load', data: quadsToNQuads(quads), format: 'application/n-quads' });
-  }
-
-  async load(data: string, options: LoadOptions): Promise<WriteReceipt> {
-    return this.write({ op: 'load', data, ...options });
-  }
-
-  async replaceGraph(graph: GraphTerm, data: string, options: LoadOptions): Promise<WriteReceipt> {
-    return this.write({ op: 'replaceGraph', data, format: options.format, graph, baseIri: options.baseIri });
-  }
-
-  async dropGraph(graph: GraphTerm): Promise<WriteReceipt> {
-    return this.write({ op: 'dropGraph', graph });
   }
 
   /**
@@ -99,7 +46,11 @@ export class MemoryStore implements ProvStore {
     return { quads: engine.size, graphs: engine.listGraphs().length, readOnly: false };
   }
 
-  private write(op: WriteOp): WriteReceipt {
+  protected override runQuery(query: EngineQuery, accept: QueryMediaTypes | undefined): EngineResults {
+    return this.use().query(query, accept);
+  }
+
+  protected override write(op: WriteOp): WriteReceipt {
     this.use().apply(op);
     this.seq += 1;
     return { seq: this.seq };

@@ -19,6 +19,7 @@ import {
 } from './online-state-queries.ts';
 import type { PreparedQuery } from './prepare/prepare.ts';
 import type { QueryTemplate } from './prepare/template.ts';
+import { selectRows } from './query-results.ts';
 
 // Why state and not a query over history: "what is running" and "the latest value per measure" are the questions
 // asked during training, and answering them from the facts is an anti-join (no end recorded) and a MAX over every
@@ -296,7 +297,7 @@ class Round {
       stored: latestMarkers,
     };
     if (round.recover)
-      for (const { marker, key } of (await this.store.select(q.pending, UNION)).rows) {
+      for (const { marker, key } of (await selectRows(this.store, q.pending, UNION)).rows) {
         if (marker?.termType !== 'NamedNode' || key?.termType !== 'NamedNode') continue;
         notePendingKey(round, key.value);
         this.mark(this.drop, [marker, PENDING_KEY, key]);
@@ -325,8 +326,8 @@ class Round {
       : [[kind.now.all, kind.marked.all]];
     for (const [now, marked] of pairs) {
       const [wanted, existing] = await Promise.all([
-        this.store.select(now, UNION).then((result) => kind.wanted(result.rows)),
-        this.store.select(marked, UNION).then((result) => kind.stored(result.rows)),
+        selectRows(this.store, now, UNION).then((result) => kind.wanted(result.rows)),
+        selectRows(this.store, marked, UNION).then((result) => kind.stored(result.rows)),
       ]);
       const wantedKeys = new Set(wanted.map(tripleKey));
       const existingKeys = new Set(existing.map(tripleKey));
@@ -341,7 +342,7 @@ class Round {
     const out: Triple[] = [];
     for (const chunk of chunks(rows)) {
       const table = chunk.map((row) => [row.run, row.measure, row.epoch] as Term[]);
-      const found = await this.store.select(this.queries.valuesAt.bind(table), UNION);
+      const found = await selectRows(this.store, this.queries.valuesAt.bind(table), UNION);
       out.push(...latestMarkers(found.rows));
     }
     return out;
@@ -391,7 +392,7 @@ class Round {
   /** The chunks are asked at once: a store's reads wait behind its pending writes, so one wait covers all. */
   private async selectKeyed(template: QueryTemplate, keys: string[]): Promise<Row[]> {
     const results = await Promise.all(
-      chunks(keys).map((chunk) => this.store.select(bindKeys(template, chunk), UNION)),
+      chunks(keys).map((chunk) => selectRows(this.store, bindKeys(template, chunk), UNION)),
     );
     return results.flatMap((result) => result.rows);
   }

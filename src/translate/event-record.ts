@@ -1,7 +1,13 @@
 import type { CaptureEvent, EventKey } from '../capture/index.ts';
 import { ProvmlError } from '../errors.ts';
 import { iriToNTriples, literal, type QuadData, type Term } from '../rdf/index.ts';
-import { type ProvStore, prepareQueryTemplate, type QueryTemplate, valuesSlot } from '../store/index.ts';
+import {
+  type ProvStore,
+  prepareQueryTemplate,
+  type QueryTemplate,
+  selectRows,
+  valuesSlot,
+} from '../store/index.ts';
 import { provml, rdf } from '../vocab.ts';
 import { eventRecordIri, workflowExecutionGraph } from './iris.ts';
 
@@ -72,7 +78,7 @@ export async function readEventRecords(store: ProvStore, keys: EventKey[]): Prom
         iri(workflowExecutionGraph(key.workflowExecutionId)),
         iri(eventRecordIri(key.workflowExecutionId, key.id)),
       ]);
-    const result = await store.select(queries().lookup.bind(rows));
+    const result = await selectRows(store, queries().lookup.bind(rows));
     for (const row of result.rows) {
       if (row.event?.termType === 'NamedNode' && row.content?.termType === 'Literal')
         found.set(row.event.value, row.content.value);
@@ -93,7 +99,9 @@ export async function countExecutionRecords(
   const chunks: string[][] = [];
   for (let i = 0; i < graphs.length; i += LOOKUP_ROWS) chunks.push(graphs.slice(i, i + LOOKUP_ROWS));
   const results = await Promise.all(
-    chunks.map((chunk) => store.select(queries().countPerGraph.bind(chunk.map((graph) => [iri(graph)])))),
+    chunks.map((chunk) =>
+      selectRows(store, queries().countPerGraph.bind(chunk.map((graph) => [iri(graph)]))),
+    ),
   );
   for (const result of results)
     for (const row of result.rows)
@@ -118,13 +126,14 @@ export async function readExecutionRecords(
   const graph = iriToNTriples(workflowExecutionGraph(workflowExecutionId));
   const pattern = `GRAPH ${graph} { ?event ${iriToNTriples(CONTENT)} ?content }`;
   const g = [[iri(workflowExecutionGraph(workflowExecutionId))]];
-  const counted = await store.select(queries().count.bind(g));
+  const counted = await selectRows(store, queries().count.bind(g));
   const total = Number(counted.rows[0]?.n?.value ?? 0);
   const found = new Map<string, string>();
   const columns = options.content ? '?event ?content' : '?event';
   for (let offset = 0; found.size < total; ) {
     const first = options.content ? queries().firstPage.content : queries().firstPage.ids;
-    const page = await store.select(
+    const page = await selectRows(
+      store,
       offset === 0
         ? first.bind(g)
         : `SELECT ${columns} WHERE { ${pattern} } ORDER BY ?event LIMIT ${PAGE_ROWS} OFFSET ${offset}`,

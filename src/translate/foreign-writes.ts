@@ -4,7 +4,7 @@ import type { OnlineStateChange, ProvStore } from '../store/index.ts';
 export type TouchedGraphs = string[] | undefined;
 
 /** The store's reads: with `beforeRead`, each starts once it has resolved. */
-const READS = ['select', 'ask', 'construct', 'queryAs', 'hasGraph', 'listGraphs', 'stats'] as const;
+const READS = ['query', 'hasGraph', 'listGraphs', 'stats'] as const;
 
 /**
  * The store as every other writer (SPARQL update, Graph Store, import) sees it: the same store, except that each

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { QuadData } from '../../src/rdf/index.ts';
-import { openDurableStore } from '../../src/store/index.ts';
+import { openDurableStore, selectRows } from '../../src/store/index.ts';
 import { syntheticBatch } from './store-startup.ts';
 
 const COUNT = 'SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }';
@@ -32,7 +32,7 @@ try {
   const rounds: Array<{ directMs: number; engineHeldMs: number; spooledMs: number; bytes: number }> = [];
   for (let round = 0; round < 3; round++) {
     let started = performance.now();
-    await store.select(COUNT);
+    await selectRows(store, COUNT);
     const queryMs = performance.now() - started;
     started = performance.now();
     let directBytes = 0;
@@ -43,7 +43,7 @@ try {
     started = performance.now();
     const reader = store.dump({ format: 'application/n-quads', pageQuads })[Symbol.asyncIterator]();
     let spooledBytes = ((await reader.next()).value as string).length;
-    await store.select(COUNT);
+    await selectRows(store, COUNT);
     const engineHeldMs = performance.now() - started - queryMs;
     for (let next = await reader.next(); !next.done; next = await reader.next())
       spooledBytes += next.value.length;

@@ -13,7 +13,7 @@
 //   resolved (embedded: fsync'ed to the log; Virtuoso: fsync'ed to the local outbox). "Queryable" = until
 //   store.stats() answered afterwards, which for Virtuoso first waits until the outbox has reached the engine.
 // - Catalog queries: every query of the package catalog, parameters from the suite's catalogParams, run with
-//   runCatalogQuery (what the server runs: store.select, union default graph, a time limit of --budget).
+//   runCatalogQuery (what the server runs: selectRows, union default graph, a time limit of --budget).
 //   One warm-up, then median and p95 (nearest rank) over up to --reps runs; repetition stops once --budget is
 //   spent; a run over the budget is a "timeout". Row counts are compared between the backends.
 // - --beyond: Virtuoso only, at 2×10^7 triples (twice the embedded store's default PROVML_MAX_QUADS). The

@@ -14,7 +14,7 @@ import { silentLogger } from '../../src/logger.ts';
 import { bindQuery, packageCatalog, pageQuery, runCatalogQuery } from '../../src/query/index.ts';
 import { createApp } from '../../src/server/app.ts';
 import type { ProvStore } from '../../src/store/index.ts';
-import { openMemoryStore } from '../../src/store/index.ts';
+import { openMemoryStore, selectRows } from '../../src/store/index.ts';
 import { translate } from '../../src/translate/index.ts';
 import { listenOnLoopback } from '../support/listen.ts';
 import { launchChromium } from '../web/browser.ts';
@@ -126,10 +126,10 @@ async function formulations(store: ProvStore): Promise<SizeResult['formulations'
     const light: number[] = [];
     for (let r = 0; r < REPEATS; r++) {
       let t = performance.now();
-      const expected = await store.select(page('runs', sort), options);
+      const expected = await selectRows(store, page('runs', sort), options);
       old.push(performance.now() - t);
       t = performance.now();
-      const keys = await store.select(page('run-order', sort), options);
+      const keys = await selectRows(store, page('run-order', sort), options);
       const execution = keys.rows.map((row) => row.execution?.value ?? '');
       await runCatalogQuery(store, catalog.get('run-details'), { execution });
       light.push(performance.now() - t);

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_DATA, modelId } from '../../src/demo/lifecycle.ts';
-import { dumpText } from '../../src/store/index.ts';
+import { askBoolean, dumpText, selectRows } from '../../src/store/index.ts';
 import { dataIri, experimentIri, workflowExecutionIri } from '../../src/translate/index.ts';
 import { sparqlPrefixes } from '../../src/vocab.ts';
 import { runCli } from '../support/run-cli.ts';
@@ -17,10 +17,10 @@ afterEach(async () => {
 });
 
 const ask = (body: string): Promise<boolean> =>
-  server.store.ask(`${sparqlPrefixes()}\nASK { ${body} }`, { unionDefaultGraph: true });
+  askBoolean(server.store, `${sparqlPrefixes()}\nASK { ${body} }`, { unionDefaultGraph: true });
 
 async function selectValues(query: string, variable: string): Promise<string[]> {
-  const result = await server.store.select(`${sparqlPrefixes()}\n${query}`, { unionDefaultGraph: true });
+  const result = await selectRows(server.store, `${sparqlPrefixes()}\n${query}`, { unionDefaultGraph: true });
   return result.rows.map((row) => row[variable]?.value ?? '');
 }
 

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseNdjson } from '../../src/capture/index.ts';
 import { ingestFiles } from '../../src/cli/ingest-files.ts';
 import { quadToNQuads } from '../../src/rdf/index.ts';
-import { dumpText } from '../../src/store/index.ts';
+import { askBoolean, dumpText } from '../../src/store/index.ts';
 import { prepareBatch, workflowExecutionIri } from '../../src/translate/index.ts';
 import { runCli } from '../support/run-cli.ts';
 import { type InProcessServer, startInProcessServer } from './in-process-server.ts';
@@ -49,7 +49,10 @@ describe('provml ingest', () => {
     expect((await server.store.stats()).quads).toBe(expectedQuads(file));
     const run1 = workflowExecutionIri('fx-training-1');
     expect(
-      await server.store.ask(`ASK { GRAPH ?g { <${run1}> a <https://w3id.org/provml#WorkflowExecution> } }`),
+      await askBoolean(
+        server.store,
+        `ASK { GRAPH ?g { <${run1}> a <https://w3id.org/provml#WorkflowExecution> } }`,
+      ),
     ).toBe(true);
     expect(existsSync(`${file}.provml-progress`)).toBe(false);
   });
@@ -123,10 +126,11 @@ describe('provml ingest', () => {
     );
     expect(replaced.code).toBe(0);
     expect(
-      await server.store.ask(`ASK { GRAPH ?g { ?d <https://w3id.org/provml#name> "renamed cube" } }`),
+      await askBoolean(server.store, `ASK { GRAPH ?g { ?d <https://w3id.org/provml#name> "renamed cube" } }`),
     ).toBe(true);
     expect(
-      await server.store.ask(
+      await askBoolean(
+        server.store,
         `ASK { GRAPH ?g { ?d <https://w3id.org/provml#name> "${JSON.parse(readFileSync(file, 'utf8').trim().split('\n')[4] as string).name}" } }`,
       ),
     ).toBe(false);
@@ -143,7 +147,10 @@ describe('provml ingest', () => {
     );
     expect(result.code).toBe(0);
     expect(
-      await server.store.ask('ASK { GRAPH ?g { ?task <https://w3id.org/provml#errorMessage> ?error } }'),
+      await askBoolean(
+        server.store,
+        'ASK { GRAPH ?g { ?task <https://w3id.org/provml#errorMessage> ?error } }',
+      ),
     ).toBe(true);
   });
 

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProvmlError } from '../../src/errors.ts';
 import { silentLogger } from '../../src/logger.ts';
 import type { QuadData } from '../../src/rdf/index.ts';
-import { openSparqlStore, type SparqlStore } from '../../src/store/index.ts';
+import { openSparqlStore, type SparqlStore, selectRows } from '../../src/store/index.ts';
 import { startVirtuoso, type VirtuosoServer } from '../support/virtuoso.ts';
 
 // The outbox promise: an acknowledged write survives an engine outage and a provml restart.
@@ -26,7 +26,7 @@ const batch = (n: number): QuadData[] =>
     graph: named(GRAPH),
   }));
 const count = async (store: SparqlStore): Promise<number> => {
-  const result = await store.select(`SELECT (COUNT(*) AS ?n) WHERE { GRAPH <${GRAPH}> { ?s ?p ?o } }`);
+  const result = await selectRows(store, `SELECT (COUNT(*) AS ?n) WHERE { GRAPH <${GRAPH}> { ?s ?p ?o } }`);
   return Number(result.rows[0]?.n?.value);
 };
 
@@ -62,9 +62,9 @@ describe('remote store outbox against Virtuoso', () => {
     server.signal('SIGSTOP');
     for (let n = 5; n < 20; n++) await store.insert(batch(n));
     expect(store.pendingWrites).toBeGreaterThan(0);
-    const blocked = await store
-      .select('SELECT * WHERE { ?s ?p ?o } LIMIT 1')
-      .catch((error: unknown) => error);
+    const blocked = await selectRows(store, 'SELECT * WHERE { ?s ?p ?o } LIMIT 1').catch(
+      (error: unknown) => error,
+    );
     expect(blocked).toBeInstanceOf(ProvmlError);
     expect((blocked as ProvmlError).code).toBe('Unavailable');
 
@@ -112,7 +112,7 @@ describe('remote store outbox against Virtuoso', () => {
         graph: named(`${EX}auth`),
       },
     ]);
-    const rows = await store.select(`SELECT ?s WHERE { GRAPH <${EX}auth> { ?s ?p ?o } }`);
+    const rows = await selectRows(store, `SELECT ?s WHERE { GRAPH <${EX}auth> { ?s ?p ?o } }`);
     expect(rows.rows.map((r) => r.s?.value).sort()).toEqual([`${EX}a`, `${EX}b`]);
     await store.close();
     await rm(dir, { recursive: true, force: true });

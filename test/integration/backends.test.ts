@@ -6,7 +6,7 @@ import { silentLogger } from '../../src/logger.ts';
 import type { QuadData, Term } from '../../src/rdf/index.ts';
 import { createApp } from '../../src/server/app.ts';
 import type { ProvStore } from '../../src/store/index.ts';
-import { dumpText } from '../../src/store/index.ts';
+import { askBoolean, constructQuads, dumpText, querySerialized, selectRows } from '../../src/store/index.ts';
 import { allBackends } from '../support/backends.ts';
 import { emptyStore } from '../support/test-store.ts';
 
@@ -48,13 +48,14 @@ describe.each(allBackends())('$name', (backend) => {
 
   it('inserts quads and answers SELECT, ASK and CONSTRUCT over the default graph only', async () => {
     await store.insert([quad('a', 'p', lit('in default')), quad('b', 'p', lit('in g1'), named(G1))]);
-    const result = await store.select(`SELECT ?o WHERE { ?s <${EX}p> ?o }`);
+    const result = await selectRows(store, `SELECT ?o WHERE { ?s <${EX}p> ?o }`);
     expect(values(result.rows, 'o')).toEqual(['in default']);
-    expect(await store.ask(`ASK { GRAPH <${G1}> { <${EX}b> ?p "in g1" } }`)).toBe(true);
-    expect(await store.ask(`ASK { <${EX}b> ?p ?o }`)).toBe(false);
-    const union = await store.select(`SELECT ?o WHERE { ?s <${EX}p> ?o }`, { unionDefaultGraph: true });
+    expect(await askBoolean(store, `ASK { GRAPH <${G1}> { <${EX}b> ?p "in g1" } }`)).toBe(true);
+    expect(await askBoolean(store, `ASK { <${EX}b> ?p ?o }`)).toBe(false);
+    const union = await selectRows(store, `SELECT ?o WHERE { ?s <${EX}p> ?o }`, { unionDefaultGraph: true });
     expect(values(union.rows, 'o')).toEqual(['in default', 'in g1']);
-    const built = await store.construct(
+    const built = await constructQuads(
+      store,
       `CONSTRUCT { ?s <${EX}q> ?o } WHERE { GRAPH ?g { ?s <${EX}p> ?o } FILTER(?g = <${G1}>) }`,
     );
     expect(built).toEqual([quad('b', 'q', lit('in g1'))]);
@@ -65,7 +66,7 @@ describe.each(allBackends())('$name', (backend) => {
     expect((await store.listGraphs()).sort()).toEqual([G1, G2]);
     expect(await store.hasGraph(named(G1))).toBe(true);
     await store.replaceGraph(named(G1), `<${EX}c> <${EX}p> "three" .`, { format: 'text/turtle' });
-    const g1 = await store.select(`SELECT ?s ?o WHERE { GRAPH <${G1}> { ?s ?p ?o } }`);
+    const g1 = await selectRows(store, `SELECT ?s ?o WHERE { GRAPH <${G1}> { ?s ?p ?o } }`);
     expect(values(g1.rows, 'o')).toEqual(['three']);
     await store.dropGraph(named(G2));
     expect(await store.listGraphs()).toEqual([G1]);
@@ -78,10 +79,10 @@ describe.each(allBackends())('$name', (backend) => {
     await store.update(`INSERT DATA { GRAPH <${G1}> { <${EX}y> <${EX}p> "named" } }`);
     await store.update(`DELETE WHERE { GRAPH <${G1}> { ?s <${EX}p> "named" } }`);
     await store.update(`INSERT { GRAPH <${G2}> { ?s <${EX}copied> ?o } } WHERE { ?s <${EX}p> ?o }`);
-    expect(values((await store.select(`SELECT ?o WHERE { GRAPH <${G2}> { ?s ?p ?o } }`)).rows, 'o')).toEqual([
-      'plain',
-    ]);
-    expect(await store.ask(`ASK { GRAPH <${G1}> { ?s ?p ?o } }`)).toBe(false);
+    expect(
+      values((await selectRows(store, `SELECT ?o WHERE { GRAPH <${G2}> { ?s ?p ?o } }`)).rows, 'o'),
+    ).toEqual(['plain']);
+    expect(await askBoolean(store, `ASK { GRAPH <${G1}> { ?s ?p ?o } }`)).toBe(false);
   });
 
   it('compares typed literals (double, integer, boolean, dateTime) in FILTER', async () => {
@@ -96,14 +97,14 @@ describe.each(allBackends())('$name', (backend) => {
       quad('run2', 'start', lit('2024-03-01T09:00:00Z', `${XSD}dateTime`), named(G1)),
     ]);
     const pick = async (pattern: string): Promise<string[]> =>
-      values((await store.select(`SELECT ?s WHERE { GRAPH <${G1}> { ${pattern} } }`)).rows, 's');
+      values((await selectRows(store, `SELECT ?s WHERE { GRAPH <${G1}> { ${pattern} } }`)).rows, 's');
     expect(await pick(`?s <${EX}loss> ?v FILTER(?v < 1.0)`)).toEqual([`${EX}run1`]);
     expect(await pick(`?s <${EX}epoch> ?v FILTER(?v > 10)`)).toEqual([`${EX}run2`]);
     expect(await pick(`?s <${EX}ok> ?v FILTER(?v = true)`)).toEqual([`${EX}run1`]);
     expect(await pick(`?s <${EX}start> ?v FILTER(?v < "2024-03-01T09:30:00Z"^^<${XSD}dateTime>)`)).toEqual([
       `${EX}run2`,
     ]);
-    const ok = await store.select(`SELECT ?v WHERE { GRAPH <${G1}> { <${EX}run1> <${EX}ok> ?v } }`);
+    const ok = await selectRows(store, `SELECT ?v WHERE { GRAPH <${G1}> { <${EX}run1> <${EX}ok> ?v } }`);
     expect(ok.rows[0]?.v).toEqual(lit('true', `${XSD}boolean`));
   });
 
@@ -115,7 +116,8 @@ describe.each(allBackends())('$name', (backend) => {
     await emptyStore(store);
     expect((await store.stats()).quads).toBe(0);
     await store.load(dump, { format: 'application/n-quads' });
-    const rows = await store.select(
+    const rows = await selectRows(
+      store,
       `SELECT ?name ?size ?label WHERE { GRAPH <${G1}> { <${EX}m> <${EX}trainedOn> ?b ; <${EX}label> ?label . ?b <${EX}name> ?name ; <${EX}size> ?size } }`,
     );
     expect(rows.rows).toHaveLength(1);
@@ -127,7 +129,7 @@ describe.each(allBackends())('$name', (backend) => {
     });
     expect(rows.rows[0]?.size).toEqual(lit('3', `${XSD}integer`));
     expect(rows.rows[0]?.label?.value).toBe('model "A"\n');
-    expect(await store.ask(`ASK { <${EX}d> <${EX}p> "default" }`)).toBe(true);
+    expect(await askBoolean(store, `ASK { <${EX}d> <${EX}p> "default" }`)).toBe(true);
     expect((await store.stats()).quads).toBe(5);
   });
 
@@ -156,34 +158,39 @@ describe.each(allBackends())('$name', (backend) => {
     expect((await store.stats()).quads).toBe(27);
     const turtle = await dumpText(store.dump({ format: 'text/turtle', graph: named(G1), pageQuads: 2 }));
     await store.load(turtle, { format: 'text/turtle', graph: named(`${EX}copy`) });
-    expect((await store.select(`SELECT ?s WHERE { GRAPH <${EX}copy> { ?s ?p ?o } }`)).rows).toHaveLength(25);
+    expect((await selectRows(store, `SELECT ?s WHERE { GRAPH <${EX}copy> { ?s ?p ?o } }`)).rows).toHaveLength(
+      25,
+    );
   });
 
   it('serializes results in the negotiated media types', async () => {
     await store.insert([quad('a', 'p', lit('x,y'))]);
     const query = `SELECT ?s ?o WHERE { ?s <${EX}p> ?o }`;
-    const csv = await store.queryAs(query, { results: 'text/csv', graph: 'text/turtle' });
-    expect(csv.body.split(/\r?\n/).slice(0, 2)).toEqual(['s,o', `${EX}a,"x,y"`]);
-    const tsv = await store.queryAs(query, { results: 'text/tab-separated-values', graph: 'text/turtle' });
-    expect(tsv.body).toContain(`<${EX}a>\t"x,y"`);
-    const xml = await store.queryAs(`ASK { ?s ?p "x,y" }`, {
+    const text = async (q: string, accept: { results: string; graph: string }) =>
+      dumpText((await querySerialized(store, q, accept)).body);
+    const csv = await text(query, { results: 'text/csv', graph: 'text/turtle' });
+    expect(csv.split(/\r?\n/).slice(0, 2)).toEqual(['s,o', `${EX}a,"x,y"`]);
+    const tsv = await text(query, { results: 'text/tab-separated-values', graph: 'text/turtle' });
+    expect(tsv).toContain(`<${EX}a>\t"x,y"`);
+    const xml = await text(`ASK { ?s ?p "x,y" }`, {
       results: 'application/sparql-results+xml',
       graph: 'text/turtle',
     });
-    expect(xml.body).toMatch(/<boolean>true<\/boolean>/);
-    const turtle = await store.queryAs(`CONSTRUCT WHERE { ?s ?p ?o }`, {
+    expect(xml).toMatch(/<boolean>true<\/boolean>/);
+    const turtle = await querySerialized(store, `CONSTRUCT WHERE { ?s ?p ?o }`, {
       results: 'application/sparql-results+json',
       graph: 'application/n-triples',
     });
     expect(turtle).toMatchObject({
+      kind: 'serialized',
       form: 'construct',
       mediaType: 'application/n-triples',
-      body: `<${EX}a> <${EX}p> "x,y" .\n`,
     });
+    expect(await dumpText(turtle.body)).toBe(`<${EX}a> <${EX}p> "x,y" .\n`);
   });
 
   it('rejects a malformed query with a 400 that quotes the problem', async () => {
-    const error = await store.select('SELECT ?s WHERE { ?s ?p }').catch((e: unknown) => e);
+    const error = await selectRows(store, 'SELECT ?s WHERE { ?s ?p }').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ProvmlError);
     expect((error as ProvmlError).code).toBe('BadRequest');
   });

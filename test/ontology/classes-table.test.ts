@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_ONTOLOGY_DIR, ensureOntologyGraph } from '../../src/ontology/index.ts';
 import { iriToNTriples } from '../../src/rdf/index.ts';
-import { type MemoryStore, openMemoryStore } from '../../src/store/index.ts';
+import { askBoolean, type MemoryStore, openMemoryStore, selectRows } from '../../src/store/index.ts';
 import { mls, ONTOLOGY_GRAPH, prov, provml, sparqlPrefixes } from '../../src/vocab.ts';
 
 // The class and relationship tables of shared/prov-ml-classes.md: each row is the alignment the table names
@@ -117,7 +117,7 @@ const PROPERTY_TABLE: Array<[string, string[], string, string | undefined]> = [
 
 let store: MemoryStore;
 const ask = (pattern: string): Promise<boolean> =>
-  store.ask(`${sparqlPrefixes()}\nASK { GRAPH ${iriToNTriples(ONTOLOGY_GRAPH)} { ${pattern} } }`);
+  askBoolean(store, `${sparqlPrefixes()}\nASK { GRAPH ${iriToNTriples(ONTOLOGY_GRAPH)} { ${pattern} } }`);
 const iri = iriToNTriples;
 
 /** `member` is the class or one of the owl:unionOf members of `declared` of `term`, or a subclass of one. */
@@ -147,7 +147,8 @@ describe('the class table of prov-ml-classes.md', () => {
   });
 
   it('tells prospective from retrospective classes by a query', async () => {
-    const rows = await store.select(
+    const rows = await selectRows(
+      store,
       `${sparqlPrefixes()} SELECT ?c WHERE { GRAPH ${iri(ONTOLOGY_GRAPH)} { ?c provml:provenanceKind provml:Prospective } } ORDER BY ?c`,
     );
     const expected = CLASS_TABLE.filter((row) => row[3] === 'Prospective')
@@ -174,7 +175,8 @@ describe('the relationship table of prov-ml-classes.md', () => {
   );
 
   it('answers "all subclasses of prov:Activity" from the ontology graph', async () => {
-    const rows = await store.select(
+    const rows = await selectRows(
+      store,
       `${sparqlPrefixes()} SELECT ?c WHERE { GRAPH ${iri(ONTOLOGY_GRAPH)} { ?c rdfs:subClassOf+ prov:Activity FILTER(STRSTARTS(STR(?c), STR(provml:))) } }`,
     );
     const found = rows.rows.map((r) => r.c?.value);

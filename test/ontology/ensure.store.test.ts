@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { StoreReadOnlyError } from '../../src/errors.ts';
 import { DEFAULT_ONTOLOGY_DIR, ensureOntologyGraph, ONTOLOGY_FILE } from '../../src/ontology/index.ts';
 import type { ProvStore } from '../../src/store/index.ts';
+import { selectRows } from '../../src/store/index.ts';
 import { ONTOLOGY_GRAPH, SHIPPED_DIGEST } from '../../src/vocab.ts';
 import { openTestStore } from '../support/test-store.ts';
 
@@ -43,7 +44,8 @@ describe('ensureOntologyGraph', () => {
     expect(writes.count()).toBe(1);
     expect((await store.stats()).quads).toBe(first.quads);
     expect(await store.listGraphs()).toEqual([ONTOLOGY_GRAPH]);
-    const marker = await store.select(
+    const marker = await selectRows(
+      store,
       `SELECT ?d WHERE { GRAPH <${ONTOLOGY_GRAPH}> { <${ONTOLOGY_GRAPH}> <${SHIPPED_DIGEST}> ?d } }`,
     );
     expect(marker.rows.map((row) => row.d?.value)).toEqual([expect.stringMatching(/^[0-9a-f]{64}$/)]);

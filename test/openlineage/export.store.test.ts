@@ -6,7 +6,7 @@ import { defaultConfig } from '../../src/config.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { datasetOf, type OpenLineageRunEvent, runIdOf } from '../../src/openlineage/index.ts';
 import { createApp } from '../../src/server/app.ts';
-import { openMemoryStore, type ProvStore } from '../../src/store/index.ts';
+import { askBoolean, openMemoryStore, type ProvStore } from '../../src/store/index.ts';
 import { workflowExecutionIri } from '../../src/translate/index.ts';
 import { ID, lifecycleStore } from '../query/support/lifecycle.ts';
 import { runCli } from '../support/run-cli.ts';
@@ -166,7 +166,8 @@ describe('GET /api/v1/export/openlineage', () => {
       const failed = of(`${ID}wfexec/prep-2/task/norm`)[1];
       const root = failed?.run.facets.parent as { root: { run: { runId: string } } };
       expect(
-        await consumer.ask(
+        await askBoolean(
+          consumer,
           `ASK { GRAPH ?g { ?task <https://w3id.org/provml#errorMessage> "NaN in amplitudes" ; <https://w3id.org/provml#partOfWorkflowExecution> ?run } FILTER(STRENDS(STR(?run), "${root.root.run.runId}")) }`,
         ),
       ).toBe(true);

@@ -4,6 +4,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { QueryEngine } from '@comunica/query-sparql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { askBoolean } from '../../src/store/index.ts';
 import { appOver, EX, G1, seededApp } from '../server/fixture.ts';
 
 describe('Comunica against /sparql', () => {
@@ -42,6 +43,8 @@ describe('Comunica against /sparql', () => {
       sources: [{ type: 'sparql', value: endpoint }],
       destination: { type: 'sparql', value: endpoint },
     });
-    expect(await store.ask(`ASK { GRAPH <${EX}comunica> { <${EX}c> <${EX}p> "from comunica" } }`)).toBe(true);
+    expect(
+      await askBoolean(store, `ASK { GRAPH <${EX}comunica> { <${EX}c> <${EX}p> "from comunica" } }`),
+    ).toBe(true);
   });
 });

@@ -7,7 +7,7 @@ import {
   runCatalogQuery,
   runFederated,
 } from '../../src/query/index.ts';
-import { openMemoryStore, type ProvStore } from '../../src/store/index.ts';
+import { dumpText, openMemoryStore, type ProvStore, selectRows } from '../../src/store/index.ts';
 import { type RunningEndpoint, startEndpoint } from './support/endpoint.ts';
 import { GEO, ID, lifecycleStore } from './support/lifecycle.ts';
 
@@ -73,7 +73,7 @@ describe('federation with a domain knowledge graph on a second endpoint', () => 
     }`;
     const answer = await runFederated(query, { store: local });
     expect(answer.form).toBe('select');
-    const json = JSON.parse(answer.body) as {
+    const json = JSON.parse(await dumpText(answer.body)) as {
       results: { bindings: Array<Record<string, { value: string }>> };
     };
     expect(values(json.results.bindings, 'porosity')).toEqual(['0.04', '0.26']);
@@ -137,14 +137,14 @@ describe('Comunica and Oxigraph agree on local-only queries', () => {
 
   it('model-lineage, Comunica over the local store alone', async () => {
     const query = await bound('model-lineage', { model: `${ID}data/unet-a` });
-    const native = await local.select(query, { unionDefaultGraph: true });
+    const native = await selectRows(local, query, { unionDefaultGraph: true });
     expect(key((await federatedSelect(query, { store: local })).rows)).toEqual(key(native.rows));
     expect(native.rows.length).toBe(3);
   });
 
   it('models-from-raw-data, Comunica over the local store plus a second endpoint', async () => {
     const query = await bound('models-from-raw-data', { raw: `${ID}data/raw%2Ff3.segy` });
-    const native = await local.select(query, { unionDefaultGraph: true });
+    const native = await selectRows(local, query, { unionDefaultGraph: true });
     expect(key((await federatedSelect(query, { store: local, sources: [knowledgeGraph.url] })).rows)).toEqual(
       key(native.rows),
     );

@@ -8,6 +8,7 @@ import {
   runCatalogQuery,
 } from '../../src/query/index.ts';
 import type { ProvStore, SelectResult } from '../../src/store/index.ts';
+import { selectRows } from '../../src/store/index.ts';
 import { ID, lifecycleStore } from './support/lifecycle.ts';
 
 // The catalog queries behind the web page's views, on the lifecycle fixture (curation → two preparations,
@@ -65,13 +66,14 @@ describe('runs', () => {
   it('pages on the parsed query: sorted by a column, then limited', async () => {
     const entry = catalog.get('runs');
     const bound = bindQuery(entry.query, entry.params, {});
-    const all = await store.select(bound, { unionDefaultGraph: true });
+    const all = await selectRows(store, bound, { unionDefaultGraph: true });
     const sorted = column(all, 'execution').sort();
-    const page = await store.select(pageQuery(bound, { sortBy: 'execution', offset: 2, limit: 2 }), {
+    const page = await selectRows(store, pageQuery(bound, { sortBy: 'execution', offset: 2, limit: 2 }), {
       unionDefaultGraph: true,
     });
     expect(column(page, 'execution')).toEqual(sorted.slice(2, 4));
-    const descending = await store.select(
+    const descending = await selectRows(
+      store,
       pageQuery(bound, { sortBy: 'execution', descending: true, offset: 0, limit: 1 }),
       { unionDefaultGraph: true },
     );
@@ -91,7 +93,8 @@ describe('run-count', () => {
 });
 
 describe('run-order and run-details (a page found on the light query, then described)', () => {
-  const select = (query: string): Promise<SelectResult> => store.select(query, { unionDefaultGraph: true });
+  const select = (query: string): Promise<SelectResult> =>
+    selectRows(store, query, { unionDefaultGraph: true });
   const bound = (name: string, values: Record<string, string> = {}): string => {
     const entry = catalog.get(name);
     return bindQuery(entry.query, entry.params, values);

@@ -8,6 +8,7 @@ import {
   isLoopbackAddress,
   type WriteRequest,
 } from '../../src/server/auth.ts';
+import { askBoolean } from '../../src/store/index.ts';
 import { EX, G1, seededApp } from './fixture.ts';
 
 const UPDATE = `INSERT DATA { <${EX}w> <${EX}p> "written" }`;
@@ -165,8 +166,8 @@ describe('write access over HTTP with a token', () => {
     expect(missing.headers['www-authenticate']).toMatch(/^Bearer/);
     expect(missing.text).toMatch(/Authorization: Bearer/);
     expect((await send(app).set('Authorization', 'Bearer wrong')).status).toBe(403);
-    expect(await store.ask(`ASK { GRAPH ?g { <${EX}w> ?p ?o } } `)).toBe(false);
-    expect(await store.ask(`ASK { <${EX}w> ?p ?o }`)).toBe(false);
+    expect(await askBoolean(store, `ASK { GRAPH ?g { <${EX}w> ?p ?o } } `)).toBe(false);
+    expect(await askBoolean(store, `ASK { <${EX}w> ?p ?o }`)).toBe(false);
     const ok = await send(app).set('Authorization', `Bearer ${TOKEN}`);
     expect([201, 204]).toContain(ok.status);
   });
@@ -206,7 +207,10 @@ describe('write access over HTTP from a non-loopback peer', () => {
       app(req, res);
     });
     await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
-    return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, ask: (q) => store.ask(q) };
+    return {
+      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      ask: (q) => askBoolean(store, q),
+    };
   }
 
   it('refuses writes without a configured token (403) but answers reads', async () => {

@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
+import { askBoolean } from '../../src/store/index.ts';
 import { EX, G1, seededApp } from './fixture.ts';
 
 /** UTF-16 as Java, the IANA charset "UTF-16" and the W3C protocol tests write it: big-endian, with a BOM. */
@@ -68,7 +69,7 @@ describe('request bodies are UTF-8 or refused, never executed', () => {
     const insert = `update=${encodeURIComponent(`INSERT DATA { <${EX}s> <${EX}p> "café ✓" }`)}`;
     const res = await request(app).post('/sparql').type('application/x-www-form-urlencoded').send(insert);
     expect(res.status).toBe(204);
-    expect(await store.ask(`ASK { <${EX}s> <${EX}p> "café ✓" }`)).toBe(true);
+    expect(await askBoolean(store, `ASK { <${EX}s> <${EX}p> "café ✓" }`)).toBe(true);
     const ask = await request(app)
       .post('/sparql')
       .type('application/x-www-form-urlencoded')
@@ -110,7 +111,7 @@ describe('request bodies are UTF-8 or refused, never executed', () => {
       .set('Content-Type', 'application/sparql-query; charset=us-ascii')
       .send(Buffer.from('ASK {}'));
     expect(ascii.status).toBe(200);
-    expect(await store.ask(`ASK { <${EX}s> <${EX}p> "café ✓" }`)).toBe(true);
+    expect(await askBoolean(store, `ASK { <${EX}s> <${EX}p> "café ✓" }`)).toBe(true);
   });
 
   it.each([

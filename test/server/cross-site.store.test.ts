@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import request, { type Test } from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ProvStore } from '../../src/store/index.ts';
-import { dumpText } from '../../src/store/index.ts';
+import { askBoolean, dumpText } from '../../src/store/index.ts';
 import { EX, G1, seededApp } from './fixture.ts';
 
 type App = Parameters<typeof request>[0];
@@ -225,7 +225,7 @@ describe('who may still write', () => {
       .set('Origin', 'http://localhost:5173')
       .send(INSERT);
     expect(res.status).toBe(204);
-    expect(await store.ask(`ASK { <${EX}w> ?p ?o }`)).toBe(true);
+    expect(await askBoolean(store, `ASK { <${EX}w> ?p ?o }`)).toBe(true);
   });
 
   it('Node’s fetch (the TypeScript client; sends Sec-Fetch-Mode but no Origin) writes from loopback', async () => {
@@ -240,7 +240,7 @@ describe('who may still write', () => {
         body: INSERT,
       });
       expect(res.status).toBe(204);
-      expect(await store.ask(`ASK { <${EX}w> ?p ?o }`)).toBe(true);
+      expect(await askBoolean(store, `ASK { <${EX}w> ?p ?o }`)).toBe(true);
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }

@@ -6,7 +6,7 @@ import { defaultConfig } from '../../src/config.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { createApp } from '../../src/server/app.ts';
 import type { ProvStore } from '../../src/store/index.ts';
-import { dumpText } from '../../src/store/index.ts';
+import { askBoolean, dumpText, selectRows } from '../../src/store/index.ts';
 import { evaluationIri, workflowExecutionGraph } from '../../src/translate/index.ts';
 import { ONLINE_STATE_GRAPH } from '../../src/vocab.ts';
 import { openTestStore } from '../support/test-store.ts';
@@ -81,7 +81,8 @@ function evaluation(id: string, value: number, extra: Record<string, unknown> = 
 }
 
 async function valuesOf(eventId: string): Promise<string[]> {
-  const result = await store.select(
+  const result = await selectRows(
+    store,
     `SELECT ?v WHERE { GRAPH <${workflowExecutionGraph(RUN)}> { <${evaluationIri(RUN, eventId)}> <${PROV_VALUE}> ?v } }`,
   );
   return result.rows.map((row) => row.v?.value ?? '').sort();
@@ -158,7 +159,8 @@ describe('POST /api/v1/events is idempotent per event id', () => {
     expect(await valuesOf('e1')).toEqual(['0.9']);
     // e1 no longer names the dataset, e2 still does: the dataset's own quads stay, e1's link to it goes.
     const evaluatedOn = (id: string) =>
-      store.ask(
+      askBoolean(
+        store,
         `ASK { GRAPH <${workflowExecutionGraph(RUN)}> { <${evaluationIri(RUN, id)}> <https://w3id.org/provml#evaluatedOn> ?d . ?d a ?t } }`,
       );
     expect(await evaluatedOn('e1')).toBe(false);

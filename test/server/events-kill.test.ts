@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openDurableStore } from '../../src/store/index.ts';
+import { openDurableStore, selectRows } from '../../src/store/index.ts';
 import { ONLINE_STATE_GRAPH, STATE_NS } from '../../src/vocab.ts';
 import { startServeProcess } from '../support/serve-process.ts';
 
@@ -76,7 +76,7 @@ describe('POST /api/v1/events and SIGKILL', () => {
       // What the kill left on disk: the state the batch makes, or pending markers naming its keys (when the kill
       // came before the refresh was written), never neither.
       const left = await openDurableStore({ dir });
-      const raw = (await left.select(STATE_QUERY)).rows.map(
+      const raw = (await selectRows(left, STATE_QUERY)).rows.map(
         (row) => `${row.s?.value} ${row.p?.value} ${row.o?.value}`,
       );
       await left.close();

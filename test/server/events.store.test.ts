@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Config, defaultConfig } from '../../src/config.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { createApp } from '../../src/server/app.ts';
-import { openDurableStore, openMemoryStore, type ProvStore } from '../../src/store/index.ts';
+import { askBoolean, openDurableStore, openMemoryStore, type ProvStore } from '../../src/store/index.ts';
 import { workflowExecutionGraph, workflowExecutionIri } from '../../src/translate/index.ts';
 import { openTestStore } from '../support/test-store.ts';
 import { settledThrough } from './fixture.ts';
@@ -52,7 +52,10 @@ describe('POST /api/v1/events', () => {
     const graph = workflowExecutionGraph('fx-training-1');
     const run = workflowExecutionIri('fx-training-1');
     expect(
-      await store.ask(`ASK { GRAPH <${graph}> { <${run}> a <https://w3id.org/provml#WorkflowExecution> } }`),
+      await askBoolean(
+        store,
+        `ASK { GRAPH <${graph}> { <${run}> a <https://w3id.org/provml#WorkflowExecution> } }`,
+      ),
     ).toBe(true);
   });
 
@@ -104,7 +107,10 @@ describe('POST /api/v1/events', () => {
     expect(res.body.events).toBeGreaterThanOrEqual(3);
     const graph = workflowExecutionGraph('fc-wf-1');
     expect(
-      await store.ask(`ASK { GRAPH <${graph}> { ?task <https://w3id.org/provml#errorMessage> ?error } }`),
+      await askBoolean(
+        store,
+        `ASK { GRAPH <${graph}> { ?task <https://w3id.org/provml#errorMessage> ?error } }`,
+      ),
     ).toBe(true);
   });
 

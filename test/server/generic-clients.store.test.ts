@@ -5,6 +5,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { askBoolean } from '../../src/store/index.ts';
 import { appOver, EX, seededApp } from './fixture.ts';
 
 const PYTHON = '/usr/bin/python3';
@@ -61,8 +62,10 @@ describe.runIf(available).each([true, false])(
         rdflib_query: ['from rdflib'],
       });
       const graph = `${EX}clients`;
-      expect(await store.ask(`ASK { GRAPH <${graph}> { <${EX}r> <${EX}p> "from rdflib" } }`)).toBe(true);
-      expect(await store.ask(`ASK { GRAPH <${graph}> { <${EX}w> ?p ?o } }`)).toBe(false);
+      expect(await askBoolean(store, `ASK { GRAPH <${graph}> { <${EX}r> <${EX}p> "from rdflib" } }`)).toBe(
+        true,
+      );
+      expect(await askBoolean(store, `ASK { GRAPH <${graph}> { <${EX}w> ?p ?o } }`)).toBe(false);
     });
   },
 );

@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
+import { askBoolean, selectRows } from '../../src/store/index.ts';
 import { POSTED_GRAPH_BASE } from '../../src/vocab.ts';
 import { EX, G1, seededApp, text } from './fixture.ts';
 
@@ -36,9 +37,13 @@ describe('Graph Store POST: multipart/form-data', () => {
       .set('Content-Type', `multipart/form-data; boundary=${BOUNDARY}`)
       .send(body);
     expect(res.status).toBe(201);
-    const rows = await store.select(`SELECT ?p ?o WHERE { GRAPH <${G3}> { <${EX}s> ?p ?o } } ORDER BY ?o`);
+    const rows = await selectRows(
+      store,
+      `SELECT ?p ?o WHERE { GRAPH <${G3}> { <${EX}s> ?p ?o } } ORDER BY ?o`,
+    );
     expect(rows.rows.map((row) => row.o?.value)).toEqual(['Doe', 'JD', 'Jane']);
-    const blanks = await store.select(
+    const blanks = await selectRows(
+      store,
       `SELECT (COUNT(DISTINCT ?b) AS ?n) WHERE { GRAPH <${G3}> { ?b <${EX}n> ?o } }`,
     );
     expect(blanks.rows[0]?.n?.value).toBe('2');
@@ -55,7 +60,7 @@ describe('Graph Store POST: multipart/form-data', () => {
       .set('Content-Type', `multipart/form-data; boundary=${BOUNDARY}`)
       .send(body);
     expect(res.status).toBe(400);
-    expect(await store.ask(`ASK { GRAPH <${G1}> { ?s ?p "ok" } }`)).toBe(false);
+    expect(await askBoolean(store, `ASK { GRAPH <${G1}> { ?s ?p "ok" } }`)).toBe(false);
   });
 
   it('refuses a part that is not a file, and one whose format cannot be told', async () => {
@@ -113,7 +118,9 @@ describe('Graph Store POST without a graph: creates one', () => {
     const { app, store } = await seededApp();
     const res = await request(app).post('/store').type('text/turtle').send('<#s> <#p> "rel" .');
     const graph = res.headers.location ?? '';
-    expect(await store.ask(`ASK { GRAPH <${graph}> { <${graph}#s> <${graph}#p> "rel" } }`)).toBe(true);
+    expect(await askBoolean(store, `ASK { GRAPH <${graph}> { <${graph}#s> <${graph}#p> "rel" } }`)).toBe(
+      true,
+    );
   });
 
   it('refuses an empty body (a graph exists only with content)', async () => {
@@ -142,8 +149,8 @@ describe('Graph Store bodies: JSON-LD and base IRIs', () => {
     };
     const res = await request(app).put(at(G3)).type('application/ld+json').send(JSON.stringify(doc));
     expect(res.status).toBe(201);
-    expect(await store.ask(`ASK { GRAPH <${G3}> { <${EX}s> <${EX}p> "from json-ld" } }`)).toBe(true);
-    expect(await store.ask(`ASK { GRAPH <${G3}> { <${EX}s> <${EX}rel> <${EX}child> } }`)).toBe(true);
+    expect(await askBoolean(store, `ASK { GRAPH <${G3}> { <${EX}s> <${EX}p> "from json-ld" } }`)).toBe(true);
+    expect(await askBoolean(store, `ASK { GRAPH <${G3}> { <${EX}s> <${EX}rel> <${EX}child> } }`)).toBe(true);
   });
 
   it('refuses JSON-LD with a remote context (nothing is fetched) and JSON-LD naming other graphs', async () => {
@@ -165,7 +172,9 @@ describe('Graph Store bodies: JSON-LD and base IRIs', () => {
       .type('text/turtle')
       .send('<s> <p> "d" .');
     expect(res.status).toBe(204);
-    expect(await store.ask('ASK { <http://localhost:7070/s> <http://localhost:7070/p> "d" }')).toBe(true);
+    expect(await askBoolean(store, 'ASK { <http://localhost:7070/s> <http://localhost:7070/p> "d" }')).toBe(
+      true,
+    );
   });
 
   it('answers 201 for a PUT that gives the empty default graph content, 204 once it has some', async () => {
@@ -213,6 +222,6 @@ describe('RDF/XML entity expansion is bounded (billion laughs)', () => {
     const { app, store } = await seededApp();
     const xml = `<?xml version="1.0"?><!DOCTYPE rdf:RDF [<!ENTITY ex "${EX}">]><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="${EX}"><rdf:Description rdf:about="&ex;s"><ex:p>abbreviated</ex:p></rdf:Description></rdf:RDF>`;
     expect((await request(app).put(at(G3)).type('application/rdf+xml').send(xml)).status).toBe(201);
-    expect(await store.ask(`ASK { GRAPH <${G3}> { <${EX}s> <${EX}p> "abbreviated" } }`)).toBe(true);
+    expect(await askBoolean(store, `ASK { GRAPH <${G3}> { <${EX}s> <${EX}p> "abbreviated" } }`)).toBe(true);
   });
 });

@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
+import { askBoolean, selectRows } from '../../src/store/index.ts';
 import { EX, G1, seededApp, text } from './fixture.ts';
 
 const G3 = `${EX}g3`;
@@ -57,7 +58,7 @@ describe('Graph Store Protocol: writing', () => {
       .type('application/n-triples')
       .send(`<${EX}s> <${EX}p> "two" .\n`);
     expect(second.status).toBe(204);
-    const rows = await store.select(`SELECT ?o WHERE { GRAPH <${G3}> { ?s ?p ?o } }`);
+    const rows = await selectRows(store, `SELECT ?o WHERE { GRAPH <${G3}> { ?s ?p ?o } }`);
     expect(rows.rows.map((r) => r.o?.value)).toEqual(['two']);
   });
 
@@ -66,7 +67,7 @@ describe('Graph Store Protocol: writing', () => {
     expect(
       (await request(app).post(at(G1)).type('text/turtle').send(`<${EX}a> <${EX}p> "more" .`)).status,
     ).toBe(204);
-    expect((await store.select(`SELECT ?o WHERE { GRAPH <${G1}> { ?s ?p ?o } }`)).rows).toHaveLength(2);
+    expect((await selectRows(store, `SELECT ?o WHERE { GRAPH <${G1}> { ?s ?p ?o } }`)).rows).toHaveLength(2);
     expect(
       (await request(app).post(at(G3)).type('text/turtle').send(`<${EX}a> <${EX}p> "new" .`)).status,
     ).toBe(201);
@@ -75,7 +76,7 @@ describe('Graph Store Protocol: writing', () => {
   it('resolves relative IRIs in a body against the graph IRI', async () => {
     const { app, store } = await seededApp();
     await request(app).put(at(G3)).type('text/turtle').send('<#s> <#p> "rel" .');
-    expect(await store.ask(`ASK { GRAPH <${G3}> { <${G3}#s> <${G3}#p> "rel" } }`)).toBe(true);
+    expect(await askBoolean(store, `ASK { GRAPH <${G3}> { <${G3}#s> <${G3}#p> "rel" } }`)).toBe(true);
   });
 
   it.each([
@@ -111,7 +112,7 @@ describe('Graph Store Protocol: writing', () => {
       const { app, store } = await seededApp();
       const send = method === 'PUT' ? request(app).put(at(G3)) : request(app).post(at(G3));
       expect((await send.type(type).send(body)).status).toBe(201);
-      expect(await store.ask(`ASK { GRAPH <${G3}> { <${EX}q> <${EX}p> "plain" } }`)).toBe(true);
+      expect(await askBoolean(store, `ASK { GRAPH <${G3}> { <${EX}q> <${EX}p> "plain" } }`)).toBe(true);
     },
   );
 
@@ -119,7 +120,7 @@ describe('Graph Store Protocol: writing', () => {
     const { app, store } = await seededApp();
     const xml = `<?xml version="1.0"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="${EX}"><rdf:Description rdf:about="${EX}x"><ex:p>xml</ex:p></rdf:Description></rdf:RDF>`;
     expect((await request(app).post(at(G3)).type('application/rdf+xml').send(xml)).status).toBe(201);
-    expect(await store.ask(`ASK { GRAPH <${G3}> { <${EX}x> <${EX}p> "xml" } }`)).toBe(true);
+    expect(await askBoolean(store, `ASK { GRAPH <${G3}> { <${EX}x> <${EX}p> "xml" } }`)).toBe(true);
   });
 
   it('PUT ?default replaces the default graph only', async () => {
@@ -128,8 +129,8 @@ describe('Graph Store Protocol: writing', () => {
       (await request(app).put('/store?default').type('text/turtle').send(`<${EX}d> <${EX}p> "replaced" .`))
         .status,
     ).toBe(204);
-    expect(await store.ask(`ASK { <${EX}d> <${EX}p> "replaced" }`)).toBe(true);
-    expect(await store.ask(`ASK { <${EX}d> <${EX}p> "in default" }`)).toBe(false);
+    expect(await askBoolean(store, `ASK { <${EX}d> <${EX}p> "replaced" }`)).toBe(true);
+    expect(await askBoolean(store, `ASK { <${EX}d> <${EX}p> "in default" }`)).toBe(false);
     expect(await store.hasGraph(named(G1))).toBe(true);
   });
 
@@ -170,7 +171,7 @@ describe('Graph Store Protocol: errors', () => {
     const { app, store } = await seededApp();
     const res = await request(app).put(at(G1)).type('text/turtle').send('<a> <b>');
     expect(res.status).toBe(400);
-    expect(await store.ask(`ASK { GRAPH <${G1}> { ?s ?p "in g1" } }`)).toBe(true);
+    expect(await askBoolean(store, `ASK { GRAPH <${G1}> { ?s ?p "in g1" } }`)).toBe(true);
   });
 
   it.each(['text/plain', 'application/json', 'application/sparql-update'])(

@@ -6,6 +6,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { validateBatch } from '../../src/capture/index.ts';
 import { quadsToNQuads } from '../../src/rdf/index.ts';
 import type { ProvStore } from '../../src/store/index.ts';
+import { selectRows } from '../../src/store/index.ts';
 import { translate } from '../../src/translate/index.ts';
 import { openTestStore } from '../support/test-store.ts';
 import { appOver, settledThrough, testConfig } from './fixture.ts';
@@ -52,7 +53,8 @@ const END = `<${RUN}> <http://www.w3.org/ns/prov#endedAtTime> "2024-01-01T01:00:
 
 async function markers(store: ProvStore): Promise<string[]> {
   await settledThrough(app);
-  const result = await store.select(
+  const result = await selectRows(
+    store,
     'SELECT ?s ?p ?o WHERE { GRAPH <https://w3id.org/provml/graph/online-state> { ?s ?p ?o } }',
   );
   return result.rows.map((row) => `${row.s?.value} ${row.p?.value} ${row.o?.value}`).sort();

@@ -7,6 +7,7 @@ import { defaultConfig } from '../../src/config.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { createApp } from '../../src/server/app.ts';
 import type { ProvStore } from '../../src/store/index.ts';
+import { askBoolean, selectRows } from '../../src/store/index.ts';
 import {
   dataIri,
   taskExecutionIri,
@@ -96,7 +97,10 @@ function jobEvent(job: Record<string, unknown>, datasets: Record<string, unknown
 
 /** The OpenLineage annotations (JSON) a plan carries in any graph, the job's own name first. */
 async function planAnnotations(plan: string): Promise<Array<Record<string, unknown>>> {
-  const result = await store.select(`SELECT ?a WHERE { GRAPH ?g { <${plan}> <${PROVML}annotation> ?a } }`);
+  const result = await selectRows(
+    store,
+    `SELECT ?a WHERE { GRAPH ?g { <${plan}> <${PROVML}annotation> ?a } }`,
+  );
   return result.rows.map(
     (row) => (JSON.parse(row.a?.value ?? '{}') as { openlineage: Record<string, unknown> }).openlineage,
   );
@@ -104,7 +108,8 @@ async function planAnnotations(plan: string): Promise<Array<Record<string, unkno
 
 /** The OpenLineage annotations (JSON) a subject carries in the root run's graph. */
 async function annotations(subject: string): Promise<Array<Record<string, unknown>>> {
-  const result = await store.select(
+  const result = await selectRows(
+    store,
     `SELECT ?a WHERE { GRAPH <${graph}> { <${subject}> <${PROVML}annotation> ?a } }`,
   );
   return result.rows.map(
@@ -126,7 +131,8 @@ describe('OpenLineage in: what a run event becomes', () => {
 
   it('the job is a prov:Plan (a data transformation named namespace/name) and the run a prov:Activity executing it', async () => {
     expect((await post(runEvent('START', '2024-06-01T10:00:00Z'))).status).toBe(202);
-    const found = await store.select(
+    const found = await selectRows(
+      store,
       `SELECT ?plan ?name WHERE { GRAPH <${graph}> {
          <${task}> a <${PROV}Activity> , <${PROVML}DataTransformationExecution> ; <${PROVML}executionOf> ?plan .
          ?plan a <${PROV}Plan> , <${PROVML}DataTransformation> ; <${PROVML}name> ?name .
@@ -137,10 +143,12 @@ describe('OpenLineage in: what a run event becomes', () => {
     const other = runEvent('START', '2024-06-02T10:00:00Z');
     other.run = { runId: '0191c2d4-2222-7a2b-8c3d-4e5f60718293', facets: { ...parentFacet } };
     expect((await post(other)).status).toBe(202);
-    const plans = await store.select(
+    const plans = await selectRows(
+      store,
       `SELECT DISTINCT ?plan WHERE { GRAPH ?g { ?run <${PROVML}executionOf> ?plan . ?plan a <${PROVML}DataTransformation> ; <${PROVML}name> "snowflake/discounts.build" } }`,
     );
-    const runs = await store.select(
+    const runs = await selectRows(
+      store,
       `SELECT ?run WHERE { GRAPH ?g { ?run <${PROVML}executionOf> <${found.rows[0]?.plan?.value}> } }`,
     );
     expect(plans.rows.map((row) => row.plan?.value)).toEqual([found.rows[0]?.plan?.value]);
@@ -152,7 +160,8 @@ describe('OpenLineage in: what a run event becomes', () => {
     root.run = { runId: RUN, facets: {} };
     expect((await post(root)).status).toBe(202);
     expect(
-      await store.ask(
+      await askBoolean(
+        store,
         `ASK { GRAPH <${workflowExecutionGraph(RUN)}> {
            ?execution a <${PROV}Activity> , <${PROVML}WorkflowExecution> ; <${PROV}startedAtTime> ?start ;
              <${PROVML}executionOf> ?workflow .
@@ -165,7 +174,8 @@ describe('OpenLineage in: what a run event becomes', () => {
   it('the parent facet with root: the run goes into the root run’s graph and is informed by its parent', async () => {
     expect((await post(runEvent('START', '2024-06-01T10:00:00Z'))).status).toBe(202);
     expect(
-      await store.ask(
+      await askBoolean(
+        store,
         `ASK { GRAPH <${graph}> { <${task}> <${PROV}wasInformedBy> <${taskExecutionIri(rootRun, parentRun)}> } }`,
       ),
     ).toBe(true);
@@ -181,13 +191,15 @@ describe('OpenLineage in: what a run event becomes', () => {
     expect(onOutput.map((entry) => entry.facets)).toContainEqual(sent.outputs[0]?.facets);
     const onInput = await annotations(dataIri(openLineageDatasetId(INPUT)));
     expect(onInput.map((entry) => entry.facets)).toContainEqual(sent.inputs[0]?.facets);
-    const features = await store.select(
+    const features = await selectRows(
+      store,
       `SELECT ?name WHERE { GRAPH <${graph}> { <${output}> <${PROVML}hasFeature>/<${PROVML}name> ?name } }`,
     );
     const schema = facet('SchemaDatasetFacet').schema as { fields: Array<{ name: string }> };
     const fields = schema.fields.map((field) => field.name);
     expect(features.rows.map((row) => row.name?.value).sort()).toEqual([...fields].sort());
-    const status = await store.select(
+    const status = await selectRows(
+      store,
       `SELECT ?status ?error WHERE { GRAPH <${graph}> { <${task}> <${PROVML}hasStatus> ?status ; <${PROVML}errorMessage> ?error } }`,
     );
     expect(status.rows.map((row) => [row.status?.value, row.error?.value])).toEqual([
@@ -203,11 +215,13 @@ describe('OpenLineage in: what a run event becomes', () => {
     other.inputs.push({ namespace: 's3://lake', name: 'lookup/regions', facets: {} });
     expect((await post(other)).status).toBe(202);
     expect(
-      await store.ask(
+      await askBoolean(
+        store,
         `ASK { GRAPH <${graph}> { <${task}> <${PROV}used> <${dataIri('s3://lake/lookup/regions')}> } }`,
       ),
     ).toBe(true);
-    const ends = await store.select(
+    const ends = await selectRows(
+      store,
       `SELECT ?end WHERE { GRAPH <${graph}> { <${task}> <${PROV}endedAtTime> ?end } }`,
     );
     expect(ends.rows).toHaveLength(0);
@@ -218,7 +232,8 @@ describe('OpenLineage in: what a run event becomes', () => {
       errorMessage: { _producer: PRODUCER, _schemaURL: SCHEMA_URL, message: 'cancelled by operator' },
     });
     expect((await post(abort)).status).toBe(202);
-    const status = await store.select(
+    const status = await selectRows(
+      store,
       `SELECT ?status ?error WHERE { GRAPH <${graph}> { <${task}> <${PROV}endedAtTime> ?end ; <${PROVML}hasStatus> ?status ; <${PROVML}errorMessage> ?error } }`,
     );
     expect(status.rows.map((row) => [row.status?.value, row.error?.value])).toEqual([
@@ -233,7 +248,8 @@ describe('OpenLineage in: what a run event becomes', () => {
     expect((await post(sent)).status).toBe(202);
     const plan = transformationIri('snowflake/discounts.audit');
     expect((await planAnnotations(plan)).map((entry) => entry.job)).toEqual([job]);
-    const declared = await store.select(
+    const declared = await selectRows(
+      store,
       `SELECT ?role ?data WHERE { GRAPH ?g { <${plan}> <${PROVML}hasAttribute> ?attribute .
          ?attribute <${PROVML}role> ?role ; <${PROV}wasInfluencedBy> ?data } }`,
     );
@@ -255,17 +271,18 @@ describe('OpenLineage in: what a run event becomes', () => {
     expect(officialSchemaErrors(sent)).toEqual([]);
     expect((await post(sent)).status).toBe(202);
     const plan = transformationIri('airflow/nightly.report');
-    const planFacts = await store.select(
+    const planFacts = await selectRows(
+      store,
       `SELECT ?name WHERE { GRAPH ?g { <${plan}> a <${PROV}Plan> , <${PROVML}DataTransformation> ; <${PROVML}name> ?name } }`,
     );
     expect(planFacts.rows.map((row) => row.name?.value)).toEqual(['airflow/nightly.report']);
     expect(await planAnnotations(plan)).toEqual([
       { job, producer: PRODUCER, eventTime: '2024-06-01T11:00:00Z' },
     ]);
-    const before = await store.select('SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }');
+    const before = await selectRows(store, 'SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }');
     const again = await post(sent);
     expect(again.status).toBe(202);
-    const after = await store.select('SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }');
+    const after = await selectRows(store, 'SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }');
     expect(after.rows[0]?.n?.value).toBe(before.rows[0]?.n?.value);
     const runId = '0191c2d4-3333-7a2b-8c3d-4e5f60718293';
     const start = {
@@ -278,7 +295,8 @@ describe('OpenLineage in: what a run event becomes', () => {
     };
     expect((await post(start)).status).toBe(202);
     expect(
-      await store.ask(
+      await askBoolean(
+        store,
         `ASK { GRAPH ?g { <${taskExecutionIri(runId, runId)}> <${PROVML}executionOf> <${plan}> } }`,
       ),
     ).toBe(true);

@@ -8,6 +8,7 @@ import { defaultConfig } from '../../src/config.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { createApp } from '../../src/server/app.ts';
 import type { ProvStore } from '../../src/store/index.ts';
+import { askBoolean } from '../../src/store/index.ts';
 import { taskExecutionIri, workflowExecutionGraph } from '../../src/translate/index.ts';
 import { openTestStore } from '../support/test-store.ts';
 
@@ -59,7 +60,8 @@ function send(
 }
 
 const recorded = () =>
-  store.ask(
+  askBoolean(
+    store,
     `ASK { GRAPH <${workflowExecutionGraph(RUN_ID)}> { <${taskExecutionIri(RUN_ID, RUN_ID)}> <http://www.w3.org/ns/prov#startedAtTime> ?t } }`,
   );
 

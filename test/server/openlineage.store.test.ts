@@ -8,6 +8,7 @@ import { silentLogger } from '../../src/logger.ts';
 import { packageCatalog, runCatalogQuery } from '../../src/query/index.ts';
 import { createApp } from '../../src/server/app.ts';
 import type { ProvStore } from '../../src/store/index.ts';
+import { askBoolean, selectRows } from '../../src/store/index.ts';
 import { dataIri, taskExecutionIri, workflowExecutionGraph } from '../../src/translate/index.ts';
 import { officialSchemaErrors } from '../openlineage/official-schema.ts';
 import { openTestStore } from '../support/test-store.ts';
@@ -161,7 +162,8 @@ describe('POST /api/v1/lineage (OpenLineage in)', () => {
     const graph = workflowExecutionGraph(SPARK_RUN);
     const task = taskExecutionIri(SPARK_RUN, SPARK_RUN);
     const tiles = dataIri(openLineageDatasetId(TILES));
-    const result = await store.select(
+    const result = await selectRows(
+      store,
       `PREFIX prov: <http://www.w3.org/ns/prov#> PREFIX provml: <https://w3id.org/provml#>
        SELECT ?start ?end ?status ?rows WHERE { GRAPH <${graph}> {
          <${task}> prov:startedAtTime ?start ; prov:endedAtTime ?end ; provml:hasStatus ?status ; prov:used ?raw .
@@ -177,12 +179,14 @@ describe('POST /api/v1/lineage (OpenLineage in)', () => {
       rows: { value: '6000' },
     });
     // The RUNNING event added no second start, and the unknown facet is kept, not a reason to refuse.
-    const starts = await store.select(
+    const starts = await selectRows(
+      store,
       `SELECT ?s WHERE { GRAPH <${graph}> { <${task}> <http://www.w3.org/ns/prov#startedAtTime> ?s } }`,
     );
     expect(starts.rows).toHaveLength(1);
     expect(
-      await store.ask(
+      await askBoolean(
+        store,
         `ASK { GRAPH <${graph}> { ?x <https://w3id.org/provml#annotation> ?a FILTER(CONTAINS(STR(?a), "myCompany_tileGrid")) } }`,
       ),
     ).toBe(true);
@@ -215,7 +219,8 @@ describe('POST /api/v1/lineage (OpenLineage in)', () => {
       'executor lost',
     ]);
     expect(
-      await store.ask(
+      await askBoolean(
+        store,
         `ASK { GRAPH <${workflowExecutionGraph(parentRun)}> { <${taskExecutionIri(parentRun, SPARK_RUN)}> <http://www.w3.org/ns/prov#wasInformedBy> <${taskExecutionIri(parentRun, parentRun)}> } }`,
       ),
     ).toBe(true);
@@ -264,7 +269,8 @@ describe('POST /api/v1/lineage (OpenLineage in)', () => {
       const sent = await request(appWith()).post('/api/v1/events').type('application/json').send(training);
       expect(sent.status).toBe(202);
       expect(
-        await store.ask(
+        await askBoolean(
+          store,
           `ASK { GRAPH ?g { <${dataIri(reference)}> <http://www.w3.org/ns/prov#wasGeneratedBy> <${taskExecutionIri(SPARK_RUN, SPARK_RUN)}> } }`,
         ),
       ).toBe(true);
@@ -287,13 +293,14 @@ describe('POST /api/v1/lineage (OpenLineage in)', () => {
     const output = dataIri(openLineageDatasetId({ namespace: 'openlineage', name: 'dataset_b' }));
     const input = dataIri(openLineageDatasetId({ namespace: 'openlineage', name: 'dataset_a' }));
     expect(
-      await store.ask(
+      await askBoolean(
+        store,
         `ASK { GRAPH ?g { <${output}> <http://www.w3.org/ns/prov#wasDerivedFrom> <${input}> } }`,
       ),
     ).toBe(true);
-    expect(await store.ask(`ASK { GRAPH ?g { <${output}> a <https://w3id.org/provml#RawData> } }`)).toBe(
-      true,
-    );
+    expect(
+      await askBoolean(store, `ASK { GRAPH ?g { <${output}> a <https://w3id.org/provml#RawData> } }`),
+    ).toBe(true);
     expect(
       (await request(appWith()).post('/api/v1/lineage?datasetKind=gold').type('application/json').send({}))
         .status,

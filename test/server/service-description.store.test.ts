@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
+import { askBoolean } from '../../src/store/index.ts';
 import { NS } from '../../src/vocab.ts';
 import { openTestStore } from '../support/test-store.ts';
 import { seededApp, text } from './fixture.ts';
@@ -8,7 +9,7 @@ async function describedBy(body: string): Promise<(ask: string) => Promise<boole
   const store = await openTestStore();
   await store.load(body, { format: 'text/turtle' });
   return (ask) =>
-    store.ask(`PREFIX sd: <${NS.sd}> PREFIX fmt: <http://www.w3.org/ns/formats/> ASK { ${ask} }`);
+    askBoolean(store, `PREFIX sd: <${NS.sd}> PREFIX fmt: <http://www.w3.org/ns/formats/> ASK { ${ask} }`);
 }
 
 describe('SPARQL service description (GET /sparql without a query)', () => {

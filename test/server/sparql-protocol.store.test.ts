@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { QueryTimeoutError } from '../../src/errors.ts';
-import { MemoryStore, type QueryMediaTypes, type SerializedResult } from '../../src/store/index.ts';
+import { askBoolean, MemoryStore, type QueryResults } from '../../src/store/index.ts';
 import { appOver, EX, G1, G2, seededApp, type TestApp, testConfig, text } from './fixture.ts';
 
 const SELECT = 'SELECT ?o WHERE { ?s ?p ?o } ORDER BY ?o';
@@ -171,7 +171,7 @@ describe('SPARQL 1.1 Protocol: updates', () => {
       .type('application/sparql-update')
       .send(`INSERT DATA { <${EX}x> <${EX}p> "new" }`);
     expect(res.status).toBe(204);
-    expect(await store.ask(`ASK { <${EX}x> <${EX}p> "new" }`)).toBe(true);
+    expect(await askBoolean(store, `ASK { <${EX}x> <${EX}p> "new" }`)).toBe(true);
   });
 
   it('applies an update sent as the form field update=', async () => {
@@ -342,7 +342,7 @@ describe('SPARQL 1.1 Protocol: request errors', () => {
 
 /** A store whose queries always run past their time limit, as the durable store reports them. */
 class TimingOutStore extends MemoryStore {
-  override async queryAs(_query: string, _accept: QueryMediaTypes): Promise<SerializedResult> {
+  override async query(): Promise<QueryResults> {
     throw new QueryTimeoutError(5);
   }
 }

@@ -5,7 +5,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { StoreClosedError } from '../../src/errors.ts';
 import { silentLogger } from '../../src/logger.ts';
 import type { QuadData } from '../../src/rdf/index.ts';
-import { dumpText, openDurableStore, openMemoryStore, type ProvStore } from '../../src/store/index.ts';
+import {
+  dumpText,
+  openDurableStore,
+  openMemoryStore,
+  type ProvStore,
+  selectRows,
+} from '../../src/store/index.ts';
 
 // Dumps are streams: pages of a bounded size, read only as the reader pulls them. The contract over the
 // durable store and Virtuoso is in test/integration/backends.test.ts; here the memory store, and what the
@@ -30,7 +36,7 @@ const spoolFiles = async (): Promise<string[]> =>
   (await readdir(dir)).filter((name) => name.endsWith('.spool.tmp'));
 const COUNT = 'SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }';
 const count = async (store: ProvStore): Promise<string | undefined> =>
-  (await store.select(COUNT)).rows[0]?.n?.value;
+  (await selectRows(store, COUNT)).rows[0]?.n?.value;
 
 async function rest(iterator: AsyncIterator<string>): Promise<string[]> {
   const pages: string[] = [];

@@ -11,6 +11,7 @@ import {
   type ProvStore,
   refreshOnlineState,
   type SelectResult,
+  selectRows,
 } from '../../src/store/index.ts';
 import { translate } from '../../src/translate/index.ts';
 import { mulberry32 } from '../bench/generate/prng.ts';
@@ -94,7 +95,8 @@ async function expectStateMatchesHistory(store: ProvStore, label: string): Promi
 }
 
 async function stateQuads(store: ProvStore): Promise<string[]> {
-  const result = await store.select(
+  const result = await selectRows(
+    store,
     'SELECT ?s ?p ?o WHERE { GRAPH <https://w3id.org/provml/graph/online-state> { ?s ?p ?o } }',
   );
   return solutions(result);

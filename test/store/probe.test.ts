@@ -2,7 +2,7 @@ import * as ox from 'oxigraph';
 import { describe, expect, it } from 'vitest';
 import { BadRequestError } from '../../src/errors.ts';
 import { OxigraphEngine } from '../../src/store/engine.ts';
-import { openDurableStore } from '../../src/store/index.ts';
+import { openDurableStore, selectRows } from '../../src/store/index.ts';
 import { tempDir } from './durable/helpers.ts';
 
 // Writes are checked on the main thread before they are logged; a WASM fault in that check used to leave
@@ -34,7 +34,7 @@ describe('write checks in a throw-away Oxigraph instance', () => {
       await expect(store.update(deepInsert)).rejects.toThrow(/nests 20001 levels/);
       await store.update('INSERT DATA { <a:s> <a:p> "after" }');
       await store.load('<a:s> <a:q> "loaded" .', { format: 'application/n-triples' });
-      const rows = await store.select('SELECT ?o WHERE { <a:s> ?p ?o } ORDER BY ?o');
+      const rows = await selectRows(store, 'SELECT ?o WHERE { <a:s> ?p ?o } ORDER BY ?o');
       expect(rows.rows.map((row) => row.o?.value)).toEqual(['after', 'loaded']);
     } finally {
       await store.close();

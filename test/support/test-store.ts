@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inject } from 'vitest';
 import { silentLogger } from '../../src/logger.ts';
-import { openMemoryStore, openSparqlStore, type ProvStore } from '../../src/store/index.ts';
+import { askBoolean, openMemoryStore, openSparqlStore, type ProvStore } from '../../src/store/index.ts';
 
 // The store every store-backed test runs on, chosen by the suite (like quadstore's backend-parametrised
 // tests): `npm test` runs the whole suite on the in-memory store (test/vitest.config.ts), then every
@@ -38,7 +38,7 @@ export async function openTestStore(): Promise<ProvStore> {
   const endpoints = workerVirtuoso();
   // Writes acknowledged by an earlier store of this file may still be on their way (its outbox): a read on
   // it waits for them, so they cannot land in the new, emptied store. (A closed store delivers nothing more.)
-  for (const earlier of opened) await earlier.store.ask('ASK {}').catch(() => undefined);
+  for (const earlier of opened) await askBoolean(earlier.store, 'ASK {}').catch(() => undefined);
   const outboxDir = mkdtempSync(join(tmpdir(), 'provml-test-outbox-'));
   const store = await openSparqlStore({
     queryUrl: endpoints.sparqlUrl,

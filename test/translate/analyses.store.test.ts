@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Term } from '../../src/rdf/index.ts';
 import type { ProvStore } from '../../src/store/index.ts';
+import { selectRows } from '../../src/store/index.ts';
 import { dataIri, experimentIri, translate } from '../../src/translate/index.ts';
 import { sparqlPrefixes } from '../../src/vocab.ts';
 import { durationSeconds } from '../support/duration.ts';
@@ -15,7 +16,7 @@ beforeAll(async () => {
 });
 
 async function rows(body: string): Promise<Array<Record<string, string>>> {
-  const result = await store.select(`${sparqlPrefixes()}\n${body}`, { unionDefaultGraph: true });
+  const result = await selectRows(store, `${sparqlPrefixes()}\n${body}`, { unionDefaultGraph: true });
   return result.rows.map((row) =>
     Object.fromEntries(Object.entries(row).map(([k, v]: [string, Term]) => [k, v.value])),
   );

@@ -4,7 +4,7 @@
 // new ledger over the same store, as after a restart) is redone from the pending markers the batch carried.
 import { describe, expect, it } from 'vitest';
 import { type CaptureEvent, validateBatch } from '../../src/capture/index.ts';
-import { openMemoryStore, type ProvStore } from '../../src/store/index.ts';
+import { askBoolean, openMemoryStore, type ProvStore, selectRows } from '../../src/store/index.ts';
 import { createEventLedger } from '../../src/translate/index.ts';
 import { ONLINE_STATE_GRAPH, STATE_NS } from '../../src/vocab.ts';
 
@@ -47,7 +47,10 @@ const STATE = [
 
 /** Every triple of the state graph, pending markers included. */
 async function stateGraph(store: ProvStore): Promise<string[]> {
-  const result = await store.select(`SELECT ?s ?p ?o WHERE { GRAPH <${ONLINE_STATE_GRAPH}> { ?s ?p ?o } }`);
+  const result = await selectRows(
+    store,
+    `SELECT ?s ?p ?o WHERE { GRAPH <${ONLINE_STATE_GRAPH}> { ?s ?p ?o } }`,
+  );
   return result.rows.map((row) => `${row.s?.value} ${row.p?.value} ${row.o?.value}`).sort();
 }
 
@@ -89,7 +92,7 @@ describe('the online state of acknowledged batches', () => {
     const failing = { on: true };
     const ledger = createEventLedger(failingUpdates(store, failing));
     expect(await ledger.record(events())).toMatchObject({ ok: true, recorded: 4 });
-    await expect(ledger.reportingStore().select('ASK {}')).rejects.toThrow('disk full');
+    await expect(askBoolean(ledger.reportingStore(), 'ASK {}')).rejects.toThrow('disk full');
     expect(await stateGraph(store)).not.toEqual(STATE);
     failing.on = false;
     expect(await stateGraph(ledger.reportingStore())).toEqual(STATE);

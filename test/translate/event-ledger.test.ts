@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CaptureEvent } from '../../src/capture/index.ts';
-import { openMemoryStore } from '../../src/store/index.ts';
+import { openMemoryStore, selectRows } from '../../src/store/index.ts';
 import { createEventLedger, EventLedger } from '../../src/translate/index.ts';
 
 const evaluation = (workflowExecutionId: string, value: number): CaptureEvent =>
@@ -28,7 +28,8 @@ describe('EventLedger', () => {
     const first = await ledger.record([evaluation('run-a', 0.1)]);
     expect(first.ok).toBe(true);
     const size = (await store.stats()).quads;
-    const records = await store.select(
+    const records = await selectRows(
+      store,
       'SELECT ?c WHERE { GRAPH ?g { ?e <https://w3id.org/provml#eventContent> ?c } }',
     );
     expect(records.rows).toHaveLength(1);
@@ -69,7 +70,8 @@ describe('EventLedger', () => {
       ok: true,
       replaced: 1,
     });
-    const values = await store.select(
+    const values = await selectRows(
+      store,
       'SELECT ?v WHERE { GRAPH ?g { ?e <http://www.w3.org/ns/prov#value> ?v } }',
     );
     expect(values.rows.map((row) => row.v?.value)).toEqual(['0.3']);

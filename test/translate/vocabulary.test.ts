@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type CaptureEvent, EVENT_TYPES, fromFlowcept } from '../../src/capture/index.ts';
 import { iriToNTriples, type QuadData } from '../../src/rdf/index.ts';
-import { type MemoryStore, openMemoryStore } from '../../src/store/index.ts';
+import { askBoolean, type MemoryStore, openMemoryStore } from '../../src/store/index.ts';
 import { translateEvent } from '../../src/translate/index.ts';
 import {
   CLASSES,
@@ -63,9 +63,9 @@ async function loadFile(url: URL, format: 'text/turtle' | 'application/n-quads')
 }
 
 async function isDeclared(store: MemoryStore, term: string): Promise<boolean> {
-  return store
-    .ask(`ASK { GRAPH ?g { ${iriToNTriples(term)} a ?kind } } `)
-    .then(async (inNamed) => inNamed || store.ask(`ASK { ${iriToNTriples(term)} a ?kind }`));
+  return askBoolean(store, `ASK { GRAPH ?g { ${iriToNTriples(term)} a ?kind } } `).then(
+    async (inNamed) => inNamed || askBoolean(store, `ASK { ${iriToNTriples(term)} a ?kind }`),
+  );
 }
 
 describe('every emitted term is defined', () => {

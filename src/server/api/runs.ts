@@ -9,6 +9,7 @@ import {
   runCatalogQuery,
 } from '../../query/index.ts';
 import type { SelectResult } from '../../store/index.ts';
+import { selectRows } from '../../store/index.ts';
 import { urlParams } from '../body.ts';
 import type { AppContext } from '../context.ts';
 
@@ -98,7 +99,8 @@ async function pageOf(ctx: AppContext, catalog: Catalog, bound: string, request:
   if (Object.keys(request.filters).length === 0) {
     // Unfiltered (the first page anyone sees): the engine sorts and slices, and the total is a plain count.
     const [result, counted] = await Promise.all([
-      ctx.store.select(
+      selectRows(
+        ctx.store,
         pageQuery(bound, { ...ordering, offset: request.offset, limit: request.limit }),
         queryOptions(ctx),
       ),
@@ -107,7 +109,7 @@ async function pageOf(ctx: AppContext, catalog: Catalog, bound: string, request:
     return { result, total: Number(counted.rows[0]?.count?.value ?? 0) };
   }
   // Filtered: one evaluation gives both the page and the total (a COUNT would evaluate the filters again).
-  const all = await ctx.store.select(pageQuery(bound, ordering), queryOptions(ctx));
+  const all = await selectRows(ctx.store, pageQuery(bound, ordering), queryOptions(ctx));
   const rows = all.rows.slice(request.offset, request.offset + request.limit);
   return { result: { variables: all.variables, rows }, total: all.rows.length };
 }

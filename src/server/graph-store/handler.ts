@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { type Request, type RequestHandler, Router } from 'express';
 import { BadRequestError } from '../../errors.ts';
 import type { GraphTerm } from '../../rdf/index.ts';
+import { askBoolean } from '../../store/index.ts';
 import { POSTED_GRAPH_BASE } from '../../vocab.ts';
 import { requireWriteAccess } from '../auth.ts';
 import { bodyText, requireContentType, textBody, urlParams } from '../body.ts';
@@ -161,7 +162,7 @@ async function mustExist(ctx: AppContext, graph: GraphTerm): Promise<void> {
  */
 async function hasContent(ctx: AppContext, graph: GraphTerm): Promise<boolean> {
   if (graph.termType === 'NamedNode') return ctx.store.hasGraph(graph);
-  return ctx.store.ask('ASK { ?s ?p ?o }');
+  return askBoolean(ctx.store, 'ASK { ?s ?p ?o }');
 }
 
 function contentOptions(ctx: AppContext, req: Request, graph: GraphTerm): ContentOptions {

@@ -7,7 +7,13 @@ import {
   SPARQL_RESULTS_JSON,
   termToNTriples,
 } from '../../rdf/index.ts';
-import { openMemoryStore, type ProvStore, type RdfFormat } from '../../store/index.ts';
+import {
+  constructQuads,
+  openMemoryStore,
+  type ProvStore,
+  querySerialized,
+  type RdfFormat,
+} from '../../store/index.ts';
 
 /**
  * The graph in `mediaType`, in pieces read from the store as they are sent; quad formats keep the graph
@@ -23,8 +29,8 @@ export async function* serializeGraph(
     const pattern =
       graph.termType === 'DefaultGraph' ? '?s ?p ?o' : `GRAPH ${termToNTriples(graph)} { ?s ?p ?o }`;
     const construct = `CONSTRUCT { ?s ?p ?o } WHERE { ${pattern} }`;
-    yield (await store.queryAs(construct, { results: SPARQL_RESULTS_JSON, graph: JSON_LD }, { timeoutMs }))
-      .body;
+    const accept = { results: SPARQL_RESULTS_JSON, graph: JSON_LD };
+    yield* (await querySerialized(store, construct, accept, { timeoutMs })).body;
     return;
   }
   yield* store.dump({ format: mediaType as RdfFormat, graph });
@@ -40,7 +46,8 @@ export async function quadsInto(
   const scratch = await openMemoryStore();
   try {
     await scratch.load(data, baseIri ? { format, baseIri } : { format });
-    const quads = await scratch.construct(
+    const quads = await constructQuads(
+      scratch,
       'CONSTRUCT { ?s ?p ?o } WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }',
     );
     return quads.map((quad) => ({ ...quad, graph }));

@@ -8,6 +8,7 @@ import {
   prepareUpdate,
   type QueryMediaTypes,
   type QueryOptions,
+  querySerialized,
 } from '../../store/index.ts';
 import { checkWriteAccess } from '../auth.ts';
 import { bodyText, requireContentType, textBody, urlParams } from '../body.ts';
@@ -16,6 +17,7 @@ import { NotAcceptableError } from '../errors.ts';
 import { GRAPH_MEDIA_TYPES, RESULT_MEDIA_TYPES, withCharset } from '../media-types.ts';
 import { closeRoute } from '../methods.ts';
 import { mediaTypeOf, negotiate } from '../negotiate.ts';
+import { sendChunks } from '../send-chunks.ts';
 import { POST_CONTENT_TYPES, parseSparqlRequest } from './request.ts';
 import { serviceDescription } from './service-description.ts';
 import { refusePartialUnionUpdate } from './union-update-guard.ts';
@@ -106,8 +108,8 @@ async function query(
     : { results: RESULT_MEDIA_TYPES.get(chosen) ?? SPARQL_RESULTS_JSON, graph: TURTLE };
   const result = prepared.usesService
     ? await federate(ctx, req, prepared, accept)
-    : await ctx.store.queryAs(prepared, accept, options);
-  res.status(200).type(withCharset(chosen)).send(result.body);
+    : await querySerialized(ctx.store, prepared, accept, options);
+  await sendChunks(req, res, result.body, withCharset(chosen), { onePieceWhole: true });
 }
 
 /**

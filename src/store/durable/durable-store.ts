@@ -1,24 +1,19 @@
 import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { StoreClosedError, StoreReadOnlyError } from '../../errors.ts';
 import { type Logger, silentLogger } from '../../logger.ts';
-import type { GraphTerm, QuadData } from '../../rdf/index.ts';
-import { quadsToNQuads } from '../../rdf/index.ts';
+import type { GraphTerm } from '../../rdf/index.ts';
 import type {
   DumpOptions,
-  LoadOptions,
   ProvStore,
   QueryMediaTypes,
   QueryOptions,
-  SelectResult,
-  SerializedResult,
   StoreStats,
-  UpdateOptions,
   WriteReceipt,
 } from '../api.ts';
 import { formatPages, pageOptions } from '../dump-format.ts';
-import type { WriteOp } from '../engine.ts';
-import { toEngineQuery, toEngineUpdate } from '../prepare/engine-query.ts';
-import type { PreparedQuery, PreparedUpdate } from '../prepare/prepare.ts';
+import type { EngineResults, WriteOp } from '../engine.ts';
+import { EngineStore } from '../engine-store.ts';
+import type { EngineQuery } from '../prepare/engine-query.ts';
 import type { RecordLog, RecordLogCounters } from '../record-log/index.ts';
 import { QuadCeiling } from './ceiling.ts';
 import { fsyncDir, listDataDir } from './files.ts';
@@ -63,7 +58,7 @@ type State = 'new' | 'open' | 'closing' | 'closed';
  * commit) before it is acknowledged, then applied by the engine in a worker thread. Snapshots bound the
  * log a restart has to replay.
  */
-export class DurableStore implements ProvStore {
+export class DurableStore extends EngineStore implements ProvStore {
   private state: State = 'new';
   private release: (() => void) | undefined;
   private host: WorkerHost | undefined;
@@ -85,6 +80,7 @@ export class DurableStore implements ProvStore {
   private lastSnapshotBytes = 0;
 
   constructor(private readonly options: DurableStoreOptions) {
+    super();
     this.logger = options.logger ?? silentLogger();
     this.queryTimeoutMs = options.queryTimeoutMs ?? 30_000;
     this.snapshotPolicy = {
@@ -174,52 +170,12 @@ export class DurableStore implements ProvStore {
     }
   }
 
-  // The worker gets plain data (the text and the facts of its parse), never the parsed tree.
-  async select(query: string | PreparedQuery, options?: QueryOptions): Promise<SelectResult> {
-    return this.call('select', [toEngineQuery(query, options)], options);
-  }
-
-  async ask(query: string | PreparedQuery, options?: QueryOptions): Promise<boolean> {
-    return this.call('ask', [toEngineQuery(query, options)], options);
-  }
-
-  async construct(query: string | PreparedQuery, options?: QueryOptions): Promise<QuadData[]> {
-    return this.call('construct', [toEngineQuery(query, options)], options);
-  }
-
-  async queryAs(
-    query: string | PreparedQuery,
-    accept: QueryMediaTypes,
-    options?: QueryOptions,
-  ): Promise<SerializedResult> {
-    return this.call('queryAs', [toEngineQuery(query, options), accept], options);
-  }
-
-  async update(update: string | PreparedUpdate, options?: UpdateOptions): Promise<WriteReceipt> {
-    const { prepared, text, baseIri, union } = toEngineUpdate(update, options);
-    const op: WriteOp = { op: 'update', text, ...(baseIri ? { baseIri } : {}), ...(union ? { union } : {}) };
-    return this.write(op, undefined, prepared.mayAdd);
-  }
-
-  async insert(quads: QuadData[]): Promise<WriteReceipt> {
-    // Serialized through the audited term writer, so the N-Quads are valid by construction: no parse here,
-    // and the ceiling counts every quad (an over-estimate only when the batch repeats quads).
-    return this.write(
-      { op: 'load', data: quadsToNQuads(quads), format: 'application/n-quads' },
-      quads.length,
-    );
-  }
-
-  async load(data: string, options: LoadOptions): Promise<WriteReceipt> {
-    return this.write({ op: 'load', data, ...options });
-  }
-
-  async replaceGraph(graph: GraphTerm, data: string, options: LoadOptions): Promise<WriteReceipt> {
-    return this.write({ op: 'replaceGraph', data, format: options.format, graph, baseIri: options.baseIri });
-  }
-
-  async dropGraph(graph: GraphTerm): Promise<WriteReceipt> {
-    return this.write({ op: 'dropGraph', graph });
+  protected override runQuery(
+    query: EngineQuery,
+    accept: QueryMediaTypes | undefined,
+    options: QueryOptions,
+  ): Promise<EngineResults> {
+    return this.call('query', [query, accept], options);
   }
 
   /**
@@ -263,11 +219,11 @@ export class DurableStore implements ProvStore {
     return host.call<T>(method, args, options?.timeoutMs ?? this.queryTimeoutMs);
   }
 
-  /**
-   * `knownValidQuads`: the op is known valid and adds at most this many quads (skips the parse check).
-   * `mayAdd`: for an update, whether its parse shows an operation that can add quads.
-   */
-  private async write(op: WriteOp, knownValidQuads?: number, mayAdd = false): Promise<WriteReceipt> {
+  protected override async write(
+    op: WriteOp,
+    knownValidQuads?: number,
+    mayAdd = false,
+  ): Promise<WriteReceipt> {
     const host = this.useHost();
     if (this.readOnlyReason || !this.wal)
       throw new StoreReadOnlyError(this.readOnlyReason ?? 'The store is read-only.');

@@ -4,15 +4,7 @@ import type { LogRecord } from './wal-format.ts';
 
 // Messages between the store (main thread) and its engine worker. All plain data (structured clone).
 
-export type CallMethod =
-  | 'select'
-  | 'ask'
-  | 'construct'
-  | 'queryAs'
-  | 'dumpGraph'
-  | 'hasGraph'
-  | 'listGraphs'
-  | 'stats';
+export type CallMethod = 'query' | 'dumpGraph' | 'hasGraph' | 'listGraphs' | 'stats';
 
 export type WorkerRequest =
   | { id: number; kind: 'recover'; dir: string; untilSeq: number; maxQuads?: number; acceptLoss?: boolean }

@@ -11,9 +11,9 @@ import {
   solutionsFromJson,
 } from '../../rdf/index.ts';
 import { ENGINE_SYSTEM_GRAPH_PREFIXES, REMOTE_DEFAULT_GRAPH, rdf } from '../../vocab.ts';
-import type { QueryOptions, SelectResult } from '../api.ts';
+import type { QueryOptions, QueryResults, SelectResult, SerializedResults } from '../api.ts';
 import { type EngineQuery, toEngineQuery } from '../prepare/engine-query.ts';
-import { asPreparedQuery, type PreparedQuery } from '../prepare/prepare.ts';
+import type { PreparedQuery } from '../prepare/prepare.ts';
 import type { EngineResponse, SparqlHttp } from './http.ts';
 import { engineJson, rowsAsQuads } from './rdf-codec.ts';
 import { rewriteQueryDefaultGraph } from './virtuoso/default-graph.ts';
@@ -38,39 +38,27 @@ export class RemoteReader {
     private readonly systemGraphPrefixes: readonly string[] = ENGINE_SYSTEM_GRAPH_PREFIXES,
   ) {}
 
-  async select(
-    query: string | PreparedQuery,
+  /** A user query of any form, answered as data (its solutions, its boolean or its graph). */
+  async query(
+    query: PreparedQuery,
     options: QueryOptions,
     timeoutMs: number,
-  ): Promise<SelectResult> {
+  ): Promise<Exclude<QueryResults, SerializedResults>> {
+    if (query.form === 'construct' || query.form === 'describe') {
+      const answer = await this.run(query, N_TRIPLES, options, timeoutMs);
+      const quads = answer.contentType.includes('json')
+        ? rowsAsQuads(engineJson(answer.body, this.http.urls.queryUrl), () => DEFAULT_GRAPH)
+        : await parseRdf(answer.body, N_TRIPLES);
+      return { kind: 'graph', quads };
+    }
     const json = engineJson(
       (await this.run(query, SPARQL_RESULTS_JSON, options, timeoutMs)).body,
       this.http.urls.queryUrl,
     );
+    if (query.form === 'ask') return { kind: 'boolean', value: booleanFromJson(json) };
     if (typeof json.boolean === 'boolean' || !json.results)
       throw new BadRequestError('Expected a SELECT query.');
-    return solutionsFromJson(json);
-  }
-
-  async ask(query: string | PreparedQuery, options: QueryOptions, timeoutMs: number): Promise<boolean> {
-    return booleanFromJson(
-      engineJson(
-        (await this.run(query, SPARQL_RESULTS_JSON, options, timeoutMs)).body,
-        this.http.urls.queryUrl,
-      ),
-    );
-  }
-
-  async construct(
-    query: string | PreparedQuery,
-    options: QueryOptions,
-    timeoutMs: number,
-  ): Promise<QuadData[]> {
-    const answer = await this.run(query, 'application/n-triples', options, timeoutMs);
-    if (answer.contentType.includes('json')) {
-      return rowsAsQuads(engineJson(answer.body, this.http.urls.queryUrl), () => DEFAULT_GRAPH);
-    }
-    return parseRdf(answer.body, N_TRIPLES);
+    return { kind: 'solutions', ...solutionsFromJson(json) };
   }
 
   /** Named graphs holding provml data: the engine's own graphs and the stand-in default graph left out. */
@@ -131,12 +119,11 @@ export class RemoteReader {
 
   /** A user query, with provml's dataset semantics. */
   private async run(
-    query: string | PreparedQuery,
+    prepared: PreparedQuery,
     accept: string,
     options: QueryOptions,
     timeoutMs: number,
   ): Promise<EngineResponse> {
-    const prepared = asPreparedQuery(query, options.baseIri);
     const engine = toEngineQuery(prepared, options);
     const { params, text, regenerated } = this.plan(prepared, engine, options);
     const system = await this.systemGraphs(timeoutMs);

@@ -15,10 +15,11 @@ import type {
   DumpOptions,
   LoadOptions,
   ProvStore,
-  QueryMediaTypes,
+  QueryCall,
+  QueryForm,
   QueryOptions,
-  SelectResult,
-  SerializedResult,
+  QueryResults,
+  SerializedResults,
   StoreStats,
   UpdateOptions,
   WriteReceipt,
@@ -26,6 +27,7 @@ import type {
 import { formatPages, pageOptions } from '../dump-format.ts';
 import { toEngineUpdate } from '../prepare/engine-query.ts';
 import { asPreparedQuery, type PreparedQuery, type PreparedUpdate } from '../prepare/prepare.ts';
+import { onePiece } from '../query-results.ts';
 import { Courier } from './courier.ts';
 import { EngineWriter } from './engine-writer.ts';
 import { SparqlHttp } from './http.ts';
@@ -115,42 +117,22 @@ export class SparqlStore implements ProvStore {
     this.outbox = undefined;
   }
 
-  async select(query: string | PreparedQuery, options: QueryOptions = {}): Promise<SelectResult> {
-    return this.reader.select(query, options, await this.readable(options));
-  }
-
-  async ask(query: string | PreparedQuery, options: QueryOptions = {}): Promise<boolean> {
-    return this.reader.ask(query, options, await this.readable(options));
-  }
-
-  async construct(query: string | PreparedQuery, options: QueryOptions = {}): Promise<QuadData[]> {
-    return this.reader.construct(query, options, await this.readable(options));
-  }
-
-  async queryAs(
-    text: string | PreparedQuery,
-    accept: QueryMediaTypes,
-    options: QueryOptions = {},
-  ): Promise<SerializedResult> {
+  async query(text: string | PreparedQuery, options: QueryCall = {}): Promise<QueryResults> {
     const query = asPreparedQuery(text, options.baseIri);
+    const answer = await this.reader.query(query, options, await this.readable(options));
+    const { accept } = options;
+    if (!accept) return answer;
+    // Read into terms and written by provml's own writers: engines differ in what formats they write and how
+    // (Virtuoso answers CONSTRUCT in JSON as a result set), and every backend must answer alike.
     const { form } = query;
-    if (form === 'select')
-      return {
-        form,
-        mediaType: accept.results,
-        body: serializeSolutions(await this.select(query, options), accept.results),
-      };
-    if (form === 'ask')
-      return {
-        form,
-        mediaType: accept.results,
-        body: serializeBoolean(await this.ask(query, options), accept.results),
-      };
-    return {
-      form,
-      mediaType: accept.graph,
-      body: await serializeRdf(await this.construct(query, options), accept.graph),
-    };
+    switch (answer.kind) {
+      case 'solutions':
+        return serialized(form, accept.results, serializeSolutions(answer, accept.results));
+      case 'boolean':
+        return serialized(form, accept.results, serializeBoolean(answer.value, accept.results));
+      case 'graph':
+        return serialized(form, accept.graph, await serializeRdf(answer.quads, accept.graph));
+    }
   }
 
   async update(update: string | PreparedUpdate, options: UpdateOptions = {}): Promise<WriteReceipt> {
@@ -272,6 +254,10 @@ export class SparqlStore implements ProvStore {
     if (!this.outbox || !this.courier) throw new StoreClosedError();
     return { outbox: this.outbox, courier: this.courier };
   }
+}
+
+function serialized(form: QueryForm, mediaType: string, body: string): SerializedResults {
+  return { kind: 'serialized', form, mediaType, body: onePiece(body) };
 }
 
 function parseOptions(graph: GraphTerm | undefined, baseIri: string | undefined) {

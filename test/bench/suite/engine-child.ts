@@ -2,7 +2,12 @@
 // Started by EngineHost with --expose-gc so memory is measured after a collection.
 import { federatedSelect } from '../../../src/query/index.ts';
 import { OxigraphEngine } from '../../../src/store/engine.ts';
-import { type MemoryStore, openMemoryStore, refreshOnlineState } from '../../../src/store/index.ts';
+import {
+  type MemoryStore,
+  openMemoryStore,
+  refreshOnlineState,
+  selectRows,
+} from '../../../src/store/index.ts';
 import type { EngineProgress, EngineReply, EngineRequest, LoadReply, QueryReply } from './engine-protocol.ts';
 import { fileByteChunks, nquadChunks } from './nquads.ts';
 
@@ -53,7 +58,7 @@ function rawLoad(files: string[]): LoadReply {
 
 async function runOnce(engine: 'native' | 'comunica', query: string, budgetMs: number): Promise<number> {
   if (!store) throw new Error('No data loaded.');
-  if (engine === 'native') return (await store.select(query, { unionDefaultGraph: true })).rows.length;
+  if (engine === 'native') return (await selectRows(store, query, { unionDefaultGraph: true })).rows.length;
   return (await federatedSelect(query, { store, timeoutMs: budgetMs, unionDefaultGraph: true })).rows.length;
 }
 

@@ -11,7 +11,7 @@ import { catalogParams } from '../suite/query-params.ts';
 import { errorText, type Summary, summarize } from '../suite/stats.ts';
 
 // Every catalog query, with the benchmark suite's parameters, through the store facade exactly as the server
-// runs it (runCatalogQuery: bindQuery, then store.select with unionDefaultGraph and a time limit).
+// runs it (runCatalogQuery: bindQuery, then selectRows with unionDefaultGraph and a time limit).
 
 export interface BoundEntry {
   entry: CatalogEntry;

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import type { ProvStore } from '../../../src/store/index.ts';
+import { dumpText, type ProvStore, querySerialized } from '../../../src/store/index.ts';
 
 export interface RunningEndpoint {
   url: string;
@@ -29,12 +29,13 @@ export async function startEndpoint(store: ProvStore): Promise<RunningEndpoint> 
       const graph = (req.get('accept') ?? '').includes('text/turtle')
         ? 'text/turtle'
         : 'application/n-triples';
-      const result = await store.queryAs(
+      const result = await querySerialized(
+        store,
         query,
         { results: 'application/sparql-results+json', graph },
         { unionDefaultGraph: true },
       );
-      res.type(result.mediaType).send(result.body);
+      res.type(result.mediaType).send(await dumpText(result.body));
     } catch (error) {
       res.status(400).type('text/plain').send(String(error));
     }

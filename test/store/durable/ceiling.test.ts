@@ -2,7 +2,7 @@ import { cpSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { StoreReadOnlyError } from '../../../src/errors.ts';
-import { dumpText, openDurableStore } from '../../../src/store/index.ts';
+import { askBoolean, dumpText, openDurableStore } from '../../../src/store/index.ts';
 import { captureLog, quadsOf, tempDir } from './helpers.ts';
 
 const MAIN = { termType: 'NamedNode' as const, value: 'http://example.org/g/main' };
@@ -33,7 +33,7 @@ describe('size ceiling (maxQuads)', () => {
       readOnly: true,
       readOnlyReason: expect.stringMatching(/at its limit of 20/),
     });
-    expect(await store.ask('ASK { GRAPH ?g { <http://example.org/item/3> ?p ?o } }')).toBe(true);
+    expect(await askBoolean(store, 'ASK { GRAPH ?g { <http://example.org/item/3> ?p ?o } }')).toBe(true);
     expect((await dumpText(store.dump({ format: 'application/n-quads' }))).trim().split('\n')).toHaveLength(
       20,
     );

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listDataDir } from '../../../src/store/durable/files.ts';
 import { readManifest } from '../../../src/store/durable/manifest.ts';
-import { type DurableStore, openDurableStore } from '../../../src/store/index.ts';
+import { type DurableStore, openDurableStore, selectRows } from '../../../src/store/index.ts';
 import { captureLog, quadsOf, tempDir } from './helpers.ts';
 
 // Deliberate damage to a data directory: each kind is detected and said, start-up is refused with the
@@ -22,7 +22,7 @@ const open = (dir: string, extra: Partial<Parameters<typeof openDurableStore>[0]
   openDurableStore({ dir, logger: captureLog().logger, recordsPerSegment: 2, ...extra });
 
 async function items(store: DurableStore): Promise<number[]> {
-  const result = await store.select('SELECT DISTINCT ?s WHERE { GRAPH ?g { ?s ?p ?o } }');
+  const result = await selectRows(store, 'SELECT DISTINCT ?s WHERE { GRAPH ?g { ?s ?p ?o } }');
   return result.rows.map((row) => Number(row.s?.value.split('/').pop())).sort((a, b) => a - b);
 }
 

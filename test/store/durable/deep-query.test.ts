@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BadRequestError } from '../../../src/errors.ts';
-import { openDurableStore } from '../../../src/store/index.ts';
+import { askBoolean, openDurableStore, selectRows } from '../../../src/store/index.ts';
 import { quadsOf, tempDir } from './helpers.ts';
 
 // A 34 KB anonymous read, FILTER(?o != "x0" && … 2,100 terms), nests without brackets; Oxigraph froze on it
@@ -12,11 +12,11 @@ describe('an operator chain past the parsed-depth limit', () => {
     const store = await openDurableStore({ dir: tempDir(), queryTimeoutMs: 5_000 });
     try {
       await store.insert(quadsOf(1));
-      await expect(store.select(`SELECT * WHERE { GRAPH ?g { ?s ?p ?o FILTER(${chain}) } }`)).rejects.toThrow(
-        BadRequestError,
-      );
+      await expect(
+        selectRows(store, `SELECT * WHERE { GRAPH ?g { ?s ?p ?o FILTER(${chain}) } }`),
+      ).rejects.toThrow(BadRequestError);
       expect(store.workerRestarts).toBe(0);
-      expect(await store.ask('ASK { GRAPH ?g { ?s ?p ?o } }')).toBe(true);
+      expect(await askBoolean(store, 'ASK { GRAPH ?g { ?s ?p ?o } }')).toBe(true);
     } finally {
       await store.close();
     }

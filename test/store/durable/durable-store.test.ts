@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { StoreClosedError } from '../../../src/errors.ts';
 import { listDataDir } from '../../../src/store/durable/files.ts';
-import { DurableStore, openDurableStore } from '../../../src/store/index.ts';
+import { askBoolean, DurableStore, openDurableStore, selectRows } from '../../../src/store/index.ts';
 import { captureLog, quadsOf, tempDir } from './helpers.ts';
 
 const logBytes = (dir: string): number =>
@@ -69,7 +69,7 @@ describe('DurableStore', () => {
     const store = await openDurableStore({ dir: tempDir(), logger: captureLog().logger });
     for (let n = 0; n < 20; n++) {
       await store.insert(quadsOf(n));
-      expect(await store.ask(`ASK { GRAPH ?g { <http://example.org/item/${n}> ?p ?o } }`)).toBe(true);
+      expect(await askBoolean(store, `ASK { GRAPH ?g { <http://example.org/item/${n}> ?p ?o } }`)).toBe(true);
     }
     await store.dropGraph({ termType: 'NamedNode', value: 'http://example.org/g/main' });
     expect(await store.listGraphs()).toEqual([]);
@@ -90,10 +90,10 @@ describe('DurableStore', () => {
     await Promise.all(loads);
     const count =
       'SELECT (COUNT(DISTINCT ?s) AS ?c) WHERE { ?s <http://example.org/n> ?o FILTER(isBlank(?s)) }';
-    expect((await store.select(count)).rows[0]?.c?.value).toBe('50');
+    expect((await selectRows(store, count)).rows[0]?.c?.value).toBe('50');
     await store.close();
     const reopened = await openDurableStore({ dir, logger: captureLog().logger });
-    expect((await reopened.select(count)).rows[0]?.c?.value).toBe('50');
+    expect((await selectRows(reopened, count)).rows[0]?.c?.value).toBe('50');
     expect((await reopened.stats()).quads).toBe(100);
     await reopened.close();
   });
@@ -101,7 +101,7 @@ describe('DurableStore', () => {
   it('throws StoreClosedError before open and after close', async () => {
     const dir = tempDir();
     const unopened = new DurableStore({ dir });
-    await expect(unopened.select('SELECT * {}')).rejects.toBeInstanceOf(StoreClosedError);
+    await expect(selectRows(unopened, 'SELECT * {}')).rejects.toBeInstanceOf(StoreClosedError);
     const store = await openDurableStore({ dir });
     await store.close();
     await expect(store.insert(quadsOf(1))).rejects.toBeInstanceOf(StoreClosedError);

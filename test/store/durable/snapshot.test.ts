@@ -2,7 +2,7 @@ import { copyFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listDataDir } from '../../../src/store/durable/files.ts';
-import { type DurableStore, dumpText, openDurableStore } from '../../../src/store/index.ts';
+import { askBoolean, type DurableStore, dumpText, openDurableStore } from '../../../src/store/index.ts';
 import { captureLog, quadsOf, sortedLines, tempDir } from './helpers.ts';
 
 const EX = 'http://example.org/';
@@ -96,7 +96,10 @@ describe('snapshot + log replay', () => {
     await store.close();
     const reopened = await openDurableStore({ dir, logger: captureLog().logger });
     expect(
-      await reopened.ask(`ASK { GRAPH <${EX}g/1> { ?x <${EX}p> "a" } GRAPH <${EX}g/2> { ?x <${EX}p> "b" } }`),
+      await askBoolean(
+        reopened,
+        `ASK { GRAPH <${EX}g/1> { ?x <${EX}p> "a" } GRAPH <${EX}g/2> { ?x <${EX}p> "b" } }`,
+      ),
     ).toBe(true);
     await reopened.close();
   });

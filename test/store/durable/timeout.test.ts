@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { QueryTimeoutError } from '../../../src/errors.ts';
-import { openDurableStore } from '../../../src/store/index.ts';
+import { askBoolean, openDurableStore, selectRows } from '../../../src/store/index.ts';
 import { captureLog, quadsOf, tempDir } from './helpers.ts';
 
 // A cross product of three patterns over 3,000 quads: 2.7 × 10^10 solutions, far beyond any time limit.
@@ -14,7 +14,7 @@ describe('query time limit', () => {
     await store.insert(Array.from({ length: 1000 }, (_, n) => quadsOf(n)).flat());
     const events: string[] = [];
 
-    const slow = store.select(ENDLESS).then(
+    const slow = selectRows(store, ENDLESS).then(
       () => events.push('slow query answered'),
       (error: unknown) => {
         events.push('slow query rejected');
@@ -22,7 +22,7 @@ describe('query time limit', () => {
       },
     );
     // Queued behind the slow query: must be re-sent to the new engine, not failed.
-    const queuedRead = store.ask('ASK { GRAPH ?g { ?s ?p "5-1" } }');
+    const queuedRead = askBoolean(store, 'ASK { GRAPH ?g { ?s ?p "5-1" } }');
     const queuedUpdate = store.update(
       'INSERT DATA { GRAPH <http://example.org/g/late> { <http://example.org/late> <http://example.org/p> 1 } }',
     );
@@ -38,7 +38,7 @@ describe('query time limit', () => {
 
     const stats = await store.stats();
     expect(stats.quads).toBe(3000 + 3 + 1);
-    expect(await store.ask('ASK { GRAPH ?g { <http://example.org/item/5000> ?p ?o } }')).toBe(true);
+    expect(await askBoolean(store, 'ASK { GRAPH ?g { <http://example.org/item/5000> ?p ?o } }')).toBe(true);
     expect(store.workerRestarts).toBe(1);
     expect(log.messages('warn').join('\n')).toMatch(/time limit of 1500 ms/);
     await store.close();
@@ -47,7 +47,7 @@ describe('query time limit', () => {
   it('applies a per-query time limit given in the options', async () => {
     const store = await openDurableStore({ dir: tempDir(), logger: captureLog().logger });
     await store.insert(Array.from({ length: 1000 }, (_, n) => quadsOf(n)).flat());
-    await expect(store.select(ENDLESS, { timeoutMs: 300 })).rejects.toBeInstanceOf(QueryTimeoutError);
+    await expect(selectRows(store, ENDLESS, { timeoutMs: 300 })).rejects.toBeInstanceOf(QueryTimeoutError);
     expect((await store.stats()).quads).toBe(3000);
     await store.close();
   });

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { quadsToNQuads } from '../../../src/rdf/index.ts';
 import { segmentPath } from '../../../src/store/durable/files.ts';
 import { encodeRecord } from '../../../src/store/durable/wal-format.ts';
-import { openDurableStore } from '../../../src/store/index.ts';
+import { openDurableStore, selectRows } from '../../../src/store/index.ts';
 import { captureLog, quadsOf, tempDir } from './helpers.ts';
 
 /** A data directory whose log holds `count` records, each loading the 3 quads of item n (1..count). */
@@ -31,7 +31,7 @@ async function itemsIn(
   const store = await openDurableStore({ dir, logger });
   try {
     whileOpen();
-    const result = await store.select('SELECT DISTINCT ?s WHERE { GRAPH ?g { ?s ?p ?o } }');
+    const result = await selectRows(store, 'SELECT DISTINCT ?s WHERE { GRAPH ?g { ?s ?p ?o } }');
     return result.rows.map((row) => Number(row.s?.value.split('/').pop())).sort((a, b) => a - b);
   } finally {
     await store.close();

@@ -82,7 +82,7 @@ describe('engine worker host', () => {
     ]);
     expect(host.appliedSeq).toBe(3);
     const answer = await host.call<{ rows: unknown[] }>(
-      'select',
+      'query',
       [toEngineQuery('SELECT * { GRAPH ?g { ?s ?p ?o } }')],
       0,
     );
@@ -111,7 +111,7 @@ describe('engine worker host', () => {
   it('rejects a query over its time limit, rebuilds the engine from the log, and serves queued jobs from it', async () => {
     const { host, log } = makeHost(dirWithLog([load(1, 150)]));
     await host.start(1);
-    const slow = host.call('select', [ENDLESS], 100);
+    const slow = host.call('query', [ENDLESS], 100);
     const queued = stats(host);
     await expect(slow).rejects.toBeInstanceOf(QueryTimeoutError);
     expect(await queued).toEqual({ quads: 450, graphs: 1 });
@@ -123,7 +123,7 @@ describe('engine worker host', () => {
     const { host } = makeHost(dirWithLog([load(1)]));
     await host.start(1);
     await expect(
-      host.call('select', [{ ...toEngineQuery('SELECT * {}'), text: 'SELECT nonsense' }], 0),
+      host.call('query', [{ ...toEngineQuery('SELECT * {}'), text: 'SELECT nonsense' }], 0),
     ).rejects.toThrow();
     expect(await stats(host)).toEqual({ quads: 3, graphs: 1 });
     expect(host.restarts).toBe(0);

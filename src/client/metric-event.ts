@@ -54,37 +54,39 @@ export class MetricEvent {
 }
 
 /**
- * A one-entry memo of a string's JSON text. The strings of a training loop repeat (the same workflow, task, measure
- * names call after call), so most calls compare the string with the last one (the same string object: one pointer
- * check) instead of escaping it again; JSON.stringify stays the only escape.
+ * JSON text of a field (`,"taskId":"t-1"`) for the strings a training loop repeats call after call (the same
+ * workflow, task, stage and a few measure names): each distinct string is escaped once, by JSON.stringify (the
+ * one escape), into a bounded table; a hit costs a lookup instead of escaping and concatenating again.
  */
-class JsonText {
-  private last: string | undefined;
-  private text = '';
+class FieldText {
+  private readonly texts = new Map<string, string>();
+  constructor(private readonly prefix: string) {}
   of(value: string): string {
-    if (value !== this.last) {
-      this.text = JSON.stringify(value);
-      this.last = value;
+    let text = this.texts.get(value);
+    if (text === undefined) {
+      if (this.texts.size >= 256) this.texts.clear();
+      text = `${this.prefix}${JSON.stringify(value)}`;
+      this.texts.set(value, text);
     }
-    return this.text;
+    return text;
   }
 }
 
-const times = new JsonText();
-const workflows = new JsonText();
-const measures = new JsonText();
-const tasks = new JsonText();
-const stages = new JsonText();
-const kinds = new JsonText();
-const models = new JsonText();
-const datasets = new JsonText();
+const times = new FieldText(',"time":');
+const workflows = new FieldText(',"workflowExecutionId":');
+const measures = new FieldText(',"measure":');
+const tasks = new FieldText(',"taskId":');
+const stages = new FieldText(',"stage":');
+const kinds = new FieldText(',"section":{"kind":');
+const models = new FieldText(',"modelId":');
+const datasets = new FieldText(',"datasetId":');
 
 let lastStem: string | undefined;
 let lastStemText = '';
-/** The id's JSON text up to its sequence number: the stem escaped, without the closing quote. */
+/** The line's start up to the id's sequence number: the stem escaped, without its closing quote. */
 function stemText(stem: string): string {
   if (stem !== lastStem) {
-    lastStemText = JSON.stringify(stem).slice(0, -1);
+    lastStemText = `{"type":"evaluation","schema":"provml/1","id":${JSON.stringify(stem).slice(0, -1)}`;
     lastStem = stem;
   }
   return lastStemText;
@@ -95,16 +97,16 @@ let lastTimeText = '';
 function recordedTimeText(ms: number): string {
   if (ms !== lastMs) {
     // ISO-8601 text of a finite time has nothing to escape.
-    lastTimeText = `"${isoTime(ms)}"`;
+    lastTimeText = `,"time":"${isoTime(ms)}"`;
     lastMs = ms;
   }
   return lastTimeText;
 }
 
 /** JSON text of an optional string field, '' when absent, undefined when it is not a string (the generic path). */
-function optional(key: string, value: unknown, memo: JsonText): string | undefined {
+function optional(value: unknown, texts: FieldText): string | undefined {
   if (value === undefined) return '';
-  return typeof value === 'string' ? `,"${key}":${memo.of(value)}` : undefined;
+  return typeof value === 'string' ? texts.of(value) : undefined;
 }
 
 function finite(value: unknown): value is number {
@@ -112,7 +114,8 @@ function finite(value: unknown): value is number {
 }
 
 function sectionText(event: MetricEvent): string | undefined {
-  if (event.epoch !== undefined) return finite(event.epoch) ? `,"section":{"kind":"epoch","index":${event.epoch}}` : undefined;
+  if (event.epoch !== undefined)
+    return finite(event.epoch) ? `,"section":{"kind":"epoch","index":${event.epoch}}` : undefined;
   const section = event.section;
   if (section === undefined) return '';
   // The common shape, read once: any other (more keys, a toJSON, a getter) takes the generic path.
@@ -125,7 +128,7 @@ function sectionText(event: MetricEvent): string | undefined {
     return undefined;
   const { kind, index } = section;
   if (typeof kind !== 'string' || !finite(index)) return undefined;
-  return `,"section":{"kind":${kinds.of(kind)},"index":${index}}`;
+  return `${kinds.of(kind)},"index":${index}}`;
 }
 
 function hasOnlyKindAndIndex(section: object): boolean {
@@ -160,11 +163,11 @@ function fastLine(event: MetricEvent): string | undefined {
     (time !== undefined && typeof time !== 'string')
   )
     return undefined;
-  const taskId = optional('taskId', event.taskId, tasks);
-  const stage = optional('stage', event.stage, stages);
+  const taskId = optional(event.taskId, tasks);
+  const stage = optional(event.stage, stages);
   const section = sectionText(event);
-  const modelId = optional('modelId', event.modelId, models);
-  const datasetId = optional('datasetId', event.datasetId, datasets);
+  const modelId = optional(event.modelId, models);
+  const datasetId = optional(event.datasetId, datasets);
   if (
     taskId === undefined ||
     stage === undefined ||
@@ -174,9 +177,5 @@ function fastLine(event: MetricEvent): string | undefined {
   )
     return undefined;
   const timeText = time === undefined ? recordedTimeText(event.recordedAt) : times.of(time);
-  return (
-    `{"type":"evaluation","schema":"provml/1","id":${stemText(event.idStem)}${event.sequence}","time":${timeText},` +
-    `"workflowExecutionId":${workflows.of(workflowExecutionId)},"measure":${measures.of(measure)},"value":${value}` +
-    `${taskId}${stage}${section}${modelId}${datasetId}}`
-  );
+  return `${stemText(event.idStem)}${event.sequence}"${timeText}${workflows.of(workflowExecutionId)}${measures.of(measure)},"value":${value}${taskId}${stage}${section}${modelId}${datasetId}}`;
 }

@@ -30,7 +30,10 @@ export function eventsEndpoint(base: string, params?: Record<string, string>): s
   return `${base.replace(/\/+$/, '')}${EVENTS_PATH}${query}`;
 }
 
-const HEADERS: Record<string, string> = { 'content-type': 'application/x-ndjson', accept: 'application/json' };
+const HEADERS: Record<string, string> = {
+  'content-type': 'application/x-ndjson',
+  accept: 'application/json',
+};
 
 /** POSTs NDJSON lines (one JSON event each) to the events endpoint. Never throws. */
 export async function postLines(

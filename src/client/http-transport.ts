@@ -107,10 +107,7 @@ function send(
       response.on('error', fail);
     });
     // The limit covers the whole exchange, answer included (as AbortSignal.timeout did), not socket idleness.
-    const timer = setTimeout(
-      () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)),
-      timeoutMs,
-    );
+    const timer = setTimeout(() => req.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
     const onAbort = (): void => void req.destroy(abortError());
     signal?.addEventListener('abort', onAbort, { once: true });
     function done(): void {

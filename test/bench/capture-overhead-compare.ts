@@ -138,7 +138,9 @@ async function main(): Promise<void> {
   const summary = (tree: keyof typeof trees) =>
     (args.batches as string).split(',').map((text) => {
       const batch = Number(text);
-      const rows = runs.filter((run) => run.tree === tree).map((run) => run.rows.find((row) => row.batch === batch));
+      const rows = runs
+        .filter((run) => run.tree === tree)
+        .map((run) => run.rows.find((row) => row.batch === batch));
       const field = (name: keyof Row) => median(rows.map((row) => (row?.[name] ?? Number.NaN) as number));
       return {
         batch,

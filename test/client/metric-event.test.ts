@@ -93,7 +93,15 @@ const STRINGS = [
   'lone \ud800 surrogate',
 ];
 const NUMBERS = [0, -0, 1, 0.1, 1 / 3, -2.5e-7, 1e21, 123456789012, Number.MAX_VALUE, Number.MIN_VALUE];
-const VALUES = [...NUMBERS, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 12n, 2n ** 70n, 'NaN'];
+const VALUES = [
+  ...NUMBERS,
+  Number.NaN,
+  Number.POSITIVE_INFINITY,
+  Number.NEGATIVE_INFINITY,
+  12n,
+  2n ** 70n,
+  'NaN',
+];
 const SECTIONS = (): unknown[] => [
   { kind: 'epoch', index: 3 },
   { kind: 'fold', index: 2.5 },
@@ -116,9 +124,15 @@ function inputs(next: () => number): Inputs {
   return {
     idStem: next() < 0.9 ? 'e-ab12cd34-' : `e-${pick(next, STRINGS, 0)}-`,
     sequence: 1 + Math.floor(next() * 1e6),
-    time: next() < 0.7 ? undefined : next() < 0.8 ? '2024-01-02T03:04:05.678Z' : pick(next, [...STRINGS, null, 5], 0),
+    time:
+      next() < 0.7
+        ? undefined
+        : next() < 0.8
+          ? '2024-01-02T03:04:05.678Z'
+          : pick(next, [...STRINGS, null, 5], 0),
     recordedAt: Date.UTC(2026, 11, 2) + Math.floor(next() * 5),
-    workflowExecutionId: next() < 0.9 ? '5b1f5a4e-1f0e-4a53-9b1e-7d7c0e0f4b1a' : pick(next, [...STRINGS, 42], 0),
+    workflowExecutionId:
+      next() < 0.9 ? '5b1f5a4e-1f0e-4a53-9b1e-7d7c0e0f4b1a' : pick(next, [...STRINGS, 42], 0),
     measure: next() < 0.95 ? pick(next, STRINGS, 0) : pick(next, [undefined, 3, null], 0),
     value: next() < 0.8 ? pick(next, NUMBERS, 0) : pick(next, [...VALUES, undefined, null], 0),
     taskId: pick(next, [...STRINGS, 9]),
@@ -209,9 +223,13 @@ describe('logMetric: the section, stage and task a metric belongs to', () => {
       .filter((event) => event.type === 'evaluation')
       .map(({ taskId, stage, section }) => ({ taskId, stage, section }));
 
-  it('takes an explicit section or epoch first, else the innermost open task\'s section or epoch', () => {
+  it("takes an explicit section or epoch first, else the innermost open task's section or epoch", () => {
     const events = recorded((recorder) => {
-      const fit = recorder.taskStarted({ name: 'fit', stage: 'training', section: { kind: 'fold', index: 2 } });
+      const fit = recorder.taskStarted({
+        name: 'fit',
+        stage: 'training',
+        section: { kind: 'fold', index: 2 },
+      });
       recorder.logMetric('loss', 1);
       recorder.logMetric('loss', 1, { epoch: 4 });
       recorder.logMetric('loss', 1, { section: { kind: 'batch', index: 9 }, stage: 'validation' });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { eventLine } from '../../src/client/sink.ts';
 import { ndjsonBody } from '../../src/client/http-sender.ts';
+import { eventLine } from '../../src/client/sink.ts';
 
 describe('eventLine', () => {
   it.each([

@@ -105,6 +105,10 @@ function send(
         resolve({ status: response.statusCode ?? 0, text });
       });
       response.on('error', fail);
+      // A socket destroyed mid-answer (the time limit, an abort) must settle the promise too.
+      response.on('close', () => {
+        if (!response.complete) fail(new Error('the answer was cut short'));
+      });
     });
     // The limit covers the whole exchange, answer included (as AbortSignal.timeout did), not socket idleness.
     const timer = setTimeout(() => req.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);

@@ -128,8 +128,10 @@ async function main(): Promise<void> {
     for (let round = 0; round < Number(args.rounds); round++)
       for (const tree of ['base', 'head'] as const) {
         const load = loadavg()[0] as number;
-        runs.push({ tree, round, load, rows: measure(trees[tree], server.url) });
-        console.error(`round ${round + 1}: ${tree} done (load ${load.toFixed(1)})`);
+        const rows = measure(trees[tree], server.url);
+        runs.push({ tree, round, load, rows });
+        // Each run as it ends: a long run on a loaded machine keeps what it measured if it is stopped.
+        console.error(`round ${round + 1}: ${tree} (load ${load.toFixed(1)}) ${JSON.stringify(rows)}`);
       }
   } finally {
     await server.close();

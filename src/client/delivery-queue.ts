@@ -1,5 +1,4 @@
-import { stamped } from './event-fields.ts';
-import { eventLine } from './sink.ts';
+import { lineOf } from './metric-event.ts';
 import { SpillFile } from './spill-file.ts';
 import type { Warner } from './warnings.ts';
 
@@ -124,7 +123,7 @@ export class DeliveryQueue {
   private serialize(events: object[]): string[] {
     const lines: string[] = [];
     for (const event of events) {
-      const line = eventLine(stamped(event));
+      const line = lineOf(event);
       if (line !== undefined) lines.push(line);
       else
         this.warner.once('unserializable', 'provml client: dropped an event that is not JSON-serializable.');

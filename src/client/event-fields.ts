@@ -65,7 +65,8 @@ export function stamped(event: object): object {
 
 let lastMs = Number.NaN;
 let lastIso = '';
-function isoTime(ms: number): string {
+/** ISO text of a time in ms, shared by the events of one millisecond. */
+export function isoTime(ms: number): string {
   if (ms !== lastMs) {
     lastIso = new Date(ms).toISOString();
     lastMs = ms;

@@ -1,7 +1,6 @@
 import { appendFile } from 'node:fs/promises';
-import { stamped } from './event-fields.ts';
+import { lineOf } from './metric-event.ts';
 import type { DeliveryOptions, DeliverySummary, EventSink } from './sink.ts';
-import { eventLine } from './sink.ts';
 import type { Warner } from './warnings.ts';
 
 export interface FileSinkOptions {
@@ -54,7 +53,7 @@ export class FileSink implements EventSink {
       const events = this.memory.slice();
       const lines: string[] = [];
       for (const event of events) {
-        const line = eventLine(stamped(event));
+        const line = lineOf(event);
         if (line !== undefined) lines.push(line);
         else
           this.options.warner.once(

@@ -30,26 +30,26 @@ export function eventsEndpoint(base: string, params?: Record<string, string>): s
   return `${base.replace(/\/+$/, '')}${EVENTS_PATH}${query}`;
 }
 
+const HEADERS: Record<string, string> = {
+  'content-type': 'application/x-ndjson',
+  accept: 'application/json',
+};
+
 /** POSTs NDJSON lines (one JSON event each) to the events endpoint. Never throws. */
 export async function postLines(
   lines: string[],
   options: SenderOptions,
   abort?: AbortSignal,
 ): Promise<SendOutcome> {
-  const headers: Record<string, string> = {
-    'content-type': 'application/x-ndjson',
-    accept: 'application/json',
-  };
-  if (options.token) headers.authorization = `Bearer ${options.token}`;
-  const signals = [AbortSignal.timeout(options.requestTimeoutMs)];
-  if (abort) signals.push(abort);
+  const headers = options.token ? { ...HEADERS, authorization: `Bearer ${options.token}` } : HEADERS;
   let response: TransportResponse;
   try {
     response = await options.transport.post(
       eventsEndpoint(options.url, options.params),
-      `${lines.join('\n')}\n`,
+      ndjsonBody(lines),
       headers,
-      AbortSignal.any(signals),
+      abort,
+      options.requestTimeoutMs,
     );
   } catch (error) {
     return { kind: 'retry', reason: describe(error) };
@@ -69,6 +69,22 @@ export async function postLines(
   return { kind: 'rejected', status: response.status, body, reason };
 }
 
+/**
+ * The request body as UTF-8 bytes, written line by line into one buffer of the exact size: joining the lines
+ * into one string first and encoding that costs three times as much CPU per event.
+ */
+export function ndjsonBody(lines: readonly string[]): Buffer {
+  let size = lines.length;
+  for (const line of lines) size += Buffer.byteLength(line);
+  const body = Buffer.allocUnsafe(size);
+  let offset = 0;
+  for (const line of lines) {
+    offset += body.write(line, offset);
+    body[offset++] = 0x0a;
+  }
+  return body;
+}
+
 function parseBody(text: string): unknown {
   if (text === '') return undefined;
   try {
@@ -86,8 +102,10 @@ function errorText(body: unknown): string {
 
 function describe(error: unknown): string {
   if (error instanceof Error) {
-    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    return cause?.code ?? cause?.message ?? (error as { code?: string }).code ?? error.message;
+    // A system error's code (ECONNREFUSED) says most; DOMException's numeric legacy codes say nothing.
+    const cause = (error as { cause?: { code?: unknown; message?: string } }).cause;
+    const code = [cause?.code, (error as { code?: unknown }).code].find((c) => typeof c === 'string');
+    return (code as string | undefined) ?? cause?.message ?? error.message;
   }
   return String(error);
 }

@@ -18,6 +18,7 @@ import {
   sectionOf,
 } from './event-fields.ts';
 import { closeOnExit, forgetOnClose } from './exit-flush.ts';
+import { MetricEvent } from './metric-event.ts';
 import type {
   CallBase,
   DatasetInfo,
@@ -37,6 +38,7 @@ import type { Warner } from './warnings.ts';
 // Type-only imports keep the capture layer's validator (ajv, compiled at load) out of the user's process; the
 // annotation makes a schema version bump a compile error here.
 const EVENT_SCHEMA_VERSION: EventSchemaVersion = 'provml/1';
+const NO_OPTIONS: MetricOptions = Object.freeze({});
 
 interface OpenTask {
   name: string;
@@ -196,26 +198,42 @@ export class Recorder {
   }
 
   /** A measured value (loss, accuracy, …), recorded at once as an evaluation, e.g. per epoch. */
-  logMetric(name: string, value: number, options: MetricOptions = {}): void {
-    this.guard('logMetric', () => {
-      const taskId = options.taskId ?? this.innermostTask(this.workflowOf(options));
+  logMetric(name: string, value: number, options: MetricOptions = NO_OPTIONS): void {
+    // The busiest call of a training loop: one fixed-shape object, no closure, no generic event (see MetricEvent).
+    try {
+      const workflowExecutionId = this.workflowOf(options);
+      const taskId = options.taskId ?? this.innermostTask(workflowExecutionId);
       const open = this.openTask(taskId);
       // Inside a section's task (an epoch), a metric belongs to that section unless told otherwise.
-      const section =
-        options.section ??
-        (options.epoch === undefined
-          ? open && sectionOf(open.start)
-          : { kind: 'epoch' as const, index: options.epoch });
-      this.emit('evaluation', options, {
-        measure: name,
-        value,
-        taskId,
-        stage: options.stage ?? open?.start.stage,
-        section,
-        modelId: options.modelId,
-        datasetId: options.datasetId,
-      });
-    });
+      let section = options.section ?? undefined;
+      let epoch = section === undefined ? options.epoch : undefined;
+      if (section === undefined && epoch === undefined && open) {
+        section = open.start.section ?? undefined;
+        if (section === undefined) epoch = open.start.epoch;
+      }
+      const time = options.time;
+      this.counter += 1;
+      this.sink.push(
+        new MetricEvent(
+          this.eventIdStem,
+          this.counter,
+          time,
+          time === undefined ? Date.now() : 0,
+          workflowExecutionId,
+          name,
+          value,
+          taskId,
+          options.stage ?? open?.start.stage,
+          section,
+          epoch,
+          options.modelId,
+          options.datasetId,
+          options.annotations,
+        ),
+      );
+    } catch (error) {
+      this.warner.fault('logMetric', error);
+    }
   }
 
   /** A saved model (or checkpoint when `epoch` is set); returns its data reference id. */

@@ -142,6 +142,18 @@ describe('recorder delivery', () => {
     expect(lines.map((line) => JSON.parse(line).value)).toEqual([0, 0.1, 0.2, 0.3, 0.4]);
   });
 
+  it('gives up on a request past requestTimeoutMs, says so, and delivers the same events once the server answers', async () => {
+    collector.mode = 'hang';
+    const recorder = recorderFor({ requestTimeoutMs: 100, retryBaseMs: 10, retryMaxMs: 20 });
+    for (let i = 0; i < 3; i++) recorder.logMetric('loss', i);
+    expect(await recorder.flush({ timeoutMs: 150 })).toMatchObject({ complete: false, pending: 3 });
+    expect(warnings.join('\n')).toContain('no answer within 100 ms');
+    collector.mode = 'up';
+    expect(await recorder.flush({ timeoutMs: 10_000 })).toMatchObject({ complete: true, delivered: 3 });
+    expect(metricValues(collector)).toEqual([0, 1, 2]);
+    await recorder.close();
+  });
+
   it('keeps events the server refuses in the rejected file with its reasons and delivers the rest', async () => {
     const recorder = recorderFor({ batchSize: 50 });
     for (let i = 0; i < 10; i++) {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ndjsonBody } from '../../src/client/http-sender.ts';
 import { eventLine } from '../../src/client/sink.ts';
 
 describe('eventLine', () => {
@@ -19,5 +20,13 @@ describe('eventLine', () => {
     const event: Record<string, unknown> = { type: 'evaluation' };
     event.self = event;
     expect(eventLine(event)).toBeUndefined();
+  });
+});
+
+describe('ndjsonBody', () => {
+  it('is the UTF-8 bytes of the lines, each ended by a newline', () => {
+    const lines = ['{"a":1}', '{"name":"café 😀"}', '{"odd":"\ud800 lone"}', '', '{"b":"x"}'];
+    expect(ndjsonBody(lines).equals(Buffer.from(`${lines.join('\n')}\n`))).toBe(true);
+    expect(ndjsonBody([]).length).toBe(0);
   });
 });

@@ -9,15 +9,23 @@
 - the same loop with the server down: training time, close() against its deadline, everything in the spill file,
   and `provml ingest` of that file lands it all.
 
-Usage: /usr/bin/python3 test/bench/python_overhead.py [--quick] [--out test/bench/results/python-overhead.json]
+With `--baseline REF` (a git commit or branch), that commit's client is loaded too (as `provml_baseline`) and
+measured in the same runs: the per-call figures and the loops for both, the loops' on-runs alternating with one
+shared off-run per repeat, so the two are compared under the same load.
+
+Usage: /usr/bin/python3 test/bench/python_overhead.py [--quick] [--baseline REF] [--out F]
+  (default out: test/bench/results/python-overhead.json)
 """
 
 import argparse
+import importlib
 import json
 import os
 import platform
+import shutil
 import signal
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -68,8 +76,11 @@ class Meter:
         return result
 
 
-def _noop(*_args) -> None:
-    return None
+class _NoopScope:
+    """What the calibration calls in place of a task scope: the meter and a cold method call, no provml."""
+
+    def log_metric(self, *_args) -> None:
+        return None
 
 
 class StubServer:
@@ -107,8 +118,20 @@ server.serve_forever()
         self.process.wait(timeout=10)
 
 
-def per_call(url: str, calls: int, epoch: bool) -> dict:
-    rec = provml.Recorder(url=url, on_warning=print)
+def baseline_client(ref: str, into: str):
+    """The client of commit `ref`, imported as the package `provml_baseline` (its imports are relative)."""
+    tree = os.path.join(into, "tree")
+    os.makedirs(tree)
+    archive = subprocess.run(["git", "-C", REPO, "archive", ref, "src/python/provml"], check=True,
+                             capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", tree], input=archive, check=True)
+    shutil.move(os.path.join(tree, "src", "python", "provml"), os.path.join(into, "provml_baseline"))
+    sys.path.insert(0, into)
+    return importlib.import_module("provml_baseline")
+
+
+def per_call(client, url: str, calls: int, epoch: bool) -> dict:
+    rec = client.Recorder(url=url, on_warning=print)
     rec.workflow_started("bench-per-call")
     task = rec.task("train", stage="training").__enter__()
     rec.flush(timeout=30)
@@ -142,6 +165,16 @@ def per_call(url: str, calls: int, epoch: bool) -> dict:
     }
 
 
+def per_call_rounds(clients: dict, url: str, calls: int, epoch: bool) -> list:
+    """per_call for each client in two rounds, the second in reverse order; each client's round with the lower CPU
+    per event (the machine's other work can inflate a round's CPU, never deflate it)."""
+    rounds = {name: [] for name in clients}
+    for order in (list(clients), list(reversed(list(clients)))):
+        for name in order:
+            rounds[name].append(per_call(clients[name], url, calls, epoch))
+    return [(name, min(results, key=lambda r: r["totalCpuMicrosecondsPerEvent"])) for name, results in rounds.items()]
+
+
 def make_training(hidden: int, batch: int, seed: int = 0):
     import torch
 
@@ -163,11 +196,13 @@ def make_training(hidden: int, batch: int, seed: int = 0):
     return model, optimizer, step
 
 
-def training_run(step, model, optimizer, epochs: int, steps: int, rec=None, server_pid=None) -> dict:
-    """One training run; with a recorder, one metric per step inside an epoch task, metered."""
-    import provml.torch as pt
-
+def training_run(step, model, optimizer, epochs: int, steps: int, rec=None, server_pid=None, pt=None) -> dict:
+    """One training run; with a recorder (and its client's torch module `pt`), one metric per step inside an epoch
+    task, metered."""
     meter = Meter()
+    thread_time = time.thread_time
+    noop = _NoopScope()
+    calibration, calibrated, extra, extra_wall = 0.0, 0, 0.0, 0.0  # the meter's own cost: a metered no-op
     sender_start = thread_cpu(rec._sink._thread) if rec is not None else 0.0
     server_start = process_cpu(server_pid) if server_pid else 0.0
     posts_start = rec._sink.sender.posts if rec is not None else 0
@@ -182,21 +217,34 @@ def training_run(step, model, optimizer, epochs: int, steps: int, rec=None, serv
         for epoch in range(1, epochs + 1):
             epoch_ctx = meter(training.task, "epoch", epoch=epoch)
             section = meter(epoch_ctx.__enter__)
+            # The hot call metered inline (two thread_time calls and no wrapper: the meter stays small beside the
+            # call it measures). Every 4th step is followed by a calibration: one more step and a metered no-op in
+            # the same place, so the meter's own cost is taken under the same load and sender activity; the CPU of
+            # these extra blocks is left out of the training's.
+            cpu_in_calls = 0.0
             for i in range(steps):
                 loss = step(i)
-                meter(section.log_metric, "loss", loss)
+                start = thread_time()
+                section.log_metric("loss", loss)
+                cpu_in_calls += thread_time() - start
+                if i % 4 == 3:
+                    block, block_wall = thread_time(), time.perf_counter()
+                    loss = step(i)
+                    start = thread_time()
+                    noop.log_metric("loss", loss)
+                    end = thread_time()
+                    calibration += end - start
+                    calibrated += 1
+                    extra += end - block
+                    extra_wall += time.perf_counter() - block_wall
+            meter.cpu += cpu_in_calls
+            meter.calls += steps
             meter(epoch_ctx.__exit__, None, None, None)
         meter(training_ctx.__exit__, None, None, None)
-    wall = time.perf_counter() - wall0
-    cpu = time.thread_time() - cpu0
-    calibration = Meter()  # the meter's own cost in the same place: a metered no-op after a step
-    if rec is not None:
-        for i in range(min(steps, 50)):
-            step(i)
-            calibration(_noop, "loss", 0.0)
+    cpu = time.thread_time() - cpu0 - extra
+    wall = time.perf_counter() - wall0 - extra_wall
     out = {"wallSeconds": wall, "trainingCpuSeconds": cpu - meter.cpu, "callerCpuSeconds": meter.cpu,
-           "calls": meter.calls,
-           "meterCpuSecondsPerCall": calibration.cpu / calibration.calls if calibration.calls else 0.0}
+           "calls": meter.calls, "meterCpuSecondsPerCall": calibration / calibrated if calibrated else 0.0}
     if rec is not None:
         flushed = rec.flush(timeout=60)
         out["senderCpuSeconds"] = thread_cpu(rec._sink._thread) - sender_start
@@ -223,54 +271,76 @@ class CountingSender:
 
 
 def loop_benchmark(serve: ProvmlServe, label: str, hidden: int, batch: int, epochs: int, steps: int, repeats: int,
-                   **options) -> dict:
+                   clients=None, **options) -> list:
+    """The loop with each client ({name: module}), their on-runs alternating after one shared off-run per repeat;
+    one result per client."""
     import torch
 
+    clients = clients or {"provml": provml}
     model, optimizer, step = make_training(hidden, batch)
     for i in range(20):
         step(i)  # warm-up
-    off_runs, on_runs = [], []
-    rec = provml.Recorder(url=serve.url, on_warning=print, **options)
-    rec._sink.sender = CountingSender(rec._sink.sender)
-    rec.workflow_started(f"bench-{label}", experiment="python-overhead-bench")
+    off_runs = []
+    on_runs = {name: [] for name in clients}
+    recs = {}
+    for name, client in clients.items():
+        rec = client.Recorder(url=serve.url, on_warning=print, **options)
+        rec._sink.sender = CountingSender(rec._sink.sender)
+        rec.workflow_started(f"bench-{label}-{name}", experiment="python-overhead-bench")
+        recs[name] = (rec, importlib.import_module(f"{client.__name__}.torch"))
     pid = serve.process.pid
-    for _ in range(repeats):
+    for repeat in range(repeats):
         off_runs.append(training_run(step, model, optimizer, epochs, steps, server_pid=pid))
-        on_runs.append(training_run(step, model, optimizer, epochs, steps, rec, server_pid=pid))
-    rec.workflow_ended()
-    closed = rec.close(timeout=60)
+        order = list(clients) if repeat % 2 == 0 else list(reversed(list(clients)))
+        for name in order:
+            rec, pt = recs[name]
+            on_runs[name].append(training_run(step, model, optimizer, epochs, steps, rec, server_pid=pid, pt=pt))
+    closed = {}
+    for name, (rec, _) in recs.items():
+        rec.workflow_ended()
+        closed[name] = rec.close(timeout=60)
+    return [summarize(label, name, options, epochs, steps, repeats, off_runs, on_runs[name], closed[name],
+                      torch.get_num_threads()) for name in clients]
+
+
+def summarize(label, client, options, epochs, steps, repeats, off_runs, on_runs, closed, threads) -> dict:
     events = epochs * steps + 2 * epochs + 2
     step_ms = statistics.median(r["wallSeconds"] for r in off_runs) / (epochs * steps) * 1000
-    client = [(r["callerCpuSeconds"] + r["senderCpuSeconds"]) / r["trainingCpuSeconds"] * 100 for r in on_runs]
+    client_cpu = [(r["callerCpuSeconds"] + r["senderCpuSeconds"]) / r["trainingCpuSeconds"] * 100 for r in on_runs]
     caller = [r["callerCpuSeconds"] / r["trainingCpuSeconds"] * 100 for r in on_runs]
     off_wall = statistics.median(r["wallSeconds"] for r in off_runs)
     on_wall = statistics.median(r["wallSeconds"] for r in on_runs)
     per_event = [(r["callerCpuSeconds"] + r["senderCpuSeconds"]) / events * 1e6 for r in on_runs]
     caller_event = [r["callerCpuSeconds"] / r["calls"] * 1e6 for r in on_runs]
     meter_call = [r["meterCpuSecondsPerCall"] * 1e6 for r in on_runs]
+    net_caller = [(r["callerCpuSeconds"] / r["calls"] - r["meterCpuSecondsPerCall"]) * 1e6 for r in on_runs]
     net = [(r["callerCpuSeconds"] - r["meterCpuSecondsPerCall"] * r["calls"] + r["senderCpuSeconds"])
            / r["trainingCpuSeconds"] * 100 for r in on_runs]
     sender_event = [r["senderCpuSeconds"] / events * 1e6 for r in on_runs]
+    sender_request = [r["senderCpuSeconds"] / max(1, r["requests"]) * 1e6 for r in on_runs]
     step_cpu = [r["trainingCpuSeconds"] / (epochs * steps) * 1000 for r in on_runs]
     step_cpu_off = [r["trainingCpuSeconds"] / (epochs * steps) * 1000 for r in off_runs]
     server_event = [r["serverCpuSeconds"] / events * 1e3 for r in on_runs]
     server_share = [r["serverCpuSeconds"] / r["wallSeconds"] * 100 for r in on_runs]
     return {
         "label": label,
+        "client": client,
         "recorderOptions": options,
-        "torchThreads": torch.get_num_threads(),
+        "torchThreads": threads,
         "epochs": epochs,
         "stepsPerEpoch": steps,
         "repeats": repeats,
         "stepMs": round(step_ms, 3),
         "eventsPerRun": events,
-        "clientCpuPercent": round(statistics.median(client), 4),
+        "clientCpuPercent": round(statistics.median(client_cpu), 4),
         "callerCpuPercent": round(statistics.median(caller), 4),
         "clientCpuMicrosecondsPerEvent": round(statistics.median(per_event), 3),
         "callerCpuMicrosecondsPerCall": round(statistics.median(caller_event), 3),
         "meterCpuMicrosecondsPerCall": round(statistics.median(meter_call), 3),
+        "callerCpuMicrosecondsPerCallNetOfMeter": round(statistics.median(net_caller), 3),
         "clientCpuPercentNetOfMeter": round(statistics.median(net), 4),
         "senderCpuMicrosecondsPerEvent": round(statistics.median(sender_event), 3),
+        "senderCpuMicrosecondsPerRequest": round(statistics.median(sender_request), 1),
         "stepCpuMs": round(statistics.median(step_cpu), 3),
         "stepCpuMsOff": round(statistics.median(step_cpu_off), 3),
         "requestsPerRun": statistics.median(r["requests"] for r in on_runs),
@@ -287,13 +357,13 @@ def server_down(serve: ProvmlServe, epochs: int, steps: int) -> dict:
     for i in range(20):
         step(i)
     off = training_run(step, model, optimizer, epochs, steps)
+    import provml.torch as pt
+
     spill = os.path.join(tempfile.mkdtemp(prefix="provml-bench-"), "spill.ndjson")
     warnings = []
     rec = provml.Recorder(url=closed_port_url(), spill_file=spill, on_warning=warnings.append)
     rec.workflow_started("bench-server-down", experiment="python-overhead-bench")
     meter_start = time.perf_counter()
-    import provml.torch as pt
-
     with pt.training(rec, model, optimizer, epochs=epochs) as training:
         for epoch in range(1, epochs + 1):
             with training.task("epoch", epoch=epoch) as section:
@@ -327,12 +397,17 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--out", default=os.path.join(HERE, "results", "python-overhead.json"))
+    parser.add_argument("--baseline", help="a git commit whose client is measured in the same runs")
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so the server child is stopped too
     import torch
 
     torch.set_num_threads(1)  # the training work on the measured thread; a 2-core machine shared with others
     quick = args.quick
+    clients = {"provml": provml}
+    scratch = tempfile.mkdtemp(prefix="provml-bench-baseline-")
+    if args.baseline:
+        clients = {f"baseline {args.baseline}": baseline_client(args.baseline, scratch), "provml": provml}
     serve = ProvmlServe()
     stub = StubServer()
     try:
@@ -346,13 +421,19 @@ def main() -> int:
                 "cpus": os.cpu_count(),
                 "loadAverageAtStart": [round(x, 2) for x in os.getloadavg()],
                 "quick": quick,
+                "baseline": args.baseline,
             },
-            "perCall": [per_call(stub.url, 20_000 if quick else 50_000, epoch) for epoch in (False, True)],
+            "perCall": [dict(result, client=name) for epoch in (False, True)
+                        for name, result in per_call_rounds(clients, stub.url, 20_000 if quick else 50_000, epoch)],
             "loops": [
-                loop_benchmark(serve, "10ms", hidden=1024, batch=160, epochs=3 if quick else 4, steps=60 if quick else 100,
-                               repeats=3),
-                loop_benchmark(serve, "3ms", hidden=512, batch=96, epochs=3 if quick else 4, steps=100 if quick else 250,
-                               repeats=3),
+                *loop_benchmark(serve, "10ms", hidden=1024, batch=160, epochs=3 if quick else 4,
+                                steps=60 if quick else 100, repeats=3, clients=clients),
+                *loop_benchmark(serve, "3ms", hidden=512, batch=96, epochs=3 if quick else 4,
+                                steps=100 if quick else 250, repeats=3, clients=clients),
+                # The lever left to a user: fewer, fuller requests (a metric reaches the server later, never less
+                # surely).
+                *loop_benchmark(serve, "10ms-fi5", hidden=1024, batch=160, epochs=3 if quick else 4,
+                                steps=60 if quick else 100, repeats=3, clients=clients, flush_interval=5.0),
             ],
             "serverDown": server_down(serve, 3 if quick else 5, 100),
         }
@@ -360,6 +441,7 @@ def main() -> int:
     finally:
         stub.close()
         serve.close()
+        shutil.rmtree(scratch, ignore_errors=True)
     os.makedirs(os.path.dirname(args.out), exist_ok=True)
     with open(args.out, "w") as handle:
         json.dump(results, handle, indent=2)
@@ -372,17 +454,19 @@ def print_table(results: dict) -> None:
     print(f"\nprovml Python client ({results['meta']['implementation']} {results['meta']['python']}, "
           f"torch {results['meta']['torch']}, load {results['meta']['loadAverageAtStart']})")
     for call in results["perCall"]:
-        print(f"{call['call']}: caller {call['callerCpuMicroseconds']} µs CPU ({call['callerWallMicroseconds']} µs "
+        print(f"{call.get('client', 'provml')}: {call['call']}: caller {call['callerCpuMicroseconds']} µs CPU ({call['callerWallMicroseconds']} µs "
               f"wall), sender {call['senderCpuMicrosecondsPerEvent']} µs CPU per event, total "
               f"{call['totalCpuMicrosecondsPerEvent']} µs")
-    print(f"{'loop':>6} {'step CPU ms':>12} {'step wall ms':>13} {'events':>7} {'client CPU %':>13} "
-          f"{'net of meter %':>15} {'caller µs/call':>15} {'meter µs':>9} {'sender µs/event':>16} {'wall on/off':>12} "
+    print(f"{'loop':>8} {'client':>18} {'step CPU ms':>12} {'step wall ms':>13} {'events':>7} {'client CPU %':>13} "
+          f"{'net of meter %':>15} {'caller µs/call':>15} {'meter µs':>9} {'sender µs/event':>16} {'µs/request':>11} "
+          f"{'wall on/off':>12} "
           f"{'requests':>9} {'server ms/event':>16} {'server % of a core':>19}")
     for loop in results["loops"]:
-        print(f"{loop['label']:>6} {loop['stepCpuMs']:>12} {loop['stepMs']:>13} {loop['eventsPerRun']:>7} "
+        print(f"{loop['label']:>8} {loop.get('client', 'provml'):>18} {loop['stepCpuMs']:>12} {loop['stepMs']:>13} {loop['eventsPerRun']:>7} "
               f"{loop['clientCpuPercent']:>13} {loop['clientCpuPercentNetOfMeter']:>15} "
               f"{loop['callerCpuMicrosecondsPerCall']:>15} {loop['meterCpuMicrosecondsPerCall']:>9} "
-              f"{loop['senderCpuMicrosecondsPerEvent']:>16} {loop['wallOnOffRatio']:>12} {loop['requestsPerRun']:>9} "
+              f"{loop['senderCpuMicrosecondsPerEvent']:>16} {loop['senderCpuMicrosecondsPerRequest']:>11} "
+              f"{loop['wallOnOffRatio']:>12} {loop['requestsPerRun']:>9} "
               f"{loop['serverCpuMsPerEvent']:>16} {loop['serverCpuPercentOfOneCore']:>19}")
     down = results["serverDown"]
     print(f"server down: wall on/off {down['wallOnOffRatio']}, close() {down['closeSeconds']} s "

@@ -233,6 +233,62 @@ class WireFormatTest(unittest.TestCase):
         self.assertEqual(len(events), 8000)
         self.assertEqual(len({e["id"] for e in events}), 8000)
 
+    def test_a_scope_metric_is_the_same_event_as_the_recorders_and_numbered_on_the_sender(self):
+        # A task scope's plain float metric is queued as a 4-tuple and built on the sender thread (its id number
+        # too): the same JSON as Recorder.log_metric into the same task gives, its id unique among the recorder's.
+        r = Recorded(id_prefix="p")
+        with r.rec.task("train", stage="training") as training:
+            with training.task("epoch", epoch=3) as section:
+                section.log_metric("loss", 0.5)
+                r.rec.log_metric("loss", 0.5)
+                section.log_metric("loss", 2)  # an int: the general path, same shape
+                section.log_metric("loss", float("inf"))
+        events = r.events()
+        metrics = [e for e in events if e["type"] == "evaluation"]
+        strip = [{k: v for k, v in m.items() if k not in ("id", "time")} for m in metrics]
+        self.assertEqual(strip[0], strip[1])
+        self.assertEqual(strip[0]["section"], {"kind": "epoch", "index": 3})
+        self.assertEqual(strip[0]["stage"], "training")
+        self.assertEqual({**strip[2], "value": 0.5}, strip[0])
+        self.assertEqual(metrics[3]["value"], "INF")
+        ids = [e["id"] for e in events]
+        self.assertEqual(len(set(ids)), len(ids))
+        self.assertTrue(all(re.fullmatch(r"e-p-\d+", i) for i in ids), ids)
+        for metric in metrics:
+            self.assertRegex(metric["time"], ISO_UTC)
+
+    def test_a_scope_used_after_its_task_ended_records_what_the_recorder_would(self):
+        r = Recorded()
+        with r.rec.task("train", stage="training") as training:
+            with training.task("epoch", epoch=1) as section:
+                pass
+            section.log_metric("late", 0.25)  # the epoch has ended: taskId, no section or stage
+            r.rec.log_metric("late", 0.25, task_id=section.task_id)
+        events = r.events()
+        late = [{k: v for k, v in e.items() if k not in ("id", "time")} for e in events if e["type"] == "evaluation"]
+        self.assertEqual(late[0], late[1])
+        self.assertEqual(late[0]["taskId"], section.task_id)
+        self.assertNotIn("section", late[0])
+        self.assertNotIn("stage", late[0])
+
+    def test_scope_metrics_from_threads_are_all_kept_with_unique_ids(self):
+        r = Recorded(batch_size=64)
+        with r.rec.task("train") as training:
+            def worker():
+                for i in range(2000):
+                    training.log_metric("m", i + 0.5)
+
+            threads = [threading.Thread(target=worker) for _ in range(4)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+        events = r.events()
+        self.assertEqual(len(events), 8002)
+        self.assertEqual(len({e["id"] for e in events}), 8002)
+        self.assertEqual(sorted(e["value"] for e in events if e["type"] == "evaluation"),
+                         sorted(i + 0.5 for i in range(2000) for _ in range(4)))
+
 
 class ProcessIdTest(unittest.TestCase):
     def test_pid_is_recorded_unless_switched_off_for_scripted_captures(self):

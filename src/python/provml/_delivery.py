@@ -8,8 +8,9 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass
-from typing import Any, Callable, Deque, List, NamedTuple, Optional
+from typing import Any, Callable, List, NamedTuple, Optional
 
+from . import _shapes
 from ._events import now
 from ._files import SpillFile, _size, append_lines, split_rejected, write_rejected
 from ._http import Outcome, Sender
@@ -57,37 +58,52 @@ def backoff_delay(attempt: int, base: float, cap: float, rng: Callable[[], float
     return capped / 2 + capped / 2 * rng()
 
 
+class Queue(deque):
+    """The records waiting for the sender thread. `wake_at` rides on the deque itself: the caller's length check
+    then reads nothing that its append has not just touched."""
+
+    __slots__ = ("wake_at",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.wake_at = 1  # length at which a push wakes (or, at 1, starts) the thread: batch_size once running
+
+
 class _Pump:
     """The buffer and its background thread, shared by the HTTP and file sinks."""
 
     def __init__(self, warner: Warner, batch_size: int, flush_interval: float) -> None:
         self.on_start: Optional[Callable[[], None]] = None
         self.owner: Any = None  # what the records' builders read (the Recorder: id prefix, who/where defaults)
-        self.memory: Deque[tuple] = deque()
+        self.memory: Queue = Queue()
         self.warner = warner
         self.batch_size = batch_size
         self.flush_interval = flush_interval
         self._reset_state()
 
     def _reset_state(self) -> None:
-        self.memory.clear()  # the same deque for the recorder's life: task scopes hold its append
+        self.memory.clear()  # the same deque for the recorder's life: task scopes hold it
         self.taken = 0  # events the thread took out of memory (only the thread writes it)
-        self._wake = threading.Event()
+        # The thread's doorbell: a plain lock it holds and waits to take again, released by a wake (a C-level wait,
+        # where an Event's is a page of Python run cold every tick).
+        self._bell = threading.Lock()
+        self._bell.acquire()
         self._woken = False
         self._progress = threading.Condition(threading.Lock())
+        self._progress_waiters = 0  # flush() calls waiting on _progress (the thread notifies only when there are)
         self._start_lock = threading.Lock()
         self._thread: Optional[threading.Thread] = None
         self._closing_until: Optional[float] = None
         self._urgent = False
         self._stopped = False
-        self.wake_at = 1  # queue length at which a push wakes (or, at 1, starts) the thread: batch_size once running
+        self.memory.wake_at = 1
 
     # -- the caller's side: no I/O, no serialization -------------------------------------------------------------
     def push(self, record: tuple) -> None:
         """The record of an event (see _shapes): an append and a length check, on the caller's thread."""
         memory = self.memory
         memory.append(record)
-        if len(memory) >= self.wake_at:
+        if len(memory) >= memory.wake_at:
             self.wake_or_start()
 
     def wake_or_start(self) -> None:
@@ -95,7 +111,13 @@ class _Pump:
             self._start()
         elif not self._woken:
             self._woken = True
-            self._wake.set()
+            self._ring()
+
+    def _ring(self) -> None:
+        try:
+            self._bell.release()
+        except RuntimeError:  # rung already
+            pass
 
     def _running_wake_at(self) -> int:
         return self.batch_size
@@ -110,7 +132,7 @@ class _Pump:
                 self.on_start()  # a recorder used again after close() is closed at exit again
             thread = threading.Thread(target=self._run, name="provml-sender", daemon=True)
             self._thread = thread
-            self.wake_at = self._running_wake_at()
+            self.memory.wake_at = self._running_wake_at()
             thread.start()
 
     def accepted_now(self) -> int:
@@ -124,15 +146,19 @@ class _Pump:
             self._start()
         deadline = None if timeout is None else time.monotonic() + max(0.0, timeout)
         self._urgent = True
-        self._wake.set()
+        self._ring()
         with self._progress:
-            while not self._settled_up_to(target):
-                remaining = None if deadline is None else deadline - time.monotonic()
-                if remaining is not None and remaining <= 0:
-                    break
-                if self._thread is None or not self._thread.is_alive():
-                    break
-                self._progress.wait(remaining if remaining is not None else 1.0)
+            self._progress_waiters += 1
+            try:
+                while not self._settled_up_to(target):
+                    remaining = None if deadline is None else deadline - time.monotonic()
+                    if remaining is not None and remaining <= 0:
+                        break
+                    if self._thread is None or not self._thread.is_alive():
+                        break
+                    self._progress.wait(remaining if remaining is not None else 1.0)
+            finally:
+                self._progress_waiters -= 1
         return self.summary(self._settled_up_to(target))
 
     def close(self, timeout: Optional[float]) -> DeliveryResult:
@@ -150,7 +176,7 @@ class _Pump:
         deadline = time.monotonic() + timeout
         self._closing_until = deadline - margin
         self._urgent = True
-        self._wake.set()
+        self._ring()
         if thread is not None:
             thread.join(max(0.0, deadline - margin / 2 - time.monotonic()))
             if thread.is_alive():
@@ -168,10 +194,11 @@ class _Pump:
         while True:
             # Woken by a push (a batch's worth is waiting), not by the interval, flush() or close(): only full
             # batches are due, so a steady stream is not cut into one small request per round trip.
-            full_only = not self._urgent and self._wake.wait(self._wait_time(self._closing_until))
+            bell = self._bell
+            full_only = not self._urgent and bell.acquire(True, self._wait_time(self._closing_until))
             closing = self._closing_until
             full_only = full_only and not self._urgent and closing is None
-            self._wake.clear()
+            bell.acquire(False)  # a ring that came meanwhile is answered by this round
             self._woken = False
             self._urgent = False
             try:
@@ -180,13 +207,16 @@ class _Pump:
                 self.warner.fault("delivery", error)
                 self._after_failure()
             done = closing is not None and self._close_step(closing)
-            with self._progress:
-                self._progress.notify_all()
+            # A flush() counts itself in under the lock before it checks, so one that is not counted yet sees
+            # this round's progress when it does.
+            if self._progress_waiters:
+                with self._progress:
+                    self._progress.notify_all()
             if done:
                 self._on_stop()
                 self._stopped = True
                 self._thread = None
-                self.wake_at = 1  # the next push starts a thread again
+                self.memory.wake_at = 1  # the next push starts a thread again
                 with self._progress:
                     self._progress.notify_all()
                 return
@@ -203,20 +233,21 @@ class _Pump:
         return True
 
     def take_memory(self, limit: int) -> List[tuple]:
-        events = []
-        memory = self.memory
-        while memory and len(events) < limit:
-            events.append(memory.popleft())
+        # Callers only append on the right and only this thread pops: the length read now is there to take.
+        pop = self.memory.popleft
+        events = [pop() for _ in range(min(limit, len(self.memory)))]
         self.taken += len(events)
         return events
 
     def serialize(self, records: List[tuple]) -> List[str]:
-        """Each record's JSON line, made by its builder (an event that cannot be made is dropped, said once)."""
+        """Each record's JSON line, made by its builder (an event that cannot be made is dropped, said once); a
+        4-tuple is a task scope's metric (_shapes.scope_metric)."""
         lines = []
         owner = self.owner
+        scope_metric = _shapes.scope_metric
         for record in records:
             try:
-                line = record[0](owner, record)
+                line = scope_metric(owner, record) if len(record) == 4 else record[0](owner, record)
             except (TypeError, ValueError, AttributeError, RecursionError):
                 line = None
             if line is None:
@@ -404,7 +435,7 @@ class HttpSink(_Pump):
     def _rejected(self, lines: List[str], outcome: Outcome) -> None:
         if outcome.status == 413 and len(lines) > 1:
             self.batch_size = max(1, len(lines) // 2)
-            self.wake_at = self._running_wake_at()
+            self.memory.wake_at = self._running_wake_at()
             self.head = lines + self.head
             return
         rejected, errors, retry = split_rejected(lines, outcome.status, outcome.body)

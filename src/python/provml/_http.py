@@ -98,7 +98,8 @@ class Sender:
             self._socket = socket.create_connection((self._host, self._port), timeout=timeout)
             self._socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         sock = self._socket
-        sock.settimeout(timeout)
+        if sock.gettimeout() != timeout:  # settimeout is a system call each time; the timeout rarely changes
+            sock.settimeout(timeout)
         request = (f"POST {self._path} HTTP/1.1\r\nHost: {self._host_header}\r\n{self._head}"
                    f"Content-Length: {len(body)}\r\n\r\n").encode("latin-1") + body
         try:

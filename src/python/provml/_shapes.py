@@ -4,6 +4,8 @@ A call queues a record, a tuple of its call-time values whose first item is the 
 (builder, id number, when, ...). `when` is the call's Unix time, or the ISO text the caller gave. The sender
 thread calls `builder(owner, record)` (owner: the Recorder, for its id prefix and who/where defaults) and gets
 the event's JSON line; ids and times are formatted there, once, and the line is what a retry sends again.
+The one exception is a task scope's plain metric, the 4-tuple (scope, when, measure, float value): built by
+`scope_metric`, which also takes its id number (the hot path of a training loop does no more than append it).
 """
 
 import math
@@ -124,6 +126,7 @@ def task_ended(owner: Any, record: tuple) -> Optional[str]:
     """(builder, number, when, execution, annotations, who, task, used, generated, metrics, telemetry, status, error,
     stdout, stderr): the task's start fields, what was added while it ran, then the call's."""
     _, _, _, _, annotations, who, task, used, generated, metrics, telemetry, status, error, stdout, stderr = record
+    task.end_built = True
     event = _task_event("task.ended", owner, record)
     _put(event, _END_FIELDS, (task.algorithm, task.learning_task, _merge(task.used, used), task.hyperparameters,
                               _merge(task.generated, generated), metrics, telemetry, status, error,
@@ -197,6 +200,26 @@ def metric(owner: Any, record: tuple) -> Optional[str]:
     if dataset_id is not None:
         line += f',"datasetId":{quote(dataset_id)}'
     return line + "}"
+
+
+def scope_metric(owner: Any, record: tuple) -> Optional[str]:
+    """A task scope's plain metric, (scope, unix time, measure, float value): the line `metric` makes, numbered
+    here. Queued after its task's end (a scope used after its `with` block), it is what Recorder.log_metric with
+    the task's id gives then: the task id, no stage or section."""
+    scope, when, measure, value = record
+    number = next(owner._counter)
+    task = scope._task
+    if task.end_built or value != value or value in _INFINITIES:
+        return evaluation(owner, (evaluation, number, when, task.workflow, None, None if task.end_built else task,
+                                  task.task_id, measure, value, None, None, None, None, None))
+    wire = task.wire
+    if wire is None:
+        wire = task.wire = _task_wire(task)
+    name = _names.get(measure)
+    if name is None:
+        name = _name_of(measure)
+    head = _heads.get(owner._prefix) or _id_head(owner._prefix)
+    return f'{head}{number}","time":"{iso_time(when)}","measure":{name},"value":{_float_repr(value)},{wire}}}'
 
 
 _INFINITIES = (math.inf, -math.inf)

@@ -28,7 +28,7 @@ class _OpenTask:
 
     __slots__ = ("task_id", "name", "workflow", "started_at", "parent", "stage", "epoch", "section", "algorithm",
                  "learning_task", "used_at_start", "hyperparameters_at_start", "telemetry", "who", "used", "generated",
-                 "hyperparameters", "wire", "ended")
+                 "hyperparameters", "wire", "ended", "end_built")
 
     def __init__(self, task_id: str, name: str, workflow: str, started_at: Any, who: tuple, options: tuple) -> None:
         self.task_id = task_id
@@ -43,6 +43,7 @@ class _OpenTask:
         self.hyperparameters: Optional[Dict[str, Any]] = None
         self.wire: Optional[str] = None  # the JSON of its constant metric fields, made by the sender thread
         self.ended = False
+        self.end_built = False  # the sender thread built its task.ended event (metrics queued after it: no section)
 
 
 class Recorder:
@@ -480,7 +481,9 @@ def _listed(values: Optional[Iterable[Any]]) -> Optional[list]:
 class TaskScope:
     """What `with rec.task(...) as scope` gives: records into its own task."""
 
-    __slots__ = ("recorder", "task_id", "workflow_execution_id", "_task", "_sink", "_append", "_counter")
+    # CPython lays slots out in sorted order: the four log_metric reads (the underscored ones) share the object's
+    # first cache line with its header.
+    __slots__ = ("_clock", "_memory", "_sink", "_task", "recorder", "task_id", "workflow_execution_id")
 
     def __init__(self, recorder: Recorder, task_id: str, workflow_execution_id: str,
                  task: Optional[_OpenTask] = None) -> None:
@@ -489,10 +492,10 @@ class TaskScope:
         self.workflow_execution_id = workflow_execution_id
         self._task = task
         # What log_metric touches, at hand: right after a training step the caches are cold, and each object a
-        # call reaches costs a miss (the sink, its queue and the id counter live as long as the recorder).
+        # call reaches costs a miss (the sink and its queue live as long as the recorder).
         self._sink = recorder._sink
-        self._append = recorder._sink.memory.append
-        self._counter = recorder._counter
+        self._memory = recorder._sink.memory
+        self._clock = _unix_time
 
     def log_metric(self, name: str, value: Any, epoch: Optional[int] = None, stage: Optional[str] = None,
                    model_id: Optional[str] = None, dataset_id: Optional[str] = None, *,
@@ -500,20 +503,29 @@ class TaskScope:
                    annotations: Optional[Dict[str, Any]] = None) -> None:
         """A measured value of this task (and of its epoch, for an epoch task); `section=`, `time=` and
         `annotations=` as for Recorder.log_metric."""
+        if (type(value) is float and epoch is None and stage is None and model_id is None and dataset_id is None
+                and section is None and time is None and annotations is None and self._task is not None):
+            # The hot path of a training loop, `section.log_metric("loss", loss.item())`: one 4-tuple into the
+            # queue (_shapes.scope_metric). Its id number, the task's fields and whether the task has ended by then
+            # are read on the sender thread; here only the scope, the clock and the queue, all at hand.
+            try:
+                memory = self._memory
+                memory.append((self, self._clock(), name, value))
+                if len(memory) >= memory.wake_at:
+                    self._sink.wake_or_start()
+            except Exception as error:  # noqa: BLE001
+                self.recorder._warner.fault("log_metric", error)
+            return
         task = self._task
         if task is None or task.ended or section is not None or time is not None or annotations is not None:
             self.recorder.log_metric(name, value, epoch, stage, model_id, dataset_id, section=section,
                                      task_id=self.task_id, **_given(workflow_execution_id=self.workflow_execution_id,
                                                                     time=time, annotations=annotations))
             return
-        try:  # the hot path of a training loop: one tuple of the call's values into the queue (_Pump.push, inlined)
-            if type(value) not in _LITERALS or (epoch is not None and type(epoch) is not int):
-                value, epoch = _scalars(value, epoch)
-            self._append((_METRIC, next(self._counter), _unix_time(), task, name, value, epoch, stage, model_id,
-                          dataset_id))
-            sink = self._sink
-            if len(sink.memory) >= sink.wake_at:
-                sink.wake_or_start()
+        try:  # other values (ints, numpy / torch scalars, an epoch, a stage, a model or dataset)
+            value, epoch = _scalars(value, epoch)
+            self._sink.push((_METRIC, next(self.recorder._counter), _unix_time(), task, name, value, epoch, stage,
+                             model_id, dataset_id))
         except Exception as error:  # noqa: BLE001
             self.recorder._warner.fault("log_metric", error)
 

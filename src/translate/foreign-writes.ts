@@ -39,7 +39,10 @@ export function reportingWrites(
   const named = (graph: { termType: string; value: string }): string[] =>
     graph.termType === 'NamedNode' ? [graph.value] : [];
   const writes: Partial<ProvStore> = {
-    update: (text, options) => around(undefined, () => store.update(text, options)),
+    update: (text, options) =>
+      around(typeof text === 'string' ? undefined : text.graphsWritten?.slice(), () =>
+        store.update(text, options),
+      ),
     insert: (quads) =>
       around([...new Set(quads.map((q) => q.graph.value))], () => store.insert(quads), quads),
     load: (data, options) => around(undefined, () => store.load(data, options)),

@@ -59,6 +59,32 @@ export function readsDefaultDataset(operation: sparqljs.UpdateOperation): boolea
   return !operation.graph && !operation.using;
 }
 
+/**
+ * The named graphs an update can change, when every change it makes is to a graph named by IRI (INSERT / DELETE
+ * templates in GRAPH <g>, or under WITH <g>); undefined when it may change any graph: a template in the default
+ * graph (in union mode a deletion there reaches every graph), a graph given by a variable, CLEAR, DROP, LOAD, ADD,
+ * COPY, MOVE or CREATE.
+ */
+export function graphsWritten(update: sparqljs.Update): string[] | undefined {
+  const graphs = new Set<string>();
+  for (const operation of update.updates) {
+    if (!('updateType' in operation)) return undefined;
+    const named = operation.graph;
+    const withGraph =
+      named && 'termType' in named && named.termType === 'NamedNode' ? named.value : undefined;
+    const templates = [
+      ...('insert' in operation ? (operation.insert ?? []) : []),
+      ...('delete' in operation ? (operation.delete ?? []) : []),
+    ];
+    for (const quads of templates) {
+      if (quads.type === 'graph' && quads.name.termType === 'NamedNode') graphs.add(quads.name.value);
+      else if (quads.type === 'bgp' && withGraph !== undefined) graphs.add(withGraph);
+      else return undefined;
+    }
+  }
+  return [...graphs];
+}
+
 /** A DELETE WHERE's quad patterns as the WHERE they also are. */
 export const asPatterns = (quads: sparqljs.Quads[]): sparqljs.Pattern[] =>
   quads.map((quad) =>

@@ -69,12 +69,12 @@ function endOfIri(text: string, i: number): number {
 }
 
 /**
- * Deepest nesting accepted in a parsed operation. Operator chains nest without brackets (sparqljs and
- * Oxigraph build `a && b && …` one level per operator), and Oxigraph's WebAssembly stack gives out near
- * two thousand such levels: the engine froze or faulted on a 34 KB `FILTER(… && …)`. Everything the bracket
- * limit accepts stays near 100 levels (a hundred nested sub-selects: about 200).
+ * Deepest nesting accepted in a parsed operation: the guard of every walk over the tree (a 5,000-term
+ * `a && b && …` overflowed provml's own recursive walk with a 500). Operator chains nest without brackets
+ * (one level per operator); the engine's own limit on them is the lower operation-depth limit
+ * (operation-depth.ts, checked next), so this one only has to stay far below what a walk can hold.
  */
-export const MAX_TREE_DEPTH = 400;
+export const MAX_TREE_DEPTH = 1_000;
 
 /** Throws a 400 when a parsed operation nests deeper than `max` objects (measured without recursion). */
 export function checkTreeDepth(tree: unknown, max = MAX_TREE_DEPTH): void {

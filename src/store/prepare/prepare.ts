@@ -1,7 +1,14 @@
 import sparqljs from 'sparqljs';
 import { BadRequestError } from '../../errors.ts';
 import type { Dataset, QueryForm } from '../api.ts';
-import { asPatterns, mayAdd, readsDefaultDataset, serviceClauses, usesGraphPattern } from './analyse.ts';
+import {
+  asPatterns,
+  graphsWritten,
+  mayAdd,
+  readsDefaultDataset,
+  serviceClauses,
+  usesGraphPattern,
+} from './analyse.ts';
 import { checkNesting, checkTreeDepth } from './nesting.ts';
 import { checkOperationDepth } from './operation-depth.ts';
 import { type ExpectedKind, readableParseError } from './parse-error.ts';
@@ -56,6 +63,8 @@ export interface PreparedUpdate {
   readonly serviceIris: readonly string[];
   /** Some operation has a WHERE over the request's default dataset (no USING, no WITH). */
   readonly readsDefaultDataset: boolean;
+  /** The named graphs it can change, when it changes only graphs named by IRI; undefined: it may change any. */
+  readonly graphsWritten?: readonly string[];
   readonly depth: number;
   readonly parsed: sparqljs.Update;
 }
@@ -125,6 +134,7 @@ export function prepareUpdate(text: string, options: PrepareUpdateOptions = {}):
     usesService: service.any,
     serviceIris: service.iris,
     readsDefaultDataset: update.updates.some(readsDefaultDataset),
+    graphsWritten: graphsWritten(update),
     depth,
     parsed: update,
   };

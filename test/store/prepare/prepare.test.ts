@@ -7,7 +7,7 @@ import {
   prepareQuery,
   prepareUpdate,
 } from '../../../src/store/index.ts';
-import { MAX_TREE_DEPTH } from '../../../src/store/prepare/nesting.ts';
+import { checkTreeDepth, MAX_TREE_DEPTH } from '../../../src/store/prepare/nesting.ts';
 
 const deep = (open: string, close: string, n: number, inner = '') =>
   `${open.repeat(n)}${inner}${close.repeat(n)}`;
@@ -176,12 +176,22 @@ describe('nesting limit', () => {
   ])(
     'refuses an operator chain without brackets that nests past the parsed-depth limit: %s',
     (_case, prepare) => {
-      expect(() => prepare(MAX_TREE_DEPTH - 10)).not.toThrow();
       // 2,100 terms froze Oxigraph's engine for its whole time limit; 5,000 overflowed provml's own tree walk (500).
       for (const n of [2_100, 5_000, 20_000])
-        expect(() => prepare(n)).toThrow(/nests more than 400 levels deep once parsed/);
+        expect(() => prepare(n)).toThrow(/nests more than 1000 levels deep once parsed/);
     },
   );
+
+  it('accepts a parse tree at the depth limit and refuses one level more, without recursing', () => {
+    const nested = (levels: number): unknown => {
+      let tree: unknown = { leaf: true };
+      for (let i = 1; i < levels; i++) tree = { child: [tree] };
+      return tree;
+    };
+    expect(() => checkTreeDepth(nested(MAX_TREE_DEPTH))).not.toThrow();
+    expect(() => checkTreeDepth(nested(MAX_TREE_DEPTH + 1))).toThrow(BadRequestError);
+    expect(() => checkTreeDepth(nested(200_000))).toThrow(/nests more than 1000 levels/);
+  });
 
   it('refuses a deeply nested INSERT DATA', () => {
     expect(() => prepareUpdate(`INSERT DATA { <a:s> <a:p> ${deep('(', ')', 20_000)} }`)).toThrow(
@@ -258,5 +268,36 @@ describe('operation depth limit', () => {
     ['an INSERT template', `INSERT { ${times(5_000, (i) => `<a:s> <a:p> ${i} .`)} } WHERE { ?s ?p ?o }`],
   ])('accepts long flat lists the engine does not nest: %s', (_shape, text) => {
     expect(() => prepare(text)).not.toThrow();
+  });
+});
+
+describe('graphs an update writes', () => {
+  it.each([
+    [
+      'INSERT DATA into named graphs',
+      'INSERT DATA { GRAPH <a:g1> { <a:s> <a:p> 1 } GRAPH <a:g2> { <a:s> <a:p> 2 } }',
+      ['a:g1', 'a:g2'],
+    ],
+    [
+      'DELETE/INSERT in GRAPH',
+      'DELETE { GRAPH <a:g1> { ?s ?p ?o } } INSERT { GRAPH <a:g2> { ?s ?p 1 } } WHERE { GRAPH <a:g1> { ?s ?p ?o } }',
+      ['a:g1', 'a:g2'],
+    ],
+    ['WITH', 'WITH <a:g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }', ['a:g']],
+    ['the default graph', 'INSERT DATA { <a:s> <a:p> 1 }', undefined],
+    [
+      'a DELETE WHERE over the default graph (union mode reaches every graph)',
+      'DELETE WHERE { ?s ?p ?o }',
+      undefined,
+    ],
+    ['a graph variable', 'DELETE { GRAPH ?g { ?s ?p ?o } } WHERE { GRAPH ?g { ?s ?p ?o } }', undefined],
+    ['DROP', 'DROP GRAPH <a:g>', undefined],
+    [
+      'one named operation then CLEAR',
+      'INSERT DATA { GRAPH <a:g> { <a:s> <a:p> 1 } } ; CLEAR ALL',
+      undefined,
+    ],
+  ])('%s', (_case, text, graphs) => {
+    expect(prepareUpdate(text).graphsWritten?.slice().sort()).toEqual(graphs);
   });
 });

@@ -21,6 +21,7 @@ import { openMemoryStore, refreshOnlineState, type SelectResult } from '../../sr
 import { type Dataset, ensureDataset } from './generate/index.ts';
 import { EngineHost, EngineTimeout } from './suite/engine-host.ts';
 import { nquadChunks } from './suite/nquads.ts';
+import { gitCommit } from './suite/commit.ts';
 import { catalogParams } from './suite/query-params.ts';
 
 interface Figure {
@@ -142,7 +143,10 @@ if (args.compare) {
   for (const size of sizes) await compare(args.compare, size);
 } else {
   const catalog = args.catalog ? await loadCatalog(args.catalog) : await packageCatalog();
-  const results: Record<number, Figure[]> = {};
+  const results: Record<string, Figure[] | string | undefined> = {
+    date: new Date().toISOString(),
+    commit: gitCommit(),
+  };
   for (const size of sizes) results[size] = await timeSize(catalog, size);
   if (args.out) writeFileSync(args.out, `${JSON.stringify(results, null, 2)}\n`);
 }

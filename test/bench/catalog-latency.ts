@@ -19,9 +19,9 @@ import {
 } from '../../src/query/index.ts';
 import { openMemoryStore, refreshOnlineState, type SelectResult } from '../../src/store/index.ts';
 import { type Dataset, ensureDataset } from './generate/index.ts';
+import { gitCommit } from './suite/commit.ts';
 import { EngineHost, EngineTimeout } from './suite/engine-host.ts';
 import { nquadChunks } from './suite/nquads.ts';
-import { gitCommit } from './suite/commit.ts';
 import { catalogParams } from './suite/query-params.ts';
 
 interface Figure {

@@ -61,6 +61,19 @@ import { type QueryComparison, queryRows } from './virtuoso/report.ts';
 import { serveStore } from './virtuoso/serve.ts';
 
 const args = parseCompareArgs(process.argv.slice(2));
+/** The commit measured, marked when src/ or queries/ differ from it (uncommitted work). */
+function commit(): string {
+  const head = gitCommit() ?? 'unknown';
+  try {
+    const dirty = execFileSync('git', ['status', '--porcelain', 'src', 'queries'], {
+      encoding: 'utf8',
+    }).trim();
+    return dirty === '' ? head : `${head} (src/queries modified)`;
+  } catch {
+    return head;
+  }
+}
+const measuredCommit = commit(); // at the start: the tree may change while this runs
 const wallStarted = performance.now();
 const log = (line: string): void => {
   process.stderr.write(`[${((performance.now() - wallStarted) / 1000).toFixed(0)} s] ${line}\n`);
@@ -198,21 +211,9 @@ for (const note of notes) console.log(`- ${note}`);
 
 mkdirSync('test/bench/results', { recursive: true });
 const out = args.outFile;
-/** The commit measured, marked when src/ or queries/ differ from it (uncommitted work). */
-function commit(): string {
-  const head = gitCommit() ?? 'unknown';
-  try {
-    const dirty = execFileSync('git', ['status', '--porcelain', 'src', 'queries'], {
-      encoding: 'utf8',
-    }).trim();
-    return dirty === '' ? head : `${head} (src/queries modified)`;
-  } catch {
-    return head;
-  }
-}
 const result = {
   date: new Date().toISOString(),
-  commit: commit(),
+  commit: measuredCommit,
   machine: {
     cpus: cpus().length,
     cpu: cpus()[0]?.model,

@@ -1,6 +1,6 @@
 // Latency of every catalog query on the generated data sets (not part of npm test):
 //   node --import tsx test/bench/catalog-latency.ts [--sizes 100000,1000000] [--budget-ms 10000] [--reps 3]
-//        [--catalog DIR] [--only name,name] [--out file.json]
+//        [--catalog DIR] [--only name,name] [--load-timeout-s 600] [--out file.json]
 // Each size is loaded once into an in-memory store in a child process (the suite's engine child); a query with
 // no answer within the budget ends that child, which is restarted for the next query.
 //   node --import tsx test/bench/catalog-latency.ts --compare DIR [--sizes 10000]
@@ -36,6 +36,7 @@ const { values: args } = parseArgs({
   options: {
     sizes: { type: 'string', default: '100000,1000000' },
     'budget-ms': { type: 'string', default: '10000' },
+    'load-timeout-s': { type: 'string', default: '600' },
     reps: { type: 'string', default: '3' },
     catalog: { type: 'string' },
     only: { type: 'string' },
@@ -73,7 +74,7 @@ async function timeSize(catalog: Catalog, size: number): Promise<Figure[]> {
       const query = bindQuery(entry.query, entry.params, params);
       if (!host) {
         host = await EngineHost.start();
-        await host.load(files, 600_000);
+        await host.load(files, Number(args['load-timeout-s']) * 1000);
       }
       let figure: Figure;
       try {

@@ -1,6 +1,6 @@
 // Latency of every catalog query on the generated data sets (not part of npm test):
 //   node --import tsx test/bench/catalog-latency.ts [--sizes 100000,1000000] [--budget-ms 10000] [--reps 3]
-//        [--catalog DIR] [--only name,name] [--out file.json]
+//        [--catalog DIR] [--only name,name] [--load-timeout-s 600] [--out file.json]
 // Each size is loaded once into an in-memory store in a child process (the suite's engine child); a query with
 // no answer within the budget ends that child, which is restarted for the next query.
 //   node --import tsx test/bench/catalog-latency.ts --compare DIR [--sizes 10000]
@@ -19,6 +19,7 @@ import {
 } from '../../src/query/index.ts';
 import { openMemoryStore, refreshOnlineState, type SelectResult } from '../../src/store/index.ts';
 import { type Dataset, ensureDataset } from './generate/index.ts';
+import { gitCommit } from './suite/commit.ts';
 import { EngineHost, EngineTimeout } from './suite/engine-host.ts';
 import { nquadChunks } from './suite/nquads.ts';
 import { catalogParams } from './suite/query-params.ts';
@@ -35,6 +36,7 @@ const { values: args } = parseArgs({
   options: {
     sizes: { type: 'string', default: '100000,1000000' },
     'budget-ms': { type: 'string', default: '10000' },
+    'load-timeout-s': { type: 'string', default: '600' },
     reps: { type: 'string', default: '3' },
     catalog: { type: 'string' },
     only: { type: 'string' },
@@ -72,7 +74,7 @@ async function timeSize(catalog: Catalog, size: number): Promise<Figure[]> {
       const query = bindQuery(entry.query, entry.params, params);
       if (!host) {
         host = await EngineHost.start();
-        await host.load(files, 600_000);
+        await host.load(files, Number(args['load-timeout-s']) * 1000);
       }
       let figure: Figure;
       try {
@@ -142,7 +144,10 @@ if (args.compare) {
   for (const size of sizes) await compare(args.compare, size);
 } else {
   const catalog = args.catalog ? await loadCatalog(args.catalog) : await packageCatalog();
-  const results: Record<number, Figure[]> = {};
+  const results: Record<string, Figure[] | string | undefined> = {
+    date: new Date().toISOString(),
+    commit: gitCommit(),
+  };
   for (const size of sizes) results[size] = await timeSize(catalog, size);
   if (args.out) writeFileSync(args.out, `${JSON.stringify(results, null, 2)}\n`);
 }

@@ -1,8 +1,12 @@
 // Durable embedded store figures (not part of npm test):
 //  - acknowledged-write throughput with group commit (batches/s, quads/s) next to Oxigraph's own
 //    in-memory load of the same quads;
-//  - start-up time and memory for the data set, from snapshot + log (a crash image) and from a snapshot.
-// Usage: node --import tsx test/bench/store-startup.ts [--quick] [--quads N] [--out file.json]
+//  - start-up time and memory for the data set, from snapshot + log (a crash image: the directory copied while
+//    writes were still being applied, as kill -9 leaves it) and from a snapshot (after close()), each next to
+//    Oxigraph's raw bulk load of the same quads as one N-Quads file, every phase in a fresh process; the bulk
+//    load runs before and after the restarts and the ratio uses their mean, so load changes hit both.
+// Usage: node --import tsx test/bench/store-startup.ts [--quick] [--quads N] [--restart-only] [--out file.json]
+//   --restart-only skips the batch-by-batch raw load (the ingestion ratio), which the restart figures do not use.
 import { execFileSync } from 'node:child_process';
 import {
   closeSync,
@@ -22,6 +26,7 @@ import { fileURLToPath } from 'node:url';
 import { type QuadData, quadsToNQuads } from '../../src/rdf/index.ts';
 import { OxigraphEngine } from '../../src/store/engine.ts';
 import { openDurableStore } from '../../src/store/index.ts';
+import { gitCommit } from './suite/commit.ts';
 import { fileByteChunks } from './suite/nquads.ts';
 
 interface OpenReply {
@@ -164,15 +169,19 @@ function writeNQuadsFile(path: string, batches: number): void {
 const dirBytes = (dir: string): number =>
   readdirSync(dir).reduce((sum, name) => sum + statSync(join(dir, name)).size, 0);
 
-export async function runStoreStartupBench(quads: number): Promise<Record<string, unknown>> {
+export async function runStoreStartupBench(
+  quads: number,
+  options: { restartOnly?: boolean } = {},
+): Promise<Record<string, unknown>> {
   const batches = Math.ceil(quads / BATCH_QUADS);
   const root = mkdtempSync(join(tmpdir(), 'provml-bench-store-'));
   try {
-    const { ms: rawMs } = inChild<{ ms: number }>(['--phase', 'raw', String(batches)]);
+    const rawMs = options.restartOnly
+      ? Number.NaN
+      : inChild<{ ms: number }>(['--phase', 'raw', String(batches)]).ms;
     const file = join(root, 'all.nq');
     writeNQuadsFile(file, batches);
     const { ms: bulkMs } = inChild<{ ms: number }>(['--phase', 'bulk', file]);
-    rmSync(file);
     process.stderr.write(`raw loads done (${Math.round(rawMs)} / ${Math.round(bulkMs)} ms)\n`);
     const dir = join(root, 'data');
     const written = await ingest(dir, batches);
@@ -182,8 +191,13 @@ export async function runStoreStartupBench(quads: number): Promise<Record<string
     process.stderr.write(`durable ingest done (${Math.round(written.ackMs)} ms)\n`);
     const fromLog = inChild<OpenReply>(['--phase', 'open', image]);
     const fromSnapshot = inChild<OpenReply>(['--phase', 'open', dir]);
+    const { ms: bulkAfterMs } = inChild<{ ms: number }>(['--phase', 'bulk', file]);
+    rmSync(file);
+    const bulkMeanMs = (bulkMs + bulkAfterMs) / 2;
     const total = batches * BATCH_QUADS;
     return {
+      date: new Date().toISOString(),
+      commit: gitCommit(),
       quads: total,
       batchQuads: BATCH_QUADS,
       inFlight: IN_FLIGHT,
@@ -191,6 +205,7 @@ export async function runStoreStartupBench(quads: number): Promise<Record<string
       rawQuadsPerSecond: Math.round(total / (rawMs / 1000)),
       rawBulkLoadMs: Math.round(bulkMs),
       rawBulkQuadsPerSecond: Math.round(total / (bulkMs / 1000)),
+      rawBulkLoadAfterRestartsMs: Math.round(bulkAfterMs),
       ackMs: Math.round(written.ackMs),
       appliedMs: Math.round(written.appliedMs),
       batchesPerSecond: Math.round(batches / (written.ackMs / 1000)),
@@ -206,6 +221,8 @@ export async function runStoreStartupBench(quads: number): Promise<Record<string
       openFromSnapshotMs: Math.round(fromSnapshot.openMs),
       openFromSnapshotRssMiB: Math.round(fromSnapshot.rssMiB),
       openSecondsPerMillionQuads: Number((fromLog.openMs / 1000 / (total / 1e6)).toFixed(2)),
+      restartFromSnapshotAndLogToRawBulkLoad: Number((fromLog.openMs / bulkMeanMs).toFixed(2)),
+      restartFromSnapshotToRawBulkLoad: Number((fromSnapshot.openMs / bulkMeanMs).toFixed(2)),
       quadsAfterOpen: fromLog.quads,
     };
   } finally {
@@ -225,7 +242,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     const quads = quadsArg >= 0 ? Number(args[quadsArg + 1]) : args.includes('--quick') ? 100_000 : 1_000_000;
     const outArg = args.indexOf('--out');
     const out = outArg >= 0 ? (args[outArg + 1] ?? '') : '.tmp/bench/store-startup.json';
-    const result = await runStoreStartupBench(quads);
+    const result = await runStoreStartupBench(quads, { restartOnly: args.includes('--restart-only') });
     mkdirSync(dirname(out), { recursive: true });
     writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
     console.table(

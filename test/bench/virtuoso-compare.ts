@@ -2,7 +2,7 @@
 // PROV-ML data (test/bench/generate, cached in .tmp/bench/data/). Not part of `npm test`.
 //
 //   node --import tsx test/bench/virtuoso-compare.ts [--size 1e6] [--backends embedded,virtuoso]
-//        [--reps 5] [--budget 30] [--chunk-mb 8] [--buffers N]
+//        [--reps 5] [--budget 30] [--chunk-mb 8] [--buffers N] [--in-process] [--only a,b] [--catalog DIR]
 //   node --import tsx test/bench/virtuoso-compare.ts --beyond      # Virtuoso only, 2×10^7 triples
 //        [--size 2e7] [--facade-triples 1e6] [--loaders 2]
 //
@@ -12,25 +12,43 @@
 //   in turn (one durable write per piece, like a capture batch). "Acknowledged" = the last write promise
 //   resolved (embedded: fsync'ed to the log; Virtuoso: fsync'ed to the local outbox). "Queryable" = until
 //   store.stats() answered afterwards, which for Virtuoso first waits until the outbox has reached the engine.
-// - Catalog queries: every query of the package catalog, parameters from the suite's catalogParams, run with
-//   runCatalogQuery (what the server runs: selectRows, union default graph, a time limit of --budget).
-//   One warm-up, then median and p95 (nearest rank) over up to --reps runs; repetition stops once --budget is
-//   spent; a run over the budget is a "timeout". Row counts are compared between the backends.
+//   Then refreshOnlineState(store) builds the online state (what capture keeps at ingest) once.
+// - Catalog queries, both backends over HTTP: the embedded store behind provml's server (GET
+//   /api/v1/queries/:name, SPARQL JSON results read by fetch), Virtuoso through provml's remote store
+//   (runCatalogQuery: its SPARQL endpoint over HTTP, results parsed by provml); --in-process adds the embedded
+//   store's facade without HTTP. Parameters from the suite's catalogParams (--only: those queries; --catalog:
+//   the .rq files of DIR instead of the package's), a time limit of --budget. Both stores stay open and the
+//   runs are interleaved: per query one warm-up on each, then --reps rounds of one run on each, the order
+//   reversed every round, so a busy machine's noise hits both; median and p95 (nearest rank); a run over the
+//   budget is a "timeout". Row counts are compared between the backends.
 // - --beyond: Virtuoso only, at 2×10^7 triples (twice the embedded store's default PROVML_MAX_QUADS). The
 //   first triples minus --facade-triples go in through Virtuoso's bulk loader (isql: ld_dir, rdf_loader_run
 //   in --loaders sessions, checkpoint), split beforehand into files of 256 MiB; the last --facade-triples
 //   (and the domain graph) then through provml's facade into the loaded store; then the catalog queries.
-// Backends run one after the other (the embedded store is closed before Virtuoso starts). Results:
-// console.table and test/bench/results/virtuoso-compare-<size>.json (other modes: a suffix naming them).
+// Results: console.table and test/bench/results/virtuoso-compare-<size>.json (other modes: a suffix naming them).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger } from '../../src/logger.ts';
-import { openDurableStore, openSparqlStore, type ProvStore } from '../../src/store/index.ts';
+import {
+  openDurableStore,
+  openSparqlStore,
+  type ProvStore,
+  refreshOnlineState,
+} from '../../src/store/index.ts';
 import { startVirtuoso, type VirtuosoServer } from '../support/virtuoso.ts';
 import { ensureDataset, REPO_ROOT } from './generate/index.ts';
-import { type BoundEntry, boundCatalog, type QueryFigure, runCatalog } from './virtuoso/catalog.ts';
+import { gitCommit } from './suite/commit.ts';
+import {
+  type BoundEntry,
+  boundCatalog,
+  facadeRunner,
+  httpRunner,
+  type QueryFigure,
+  type QueryRunner,
+  runCatalogInterleaved,
+} from './virtuoso/catalog.ts';
 import {
   type BulkFigure,
   bulkLoad,
@@ -38,10 +56,24 @@ import {
   type IngestFigure,
   splitNQuads,
 } from './virtuoso/ingest.ts';
-import { type BackendName, parseCompareArgs } from './virtuoso/options.ts';
+import { parseCompareArgs } from './virtuoso/options.ts';
 import { type QueryComparison, queryRows } from './virtuoso/report.ts';
+import { serveStore } from './virtuoso/serve.ts';
 
 const args = parseCompareArgs(process.argv.slice(2));
+/** The commit measured, marked when src/ or queries/ differ from it (uncommitted work). */
+function commit(): string {
+  const head = gitCommit() ?? 'unknown';
+  try {
+    const dirty = execFileSync('git', ['status', '--porcelain', 'src', 'queries'], {
+      encoding: 'utf8',
+    }).trim();
+    return dirty === '' ? head : `${head} (src/queries modified)`;
+  } catch {
+    return head;
+  }
+}
+const measuredCommit = commit(); // at the start: the tree may change while this runs
 const wallStarted = performance.now();
 const log = (line: string): void => {
   process.stderr.write(`[${((performance.now() - wallStarted) / 1000).toFixed(0)} s] ${line}\n`);
@@ -58,7 +90,8 @@ const { manifest } = dataset;
 const dataFile = join(dataset.dir, manifest.quadsFile);
 const domainFile = join(dataset.dir, manifest.domainFile);
 const expectedQuads = manifest.triples + manifest.domainTriples;
-const queries = await boundCatalog(manifest);
+const queries = await boundCatalog(manifest, { dir: args.catalogDir, only: args.only });
+let figures = new Map<string, Map<string, QueryFigure>>();
 const workDir = join(REPO_ROOT, '.tmp', 'bench', 'work', `virtuoso-compare-${process.pid}`);
 mkdirSync(workDir, { recursive: true });
 log(`data set ${dataset.dir}: ${expectedQuads} quads, ${queries.length} catalog queries; load ${load()}`);
@@ -66,10 +99,11 @@ notes.push(`load average at start: ${load()} (2-core machine, other work may run
 
 const ingestion: IngestFigure[] = [];
 const bulk: BulkFigure[] = [];
-const figures = new Map<BackendName, Map<string, QueryFigure>>();
 const querySettings = { reps: args.reps, budgetMs: args.budgetS * 1000, progress: log };
+const lanes: Array<{ label: string; run: QueryRunner }> = [];
+const closers: Array<() => Promise<void>> = [];
 
-async function measureFacade(backend: BackendName, label: string, store: ProvStore, files: string[]) {
+async function loadThroughFacade(label: string, store: ProvStore, files: string[]): Promise<void> {
   log(`${label}: loading ${files.join(', ')} through the facade`);
   const figure = await facadeIngest(label, store, files, args.chunkMb << 20);
   ingestion.push(figure);
@@ -80,32 +114,39 @@ async function measureFacade(backend: BackendName, label: string, store: ProvSto
     notes.push(
       `${label}: the store holds ${figure.quadsAfter} quads after loading, the data set has ${expectedQuads}`,
     );
-  figures.set(backend, await runCatalog(label, store, queries, querySettings));
-  notes.push(`load average after ${label}: ${load()}`);
+  // Bulk-loaded, not captured: build once the online state capture keeps (running-tasks, latest-metric-running).
+  const stateStarted = performance.now();
+  await refreshOnlineState(store);
+  log(`${label}: online state built in ${Math.round(performance.now() - stateStarted)} ms; load ${load()}`);
+  notes.push(`load average after loading ${label}: ${load()}`);
 }
 
-if (args.backends.includes('embedded')) {
-  const dir = join(workDir, 'embedded');
-  const store = await openDurableStore({ dir, logger: silentLogger(), queryTimeoutMs: LONG_MS });
-  try {
-    await measureFacade('embedded', 'embedded (durable Oxigraph)', store, [dataFile, domainFile]);
-  } finally {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
+try {
+  if (args.backends.includes('embedded')) {
+    const dir = join(workDir, 'embedded');
+    const store = await openDurableStore({ dir, logger: silentLogger(), queryTimeoutMs: LONG_MS });
+    closers.push(async () => {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
+    await loadThroughFacade('embedded (durable Oxigraph)', store, [dataFile, domainFile]);
+    const server = await serveStore(store, dir, args.budgetS * 1000);
+    closers.unshift(server.close);
+    lanes.push({ label: 'embedded', run: httpRunner(server.url) });
+    if (args.inProcess) lanes.push({ label: 'embeddedInProcess', run: facadeRunner(store) });
   }
-}
 
-if (args.backends.includes('virtuoso')) {
-  const bulkDir = join(workDir, 'bulk');
-  const server: VirtuosoServer = await startVirtuoso({
-    numberOfBuffers: args.buffers,
-    maxDirtyBuffers: Math.round(args.buffers * 0.75),
-    dirsAllowed: [bulkDir],
-  });
-  notes.push(
-    `Virtuoso ini: NumberOfBuffers ${args.buffers}, MaxDirtyBuffers ${Math.round(args.buffers * 0.75)}`,
-  );
-  try {
+  if (args.backends.includes('virtuoso')) {
+    const bulkDir = join(workDir, 'bulk');
+    const server: VirtuosoServer = await startVirtuoso({
+      numberOfBuffers: args.buffers,
+      maxDirtyBuffers: Math.round(args.buffers * 0.75),
+      dirsAllowed: [bulkDir],
+    });
+    closers.push(() => server.stop());
+    notes.push(
+      `Virtuoso ini: NumberOfBuffers ${args.buffers}, MaxDirtyBuffers ${Math.round(args.buffers * 0.75)}`,
+    );
     const store = await openSparqlStore({
       queryUrl: server.sparqlUrl,
       updateUrl: server.sparqlUrl,
@@ -115,40 +156,42 @@ if (args.backends.includes('virtuoso')) {
       writeTimeoutMs: 600_000,
       logger: silentLogger(),
     });
-    try {
-      let files = [dataFile, domainFile];
-      if (args.bulk) {
-        const tailFile = join(workDir, 'tail.nq');
-        const headLines = manifest.triples - Math.min(args.facadeTriples, Math.floor(manifest.triples / 2));
-        log(`splitting ${dataFile}: ${headLines} lines for the bulk loader, the rest for the facade`);
-        const splitStarted = performance.now();
-        const split = splitNQuads(dataFile, headLines, bulkDir, tailFile);
-        const splitSeconds = (performance.now() - splitStarted) / 1000;
-        log(
-          `bulk loading ${split.pieces} files (${split.headLines} triples), ${args.loaders} loaders; load ${load()}`,
-        );
-        const figure = await bulkLoad(server, bulkDir, split.headLines, args.loaders);
-        bulk.push({ ...figure, splitSeconds: Math.round(splitSeconds) });
-        log(`bulk load: ${figure.seconds} s, ${figure.triplesPerSecond} triples/s`);
-        rmSync(bulkDir, { recursive: true, force: true });
-        files = split.tailLines > 0 ? [tailFile, domainFile] : [domainFile];
-        notes.push(
-          `Virtuoso: ${split.headLines} triples through the bulk loader, then the last ${split.tailLines} triples and the domain graph through provml's facade into that loaded store`,
-        );
-      }
-      await measureFacade('virtuoso', 'Virtuoso 7.2 (remote store)', store, files);
-    } finally {
-      await store.close();
+    closers.unshift(() => store.close());
+    let files = [dataFile, domainFile];
+    if (args.bulk) {
+      const tailFile = join(workDir, 'tail.nq');
+      const headLines = manifest.triples - Math.min(args.facadeTriples, Math.floor(manifest.triples / 2));
+      log(`splitting ${dataFile}: ${headLines} lines for the bulk loader, the rest for the facade`);
+      const splitStarted = performance.now();
+      const split = splitNQuads(dataFile, headLines, bulkDir, tailFile);
+      const splitSeconds = (performance.now() - splitStarted) / 1000;
+      log(
+        `bulk loading ${split.pieces} files (${split.headLines} triples), ${args.loaders} loaders; load ${load()}`,
+      );
+      const figure = await bulkLoad(server, bulkDir, split.headLines, args.loaders);
+      bulk.push({ ...figure, splitSeconds: Math.round(splitSeconds) });
+      log(`bulk load: ${figure.seconds} s, ${figure.triplesPerSecond} triples/s`);
+      rmSync(bulkDir, { recursive: true, force: true });
+      files = split.tailLines > 0 ? [tailFile, domainFile] : [domainFile];
+      notes.push(
+        `Virtuoso: ${split.headLines} triples through the bulk loader, then the last ${split.tailLines} triples and the domain graph through provml's facade into that loaded store`,
+      );
     }
-  } finally {
-    await server.stop();
-    rmSync(workDir, { recursive: true, force: true });
+    await loadThroughFacade('Virtuoso 7.2 (remote store)', store, files);
+    lanes.push({ label: 'virtuoso', run: facadeRunner(store) });
   }
+
+  log(`catalog: ${lanes.map((lane) => lane.label).join(', ')}, interleaved; load ${load()}`);
+  figures = await runCatalogInterleaved(lanes, queries, querySettings);
+  notes.push(`load average after the catalog: ${load()}`);
+} finally {
+  for (const close of closers) await close();
+  rmSync(workDir, { recursive: true, force: true });
 }
-rmSync(workDir, { recursive: true, force: true });
 
 const compared: QueryComparison[] = queries.map((item: BoundEntry) => {
   const embedded = figures.get('embedded')?.get(item.entry.name);
+  const embeddedInProcess = figures.get('embeddedInProcess')?.get(item.entry.name);
   const virtuoso = figures.get('virtuoso')?.get(item.entry.name);
   const rows = [embedded, virtuoso].filter((f) => f?.status === 'ok').map((f) => f?.rows);
   const rowsAgree = new Set(rows).size <= 1;
@@ -156,7 +199,7 @@ const compared: QueryComparison[] = queries.map((item: BoundEntry) => {
     notes.push(
       `${item.entry.name}: row counts differ (embedded ${embedded?.rows}, Virtuoso ${virtuoso?.rows})`,
     );
-  return { name: item.entry.name, params: item.params, rowsAgree, embedded, virtuoso };
+  return { name: item.entry.name, params: item.params, rowsAgree, embedded, embeddedInProcess, virtuoso };
 });
 
 const wallSeconds = Math.round((performance.now() - wallStarted) / 1000);
@@ -168,19 +211,9 @@ for (const note of notes) console.log(`- ${note}`);
 
 mkdirSync('test/bench/results', { recursive: true });
 const out = args.outFile;
-/** The commit measured, marked when src/ or queries/ differ from it. */
-function commit(): string {
-  try {
-    const git = (...args: string[]): string => execFileSync('git', args, { encoding: 'utf8' }).trim();
-    const head = git('rev-parse', '--short', 'HEAD');
-    return git('status', '--porcelain', 'src', 'queries') === '' ? head : `${head} (src/queries modified)`;
-  } catch {
-    return 'unknown';
-  }
-}
 const result = {
   date: new Date().toISOString(),
-  commit: commit(),
+  commit: measuredCommit,
   machine: {
     cpus: cpus().length,
     cpu: cpus()[0]?.model,
@@ -197,6 +230,10 @@ const result = {
   },
   settings: {
     backends: args.backends,
+    lanes: lanes.map((lane) => lane.label),
+    interleaved: true,
+    catalogDir: args.catalogDir,
+    only: args.only,
     reps: args.reps,
     budgetS: args.budgetS,
     chunkMb: args.chunkMb,

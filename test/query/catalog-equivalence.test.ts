@@ -39,6 +39,13 @@ const cases: Record<string, ParamValues[]> = {
   ],
   'failed-tasks': [{}, { execution: `${ID}wfexec/prep-2` }, { execution: `${ID}wfexec/prep-1` }],
   'latest-metric-running': [{}, { measure: 'loss' }, { measure: 'accuracy' }],
+  'learning-data-characteristics': [
+    { model: `${ID}data/unet-a` },
+    { model: `${ID}data/unet-b` },
+    { model: `${ID}data/unet-d` },
+    { model: `${ID}data/unet-d-ckpt-e2` },
+    { model: `${ID}data/none` },
+  ],
   'measure-per-epoch': [
     { measure: 'loss' },
     { measure: 'accuracy' },

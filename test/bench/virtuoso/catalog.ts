@@ -1,6 +1,7 @@
 import { QueryTimeoutError } from '../../../src/errors.ts';
 import {
   type CatalogEntry,
+  loadCatalog,
   type ParamValues,
   packageCatalog,
   runCatalogQuery,
@@ -35,9 +36,15 @@ export interface RunSettings {
   progress?: (line: string) => void;
 }
 
-export async function boundCatalog(manifest: DatasetManifest): Promise<BoundEntry[]> {
-  const catalog = await packageCatalog();
-  return catalog.list().map((entry) => {
+/** The catalog's local queries (of the package, or of `dir`), optionally only those named, with parameters. */
+export async function boundCatalog(
+  manifest: DatasetManifest,
+  select: { dir?: string; only?: readonly string[] } = {},
+): Promise<BoundEntry[]> {
+  const catalog = select.dir ? await loadCatalog(select.dir) : await packageCatalog();
+  const only = select.only && select.only.length > 0 ? new Set(select.only) : undefined;
+  const entries = catalog.list().filter((entry) => !entry.federated && (!only || only.has(entry.name)));
+  return entries.map((entry) => {
     try {
       return { entry, params: catalogParams(entry, manifest) };
     } catch (error) {
@@ -49,10 +56,37 @@ export async function boundCatalog(manifest: DatasetManifest): Promise<BoundEntr
 const isTimeout = (error: unknown): boolean =>
   error instanceof QueryTimeoutError || /timed? ?out|timeout|exceeded/i.test(errorText(error));
 
-async function timedRun(store: ProvStore, item: BoundEntry, budgetMs: number) {
+/** Runs one catalog query on one backend, resolving to its number of result rows. */
+export type QueryRunner = (item: BoundEntry, budgetMs: number) => Promise<number>;
+
+/** Through the store facade, as the server runs it (in process for the embedded store, HTTP for Virtuoso). */
+export const facadeRunner =
+  (store: ProvStore): QueryRunner =>
+  async (item, budgetMs) =>
+    (await runCatalogQuery(store, item.entry, item.params, { timeoutMs: budgetMs })).rows.length;
+
+/** Over HTTP through a provml server's catalog route (GET /api/v1/queries/:name), SPARQL JSON results parsed. */
+export const httpRunner =
+  (baseUrl: string): QueryRunner =>
+  async (item, budgetMs) => {
+    const url = new URL(`${baseUrl}/api/v1/queries/${encodeURIComponent(item.entry.name)}`);
+    for (const [name, value] of Object.entries(item.params)) {
+      if (value === undefined) continue;
+      for (const one of Array.isArray(value) ? value : [value]) url.searchParams.append(name, String(one));
+    }
+    const res = await fetch(url, {
+      headers: { accept: 'application/sparql-results+json' },
+      signal: AbortSignal.timeout(budgetMs),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`HTTP ${res.status}: ${text.slice(0, 300)}`);
+    return (JSON.parse(text) as { results: { bindings: unknown[] } }).results.bindings.length;
+  };
+
+async function timedRun(run: QueryRunner, item: BoundEntry, budgetMs: number) {
   const started = performance.now();
-  const result = await runCatalogQuery(store, item.entry, item.params, { timeoutMs: budgetMs });
-  return { ms: performance.now() - started, rows: result.rows.length };
+  const rows = await run(item, budgetMs);
+  return { ms: performance.now() - started, rows };
 }
 
 /** One warm-up run, then up to `reps` measured runs; a run over the budget is a timeout (not a failure). */
@@ -61,12 +95,16 @@ export async function runQuery(
   item: BoundEntry,
   settings: RunSettings,
 ): Promise<QueryFigure> {
+  return runQueryWith(facadeRunner(store), item, settings);
+}
+
+async function runQueryWith(run: QueryRunner, item: BoundEntry, settings: RunSettings): Promise<QueryFigure> {
   if (item.error) return { status: 'error', detail: item.error };
   const budgetS = settings.budgetMs / 1000;
   const started = performance.now();
   let warmup: { ms: number; rows: number };
   try {
-    warmup = await timedRun(store, item, settings.budgetMs);
+    warmup = await timedRun(run, item, settings.budgetMs);
   } catch (error) {
     return isTimeout(error)
       ? { status: 'timeout', detail: `no result within ${budgetS} s` }
@@ -77,9 +115,9 @@ export async function runQuery(
   for (let i = 0; i < settings.reps; i++) {
     if (samples.length > 0 && performance.now() - started > settings.budgetMs) break;
     try {
-      const run = await timedRun(store, item, settings.budgetMs);
-      samples.push(run.ms);
-      rows = run.rows;
+      const sample = await timedRun(run, item, settings.budgetMs);
+      samples.push(sample.ms);
+      rows = sample.rows;
     } catch (error) {
       if (!isTimeout(error)) return { status: 'error', detail: errorText(error) };
       if (samples.length === 0)
@@ -108,6 +146,81 @@ export async function runCatalog(
           ? `median ${figure.medianMs} ms, p95 ${figure.p95Ms} ms, ${figure.rows} rows`
           : `${figure.status} ${figure.detail ?? ''}`
       }`,
+    );
+  }
+  return figures;
+}
+
+interface Lane {
+  label: string;
+  run: QueryRunner;
+  samples: number[];
+  rows?: number;
+  warmup?: { ms: number; rows: number };
+  failed?: QueryFigure;
+}
+
+/**
+ * Every query on every backend, interleaved so that a busy machine's noise hits all of them alike: per query,
+ * one warm-up on each backend, then `reps` rounds of one run on each, the order reversed every round. A
+ * backend that times out or fails drops out of that query; the rounds stop once the budget is spent.
+ */
+export async function runCatalogInterleaved(
+  backends: ReadonlyArray<{ label: string; run: QueryRunner }>,
+  queries: BoundEntry[],
+  settings: RunSettings,
+): Promise<Map<string, Map<string, QueryFigure>>> {
+  const figures = new Map(backends.map((b) => [b.label, new Map<string, QueryFigure>()]));
+  const budgetS = settings.budgetMs / 1000;
+  for (const item of queries) {
+    const lanes: Lane[] = backends.map((b) => ({ label: b.label, run: b.run, samples: [] }));
+    const attempt = async (lane: Lane, warmup: boolean): Promise<void> => {
+      try {
+        const sample = await timedRun(lane.run, item, settings.budgetMs);
+        if (warmup) lane.warmup = sample;
+        else {
+          lane.samples.push(sample.ms);
+          lane.rows = sample.rows;
+        }
+      } catch (error) {
+        lane.failed = isTimeout(error)
+          ? {
+              status: 'timeout',
+              detail: `no result within ${budgetS} s${warmup ? '' : ' after the warm-up'}`,
+            }
+          : { status: 'error', detail: errorText(error) };
+      }
+    };
+    if (item.error) for (const lane of lanes) lane.failed = { status: 'error', detail: item.error };
+    const started = performance.now();
+    for (const lane of lanes) if (!lane.failed) await attempt(lane, true);
+    for (let round = 0; round < settings.reps; round++) {
+      if (round > 0 && performance.now() - started > settings.budgetMs * lanes.length) break;
+      const order = round % 2 === 0 ? lanes : [...lanes].reverse();
+      for (const lane of order) if (!lane.failed) await attempt(lane, false);
+    }
+    for (const lane of lanes) {
+      const figure: QueryFigure = lane.failed
+        ? lane.samples.length > 0
+          ? { status: 'ok', ...summarize(lane.samples), rows: lane.rows, detail: lane.failed.detail }
+          : lane.failed
+        : {
+            status: 'ok',
+            ...summarize(lane.samples),
+            rows: lane.rows,
+            warmupMs: Math.round(lane.warmup?.ms ?? 0),
+          };
+      if (lane.warmup && lane.rows !== undefined && lane.warmup.rows !== lane.rows)
+        figure.detail = `warm-up returned ${lane.warmup.rows} rows, the measured runs ${lane.rows}`;
+      figures.get(lane.label)?.set(item.entry.name, figure);
+    }
+    settings.progress?.(
+      `${item.entry.name}: ${lanes
+        .map((lane) => {
+          const f = figures.get(lane.label)?.get(item.entry.name);
+          return `${lane.label} ${f?.status === 'ok' ? `${f.medianMs} ms (${f.rows} rows)` : f?.status}`;
+        })
+        .join(' · ')}`,
     );
   }
   return figures;

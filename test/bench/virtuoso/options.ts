@@ -15,6 +15,12 @@ export interface CompareArgs {
   loaders: number;
   /** Virtuoso NumberOfBuffers (8 KiB pages); MaxDirtyBuffers is 3/4 of it. */
   buffers: number;
+  /** Also run the embedded store's facade in process (no HTTP). */
+  inProcess: boolean;
+  /** Only these catalog queries (empty: all local ones). */
+  only: string[];
+  /** A catalog directory to run instead of the package's queries/. */
+  catalogDir?: string;
   /** Results file: virtuoso-compare-<size>.json for both backends or --beyond, else with a suffix naming the mode. */
   outFile: string;
 }
@@ -24,7 +30,7 @@ export const EMBEDDED_CEILING = 10_000_000;
 
 const USAGE = `Usage: node --import tsx test/bench/virtuoso-compare.ts [--size 1e6] [--backends embedded,virtuoso]
   [--reps 5] [--budget SECONDS] [--chunk-mb 8] [--buffers PAGES] [--bulk] [--facade-triples 1e6] [--loaders 2]
-  [--out FILE]
+  [--in-process] [--only name,name] [--catalog DIR] [--out FILE]
   --beyond   Virtuoso only at 2e7 triples, bulk loader plus the last 1e6 triples through the facade`;
 
 export function parseCompareArgs(argv: string[]): CompareArgs {
@@ -40,6 +46,9 @@ export function parseCompareArgs(argv: string[]): CompareArgs {
     '--loaders',
     '--beyond',
     '--out',
+    '--in-process',
+    '--only',
+    '--catalog',
   ];
   for (const arg of argv)
     if (arg.startsWith('--') && !known.includes(arg)) throw new Error(`Unknown option ${arg}.\n${USAGE}`);
@@ -73,7 +82,9 @@ export function parseCompareArgs(argv: string[]): CompareArgs {
     );
   const buffers = Math.round(number('--buffers', size > EMBEDDED_CEILING ? 1_000_000 : 340_000));
   const bulk = beyond || argv.includes('--bulk');
-  const standard = beyond || (backends.length === 2 && !bulk);
+  const only = (text('--only') ?? '').split(',').filter((name) => name !== '');
+  const catalogDir = text('--catalog');
+  const standard = beyond || (backends.length === 2 && !bulk && only.length === 0 && !catalogDir);
   const suffix = standard ? '' : `-${backends.join('-')}${bulk ? '-bulk' : ''}`;
   return {
     size,
@@ -85,6 +96,9 @@ export function parseCompareArgs(argv: string[]): CompareArgs {
     facadeTriples: Math.round(number('--facade-triples', 1e6)),
     loaders: Math.round(number('--loaders', 2)),
     buffers,
+    inProcess: argv.includes('--in-process'),
+    only,
+    ...(catalogDir ? { catalogDir } : {}),
     outFile: text('--out') ?? `test/bench/results/virtuoso-compare-${size}${suffix}.json`,
   };
 }

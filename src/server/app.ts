@@ -22,6 +22,17 @@ export interface CreateAppOptions {
   logger?: Logger;
 }
 
+const SETTLED = new WeakMap<express.Express, () => Promise<void>>();
+
+/**
+ * Resolves once the derived state (what is running, the latest values) of every write the application
+ * acknowledged so far is in the store: a caller reading the store it gave `createApp` directly, rather than
+ * through the application, waits for this first (the application's own reads do).
+ */
+export function settledWrites(app: express.Express): Promise<void> {
+  return SETTLED.get(app)?.() ?? Promise.resolve();
+}
+
 /** The HTTP application over an open store: /sparql, /store, /health and /api/v1. It does not listen. */
 export function createApp(options: CreateAppOptions): express.Express {
   const live = createWriteSignals();
@@ -51,5 +62,6 @@ export function createApp(options: CreateAppOptions): express.Express {
   app.use(createMcpRouter(ctx));
   app.use(notFound());
   app.use(errorHandler(ctx.logger));
+  SETTLED.set(app, () => events.settled());
   return app;
 }

@@ -1,9 +1,10 @@
 import type { Express } from 'express';
-import request, { type Test } from 'supertest';
+import type { Test } from 'supertest';
 import { type Config, loadConfig } from '../../src/config.ts';
 import { silentLogger } from '../../src/logger.ts';
-import { createApp } from '../../src/server/app.ts';
+import { createApp, settledWrites } from '../../src/server/app.ts';
 import type { ProvStore } from '../../src/store/index.ts';
+import { settledStore } from '../support/settled-store.ts';
 import { openTestStore } from '../support/test-store.ts';
 
 export const EX = 'http://example.org/';
@@ -35,23 +36,17 @@ export async function seededApp(
   const store = await openTestStore();
   if (seed) await store.update(seed);
   const config = testConfig(flags);
-  return { app: appOver(store, config), store, config };
+  const app = appOver(store, config);
+  return { app, store: settledStore(store, app), config };
 }
 
 export function appOver(store: ProvStore, config: Config): Express {
   return createApp({ store, config, logger: silentLogger() });
 }
 
-/**
- * A read through the app (ASK {} on /sparql): it resolves once the online state covers every batch the app
- * acknowledged before, so the store read next shows the state those batches left.
- */
+/** Resolves once the online state covers every batch the app acknowledged, for a test reading its raw store. */
 export async function settledThrough(app: Express): Promise<void> {
-  await request(app)
-    .get('/sparql')
-    .query({ query: 'ASK {}' })
-    .set('accept', 'application/sparql-results+json')
-    .expect(200);
+  await settledWrites(app);
 }
 
 function collectText(

@@ -1,0 +1,126 @@
+import type sparqljs from 'sparqljs';
+import { BadRequestError } from '../../../errors.ts';
+
+// Virtuoso runs a request's operations one after another and keeps what ran before a failing one, and fails
+// where SPARQL 1.1 does not: DROP GRAPH of a graph it holds but was never CREATEd ("SPARUL_DROP() failed:
+// graph has not been explicitly created before"). So what SPARQL 1.1 says must fail is decided here, from the
+// parse and the graphs the store holds, before anything is sent; what is sent then cannot fail half-way.
+
+/** Virtuoso 7.2 has no RDF-star: a quoted triple anywhere in an update fails inside the engine (HTTP 500). */
+export function refuseQuotedTriples(parsed: sparqljs.Update): void {
+  if (!holdsQuotedTriple(parsed.updates)) return;
+  throw new BadRequestError(
+    'This store runs on Virtuoso, which cannot store or match quoted triples (<< … >>, RDF-star); nothing was executed. Write the statement about a triple with rdf:reifies or classic reification instead.',
+  );
+}
+
+type GraphState = 'present' | 'absent' | 'unknown';
+
+/**
+ * The update with every DROP and CLEAR that cannot fail made SILENT, after refusing (400, nothing sent) one
+ * that SPARQL 1.1 says fails: without SILENT, of a named graph the store does not hold at that point of the
+ * request. A graph an earlier operation of the request may or may not have written is given the benefit of
+ * the doubt (SILENT): the request is then never left half-applied, at the cost of not failing.
+ */
+export async function settleGraphManagement(
+  parsed: sparqljs.Update,
+  hasGraph: (iri: string) => Promise<boolean>,
+): Promise<sparqljs.Update> {
+  if (!parsed.updates.some(isClearDrop)) return parsed;
+  const states = new Map<string, GraphState>();
+  let everyGraph: GraphState | undefined;
+  const stateOf = async (iri: string): Promise<GraphState> => {
+    const known = states.get(iri) ?? everyGraph;
+    if (known) return known;
+    const held: GraphState = (await hasGraph(iri)) ? 'present' : 'absent';
+    states.set(iri, held);
+    return held;
+  };
+  const updates: sparqljs.UpdateOperation[] = [];
+  for (const operation of parsed.updates) {
+    if (isClearDrop(operation)) {
+      updates.push(await settleClearDrop(operation, stateOf));
+      const after: GraphState = operation.type === 'drop' ? 'absent' : 'present';
+      const name = operation.graph.name?.value;
+      if (name !== undefined) states.set(name, after);
+      else if (operation.graph.all || operation.graph.named) {
+        states.clear();
+        everyGraph = operation.type === 'drop' ? 'absent' : 'unknown';
+      }
+      continue;
+    }
+    updates.push(operation);
+    const written = graphsCreated(operation);
+    if (written === 'any') {
+      states.clear();
+      everyGraph = 'unknown';
+    } else for (const [iri, state] of written) states.set(iri, state);
+  }
+  return { ...parsed, updates };
+}
+
+async function settleClearDrop(
+  operation: sparqljs.ClearDropOperation,
+  stateOf: (iri: string) => Promise<GraphState>,
+): Promise<sparqljs.ClearDropOperation> {
+  const name = operation.graph.name?.value;
+  // DEFAULT always exists; ALL and NAMED are expanded into SILENT operations on each graph.
+  if (operation.silent || name === undefined) return { ...operation, silent: true };
+  if ((await stateOf(name)) === 'absent') {
+    const verb = operation.type.toUpperCase();
+    throw new BadRequestError(
+      `${verb} GRAPH <${name}> failed: the store holds no such graph (SPARQL 1.1 Update: ${verb} of a graph that does not exist fails unless SILENT); nothing was executed. Add SILENT to ignore a missing graph.`,
+    );
+  }
+  return { ...operation, silent: true };
+}
+
+/** The graphs an operation may bring into being: known ones by IRI, or 'any' (a graph given by a variable). */
+function graphsCreated(operation: sparqljs.UpdateOperation): Map<string, GraphState> | 'any' {
+  const created = new Map<string, GraphState>();
+  if ('updateType' in operation) {
+    const inserts = 'insert' in operation ? operation.insert : [];
+    // INSERT DATA writes its quads; a template writes only what its WHERE finds.
+    const state: GraphState = operation.updateType === 'insert' ? 'present' : 'unknown';
+    const withGraph = operation.graph && 'termType' in operation.graph ? operation.graph : undefined;
+    for (const quads of inserts) {
+      const graph = quads.type === 'graph' ? quads.name : withGraph;
+      if (graph === undefined) continue;
+      if (graph.termType !== 'NamedNode') return 'any';
+      if (quads.triples.length > 0) created.set(graph.value, state);
+    }
+    return created;
+  }
+  switch (operation.type) {
+    case 'create':
+      if (operation.graph.name) created.set(operation.graph.name.value, 'present');
+      return created;
+    case 'load':
+      if (operation.destination) created.set(operation.destination.value, 'unknown');
+      return created;
+    case 'add':
+    case 'copy':
+    case 'move': {
+      const { destination, source } = operation;
+      if (destination.name) created.set(destination.name.value, 'unknown');
+      if (operation.type === 'move' && source.name) created.set(source.name.value, 'absent');
+      return created;
+    }
+    default:
+      return created;
+  }
+}
+
+const isClearDrop = (operation: sparqljs.UpdateOperation): operation is sparqljs.ClearDropOperation =>
+  'type' in operation && (operation.type === 'clear' || operation.type === 'drop');
+
+/** Whether a parsed tree holds a quoted triple term anywhere (walked with an explicit stack). */
+function holdsQuotedTriple(tree: unknown): boolean {
+  const stack: unknown[] = [tree];
+  for (let value = stack.pop(); value !== undefined; value = stack.pop()) {
+    if (typeof value !== 'object' || value === null) continue;
+    if ((value as { termType?: unknown }).termType === 'Quad') return true;
+    stack.push(...(Array.isArray(value) ? value : Object.values(value)));
+  }
+  return false;
+}

@@ -90,6 +90,38 @@ describe.each([true, false])('update errors, union default graph %s', (union) =>
     expect(await contents(t)).toEqual(before);
   });
 
+  it('answers 400 to CREATE GRAPH of a graph the store holds, writing nothing', async () => {
+    const before = await contents(t);
+    const res = await update(
+      t,
+      `INSERT DATA { GRAPH <${EX}more> { <${EX}x> <${EX}y> "z" } } ; CREATE GRAPH <${G1}>`,
+    );
+    expect(res.status, res.body).toBe(400);
+    expect(res.body).toContain('already exists');
+    expect(await contents(t)).toEqual(before);
+  });
+
+  it('treats the engine’s own graphs as absent: DROP answers 400, DROP SILENT leaves them whole', async () => {
+    const system = 'http://www.openlinksw.com/schemas/virtrdf#';
+    const held = `ASK { GRAPH <${system}> { ?s ?p ?o } }`;
+    const ask = async () =>
+      JSON.parse(
+        (
+          await request(t.app)
+            .get('/sparql')
+            .query({ query: held })
+            .set('Accept', 'application/sparql-results+json')
+            .parse(text)
+        ).body,
+      ).boolean as boolean;
+    const heldBefore = await ask();
+    expect(heldBefore).toBe(testBackend() === 'virtuoso');
+    expect((await update(t, `DROP GRAPH <${system}>`)).status).toBe(400);
+    await update(t, `DROP SILENT GRAPH <${system}>`).expect(204);
+    await update(t, `CLEAR SILENT GRAPH <${system}>`).expect(204);
+    expect(await ask()).toBe(heldBefore);
+  });
+
   it('drops a graph that holds data, and one the same request wrote', async () => {
     await update(t, `INSERT DATA { GRAPH <${EX}held> { <${EX}x> <${EX}y> "z" } }`).expect(204);
     await update(t, `DROP GRAPH <${EX}held>`).expect(204);

@@ -140,9 +140,10 @@ export class SparqlStore implements ProvStore {
     const { courier, outbox } = this.use();
     const { prepared, union } = toEngineUpdate(update, options);
     refuseQuotedTriples(prepared.parsed);
-    const settled = await settleGraphManagement(prepared.parsed, (value) =>
-      this.hasGraph({ termType: 'NamedNode', value }),
-    );
+    const settled = await settleGraphManagement(prepared.parsed, {
+      holds: (value) => this.hasGraph({ termType: 'NamedNode', value }),
+      isUserGraph: (value) => this.reader.isUserGraph(value),
+    });
     const rewritten = await rewriteUpdate(settled, REMOTE_DEFAULT_GRAPH, {
       namedGraphs: () => this.listGraphs(),
       ...(union

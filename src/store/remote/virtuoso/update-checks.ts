@@ -16,34 +16,44 @@ export function refuseQuotedTriples(parsed: sparqljs.Update): void {
 
 type GraphState = 'present' | 'absent' | 'unknown';
 
+export interface GraphFacts {
+  /** Whether the store holds this (user) graph now. */
+  holds: (iri: string) => Promise<boolean>;
+  /** False for the engine's own graphs: to a client they do not exist, and no update may drop them. */
+  isUserGraph: (iri: string) => boolean;
+}
+
 /**
- * The update with every DROP and CLEAR that cannot fail made SILENT, after refusing (400, nothing sent) one
- * that SPARQL 1.1 says fails: without SILENT, of a named graph the store does not hold at that point of the
- * request. A graph an earlier operation of the request may or may not have written is given the benefit of
- * the doubt (SILENT): the request is then never left half-applied, at the cost of not failing.
+ * The update with every DROP, CLEAR and CREATE that cannot fail made SILENT, after refusing (400, nothing
+ * sent) one that SPARQL 1.1 says fails: without SILENT, DROP or CLEAR of a named graph the store does not
+ * hold at that point of the request, CREATE of one it holds. A graph an earlier operation of the request may
+ * or may not have written is given the benefit of the doubt (SILENT): the request is then never left
+ * half-applied, at the cost of not failing. DROP or CLEAR SILENT of an engine graph is left out.
  */
 export async function settleGraphManagement(
   parsed: sparqljs.Update,
-  hasGraph: (iri: string) => Promise<boolean>,
+  facts: GraphFacts,
 ): Promise<sparqljs.Update> {
-  if (!parsed.updates.some(isClearDrop)) return parsed;
+  if (!parsed.updates.some(isGraphManagement)) return parsed;
   const states = new Map<string, GraphState>();
   let everyGraph: GraphState | undefined;
   const stateOf = async (iri: string): Promise<GraphState> => {
+    if (!facts.isUserGraph(iri)) return 'absent';
     const known = states.get(iri) ?? everyGraph;
     if (known) return known;
-    const held: GraphState = (await hasGraph(iri)) ? 'present' : 'absent';
+    const held: GraphState = (await facts.holds(iri)) ? 'present' : 'absent';
     states.set(iri, held);
     return held;
   };
   const updates: sparqljs.UpdateOperation[] = [];
   for (const operation of parsed.updates) {
-    if (isClearDrop(operation)) {
-      updates.push(await settleClearDrop(operation, stateOf));
-      const after: GraphState = operation.type === 'drop' ? 'absent' : 'present';
+    if (isGraphManagement(operation)) {
+      const settled = await settle(operation, stateOf, facts);
+      if (settled) updates.push(settled);
       const name = operation.graph.name?.value;
+      const after: GraphState = operation.type === 'drop' ? 'absent' : 'present';
       if (name !== undefined) states.set(name, after);
-      else if (operation.graph.all || operation.graph.named) {
+      else if ('all' in operation.graph && (operation.graph.all || operation.graph.named)) {
         states.clear();
         everyGraph = operation.type === 'drop' ? 'absent' : 'unknown';
       }
@@ -59,19 +69,23 @@ export async function settleGraphManagement(
   return { ...parsed, updates };
 }
 
-async function settleClearDrop(
-  operation: sparqljs.ClearDropOperation,
+async function settle(
+  operation: GraphManagement,
   stateOf: (iri: string) => Promise<GraphState>,
-): Promise<sparqljs.ClearDropOperation> {
+  facts: GraphFacts,
+): Promise<GraphManagement | undefined> {
   const name = operation.graph.name?.value;
-  // DEFAULT always exists; ALL and NAMED are expanded into SILENT operations on each graph.
-  if (operation.silent || name === undefined) return { ...operation, silent: true };
-  if ((await stateOf(name)) === 'absent') {
-    const verb = operation.type.toUpperCase();
+  // DEFAULT always exists; ALL and NAMED are expanded into SILENT operations on each user graph.
+  if (name === undefined) return { ...operation, silent: true };
+  if (operation.silent) return facts.isUserGraph(name) || operation.type === 'create' ? operation : undefined;
+  const state = await stateOf(name);
+  const verb = operation.type.toUpperCase();
+  if (operation.type === 'create' ? state === 'present' || !facts.isUserGraph(name) : state === 'absent')
     throw new BadRequestError(
-      `${verb} GRAPH <${name}> failed: the store holds no such graph (SPARQL 1.1 Update: ${verb} of a graph that does not exist fails unless SILENT); nothing was executed. Add SILENT to ignore a missing graph.`,
+      operation.type === 'create'
+        ? `CREATE GRAPH <${name}> failed: the graph already exists (SPARQL 1.1 Update: CREATE of an existing graph fails unless SILENT); nothing was executed.`
+        : `${verb} GRAPH <${name}> failed: the store holds no such graph (SPARQL 1.1 Update: ${verb} of a graph that does not exist fails unless SILENT); nothing was executed. Add SILENT to ignore a missing graph.`,
     );
-  }
   return { ...operation, silent: true };
 }
 
@@ -92,9 +106,6 @@ function graphsCreated(operation: sparqljs.UpdateOperation): Map<string, GraphSt
     return created;
   }
   switch (operation.type) {
-    case 'create':
-      if (operation.graph.name) created.set(operation.graph.name.value, 'present');
-      return created;
     case 'load':
       if (operation.destination) created.set(operation.destination.value, 'unknown');
       return created;
@@ -111,8 +122,11 @@ function graphsCreated(operation: sparqljs.UpdateOperation): Map<string, GraphSt
   }
 }
 
-const isClearDrop = (operation: sparqljs.UpdateOperation): operation is sparqljs.ClearDropOperation =>
-  'type' in operation && (operation.type === 'clear' || operation.type === 'drop');
+type GraphManagement = sparqljs.ClearDropOperation | sparqljs.CreateOperation;
+
+const isGraphManagement = (operation: sparqljs.UpdateOperation): operation is GraphManagement =>
+  'type' in operation &&
+  (operation.type === 'clear' || operation.type === 'drop' || operation.type === 'create');
 
 /** Whether a parsed tree holds a quoted triple term anywhere (walked with an explicit stack). */
 function holdsQuotedTriple(tree: unknown): boolean {

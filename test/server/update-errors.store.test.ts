@@ -132,3 +132,21 @@ describe.each([true, false])('update errors, union default graph %s', (union) =>
     expect((await t.store.listGraphs()).includes(`${EX}held`)).toBe(false);
   });
 });
+
+describe('a query matching a quoted triple', () => {
+  it('is answered where the backend has RDF-star, else refused with 400 (not a failure of the server)', async () => {
+    const t = await seededApp();
+    for (const query of [
+      'SELECT * WHERE { << ?s ?p ?o >> ?q ?r }',
+      'SELECT * WHERE { GRAPH ?g { << ?s ?p ?o >> ?q ?r } }',
+    ]) {
+      const res = await request(t.app)
+        .get('/sparql')
+        .query({ query })
+        .set('Accept', 'application/sparql-results+json')
+        .parse(text);
+      expect(res.status, res.body).toBe(testBackend() === 'virtuoso' ? 400 : 200);
+      if (res.status === 400) expect(res.body).toMatch(/quoted triples/);
+    }
+  });
+});

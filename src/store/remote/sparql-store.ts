@@ -35,7 +35,8 @@ import { Outbox } from './outbox.ts';
 import { RemoteReader } from './reader.ts';
 import { engineGraph, groupByGraph, type OutboxWrite } from './records.ts';
 import { rewriteUpdate } from './virtuoso/default-graph.ts';
-import { refuseQuotedTriples, settleGraphManagement } from './virtuoso/update-checks.ts';
+import { refuseQuotedTriples } from './virtuoso/rdf-star.ts';
+import { settleGraphManagement } from './virtuoso/update-checks.ts';
 
 export interface SparqlStoreOptions {
   /** SPARQL 1.1 Query endpoint, e.g. http://127.0.0.1:8890/sparql */

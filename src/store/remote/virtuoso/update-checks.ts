@@ -6,14 +6,6 @@ import { BadRequestError } from '../../../errors.ts';
 // graph has not been explicitly created before"). So what SPARQL 1.1 says must fail is decided here, from the
 // parse and the graphs the store holds, before anything is sent; what is sent then cannot fail half-way.
 
-/** Virtuoso 7.2 has no RDF-star: a quoted triple anywhere in an update fails inside the engine (HTTP 500). */
-export function refuseQuotedTriples(parsed: sparqljs.Update): void {
-  if (!holdsQuotedTriple(parsed.updates)) return;
-  throw new BadRequestError(
-    'This store runs on Virtuoso, which cannot store or match quoted triples (<< … >>, RDF-star); nothing was executed. Write the statement about a triple with rdf:reifies or classic reification instead.',
-  );
-}
-
 type GraphState = 'present' | 'absent' | 'unknown';
 
 export interface GraphFacts {
@@ -127,14 +119,3 @@ type GraphManagement = sparqljs.ClearDropOperation | sparqljs.CreateOperation;
 const isGraphManagement = (operation: sparqljs.UpdateOperation): operation is GraphManagement =>
   'type' in operation &&
   (operation.type === 'clear' || operation.type === 'drop' || operation.type === 'create');
-
-/** Whether a parsed tree holds a quoted triple term anywhere (walked with an explicit stack). */
-function holdsQuotedTriple(tree: unknown): boolean {
-  const stack: unknown[] = [tree];
-  for (let value = stack.pop(); value !== undefined; value = stack.pop()) {
-    if (typeof value !== 'object' || value === null) continue;
-    if ((value as { termType?: unknown }).termType === 'Quad') return true;
-    stack.push(...(Array.isArray(value) ? value : Object.values(value)));
-  }
-  return false;
-}

@@ -1,10 +1,8 @@
 import sparqljs from 'sparqljs';
 import { describe, expect, it } from 'vitest';
-import { prepareUpdate } from '../../../../src/store/index.ts';
-import {
-  refuseQuotedTriples,
-  settleGraphManagement,
-} from '../../../../src/store/remote/virtuoso/update-checks.ts';
+import { prepareQuery, prepareUpdate } from '../../../../src/store/index.ts';
+import { refuseQuotedTriples } from '../../../../src/store/remote/virtuoso/rdf-star.ts';
+import { settleGraphManagement } from '../../../../src/store/remote/virtuoso/update-checks.ts';
 
 // What SPARQL 1.1 says fails is decided before Virtuoso sees the request (it keeps what ran before a failing
 // operation); what is sent instead is SILENT, so it cannot fail half-way.
@@ -77,6 +75,11 @@ describe('refuseQuotedTriples', () => {
     'DELETE { ?s <urn:p> 1 } WHERE { << ?s <urn:b> <urn:c> >> <urn:p> 1 }',
   ])('refuses %s', (update) => {
     expect(() => refuseQuotedTriples(prepareUpdate(update).parsed)).toThrow(/quoted triples/);
+  });
+
+  it('refuses a query matching one', () => {
+    const parsed = prepareQuery('SELECT * WHERE { << ?s ?p ?o >> ?q ?r }').parsed;
+    expect(() => refuseQuotedTriples(parsed)).toThrow(/the query was not run/);
   });
 
   it('lets an update without one through', () => {

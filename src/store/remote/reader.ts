@@ -17,6 +17,7 @@ import type { PreparedQuery } from '../prepare/prepare.ts';
 import type { EngineResponse, SparqlHttp } from './http.ts';
 import { engineJson, rowsAsQuads } from './rdf-codec.ts';
 import { rewriteQueryDefaultGraph } from './virtuoso/default-graph.ts';
+import { refuseQuotedTriples } from './virtuoso/rdf-star.ts';
 import { NO_SYSTEM_GRAPHS, needsSystemGraphExclusion, type SystemGraphs } from './virtuoso/system-graphs.ts';
 
 // Reads against the engine. provml's default graph lives in REMOTE_DEFAULT_GRAPH there. A user query
@@ -124,6 +125,7 @@ export class RemoteReader {
     options: QueryOptions,
     timeoutMs: number,
   ): Promise<EngineResponse> {
+    refuseQuotedTriples(prepared.parsed);
     const engine = toEngineQuery(prepared, options);
     const { params, text, regenerated } = this.plan(prepared, engine, options);
     const system = await this.systemGraphs(timeoutMs);

@@ -35,6 +35,8 @@ import { Outbox } from './outbox.ts';
 import { RemoteReader } from './reader.ts';
 import { engineGraph, groupByGraph, type OutboxWrite } from './records.ts';
 import { rewriteUpdate } from './virtuoso/default-graph.ts';
+import { refuseQuotedTriples } from './virtuoso/rdf-star.ts';
+import { settleGraphManagement } from './virtuoso/update-checks.ts';
 
 export interface SparqlStoreOptions {
   /** SPARQL 1.1 Query endpoint, e.g. http://127.0.0.1:8890/sparql */
@@ -138,7 +140,12 @@ export class SparqlStore implements ProvStore {
   async update(update: string | PreparedUpdate, options: UpdateOptions = {}): Promise<WriteReceipt> {
     const { courier, outbox } = this.use();
     const { prepared, union } = toEngineUpdate(update, options);
-    const rewritten = await rewriteUpdate(prepared.parsed, REMOTE_DEFAULT_GRAPH, {
+    refuseQuotedTriples(prepared.parsed);
+    const settled = await settleGraphManagement(prepared.parsed, {
+      holds: (value) => this.hasGraph({ termType: 'NamedNode', value }),
+      isUserGraph: (value) => this.reader.isUserGraph(value),
+    });
+    const rewritten = await rewriteUpdate(settled, REMOTE_DEFAULT_GRAPH, {
       namedGraphs: () => this.listGraphs(),
       ...(union
         ? { union: { systemGraphPrefixes: this.options.systemGraphPrefixes ?? ENGINE_SYSTEM_GRAPH_PREFIXES } }

@@ -20,13 +20,13 @@ afterEach(async () => {
 });
 
 describe('large SPARQL texts at the endpoint', () => {
-  it('/health, asked once the server has a large malformed query, answers before that query\'s 400', async () => {
+  it("/health, asked once the server has a large malformed query, answers before that query's 400", async () => {
     const { app } = await seededApp();
     const answered: string[] = [];
     let health: Promise<number> | undefined;
     // Once the big body is read, the handler prepares it in this same turn of the event loop: /health is
     // asked then, so on a blocked main thread it could only be accepted after the query's answer.
-    server = createServer((req, res) => {
+    const listening = createServer((req, res) => {
       if (req.method === 'POST' && req.url === '/sparql')
         req.once('end', () => {
           health = fetch(`${base()}/health`).then((res) => {
@@ -36,8 +36,9 @@ describe('large SPARQL texts at the endpoint', () => {
         });
       app(req, res);
     });
-    await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
-    const base = () => `http://127.0.0.1:${(server?.address() as AddressInfo).port}`;
+    server = listening;
+    await new Promise<void>((resolve) => listening.listen(0, '127.0.0.1', resolve));
+    const base = () => `http://127.0.0.1:${(listening.address() as AddressInfo).port}`;
     const big = manyPatterns(12_000, '  ?s ?p\n}');
     const query = await fetch(`${base()}/sparql`, {
       method: 'POST',
@@ -56,7 +57,11 @@ describe('large SPARQL texts at the endpoint', () => {
   it('answers a large query as the same query unpadded', async () => {
     const { app } = await seededApp();
     const select = `SELECT ?o WHERE { GRAPH <${G1}> { ?s ?p ?o } }`;
-    const small = await request(app).post('/sparql').type('application/sparql-query').send(select).parse(text);
+    const small = await request(app)
+      .post('/sparql')
+      .type('application/sparql-query')
+      .send(select)
+      .parse(text);
     const large = await request(app)
       .post('/sparql')
       .type('application/sparql-query')

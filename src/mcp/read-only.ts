@@ -1,17 +1,17 @@
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
-import { type PreparedQuery, prepareQuery, prepareUpdate } from '../store/index.ts';
+import { type PreparedQuery, prepareQueryAtEdge, prepareUpdateAtEdge } from '../store/index.ts';
 
 /**
  * Prepares the SPARQL tool's query with the endpoint's own parser (size and nesting limits, readable errors)
  * and decides from that parse whether it may run: SELECT or ASK only, no SERVICE (which would make the
- * server fetch URLs), never an update.
+ * server fetch URLs), never an update. A large text is parsed off the main thread.
  */
-export function prepareReadOnly(text: string): PreparedQuery {
+export async function prepareReadOnly(text: string): Promise<PreparedQuery> {
   let prepared: PreparedQuery;
   try {
-    prepared = prepareQuery(text);
+    prepared = await prepareQueryAtEdge(text);
   } catch (error) {
-    if (isUpdate(text))
+    if (await isUpdate(text))
       throw new McpError(
         ErrorCode.InvalidParams,
         'Argument "query": updates are refused; this tool is read-only.',
@@ -32,9 +32,9 @@ export function prepareReadOnly(text: string): PreparedQuery {
   return prepared;
 }
 
-function isUpdate(text: string): boolean {
+async function isUpdate(text: string): Promise<boolean> {
   try {
-    prepareUpdate(text);
+    await prepareUpdateAtEdge(text);
     return true;
   } catch {
     return false;

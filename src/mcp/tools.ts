@@ -165,7 +165,7 @@ export function registerTools(
     async ({ query, limit }) =>
       answer(
         await guarded('query', async () => {
-          const prepared = prepareReadOnly(query);
+          const prepared = await prepareReadOnly(query);
           if (prepared.form === 'ask') return { boolean: await backend.ask(prepared), sparql: query };
           return tabulate(await backend.select(prepared), limit ?? 100, query);
         }),

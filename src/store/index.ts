@@ -27,6 +27,13 @@ export {
   prepareUpdate,
 } from './prepare/prepare.ts';
 export {
+  INLINE_PREPARE_MAX_CHARS,
+  PREPARE_TIME_LIMIT_MS,
+  PrepareThread,
+  prepareQueryAtEdge,
+  prepareUpdateAtEdge,
+} from './prepare/prepare-thread.ts';
+export {
   prepareQueryTemplate,
   prepareUpdateTemplate,
   type QueryTemplate,

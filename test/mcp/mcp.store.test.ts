@@ -193,6 +193,20 @@ describe('MCP over Streamable HTTP at /mcp', () => {
     expect(ask).toMatchObject({ boolean: true, sparql: `ASK { <${FAILED_RUN}> ?p ?o }` });
   });
 
+  it('sparql_query answers a large query (prepared off the main thread) as the same query unpadded', async () => {
+    const query =
+      'PREFIX provml: <https://w3id.org/provml#> SELECT DISTINCT ?run WHERE { ?run a provml:WorkflowExecution } ORDER BY ?run';
+    const padded = `# ${'x'.repeat(70_000)}\n${query}`;
+    const small = await call('sparql_query', { query });
+    expect((await call('sparql_query', { query: padded })).rows).toEqual(small.rows);
+    expect(await failure('sparql_query', { query: `${padded} }` })).toMatch(
+      /Argument "query": not valid SPARQL \(Malformed SPARQL query: line 2, column/,
+    );
+    expect(await failure('sparql_query', { query: `# ${'x'.repeat(70_000)}\nDROP ALL` })).toMatch(
+      /Argument "query": updates are refused/,
+    );
+  });
+
   it('describe_ontology gives classes and properties aligned to PROV-O and ML Schema and an example event with its triples', async () => {
     const out = await call('describe_ontology');
     const term = (iri: string) => out.rows?.find((row) => row.term === iri);

@@ -4,8 +4,8 @@ import { runFederated } from '../../query/index.ts';
 import { isValidIri, SPARQL_RESULTS_JSON, SPARQL_UPDATE, TURTLE } from '../../rdf/index.ts';
 import {
   type PreparedQuery,
-  prepareQuery,
-  prepareUpdate,
+  prepareQueryAtEdge,
+  prepareUpdateAtEdge,
   type QueryMediaTypes,
   type QueryOptions,
   querySerialized,
@@ -67,7 +67,7 @@ function sparqlHandler(ctx: AppContext): RequestHandler {
         return describe(ctx, req, res);
       case 'update': {
         checkWriteAccess(ctx.config, req);
-        const prepared = prepareUpdate(operation.update, {
+        const prepared = await prepareUpdateAtEdge(operation.update, {
           baseIri,
           ...(operation.using ? { using: operation.using } : {}),
         });
@@ -77,7 +77,7 @@ function sparqlHandler(ctx: AppContext): RequestHandler {
         return;
       }
       case 'query': {
-        const prepared = prepareQuery(operation.query, {
+        const prepared = await prepareQueryAtEdge(operation.query, {
           baseIri,
           ...(operation.dataset ? { dataset: operation.dataset } : {}),
         });

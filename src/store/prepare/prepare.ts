@@ -1,5 +1,6 @@
 import sparqljs from 'sparqljs';
 import { BadRequestError } from '../../errors.ts';
+import { rdfjsFactory } from '../../rdf/index.ts';
 import type { Dataset, QueryForm } from '../api.ts';
 import {
   asPatterns,
@@ -91,11 +92,7 @@ const FORMS: Record<sparqljs.Query['queryType'], QueryForm> = {
 };
 
 export function prepareQuery(text: string, options: PrepareQueryOptions = {}): PreparedQuery {
-  const max = options.maxQueryChars ?? MAX_QUERY_CHARS;
-  if (text.length > max)
-    throw new BadRequestError(
-      `The query is ${text.length} characters long; at most ${max} are accepted. Move large VALUES lists into the store, or split the query.`,
-    );
+  checkQueryLength(text, options);
   const { parsed, depth } = parse(text, 'query', options);
   if (parsed.type !== 'query')
     throw new BadRequestError(
@@ -128,7 +125,7 @@ export function prepareUpdate(text: string, options: PrepareUpdateOptions = {}):
   const service = serviceClauses(update);
   return {
     kind: 'update',
-    text: update === parsed ? text : new sparqljs.Generator().stringify(update),
+    text: update === parsed ? text : new sparqljs.Generator({ sparqlStar: true }).stringify(update),
     ...(options.baseIri ? { baseIri: options.baseIri } : {}),
     mayAdd: update.updates.some(mayAdd),
     usesService: service.any,
@@ -138,6 +135,15 @@ export function prepareUpdate(text: string, options: PrepareUpdateOptions = {}):
     depth,
     parsed: update,
   };
+}
+
+/** Throws the 400 of a query text over its length limit (before it is parsed, or sent to be). */
+export function checkQueryLength(text: string, options: PrepareLimits = {}): void {
+  const max = options.maxQueryChars ?? MAX_QUERY_CHARS;
+  if (text.length > max)
+    throw new BadRequestError(
+      `The query is ${text.length} characters long; at most ${max} are accepted. Move large VALUES lists into the store, or split the query.`,
+    );
 }
 
 /** A query given as text (a library caller, the catalog) is prepared here; a prepared one is used as is. */
@@ -157,11 +163,7 @@ function parse(
   const depth = checkNesting(text, options.maxNesting);
   let parsed: sparqljs.SparqlQuery;
   try {
-    const parser = new sparqljs.Parser({
-      sparqlStar: true,
-      ...(options.baseIri ? { baseIRI: options.baseIri } : {}),
-    });
-    parsed = parser.parse(text);
+    parsed = sparqlParser.parse(text, options.baseIri);
   } catch (error) {
     const what = kind === 'query' ? 'SPARQL query' : 'SPARQL update';
     throw new BadRequestError(`Malformed ${what}: ${readableParseError(error, text, kind)}`, {
@@ -174,6 +176,25 @@ function parse(
   return { parsed, depth };
 }
 
+/** The one place a SPARQL text is parsed (an object, so that a test can count the parses of a thread). */
+export const sparqlParser = {
+  parse(text: string, baseIri: string | undefined): sparqljs.SparqlQuery {
+    const parser = new sparqljs.Parser({
+      sparqlStar: true,
+      // The kernel's factory: the terms of a tree rebuilt after the parse thread (rehydrate.ts) are the same.
+      factory: rdfjsFactory(),
+      ...(baseIri ? { baseIRI: baseIri } : {}),
+    });
+    // Blank nodes of `[]` are numbered from 0 in each parse, not on from the thread's previous parses: the
+    // same text gives the same tree in any thread.
+    parser._resetBlanks();
+    const parsed = parser.parse(text);
+    // sparqljs gives the prefixes an object with a prototype of its own; a copy across threads has none.
+    parsed.prefixes = { ...parsed.prefixes };
+    return parsed;
+  },
+};
+
 function datasetOf(from: sparqljs.BaseQuery['from']): Dataset | undefined {
   if (!from || (from.default.length === 0 && from.named.length === 0)) return undefined;
   return { defaultGraphs: from.default.map((g) => g.value), namedGraphs: from.named.map((g) => g.value) };
@@ -184,7 +205,7 @@ function datasetOf(from: sparqljs.BaseQuery['from']): Dataset | undefined {
  * with a WHERE. SPARQL 1.1 Protocol §2.2.3: giving them and a USING or WITH in the text is an error.
  */
 function withUsing(update: sparqljs.Update, using: Dataset): sparqljs.Update {
-  const iri = (value: string) => ({ termType: 'NamedNode', value }) as sparqljs.IriTerm;
+  const iri = (value: string): sparqljs.IriTerm => rdfjsFactory().namedNode(value);
   const clause = { default: (using.defaultGraphs ?? []).map(iri), named: (using.namedGraphs ?? []).map(iri) };
   const updates = update.updates.map((operation): sparqljs.UpdateOperation => {
     if (!('updateType' in operation)) return operation;

@@ -1,6 +1,6 @@
 import type sparqljs from 'sparqljs';
 import type { Term } from '../../rdf/index.ts';
-import { termToNTriples } from '../../rdf/index.ts';
+import { termToNTriples, toRdfJs } from '../../rdf/index.ts';
 import { type PreparedQuery, type PreparedUpdate, prepareQuery, prepareUpdate } from './prepare.ts';
 
 // SPARQL that provml generates itself, run again and again with other terms (the online-state refresh runs a
@@ -62,11 +62,13 @@ function compile<P extends PreparedQuery | PreparedUpdate>(
   const bind = (template: P, terms: SlotTerms[]): P => {
     if (terms.length !== slots.length)
       throw new Error(`This template has ${slots.length} slot(s); ${terms.length} were given.`);
+    // Rendering checks every term with the audited writer, before any term goes into the tree.
+    const text = render(parts, terms);
     let parsed: unknown = template.parsed;
     slots.forEach((slot, i) => {
       parsed = replaceAt(parsed, paths[i] as TreePath, slotNode(slot, terms[i] as SlotTerms));
     });
-    return { ...template, text: render(parts, terms), parsed };
+    return { ...template, text, parsed };
   };
   return { base, bind };
 }
@@ -94,11 +96,17 @@ function checked(row: readonly Term[], size: number): readonly Term[] {
   return row;
 }
 
-/** The slot's node as the parser would have produced it for the bound text. */
+/** The slot's node as the parser would have produced it for the bound text: RDF/JS terms, with `equals`. */
 function slotNode(slot: Slot, rows: SlotTerms): unknown {
   if (slot.kind === 'triples')
-    return rows.map(([subject, predicate, object]) => ({ subject, predicate, object }));
-  return rows.map((row) => Object.fromEntries(slot.variables.map((name, i) => [`?${name}`, row[i]])));
+    return rows.map(([subject, predicate, object]) => ({
+      subject: toRdfJs(subject as Term),
+      predicate: toRdfJs(predicate as Term),
+      object: toRdfJs(object as Term),
+    }));
+  return rows.map((row) =>
+    Object.fromEntries(slot.variables.map((name, i) => [`?${name}`, toRdfJs(row[i] as Term)])),
+  );
 }
 
 /** The path, in the parse tree, to the array a slot's terms replace (`values` or `triples`). */

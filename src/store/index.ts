@@ -14,6 +14,7 @@ export {
   pendingMarkers,
   refreshOnlineState,
 } from './online-state.ts';
+export { holdsQuotedTriple } from './prepare/analyse.ts';
 export { MAX_NESTING, nestingDepth } from './prepare/nesting.ts';
 export { MAX_OPERATION_DEPTH } from './prepare/operation-depth.ts';
 export {

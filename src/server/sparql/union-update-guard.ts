@@ -1,6 +1,6 @@
 import type sparqljs from 'sparqljs';
 import { BadRequestError } from '../../errors.ts';
-import type { PreparedUpdate } from '../../store/index.ts';
+import { holdsQuotedTriple, type PreparedUpdate } from '../../store/index.ts';
 
 // In union mode an update whose WHERE reads the default dataset is applied by provml, one operation after
 // another (Oxigraph's own update, which is all or nothing, has no union option). So a later operation that
@@ -16,7 +16,7 @@ export function refusePartialUnionUpdate(prepared: PreparedUpdate, unionDefaultG
   if (!unionDefaultGraph || !prepared.readsDefaultDataset) return;
   if (
     prepared.parsed.updates.some(
-      (operation) => readsUnion(operation) && hasQuotedTriple(templates(operation)),
+      (operation) => readsUnion(operation) && holdsQuotedTriple(templates(operation)),
     )
   )
     throw new BadRequestError(
@@ -43,14 +43,3 @@ const templates = (operation: sparqljs.UpdateOperation): unknown[] => [
   'insert' in operation ? operation.insert : [],
   'delete' in operation ? operation.delete : [],
 ];
-
-/** Whether a parsed template holds a quoted triple term anywhere (walked with an explicit stack). */
-function hasQuotedTriple(tree: unknown): boolean {
-  const stack: unknown[] = [tree];
-  for (let value = stack.pop(); value !== undefined; value = stack.pop()) {
-    if (typeof value !== 'object' || value === null) continue;
-    if ((value as { termType?: unknown }).termType === 'Quad') return true;
-    stack.push(...(Array.isArray(value) ? value : Object.values(value)));
-  }
-  return false;
-}

@@ -96,3 +96,14 @@ export const asPatterns = (quads: sparqljs.Quads[]): sparqljs.Pattern[] =>
           patterns: [{ type: 'bgp', triples: quad.triples }],
         } as sparqljs.GraphPattern),
   );
+
+/** Whether a parsed tree holds a quoted triple term (`<< … >>`) anywhere (walked with an explicit stack). */
+export function holdsQuotedTriple(tree: unknown): boolean {
+  const stack: unknown[] = [tree];
+  for (let value = stack.pop(); value !== undefined; value = stack.pop()) {
+    if (typeof value !== 'object' || value === null) continue;
+    if ((value as { termType?: unknown }).termType === 'Quad') return true;
+    stack.push(...(Array.isArray(value) ? value : Object.values(value)));
+  }
+  return false;
+}

@@ -1,5 +1,6 @@
 import type sparqljs from 'sparqljs';
 import { BadRequestError } from '../../../errors.ts';
+import { holdsQuotedTriple } from '../../prepare/analyse.ts';
 
 /** Virtuoso 7.2 has no RDF-star: a quoted triple anywhere in a query or update fails inside it (HTTP 500). */
 export function refuseQuotedTriples(parsed: sparqljs.SparqlQuery): void {
@@ -8,15 +9,4 @@ export function refuseQuotedTriples(parsed: sparqljs.SparqlQuery): void {
   throw new BadRequestError(
     `This store runs on Virtuoso, which cannot store or match quoted triples (<< … >>, RDF-star); ${what}. Write the statement about a triple with rdf:reifies or classic reification instead.`,
   );
-}
-
-/** Whether a parsed tree holds a quoted triple term anywhere (walked with an explicit stack). */
-function holdsQuotedTriple(tree: unknown): boolean {
-  const stack: unknown[] = [tree];
-  for (let value = stack.pop(); value !== undefined; value = stack.pop()) {
-    if (typeof value !== 'object' || value === null) continue;
-    if ((value as { termType?: unknown }).termType === 'Quad') return true;
-    stack.push(...(Array.isArray(value) ? value : Object.values(value)));
-  }
-  return false;
 }

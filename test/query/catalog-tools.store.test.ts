@@ -164,6 +164,15 @@ describe('execution-data', () => {
     expect(rows).toContainEqual([`${ID}wfexec/prep-1/task/tile`, 'used', `${ID}data/f3-cube`]);
     expect(rows).toContainEqual([`${ID}wfexec/prep-1/task/tile`, 'generated', `${ID}data/tiles-train`]);
   });
+
+  it('lists the model a training task generated, with its location, and no hyperparameter or metric value', async () => {
+    const rows = (await run('execution-data', { execution: `${ID}wfexec/train-1` })).rows;
+    const generated = rows.filter((row) => row.direction?.value === 'generated');
+    expect(generated.map((row) => [row.activity?.value, row.data?.value, row.location?.value])).toEqual([
+      [`${ID}wfexec/train-1/task/fit`, `${ID}data/unet-a`, 's3://models/unet-a.pt'],
+    ]);
+    expect(rows.filter((row) => row.direction?.value === 'used').length).toBeGreaterThan(0);
+  });
 });
 
 describe('openlineage-jobs', () => {

@@ -179,7 +179,10 @@ describe('GET /api/v1/export/openlineage', () => {
   it('a training task that saved a model has that model among its outputs', () => {
     const fit = of(`${ID}wfexec/train-1/task/fit`);
     expect(fit.length).toBeGreaterThan(0);
-    expect(fit.flatMap((event) => event.outputs ?? [])).toContainEqual({ namespace: 's3://models', name: 'unet-a.pt' });
+    expect(fit.flatMap((event) => event.outputs ?? [])).toContainEqual({
+      namespace: 's3://models',
+      name: 'unet-a.pt',
+    });
   });
 
   it('datasets with a URL location become OpenLineage namespace and name', () => {

@@ -6,12 +6,21 @@ import { DEFAULT_CATALOG_DIR, loadCatalog } from '../../src/query/catalog.ts';
 // queries/README.md is the user's guide to the catalog: every analysis in it must be a catalog query, and every
 // catalog query outside the web page's own (queries/web/) must be in it with each of its parameters.
 const README = readFileSync(join(DEFAULT_CATALOG_DIR, 'README.md'), 'utf8');
-const analyses = README.slice(README.indexOf('## The analyses'), README.indexOf('## Other ways to run queries'));
+const analyses = README.slice(
+  README.indexOf('## The analyses'),
+  README.indexOf('## Other ways to run queries'),
+);
 const sections = new Map(
   analyses
     .split(/^### /m)
     .slice(1)
-    .map((section) => [section.split('\n', 1)[0].replace(/ \(federated\)$/, '').trim(), section]),
+    .map((section) => [
+      section
+        .split('\n', 1)[0]
+        .replace(/ \(federated\)$/, '')
+        .trim(),
+      section,
+    ]),
 );
 
 describe('queries/README.md', () => {
@@ -24,7 +33,8 @@ describe('queries/README.md', () => {
     for (const entry of documented) {
       const section = sections.get(entry.name);
       expect(section, `no "### ${entry.name}" section`).toBeDefined();
-      for (const param of entry.params) expect(section, `${entry.name}: ${param.name}`).toContain(`| \`${param.name}\``);
+      for (const param of entry.params)
+        expect(section, `${entry.name}: ${param.name}`).toContain(`| \`${param.name}\``);
     }
   });
 

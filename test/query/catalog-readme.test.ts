@@ -14,13 +14,7 @@ const sections = new Map(
   analyses
     .split(/^### /m)
     .slice(1)
-    .map((section) => [
-      section
-        .split('\n', 1)[0]
-        .replace(/ \(federated\)$/, '')
-        .trim(),
-      section,
-    ]),
+    .map((section) => [(section.split('\n', 1)[0] ?? '').replace(/ \(federated\)$/, '').trim(), section]),
 );
 
 describe('queries/README.md', () => {

@@ -1,16 +1,13 @@
 import pRetry from 'p-retry';
+import { type RetryPolicy, retryDelay } from './retry-policy.ts';
 
-// The one retry policy for a task retried until it succeeds or gives up (the remote store's courier,
-// `provml ingest`): exponential back-off, doubling from `baseMs` up to `maxMs`, with jitter (each wait is
-// drawn from [1, 2) times its step, then capped) so retriers that lost the same server spread out.
-// The waiting, counting and cancelling are p-retry's.
+// Runs a task until it succeeds or gives up (the remote store's courier, `provml ingest`), waiting between
+// attempts as the one retry policy says (src/retry-policy.ts). p-retry counts the attempts, stops on a failure
+// that cannot be retried and on the signal; its own timer is off (`minTimeout: 0`): the wait happens in
+// `shouldRetry`, which p-retry calls only when a retry follows, so every wait is `retryDelay`'s and an abort
+// during it rejects at once with the signal's reason.
 
-export interface RetryPolicy {
-  /** The first wait (ms). */
-  baseMs: number;
-  /** No wait is longer (ms). */
-  maxMs: number;
-}
+export type { RetryPolicy } from './retry-policy.ts';
 
 export interface RetryOptions {
   /** Retries after the first attempt (default: for ever). */
@@ -31,12 +28,31 @@ export function retrying<T>(
 ): Promise<T> {
   return pRetry(task, {
     retries: options.retries ?? Number.POSITIVE_INFINITY,
-    factor: 2,
-    minTimeout: policy.baseMs,
-    maxTimeout: policy.maxMs,
-    randomize: true,
+    minTimeout: 0,
     signal: options.signal,
     onFailedAttempt: ({ error, attemptNumber }) => options.onFailure?.(error, attemptNumber),
-    shouldRetry: ({ error }) => options.shouldRetry?.(error) ?? true,
+    shouldRetry: async ({ error, attemptNumber }) => {
+      if (!(options.shouldRetry?.(error) ?? true)) return false;
+      await wait(retryDelay(attemptNumber - 1, policy), options.signal);
+      return true;
+    },
+  });
+}
+
+function wait(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
 }

@@ -8,6 +8,7 @@ import {
 } from '../client/index.ts';
 import { codeForHttpStatus, ProvmlError } from '../errors.ts';
 import { type RetryPolicy, retrying } from '../retry.ts';
+import { passesByWaiting } from '../retry-policy.ts';
 import { clearProgress, loadProgress, type Progress, saveProgress } from './ingest-progress.ts';
 import { type FileBatch, isJsonArrayFile, jsonArrayBatches, ndjsonBatches } from './ingest-read.ts';
 
@@ -22,8 +23,10 @@ export interface IngestOptions {
   restart?: boolean;
   /** Sends through this fetch instead of the client's keep-alive connection (tests). */
   fetch?: typeof fetch;
-  /** Retries of a batch after a network failure, 5xx (but 507) or 429, with the retry policy (default 4). */
+  /** Retries of a batch after an answer that may pass by waiting (src/retry-policy.ts) (default 4). */
   retries?: number;
+  /** The waits between attempts (default: from 200 ms, doubling, at most 30 s). */
+  retryPolicy?: RetryPolicy;
   /** One request may take this long before it counts as failed (default 10 minutes). */
   requestTimeoutMs?: number;
   /** Called after each acknowledged batch with the file's bytes (or items) done and total. */
@@ -96,15 +99,12 @@ async function ingestFile(file: string, sender: SenderOptions, options: IngestOp
   return summary;
 }
 
-/** A retry outcome that may pass by waiting: no answer, 429, or a 5xx other than 507 (the store is full). */
+/** A retry outcome that may pass by waiting (src/retry-policy.ts: no answer, 408, 429, a 5xx but 507). */
 class MayPassByWaiting extends Error {
   constructor(readonly outcome: Extract<SendOutcome, { kind: 'retry' }>) {
     super(outcome.reason);
   }
 }
-
-const passesByWaiting = (status: number | undefined): boolean =>
-  status === undefined || status === 429 || (status >= 500 && status !== 507);
 
 /** Posts one batch through the client's sender, retrying (src/retry.ts) while the server may recover. */
 async function sendBatch(
@@ -122,7 +122,7 @@ async function sendBatch(
         if (sent.kind === 'retry' && passesByWaiting(sent.status)) throw new MayPassByWaiting(sent);
         return sent;
       },
-      RETRY_POLICY,
+      options.retryPolicy ?? RETRY_POLICY,
       { retries: options.retries ?? 4, shouldRetry: (error) => error instanceof MayPassByWaiting },
     );
   } catch (error) {

@@ -1,3 +1,4 @@
+import { passesByWaiting } from '../retry-policy.ts';
 import type { Transport, TransportResponse } from './http-transport.ts';
 
 /** What happened to one POST of a batch, classified for the pump. */
@@ -20,10 +21,11 @@ export interface SenderOptions {
 export const EVENTS_PATH = '/api/v1/events';
 
 /**
- * Answers that say nothing against the events themselves: a timeout, throttling, or a credential / address problem
- * (401, 403, 404) the operator can fix. The events stay queued (and spill), rather than being declared rejected.
+ * Answers that say nothing against the events themselves and that the operator can fix while a training run goes
+ * on: a credential or address problem (401, 403, 404), a full store (507). With the answers that pass by waiting
+ * (src/retry-policy.ts), the events stay queued (and spill), rather than being declared rejected.
  */
-const RETRIED_STATUSES = new Set([401, 403, 404, 408, 429]);
+const OPERATOR_FIXABLE = new Set([401, 403, 404, 507]);
 
 export function eventsEndpoint(base: string, params?: Record<string, string>): string {
   const query = params && Object.keys(params).length > 0 ? `?${new URLSearchParams(params)}` : '';
@@ -64,7 +66,7 @@ export async function postLines(
     };
   }
   const reason = `HTTP ${response.status}${errorText(body)}`;
-  if (response.status >= 500 || RETRIED_STATUSES.has(response.status))
+  if (passesByWaiting(response.status) || OPERATOR_FIXABLE.has(response.status))
     return { kind: 'retry', reason, status: response.status, body };
   return { kind: 'rejected', status: response.status, body, reason };
 }

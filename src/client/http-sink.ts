@@ -1,4 +1,4 @@
-import { type BackoffOptions, backoffDelay } from './backoff.ts';
+import { type RetryPolicy, retryDelay } from '../retry-policy.ts';
 import { DeliveryQueue } from './delivery-queue.ts';
 import { postLines, type SendOutcome } from './http-sender.ts';
 import { fetchTransport, keepAliveTransport, type Transport } from './http-transport.ts';
@@ -18,7 +18,8 @@ export interface HttpSinkOptions {
   maxBufferedEvents: number;
   requestTimeoutMs: number;
   closeTimeoutMs: number;
-  backoff: BackoffOptions;
+  /** The waits between attempts (the one retry policy, src/retry-policy.ts). */
+  backoff: RetryPolicy;
   warner: Warner;
   /** Injectable so tests decide when a timer fires (default: Node's timers). */
   timers?: SinkTimers;
@@ -151,7 +152,7 @@ export class HttpSink implements EventSink {
       if (this.settled - this.inherited >= target) return this.summary(true);
       const remaining = deadline - Date.now();
       if (result === 'idle' || remaining <= 0) break;
-      await sleep(Math.min(remaining, backoffDelay(this.attempt - 1, this.options.backoff)));
+      await sleep(Math.min(remaining, retryDelay(this.attempt - 1, this.options.backoff)));
     }
     if (!this.retryTimer) this.scheduleRetry();
     return this.summary(this.settled - this.inherited >= target);
@@ -171,7 +172,7 @@ export class HttpSink implements EventSink {
         this.retryTimer = undefined;
         this.kick('due');
       },
-      backoffDelay(Math.max(0, this.attempt - 1), this.options.backoff),
+      retryDelay(this.attempt - 1, this.options.backoff),
     );
     timer.unref();
     this.retryTimer = timer;

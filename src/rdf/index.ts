@@ -37,7 +37,13 @@ export {
 export { fromOx, fromOxQuad, toOxGraph } from './oxigraph.ts';
 export { type ParseOptions, parseRdf } from './parse.ts';
 export { fromRdfJs, rdfjsFactory, toRdfJs, toRdfJsQuad } from './rdfjs.ts';
-export { RESULTS_MEDIA_TYPES, serializeBoolean, serializeSolutions, solutionsCsv } from './results.ts';
+export {
+  RESULTS_MEDIA_TYPES,
+  serializeBoolean,
+  serializeSolutionPages,
+  serializeSolutions,
+  solutionsCsv,
+} from './results.ts';
 export { type SerializeOptions, serializeRdf } from './serialize.ts';
 export { nquadsToSyntax } from './serialize-stream.ts';
 export {
@@ -52,4 +58,5 @@ export {
   solutionsToJson,
   toJsonTerm,
 } from './sparql-json.ts';
+export { type SolutionRow, type StreamedSolutions, streamSolutionsFromJson } from './sparql-json-stream.ts';
 export * from './terms.ts';

@@ -53,8 +53,9 @@ export interface SerializedResults {
   form: QueryForm;
   mediaType: string;
   /**
-   * The body in pieces, pulled as they are sent. The embedded engines and the remote store answer in one
-   * piece (Oxigraph serializes a result whole); a sender must not assume either.
+   * The body in pieces, pulled as they are sent. The embedded engines answer in one piece (Oxigraph serializes
+   * a result whole), the remote store a piece per part of the engine's answer; a sender must not assume either.
+   * An iteration that rejects means the answer broke off: what came before it is not the whole answer.
    */
   body: AsyncIterable<string>;
 }

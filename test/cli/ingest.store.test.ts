@@ -190,6 +190,29 @@ describe('provml ingest', () => {
     expect(statuses).toEqual([503, 503]);
   });
 
+  it('takes its waits from the retry policy: one per retry, none after the last attempt', async () => {
+    let draws = 0;
+    const retryPolicy = {
+      baseMs: 1,
+      maxMs: 1,
+      random: () => {
+        draws += 1;
+        return 0;
+      },
+    };
+    const busy = ingestFiles([file], {
+      url: server.url,
+      batchSize: 100,
+      format: 'provml',
+      retries: 2,
+      restart: true,
+      retryPolicy,
+      fetch: async () => new Response('{"error":"busy"}', { status: 503 }),
+    });
+    await expect(busy).rejects.toMatchObject({ code: 'Unavailable' });
+    expect(draws).toBe(2);
+  });
+
   it('stops at once on a refused credential (401) but waits out throttling (429)', async () => {
     const statuses: number[] = [];
     const answering = (status: number) => async () => {

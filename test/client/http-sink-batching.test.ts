@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HttpSink, type SinkTimers } from '../../src/client/http-sink.ts';
 import { Warner } from '../../src/client/warnings.ts';
+import { type RetryPolicy, retryDelay } from '../../src/retry-policy.ts';
 
 interface Scheduled {
   kind: 'timeout' | 'immediate';
@@ -82,7 +83,11 @@ beforeEach(() => {
 
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-async function openSink(batchSize = 10, flushIntervalMs = 1000): Promise<HttpSink> {
+async function openSink(
+  batchSize = 10,
+  flushIntervalMs = 1000,
+  backoff: RetryPolicy = { baseMs: 10, maxMs: 10, random: () => 0.5 },
+): Promise<HttpSink> {
   const sink = new HttpSink({
     url: 'http://127.0.0.1:9',
     fetch: fetcher.fetch,
@@ -93,7 +98,7 @@ async function openSink(batchSize = 10, flushIntervalMs = 1000): Promise<HttpSin
     maxBufferedEvents: 10_000,
     requestTimeoutMs: 10_000,
     closeTimeoutMs: 10_000,
-    backoff: { baseMs: 10, maxMs: 10, random: () => 0.5 },
+    backoff,
     warner: new Warner(() => {}),
     timers,
   });
@@ -193,5 +198,29 @@ describe('HTTP sink batching', () => {
     expect(fetcher.bodies).toHaveLength(2);
     expect(fetcher.bodies[1]).toBe(fetcher.bodies[0]);
     expect(await sink.close()).toMatchObject({ complete: true, delivered: 1 });
+  });
+
+  it('waits between attempts as the retry policy says, the step doubling per failure and reset by a delivery', async () => {
+    const policy: RetryPolicy = { baseMs: 100, maxMs: 1000, random: () => 0.5 };
+    const sink = await openSink(10, 1000, policy);
+    sink.push({ type: 'evaluation', value: 1 });
+    fetcher.failNext = 3;
+    const waits: number[] = [];
+    for (let failure = 0; failure < 3; failure++) {
+      timers.fire('timeout');
+      await settle();
+      waits.push(...timers.pending('timeout'));
+    }
+    expect(waits).toEqual([0, 1, 2].map((retry) => retryDelay(retry, policy)));
+    expect(waits).toEqual([75, 150, 300]);
+    timers.fire('timeout');
+    await settle();
+    expect(fetcher.bodies).toHaveLength(4);
+    sink.push({ type: 'evaluation', value: 2 });
+    fetcher.failNext = 1;
+    timers.fire('timeout');
+    await settle();
+    expect(timers.pending('timeout')).toEqual([retryDelay(0, policy)]);
+    expect(await sink.close()).toMatchObject({ complete: true, delivered: 2 });
   });
 });

@@ -23,6 +23,20 @@ export class EngineError extends ProvmlError {
   }
 }
 
+/**
+ * The engine's answer broke off after it had begun (the connection cut, the engine silent too long, a body
+ * that ends before its document does): what arrived is not served as if it were the whole answer.
+ */
+export class EngineAnswerCutError extends ProvmlError {
+  constructor(url: string, reason: string, options?: { cause?: unknown }) {
+    super(
+      'UpstreamFailed',
+      `The SPARQL engine at ${url} broke off its answer (${reason}); nothing after that point was received. Retry the query.`,
+      options,
+    );
+  }
+}
+
 /** Writes are still waiting in the outbox, so a read cannot yet see them. */
 export class OutboxBacklogError extends ProvmlError {
   constructor(pending: number, url: string, waitedMs: number) {

@@ -1,6 +1,6 @@
 import { BadRequestError, QueryTimeoutError } from '../../errors.ts';
 import { Authenticator, type Credentials } from './auth.ts';
-import { EngineError, EngineUnavailableError } from './errors.ts';
+import { EngineAnswerCutError, EngineError, EngineUnavailableError } from './errors.ts';
 import {
   announcedMaxRows,
   isPartialAnswer,
@@ -21,6 +21,13 @@ export interface EngineResponse {
   body: string;
   contentType: string;
   /** Virtuoso's X-SPARQL-MaxRows: the answer was cut at this many rows by the server's ResultSetMaxRows. */
+  maxRows?: number;
+}
+
+/** An answer read as it arrives: its body as UTF-8 bytes, pulled by the consumer (the socket waits meanwhile). */
+export interface EngineStream {
+  body: AsyncIterable<Uint8Array>;
+  contentType: string;
   maxRows?: number;
 }
 
@@ -66,11 +73,44 @@ export class SparqlHttp {
     if (isPartialAnswer(response.headers)) throw new QueryTimeoutError(timeoutMs);
     const maxRows = announcedMaxRows(response.headers);
     const answer: EngineResponse = {
-      body: await response.text(),
+      body: await wholeText(response, this.urls.queryUrl, timeoutMs),
       contentType: response.headers.get('content-type') ?? '',
     };
     if (maxRows !== undefined) answer.maxRows = maxRows;
     return answer;
+  }
+
+  /**
+   * POSTs a query and answers its body as it arrives, for the consumer to pull (bounded memory: the engine's
+   * socket waits while the consumer does). `timeoutMs` bounds the wait for the answer to begin, then each wait
+   * for more of it; a consumer that reads slowly is not timed. A body that breaks off (connection cut, the engine
+   * silent for `timeoutMs`) rejects the read with EngineAnswerCutError, never ends as if complete; stopping the
+   * iteration early closes the connection.
+   */
+  async queryStream(
+    query: string,
+    accept: string,
+    params: Array<[string, string]>,
+    timeoutMs: number,
+  ): Promise<EngineStream> {
+    const body = new URLSearchParams([['query', query], ...params]);
+    setEngineTimeout(body, timeoutMs);
+    const url = this.urls.queryUrl;
+    const abort = new AbortController();
+    const response = await withTimer(abort, timeoutMs, () =>
+      this.send(url, { method: 'POST', body, headers: { accept }, signal: abort.signal }, timeoutMs, 'query'),
+    );
+    if (isPartialAnswer(response.headers)) {
+      await response.body?.cancel();
+      throw new QueryTimeoutError(timeoutMs);
+    }
+    const stream: EngineStream = {
+      body: bodyBytes(response, url, abort, timeoutMs),
+      contentType: response.headers.get('content-type') ?? '',
+    };
+    const maxRows = announcedMaxRows(response.headers);
+    if (maxRows !== undefined) stream.maxRows = maxRows;
+    return stream;
   }
 
   async update(update: string, params: Array<[string, string]>, timeoutMs: number): Promise<void> {
@@ -137,10 +177,9 @@ export class SparqlHttp {
     purpose: Purpose,
   ): Promise<Response> {
     try {
-      return await this.fetchImpl(
-        url,
-        timeoutMs > 0 ? { ...init, signal: AbortSignal.timeout(timeoutMs) } : init,
-      );
+      // A caller's own signal carries its own timing (queryStream); otherwise the whole exchange has timeoutMs.
+      const signal = init.signal ?? (timeoutMs > 0 ? AbortSignal.timeout(timeoutMs) : undefined);
+      return await this.fetchImpl(url, signal ? { ...init, signal } : init);
     } catch (error) {
       const name = (error as { name?: string }).name;
       if (name === 'TimeoutError' || name === 'AbortError') {
@@ -176,4 +215,65 @@ const DROPPED_CONNECTION_CODES = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE
 function isDroppedConnection(error: unknown): boolean {
   const cause = (error as { cause?: { cause?: { code?: string } } }).cause?.cause;
   return cause?.code !== undefined && DROPPED_CONNECTION_CODES.has(cause.code);
+}
+
+/** The whole body; one that breaks off is EngineAnswerCutError (or the query's timeout), never a shorter text. */
+async function wholeText(response: Response, url: string, timeoutMs: number): Promise<string> {
+  try {
+    return await response.text();
+  } catch (error) {
+    if ((error as { name?: string }).name === 'TimeoutError') throw new QueryTimeoutError(timeoutMs);
+    throw new EngineAnswerCutError(url, describeCut(error), { cause: error });
+  }
+}
+
+/** Runs `work` with `abort` set to fire (as a timeout) after `timeoutMs`; the timer ends with the work. */
+async function withTimer<T>(abort: AbortController, timeoutMs: number, work: () => Promise<T>): Promise<T> {
+  const timer =
+    timeoutMs > 0 ? setTimeout(() => abort.abort(timeoutReason(timeoutMs)), timeoutMs) : undefined;
+  try {
+    return await work();
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const timeoutReason = (timeoutMs: number): DOMException =>
+  new DOMException(`no data from the engine within ${timeoutMs} ms`, 'TimeoutError');
+
+/** The body's bytes as they are pulled; each read waits for the engine at most `timeoutMs`. */
+async function* bodyBytes(
+  response: Response,
+  url: string,
+  abort: AbortController,
+  timeoutMs: number,
+): AsyncGenerator<Uint8Array> {
+  if (!response.body) return;
+  const reader = response.body.getReader();
+  let done = false;
+  try {
+    for (;;) {
+      let next: ReadableStreamReadResult<Uint8Array>;
+      try {
+        next = await withTimer(abort, timeoutMs, () => reader.read());
+      } catch (error) {
+        done = true;
+        throw new EngineAnswerCutError(url, describeCut(error), { cause: error });
+      }
+      if (next.done) {
+        done = true;
+        return;
+      }
+      yield next.value;
+    }
+  } finally {
+    // The consumer stopped early: release the connection rather than leave the engine writing to it.
+    if (!done) await reader.cancel().catch(() => undefined);
+  }
+}
+
+function describeCut(error: unknown): string {
+  if ((error as { name?: string }).name === 'TimeoutError') return (error as Error).message;
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  return cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
 }

@@ -21,9 +21,12 @@ export function rowsAsQuads(
   json: SparqlJson,
   graphOf: (g: Term | undefined) => GraphTerm = () => DEFAULT_GRAPH,
 ): QuadData[] {
-  return solutionsFromJson(json).rows.map((row) => {
-    const { s, p, o, g } = row;
-    if (!s || !p || !o) throw new BadRequestError('The engine answered a graph without ?s ?p ?o bindings.');
-    return { subject: s, predicate: p, object: o, graph: graphOf(g) } as QuadData;
-  });
+  return solutionsFromJson(json).rows.map((row) => rowAsQuad(row, graphOf(row.g)));
+}
+
+/** One ?s ?p ?o row as a quad in `graph`. */
+export function rowAsQuad(row: Record<string, Term>, graph: GraphTerm): QuadData {
+  const { s, p, o } = row;
+  if (!s || !p || !o) throw new BadRequestError('The engine answered a graph without ?s ?p ?o bindings.');
+  return { subject: s, predicate: p, object: o, graph } as QuadData;
 }

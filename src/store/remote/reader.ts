@@ -8,14 +8,17 @@ import {
   parseRdf,
   type QuadData,
   SPARQL_RESULTS_JSON,
+  serializeBoolean,
   solutionsFromJson,
 } from '../../rdf/index.ts';
 import { ENGINE_SYSTEM_GRAPH_PREFIXES, REMOTE_DEFAULT_GRAPH, rdf } from '../../vocab.ts';
-import type { QueryOptions, QueryResults, SelectResult, SerializedResults } from '../api.ts';
+import type { QueryMediaTypes, QueryOptions, QueryResults, SelectResult, SerializedResults } from '../api.ts';
 import { type EngineQuery, toEngineQuery } from '../prepare/engine-query.ts';
 import type { PreparedQuery } from '../prepare/prepare.ts';
+import { onePiece } from '../query-results.ts';
 import type { EngineResponse, SparqlHttp } from './http.ts';
 import { engineJson, rowsAsQuads } from './rdf-codec.ts';
+import { serializedGraph, serializedSolutions } from './serialized.ts';
 import { rewriteQueryDefaultGraph } from './virtuoso/default-graph.ts';
 import { refuseQuotedTriples } from './virtuoso/rdf-star.ts';
 import { NO_SYSTEM_GRAPHS, needsSystemGraphExclusion, type SystemGraphs } from './virtuoso/system-graphs.ts';
@@ -60,6 +63,51 @@ export class RemoteReader {
     if (typeof json.boolean === 'boolean' || !json.results)
       throw new BadRequestError('Expected a SELECT query.');
     return { kind: 'solutions', ...solutionsFromJson(json) };
+  }
+
+  /**
+   * A user query answered serialized in `accept`'s media type. SELECT rows and N-Triples / N-Quads graphs are
+   * read from the engine and written again as they arrive (see serialized.ts); an ASK is one value.
+   */
+  async serialized(
+    query: PreparedQuery,
+    accept: QueryMediaTypes,
+    options: QueryOptions,
+    timeoutMs: number,
+  ): Promise<SerializedResults> {
+    const { form } = query;
+    if (form === 'ask') {
+      const answer = await this.query(query, options, timeoutMs);
+      const value = answer.kind === 'boolean' && answer.value;
+      return {
+        kind: 'serialized',
+        form,
+        mediaType: accept.results,
+        body: onePiece(serializeBoolean(value, accept.results)),
+      };
+    }
+    const graph = form === 'construct' || form === 'describe';
+    const { text, params } = await this.request(query, options, timeoutMs);
+    const stream = await this.http.queryStream(
+      text,
+      graph ? N_TRIPLES : SPARQL_RESULTS_JSON,
+      params,
+      timeoutMs,
+    );
+    const source = `The SPARQL engine at ${this.http.urls.queryUrl}`;
+    if (!graph)
+      return {
+        kind: 'serialized',
+        form,
+        mediaType: accept.results,
+        body: await serializedSolutions(stream, accept.results, source),
+      };
+    return {
+      kind: 'serialized',
+      form,
+      mediaType: accept.graph,
+      body: await serializedGraph(stream, accept.graph, source),
+    };
   }
 
   /** Named graphs holding provml data: the engine's own graphs and the stand-in default graph left out. */
@@ -118,13 +166,23 @@ export class RemoteReader {
     );
   }
 
-  /** A user query, with provml's dataset semantics. */
+  /** A user query, with provml's dataset semantics, answered whole. */
   private async run(
     prepared: PreparedQuery,
     accept: string,
     options: QueryOptions,
     timeoutMs: number,
   ): Promise<EngineResponse> {
+    const { text, params } = await this.request(prepared, options, timeoutMs);
+    return this.http.query(text, accept, params, timeoutMs);
+  }
+
+  /** The text and parameters a user query goes to the engine with. */
+  private async request(
+    prepared: PreparedQuery,
+    options: QueryOptions,
+    timeoutMs: number,
+  ): Promise<{ text: string; params: Array<[string, string]> }> {
     refuseQuotedTriples(prepared.parsed);
     const engine = toEngineQuery(prepared, options);
     const { params, text, regenerated } = this.plan(prepared, engine, options);
@@ -142,13 +200,12 @@ export class RemoteReader {
     const prologue = pragmas.map((line) => `${line}\n`).join('');
     // Virtuoso refuses BASE after DEFINE: a text with a base and pragmas goes regenerated from its parse,
     // whose IRIs are absolute already.
-    if (!engine.baseIri || regenerated)
-      return this.http.query(`${prologue}${text}`, accept, params, timeoutMs);
+    if (!engine.baseIri || regenerated) return { text: `${prologue}${text}`, params };
     if (pragmas.length > 0) {
       const absolute = new sparqljs.Generator().stringify({ ...prepared.parsed, base: undefined });
-      return this.http.query(`${prologue}${absolute}`, accept, params, timeoutMs);
+      return { text: `${prologue}${absolute}`, params };
     }
-    return this.http.query(`BASE ${iriToNTriples(engine.baseIri)}\n${text}`, accept, params, timeoutMs);
+    return { text: `BASE ${iriToNTriples(engine.baseIri)}\n${text}`, params };
   }
 
   /**

@@ -6,9 +6,7 @@ import {
   parseRdf,
   type QuadData,
   quadsToNQuads,
-  serializeBoolean,
   serializeRdf,
-  serializeSolutions,
 } from '../../rdf/index.ts';
 import { ENGINE_SYSTEM_GRAPH_PREFIXES, REMOTE_DEFAULT_GRAPH } from '../../vocab.ts';
 import type {
@@ -16,10 +14,8 @@ import type {
   LoadOptions,
   ProvStore,
   QueryCall,
-  QueryForm,
   QueryOptions,
   QueryResults,
-  SerializedResults,
   StoreStats,
   UpdateOptions,
   WriteReceipt,
@@ -27,7 +23,6 @@ import type {
 import { formatPages, pageOptions } from '../dump-format.ts';
 import { toEngineUpdate } from '../prepare/engine-query.ts';
 import { asPreparedQuery, type PreparedQuery, type PreparedUpdate } from '../prepare/prepare.ts';
-import { onePiece } from '../query-results.ts';
 import { Courier } from './courier.ts';
 import { EngineWriter } from './engine-writer.ts';
 import { SparqlHttp } from './http.ts';
@@ -121,20 +116,12 @@ export class SparqlStore implements ProvStore {
 
   async query(text: string | PreparedQuery, options: QueryCall = {}): Promise<QueryResults> {
     const query = asPreparedQuery(text, options.baseIri);
-    const answer = await this.reader.query(query, options, await this.readable(options));
-    const { accept } = options;
-    if (!accept) return answer;
-    // Read into terms and written by provml's own writers: engines differ in what formats they write and how
-    // (Virtuoso answers CONSTRUCT in JSON as a result set), and every backend must answer alike.
-    const { form } = query;
-    switch (answer.kind) {
-      case 'solutions':
-        return serialized(form, accept.results, serializeSolutions(answer, accept.results));
-      case 'boolean':
-        return serialized(form, accept.results, serializeBoolean(answer.value, accept.results));
-      case 'graph':
-        return serialized(form, accept.graph, await serializeRdf(answer.quads, accept.graph));
-    }
+    const timeoutMs = await this.readable(options);
+    // Serialized by provml's own writers, from the engine's answer as it arrives (see serialized.ts): engines
+    // differ in what formats they write and how (Virtuoso answers CONSTRUCT in JSON as a result set), and
+    // every backend must answer alike.
+    if (options.accept) return this.reader.serialized(query, options.accept, options, timeoutMs);
+    return this.reader.query(query, options, timeoutMs);
   }
 
   async update(update: string | PreparedUpdate, options: UpdateOptions = {}): Promise<WriteReceipt> {
@@ -261,10 +248,6 @@ export class SparqlStore implements ProvStore {
     if (!this.outbox || !this.courier) throw new StoreClosedError();
     return { outbox: this.outbox, courier: this.courier };
   }
-}
-
-function serialized(form: QueryForm, mediaType: string, body: string): SerializedResults {
-  return { kind: 'serialized', form, mediaType, body: onePiece(body) };
 }
 
 function parseOptions(graph: GraphTerm | undefined, baseIri: string | undefined) {

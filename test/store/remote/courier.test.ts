@@ -128,6 +128,27 @@ describe('courier', () => {
     expect(log.messages('info')).toContain('SPARQL engine reachable again; delivering the outbox');
   });
 
+  it('takes its waits from the retry policy: one per retry', async () => {
+    const engine = new FakeEngine();
+    let failures = 3;
+    engine.answer = () => (failures-- > 0 ? unavailable() : undefined);
+    let draws = 0;
+    const retry = {
+      baseMs: 1,
+      maxMs: 5,
+      random: () => {
+        draws += 1;
+        return 0;
+      },
+    };
+    const { courier, append } = await start(engine, courierOptions({ retry }));
+    const seq = await append(insert('urn:g', triple(1)));
+    courier.start();
+    await courier.waitDelivered(seq, 10_000);
+    expect(engine.attempts).toHaveLength(4);
+    expect(draws).toBe(3);
+  });
+
   it('sets aside a record the engine refuses as malformed, found by sending one by one', async () => {
     const engine = new FakeEngine();
     engine.answer = (write) =>

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { QueryTimeoutError } from '../../../src/errors.ts';
-import { EngineUnavailableError } from '../../../src/store/remote/errors.ts';
+import { EngineAnswerCutError, EngineUnavailableError } from '../../../src/store/remote/errors.ts';
 import { SparqlHttp } from '../../../src/store/remote/http.ts';
 
 // The protocol client against small 127.0.0.1 servers that misbehave on purpose.
@@ -43,6 +43,39 @@ describe('SPARQL protocol client', () => {
     const http = new SparqlHttp({ queryUrl: url, updateUrl: url }, undefined);
     await expect(http.query('ASK {}', 'application/sparql-results+json', [], 200)).rejects.toBeInstanceOf(
       QueryTimeoutError,
+    );
+  });
+
+  it('streams an answer: QueryTimeoutError if it does not begin in time, cut if the engine then falls silent', async () => {
+    const silent = await serve(() => undefined);
+    const http = new SparqlHttp({ queryUrl: silent, updateUrl: silent }, undefined);
+    await expect(
+      http.queryStream('ASK {}', 'application/sparql-results+json', [], 200),
+    ).rejects.toBeInstanceOf(QueryTimeoutError);
+    const stalling = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/sparql-results+json' });
+      res.write('{"head":');
+    });
+    const stalled = new SparqlHttp({ queryUrl: stalling, updateUrl: stalling }, undefined);
+    const answer = await stalled.queryStream('ASK {}', 'application/sparql-results+json', [], 200);
+    const read = async () => {
+      for await (const _bytes of answer.body);
+    };
+    await expect(read()).rejects.toMatchObject({
+      code: 'UpstreamFailed',
+      message: expect.stringMatching(/broke off its answer \(no data from the engine within 200 ms\)/),
+    });
+  });
+
+  it('answers a body cut short as EngineAnswerCutError, also when it is read whole', async () => {
+    const url = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/sparql-results+json', 'content-length': '1000' });
+      res.write('{"head":');
+      setImmediate(() => res.socket?.destroy());
+    });
+    const http = new SparqlHttp({ queryUrl: url, updateUrl: url }, undefined);
+    await expect(http.query('ASK {}', 'application/sparql-results+json', [], 5_000)).rejects.toBeInstanceOf(
+      EngineAnswerCutError,
     );
   });
 

@@ -2,7 +2,14 @@ import { ProvmlError } from '../errors.ts';
 import { iriToNTriples, type QuadData, type Term } from '../rdf/index.ts';
 import type { ProvStore } from '../store/index.ts';
 import { selectRows } from '../store/index.ts';
-import { ONTOLOGY_GRAPH, type ProvmlObjectProperty, prov, provml, rdfs } from '../vocab.ts';
+import {
+  OBJECT_PROPERTIES,
+  ONTOLOGY_GRAPH,
+  type ProvmlObjectProperty,
+  prov,
+  provml,
+  rdfs,
+} from '../vocab.ts';
 
 // What "everything a model comes from" means: follow, transitively and across graphs, every influence
 // relation of PROV (prov:wasInfluencedBy and the PROV-O relations below it) and every property the loaded
@@ -34,23 +41,25 @@ const PROV_INFLUENCES = [
   'activity',
 ].map(prov);
 
-const PROVML_INFLUENCES: ProvmlObjectProperty[] = [
-  'usedLearningData',
-  'usedHyperparameter',
-  'usedAlgorithm',
-  'addressesTask',
-  'generatedModel',
-  'hasMeasure',
-  'valueOf',
-  'executionOf',
-  'partOfWorkflowExecution',
-  'derivedFromDomainData',
-  'refersToDomainEntity',
-  'ranOn',
-  'implementsAlgorithm',
-  'evaluatedOn',
-  'inSection',
-];
+// The PROV-ML relations that point downstream or only annotate; every other object property of vocab is an
+// influence relation and is followed.
+const NOT_INFLUENCES = new Set<ProvmlObjectProperty>([
+  'hasExperiment',
+  'hasStage',
+  'hasSection',
+  'evaluatedModel',
+  'hasStatus',
+  'storedIn',
+  'hasFeature',
+  'hasCharacteristic',
+  'partOfStudy',
+  'hasAttribute',
+  'provenanceKind',
+  'hasTelemetry',
+  'partOfExperiment',
+]);
+
+const PROVML_INFLUENCES = OBJECT_PROPERTIES.filter((name) => !NOT_INFLUENCES.has(name));
 
 const BATCH = 200;
 

@@ -8,38 +8,9 @@ import { describe, expect, it } from 'vitest';
 import { openDurableStore, selectRows } from '../../src/store/index.ts';
 import { ONLINE_STATE_GRAPH, STATE_NS } from '../../src/vocab.ts';
 import { startServeProcess } from '../support/serve-process.ts';
+import { trainingRun } from '../support/training-run.ts';
 
-const ID = 'https://w3id.org/provml/id/wfexec/kill-state';
-const RUN = `${ID}/task/fit`;
-const base = { schema: 'provml/1', workflowExecutionId: 'kill-state' } as const;
-const events = [
-  { ...base, type: 'workflow.started', id: 'k-1', time: '2024-01-01T00:00:00Z', name: 'w' },
-  {
-    ...base,
-    type: 'task.started',
-    id: 'k-2',
-    time: '2024-01-01T00:00:01Z',
-    taskId: 'fit',
-    name: 'fit',
-    stage: 'training',
-  },
-  ...[1, 2, 3].map((index) => ({
-    ...base,
-    type: 'evaluation',
-    id: `e${index}`,
-    time: `2024-01-01T00:00:0${index + 1}Z`,
-    taskId: 'fit',
-    measure: 'loss',
-    value: 1 / index,
-    section: { kind: 'epoch', index },
-  })),
-];
-
-const EXPECTED = [
-  `${ID} ${STATE_NS}running ${STATE_NS}now`,
-  `${ID}/evaluation/e3 ${STATE_NS}latestOf ${RUN}`,
-  `${RUN} ${STATE_NS}running ${STATE_NS}now`,
-].sort();
+const { id: ID, events, state: EXPECTED } = trainingRun('kill-state', 'k', 3);
 
 const STATE_QUERY = `SELECT ?s ?p ?o WHERE { GRAPH <${ONLINE_STATE_GRAPH}> { ?s ?p ?o } }`;
 

@@ -9,35 +9,12 @@ import type { ProvStore } from '../../src/store/index.ts';
 import { selectRows } from '../../src/store/index.ts';
 import { translate } from '../../src/translate/index.ts';
 import { openTestStore } from '../support/test-store.ts';
+import { trainingRun } from '../support/training-run.ts';
 import { appOver, settledThrough, testConfig } from './fixture.ts';
 
-const ID = 'https://w3id.org/provml/id/wfexec/ow';
+const { id: ID, run: RUN, events, running: RUNNING_BOTH, latest: LATEST } = trainingRun('ow', 'w', 2);
 const GRAPH = 'https://w3id.org/provml/graph/wfexec/ow';
 const STATE = 'https://w3id.org/provml/state#';
-const RUN = `${ID}/task/fit`;
-const base = { schema: 'provml/1', workflowExecutionId: 'ow' } as const;
-const events = [
-  { ...base, type: 'workflow.started', id: 'w-1', time: '2024-01-01T00:00:00Z', name: 'w' },
-  {
-    ...base,
-    type: 'task.started',
-    id: 'w-2',
-    time: '2024-01-01T00:00:01Z',
-    taskId: 'fit',
-    name: 'fit',
-    stage: 'training',
-  },
-  ...[1, 2].map((index) => ({
-    ...base,
-    type: 'evaluation',
-    id: `e${index}`,
-    time: `2024-01-01T00:00:0${index + 1}Z`,
-    taskId: 'fit',
-    measure: 'loss',
-    value: 1 / index,
-    section: { kind: 'epoch', index },
-  })),
-];
 
 function facts(): { nquads: string; ntriples: string } {
   const checked = validateBatch(events);
@@ -47,8 +24,6 @@ function facts(): { nquads: string; ntriples: string } {
   return { nquads: quadsToNQuads(quads), ntriples: quadsToNQuads(triples) };
 }
 
-const RUNNING_BOTH = [`${ID} ${STATE}running ${STATE}now`, `${RUN} ${STATE}running ${STATE}now`];
-const LATEST = [`${ID}/evaluation/e2 ${STATE}latestOf ${RUN}`];
 const END = `<${RUN}> <http://www.w3.org/ns/prov#endedAtTime> "2024-01-01T01:00:00Z"^^<http://www.w3.org/2001/XMLSchema#dateTime>`;
 
 async function markers(store: ProvStore): Promise<string[]> {

@@ -7,43 +7,15 @@ import { type CaptureEvent, validateBatch } from '../../src/capture/index.ts';
 import { askBoolean, openMemoryStore, type ProvStore, selectRows } from '../../src/store/index.ts';
 import { createEventLedger } from '../../src/translate/index.ts';
 import { ONLINE_STATE_GRAPH, STATE_NS } from '../../src/vocab.ts';
+import { trainingRun } from '../support/training-run.ts';
 
-const ID = 'https://w3id.org/provml/id/wfexec/ls';
-const RUN = `${ID}/task/fit`;
-const base = { schema: 'provml/1', workflowExecutionId: 'ls' } as const;
+const { id: ID, run: RUN, events: batch, state: STATE } = trainingRun('ls', 'l', 2);
 
 function events(): CaptureEvent[] {
-  const checked = validateBatch([
-    { ...base, type: 'workflow.started', id: 'l-1', time: '2024-01-01T00:00:00Z', name: 'w' },
-    {
-      ...base,
-      type: 'task.started',
-      id: 'l-2',
-      time: '2024-01-01T00:00:01Z',
-      taskId: 'fit',
-      name: 'fit',
-      stage: 'training',
-    },
-    ...[1, 2].map((index) => ({
-      ...base,
-      type: 'evaluation',
-      id: `e${index}`,
-      time: `2024-01-01T00:00:0${index + 1}Z`,
-      taskId: 'fit',
-      measure: 'loss',
-      value: 1 / index,
-      section: { kind: 'epoch', index },
-    })),
-  ]);
+  const checked = validateBatch(batch);
   if (!checked.ok) throw new Error(JSON.stringify(checked.errors));
   return checked.events;
 }
-
-const STATE = [
-  `${ID} ${STATE_NS}running ${STATE_NS}now`,
-  `${ID}/evaluation/e2 ${STATE_NS}latestOf ${RUN}`,
-  `${RUN} ${STATE_NS}running ${STATE_NS}now`,
-].sort();
 
 /** Every triple of the state graph, pending markers included. */
 async function stateGraph(store: ProvStore): Promise<string[]> {

@@ -136,15 +136,10 @@ const CHUNK_BYTES = 8 << 20;
  * treat a SnapshotDamagedError as "nothing loaded can be trusted". With `unchecked`, a damaged
  * snapshot is read as it is (the user accepted the loss).
  */
-export function* readSnapshot(
-  path: string,
-  seq: number,
-  progress: SnapshotReading,
-  maxLines = Number.POSITIVE_INFINITY,
-  unchecked = false,
-): Generator<Uint8Array> {
+export function* readSnapshot(...args: Parameters<typeof readCheckedSnapshot>): Generator<Uint8Array> {
+  const [, , progress] = args;
   try {
-    yield* readCheckedSnapshot(path, seq, progress, maxLines, unchecked);
+    yield* readCheckedSnapshot(...args);
   } catch (error) {
     if (error instanceof SnapshotDamagedError) progress.damage = error;
     throw error;

@@ -1,7 +1,7 @@
 import type { PlanDeclaredEvent } from '../capture/index.ts';
 import { prov } from '../vocab.ts';
-import { writeAnnotations } from './common.ts';
-import { agentIri, attributeIri, dataIri, personaIri, transformationIri } from './iris.ts';
+import { writeAgents, writeAnnotations } from './common.ts';
+import { attributeIri, dataIri, transformationIri } from './iris.ts';
 import type { GraphWriter } from './writer.ts';
 
 /**
@@ -28,17 +28,6 @@ export function writePlanDeclared(w: GraphWriter, event: PlanDeclaredEvent): voi
       w.type(data, 'DataReference', 'prov:Entity');
     }
   }
-  if (event.user !== undefined) {
-    const agent = agentIri(event.user);
-    w.add(plan, prov('wasAttributedTo'), agent);
-    w.type(agent, 'prov:Agent', 'prov:Person');
-    w.data(agent, 'name', event.user);
-  }
-  if (event.persona !== undefined) {
-    const persona = personaIri(event.persona);
-    w.add(plan, prov('wasAttributedTo'), persona);
-    w.type(persona, 'Persona', 'prov:Agent');
-    w.data(persona, 'name', event.persona);
-  }
+  writeAgents(w, plan, 'wasAttributedTo', event);
   writeAnnotations(w, plan, event);
 }

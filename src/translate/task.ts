@@ -9,7 +9,7 @@ import type {
 import { literal } from '../rdf/index.ts';
 import { type ProvmlClass, prov, provml, rdfs } from '../vocab.ts';
 import { type AttributeScope, writeAttributes } from './attributes.ts';
-import { writeActor, writeAnnotations } from './common.ts';
+import { writeActor, writeAnnotations, writeNamedEntity } from './common.ts';
 import {
   algorithmIri,
   learningTaskIri,
@@ -47,16 +47,19 @@ export function writeTask(w: GraphWriter, event: TaskEvent): void {
     if (event.section) w.link(parent, 'hasSection', task);
   }
   if (event.algorithm !== undefined) {
-    const algorithm = algorithmIri(event.algorithm);
-    w.link(task, 'usedAlgorithm', algorithm);
-    w.type(algorithm, 'Algorithm', 'prov:Entity');
-    w.data(algorithm, 'name', event.algorithm);
+    writeNamedEntity(
+      w,
+      task,
+      'usedAlgorithm',
+      algorithmIri(event.algorithm),
+      'Algorithm',
+      'name',
+      event.algorithm,
+    );
   }
   if (event.learningTask !== undefined) {
     const learningTask = learningTaskIri(event.learningTask);
-    w.link(task, 'addressesTask', learningTask);
-    w.type(learningTask, 'LearningTask', 'prov:Entity');
-    w.data(learningTask, 'name', event.learningTask);
+    writeNamedEntity(w, task, 'addressesTask', learningTask, 'LearningTask', 'name', event.learningTask);
   }
   writeActor(w, task, event);
   writeAnnotations(w, task, event);

@@ -14,6 +14,15 @@ import provml
 ISO_UTC = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 
 
+def run_in_threads(worker, count):
+    """Runs `worker` in `count` threads at once and waits for them all."""
+    threads = [threading.Thread(target=worker) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
 class Recorded:
     """A recorder in offline mode; `events()` closes it and reads the NDJSON file back."""
 
@@ -224,11 +233,7 @@ class WireFormatTest(unittest.TestCase):
             for i in range(2000):
                 r.rec.log_metric("m", i)
 
-        threads = [threading.Thread(target=worker) for _ in range(4)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        run_in_threads(worker, 4)
         events = r.events()
         self.assertEqual(len(events), 8000)
         self.assertEqual(len({e["id"] for e in events}), 8000)
@@ -278,11 +283,7 @@ class WireFormatTest(unittest.TestCase):
                 for i in range(2000):
                     training.log_metric("m", i + 0.5)
 
-            threads = [threading.Thread(target=worker) for _ in range(4)]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
+            run_in_threads(worker, 4)
         events = r.events()
         self.assertEqual(len(events), 8002)
         self.assertEqual(len({e["id"] for e in events}), 8002)

@@ -188,13 +188,7 @@ def metric(owner: Any, record: tuple) -> Optional[str]:
         return _general(owner, record, value)
     if epoch is not None or stage is not None:
         return _general(owner, record, value)
-    wire = task.wire
-    if wire is None:
-        wire = task.wire = _task_wire(task)
-    name = _names.get(measure)
-    if name is None:
-        name = _name_of(measure)
-    line = f'{_id_head(owner._prefix)}{number}","time":"{iso_time(when)}","measure":{name},"value":{text},{wire}'
+    line = _metric_line(owner, number, when, task, measure, text)
     if model_id is not None:
         line += f',"modelId":{quote(model_id)}'
     if dataset_id is not None:
@@ -212,6 +206,12 @@ def scope_metric(owner: Any, record: tuple) -> Optional[str]:
     if task.end_built or value != value or value in _INFINITIES:
         return evaluation(owner, (evaluation, number, when, task.workflow, None, None if task.end_built else task,
                                   task.task_id, measure, value, None, None, None, None, None))
+    return _metric_line(owner, number, when, task, measure, _float_repr(value)) + "}"
+
+
+def _metric_line(owner: Any, number: int, when: float, task: Any, measure: Any, text: str) -> str:
+    """A metric event's JSON up to its optional fields (left open): the id, time, measure, value (`text`, already
+    JSON) and the task's constant fields, each encoded once and kept."""
     wire = task.wire
     if wire is None:
         wire = task.wire = _task_wire(task)
@@ -219,7 +219,7 @@ def scope_metric(owner: Any, record: tuple) -> Optional[str]:
     if name is None:
         name = _name_of(measure)
     head = _heads.get(owner._prefix) or _id_head(owner._prefix)
-    return f'{head}{number}","time":"{iso_time(when)}","measure":{name},"value":{_float_repr(value)},{wire}}}'
+    return f'{head}{number}","time":"{iso_time(when)}","measure":{name},"value":{text},{wire}'
 
 
 _INFINITIES = (math.inf, -math.inf)

@@ -10,19 +10,14 @@ import {
   packageCatalog,
   runCatalogQuery,
 } from '../../src/query/index.ts';
-import {
-  openMemoryStore,
-  type ProvStore,
-  refreshOnlineState,
-  type SelectResult,
-} from '../../src/store/index.ts';
+import { openMemoryStore, type ProvStore, refreshOnlineState } from '../../src/store/index.ts';
 import { translate } from '../../src/translate/index.ts';
 import { ID, lifecycleStore } from './support/lifecycle.ts';
+import { REFERENCE_DIR, solutions } from './support/reference.ts';
 
 // The catalog queries rewritten for speed (DISTINCT layers, checks instead of joins on shared nodes) must
 // answer exactly what their straightforward formulations (test/fixtures/queries/reference/) answer, whatever
 // the number of graphs repeating the shared nodes and whichever graph holds a shared fact.
-const REFERENCE_DIR = new URL('../fixtures/queries/reference/', import.meta.url).pathname;
 const ECHO_GRAPHS = 6;
 // Shapes the lifecycle lacks: a per-epoch evaluation better than every model-level one, a model evaluated in
 // another workflow, final metrics of a training with a checkpoint, a second running training whose values
@@ -97,14 +92,6 @@ async function separatedStore(): Promise<ProvStore> {
   );
   await refreshOnlineState(store);
   return store;
-}
-
-/** A result as its sorted set of solutions (row order and repeated rows do not count). */
-function solutions(result: SelectResult): string[] {
-  const lines = result.rows.map((row) =>
-    result.variables.map((name) => `${name}=${row[name] ? JSON.stringify(row[name]) : ''}`).join(' '),
-  );
-  return [...new Set(lines)].sort();
 }
 
 let catalog: Catalog;

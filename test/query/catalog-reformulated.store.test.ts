@@ -6,14 +6,13 @@ import {
   packageCatalog,
   runCatalogQuery,
 } from '../../src/query/index.ts';
-import type { ProvStore, SelectResult } from '../../src/store/index.ts';
+import type { ProvStore } from '../../src/store/index.ts';
 import { ID, lifecycleStore } from './support/lifecycle.ts';
+import { REFERENCE_DIR, solutions } from './support/reference.ts';
 
 // The catalog queries reformulated so that Oxigraph binds their sub-queries (issue 14: within 2× of Virtuoso)
 // answer on every backend exactly what the formulations they replaced answer (test/fixtures/queries/reference/).
 // catalog-equivalence.test.ts checks the same on more stores, for the embedded engine only.
-const REFERENCE_DIR = new URL('../fixtures/queries/reference/', import.meta.url).pathname;
-
 const cases: Record<string, ParamValues[]> = {
   'best-model-hyperparameters': [
     { experiment: `${ID}experiment/exp-facies`, measure: 'accuracy', maximize: true },
@@ -26,14 +25,6 @@ const cases: Record<string, ParamValues[]> = {
     { model: `${ID}data/none` },
   ],
 };
-
-/** A result as its sorted set of solutions (row order and repeated rows do not count). */
-function solutions(result: SelectResult): string[] {
-  const lines = result.rows.map((row) =>
-    result.variables.map((name) => `${name}=${row[name] ? JSON.stringify(row[name]) : ''}`).join(' '),
-  );
-  return [...new Set(lines)].sort();
-}
 
 let store: ProvStore;
 let catalog: Catalog;

@@ -1,35 +1,21 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  type Catalog,
-  type CatalogEntry,
-  packageCatalog,
-  parseHeader,
-  runCatalogQuery,
-} from '../../src/query/index.ts';
-import type { ProvStore, SelectResult } from '../../src/store/index.ts';
+import { describe, expect, it } from 'vitest';
+import { type CatalogEntry, parseHeader, runCatalogQuery } from '../../src/query/index.ts';
+import type { SelectResult } from '../../src/store/index.ts';
 import { dumpText } from '../../src/store/index.ts';
 import { durationSeconds } from '../support/duration.ts';
-import { ID, lifecycleStore } from './support/lifecycle.ts';
+import { ID, lifecycleCatalog } from './support/lifecycle.ts';
 
-let store: ProvStore;
-let catalog: Catalog;
-
-beforeAll(async () => {
-  store = await lifecycleStore();
-  catalog = await packageCatalog();
-});
+const suite = lifecycleCatalog();
+const { run } = suite;
 
 /** Rows as plain {column: value} maps (missing = ''), for table-like expectations. */
 function table(result: SelectResult, columns: string[] = result.variables): Array<Record<string, string>> {
   return result.rows.map((row) => Object.fromEntries(columns.map((name) => [name, row[name]?.value ?? ''])));
 }
 
-const run = (name: string, params: Record<string, string | string[]> = {}): Promise<SelectResult> =>
-  runCatalogQuery(store, catalog.get(name), params);
-
 describe('catalog listing and headers', () => {
   it('lists every analysis of the design with phase, mode, typed parameters and columns', () => {
-    const names = catalog.list().map((entry) => entry.name);
+    const names = suite.catalog.list().map((entry) => entry.name);
     expect(names).toEqual([
       'best-model-hyperparameters',
       'execution-data',
@@ -56,7 +42,7 @@ describe('catalog listing and headers', () => {
       'runs',
       'stage-runners',
     ]);
-    const best = catalog.get('best-model-hyperparameters');
+    const best = suite.catalog.get('best-model-hyperparameters');
     expect(best.phase).toBe('learning');
     expect(best.online).toBe(false);
     expect(best.params.map((p) => [p.name, p.type, p.required])).toEqual([
@@ -71,7 +57,7 @@ describe('catalog listing and headers', () => {
       'hyperparameter',
       'hyperparameterValue',
     ]);
-    expect(catalog.get('measure-per-epoch')).toMatchObject({
+    expect(suite.catalog.get('measure-per-epoch')).toMatchObject({
       online: true,
       params: [
         { name: 'measure' },
@@ -80,15 +66,15 @@ describe('catalog listing and headers', () => {
         { name: 'stage', required: false },
       ],
     });
-    expect(catalog.get('models-by-domain-property').federated).toBe(true);
+    expect(suite.catalog.get('models-by-domain-property').federated).toBe(true);
   });
 
   it('declares as result columns exactly the variables each query selects', async () => {
-    for (const entry of catalog.list().filter((e) => !e.federated)) {
+    for (const entry of suite.catalog.list().filter((e) => !e.federated)) {
       const params = Object.fromEntries(
         entry.params.filter((p) => p.required).map((p) => [p.name, sample(p.type)]),
       );
-      const result = await runCatalogQuery(store, entry, params);
+      const result = await runCatalogQuery(suite.store, entry, params);
       expect(result.variables, entry.name).toEqual(entry.columns.map((c) => c.name));
     }
   });
@@ -303,52 +289,57 @@ describe('catalog queries on the lifecycle fixture (events → translator → st
 });
 
 describe('parameters are bound as RDF terms', () => {
-  const entry = (): CatalogEntry => catalog.get('measure-per-epoch');
+  const entry = (): CatalogEntry => suite.catalog.get('measure-per-epoch');
   const attack = '"} ; DROP ALL ; {"';
 
   it('an injection attempt as a string is an inert literal: no rows, store unchanged', async () => {
-    const before = await dumpText(store.dump({ format: 'application/n-quads' }));
-    expect((await runCatalogQuery(store, entry(), { measure: attack })).rows).toEqual([]);
+    const before = await dumpText(suite.store.dump({ format: 'application/n-quads' }));
+    expect((await runCatalogQuery(suite.store, entry(), { measure: attack })).rows).toEqual([]);
     expect(
-      (await runCatalogQuery(store, entry(), { measure: "loss' } ; DELETE WHERE { ?s ?p ?o } #" })).rows,
+      (await runCatalogQuery(suite.store, entry(), { measure: "loss' } ; DELETE WHERE { ?s ?p ?o } #" }))
+        .rows,
     ).toEqual([]);
-    expect(await dumpText(store.dump({ format: 'application/n-quads' }))).toBe(before);
+    expect(await dumpText(suite.store.dump({ format: 'application/n-quads' }))).toBe(before);
   });
 
   it('an injection attempt as an IRI is refused with a 400 naming the parameter', async () => {
     await expect(
-      runCatalogQuery(store, entry(), { measure: 'loss', run: `${ID}x> } ; DROP ALL ; { <a:b` }),
+      runCatalogQuery(suite.store, entry(), { measure: 'loss', run: `${ID}x> } ; DROP ALL ; { <a:b` }),
     ).rejects.toMatchObject({ code: 'BadRequest', param: 'run' });
-    await expect(runCatalogQuery(store, entry(), { measure: 'loss', run: attack })).rejects.toMatchObject({
+    await expect(
+      runCatalogQuery(suite.store, entry(), { measure: 'loss', run: attack }),
+    ).rejects.toMatchObject({
       code: 'BadRequest',
       param: 'run',
     });
   });
 
   it('missing, unknown and ill-typed parameters are 400s naming the parameter', async () => {
-    await expect(runCatalogQuery(store, entry(), {})).rejects.toMatchObject({
+    await expect(runCatalogQuery(suite.store, entry(), {})).rejects.toMatchObject({
       code: 'BadRequest',
       param: 'measure',
     });
-    await expect(runCatalogQuery(store, entry(), { measure: 'loss', epochs: '3' })).rejects.toMatchObject({
+    await expect(
+      runCatalogQuery(suite.store, entry(), { measure: 'loss', epochs: '3' }),
+    ).rejects.toMatchObject({
       code: 'BadRequest',
       param: 'epochs',
     });
-    const best = catalog.get('best-model-hyperparameters');
+    const best = suite.catalog.get('best-model-hyperparameters');
     await expect(
-      runCatalogQuery(store, best, {
+      runCatalogQuery(suite.store, best, {
         experiment: `${ID}experiment/exp-facies`,
         measure: 'loss',
         maximize: 'maybe',
       }),
     ).rejects.toMatchObject({ code: 'BadRequest', param: 'maximize' });
     await expect(
-      runCatalogQuery(store, best, { experiment: 'not an iri', measure: 'loss', maximize: 'true' }),
+      runCatalogQuery(suite.store, best, { experiment: 'not an iri', measure: 'loss', maximize: 'true' }),
     ).rejects.toThrow(/Parameter "experiment": expected an absolute IRI/);
   });
 
   it('an unknown query name is a 404 listing the known ones', () => {
-    expect(() => catalog.get('drop-all')).toThrow(
+    expect(() => suite.catalog.get('drop-all')).toThrow(
       expect.objectContaining({ code: 'NotFound', message: expect.stringContaining('model-lineage') }),
     );
   });

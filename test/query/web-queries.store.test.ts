@@ -1,29 +1,16 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_ONTOLOGY_DIR, ensureOntologyGraph } from '../../src/ontology/index.ts';
-import {
-  bindQuery,
-  type Catalog,
-  packageCatalog,
-  pageQuery,
-  runCatalogQuery,
-} from '../../src/query/index.ts';
-import type { ProvStore, SelectResult } from '../../src/store/index.ts';
+import { bindQuery, pageQuery } from '../../src/query/index.ts';
+import type { SelectResult } from '../../src/store/index.ts';
 import { selectRows } from '../../src/store/index.ts';
-import { ID, lifecycleStore } from './support/lifecycle.ts';
+import { ID, lifecycleCatalog } from './support/lifecycle.ts';
 
 // The catalog queries behind the web page's views, on the lifecycle fixture (curation → two preparations,
 // one failed → three training runs of experiment exp-facies, train-3 still running).
 
-let store: ProvStore;
-let catalog: Catalog;
-beforeAll(async () => {
-  store = await lifecycleStore();
-  await ensureOntologyGraph(store, DEFAULT_ONTOLOGY_DIR);
-  catalog = await packageCatalog();
-});
+const suite = lifecycleCatalog((store) => ensureOntologyGraph(store, DEFAULT_ONTOLOGY_DIR));
+const { run } = suite;
 
-const run = (name: string, params: Record<string, string | string[]> = {}): Promise<SelectResult> =>
-  runCatalogQuery(store, catalog.get(name), params);
 const column = (result: SelectResult, name: string): string[] =>
   result.rows.map((row) => row[name]?.value ?? '');
 const short = (iri: string): string => iri.replace(ID, '');
@@ -64,16 +51,20 @@ describe('runs', () => {
   });
 
   it('pages on the parsed query: sorted by a column, then limited', async () => {
-    const entry = catalog.get('runs');
+    const entry = suite.catalog.get('runs');
     const bound = bindQuery(entry.query, entry.params, {});
-    const all = await selectRows(store, bound, { unionDefaultGraph: true });
+    const all = await selectRows(suite.store, bound, { unionDefaultGraph: true });
     const sorted = column(all, 'execution').sort();
-    const page = await selectRows(store, pageQuery(bound, { sortBy: 'execution', offset: 2, limit: 2 }), {
-      unionDefaultGraph: true,
-    });
+    const page = await selectRows(
+      suite.store,
+      pageQuery(bound, { sortBy: 'execution', offset: 2, limit: 2 }),
+      {
+        unionDefaultGraph: true,
+      },
+    );
     expect(column(page, 'execution')).toEqual(sorted.slice(2, 4));
     const descending = await selectRows(
-      store,
+      suite.store,
       pageQuery(bound, { sortBy: 'execution', descending: true, offset: 0, limit: 1 }),
       { unionDefaultGraph: true },
     );
@@ -94,9 +85,9 @@ describe('run-count', () => {
 
 describe('run-order and run-details (a page found on the light query, then described)', () => {
   const select = (query: string): Promise<SelectResult> =>
-    selectRows(store, query, { unionDefaultGraph: true });
+    selectRows(suite.store, query, { unionDefaultGraph: true });
   const bound = (name: string, values: Record<string, string> = {}): string => {
-    const entry = catalog.get(name);
+    const entry = suite.catalog.get(name);
     return bindQuery(entry.query, entry.params, values);
   };
   const keyed = (result: SelectResult, columns: string[]): string[] =>
@@ -104,19 +95,19 @@ describe('run-order and run-details (a page found on the light query, then descr
 
   it('declare their typed parameters and columns', () => {
     const params = (name: string) =>
-      catalog.get(name).params.map((p) => [p.name, p.type, p.required, p.multiple]);
+      suite.catalog.get(name).params.map((p) => [p.name, p.type, p.required, p.multiple]);
     expect(params('run-order')).toEqual([
       ['inExperiment', 'iri', false, false],
       ['withStatus', 'string', false, false],
     ]);
     expect(params('run-details')).toEqual([['execution', 'iri', true, true]]);
-    expect(catalog.get('run-order').columns.map((c) => c.name)).toEqual([
+    expect(suite.catalog.get('run-order').columns.map((c) => c.name)).toEqual([
       'execution',
       'started',
       'status',
       'duration',
     ]);
-    expect(catalog.get('run-details').columns).toEqual(catalog.get('runs').columns);
+    expect(suite.catalog.get('run-details').columns).toEqual(suite.catalog.get('runs').columns);
   });
 
   it("run-order has the runs query's rows and keys, filtered alike", async () => {
@@ -148,7 +139,7 @@ describe('run-order and run-details (a page found on the light query, then descr
   it("run-details gives the runs query's rows of the executions bound, and no other", async () => {
     const chosen = [`${ID}wfexec/train-3`, `${ID}wfexec/prep-2`, `${ID}wfexec/cur-1`];
     const details = await run('run-details', { execution: chosen });
-    const every = catalog.get('runs').columns.map((c) => c.name);
+    const every = suite.catalog.get('runs').columns.map((c) => c.name);
     const expected = (await run('runs')).rows.filter((row) => chosen.includes(row.execution?.value ?? ''));
     expect(keyed(details, every).sort()).toEqual(keyed({ variables: every, rows: expected }, every).sort());
     expect(details.rows).toHaveLength(3);

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { beforeAll } from 'vitest';
 import { validateBatch } from '../../../src/capture/index.ts';
-import { type ProvStore, refreshOnlineState } from '../../../src/store/index.ts';
+import { type Catalog, packageCatalog, runCatalogQuery } from '../../../src/query/index.ts';
+import { type ProvStore, refreshOnlineState, type SelectResult } from '../../../src/store/index.ts';
 import { translate } from '../../../src/translate/index.ts';
 import { openTestStore } from '../../support/test-store.ts';
 
@@ -19,3 +21,36 @@ export async function lifecycleStore(into?: ProvStore): Promise<ProvStore> {
 
 export const ID = 'https://w3id.org/provml/id/';
 export const GEO = 'https://kg.example.org/geology#';
+
+/** A test file's lifecycle store (after `prepare`, if given) and the package catalog, opened in its beforeAll;
+ * `run` runs a catalog query over them. */
+export interface LifecycleCatalog {
+  readonly store: ProvStore;
+  readonly catalog: Catalog;
+  run(name: string, params?: Record<string, string | string[]>): Promise<SelectResult>;
+}
+
+export function lifecycleCatalog(prepare?: (store: ProvStore) => Promise<unknown>): LifecycleCatalog {
+  let store: ProvStore | undefined;
+  let catalog: Catalog | undefined;
+  beforeAll(async () => {
+    store = await lifecycleStore();
+    await prepare?.(store);
+    catalog = await packageCatalog();
+  });
+  const opened = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('lifecycleCatalog: read before its beforeAll ran');
+    return value;
+  };
+  return {
+    get store() {
+      return opened(store);
+    },
+    get catalog() {
+      return opened(catalog);
+    },
+    run(name, params = {}) {
+      return runCatalogQuery(opened(store), opened(catalog).get(name), params);
+    },
+  };
+}

@@ -6,7 +6,7 @@ import {
   type Telemetry,
   type ValidationResult,
 } from './events.ts';
-import { validateOne } from './validate.ts';
+import { notABatch, validateOne } from './validate.ts';
 
 // Flowcept task/workflow messages → provml events. Event ids derive from the Flowcept ids, the message's status
 // and the phase, so a message mapped twice yields the same events (re-sending it changes nothing). A task's
@@ -48,12 +48,7 @@ const STATUSES = new Set(['SUBMITTED', 'WAITING', 'RUNNING', 'FINISHED', 'ERROR'
 
 /** Maps Flowcept messages to provml events; every unusable message is reported with its index. */
 export function fromFlowcept(messages: unknown): ValidationResult {
-  if (!Array.isArray(messages)) {
-    return {
-      ok: false,
-      errors: [{ index: -1, path: '', message: 'the batch must be a JSON array of Flowcept messages' }],
-    };
-  }
+  if (!Array.isArray(messages)) return notABatch('Flowcept messages');
   const events: CaptureEvent[] = [];
   const errors: EventError[] = [];
   messages.forEach((message, index) => {

@@ -45,18 +45,18 @@ export const eventJsonSchema: object = schema;
  * of the offending field inside that event, and what was expected. Unknown extra fields are accepted.
  */
 export function validateBatch(input: unknown): ValidationResult {
-  if (!Array.isArray(input)) {
-    return {
-      ok: false,
-      errors: [{ index: -1, path: '', message: 'the batch must be a JSON array of events' }],
-    };
-  }
+  if (!Array.isArray(input)) return notABatch('events');
   const errors: EventError[] = [];
   input.forEach((event, index) => {
     errors.push(...validateOne(event, index));
   });
   if (errors.length > 0) return { ok: false, errors };
   return { ok: true, events: input as CaptureEvent[] };
+}
+
+/** The answer for a body that is not a JSON array: one finding, at no index. */
+export function notABatch(of: string): ValidationResult {
+  return { ok: false, errors: [{ index: -1, path: '', message: `the batch must be a JSON array of ${of}` }] };
 }
 
 /** Findings for one event at a given batch index (empty when valid). */

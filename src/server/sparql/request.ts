@@ -67,35 +67,46 @@ export function parseSparqlRequest(request: ProtocolRequest): SparqlOperation {
 
 function fromParams(params: URLSearchParams, url: URLSearchParams): SparqlOperation {
   if (!params.has('query')) {
-    const stray = [...DATASET_PARAMS, ...USING_PARAMS].find((name) => url.has(name));
-    if (stray) throw new BadRequestError(`${stray} was given without a query: add query=<SPARQL query>.`);
+    refuseAny(
+      url,
+      [...DATASET_PARAMS, ...USING_PARAMS],
+      (name) => `${name} was given without a query: add query=<SPARQL query>.`,
+    );
     return { kind: 'description' };
   }
   return queryFrom(single(params, 'query'), params);
 }
 
 function queryFrom(query: string, params: URLSearchParams): SparqlOperation {
-  if (query.trim() === '')
-    throw new BadRequestError('The query is empty: send a SPARQL SELECT, ASK, CONSTRUCT or DESCRIBE query.');
-  const using = USING_PARAMS.find((name) => params.has(name));
-  if (using)
-    throw new BadRequestError(
-      `${using} applies to updates; for a query use default-graph-uri / named-graph-uri.`,
-    );
+  refuseEmpty(query, 'The query is empty: send a SPARQL SELECT, ASK, CONSTRUCT or DESCRIBE query.');
+  refuseAny(
+    params,
+    USING_PARAMS,
+    (name) => `${name} applies to updates; for a query use default-graph-uri / named-graph-uri.`,
+  );
   const dataset = datasetOf(params, 'default-graph-uri', 'named-graph-uri');
   return dataset ? { kind: 'query', query, dataset } : { kind: 'query', query };
 }
 
 function updateFrom(update: string, params: URLSearchParams): SparqlOperation {
-  if (update.trim() === '')
-    throw new BadRequestError('The update is empty: send a SPARQL 1.1 Update request.');
-  const dataset = DATASET_PARAMS.find((name) => params.has(name));
-  if (dataset)
-    throw new BadRequestError(
-      `${dataset} applies to queries; an update names its graphs with USING / WITH / GRAPH.`,
-    );
+  refuseEmpty(update, 'The update is empty: send a SPARQL 1.1 Update request.');
+  refuseAny(
+    params,
+    DATASET_PARAMS,
+    (name) => `${name} applies to queries; an update names its graphs with USING / WITH / GRAPH.`,
+  );
   const using = datasetOf(params, 'using-graph-uri', 'using-named-graph-uri');
   return using ? { kind: 'update', update, using } : { kind: 'update', update };
+}
+
+function refuseEmpty(text: string, message: string): void {
+  if (text.trim() === '') throw new BadRequestError(message);
+}
+
+/** Refuses a request that carries any of `names` (the first found is named). */
+function refuseAny(params: URLSearchParams, names: readonly string[], why: (name: string) => string): void {
+  const given = names.find((name) => params.has(name));
+  if (given !== undefined) throw new BadRequestError(why(given));
 }
 
 /** The dataset given by protocol parameters (§2.1.4, §2.2.3); when either is given, exactly those graphs. */

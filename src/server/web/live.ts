@@ -1,12 +1,8 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { BadRequestError, ProvmlError } from '../../errors.ts';
 import type { ProvStore } from '../../store/index.ts';
-import {
-  reportingWrites,
-  type TouchedGraphs,
-  workflowExecutionGraph,
-  workflowExecutionIri,
-} from '../../translate/index.ts';
+import type { TouchedGraphs } from '../../translate/index.ts';
+import { reportingWrites, workflowExecutionGraph, workflowExecutionIri } from '../../translate/index.ts';
 import { urlParams } from '../body.ts';
 
 /** Each workflow execution's graph is GRAPH_BASE wfexec/ID, its node ID_BASE wfexec/ID. */

@@ -1,16 +1,14 @@
 import { Worker } from 'node:worker_threads';
 import { BadRequestError } from '../../errors.ts';
 import { fromWireError, type WireError } from '../durable/protocol.ts';
-import {
-  checkQueryLength,
-  type PreparedOperation,
-  type PreparedQuery,
-  type PreparedUpdate,
-  type PrepareQueryOptions,
-  type PrepareUpdateOptions,
-  prepareQuery,
-  prepareUpdate,
+import type {
+  PreparedOperation,
+  PreparedQuery,
+  PreparedUpdate,
+  PrepareQueryOptions,
+  PrepareUpdateOptions,
 } from './prepare.ts';
+import { checkQueryLength, prepareQuery, prepareUpdate } from './prepare.ts';
 import { rehydrateTerms } from './rehydrate.ts';
 
 // sparqljs parses about 5 s of CPU per MiB of SPARQL; on the main thread an anonymous 0.7 MiB query held
@@ -62,22 +60,18 @@ export class PrepareThread {
     this.timeLimitMs = options.timeLimitMs ?? PREPARE_TIME_LIMIT_MS;
   }
 
-  prepareQuery(
-    text: string,
-    options: PrepareQueryOptions = {},
-    limits: PrepareJobLimits = {},
-  ): Promise<PreparedQuery> {
-    const job: PrepareJob = { id: this.nextId++, kind: 'query', text, options };
-    return this.enqueue(job, limits) as Promise<PreparedQuery>;
+  prepareQuery(text: string, options: PrepareQueryOptions = {}, limits?: PrepareJobLimits) {
+    return this.enqueue(
+      { id: this.nextId++, kind: 'query', text, options },
+      limits,
+    ) as Promise<PreparedQuery>;
   }
 
-  prepareUpdate(
-    text: string,
-    options: PrepareUpdateOptions = {},
-    limits: PrepareJobLimits = {},
-  ): Promise<PreparedUpdate> {
-    const job: PrepareJob = { id: this.nextId++, kind: 'update', text, options };
-    return this.enqueue(job, limits) as Promise<PreparedUpdate>;
+  prepareUpdate(text: string, options: PrepareUpdateOptions = {}, limits?: PrepareJobLimits) {
+    return this.enqueue(
+      { id: this.nextId++, kind: 'update', text, options },
+      limits,
+    ) as Promise<PreparedUpdate>;
   }
 
   /** Stops the thread; jobs not yet answered are refused. */
@@ -90,7 +84,7 @@ export class PrepareThread {
     await worker?.terminate();
   }
 
-  private enqueue(job: PrepareJob, limits: PrepareJobLimits): Promise<PreparedOperation> {
+  private enqueue(job: PrepareJob, limits: PrepareJobLimits = {}): Promise<PreparedOperation> {
     const timeLimitMs = limits.timeLimitMs ?? this.timeLimitMs;
     return new Promise((resolve, reject) => {
       this.queue.push({ job, timeLimitMs, resolve, reject });

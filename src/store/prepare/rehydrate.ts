@@ -1,6 +1,6 @@
 import type * as RDF from '@rdfjs/types';
 import sparqljs from 'sparqljs';
-import { rdfjsFactory } from '../../rdf/index.ts';
+import { rdfjsFactory, type Term, toRdfJs } from '../../rdf/index.ts';
 
 // A parsed tree crosses threads by structured clone, which keeps own fields and drops prototypes: an RDF/JS
 // term arrives as a plain object without `equals`, and sparqljs's `*` (a Wildcard whose fields are all on
@@ -31,39 +31,32 @@ interface PlainTerm {
   graph?: PlainTerm;
 }
 
+/** Term types the kernel's converter rebuilds as they are; the others are SPARQL's own or carry a direction. */
+const KERNEL_TERMS = new Set(['NamedNode', 'BlankNode', 'DefaultGraph', 'Literal']);
+
 function asTerm(plain: PlainTerm): object {
   const rdfjs = rdfjsFactory();
   switch (plain.termType) {
-    case 'NamedNode':
-      return rdfjs.namedNode(plain.value);
-    case 'BlankNode':
-      return rdfjs.blankNode(plain.value);
     case 'Variable':
       return rdfjs.variable?.(plain.value) as RDF.Variable;
-    case 'DefaultGraph':
-      return rdfjs.defaultGraph();
-    case 'Literal': {
-      const datatype = rdfjs.namedNode((plain.datatype as PlainTerm).value);
-      if (!plain.language) return rdfjs.literal(plain.value, datatype);
-      return plain.direction
-        ? rdfjs.literal(plain.value, {
-            language: plain.language,
-            direction: plain.direction as RDF.DirectionalLanguage['direction'],
-          })
-        : rdfjs.literal(plain.value, plain.language);
-    }
-    case 'Quad':
+    case WILDCARD_MARK:
+      return new sparqljs.Wildcard();
+    case 'Quad': // a quoted triple pattern may hold variables: its parts go through here, not the kernel
       return rdfjs.quad(
         asTerm(plain.subject as PlainTerm) as RDF.Quad_Subject,
         asTerm(plain.predicate as PlainTerm) as RDF.Quad_Predicate,
         asTerm(plain.object as PlainTerm) as RDF.Quad_Object,
         asTerm(plain.graph as PlainTerm) as RDF.Quad_Graph,
       );
-    case WILDCARD_MARK:
-      return new sparqljs.Wildcard();
-    default:
-      throw new Error(`A parsed SPARQL tree holds an unknown term type ${plain.termType}.`);
   }
+  if (!KERNEL_TERMS.has(plain.termType)) {
+    throw new Error(`A parsed SPARQL tree holds an unknown term type ${plain.termType}.`);
+  }
+  if (plain.termType === 'Literal' && plain.language && plain.direction) {
+    const direction = plain.direction as RDF.DirectionalLanguage['direction'];
+    return rdfjs.literal(plain.value, { language: plain.language, direction });
+  }
+  return toRdfJs(plain as unknown as Term);
 }
 
 /**

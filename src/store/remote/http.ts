@@ -17,19 +17,18 @@ export interface EndpointUrls {
   graphStoreUrl?: string;
 }
 
-export interface EngineResponse {
-  body: string;
+/** An engine's answer to a query: its body, its media type and the row cap it announced. */
+export interface EngineAnswer<Body> {
+  body: Body;
   contentType: string;
   /** Virtuoso's X-SPARQL-MaxRows: the answer was cut at this many rows by the server's ResultSetMaxRows. */
   maxRows?: number;
 }
 
+export type EngineResponse = EngineAnswer<string>;
+
 /** An answer read as it arrives: its body as UTF-8 bytes, pulled by the consumer (the socket waits meanwhile). */
-export interface EngineStream {
-  body: AsyncIterable<Uint8Array>;
-  contentType: string;
-  maxRows?: number;
-}
+export type EngineStream = EngineAnswer<AsyncIterable<Uint8Array>>;
 
 type Purpose = 'query' | 'write';
 
@@ -62,22 +61,9 @@ export class SparqlHttp {
     params: Array<[string, string]>,
     timeoutMs: number,
   ): Promise<EngineResponse> {
-    const body = new URLSearchParams([['query', query], ...params]);
-    setEngineTimeout(body, timeoutMs);
-    const response = await this.send(
-      this.urls.queryUrl,
-      { method: 'POST', body, headers: { accept } },
-      timeoutMs,
-      'query',
-    );
-    if (isPartialAnswer(response.headers)) throw new QueryTimeoutError(timeoutMs);
-    const maxRows = announcedMaxRows(response.headers);
-    const answer: EngineResponse = {
-      body: await wholeText(response, this.urls.queryUrl, timeoutMs),
-      contentType: response.headers.get('content-type') ?? '',
-    };
-    if (maxRows !== undefined) answer.maxRows = maxRows;
-    return answer;
+    const response = await this.postQuery(query, accept, params, timeoutMs);
+    const body = await wholeText(response, this.urls.queryUrl, timeoutMs);
+    return answerOf(response, body);
   }
 
   /**
@@ -93,24 +79,30 @@ export class SparqlHttp {
     params: Array<[string, string]>,
     timeoutMs: number,
   ): Promise<EngineStream> {
-    const body = new URLSearchParams([['query', query], ...params]);
-    setEngineTimeout(body, timeoutMs);
-    const url = this.urls.queryUrl;
     const abort = new AbortController();
     const response = await withTimer(abort, timeoutMs, () =>
-      this.send(url, { method: 'POST', body, headers: { accept }, signal: abort.signal }, timeoutMs, 'query'),
+      this.postQuery(query, accept, params, timeoutMs, abort.signal),
     );
+    return answerOf(response, bodyBytes(response, this.urls.queryUrl, abort, timeoutMs));
+  }
+
+  /** The engine's response to a query, refused as a timeout when the engine says it answered only in part. */
+  private async postQuery(
+    query: string,
+    accept: string,
+    params: Array<[string, string]>,
+    timeoutMs: number,
+    signal?: AbortSignal,
+  ): Promise<Response> {
+    const body = new URLSearchParams([['query', query], ...params]);
+    setEngineTimeout(body, timeoutMs);
+    const init = { method: 'POST', body, headers: { accept }, ...(signal ? { signal } : {}) };
+    const response = await this.send(this.urls.queryUrl, init, timeoutMs, 'query');
     if (isPartialAnswer(response.headers)) {
       await response.body?.cancel();
       throw new QueryTimeoutError(timeoutMs);
     }
-    const stream: EngineStream = {
-      body: bodyBytes(response, url, abort, timeoutMs),
-      contentType: response.headers.get('content-type') ?? '',
-    };
-    const maxRows = announcedMaxRows(response.headers);
-    if (maxRows !== undefined) stream.maxRows = maxRows;
-    return stream;
+    return response;
   }
 
   async update(update: string, params: Array<[string, string]>, timeoutMs: number): Promise<void> {
@@ -276,4 +268,14 @@ function describeCut(error: unknown): string {
   if ((error as { name?: string }).name === 'TimeoutError') return (error as Error).message;
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;
   return cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
+}
+
+function answerOf<Body>(response: Response, body: Body): EngineAnswer<Body> {
+  const answer: EngineAnswer<Body> = {
+    body,
+    contentType: response.headers.get('content-type') ?? '',
+  };
+  const maxRows = announcedMaxRows(response.headers);
+  if (maxRows !== undefined) answer.maxRows = maxRows;
+  return answer;
 }

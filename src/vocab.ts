@@ -30,6 +30,9 @@ export const STATE_NS = 'https://w3id.org/provml/state#';
 export const STATE_RUNNING = `${STATE_NS}running`;
 export const STATE_NOW = `${STATE_NS}now`;
 export const STATE_LATEST_OF = `${STATE_NS}latestOf`;
+/** `activity state:user name`: the names of the persons a running activity is associated with, in any graph (a
+ *  literal: running-tasks reads it instead of looking the person up over every graph's copies of it). */
+export const STATE_USER = `${STATE_NS}user`;
 /** `pending-<uuid> state:pendingKey key`: written with a batch, removed by the refresh that covers it, so a
  *  refresh interrupted by a crash is redone at the next start (store/online-state.ts). */
 export const STATE_PENDING_KEY = `${STATE_NS}pendingKey`;

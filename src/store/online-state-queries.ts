@@ -1,5 +1,11 @@
 import { iriToNTriples } from '../rdf/index.ts';
-import { ONLINE_STATE_GRAPH, STATE_LATEST_OF, STATE_PENDING_KEY, STATE_RUNNING } from '../vocab.ts';
+import {
+  ONLINE_STATE_GRAPH,
+  STATE_LATEST_OF,
+  STATE_PENDING_KEY,
+  STATE_RUNNING,
+  STATE_USER,
+} from '../vocab.ts';
 import type { PreparedQuery } from './prepare/prepare.ts';
 import {
   prepareQueryTemplate,
@@ -16,6 +22,7 @@ import {
 
 const RUNNING = iriToNTriples(STATE_RUNNING);
 const LATEST_OF = iriToNTriples(STATE_LATEST_OF);
+const USER = iriToNTriples(STATE_USER);
 const STATE_GRAPH = iriToNTriples(ONLINE_STATE_GRAPH);
 const PENDING_KEY = iriToNTriples(STATE_PENDING_KEY);
 
@@ -42,6 +49,37 @@ const runningMarked = (key: TemplatePart): TemplatePart[] => [
   'SELECT DISTINCT ?activity WHERE { ',
   key,
   ` GRAPH ${STATE_GRAPH} { ?activity ${RUNNING} ?now } }`,
+];
+
+// The users of running activities: running-tasks' former fallback (a person associated with the activity, with a
+// name, in any graph). `p|p` (which is `p`) reads each fact once as a path, not once per graph that repeats it.
+const usersNow = (key: TemplatePart): TemplatePart[] => [
+  `${PREFIXES}SELECT DISTINCT ?activity ?user WHERE {
+  {
+    SELECT DISTINCT ?activity WHERE {
+      `,
+  key,
+  `
+      ?activity prov:startedAtTime ?started .
+      FILTER NOT EXISTS { ?activity prov:endedAtTime ?ended }
+      FILTER NOT EXISTS { ?activity provml:hasStatus ?status }
+    }
+  }
+  ?activity prov:wasAssociatedWith|prov:wasAssociatedWith ?agent .
+  ?agent a|a prov:Person .
+  ?agent provml:name|provml:name ?user .
+}`,
+];
+const usersMarked = (key: TemplatePart): TemplatePart[] => [
+  'SELECT DISTINCT ?activity ?user WHERE { ',
+  key,
+  ` GRAPH ${STATE_GRAPH} { ?activity ${USER} ?user } }`,
+];
+/** The running activities associated with an agent whose type or name changed: their users are recomputed. */
+const RUNNING_OF_AGENTS: TemplatePart[] = [
+  `${PREFIXES}SELECT DISTINCT ?activity WHERE { `,
+  valuesSlot('agent'),
+  ` ?activity prov:wasAssociatedWith ?agent . GRAPH ${STATE_GRAPH} { ?activity ${RUNNING} ?now } }`,
 ];
 
 // The values latest-metric-running's former formulation returns, per run: the highest section index per measure
@@ -140,6 +178,9 @@ export interface KeyedQuery {
 export interface OnlineStateQueries {
   runningNow: KeyedQuery;
   runningMarked: KeyedQuery;
+  usersNow: KeyedQuery;
+  usersMarked: KeyedQuery;
+  runningOfAgents: QueryTemplate;
   latestEpochs: KeyedQuery;
   latestMarked: KeyedQuery;
   valuesAt: QueryTemplate;
@@ -163,6 +204,9 @@ export function prepareOnlineStateQueries(): OnlineStateQueries {
   return {
     runningNow: keyed(runningNow, 'activity'),
     runningMarked: keyed(runningMarked, 'activity'),
+    usersNow: keyed(usersNow, 'activity'),
+    usersMarked: keyed(usersMarked, 'activity'),
+    runningOfAgents: prepareQueryTemplate(RUNNING_OF_AGENTS),
     latestEpochs: keyed(latestEpochs, 'run'),
     latestMarked: keyed(latestMarked, 'run'),
     valuesAt: prepareQueryTemplate(VALUES_AT),

@@ -10,6 +10,7 @@ import {
   STATE_PENDING_BASE,
   STATE_PENDING_KEY,
   STATE_RUNNING,
+  STATE_USER,
 } from '../vocab.ts';
 import type { ProvStore } from './api.ts';
 import {
@@ -39,6 +40,12 @@ import { selectRows } from './query-results.ts';
 // value costs a few lookups, not a MAX over its run's history. Removed facts (a replaced event) recompute every
 // run they may have belonged to; writes that are not capture (Graph Store, SPARQL UPDATE, import) rebuild.
 //
+// Beside a running marker, the users of its activity (`state:user`: the names of the persons associated with it,
+// in any graph), so that running-tasks need not look a person up over every graph that repeats it. They are
+// recomputed for the activities whose running may change or whose association arrived, and for the running
+// activities associated with an agent whose type or name arrived (in any batch or graph), so they too are the
+// same whatever the order of arrival.
+//
 // Why a refresh may run after its write is acknowledged: the facts are durable at the acknowledgement, and the
 // state is derived from them. Two things keep that honest. A write that is refreshed later carries, in the same
 // store write as its facts, pending markers naming its keys (pendingMarkers); the round that refreshes those keys
@@ -50,6 +57,7 @@ import { selectRows } from './query-results.ts';
 const NOW: NamedNodeTerm = { termType: 'NamedNode', value: STATE_NOW };
 const RUNNING: NamedNodeTerm = { termType: 'NamedNode', value: STATE_RUNNING };
 const LATEST_OF: NamedNodeTerm = { termType: 'NamedNode', value: STATE_LATEST_OF };
+const USER: NamedNodeTerm = { termType: 'NamedNode', value: STATE_USER };
 const PENDING_KEY: NamedNodeTerm = { termType: 'NamedNode', value: STATE_PENDING_KEY };
 const STATE_GRAPH: NamedNodeTerm = { termType: 'NamedNode', value: ONLINE_STATE_GRAPH };
 /** Keys per VALUES block: bounds the text of one query. */
@@ -71,6 +79,11 @@ const VALUE_FACTS = new Set([
   provml('attributeName'),
 ]);
 const SECTION_LINK = prov('wasInformedBy');
+/** An activity's own fact that decides its users. */
+const ASSOCIATION = prov('wasAssociatedWith');
+const PERSON = prov('Person');
+/** An agent's name: it decides the users of the running activities associated with it. */
+const AGENT_NAME = provml('name');
 /** Removed facts that relate a value to a run; their objects may be the run (or section) that lost it. */
 const LINKS = new Set([prov('wasGeneratedBy'), prov('wasInformedBy')]);
 
@@ -88,6 +101,10 @@ interface Pending {
   runsOf: Set<string>;
   values: Set<string>;
   sections: Set<string>;
+  /** Activities whose users are recomputed (beside `activities`, whose running may change). */
+  users: Set<string>;
+  /** Agents whose type or name changed: the users of their running activities are recomputed. */
+  agents: Set<string>;
   /** Pending markers of the writes this round covers: removed by its write. */
   markers: Map<string, Triple>;
   done: Array<{ resolve: () => void; reject: (error: unknown) => void }>;
@@ -173,7 +190,14 @@ export async function onlineStateSettled(store: ProvStore): Promise<void> {
 export function onlineStateBacklog(store: ProvStore): number {
   const pending = refreshers.get(store)?.pending;
   if (!pending) return 0;
-  return pending.activities.size + pending.runs.size + pending.runsOf.size + pending.values.size;
+  return (
+    pending.activities.size +
+    pending.runs.size +
+    pending.runsOf.size +
+    pending.values.size +
+    pending.users.size +
+    pending.agents.size
+  );
 }
 
 /**
@@ -185,7 +209,15 @@ export function pendingMarkers(change: OnlineStateChange): QuadData[] {
   const { added, removed } = Array.isArray(change) ? { added: change, removed: [] } : change;
   noteAdded(keys, added);
   noteRemoved(keys, removed);
-  const all = new Set([...keys.activities, ...keys.runs, ...keys.runsOf, ...keys.values, ...keys.sections]);
+  const all = new Set([
+    ...keys.activities,
+    ...keys.runs,
+    ...keys.runsOf,
+    ...keys.values,
+    ...keys.sections,
+    ...keys.users,
+    ...keys.agents,
+  ]);
   if (all.size === 0) return [];
   const marker: NamedNodeTerm = { termType: 'NamedNode', value: `${STATE_PENDING_BASE}${randomUUID()}` };
   return [...all].map((value) => ({
@@ -205,6 +237,8 @@ function newPending(): Pending {
     runsOf: new Set(),
     values: new Set(),
     sections: new Set(),
+    users: new Set(),
+    agents: new Set(),
     markers: new Map(),
     done: [],
   };
@@ -212,18 +246,21 @@ function newPending(): Pending {
 
 /** A key named by a pending marker: which facts it was noted for is not recorded, so it is refreshed for all. */
 function notePendingKey(pending: Pending, key: string): void {
-  for (const keys of [pending.activities, pending.runs, pending.runsOf, pending.values, pending.sections])
+  for (const keys of [
+    pending.activities,
+    pending.runs,
+    pending.runsOf,
+    pending.values,
+    pending.sections,
+    pending.users,
+    pending.agents,
+  ])
     keys.add(key);
 }
 
 function asTriple(quad: QuadData): Triple | undefined {
   const { subject, predicate, object } = quad;
-  if (
-    subject.termType !== 'NamedNode' ||
-    predicate.termType !== 'NamedNode' ||
-    object.termType !== 'NamedNode'
-  )
-    return undefined;
+  if (subject.termType !== 'NamedNode' || predicate.termType !== 'NamedNode') return undefined;
   return [subject, predicate, object];
 }
 
@@ -236,6 +273,7 @@ function noteAdded(pending: Pending, quads: QuadData[]): void {
       pending.runs.add(subject.value);
     if (VALUE_FACTS.has(p)) pending.values.add(subject.value);
     if (p === SECTION_LINK) pending.sections.add(subject.value);
+    noteUserFacts(pending, p, object, subject.value);
   }
 }
 
@@ -244,6 +282,7 @@ function noteRemoved(pending: Pending, quads: QuadData[]): void {
     if (subject.termType !== 'NamedNode') continue;
     const p = predicate.value;
     if (ACTIVITY_FACTS.has(p)) pending.activities.add(subject.value);
+    noteUserFacts(pending, p, object, subject.value);
     pending.runs.add(subject.value);
     pending.runsOf.add(subject.value);
     if (LINKS.has(p) && object.termType === 'NamedNode') {
@@ -251,6 +290,11 @@ function noteRemoved(pending: Pending, quads: QuadData[]): void {
       pending.runsOf.add(object.value);
     }
   }
+}
+
+function noteUserFacts(pending: Pending, p: string, object: Term, subject: string): void {
+  if (p === ASSOCIATION) pending.users.add(subject);
+  if (p === AGENT_NAME || (p === rdf('type') && object.value === PERSON)) pending.agents.add(subject);
 }
 
 async function drain(store: ProvStore, refresher: Refresher): Promise<void> {
@@ -269,7 +313,8 @@ async function drain(store: ProvStore, refresher: Refresher): Promise<void> {
   refresher.running = false;
 }
 
-type Triple = [NamedNodeTerm, NamedNodeTerm, NamedNodeTerm];
+/** A state triple: IRIs, but for a user's name (a literal). */
+type Triple = [NamedNodeTerm, NamedNodeTerm, Term];
 type Row = Record<string, Term>;
 
 /** One refresh: reads bound to the round's keys, then one write of the markers that change. */
@@ -303,11 +348,22 @@ class Round {
         this.mark(this.drop, [marker, PENDING_KEY, key]);
       }
     for (const triple of round.markers.values()) this.mark(this.drop, triple);
+    const users = {
+      now: q.usersNow,
+      marked: q.usersMarked,
+      wanted: userMarkers,
+      stored: userMarkers,
+    };
     if (round.rebuild) {
       await this.reconcile(running, undefined);
+      await this.reconcile(users, undefined);
       await this.reconcile(latest, undefined);
     } else {
       if (round.activities.size > 0) await this.reconcile(running, [...round.activities]);
+      const userKeys = new Set([...round.activities, ...round.users]);
+      for (const row of await this.selectKeyed(q.runningOfAgents, [...round.agents]))
+        addIri(userKeys, row.activity);
+      if (userKeys.size > 0) await this.reconcile(users, [...userKeys]);
       const runs = new Set(round.runs);
       for (const row of await this.selectKeyed(q.runsOf, [...round.runsOf])) addIri(runs, row.run);
       if (runs.size > 0) await this.reconcile(latest, [...runs]);
@@ -430,6 +486,13 @@ function runningMarkers(rows: Row[]): Triple[] {
   return out;
 }
 
+function userMarkers(rows: Row[]): Triple[] {
+  const out: Triple[] = [];
+  for (const { activity, user } of rows)
+    if (activity?.termType === 'NamedNode' && user?.termType === 'Literal') out.push([activity, USER, user]);
+  return out;
+}
+
 function latestMarkers(rows: Row[]): Triple[] {
   const out: Triple[] = [];
   for (const { evaluation, run } of rows)
@@ -438,7 +501,15 @@ function latestMarkers(rows: Row[]): Triple[] {
   return out;
 }
 
-const tripleKey = ([s, p, o]: Triple): string => `${s.value} ${p.value} ${o.value}`;
+const XSD_STRING = 'http://www.w3.org/2001/XMLSchema#string';
+
+/** Terms equal in RDF 1.1 give one key: an engine may give back a simple literal typed xsd:string. */
+function tripleKey([s, p, o]: Triple): string {
+  if (o.termType !== 'Literal') return `${s.value} ${p.value} <${o.value}>`;
+  const datatype = o.datatype?.value ?? XSD_STRING;
+  const tag = o.language ? `@${o.language.toLowerCase()}` : `^^${datatype}`;
+  return `${s.value} ${p.value} ${JSON.stringify(o.value)}${tag}`;
+}
 
 function addIri(into: Set<string>, term: Term | undefined): void {
   if (term?.termType === 'NamedNode') into.add(term.value);

@@ -26,7 +26,6 @@
 //   in --loaders sessions, checkpoint), split beforehand into files of 256 MiB; the last --facade-triples
 //   (and the domain graph) then through provml's facade into the loaded store; then the catalog queries.
 // Results: console.table and test/bench/results/virtuoso-compare-<size>.json (other modes: a suffix naming them).
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -39,7 +38,7 @@ import {
 } from '../../src/store/index.ts';
 import { startVirtuoso, type VirtuosoServer } from '../support/virtuoso.ts';
 import { ensureDataset, REPO_ROOT } from './generate/index.ts';
-import { gitCommit } from './suite/commit.ts';
+import { measuredCommit } from './suite/commit.ts';
 import {
   type BoundEntry,
   boundCatalog,
@@ -61,19 +60,7 @@ import { type QueryComparison, queryRows } from './virtuoso/report.ts';
 import { serveStore } from './virtuoso/serve.ts';
 
 const args = parseCompareArgs(process.argv.slice(2));
-/** The commit measured, marked when src/ or queries/ differ from it (uncommitted work). */
-function commit(): string {
-  const head = gitCommit() ?? 'unknown';
-  try {
-    const dirty = execFileSync('git', ['status', '--porcelain', 'src', 'queries'], {
-      encoding: 'utf8',
-    }).trim();
-    return dirty === '' ? head : `${head} (src/queries modified)`;
-  } catch {
-    return head;
-  }
-}
-const measuredCommit = commit(); // at the start: the tree may change while this runs
+const commit = measuredCommit(); // at the start: the tree may change while this runs
 const wallStarted = performance.now();
 const log = (line: string): void => {
   process.stderr.write(`[${((performance.now() - wallStarted) / 1000).toFixed(0)} s] ${line}\n`);
@@ -213,7 +200,7 @@ mkdirSync('test/bench/results', { recursive: true });
 const out = args.outFile;
 const result = {
   date: new Date().toISOString(),
-  commit: measuredCommit,
+  commit,
   machine: {
     cpus: cpus().length,
     cpu: cpus()[0]?.model,

@@ -15,3 +15,18 @@ export function gitCommit(): string | undefined {
     return undefined;
   }
 }
+
+/** The commit measured, marked when src/ or queries/ differ from it (uncommitted work was measured). */
+export function measuredCommit(): string {
+  const head = gitCommit() ?? 'unknown';
+  try {
+    const dirty = execFileSync('git', ['status', '--porcelain', 'src', 'queries'], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
+    return dirty === '' ? head : `${head} (src/queries modified)`;
+  } catch {
+    return head;
+  }
+}

@@ -16,20 +16,27 @@ export function catalogParams(entry: CatalogEntry, manifest: DatasetManifest): P
   const facts = manifest.facts;
   const finished = facts.runs.find((run) => run.outcome === 'finished');
   const survey = facts.surveys[0];
+  const model = finished?.model ? dataIri(finished.model) : undefined;
+  const raw = survey ? dataIri(survey.raw) : undefined;
+  const runs = facts.runs.slice(0, 3).map((run) => taskExecutionIri(run.executionId, run.stageTaskId));
   const known: ParamValues = {
     experiment: experimentIri(facts.experiment),
     measure: 'accuracy',
     maximize: true,
-    model: finished?.model ? dataIri(finished.model) : undefined,
-    raw: survey ? dataIri(survey.raw) : undefined,
+    model,
+    raw,
     execution: finished ? workflowExecutionIri(finished.executionId) : undefined,
-    run: facts.runs.slice(0, 3).map((run) => taskExecutionIri(run.executionId, run.stageTaskId)),
+    run: runs,
     property: LITHOLOGY,
     value: survey ? lithologyIri(lithologyOf(survey.formation)) : undefined,
   };
   const overrides: Record<string, ParamValues> = {
     // Compare three runs' loss curves (the typical "compare runs while they train" use).
     'measure-per-epoch': { measure: 'loss', run: known.run },
+    // The nodes the lineage picture of the model shows first: the model, its raw data and the runs.
+    'lineage-nodes': {
+      node: [model, raw, ...runs].filter((node) => node !== undefined),
+    },
   };
   const chosen = overrides[entry.name];
   if (chosen) return chosen;

@@ -3,6 +3,7 @@ export { bindQuery, bindTerms, type ParamValues, valuesBlock } from './bind.ts';
 export {
   Catalog,
   type CatalogEntry,
+  catalogQuerySerialized,
   DEFAULT_CATALOG_DIR,
   describeEntry,
   loadCatalog,

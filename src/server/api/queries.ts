@@ -1,11 +1,12 @@
 import { type Request, type Response, Router } from 'express';
-import { describeEntry, packageCatalog, runCatalogQuery } from '../../query/index.ts';
+import { catalogQuerySerialized, describeEntry, packageCatalog, runCatalogQuery } from '../../query/index.ts';
 import { CSV, JSON_MEDIA_TYPE, SPARQL_RESULTS_JSON, serializeSolutions } from '../../rdf/index.ts';
 import { checkWriteAccess } from '../auth.ts';
 import { jsonBody } from '../body.ts';
 import type { AppContext } from '../context.ts';
 import { NotAcceptableError } from '../errors.ts';
 import { negotiate } from '../negotiate.ts';
+import { sendChunks } from '../send-chunks.ts';
 import { queryInputs } from './query-inputs.ts';
 
 const OFFERS = [SPARQL_RESULTS_JSON, JSON_MEDIA_TYPE, CSV] as const;
@@ -29,12 +30,18 @@ export function createQueriesRouter(ctx: AppContext): Router {
     const mediaType =
       format === 'csv' ? CSV : format === 'json' ? SPARQL_RESULTS_JSON : negotiate(req.get('accept'), OFFERS);
     if (!mediaType) throw new NotAcceptableError(`query ${entry.name}`, OFFERS);
+    const written = mediaType === CSV ? CSV : SPARQL_RESULTS_JSON;
+    const timeoutMs = ctx.config.queryTimeoutMs;
+    if (sources.length === 0) {
+      const answer = await catalogQuerySerialized(ctx.store, entry, values, written, { timeoutMs });
+      await sendChunks(req, res, answer.body, `${written}; charset=utf-8`, { onePieceWhole: true });
+      return;
+    }
     const result = await runCatalogQuery(ctx.store, entry, values, {
       sources,
-      timeoutMs: ctx.config.queryTimeoutMs,
+      timeoutMs,
       ontologyDir: ctx.config.ontologyDir,
     });
-    const written = mediaType === CSV ? CSV : SPARQL_RESULTS_JSON;
     res.type(`${written}; charset=utf-8`).send(serializeSolutions(result, written));
   };
   const handle = (req: Request, res: Response, next: (error?: unknown) => void): void => {

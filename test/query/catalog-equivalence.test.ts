@@ -32,6 +32,13 @@ const cases: Record<string, ParamValues[]> = {
     { experiment: `${ID}experiment/exp-facies`, measure: 'iou', maximize: true },
     { experiment: `${ID}experiment/none`, measure: 'accuracy', maximize: true },
   ],
+  executions: [
+    {},
+    { execution: `${ID}wfexec/prep-2` },
+    { execution: [`${ID}wfexec/train-1`, `${ID}wfexec/train-3`] },
+    { experiment: `${ID}experiment/exp-facies` },
+    { experiment: `${ID}experiment/none` },
+  ],
   'failed-tasks': [{}, { execution: `${ID}wfexec/prep-2` }, { execution: `${ID}wfexec/prep-1` }],
   'latest-metric-running': [{}, { measure: 'loss' }, { measure: 'accuracy' }],
   'learning-data-characteristics': [

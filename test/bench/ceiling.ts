@@ -13,6 +13,7 @@ import { packageCatalog } from '../../src/query/index.ts';
 import { workflowExecutionGraph } from '../../src/translate/index.ts';
 import { type ServeProcess, startServeProcess } from '../support/serve-process.ts';
 import { ensureDataset } from './generate/index.ts';
+import { measuredCommit } from './suite/commit.ts';
 import { catalogParams } from './suite/query-params.ts';
 
 const option = (name: string): string | undefined => {
@@ -71,6 +72,7 @@ const dataset = ensureDataset({ target: size });
 const dataDir = mkdtempSync(join(tmpdir(), 'provml-ceiling-'));
 const result: Record<string, unknown> = {
   date: new Date().toISOString(),
+  commit: measuredCommit(),
   datasetTriples: dataset.manifest.triples,
 };
 try {

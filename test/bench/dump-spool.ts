@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { QuadData } from '../../src/rdf/index.ts';
 import { openDurableStore, selectRows } from '../../src/store/index.ts';
 import { syntheticBatch } from './store-startup.ts';
+import { measuredCommit } from './suite/commit.ts';
 
 const COUNT = 'SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }';
 const args = process.argv.slice(2);
@@ -55,6 +56,7 @@ try {
     Math.min(...rounds.map((r) => r[key]));
   console.log(
     JSON.stringify({
+      commit: measuredCommit(),
       quads: size,
       pageQuads,
       bytes: rounds[0]?.bytes,

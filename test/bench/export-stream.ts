@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import type { QuadData } from '../../src/rdf/index.ts';
 import { openDurableStore, type RdfFormat } from '../../src/store/index.ts';
 import { syntheticBatch } from './store-startup.ts';
+import { measuredCommit } from './suite/commit.ts';
 
 const BATCHES_PER_INSERT = 50; // syntheticBatch gives 1,000 quads: 50,000 quads per logged write
 const IN_FLIGHT = 4;
@@ -160,6 +161,7 @@ async function main(sizes: number[], out: string): Promise<void> {
   }
   const report = {
     date: new Date().toISOString(),
+    commit: measuredCommit(),
     pageQuads: 'default (50,000)',
     exportHeapLimitMiB: EXPORT_HEAP_MiB,
     results,

@@ -118,6 +118,20 @@ server.serve_forever()
         self.process.wait(timeout=10)
 
 
+
+def measured_commit() -> str:
+    """The short commit measured, marked when src/ differs from it (uncommitted work was measured)."""
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True,
+                              check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "src"], cwd=root, capture_output=True, text=True,
+                               check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return f"{head} (src modified)" if dirty else head
+
+
 def baseline_client(ref: str, into: str):
     """The client of commit `ref`, imported as the package `provml_baseline` (its imports are relative)."""
     tree = os.path.join(into, "tree")
@@ -414,6 +428,7 @@ def main() -> int:
         results = {
             "meta": {
                 "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                "commit": measured_commit(),
                 "python": platform.python_version(),
                 "implementation": platform.python_implementation(),
                 "torch": torch.__version__,

@@ -29,7 +29,7 @@
 // Goals (provml issue 14): HTTP ≤ 1.3× raw for every query of ≥ 10 ms raw; per result row ≤ 5 µs over raw
 // ((http − raw) / rows, meaningful only for queries with many rows).
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, totalmem } from 'node:os';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultConfig } from '../../src/config.ts';
@@ -53,6 +53,7 @@ import {
   sparqlLane,
 } from './http-vs-raw/lanes.ts';
 import { measuredCommit } from './suite/commit.ts';
+import { benchMachine } from './suite/machine.ts';
 import { nquadChunks } from './suite/nquads.ts';
 import { table } from './suite/report.ts';
 import { errorText, ratio, round } from './suite/stats.ts';
@@ -252,12 +253,7 @@ writeFileSync(
     {
       date: new Date().toISOString(),
       commit,
-      machine: {
-        cpus: cpus().length,
-        cpu: cpus()[0]?.model,
-        memoryGiB: Math.round(totalmem() / 2 ** 30),
-        node: process.version,
-      },
+      machine: benchMachine(),
       loadAverage: { start: loadAtStart, end: loadAtEnd },
       size,
       dataset: { dir: dataset.dir, triples: manifest.triples, domainTriples: manifest.domainTriples, quads },

@@ -27,7 +27,7 @@
 //   (and the domain graph) then through provml's facade into the loaded store; then the catalog queries.
 // Results: console.table and test/bench/results/virtuoso-compare-<size>.json (other modes: a suffix naming them).
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, totalmem } from 'node:os';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger } from '../../src/logger.ts';
 import {
@@ -39,6 +39,7 @@ import {
 import { startVirtuoso, type VirtuosoServer } from '../support/virtuoso.ts';
 import { ensureDataset, REPO_ROOT } from './generate/index.ts';
 import { measuredCommit } from './suite/commit.ts';
+import { benchMachine } from './suite/machine.ts';
 import {
   type BoundEntry,
   boundCatalog,
@@ -201,12 +202,7 @@ const out = args.outFile;
 const result = {
   date: new Date().toISOString(),
   commit,
-  machine: {
-    cpus: cpus().length,
-    cpu: cpus()[0]?.model,
-    memoryGiB: Math.round(totalmem() / 2 ** 30),
-    node: process.version,
-  },
+  machine: benchMachine(),
   size: args.size,
   dataset: {
     dir: dataset.dir,

@@ -75,11 +75,15 @@ const usersMarked = (key: TemplatePart): TemplatePart[] => [
   key,
   ` GRAPH ${STATE_GRAPH} { ?activity ${USER} ?user } }`,
 ];
-/** The running activities associated with an agent whose type or name changed: their users are recomputed. */
+/**
+ * The running activities associated with an agent whose type or name changed: their users are recomputed. From
+ * the running markers (few), not from the agent: a person is associated with every activity it ever ran, and its
+ * facts come again with most batches, so starting from it would make each refresh grow with the store.
+ */
 const RUNNING_OF_AGENTS: TemplatePart[] = [
   `${PREFIXES}SELECT DISTINCT ?activity WHERE { `,
   valuesSlot('agent'),
-  ` ?activity prov:wasAssociatedWith ?agent . GRAPH ${STATE_GRAPH} { ?activity ${RUNNING} ?now } }`,
+  ` GRAPH ${STATE_GRAPH} { ?activity ${RUNNING} ?now } ?activity prov:wasAssociatedWith ?agent . }`,
 ];
 
 // The values latest-metric-running's former formulation returns, per run: the highest section index per measure

@@ -3,7 +3,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BadRequestError } from '../errors.ts';
 import { N_TRIPLES } from '../rdf/index.ts';
-import type { ProvStore, SelectResult, SerializedResults } from '../store/index.ts';
+import type { ProvStore, QueryOptions, SelectResult, SerializedResults } from '../store/index.ts';
 import { querySerialized, selectRows } from '../store/index.ts';
 import { bindQuery, hasBindMarker, type ParamValues } from './bind.ts';
 import { type CatalogHeader, parseHeader } from './catalog-header.ts';
@@ -100,10 +100,12 @@ export async function runCatalogQuery(
       ontologyDir: options.ontologyDir,
     });
   }
-  return selectRows(store, query, {
-    unionDefaultGraph: true,
-    ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
-  });
+  return selectRows(store, query, nativeOptions(options));
+}
+
+/** How a catalog query runs on the store's own engine: over the union of graphs, within the time limit. */
+function nativeOptions(options: Pick<RunOptions, 'timeoutMs'>): QueryOptions {
+  return { unionDefaultGraph: true, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) };
 }
 
 /**
@@ -119,12 +121,7 @@ export async function catalogQuerySerialized(
   options: Pick<RunOptions, 'timeoutMs'> = {},
 ): Promise<SerializedResults> {
   const query = bindQuery(entry.query, entry.params, values);
-  return querySerialized(
-    store,
-    query,
-    { results: mediaType, graph: N_TRIPLES },
-    { unionDefaultGraph: true, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) },
-  );
+  return querySerialized(store, query, { results: mediaType, graph: N_TRIPLES }, nativeOptions(options));
 }
 
 /** A catalog entry as clients list it (HTTP and MCP): no SPARQL text, no file path. */

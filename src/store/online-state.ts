@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { NamedNodeTerm, QuadData, Term } from '../rdf/index.ts';
+import { type NamedNodeTerm, type QuadData, type Term, XSD_STRING } from '../rdf/index.ts';
 import {
   ONLINE_STATE_GRAPH,
   prov,
@@ -500,8 +500,6 @@ function latestMarkers(rows: Row[]): Triple[] {
       out.push([evaluation, LATEST_OF, run]);
   return out;
 }
-
-const XSD_STRING = 'http://www.w3.org/2001/XMLSchema#string';
 
 /** Terms equal in RDF 1.1 give one key: an engine may give back a simple literal typed xsd:string. */
 function tripleKey([s, p, o]: Triple): string {

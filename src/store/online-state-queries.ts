@@ -35,8 +35,10 @@ PREFIX provml: <https://w3id.org/provml#>
 // `wasGeneratedBy/wasInformedBy?` was evaluated from every generation edge, so it is spelled as a UNION; from the
 // value, the UNION's second branch was evaluated unbound (every section of the store: seconds per refresh at
 // 10^6, growing with the store), so it is spelled as the path.
-const generatedByRun = (value: string) =>
-  `{ ${value} prov:wasGeneratedBy ?run } UNION { ?section prov:wasInformedBy ?run . ${value} prov:wasGeneratedBy ?section }`;
+// A pattern on the value that follows is repeated inside each branch (`within`): joined after the UNION, it was
+// applied to every value of the run (VALUES_AT: 4 s for 400 keys at 10^6, 145 ms inside).
+const generatedByRun = (value: string, within = '') =>
+  `{ ${value} prov:wasGeneratedBy ?run .${within} } UNION { ?section prov:wasInformedBy ?run . ${value} prov:wasGeneratedBy ?section .${within} }`;
 const valueGeneratedBy = (value: string) => `${value} prov:wasGeneratedBy/prov:wasInformedBy? ?run .`;
 
 /** The running-tasks condition of the catalog's former formulation (test/fixtures/queries/reference). */
@@ -118,8 +120,8 @@ const VALUES_AT: TemplatePart[] = [
   `${PREFIXES}SELECT DISTINCT ?evaluation ?run WHERE {\n  `,
   valuesSlot('run', 'measure', 'epoch'),
   `
-  ${generatedByRun('?evaluation')}
-  ?evaluation provml:sectionIndex ?epoch ; provml:attributeName ?measure ; prov:value ?value .
+  ${generatedByRun('?evaluation', ' ?evaluation provml:sectionIndex ?epoch ; provml:attributeName ?measure .')}
+  ?evaluation prov:value ?value .
   FILTER EXISTS { ?evaluation a provml:ModelEvaluation }
 }`,
 ];

@@ -69,15 +69,16 @@ const ACTIVITY_FACTS = new Set([prov('startedAtTime'), prov('endedAtTime'), prov
 /** A run's own facts that decide whether its values count: recompute the run. */
 const RUN_FACTS = new Set([prov('startedAtTime'), prov('endedAtTime')]);
 const LEARNING_STAGE = provml('LearningStage');
-/** A value's own facts that decide its candidacy. */
+/** A value's own facts that decide its candidacy (and its type, MODEL_EVALUATION). */
 const VALUE_FACTS = new Set([
-  rdf('type'),
   prov('wasGeneratedBy'),
   prov('value'),
   provml('hasMeasure'),
   provml('sectionIndex'),
   provml('attributeName'),
 ]);
+// Only this type: every subject of a batch has a type, and each would be a key of the candidates' lookup.
+const MODEL_EVALUATION = provml('ModelEvaluation');
 const SECTION_LINK = prov('wasInformedBy');
 /** An activity's own fact that decides its users. */
 const ASSOCIATION = prov('wasAssociatedWith');
@@ -271,7 +272,8 @@ function noteAdded(pending: Pending, quads: QuadData[]): void {
     if (ACTIVITY_FACTS.has(p)) pending.activities.add(subject.value);
     if (RUN_FACTS.has(p) || (p === rdf('type') && object.value === LEARNING_STAGE))
       pending.runs.add(subject.value);
-    if (VALUE_FACTS.has(p)) pending.values.add(subject.value);
+    if (VALUE_FACTS.has(p) || (p === rdf('type') && object.value === MODEL_EVALUATION))
+      pending.values.add(subject.value);
     if (p === SECTION_LINK) pending.sections.add(subject.value);
     noteUserFacts(pending, p, object, subject.value);
   }

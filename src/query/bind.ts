@@ -52,25 +52,40 @@ export function bindTerms(params: CatalogParam[], values: ParamValues): Map<stri
   return bound;
 }
 
-/** The VALUES block for the bound terms (the cartesian product of multi-valued parameters). */
-export function valuesBlock(bound: Map<string, Term[]>): string {
-  const names = [...bound.keys()];
+/** The rows of the VALUES block for the bound terms: the cartesian product of multi-valued parameters. */
+export function valueRows(bound: Map<string, Term[]>): Term[][] {
   let rows: Term[][] = [[]];
-  for (const name of names) {
+  for (const name of bound.keys()) {
     rows = rows.flatMap((row) => (bound.get(name) ?? []).map((term) => [...row, term]));
     if (rows.length > MAX_ROWS)
       throw new BadRequestError(`Too many parameter combinations (over ${MAX_ROWS}); give fewer values.`);
   }
-  const body = rows.map((row) => `(${row.map(termToNTriples).join(' ')})`).join(' ');
+  return rows;
+}
+
+/** The VALUES block for the bound terms (the cartesian product of multi-valued parameters). */
+export function valuesBlock(bound: Map<string, Term[]>): string {
+  const names = [...bound.keys()];
+  const body = valueRows(bound)
+    .map((row) => `(${row.map(termToNTriples).join(' ')})`)
+    .join(' ');
   return `VALUES (${names.map((name) => `?${name}`).join(' ')}) { ${body} }`;
+}
+
+/** The text of a catalog query around its `# @bind` lines (as many pieces as lines, plus one). */
+export function splitAtBindMarkers(query: string): string[] {
+  return query.split(new RegExp(MARKER.source, 'm'));
 }
 
 /** The catalog query with its parameters bound as RDF terms at its `# @bind` markers. */
 export function bindQuery(query: string, params: CatalogParam[], values: ParamValues): string {
   const bound = bindTerms(params, values);
   if (bound.size === 0) return query;
-  if (!hasBindMarker(query))
-    throw new BadRequestError('This catalog query has parameters but no "# @bind" line to bind them at.');
+  if (!hasBindMarker(query)) throw noBindMarker();
   const block = valuesBlock(bound);
   return query.replace(MARKER, (line) => `${line.match(/^[ \t]*/)?.[0] ?? ''}${block}`);
+}
+
+export function noBindMarker(): BadRequestError {
+  return new BadRequestError('This catalog query has parameters but no "# @bind" line to bind them at.');
 }

@@ -9,6 +9,7 @@ import { bindQuery, hasBindMarker, type ParamValues } from './bind.ts';
 import { type CatalogHeader, parseHeader } from './catalog-header.ts';
 import { UnknownQueryError } from './errors.ts';
 import { federatedSelect } from './federation.ts';
+import { bindPrepared } from './prepared-bind.ts';
 import type { SourceSpec } from './sources.ts';
 
 /** queries/ of the package (catalog .rq files; federated ones in queries/federated/). */
@@ -91,16 +92,15 @@ export async function runCatalogQuery(
   values: ParamValues,
   options: RunOptions = {},
 ): Promise<SelectResult> {
-  const query = bindQuery(entry.query, entry.params, values);
   if (options.sources && options.sources.length > 0) {
-    return federatedSelect(query, {
+    return federatedSelect(bindQuery(entry.query, entry.params, values), {
       store,
       sources: options.sources,
       timeoutMs: options.timeoutMs,
       ontologyDir: options.ontologyDir,
     });
   }
-  return selectRows(store, query, nativeOptions(options));
+  return selectRows(store, bindPrepared(entry, values), nativeOptions(options));
 }
 
 /** How a catalog query runs on the store's own engine: over the union of graphs, within the time limit. */
@@ -120,8 +120,12 @@ export async function catalogQuerySerialized(
   mediaType: string,
   options: Pick<RunOptions, 'timeoutMs'> = {},
 ): Promise<SerializedResults> {
-  const query = bindQuery(entry.query, entry.params, values);
-  return querySerialized(store, query, { results: mediaType, graph: N_TRIPLES }, nativeOptions(options));
+  return querySerialized(
+    store,
+    bindPrepared(entry, values),
+    { results: mediaType, graph: N_TRIPLES },
+    nativeOptions(options),
+  );
 }
 
 /** A catalog entry as clients list it (HTTP and MCP): no SPARQL text, no file path. */

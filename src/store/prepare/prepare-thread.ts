@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { LRUCache } from 'lru-cache';
 import { BadRequestError } from '../../errors.ts';
 import { fromWireError, type WireError } from '../durable/protocol.ts';
 import type {
@@ -169,12 +170,36 @@ export class PrepareThread {
 
 const edgeThread = new PrepareThread();
 
+// Clients repeat their queries (dashboards, the web page, scripts polling what is running), and sparqljs took
+// 5–20 ms to parse a query of a few KB that the engine answered in 1–2 ms. So the same text with the same options
+// is parsed once. Every layer after this one copies a prepared query before it changes anything; the cached one is
+// frozen, so a layer that did not would fail loudly instead of changing the next request's query. Only what
+// parses is kept; bounded by the characters held.
+const EDGE_CACHE_CHARS = 16 << 20;
+const preparedAtEdge = new LRUCache<string, PreparedQuery>({
+  maxSize: EDGE_CACHE_CHARS,
+  sizeCalculation: (prepared) => Math.max(1, prepared.text.length),
+});
+
+function edgeCacheKey(text: string, options: PrepareQueryOptions): string {
+  return `${JSON.stringify(options)}\n${text}`;
+}
+
 /**
  * prepareQuery for the edges that serve many clients at once (HTTP, MCP): the same prepared query, the
  * same errors, but a large text is parsed off the main thread.
  */
 export function prepareQueryAtEdge(text: string, options: PrepareQueryOptions = {}): Promise<PreparedQuery> {
-  if (text.length <= INLINE_PREPARE_MAX_CHARS) return inline(() => prepareQuery(text, options));
+  if (text.length <= INLINE_PREPARE_MAX_CHARS) {
+    const key = edgeCacheKey(text, options);
+    const cached = preparedAtEdge.get(key);
+    if (cached) return Promise.resolve(cached);
+    return inline(() => {
+      const prepared = deepFreeze(prepareQuery(text, options));
+      preparedAtEdge.set(key, prepared);
+      return prepared;
+    });
+  }
   return inline(() => checkQueryLength(text, options)).then(() => edgeThread.prepareQuery(text, options));
 }
 
@@ -185,6 +210,13 @@ export function prepareUpdateAtEdge(
 ): Promise<PreparedUpdate> {
   if (text.length <= INLINE_PREPARE_MAX_CHARS) return inline(() => prepareUpdate(text, options));
   return edgeThread.prepareUpdate(text, options);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value;
+  Object.freeze(value);
+  for (const child of Object.values(value)) deepFreeze(child);
+  return value;
 }
 
 function inline<T>(prepare: () => T): Promise<T> {

@@ -48,6 +48,13 @@ const cases: Record<string, ParamValues[]> = {
     { model: `${ID}data/unet-d-ckpt-e2` },
     { model: `${ID}data/none` },
   ],
+  'lineage-edges': [
+    { model: `${ID}data/unet-a` },
+    { model: `${ID}data/unet-b` },
+    { model: `${ID}data/unet-d` },
+    { model: `${ID}data/unet-d-ckpt-e2` },
+    { model: `${ID}data/none` },
+  ],
   'measure-per-epoch': [
     { measure: 'loss' },
     { measure: 'accuracy' },
@@ -62,6 +69,14 @@ const cases: Record<string, ParamValues[]> = {
     { execution: `${ID}wfexec/train-3` },
     { execution: `${ID}wfexec/train-5` },
     { execution: `${ID}wfexec/train-1` },
+  ],
+  runs: [
+    {},
+    { inExperiment: `${ID}experiment/exp-facies` },
+    { inExperiment: `${ID}experiment/none` },
+    { withStatus: 'failed' },
+    { withStatus: 'running' },
+    { withStatus: 'finished', text: 'tiling' },
   ],
 };
 

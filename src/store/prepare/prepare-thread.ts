@@ -174,8 +174,9 @@ const edgeThread = new PrepareThread();
 // 5–20 ms to parse a query of a few KB that the engine answered in 1–2 ms. So the same text with the same options
 // is parsed once. Every layer after this one copies a prepared query before it changes anything; the cached one is
 // frozen, so a layer that did not would fail loudly instead of changing the next request's query. Only what
-// parses is kept; bounded by the characters held.
-const EDGE_CACHE_CHARS = 16 << 20;
+// parses is kept; bounded by the characters held (a prepared query takes ~9 bytes of heap per character of its
+// text, so ~36 MB at most: room for ~1,400 catalog-sized queries).
+const EDGE_CACHE_CHARS = 4 << 20;
 const preparedAtEdge = new LRUCache<string, PreparedQuery>({
   maxSize: EDGE_CACHE_CHARS,
   sizeCalculation: (prepared) => Math.max(1, prepared.text.length),

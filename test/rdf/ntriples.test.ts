@@ -3,6 +3,7 @@ import {
   blankNode,
   DEFAULT_GRAPH,
   escapeString,
+  isValidIri,
   literal,
   namedNode,
   quadToNQuads,
@@ -41,6 +42,44 @@ describe('the audited N-Triples / SPARQL term writer', () => {
 
   it('escapes every control character', () => {
     expect(escapeString('\t\r\b\f\u007f')).toBe('"\\t\\r\\b\\f\\u007F"');
+  });
+
+  it('escapes exactly backslash, quote and the control characters, each code unit alone and among others', () => {
+    const named: Record<string, string> = {
+      '\\': '\\\\',
+      '"': '\\"',
+      '\n': '\\n',
+      '\r': '\\r',
+      '\t': '\\t',
+      '\b': '\\b',
+      '\f': '\\f',
+    };
+    for (let code = 0; code < 0x2100; code++) {
+      const ch = String.fromCharCode(code);
+      const escaped =
+        named[ch] ??
+        (code < 0x20 || code === 0x7f ? `\\u${code.toString(16).padStart(4, '0').toUpperCase()}` : ch);
+      expect(escapeString(ch)).toBe(`"${escaped}"`);
+      expect(escapeString(`a${ch}é`)).toBe(`"a${escaped}é"`);
+    }
+    expect(escapeString('plain text, ünïcödé and 😀')).toBe('"plain text, ünïcödé and 😀"');
+  });
+
+  it('takes an IRI only with a scheme and none of the characters IRIREF forbids', () => {
+    for (const iri of [
+      'a:b',
+      'urn:x:y',
+      'mailto:a@b',
+      'HTTP://X',
+      'x-y.z+w:abc',
+      'http:',
+      'https://e/ü?q=1#f',
+    ])
+      expect(isValidIri(iri)).toBe(true);
+    for (const iri of ['', ':x', '1http://x', 'ht tp://x', 'relative/path', 'http://a b', 'http://x/\u0000'])
+      expect(isValidIri(iri)).toBe(false);
+    for (const ch of ['<', '>', '"', '{', '}', '|', '^', '`', '\\', '\u0020', '\u001f'])
+      expect(isValidIri(`http://e/${ch}`)).toBe(false);
   });
 
   it('writes a quad with and without a graph name', () => {

@@ -89,6 +89,24 @@ describe('the online state after writes that are not capture events', () => {
     ]);
   });
 
+  it('a Graph Store POST refreshes the keys of its data only: no rebuild over every fact', async () => {
+    // A marker no fact supports, written beside the state: a rebuild would remove it, a keyed refresh leaves it.
+    const stray = `urn:provml:test:stray ${STATE}running ${STATE}now`;
+    await store.insert([
+      {
+        subject: { termType: 'NamedNode', value: 'urn:provml:test:stray' },
+        predicate: { termType: 'NamedNode', value: `${STATE}running` },
+        object: { termType: 'NamedNode', value: `${STATE}now` },
+        graph: { termType: 'NamedNode', value: 'https://w3id.org/provml/graph/online-state' },
+      },
+    ]);
+    const { ntriples } = facts();
+    await request(app).post(at).type('application/n-triples').send(ntriples).expect(201);
+    expect(await markers(store)).toEqual([...LATEST, ...RUNNING_BOTH, stray].sort());
+    await request(app).delete(at).expect(204);
+    expect(await markers(store), 'a DELETE still rebuilds').toEqual([]);
+  });
+
   it('POST /api/v1/import', async () => {
     const { nquads } = facts();
     await request(app).post('/api/v1/import').type('application/n-quads').send(nquads).expect(200);

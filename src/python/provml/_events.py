@@ -22,9 +22,14 @@ def iso_time(t: float) -> str:
     second = int(t)
     cached_second, prefix = _second_cache
     if second != cached_second:
-        prefix = _time.strftime("%Y-%m-%dT%H:%M:%S", _time.gmtime(second))
+        prefix = second_text(second)
         _second_cache = (second, prefix)
     return f"{prefix}.{int((t - second) * 1000):03d}Z"
+
+
+def second_text(second: int) -> str:
+    """A whole Unix second as ISO-8601 UTC up to the seconds."""
+    return _time.strftime("%Y-%m-%dT%H:%M:%S", _time.gmtime(second))
 
 
 def plain(value: Any) -> Any:

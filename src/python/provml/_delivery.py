@@ -534,7 +534,7 @@ class HttpSink(_Pump):
 class FileSink(_Pump):
     """Offline capture: appends events as NDJSON to a local file, in batches, for `provml ingest` later."""
 
-    def __init__(self, path: str, warner: Warner, batch_size: int = 500, flush_interval: float = 1.0) -> None:
+    def __init__(self, path: str, warner: Warner, batch_size: int = 500, flush_interval: float = 2.0) -> None:
         self.path = path
         super().__init__(warner, batch_size, flush_interval)
 

@@ -11,7 +11,7 @@ The one exception is a task scope's plain metric, the 4-tuple (scope, when, meas
 import math
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
-from ._events import SCHEMA_VERSION, encode, event_line, iso_time, literal_map, quote, second_text
+from ._events import MILLIS, SCHEMA_VERSION, encode, event_line, iso_time, literal_map, quote, second_text
 
 Builder = Callable[[Any, tuple], Optional[str]]
 
@@ -220,6 +220,7 @@ def scope_metric_lines(owner: Any, records: List[tuple], start: int, lines: List
     names = _names
     append = lines.append
     float_repr = _float_repr
+    millis = MILLIS
     second, second_prefix, last_task, wire = -1, "", None, ""
     end = len(records)
     index = start
@@ -243,7 +244,7 @@ def scope_metric_lines(owner: Any, records: List[tuple], start: int, lines: List
             whole = int(when)
             if whole != second:
                 second, second_prefix = whole, second_text(whole)
-            append(f'{head}{next(counter)}","time":"{second_prefix}.{int((when - whole) * 1000):03d}Z",'
+            append(f'{head}{next(counter)}","time":"{second_prefix}{millis[int((when - whole) * 1000)]}",'
                    f'"measure":{name},"value":{float_repr(value)},{wire}}}')
             index += 1
     except (TypeError, ValueError, AttributeError, RecursionError):

@@ -66,7 +66,7 @@ class Recorder:
         *,
         rejected_file: Optional[str] = None,
         batch_size: int = 500,
-        flush_interval: float = 1.0,
+        flush_interval: float = 2.0,
         max_buffered_events: int = 50_000,
         request_timeout: float = 10.0,
         close_timeout: float = 30.0,

@@ -1,6 +1,7 @@
 """The events a Recorder builds (read back from offline file mode): the provml/1 wire format of src/capture."""
 
 import asyncio
+import itertools
 import json
 import os
 import re
@@ -275,6 +276,38 @@ class WireFormatTest(unittest.TestCase):
         self.assertEqual(late[0]["taskId"], section.task_id)
         self.assertNotIn("section", late[0])
         self.assertNotIn("stage", late[0])
+
+    def test_a_run_of_scope_metrics_is_the_text_each_would_have_alone(self):
+        # The sender makes runs of scope metrics in one loop (_shapes.scope_metric_lines); the records it leaves
+        # (NaN, a task whose end was built) go one by one: the same lines, numbered in the same order.
+        from provml import _shapes
+
+        r = Recorded(id_prefix="p")
+        rec = r.rec
+        with rec.task("train", stage="training") as training:
+            with training.task("epoch", epoch=1) as ended:
+                pass
+            with training.task("epoch", epoch=2) as section:
+                rec.flush(timeout=10)  # the queue is empty and the first epoch's end is built
+                records = [(section, 1764700000.1234, "loss", 0.5), (training, 1764700001.9996, "acc", 0.25),
+                           (section, 1764700001.5, "loss", float("nan")), (ended, 1764700002.0, "late", 1.5),
+                           (section, 1764700002.25, "loss", -0.0), (section, 1764700002.5, "loss", 3e-300)]
+                rec._counter = itertools.count(100)
+                together = rec._sink.serialize(records)
+                rec._counter = itertools.count(100)
+                alone = [_shapes.scope_metric(rec, record) for record in records]
+                rec._counter = itertools.count(1000)
+                kept = rec._sink.serialize([(section, 1764700003.0, 7, 1.5), (section, 1764700003.0, "x", 1.0)])
+        r.events()
+        self.assertEqual(together, alone)
+        self.assertEqual([json.loads(line)["id"] for line in together], [f"e-p-{n}" for n in range(100, 106)])
+        self.assertEqual(json.loads(together[0])["time"], "2025-12-02T18:26:40.123Z")
+        self.assertEqual(json.loads(together[1])["time"], "2025-12-02T18:26:41.999Z")
+        self.assertEqual(json.loads(together[2])["value"], "NaN")
+        self.assertNotIn("section", json.loads(together[3]))
+        # A measure that is not text cannot be encoded: that event is dropped (said once), the next one kept.
+        self.assertEqual([json.loads(line)["measure"] for line in kept], ["x"])
+        self.assertTrue(any("not JSON-serializable" in w for w in r.warnings), r.warnings)
 
     def test_scope_metrics_from_threads_are_all_kept_with_unique_ids(self):
         r = Recorded(batch_size=64)

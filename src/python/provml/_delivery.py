@@ -241,11 +241,18 @@ class _Pump:
 
     def serialize(self, records: List[tuple]) -> List[str]:
         """Each record's JSON line, made by its builder (an event that cannot be made is dropped, said once); a
-        4-tuple is a task scope's metric (_shapes.scope_metric)."""
-        lines = []
+        4-tuple is a task scope's metric, most of them made by one loop (_shapes.scope_metric_lines)."""
+        lines: List[str] = []
         owner = self.owner
         scope_metric = _shapes.scope_metric
-        for record in records:
+        scope_metric_lines = _shapes.scope_metric_lines
+        index, end = 0, len(records)
+        while index < end:
+            index = scope_metric_lines(owner, records, index, lines)
+            if index == end:
+                break
+            record = records[index]
+            index += 1
             try:
                 line = scope_metric(owner, record) if len(record) == 4 else record[0](owner, record)
             except (TypeError, ValueError, AttributeError, RecursionError):
@@ -527,7 +534,7 @@ class HttpSink(_Pump):
 class FileSink(_Pump):
     """Offline capture: appends events as NDJSON to a local file, in batches, for `provml ingest` later."""
 
-    def __init__(self, path: str, warner: Warner, batch_size: int = 500, flush_interval: float = 1.0) -> None:
+    def __init__(self, path: str, warner: Warner, batch_size: int = 500, flush_interval: float = 2.0) -> None:
         self.path = path
         super().__init__(warner, batch_size, flush_interval)
 

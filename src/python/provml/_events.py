@@ -9,6 +9,9 @@ SCHEMA_VERSION = "provml/1"
 
 _LITERALS = (str, int, float, bool)
 _second_cache = (-1, "")
+# The milliseconds' text by lookup (formatting ":03d" costs a third of a metric's line); 1000 is a fraction just
+# under one second rounded up by the multiplication.
+MILLIS = tuple(f".{min(ms, 999):03d}Z" for ms in range(1001))
 
 
 def now() -> str:
@@ -22,9 +25,14 @@ def iso_time(t: float) -> str:
     second = int(t)
     cached_second, prefix = _second_cache
     if second != cached_second:
-        prefix = _time.strftime("%Y-%m-%dT%H:%M:%S", _time.gmtime(second))
+        prefix = second_text(second)
         _second_cache = (second, prefix)
-    return f"{prefix}.{int((t - second) * 1000):03d}Z"
+    return prefix + MILLIS[int((t - second) * 1000)]
+
+
+def second_text(second: int) -> str:
+    """A whole Unix second as ISO-8601 UTC up to the seconds."""
+    return _time.strftime("%Y-%m-%dT%H:%M:%S", _time.gmtime(second))
 
 
 def plain(value: Any) -> Any:

@@ -9,9 +9,9 @@ The one exception is a task scope's plain metric, the 4-tuple (scope, when, meas
 """
 
 import math
-from typing import Any, Callable, Dict, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
-from ._events import SCHEMA_VERSION, encode, event_line, iso_time, literal_map, quote
+from ._events import MILLIS, SCHEMA_VERSION, encode, event_line, iso_time, literal_map, quote, second_text
 
 Builder = Callable[[Any, tuple], Optional[str]]
 
@@ -207,6 +207,49 @@ def scope_metric(owner: Any, record: tuple) -> Optional[str]:
         return evaluation(owner, (evaluation, number, when, task.workflow, None, None if task.end_built else task,
                                   task.task_id, measure, value, None, None, None, None, None))
     return _metric_line(owner, number, when, task, measure, _float_repr(value)) + "}"
+
+
+def scope_metric_lines(owner: Any, records: List[tuple], start: int, lines: List[str]) -> int:
+    """The lines of task scopes' plain metrics from `records[start]` on, appended to `lines` by one tight loop (the
+    text `scope_metric` gives): the sender runs it right after a training step, when each call it makes is a cache
+    miss. Returns the index of the first record it leaves to `scope_metric` or a builder (another kind, a task
+    whose end was built, NaN or ±∞, a measure that is not text, a task whose fields cannot be encoded), or the end."""
+    counter = owner._counter
+    prefix = owner._prefix
+    head = _heads.get(prefix) or _id_head(prefix)
+    names = _names
+    append = lines.append
+    float_repr = _float_repr
+    millis = MILLIS
+    second, second_prefix, last_task, wire = -1, "", None, ""
+    end = len(records)
+    index = start
+    try:
+        while index < end:
+            record = records[index]
+            if len(record) != 4:
+                break
+            scope, when, measure, value = record
+            task = scope._task
+            if task.end_built or value - value != 0.0 or type(measure) is not str:
+                break
+            if task is not last_task:
+                wire = task.wire
+                if wire is None:
+                    wire = task.wire = _task_wire(task)
+                last_task = task
+            name = names.get(measure)
+            if name is None:
+                name = _name_of(measure)
+            whole = int(when)
+            if whole != second:
+                second, second_prefix = whole, second_text(whole)
+            append(f'{head}{next(counter)}","time":"{second_prefix}{millis[int((when - whole) * 1000)]}",'
+                   f'"measure":{name},"value":{float_repr(value)},{wire}}}')
+            index += 1
+    except (TypeError, ValueError, AttributeError, RecursionError):
+        pass  # that record is left to the caller's per-record path, which drops it when it fails there too
+    return index
 
 
 def _metric_line(owner: Any, number: int, when: float, task: Any, measure: Any, text: str) -> str:

@@ -10,7 +10,7 @@ import tempfile
 import threading
 import uuid
 from time import time as _unix_time
-from typing import Any, Callable, Dict, Iterable, List, Optional, Union
+from typing import TYPE_CHECKING, Any, Callable, Dict, Iterable, List, Optional, Union
 
 from . import _lifecycle, _shapes
 from ._delivery import Delivery, DeliveryResult, FileSink, HttpSink
@@ -66,7 +66,7 @@ class Recorder:
         *,
         rejected_file: Optional[str] = None,
         batch_size: int = 500,
-        flush_interval: float = 1.0,
+        flush_interval: float = 2.0,
         max_buffered_events: int = 50_000,
         request_timeout: float = 10.0,
         close_timeout: float = 30.0,
@@ -481,9 +481,9 @@ def _listed(values: Optional[Iterable[Any]]) -> Optional[list]:
 class TaskScope:
     """What `with rec.task(...) as scope` gives: records into its own task."""
 
-    # CPython lays slots out in sorted order: the four log_metric reads (the underscored ones) share the object's
+    # CPython lays slots out in sorted order: the three log_metric reads (the underscored ones) share the object's
     # first cache line with its header.
-    __slots__ = ("_clock", "_memory", "_sink", "_task", "recorder", "task_id", "workflow_execution_id")
+    __slots__ = ("_memory", "_sink", "_task", "recorder", "task_id", "workflow_execution_id")
 
     def __init__(self, recorder: Recorder, task_id: str, workflow_execution_id: str,
                  task: Optional[_OpenTask] = None) -> None:
@@ -495,27 +495,35 @@ class TaskScope:
         # call reaches costs a miss (the sink and its queue live as long as the recorder).
         self._sink = recorder._sink
         self._memory = recorder._sink.memory
-        self._clock = _unix_time
 
-    def log_metric(self, name: str, value: Any, epoch: Optional[int] = None, stage: Optional[str] = None,
-                   model_id: Optional[str] = None, dataset_id: Optional[str] = None, *,
-                   section: Optional[Dict[str, Any]] = None, time: Optional[str] = None,
-                   annotations: Optional[Dict[str, Any]] = None) -> None:
-        """A measured value of this task (and of its epoch, for an epoch task); `section=`, `time=` and
-        `annotations=` as for Recorder.log_metric."""
-        if (type(value) is float and epoch is None and stage is None and model_id is None and dataset_id is None
-                and section is None and time is None and annotations is None and self._task is not None):
-            # The hot path of a training loop, `section.log_metric("loss", loss.item())`: one 4-tuple into the
-            # queue (_shapes.scope_metric). Its id number, the task's fields and whether the task has ended by then
-            # are read on the sender thread; here only the scope, the clock and the queue, all at hand.
-            try:
-                memory = self._memory
-                memory.append((self, self._clock(), name, value))
-                if len(memory) >= memory.wake_at:
-                    self._sink.wake_or_start()
-            except Exception as error:  # noqa: BLE001
-                self.recorder._warner.fault("log_metric", error)
-            return
+    if TYPE_CHECKING:
+        def log_metric(self, name: str, value: Any, epoch: Optional[int] = None, stage: Optional[str] = None,
+                       model_id: Optional[str] = None, dataset_id: Optional[str] = None, *,
+                       section: Optional[Dict[str, Any]] = None, time: Optional[str] = None,
+                       annotations: Optional[Dict[str, Any]] = None) -> None: ...
+    else:
+        def log_metric(self, name, value, *more, **options):
+            """A measured value of this task (and of its epoch, for an epoch task); `section=`, `time=` and
+            `annotations=` as for Recorder.log_metric."""
+            # The hot path of a training loop, `section.log_metric("loss", loss.item())`: one 4-tuple into the queue
+            # (_shapes.scope_metric). Its id number, the task's fields and whether the task has ended by then are
+            # read on the sender thread. The signature is two names and a rest: a call right after a training step
+            # runs cold, and filling in six defaults and testing each costs more than the append.
+            if type(value) is float and not more and not options and self._task is not None:
+                try:
+                    memory = self._memory
+                    memory.append((self, _unix_time(), name, value))
+                    if len(memory) >= memory.wake_at:
+                        self._sink.wake_or_start()
+                except Exception as error:  # noqa: BLE001
+                    self.recorder._warner.fault("log_metric", error)
+                return
+            self._log_metric(name, value, *more, **options)
+
+    def _log_metric(self, name: str, value: Any, epoch: Optional[int] = None, stage: Optional[str] = None,
+                    model_id: Optional[str] = None, dataset_id: Optional[str] = None, *,
+                    section: Optional[Dict[str, Any]] = None, time: Optional[str] = None,
+                    annotations: Optional[Dict[str, Any]] = None) -> None:
         task = self._task
         if task is None or task.ended or section is not None or time is not None or annotations is not None:
             self.recorder.log_metric(name, value, epoch, stage, model_id, dataset_id, section=section,
@@ -528,6 +536,11 @@ class TaskScope:
                              model_id, dataset_id))
         except Exception as error:  # noqa: BLE001
             self.recorder._warner.fault("log_metric", error)
+
+    # A wrong argument is the TypeError of log_metric, with its signature (help(), IDEs).
+    _log_metric.__qualname__ = "TaskScope.log_metric"
+    if not TYPE_CHECKING:
+        log_metric.__signature__ = inspect.signature(_log_metric)
 
     def log_hyperparameters(self, values: Dict[str, Any]) -> None:
         self.recorder.log_hyperparameters(values, task_id=self.task_id)

@@ -1,9 +1,9 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { existsSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 
 // Starts a throw-away Virtuoso (Debian's virtuoso-opensource) on 127.0.0.1 for the backend tests:
@@ -13,6 +13,7 @@ import { promisify } from 'node:util';
 const BINARY = process.env.VIRTUOSO_BIN ?? '/usr/bin/virtuoso-t';
 const ISQL = process.env.VIRTUOSO_ISQL ?? '/usr/bin/isql-vt';
 const START_TIMEOUT_MS = 90_000;
+const KEPT_LOGS = resolve(import.meta.dirname, '../../.tmp/virtuoso-died');
 
 export interface VirtuosoServer {
   readonly dir: string;
@@ -54,6 +55,10 @@ export async function startVirtuoso(options: VirtuosoOptions = {}): Promise<Virt
   let child: ChildProcess | undefined;
   const base = `http://127.0.0.1:${httpPort}`;
 
+  /** How the server ended when nothing here stopped it (a crash, an outside kill): kept to be said at stop(). */
+  let died: string | undefined;
+  /** A process a test signalled itself (to kill it, to pause it): its exit is not a death to report. */
+  let signalled: ChildProcess | undefined;
   const launch = async (): Promise<void> => {
     rmSync(join(dir, 'virtuoso.lck'), { force: true });
     const log = openSync(join(dir, 'stdout.log'), 'a');
@@ -62,6 +67,10 @@ export async function startVirtuoso(options: VirtuosoOptions = {}): Promise<Virt
       stdio: ['ignore', log, log],
     });
     child = proc;
+    proc.once('exit', (code, signal) => {
+      if (child === proc && signalled !== proc)
+        died = `exited on its own at ${new Date().toISOString()} (${signal ?? `code ${code}`})`;
+    });
     await waitUntilUp(`${base}/sparql`, proc, dir);
   };
 
@@ -88,6 +97,7 @@ export async function startVirtuoso(options: VirtuosoOptions = {}): Promise<Virt
       return child?.pid;
     },
     signal(signal) {
+      signalled = child;
       child?.kill(signal);
     },
     async restart() {
@@ -96,6 +106,7 @@ export async function startVirtuoso(options: VirtuosoOptions = {}): Promise<Virt
     },
     async stop() {
       await stop();
+      if (died) keepLogs(dir, httpPort, died);
       rmSync(dir, { recursive: true, force: true });
     },
     isql: (sql) => isql(sqlPort, sql),
@@ -176,7 +187,34 @@ function tail(path: string): string {
   return existsSync(path) ? readFileSync(path, 'utf8').split('\n').slice(-20).join('\n') : '(no log)';
 }
 
-function freePort(): Promise<number> {
+/**
+ * A server that died under a test run takes its cause with it when its directory is removed: its logs are copied
+ * to .tmp/virtuoso-died/ and their ends said, so that the failures it caused (ECONNREFUSED in later files) can be
+ * told from provml's own.
+ */
+function keepLogs(dir: string, httpPort: number, died: string): void {
+  const kept = join(KEPT_LOGS, `${basename(dir)}-port-${httpPort}`);
+  mkdirSync(kept, { recursive: true });
+  for (const name of ['virtuoso.log', 'stdout.log'])
+    if (existsSync(join(dir, name))) copyFileSync(join(dir, name), join(kept, name));
+  console.error(
+    `Virtuoso on 127.0.0.1:${httpPort} ${died}; its logs are in ${kept}. virtuoso.log ends:\n${tail(join(dir, 'virtuoso.log'))}`,
+  );
+}
+
+/** Ports handed out by this process: two servers started at once must not be given the same one. */
+const handedOut = new Set<number>();
+
+async function freePort(): Promise<number> {
+  for (;;) {
+    const port = await anyFreePort();
+    if (handedOut.has(port)) continue;
+    handedOut.add(port);
+    return port;
+  }
+}
+
+function anyFreePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

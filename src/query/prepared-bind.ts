@@ -18,41 +18,45 @@ interface Bindable {
   params: CatalogParam[];
 }
 
-const templates = new WeakMap<Bindable, Map<string, QueryTemplate>>();
+/** A template and how many VALUES slots it has (one per `# @bind` line; none without parameters). */
+interface Prepared {
+  template: QueryTemplate;
+  slots: number;
+}
+
+const templates = new WeakMap<Bindable, Map<string, Prepared>>();
 
 /** The catalog query with its parameters bound, prepared: what `bindQuery`'s text parses to. */
 export function bindPrepared(entry: Bindable, values: ParamValues): PreparedQuery {
   const bound = bindTerms(entry.params, values);
-  const names = [...bound.keys()];
-  const template = templateFor(entry, names);
-  if (names.length === 0) return template.bind();
+  const { template, slots } = templateFor(entry, [...bound.keys()]);
+  if (slots === 0) return template.bind();
   const rows = valueRows(bound);
-  return template.bind(...Array.from({ length: slotCount(entry) }, () => rows));
+  return template.bind(...Array.from({ length: slots }, () => rows));
 }
 
-function templateFor(entry: Bindable, names: string[]): QueryTemplate {
+function templateFor(entry: Bindable, names: string[]): Prepared {
   let byNames = templates.get(entry);
   if (!byNames) {
     byNames = new Map();
     templates.set(entry, byNames);
   }
   const key = names.join(' ');
-  let template = byNames.get(key);
-  if (!template) {
-    template = prepareQueryTemplate(names.length === 0 ? [entry.query] : partsOf(entry.query, names));
-    byNames.set(key, template);
+  let prepared = byNames.get(key);
+  if (!prepared) {
+    prepared =
+      names.length === 0
+        ? { template: prepareQueryTemplate([entry.query]), slots: 0 }
+        : slotted(entry.query, names);
+    byNames.set(key, prepared);
   }
-  return template;
+  return prepared;
 }
 
-function partsOf(query: string, names: string[]): TemplatePart[] {
+function slotted(query: string, names: string[]): Prepared {
   const pieces = splitAtBindMarkers(query);
   if (pieces.length < 2) throw noBindMarker();
   const parts: TemplatePart[] = [pieces[0] as string];
   for (const piece of pieces.slice(1)) parts.push(valuesSlot(...names), piece);
-  return parts;
-}
-
-function slotCount(entry: Bindable): number {
-  return splitAtBindMarkers(entry.query).length - 1;
+  return { template: prepareQueryTemplate(parts), slots: pieces.length - 1 };
 }

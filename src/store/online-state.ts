@@ -38,7 +38,8 @@ import { selectRows } from './query-results.ts';
 // facts (type, start, end) changed is recomputed (its values read once, when it starts and ends); a new value is
 // compared with its run's markers for its measure (a higher index replaces them, the same index joins them), so a
 // value costs a few lookups, not a MAX over its run's history. Removed facts (a replaced event) recompute every
-// run they may have belonged to; writes that are not capture (Graph Store, SPARQL UPDATE, import) rebuild.
+// run they may have belonged to. Of the writes that are not capture, an insert or a load (Graph Store POST,
+// import) is refreshed for the keys of the quads it added; the others (PUT, DELETE, SPARQL UPDATE) rebuild.
 //
 // Beside a running marker, the users of its activity (`state:user`: the names of the persons associated with it,
 // in any graph), so that running-tasks need not look a person up over every graph that repeats it. They are

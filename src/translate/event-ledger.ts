@@ -115,8 +115,9 @@ export class EventLedger {
   }
 
   /**
-   * The store for every other writer: its writes make the ledger forget what they may have changed, and rebuild
-   * the online state (they may add or remove any fact).
+   * The store for every other writer: its writes make the ledger forget what they may have changed, and bring
+   * the online state up to date (for the keys of what an insert or a load added; else by a rebuild, as they may
+   * add or remove any fact).
    */
   reportingStore(): ProvStore {
     return reportingWrites(

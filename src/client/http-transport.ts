@@ -1,4 +1,5 @@
-import { Agent, request as httpRequest, type IncomingMessage, type RequestOptions } from 'node:http';
+import type { Agent, ClientRequest, IncomingMessage, RequestOptions } from 'node:http';
+import { socketTransport } from './socket-transport.ts';
 
 /** One POST's answer, read in full. */
 export interface TransportResponse {
@@ -42,13 +43,14 @@ export function fetchTransport(fetchFn: typeof fetch): Transport {
 }
 
 /**
- * The default: node:http over ONE keep-alive connection (the pump sends one batch at a time, so a second socket
- * would only cost a handshake). Measured cheaper in CPU per request than the global fetch (docs/performance.md);
- * idle keep-alive sockets are unref'ed by Node's agent, so they never hold the program open. The time limit is
- * one timer per request rather than `AbortSignal.timeout` + `AbortSignal.any` (a quarter of a request's CPU).
+ * The default: http:// over one kept-alive socket with a minimal HTTP/1.1 exchange (src/client/socket-transport.ts,
+ * the cheapest in CPU per request of node:http, undici and fetch: docs/performance.md); https:// through node:https
+ * over ONE keep-alive connection (the pump sends one batch at a time, so a second socket would only cost a
+ * handshake). The time limit is one timer per request rather than `AbortSignal.timeout` + `AbortSignal.any` (a
+ * quarter of a request's CPU).
  */
 export function keepAliveTransport(): Transport {
-  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const plain = socketTransport();
   // node:https (and TLS) is loaded only for an https URL: the client stays light to import.
   let tls: Promise<{ https: typeof import('node:https'); agent: Agent }> | undefined;
   let lastUrl = '';
@@ -60,31 +62,28 @@ export function keepAliveTransport(): Transport {
         lastUrl = url;
       }
       const target = lastTarget;
+      if (target.protocol !== 'https:') return plain.post(url, body, headers, signal, timeoutMs);
+      tls ??= import('node:https').then((https) => ({
+        https,
+        agent: new https.Agent({ keepAlive: true, maxSockets: 1 }),
+      }));
+      const { https, agent } = await tls;
       const options: RequestOptions = {
         method: 'POST',
+        agent,
         headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
       };
-      if (target.protocol === 'https:') {
-        tls ??= import('node:https').then((https) => ({
-          https,
-          agent: new https.Agent({ keepAlive: true, maxSockets: 1 }),
-        }));
-        const { https, agent: tlsAgent } = await tls;
-        options.agent = tlsAgent;
-        return send((callback) => https.request(target, options, callback), body, signal, timeoutMs);
-      }
-      options.agent = agent;
-      return send((callback) => httpRequest(target, options, callback), body, signal, timeoutMs);
+      return send((callback) => https.request(target, options, callback), body, signal, timeoutMs);
     },
     close() {
-      agent.destroy();
-      void tls?.then(({ agent: tlsAgent }) => tlsAgent.destroy());
+      plain.close();
+      void tls?.then(({ agent }) => agent.destroy());
     },
   };
 }
 
 function send(
-  open: (callback: (response: IncomingMessage) => void) => ReturnType<typeof httpRequest>,
+  open: (callback: (response: IncomingMessage) => void) => ClientRequest,
   body: string | Uint8Array,
   signal: AbortSignal | undefined,
   timeoutMs: number,

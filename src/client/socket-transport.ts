@@ -78,7 +78,11 @@ interface RequestBytes {
   body: Uint8Array;
 }
 
-function requestBytes(target: Target, body: string | Uint8Array, headers: Record<string, string>): RequestBytes {
+function requestBytes(
+  target: Target,
+  body: string | Uint8Array,
+  headers: Record<string, string>,
+): RequestBytes {
   const payload = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
   let head = `POST ${target.path} HTTP/1.1\r\nhost: ${target.authority}\r\n`;
   for (const name in headers) {
@@ -132,7 +136,11 @@ class Connection {
     this.socket.destroy();
   }
 
-  exchange(request: RequestBytes, signal: AbortSignal | undefined, timeoutMs: number): Promise<TransportResponse> {
+  exchange(
+    request: RequestBytes,
+    signal: AbortSignal | undefined,
+    timeoutMs: number,
+  ): Promise<TransportResponse> {
     return new Promise((resolve, reject) => {
       if (signal?.aborted) {
         reject(new Error('the request was aborted'));

@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /** A short fingerprint of an event's canonical JSON, for the in-process view of recorded events. */
-export const contentDigest = (content: string): string =>
-  createHash('sha256').update(content).digest('base64');
+export const contentDigest = (content: string): string => hash('sha256', content, 'base64');
 
 /**
  * What this process knows about the events recorded in some workflow-execution graphs: for a graph it holds,

@@ -94,8 +94,25 @@ export function quadToNQuads(quad: QuadData): string {
   return quad.graph.termType === 'DefaultGraph' ? `${head} .\n` : `${head} ${termToNTriples(quad.graph)} .\n`;
 }
 
+/**
+ * Many quads of a batch share their IRI term objects (a writer reuses its subjects, graph and vocabulary): each
+ * such object is checked and written once per call, not once per quad.
+ */
 export function quadsToNQuads(quads: Iterable<QuadData>): string {
+  const written = new Map<Term, string>();
+  const iri = (term: Term): string => {
+    if (term.termType !== 'NamedNode') return termToNTriples(term);
+    let text = written.get(term);
+    if (text === undefined) {
+      text = iriToNTriples(term.value);
+      written.set(term, text);
+    }
+    return text;
+  };
   let out = '';
-  for (const quad of quads) out += quadToNQuads(quad);
+  for (const quad of quads) {
+    const head = `${iri(quad.subject)} ${iri(quad.predicate)} ${iri(quad.object)}`;
+    out += quad.graph.termType === 'DefaultGraph' ? `${head} .\n` : `${head} ${iri(quad.graph)} .\n`;
+  }
   return out;
 }

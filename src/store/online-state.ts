@@ -70,6 +70,7 @@ const ACTIVITY_FACTS = new Set([prov('startedAtTime'), prov('endedAtTime'), prov
 /** A run's own facts that decide whether its values count: recompute the run. */
 const RUN_FACTS = new Set([prov('startedAtTime'), prov('endedAtTime')]);
 const LEARNING_STAGE = provml('LearningStage');
+const RDF_TYPE = rdf('type');
 /** A value's own facts that decide its candidacy (and its type, MODEL_EVALUATION). */
 const VALUE_FACTS = new Set([
   prov('wasGeneratedBy'),
@@ -271,9 +272,9 @@ function noteAdded(pending: Pending, quads: QuadData[]): void {
     if (subject.termType !== 'NamedNode') continue;
     const p = predicate.value;
     if (ACTIVITY_FACTS.has(p)) pending.activities.add(subject.value);
-    if (RUN_FACTS.has(p) || (p === rdf('type') && object.value === LEARNING_STAGE))
+    if (RUN_FACTS.has(p) || (p === RDF_TYPE && object.value === LEARNING_STAGE))
       pending.runs.add(subject.value);
-    if (VALUE_FACTS.has(p) || (p === rdf('type') && object.value === MODEL_EVALUATION))
+    if (VALUE_FACTS.has(p) || (p === RDF_TYPE && object.value === MODEL_EVALUATION))
       pending.values.add(subject.value);
     if (p === SECTION_LINK) pending.sections.add(subject.value);
     noteUserFacts(pending, p, object, subject.value);
@@ -297,7 +298,7 @@ function noteRemoved(pending: Pending, quads: QuadData[]): void {
 
 function noteUserFacts(pending: Pending, p: string, object: Term, subject: string): void {
   if (p === ASSOCIATION) pending.users.add(subject);
-  if (p === AGENT_NAME || (p === rdf('type') && object.value === PERSON)) pending.agents.add(subject);
+  if (p === AGENT_NAME || (p === RDF_TYPE && object.value === PERSON)) pending.agents.add(subject);
 }
 
 async function drain(store: ProvStore, refresher: Refresher): Promise<void> {

@@ -50,13 +50,22 @@ class QuadSet {
 
   /** True when the quad was not there yet. */
   add(quad: QuadData): boolean {
-    const bySubject = getOrCreate(
-      this.#index,
-      quad.graph.value,
-      () => new Map<string, Map<string, Set<string>>>(),
-    );
-    const byPredicate = getOrCreate(bySubject, quad.subject.value, () => new Map<string, Set<string>>());
-    const objects = getOrCreate(byPredicate, quad.predicate.value, () => new Set<string>());
+    // Written out (no getOrCreate closures): this runs for every quad of every batch.
+    let bySubject = this.#index.get(quad.graph.value);
+    if (bySubject === undefined) {
+      bySubject = new Map();
+      this.#index.set(quad.graph.value, bySubject);
+    }
+    let byPredicate = bySubject.get(quad.subject.value);
+    if (byPredicate === undefined) {
+      byPredicate = new Map();
+      bySubject.set(quad.subject.value, byPredicate);
+    }
+    let objects = byPredicate.get(quad.predicate.value);
+    if (objects === undefined) {
+      objects = new Set();
+      byPredicate.set(quad.predicate.value, objects);
+    }
     const o = quad.object;
     // Only a literal's lexical value may contain NUL, and it comes last: the key is unambiguous.
     const key =
@@ -65,13 +74,4 @@ class QuadSet {
     objects.add(key);
     return true;
   }
-}
-
-function getOrCreate<K, V>(map: Map<K, V>, key: K, create: () => V): V {
-  let value = map.get(key);
-  if (value === undefined) {
-    value = create();
-    map.set(key, value);
-  }
-  return value;
 }

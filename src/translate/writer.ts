@@ -26,6 +26,28 @@ function vocabularyTerm(iri: string): NamedNodeTerm {
   return term;
 }
 
+// Looked up by the short names the writers pass (literals in the source, whose hashes V8 keeps), not by the
+// full IRI built anew on every call: the translator asks for them on every quad.
+const RDF_TYPE_TERM = vocabularyTerm(RDF_TYPE);
+const classTerms = new Map<string, NamedNodeTerm>();
+function classTerm(cls: ProvmlClass | ProvClass): NamedNodeTerm {
+  let term = classTerms.get(cls);
+  if (term === undefined) {
+    term = vocabularyTerm(cls.startsWith('prov:') ? prov(cls.slice(5)) : provml(cls));
+    classTerms.set(cls, term);
+  }
+  return term;
+}
+const provmlTerms = new Map<string, NamedNodeTerm>();
+function provmlTerm(local: ProvmlObjectProperty | ProvmlDataProperty): NamedNodeTerm {
+  let term = provmlTerms.get(local);
+  if (term === undefined) {
+    term = vocabularyTerm(provml(local));
+    provmlTerms.set(local, term);
+  }
+  return term;
+}
+
 /** Collects the quads of one event, all in the event's workflow-execution graph. */
 export class GraphWriter {
   readonly quads: QuadData[] = [];
@@ -37,10 +59,14 @@ export class GraphWriter {
   }
 
   /** predicate is always a vocabulary IRI (src/vocab.ts). */
-  add(subject: string, predicate: string, object: string | LiteralTerm | NamedNodeTerm): void {
+  add(
+    subject: string,
+    predicate: string | NamedNodeTerm,
+    object: string | LiteralTerm | NamedNodeTerm,
+  ): void {
     this.quads.push({
       subject: this.#node(subject),
-      predicate: vocabularyTerm(predicate),
+      predicate: typeof predicate === 'string' ? vocabularyTerm(predicate) : predicate,
       object: typeof object === 'string' ? this.#node(object) : object,
       graph: this.#graph,
     });
@@ -58,23 +84,22 @@ export class GraphWriter {
   /** rdf:type for each class: provml class names (the caller lists their provml superclasses too: no reasoner
    *  runs at query time) and the PROV-O top class. */
   type(subject: string, ...classes: Array<ProvmlClass | ProvClass>): void {
-    for (const cls of classes) {
-      this.add(subject, RDF_TYPE, vocabularyTerm(cls.startsWith('prov:') ? prov(cls.slice(5)) : provml(cls)));
-    }
+    for (const cls of classes) this.add(subject, RDF_TYPE_TERM, classTerm(cls));
   }
 
   link(subject: string, property: ProvmlObjectProperty, object: string): void {
-    this.add(subject, provml(property), property === 'hasStatus' ? vocabularyTerm(object) : object);
+    this.add(subject, provmlTerm(property), property === 'hasStatus' ? vocabularyTerm(object) : object);
   }
 
   /** A provml datatype property whose range is xsd:double, even for whole numbers. */
   double(subject: string, property: ProvmlDataProperty, value: number | undefined): void {
-    if (value !== undefined) this.add(subject, provml(property), literal(String(value), '', xsd('double')));
+    if (value !== undefined)
+      this.add(subject, provmlTerm(property), literal(String(value), '', xsd('double')));
   }
 
   /** A provml datatype property; undefined values are skipped so callers can pass optional fields. */
   data(subject: string, property: ProvmlDataProperty, value: LiteralValue | undefined): void {
-    if (value !== undefined) this.add(subject, provml(property), typedLiteral(value));
+    if (value !== undefined) this.add(subject, provmlTerm(property), typedLiteral(value));
   }
 }
 

@@ -66,4 +66,14 @@ describe('event identity', () => {
   it('firstDifference is undefined for the same content in another key order', () => {
     expect(firstDifference(event(), JSON.parse(JSON.stringify(event())))).toBeUndefined();
   });
+
+  it('writes canonical JSON as sorted JSON.stringify would, undefined members and holes handled', () => {
+    // Key order by UTF-16 code units, like the sort the serializer uses; an undefined first member leaves no comma.
+    const value = { b: [1, undefined, { z: null, y: 'é' }], a: undefined, é: 1, Z: true, c: {} };
+    expect(canonicalJson(value)).toBe('{"Z":true,"b":[1,null,{"y":"é","z":null}],"c":{},"é":1}');
+    expect(canonicalJson({ a: undefined })).toBe('{}');
+    expect(canonicalJson([])).toBe('[]');
+    expect(canonicalJson('x"y')).toBe(JSON.stringify('x"y'));
+    expect(canonicalJson(undefined)).toBe('null');
+  });
 });

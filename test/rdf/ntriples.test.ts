@@ -6,6 +6,7 @@ import {
   isValidIri,
   literal,
   namedNode,
+  quadsToNQuads,
   quadToNQuads,
   termToNTriples,
   tripleTerm,
@@ -91,6 +92,22 @@ describe('the audited N-Triples / SPARQL term writer', () => {
     expect(quadToNQuads({ ...quad, graph: DEFAULT_GRAPH })).toBe('<http://e/s> <http://e/p> "o" .\n');
     expect(quadToNQuads({ ...quad, graph: namedNode('http://e/g') })).toBe(
       '<http://e/s> <http://e/p> "o" <http://e/g> .\n',
+    );
+  });
+
+  it('writes a batch whose quads share term objects as each quad alone, and still refuses a bad shared IRI', () => {
+    const subject = namedNode('http://e/s');
+    const graph = namedNode('http://e/g');
+    const predicate = namedNode('http://e/p');
+    const quads = [
+      { subject, predicate, object: literal('1'), graph },
+      { subject, predicate, object: namedNode('http://e/o'), graph },
+      { subject: blankNode('b'), predicate, object: subject, graph: DEFAULT_GRAPH },
+    ];
+    expect(quadsToNQuads(quads)).toBe(quads.map(quadToNQuads).join(''));
+    const bad = namedNode('http://e/a b');
+    expect(() => quadsToNQuads([{ subject, predicate, object: literal('1'), graph: bad }])).toThrow(
+      /Not an absolute IRI/,
     );
   });
 });

@@ -39,4 +39,13 @@ describe('minted IRIs', () => {
     expect(workflowIri('wf', '1')).not.toBe(workflowIri('wf'));
     expect(workflowIri('wf', '')).toBe(workflowIri('wf'));
   });
+
+  it.each([
+    ['a lone high surrogate', 'a\uD800b', 'a%EF%BF%BDb'],
+    ['a lone low surrogate', 'a\uDC00b', 'a%EF%BF%BDb'],
+    ['a surrogate pair', 'a\uD83D\uDE00b', 'a%F0%9F%98%80b'],
+    ['no surrogate', 'a é/b', 'a%20%C3%A9%2Fb'],
+  ])('encodes an id with %s as encodeURIComponent of its well-formed form', (_label, id, segment) => {
+    expect(encodeSegment(id)).toBe(segment);
+  });
 });

@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { KnownEvents } from '../../src/translate/known-events.ts';
+import { contentDigest, KnownEvents } from '../../src/translate/known-events.ts';
 
 describe('KnownEvents', () => {
   it('holds a graph only once loaded completely, and records written to it after', () => {
@@ -34,5 +35,11 @@ describe('KnownEvents', () => {
     expect([known.holds('a'), known.holds('b')]).toEqual([false, true]);
     known.forget();
     expect(known.holds('b')).toBe(false);
+  });
+
+  it('fingerprints content as the base64 SHA-256 of its UTF-8 text', () => {
+    const content = '{"id":"é-1","value":0.5}';
+    expect(contentDigest(content)).toBe(createHash('sha256').update(content, 'utf8').digest('base64'));
+    expect(contentDigest(content)).not.toBe(contentDigest(`${content} `));
   });
 });

@@ -11,6 +11,8 @@ import type { Transport, TransportResponse } from './http-transport.ts';
  */
 export function socketTransport(): Transport {
   let connection: Connection | undefined;
+  /** Bumped by close(): a request cut by it is not sent again on a fresh connection. */
+  let generation = 0;
   let lastUrl = '';
   let lastTarget: Target | undefined;
   return {
@@ -27,6 +29,7 @@ export function socketTransport(): Transport {
         connection = new Connection(target);
       }
       const current = connection as Connection;
+      const started = generation;
       try {
         return await current.exchange(request, signal, timeoutMs);
       } catch (error) {
@@ -34,7 +37,9 @@ export function socketTransport(): Transport {
         current.destroy();
         // A kept-alive connection the server closed while idle fails before any byte of an answer: the request
         // never reached it, so it goes once more on a fresh connection (the events endpoint is idempotent anyway).
-        if (!reused || !(error instanceof StaleConnection) || signal?.aborted) throw unwrap(error);
+        const retry =
+          reused && error instanceof StaleConnection && !signal?.aborted && started === generation;
+        if (!retry) throw unwrap(error);
         const fresh = new Connection(target);
         connection = fresh;
         try {
@@ -47,6 +52,7 @@ export function socketTransport(): Transport {
       }
     },
     close() {
+      generation += 1;
       connection?.destroy();
       connection = undefined;
     },

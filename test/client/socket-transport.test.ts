@@ -22,6 +22,7 @@ async function scripted(
   const state = { requests: [] as Received[], connections: 0 };
   const server = createServer((socket) => {
     state.connections += 1;
+    accepted.push(socket);
     let buffer = Buffer.alloc(0);
     socket.on('data', (chunk) => {
       buffer = Buffer.concat([buffer, chunk]);
@@ -54,11 +55,12 @@ async function scripted(
 }
 
 const servers: Server[] = [];
+const accepted: Socket[] = [];
 const transports: Array<{ close(): void }> = [];
 afterEach(async () => {
   for (const transport of transports.splice(0)) transport.close();
+  for (const socket of accepted.splice(0)) socket.destroy();
   for (const server of servers.splice(0)) {
-    server.closeAllConnections?.();
     await new Promise((resolve) => server.close(resolve));
   }
 });
@@ -193,6 +195,19 @@ describe('socketTransport', () => {
     await expect(pending).rejects.toThrow(/aborted/);
     // Neither a timeout nor an abort is a stale connection: the request was not sent twice.
     expect(silent.requests.length).toBeLessThanOrEqual(2);
+  });
+
+  it('does not send again a request that close() cut, even on a kept-alive connection', async () => {
+    const server = await scripted((_, socket, i) => {
+      if (i === 0) socket.write(json(200, '{}'));
+    });
+    const client = transport();
+    await client.post(server.url, '1\n', HEADERS, undefined, 5000);
+    const pending = client.post(server.url, '2\n', HEADERS, undefined, 60_000);
+    await new Promise((resolve) => setTimeout(resolve, 20)); // (the request may or may not have reached it)
+    client.close();
+    await expect(pending).rejects.toThrow(/closed/);
+    expect(server.connections).toBe(1);
   });
 
   it('refuses a header value that would split the request', async () => {

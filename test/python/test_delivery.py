@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import socket
 import tempfile
 import threading
@@ -101,6 +102,59 @@ class ConnectionTest(DeliveryCase):
             self.assertTrue(rec.flush(timeout=10).complete)
         self.assertEqual([e["value"] for e in server.delivered()], [0, 1, 2])
         self.assertEqual(self.warnings, [])  # a stale connection is not trouble worth a warning
+
+    def test_a_request_cut_by_abort_is_not_sent_again_on_a_fresh_connection(self):
+        from provml._http import Sender
+
+        listener = socket.create_server(("127.0.0.1", 0))
+        self.addCleanup(listener.close)
+        connections, requests = [], []
+        answer = b"HTTP/1.1 202 Accepted\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"
+
+        def serve():
+            while True:
+                try:
+                    conn, _ = listener.accept()
+                except OSError:
+                    return
+                connections.append(conn)
+                threading.Thread(target=handle, args=(conn,), daemon=True).start()
+
+        def handle(conn):
+            data = b""
+            while True:
+                try:
+                    chunk = conn.recv(65536)
+                except OSError:
+                    return
+                if not chunk:
+                    return
+                data += chunk
+                while b"\r\n\r\n" in data:
+                    head, rest = data.split(b"\r\n\r\n", 1)
+                    length = int(re.search(rb"Content-Length: (\d+)", head).group(1))
+                    if len(rest) < length:
+                        break
+                    data = rest[length:]
+                    requests.append(rest[:length])
+                    if len(requests) == 1:
+                        conn.sendall(answer)  # the first request is answered; the second never is
+
+        threading.Thread(target=serve, daemon=True).start()
+        sender = Sender(f"http://127.0.0.1:{listener.getsockname()[1]}", None)
+        self.addCleanup(sender.reset)
+        self.assertEqual(sender.post(['{"n":1}'], 5).kind, "delivered")
+        outcome = []
+        poster = threading.Thread(target=lambda: outcome.append(sender.post(['{"n":2}'], 30)))
+        poster.start()
+        deadline = time.monotonic() + 10
+        while len(requests) < 2 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        sender.abort()
+        poster.join(10)
+        self.assertEqual([o.kind for o in outcome], ["retry"])
+        self.assertEqual(len(requests), 2)
+        self.assertEqual(len(connections), 1)
 
     def test_a_chunked_answer_is_read(self):
         server = self.server(chunked=True)

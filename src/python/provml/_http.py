@@ -45,9 +45,11 @@ class Sender:
         self._connection: Optional[http.client.HTTPConnection] = None
         self._socket: Optional[socket.socket] = None
         self._buffer = b""
+        self._aborted = False
 
     def post(self, lines: List[str], timeout: float) -> Outcome:
         body = ("\n".join(lines) + "\n").encode("utf-8")
+        self._aborted = False
         for attempt in (1, 2):
             try:
                 status, text = self._exchange(body, timeout)
@@ -55,7 +57,8 @@ class Sender:
             except _Stale as error:
                 # A kept-alive connection the server closed while idle: try once on a fresh one.
                 self.reset()
-                if attempt == 2:
+                # A request cut by abort() (close() past its deadline) is not sent again on a fresh connection.
+                if attempt == 2 or self._aborted:
                     return Outcome("retry", reason=_describe(error.__cause__ or error))
             except (OSError, http.client.HTTPException, ValueError) as error:
                 self.reset()
@@ -71,6 +74,7 @@ class Sender:
 
     def abort(self) -> None:
         """Cuts a request in flight (from another thread): its recv returns at once and the POST fails."""
+        self._aborted = True
         sock = self._socket or (self._connection.sock if self._connection is not None else None)
         if sock is not None:
             try:

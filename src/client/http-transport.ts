@@ -57,12 +57,12 @@ export function keepAliveTransport(): Transport {
   let lastTarget: URL | undefined;
   return {
     async post(url, body, headers, signal, timeoutMs) {
+      if (!/^https:/i.test(url)) return plain.post(url, body, headers, signal, timeoutMs);
       if (url !== lastUrl || !lastTarget) {
         lastTarget = new URL(url);
         lastUrl = url;
       }
       const target = lastTarget;
-      if (target.protocol !== 'https:') return plain.post(url, body, headers, signal, timeoutMs);
       tls ??= import('node:https').then((https) => ({
         https,
         agent: new https.Agent({ keepAlive: true, maxSockets: 1 }),

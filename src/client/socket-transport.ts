@@ -5,8 +5,8 @@ import type { Transport, TransportResponse } from './http-transport.ts';
 /**
  * http:// over ONE kept-alive TCP connection, with the smallest HTTP/1.1 exchange the events endpoint needs: one
  * write of head and body, a status line, headers and a Content-Length or chunked answer read back. It costs the
- * training process ~2.5× less CPU per request than node:http (and than undici's Client, which measured the same as
- * node:http here): docs/performance.md. The socket is unref'ed between requests, so an idle connection never holds
+ * training process about half the CPU per request of node:http (undici's Client measured the same as node:http
+ * here): docs/performance.md. The socket is unref'ed between requests, so an idle connection never holds
  * the program open, and is replaced when the server closed it while idle.
  */
 export function socketTransport(): Transport {
@@ -23,32 +23,33 @@ export function socketTransport(): Transport {
       }
       const target = lastTarget;
       const request = requestBytes(target, body, headers);
-      const reused = connection?.usable(target.key) === true;
+      const reused = connection?.usable(target.authority) === true;
       if (!reused) {
         connection?.destroy();
         connection = new Connection(target);
       }
-      const current = connection as Connection;
       const started = generation;
+      const exchange = async (over: Connection): Promise<TransportResponse> => {
+        try {
+          return await over.exchange(request, signal, timeoutMs);
+        } catch (error) {
+          if (over === connection) connection = undefined;
+          over.destroy();
+          throw error;
+        }
+      };
       try {
-        return await current.exchange(request, signal, timeoutMs);
+        return await exchange(connection as Connection);
       } catch (error) {
-        if (current === connection) connection = undefined;
-        current.destroy();
         // A kept-alive connection the server closed while idle fails before any byte of an answer: the request
         // never reached it, so it goes once more on a fresh connection (the events endpoint is idempotent anyway).
         const retry =
           reused && error instanceof StaleConnection && !signal?.aborted && started === generation;
         if (!retry) throw unwrap(error);
-        const fresh = new Connection(target);
-        connection = fresh;
-        try {
-          return await fresh.exchange(request, signal, timeoutMs);
-        } catch (retryError) {
-          if (fresh === connection) connection = undefined;
-          fresh.destroy();
+        connection = new Connection(target);
+        return await exchange(connection).catch((retryError: unknown) => {
           throw unwrap(retryError);
-        }
+        });
       }
     },
     close() {
@@ -62,11 +63,9 @@ export function socketTransport(): Transport {
 interface Target {
   host: string;
   port: number;
-  /** Host header value. */
+  /** Host header value; also which connection serves this target. */
   authority: string;
   path: string;
-  /** Which connection serves this target. */
-  key: string;
 }
 
 function targetOf(url: string): Target {
@@ -75,7 +74,7 @@ function targetOf(url: string): Target {
     throw new Error(`socket transport: only http:// URLs, got ${parsed.protocol}`);
   const host = parsed.hostname.replace(/^\[(.*)\]$/, '$1');
   const port = parsed.port === '' ? 80 : Number(parsed.port);
-  return { host, port, authority: parsed.host, path: `${parsed.pathname}${parsed.search}`, key: parsed.host };
+  return { host, port, authority: parsed.host, path: `${parsed.pathname}${parsed.search}` };
 }
 
 /** A request's head and body, written together (one writev: the body is not copied). */
@@ -133,8 +132,8 @@ class Connection {
     this.socket.on('close', () => this.end(new Error('the connection closed')));
   }
 
-  usable(key: string): boolean {
-    return !this.closed && this.failure === undefined && key === this.target.key;
+  usable(authority: string): boolean {
+    return !this.closed && this.failure === undefined && authority === this.target.authority;
   }
 
   destroy(): void {

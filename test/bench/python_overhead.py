@@ -472,16 +472,17 @@ def main() -> int:
             "perCall": [dict(result, client=name) for epoch in (False, True)
                         for name, result in per_call_rounds(clients, stub.url, 20_000 if quick else 50_000, epoch)],
             "loops": [
-                # Runs of ~10 s (4 epochs), so the 2 s flush interval sends several requests as in a long run, not
-                # mostly the one flush() that ends each run.
-                *loop_benchmark(serve, "10ms", hidden=1024, target_ms=10, epochs=3 if quick else 4,
-                                steps=60 if quick else 250, repeats=3, clients=clients),
-                *loop_benchmark(serve, "3ms", hidden=512, target_ms=3, epochs=3 if quick else 4,
-                                steps=100 if quick else 800, repeats=3, clients=clients),
+                # Runs of ~30 s (6 epochs): a training lasts minutes or hours, so nearly all its requests are the
+                # flush interval's. In runs of ~10 s the flush() that ends each run and the interval it starts in
+                # were a quarter of the requests, each charged its fixed cost.
+                *loop_benchmark(serve, "10ms", hidden=1024, target_ms=10, epochs=3 if quick else 6,
+                                steps=60 if quick else 500, repeats=3, clients=clients),
+                *loop_benchmark(serve, "3ms", hidden=512, target_ms=3, epochs=3 if quick else 6,
+                                steps=100 if quick else 1700, repeats=3, clients=clients),
                 # The lever left to a user: fewer, fuller requests (a metric reaches the server later, never less
                 # surely).
-                *loop_benchmark(serve, "10ms-fi5", hidden=1024, target_ms=10, epochs=3 if quick else 4,
-                                steps=60 if quick else 250, repeats=3, clients=clients, flush_interval=5.0),
+                *loop_benchmark(serve, "10ms-fi5", hidden=1024, target_ms=10, epochs=3 if quick else 6,
+                                steps=60 if quick else 500, repeats=3, clients=clients, flush_interval=5.0),
             ],
             "serverDown": server_down(serve, 3 if quick else 5, 100),
         }

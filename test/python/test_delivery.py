@@ -399,6 +399,18 @@ class TickTest(DeliveryCase):
         self.assertEqual([len(lines) for lines in sink.sender.posts], [10, 10])
         self.assertEqual(len(sink.memory), 5)
 
+    def test_records_a_failed_spill_took_go_back_first_in_their_order(self):
+        sink = self.recorder(closed_port_url(), spill_file="/nonexistent-dir/spill.ndjson", max_buffered_events=5)._sink
+        sink.memory.extend(_record(i) for i in range(20))
+        sink._spill_overflow()  # takes the oldest 18, cannot write them, puts them back
+        self.assertTrue(any("spill file" in w for w in self.warnings))
+        self.assertEqual([record[1] for record in sink.memory], list(range(20)))
+        self.assertEqual(sink.accepted_now(), 20)  # counted once, not as taken and as waiting
+        sink.memory.append(_record(20))  # a push after it lands behind them
+        self.assertEqual([record[1] for record in sink.take_memory(3)], [0, 1, 2])
+        self.assertEqual([record[1] for record in sink.memory], list(range(3, 21)))
+        self.assertEqual(sink.accepted_now(), 21)
+
     def test_a_slow_server_gets_fewer_fuller_batches(self):
         sink = self.recorder(closed_port_url(), flush_interval=1.0, server_share=0.05)._sink
         self.assertEqual(sink._wait_time(None), 1.0)

@@ -1,7 +1,7 @@
 // End to end over HTTP next to a raw Oxigraph query() on the same data, for every local catalog query
 // (queries/*.rq and queries/web/*.rq; not the federated ones). Not part of `npm test`.
 //
-//   node --import tsx test/bench/http-vs-raw.ts [--size 1e6] [--reps 7] [--warmup 5] [--budget-s 30]
+//   node --import tsx test/bench/http-vs-raw.ts [--size 1e6] [--reps 7] [--warmup 10] [--budget-s 30]
 //        [--only a,b] [--out test/bench/results/http-vs-raw-<size>.json]
 //
 // Set-up: the generated data set (test/bench/generate, seeded, cached in .tmp/bench/data/) is loaded into
@@ -68,7 +68,7 @@ const { values: args } = parseArgs({
   options: {
     size: { type: 'string', default: '1e6' },
     reps: { type: 'string', default: '7' },
-    warmup: { type: 'string', default: '5' },
+    warmup: { type: 'string', default: '10' },
     'budget-s': { type: 'string', default: '30' },
     only: { type: 'string' },
     out: { type: 'string' },

@@ -1,8 +1,8 @@
 // End to end over HTTP next to a raw Oxigraph query() on the same data, for every local catalog query
 // (queries/*.rq and queries/web/*.rq; not the federated ones). Not part of `npm test`.
 //
-//   node --import tsx test/bench/http-vs-raw.ts [--size 1e6] [--reps 7] [--budget-s 30] [--only a,b]
-//        [--out test/bench/results/http-vs-raw-<size>.json]
+//   node --import tsx test/bench/http-vs-raw.ts [--size 1e6] [--reps 7] [--warmup 10] [--budget-s 30]
+//        [--only a,b] [--out test/bench/results/http-vs-raw-<size>.json]
 //
 // Set-up: the generated data set (test/bench/generate, seeded, cached in .tmp/bench/data/) is loaded into
 // the durable embedded store that `provml serve` opens (openDurableStore, N-Quads pieces of 32 MiB through
@@ -23,9 +23,12 @@
 // include the thread hop and the structured clone of the answer, part of provml's cost; the catalog lane also
 // includes the engine's JSON parsed into terms and written again (runCatalogQuery, serializeSolutions). The
 // HTTP client (fetch) runs in this process too, so its reading of the body is in the HTTP figures.
-// One warm-up per lane (the catalog lane first), then --reps rounds of one run per lane, the order reversed
-// every round; medians and p95 (nearest rank). Times end when the body is a complete string; rows are
-// counted (JSON.parse) afterwards, untimed, and must agree across lanes.
+// First --warmup rounds of every query on every lane, untimed (warmUp in http-vs-raw/lanes.ts: a process
+// serves its first requests slowly, and without this the first query in the list paid it; the time of each
+// warm-up round is written to the JSON, so that start-up cost is shown, apart from the per-request figures).
+// Then per query one warm-up per lane (the catalog lane first), then --reps rounds of one run per lane, the
+// order reversed every round; medians and p95 (nearest rank). Times end when the body is a complete string;
+// rows are counted (JSON.parse) afterwards, untimed, and must agree across lanes.
 // Goals (provml issue 14): HTTP ≤ 1.3× raw for every query of ≥ 10 ms raw; per result row ≤ 5 µs over raw
 // ((http − raw) / rows, meaningful only for queries with many rows).
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -51,6 +54,8 @@ import {
   rawLane,
   runInterleaved,
   sparqlLane,
+  type WarmUpFigures,
+  warmUp,
 } from './http-vs-raw/lanes.ts';
 import { measuredCommit } from './suite/commit.ts';
 import { benchMachine } from './suite/machine.ts';
@@ -63,6 +68,7 @@ const { values: args } = parseArgs({
   options: {
     size: { type: 'string', default: '1e6' },
     reps: { type: 'string', default: '7' },
+    warmup: { type: 'string', default: '10' },
     'budget-s': { type: 'string', default: '30' },
     only: { type: 'string' },
     out: { type: 'string' },
@@ -70,9 +76,10 @@ const { values: args } = parseArgs({
 });
 const size = Math.round(Number(args.size));
 const reps = Number(args.reps);
+const warmupRounds = Number(args.warmup);
 const budgetMs = Number(args['budget-s']) * 1000;
-if (!(size >= 1000) || !(reps >= 1) || !(budgetMs > 0))
-  throw new Error('--size (≥ 1000), --reps (≥ 1) and --budget-s (> 0) must be numbers');
+if (!(size >= 1000) || !(reps >= 1) || !(warmupRounds >= 0) || !(budgetMs > 0))
+  throw new Error('--size (≥ 1000), --reps (≥ 1), --warmup (≥ 0) and --budget-s (> 0) must be numbers');
 const outFile = args.out ?? `test/bench/results/http-vs-raw-${size}.json`;
 const commit = measuredCommit(); // at the start: the tree may change while this runs
 const load = (): string =>
@@ -156,8 +163,13 @@ const perRowUs = (http?: number, rawMs?: number, rows?: number): number | undefi
   http !== undefined && rawMs !== undefined && rows ? round(((http - rawMs) * 1000) / rows) : undefined;
 
 const compared: Compared[] = [];
-log(`${items.length} catalog queries, ${reps} rounds each; load ${load()}`);
+let warmUpMs: WarmUpFigures | undefined;
 try {
+  log(`${warmupRounds} warm-up rounds of ${items.length} catalog queries; load ${load()}`);
+  warmUpMs = await warmUp(lanes, items, warmupRounds, budgetMs);
+  for (const [lane, perRound] of Object.entries(warmUpMs))
+    log(`warm-up ${lane}: ${perRound.join(', ')} ms per round`);
+  log(`${items.length} catalog queries, ${reps} rounds each; load ${load()}`);
   for (const item of items) {
     if (item.error) {
       compared.push({
@@ -241,6 +253,7 @@ console.log(
 const notes = [
   `${manifest.triples} triples (+ ${manifest.domainTriples} domain), ${quads} quads in the store after the online state`,
   `durable embedded store (engine in a worker thread) behind createApp on 127.0.0.1; raw: Oxigraph store on the main thread`,
+  `${warmupRounds} untimed warm-up rounds of every query on every lane before any timing (their times per round in the JSON: the start-up cost)`,
   `µs/row shown for queries of ≥ ${MANY_ROWS} rows only (goal ≤ ${GOAL_US_PER_ROW} µs); below that the fixed cost per request dominates`,
   `load average at start ${loadAtStart}, at the end ${loadAtEnd} (2 cores, shared); wall ${wallSeconds} s; commit ${commit}`,
 ];
@@ -259,6 +272,7 @@ writeFileSync(
       dataset: { dir: dataset.dir, triples: manifest.triples, domainTriples: manifest.domainTriples, quads },
       settings: {
         reps,
+        warmupRounds,
         budgetS: budgetMs / 1000,
         only,
         interleaved: true,
@@ -266,6 +280,7 @@ writeFileSync(
       },
       goals: { ratio: GOAL_RATIO, minRawMs: GOAL_MIN_RAW_MS, usPerRow: GOAL_US_PER_ROW },
       wallSeconds,
+      warmUpMs,
       queries: compared,
       notes,
     },

@@ -61,12 +61,15 @@ export class MetricEvent {
  */
 class FieldBytes {
   private readonly bytes = new Map<string, Uint8Array>();
-  constructor(private readonly prefix: string) {}
+  constructor(
+    private readonly prefix: string,
+    private readonly suffix = '',
+  ) {}
   of(value: string): Uint8Array {
     let bytes = this.bytes.get(value);
     if (bytes === undefined) {
       if (this.bytes.size >= 256) this.bytes.clear();
-      bytes = utf8(`${this.prefix}${JSON.stringify(value)}`);
+      bytes = utf8(`${this.prefix}${JSON.stringify(value)}${this.suffix}`);
       this.bytes.set(value, bytes);
     }
     return bytes;
@@ -77,18 +80,41 @@ class FieldBytes {
 const utf8 = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, 'utf8'));
 
 const ABSENT: Uint8Array = new Uint8Array(0);
-const VALUE = utf8(',"value":');
-const INDEX = utf8(',"index":');
 const EPOCH_SECTION = utf8(',"section":{"kind":"epoch","index":');
 const CLOSE = utf8('}');
+
+/**
+ * Two byte strings of the tables as one, joined once per combination (they are the same objects call after call):
+ * the text between two numbers of a line is then one copy instead of one per field.
+ */
+const joins = new Map<Uint8Array, Map<Uint8Array, Uint8Array>>();
+function joined(first: Uint8Array, second: Uint8Array): Uint8Array {
+  if (second.length === 0) return first;
+  if (first.length === 0) return second;
+  let after = joins.get(first);
+  if (after === undefined) {
+    if (joins.size >= 256) joins.clear();
+    after = new Map();
+    joins.set(first, after);
+  }
+  let both = after.get(second);
+  if (both === undefined) {
+    if (after.size >= 64) after.clear();
+    both = new Uint8Array(first.length + second.length);
+    both.set(first);
+    both.set(second, first.length);
+    after.set(second, both);
+  }
+  return both;
+}
 
 // `","time":` starts with the quote that closes the id before it (the id's sequence number is written as digits).
 const times = new FieldBytes('","time":');
 const workflows = new FieldBytes(',"workflowExecutionId":');
-const measures = new FieldBytes(',"measure":');
+const measures = new FieldBytes(',"measure":', ',"value":');
 const tasks = new FieldBytes(',"taskId":');
 const stages = new FieldBytes(',"stage":');
-const kinds = new FieldBytes(',"section":{"kind":');
+const kinds = new FieldBytes(',"section":{"kind":', ',"index":');
 const models = new FieldBytes(',"modelId":');
 const datasets = new FieldBytes(',"datasetId":');
 
@@ -126,7 +152,7 @@ function finite(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value);
 }
 
-/** The section's bytes up to its index (empty: no section), undefined for a shape the generic path writes. */
+/** The section's bytes up to its index's (empty: no section), undefined for a shape the generic path writes. */
 function sectionStart(event: MetricEvent): Uint8Array | undefined {
   if (event.epoch !== undefined) return finite(event.epoch) ? EPOCH_SECTION : undefined;
   const section = event.section;
@@ -216,24 +242,15 @@ function writeMetric(event: MetricEvent, out: NdjsonWriter): boolean {
   out.chunk(stemBytes(event.idStem));
   out.number(event.sequence);
   out.chunk(time === undefined ? recordedTimeBytes(event.recordedAt) : times.of(time));
-  out.chunk(workflows.of(workflowExecutionId));
-  out.chunk(measures.of(measure));
-  out.chunk(VALUE);
+  out.chunk(joined(workflows.of(workflowExecutionId), measures.of(measure)));
   out.number(value);
-  if (taskId !== ABSENT) out.chunk(taskId);
-  if (stage !== ABSENT) out.chunk(stage);
-  if (section === EPOCH_SECTION) {
-    out.chunk(EPOCH_SECTION);
-    out.number(event.epoch as number);
-    out.chunk(CLOSE);
-  } else if (section !== ABSENT) {
-    out.chunk(section);
-    out.chunk(INDEX);
-    out.number((event.section as Section).index);
-    out.chunk(CLOSE);
+  const end = joined(joined(modelId, datasetId), CLOSE);
+  if (section === ABSENT) {
+    out.chunk(joined(joined(taskId, stage), end));
+    return true;
   }
-  if (modelId !== ABSENT) out.chunk(modelId);
-  if (datasetId !== ABSENT) out.chunk(datasetId);
-  out.chunk(CLOSE);
+  out.chunk(joined(joined(taskId, stage), section));
+  out.number(section === EPOCH_SECTION ? (event.epoch as number) : (event.section as Section).index);
+  out.chunk(joined(CLOSE, end));
   return true;
 }

@@ -43,18 +43,20 @@ export class NdjsonWriter {
 
   /** A number as JavaScript (and JSON) writes it; non-negative integers digit by digit, without a string. */
   number(value: number): void {
-    if (!(value >= 0 && Number.isSafeInteger(value))) {
+    // Integers of 31 bits in integer arithmetic (sequence numbers, epochs); any other number as String() writes it.
+    if (!(value >= 0 && value <= 0x7fffffff && Number.isInteger(value))) {
       this.ascii(String(value));
       return;
     }
     let digits = 1;
-    for (let rest = value; rest >= 10; rest = Math.floor(rest / 10)) digits += 1;
+    for (let rest = value; rest >= 10; rest = (rest / 10) | 0) digits += 1;
     this.reserve(digits);
     const bytes = this.bytes;
-    let rest = value;
+    let rest = value | 0;
     for (let i = this.end + digits - 1; i >= this.end; i--) {
-      bytes[i] = 0x30 + (rest % 10);
-      rest = Math.floor(rest / 10);
+      const tens = (rest / 10) | 0;
+      bytes[i] = 0x30 + rest - tens * 10;
+      rest = tens;
     }
     this.end += digits;
   }

@@ -88,7 +88,7 @@ const CLOSE = utf8('}');
  * the text between two numbers of a line is then one copy instead of one per field.
  */
 const joins = new Map<Uint8Array, Map<Uint8Array, Uint8Array>>();
-function joined(first: Uint8Array, second: Uint8Array): Uint8Array {
+function joinedOnce(first: Uint8Array, second: Uint8Array): Uint8Array {
   if (second.length === 0) return first;
   if (first.length === 0) return second;
   let after = joins.get(first);
@@ -107,6 +107,29 @@ function joined(first: Uint8Array, second: Uint8Array): Uint8Array {
   }
   return both;
 }
+
+/** One place a line joins two texts: the last pair it joined is checked first (a map lookup costs more). */
+class Join {
+  private first: Uint8Array = ABSENT;
+  private second: Uint8Array = ABSENT;
+  private both: Uint8Array = ABSENT;
+  of(first: Uint8Array, second: Uint8Array): Uint8Array {
+    if (first !== this.first || second !== this.second) {
+      this.both = joinedOnce(first, second);
+      this.first = first;
+      this.second = second;
+    }
+    return this.both;
+  }
+}
+
+const workflowMeasure = new Join();
+const modelDataset = new Join();
+const datasetEnd = new Join();
+const taskStage = new Join();
+const beforeIndex = new Join();
+const beforeEnd = new Join();
+const afterIndex = new Join();
 
 // `","time":` starts with the quote that closes the id before it (the id's sequence number is written as digits).
 const times = new FieldBytes('","time":');
@@ -242,15 +265,16 @@ function writeMetric(event: MetricEvent, out: NdjsonWriter): boolean {
   out.chunk(stemBytes(event.idStem));
   out.number(event.sequence);
   out.chunk(time === undefined ? recordedTimeBytes(event.recordedAt) : times.of(time));
-  out.chunk(joined(workflows.of(workflowExecutionId), measures.of(measure)));
+  out.chunk(workflowMeasure.of(workflows.of(workflowExecutionId), measures.of(measure)));
   out.number(value);
-  const end = joined(joined(modelId, datasetId), CLOSE);
+  const end = datasetEnd.of(modelDataset.of(modelId, datasetId), CLOSE);
+  const task = taskStage.of(taskId, stage);
   if (section === ABSENT) {
-    out.chunk(joined(joined(taskId, stage), end));
+    out.chunk(beforeEnd.of(task, end));
     return true;
   }
-  out.chunk(joined(joined(taskId, stage), section));
+  out.chunk(beforeIndex.of(task, section));
   out.number(section === EPOCH_SECTION ? (event.epoch as number) : (event.section as Section).index);
-  out.chunk(joined(CLOSE, end));
+  out.chunk(afterIndex.of(CLOSE, end));
   return true;
 }

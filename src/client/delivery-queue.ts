@@ -1,13 +1,20 @@
-import { lineOf } from './metric-event.ts';
+import { lineOf, writeEvent } from './metric-event.ts';
+import { linesOf, NdjsonWriter, ndjsonBody } from './ndjson-writer.ts';
 import { SpillFile } from './spill-file.ts';
 import type { Warner } from './warnings.ts';
 
 export interface Batch {
-  lines: string[];
-  /** Events the batch takes from its source (more than `lines` when some could not be serialized). */
+  /** The request body: `size` NDJSON lines. */
+  body: Buffer;
+  size: number;
+  /** The body's lines as text, which encode to the very bytes (to put back at the head, or to split a refusal). */
+  lines(): string[];
+  /** Events the batch takes from its source (more than `size` when some could not be serialized). */
   count: number;
   /** Removes the batch from where it came from (it was delivered, rejected or moved back to the head). */
   remove(): Promise<void>;
+  /** The body's bytes are no longer read (sent, and `lines()` taken if needed): its memory may hold the next body. */
+  release(): void;
   /** Taken from the in-memory buffer (not from the re-queued head or the spill file). */
   fromMemory: boolean;
 }
@@ -20,6 +27,13 @@ export interface Batch {
 export class DeliveryQueue {
   private memory: object[] = [];
   private head: string[] = [];
+  /** Bytes per line of the last batch written from memory: the next body's buffer is sized from it. */
+  private lineBytes = 320;
+  /**
+   * The buffer of a body that was sent and is no longer read, written over by the next batch: a fresh buffer of
+   * this size (~150 KB at 500 events) costs ~0.1-0.3 µs per event in allocation, page faults and GC.
+   */
+  private spare: Buffer | undefined;
   readonly spill: SpillFile;
 
   constructor(
@@ -62,7 +76,7 @@ export class DeliveryQueue {
     if (this.head.length > 0) {
       const lines = this.head.slice(0, size);
       return {
-        lines,
+        ...ofLines(lines),
         count: lines.length,
         fromMemory: false,
         remove: async () => void this.head.splice(0, lines.length),
@@ -73,7 +87,7 @@ export class DeliveryQueue {
       const { lines } = spilled;
       if (lines.length > 0)
         return {
-          lines,
+          ...ofLines(lines),
           count: lines.length,
           fromMemory: false,
           remove: () => this.spill.commit(spilled, lines.length),
@@ -81,12 +95,19 @@ export class DeliveryQueue {
       await this.spill.commit(spilled, 0);
     }
     if (this.memory.length === 0) return undefined;
-    const events = this.memory.slice(0, size);
+    const count = Math.min(size, this.memory.length);
+    const out = this.write(count);
+    const body = out.body();
     return {
-      lines: this.serialize(events),
-      count: events.length,
+      body,
+      size: out.lines,
+      lines: () => linesOf(body),
+      count,
       fromMemory: true,
-      remove: async () => void this.memory.splice(0, events.length),
+      remove: async () => void this.memory.splice(0, count),
+      release: () => {
+        this.spare = out.buffer;
+      },
     };
   }
 
@@ -120,14 +141,31 @@ export class DeliveryQueue {
     this.memory = [];
   }
 
+  /** The first `count` events of memory, written straight into one body's bytes. */
+  private write(count: number): NdjsonWriter {
+    const out = new NdjsonWriter(count * this.lineBytes * 1.25, this.spare);
+    this.spare = undefined;
+    const memory = this.memory;
+    for (let i = 0; i < count; i++) if (!writeEvent(memory[i] as object, out)) this.warnUnserializable();
+    if (out.lines > 0) this.lineBytes = out.length / out.lines;
+    return out;
+  }
+
+  private warnUnserializable(): void {
+    this.warner.once('unserializable', 'provml client: dropped an event that is not JSON-serializable.');
+  }
+
   private serialize(events: object[]): string[] {
     const lines: string[] = [];
     for (const event of events) {
       const line = lineOf(event);
       if (line !== undefined) lines.push(line);
-      else
-        this.warner.once('unserializable', 'provml client: dropped an event that is not JSON-serializable.');
+      else this.warnUnserializable();
     }
     return lines;
   }
+}
+
+function ofLines(lines: string[]): Pick<Batch, 'body' | 'size' | 'lines' | 'release'> {
+  return { body: ndjsonBody(lines), size: lines.length, lines: () => lines, release: () => {} };
 }

@@ -1,5 +1,6 @@
 import { appendFile } from 'node:fs/promises';
-import { lineOf } from './metric-event.ts';
+import { writeEvent } from './metric-event.ts';
+import { NdjsonWriter } from './ndjson-writer.ts';
 import type { DeliveryOptions, DeliverySummary, EventSink } from './sink.ts';
 import type { Warner } from './warnings.ts';
 
@@ -50,25 +51,22 @@ export class FileSink implements EventSink {
     const previous = this.writing ?? Promise.resolve(true);
     const run = previous.then(async () => {
       if (this.memory.length === 0) return true;
-      const events = this.memory.slice();
-      const lines: string[] = [];
-      for (const event of events) {
-        const line = lineOf(event);
-        if (line !== undefined) lines.push(line);
-        else
+      const count = this.memory.length;
+      const out = new NdjsonWriter(count * 320);
+      for (let i = 0; i < count; i++)
+        if (!writeEvent(this.memory[i] as object, out))
           this.options.warner.once(
             'unserializable',
             'provml client: dropped an event that is not JSON-serializable.',
           );
-      }
       try {
-        if (lines.length > 0) await appendFile(this.options.file, `${lines.join('\n')}\n`);
+        if (out.lines > 0) await appendFile(this.options.file, out.body());
       } catch (error) {
         this.options.warner.fault(`writing ${this.options.file}`, error);
         return false;
       }
-      this.memory.splice(0, events.length);
-      this.written += lines.length;
+      this.memory.splice(0, count);
+      this.written += out.lines;
       return true;
     });
     this.writing = run;

@@ -1,6 +1,6 @@
 import { type RetryPolicy, retryDelay } from '../retry-policy.ts';
 import { DeliveryQueue } from './delivery-queue.ts';
-import { postLines, type SendOutcome } from './http-sender.ts';
+import { postBody, type SendOutcome } from './http-sender.ts';
 import { fetchTransport, keepAliveTransport, type Transport } from './http-transport.ts';
 import { RejectedFile, splitRejected } from './rejected-file.ts';
 import type { DeliveryOptions, DeliverySummary, EventSink } from './sink.ts';
@@ -218,26 +218,29 @@ export class HttpSink implements EventSink {
       }
       if (batch.fromMemory) due -= batch.count;
       this.inFlight = new AbortController();
-      const outcome = await postLines(batch.lines, this.sender, this.inFlight.signal);
+      const outcome = await postBody(batch.body, batch.size, this.sender, this.inFlight.signal);
+      const written = this.sender.transport.released?.(batch.body) === true;
       if (outcome.kind === 'retry') {
         // The retry sends these very bytes (not a re-serialization of objects the caller may have changed
         // since): the server refuses a known event id with different content.
         if (batch.fromMemory) {
           await batch.remove();
-          this.settle(0, 0, batch.count - batch.lines.length);
-          this.queue.requeue(batch.lines);
+          this.settle(0, 0, batch.count - batch.size);
+          this.queue.requeue(batch.lines());
         }
+        if (written) batch.release();
         this.attempt += 1;
         this.warnRetry(outcome.reason);
         return 'failed';
       }
       await batch.remove();
       this.attempt = 0;
-      const dropped = batch.count - batch.lines.length;
+      const dropped = batch.count - batch.size;
       if (outcome.kind === 'delivered') {
         this.triples += outcome.triples;
-        this.settle(batch.lines.length, 0, dropped);
-      } else await this.handleRejection(batch.lines, outcome, dropped);
+        this.settle(batch.size, 0, dropped);
+      } else await this.handleRejection(batch.lines(), outcome, dropped);
+      if (written) batch.release();
     }
   }
 

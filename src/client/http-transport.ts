@@ -17,6 +17,8 @@ export interface Transport {
     timeoutMs: number,
   ): Promise<TransportResponse>;
   close(): void;
+  /** Whether the bytes of `body` (given to `post`) are no longer read, so that the caller may write over them. */
+  released?(body: Uint8Array): boolean;
 }
 
 /** A caller-supplied fetch (tests, or a user who routes through their own dispatcher). */
@@ -79,6 +81,8 @@ export function keepAliveTransport(): Transport {
       plain.close();
       void tls?.then(({ agent }) => agent.destroy());
     },
+    // node:https may still hold a body it was given: only the socket transport's are known to be written.
+    released: (body) => plain.released?.(body) === true,
   };
 }
 

@@ -1,11 +1,12 @@
 import type { Section } from '../capture/index.ts';
 import { isoTime, stamped } from './event-fields.ts';
+import { NdjsonWriter } from './ndjson-writer.ts';
 import { eventLine } from './sink.ts';
 
 /**
  * An `evaluation` event as `logMetric` records it: the call's values in one fixed-shape object (no generic event
- * object, no symbol-keyed fields), written to JSON text by the sender. `metricLine` gives exactly the text
- * `eventLine` gives for the generic event (`toEvent`), which the tests check field by field.
+ * object, no symbol-keyed fields), written by the sender straight into the body's bytes (`writeEvent`). Its line is
+ * exactly the text `eventLine` gives for the generic event (`toEvent`), which the tests check byte for byte.
  */
 export class MetricEvent {
   constructor(
@@ -54,70 +55,131 @@ export class MetricEvent {
 }
 
 /**
- * JSON text of a field (`,"taskId":"t-1"`) for the strings a training loop repeats call after call (the same
- * workflow, task, stage and a few measure names): each distinct string is escaped once, by JSON.stringify (the
- * one escape), into a bounded table; a hit costs a lookup instead of escaping and concatenating again.
+ * UTF-8 bytes of a field's JSON text (`,"taskId":"t-1"`) for the strings a training loop repeats call after call
+ * (the same workflow, task, stage and a few measure names): each distinct string is escaped once, by
+ * JSON.stringify (the one escape), and encoded once, into a bounded table; a hit costs a lookup and a copy.
  */
-class FieldText {
-  private readonly texts = new Map<string, string>();
-  constructor(private readonly prefix: string) {}
-  of(value: string): string {
-    let text = this.texts.get(value);
-    if (text === undefined) {
-      if (this.texts.size >= 256) this.texts.clear();
-      text = `${this.prefix}${JSON.stringify(value)}`;
-      this.texts.set(value, text);
+class FieldBytes {
+  private readonly bytes = new Map<string, Uint8Array>();
+  constructor(
+    private readonly prefix: string,
+    private readonly suffix = '',
+  ) {}
+  of(value: string): Uint8Array {
+    let bytes = this.bytes.get(value);
+    if (bytes === undefined) {
+      if (this.bytes.size >= 256) this.bytes.clear();
+      bytes = utf8(`${this.prefix}${JSON.stringify(value)}${this.suffix}`);
+      this.bytes.set(value, bytes);
     }
-    return text;
+    return bytes;
   }
 }
 
-const times = new FieldText(',"time":');
-const workflows = new FieldText(',"workflowExecutionId":');
-const measures = new FieldText(',"measure":');
-const tasks = new FieldText(',"taskId":');
-const stages = new FieldText(',"stage":');
-const kinds = new FieldText(',"section":{"kind":');
-const models = new FieldText(',"modelId":');
-const datasets = new FieldText(',"datasetId":');
+/** A copy of its own (not a slice of Buffer's shared pool, which a long-lived table would pin). */
+const utf8 = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, 'utf8'));
+
+const ABSENT: Uint8Array = new Uint8Array(0);
+const EPOCH_SECTION = utf8(',"section":{"kind":"epoch","index":');
+const CLOSE = utf8('}');
+
+/**
+ * Two byte strings of the tables as one, joined once per combination (they are the same objects call after call):
+ * the text between two numbers of a line is then one copy instead of one per field.
+ */
+const joins = new Map<Uint8Array, Map<Uint8Array, Uint8Array>>();
+function joinedOnce(first: Uint8Array, second: Uint8Array): Uint8Array {
+  if (second.length === 0) return first;
+  if (first.length === 0) return second;
+  let after = joins.get(first);
+  if (after === undefined) {
+    if (joins.size >= 256) joins.clear();
+    after = new Map();
+    joins.set(first, after);
+  }
+  let both = after.get(second);
+  if (both === undefined) {
+    if (after.size >= 64) after.clear();
+    both = new Uint8Array(first.length + second.length);
+    both.set(first);
+    both.set(second, first.length);
+    after.set(second, both);
+  }
+  return both;
+}
+
+/** One place a line joins two texts: the last pair it joined is checked first (a map lookup costs more). */
+class Join {
+  private first: Uint8Array = ABSENT;
+  private second: Uint8Array = ABSENT;
+  private both: Uint8Array = ABSENT;
+  of(first: Uint8Array, second: Uint8Array): Uint8Array {
+    if (first !== this.first || second !== this.second) {
+      this.both = joinedOnce(first, second);
+      this.first = first;
+      this.second = second;
+    }
+    return this.both;
+  }
+}
+
+const workflowMeasure = new Join();
+const modelDataset = new Join();
+const datasetEnd = new Join();
+const taskStage = new Join();
+const beforeIndex = new Join();
+const beforeEnd = new Join();
+const afterIndex = new Join();
+
+// `","time":` starts with the quote that closes the id before it (the id's sequence number is written as digits).
+const times = new FieldBytes('","time":');
+const workflows = new FieldBytes(',"workflowExecutionId":');
+const measures = new FieldBytes(',"measure":', ',"value":');
+const tasks = new FieldBytes(',"taskId":');
+const stages = new FieldBytes(',"stage":');
+const kinds = new FieldBytes(',"section":{"kind":', ',"index":');
+const models = new FieldBytes(',"modelId":');
+const datasets = new FieldBytes(',"datasetId":');
 
 let lastStem: string | undefined;
-let lastStemText = '';
+let lastStemBytes: Uint8Array = ABSENT;
 /** The line's start up to the id's sequence number: the stem escaped, without its closing quote. */
-function stemText(stem: string): string {
+function stemBytes(stem: string): Uint8Array {
   if (stem !== lastStem) {
-    lastStemText = `{"type":"evaluation","schema":"provml/1","id":${JSON.stringify(stem).slice(0, -1)}`;
+    lastStemBytes = utf8(
+      `{"type":"evaluation","schema":"provml/1","id":${JSON.stringify(stem).slice(0, -1)}`,
+    );
     lastStem = stem;
   }
-  return lastStemText;
+  return lastStemBytes;
 }
 
 let lastMs = Number.NaN;
-let lastTimeText = '';
-function recordedTimeText(ms: number): string {
+let lastTimeBytes: Uint8Array = ABSENT;
+function recordedTimeBytes(ms: number): Uint8Array {
   if (ms !== lastMs) {
     // ISO-8601 text of a finite time has nothing to escape.
-    lastTimeText = `,"time":"${isoTime(ms)}"`;
+    lastTimeBytes = utf8(`","time":"${isoTime(ms)}"`);
     lastMs = ms;
   }
-  return lastTimeText;
+  return lastTimeBytes;
 }
 
-/** JSON text of an optional string field, '' when absent, undefined when it is not a string (the generic path). */
-function optional(value: unknown, texts: FieldText): string | undefined {
-  if (value === undefined) return '';
-  return typeof value === 'string' ? texts.of(value) : undefined;
+/** Bytes of an optional string field, empty when absent, undefined when it is not a string (the generic path). */
+function optional(value: unknown, fields: FieldBytes): Uint8Array | undefined {
+  if (value === undefined) return ABSENT;
+  return typeof value === 'string' ? fields.of(value) : undefined;
 }
 
 function finite(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value);
 }
 
-function sectionText(event: MetricEvent): string | undefined {
-  if (event.epoch !== undefined)
-    return finite(event.epoch) ? `,"section":{"kind":"epoch","index":${event.epoch}}` : undefined;
+/** The section's bytes up to its index's (empty: no section), undefined for a shape the generic path writes. */
+function sectionStart(event: MetricEvent): Uint8Array | undefined {
+  if (event.epoch !== undefined) return finite(event.epoch) ? EPOCH_SECTION : undefined;
   const section = event.section;
-  if (section === undefined) return '';
+  if (section === undefined) return ABSENT;
   // The common shape, read once: any other (more keys, a toJSON, a getter) takes the generic path.
   if (
     typeof section !== 'object' ||
@@ -128,7 +190,7 @@ function sectionText(event: MetricEvent): string | undefined {
     return undefined;
   const { kind, index } = section;
   if (typeof kind !== 'string' || !finite(index)) return undefined;
-  return `${kinds.of(kind)},"index":${index}}`;
+  return kinds.of(kind);
 }
 
 function hasOnlyKindAndIndex(section: object): boolean {
@@ -136,24 +198,48 @@ function hasOnlyKindAndIndex(section: object): boolean {
   return keys.length === 2 && keys[0] === 'kind' && keys[1] === 'index';
 }
 
-/** An event's NDJSON line (undefined when it cannot be serialized): the sinks' one serializer. */
+/** An event's NDJSON line (undefined when it cannot be serialized), as text: spill files, tests. */
 export function lineOf(event: object): string | undefined {
   return event instanceof MetricEvent ? metricLine(event) : eventLine(stamped(event));
 }
 
-/** The event's NDJSON line without building the generic object; undefined when it cannot be serialized. */
-export function metricLine(event: MetricEvent): string | undefined {
-  let line: string | undefined;
-  try {
-    line = fastLine(event);
-  } catch {
-    // A throwing getter (say): the generic path decides, as it did before.
+/**
+ * Appends the event's line, newline included, to `out`; false (nothing written) when it cannot be serialized:
+ * the sinks' one serializer.
+ */
+export function writeEvent(event: object, out: NdjsonWriter): boolean {
+  if (event instanceof MetricEvent) {
+    const start = out.length;
+    try {
+      if (writeMetric(event, out)) {
+        out.endLine();
+        return true;
+      }
+    } catch {
+      // A throwing getter (say): the generic path decides, as it did before.
+    }
+    out.truncate(start);
   }
-  return line ?? eventLine(event.toEvent());
+  const line = event instanceof MetricEvent ? eventLine(event.toEvent()) : eventLine(stamped(event));
+  if (line === undefined) return false;
+  out.text(line);
+  out.endLine();
+  return true;
 }
 
-/** The line for the common case (string fields, a finite value, no annotations); undefined: take the generic path. */
-function fastLine(event: MetricEvent): string | undefined {
+/** The event's NDJSON line as text without building the generic object; undefined when it cannot be serialized. */
+export function metricLine(event: MetricEvent): string | undefined {
+  const out = new NdjsonWriter(512);
+  if (!writeEvent(event, out)) return undefined;
+  const body = out.body();
+  return body.toString('utf8', 0, body.length - 1);
+}
+
+/**
+ * Writes the line for the common case (string fields, a finite value, no annotations) into `out`, without its
+ * newline; false (nothing written): take the generic path.
+ */
+function writeMetric(event: MetricEvent, out: NdjsonWriter): boolean {
   const { value, time, workflowExecutionId, measure } = event;
   if (
     !finite(value) ||
@@ -162,10 +248,10 @@ function fastLine(event: MetricEvent): string | undefined {
     typeof measure !== 'string' ||
     (time !== undefined && typeof time !== 'string')
   )
-    return undefined;
+    return false;
   const taskId = optional(event.taskId, tasks);
   const stage = optional(event.stage, stages);
-  const section = sectionText(event);
+  const section = sectionStart(event);
   const modelId = optional(event.modelId, models);
   const datasetId = optional(event.datasetId, datasets);
   if (
@@ -175,7 +261,20 @@ function fastLine(event: MetricEvent): string | undefined {
     modelId === undefined ||
     datasetId === undefined
   )
-    return undefined;
-  const timeText = time === undefined ? recordedTimeText(event.recordedAt) : times.of(time);
-  return `${stemText(event.idStem)}${event.sequence}"${timeText}${workflows.of(workflowExecutionId)}${measures.of(measure)},"value":${value}${taskId}${stage}${section}${modelId}${datasetId}}`;
+    return false;
+  out.chunk(stemBytes(event.idStem));
+  out.number(event.sequence);
+  out.chunk(time === undefined ? recordedTimeBytes(event.recordedAt) : times.of(time));
+  out.chunk(workflowMeasure.of(workflows.of(workflowExecutionId), measures.of(measure)));
+  out.number(value);
+  const end = datasetEnd.of(modelDataset.of(modelId, datasetId), CLOSE);
+  const task = taskStage.of(taskId, stage);
+  if (section === ABSENT) {
+    out.chunk(beforeEnd.of(task, end));
+    return true;
+  }
+  out.chunk(beforeIndex.of(task, section));
+  out.number(section === EPOCH_SECTION ? (event.epoch as number) : (event.section as Section).index);
+  out.chunk(afterIndex.of(CLOSE, end));
+  return true;
 }

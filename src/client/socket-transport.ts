@@ -15,6 +15,11 @@ export function socketTransport(): Transport {
   let generation = 0;
   let lastUrl = '';
   let lastTarget: Target | undefined;
+  /** The last body whose write completed (or failed): the socket reads none of its bytes any more. */
+  let written: Uint8Array | undefined;
+  const onWritten = (body: Uint8Array): void => {
+    written = body;
+  };
   return {
     async post(url, body, headers, signal, timeoutMs) {
       if (url !== lastUrl || !lastTarget) {
@@ -31,7 +36,7 @@ export function socketTransport(): Transport {
       const started = generation;
       const exchange = async (over: Connection): Promise<TransportResponse> => {
         try {
-          return await over.exchange(request, signal, timeoutMs);
+          return await over.exchange(request, signal, timeoutMs, onWritten);
         } catch (error) {
           if (over === connection) connection = undefined;
           over.destroy();
@@ -57,6 +62,7 @@ export function socketTransport(): Transport {
       connection?.destroy();
       connection = undefined;
     },
+    released: (body) => body === written,
   };
 }
 
@@ -145,6 +151,7 @@ class Connection {
     request: RequestBytes,
     signal: AbortSignal | undefined,
     timeoutMs: number,
+    onWritten: (body: Uint8Array) => void,
   ): Promise<TransportResponse> {
     return new Promise((resolve, reject) => {
       if (signal?.aborted) {
@@ -212,7 +219,8 @@ class Connection {
       this.socket.ref();
       this.socket.cork();
       this.socket.write(request.head, 'latin1');
-      this.socket.write(request.body);
+      // The callback runs once the socket no longer reads the body (written, or dropped by an error or destroy).
+      this.socket.write(request.body, () => onWritten(request.body));
       this.socket.uncork();
     });
   }

@@ -11,6 +11,8 @@ export interface Collector {
   url: string;
   received: CaptureEvent[];
   requests: number;
+  /** Every request's body as it came, in order. */
+  bodies: string[];
   /** TCP connections the clients opened. */
   connections: number;
   authorization: Array<string | undefined>;
@@ -24,6 +26,7 @@ export async function startCollector(): Promise<Collector> {
   const state: Omit<Collector, 'url' | 'close'> = {
     received: [],
     requests: 0,
+    bodies: [],
     connections: 0,
     authorization: [],
     mode: 'up',
@@ -32,6 +35,7 @@ export async function startCollector(): Promise<Collector> {
   const app = express();
   app.post('/api/v1/events', express.text({ type: 'application/x-ndjson', limit: '10mb' }), (req, res) => {
     state.requests += 1;
+    state.bodies.push(String(req.body));
     state.authorization.push(req.headers.authorization);
     if (state.mode === 'hang') return;
     if (state.mode === 'forbidden') {

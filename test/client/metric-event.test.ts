@@ -3,7 +3,8 @@
 // every input a JavaScript caller can pass, strings that need escaping included.
 import { describe, expect, it } from 'vitest';
 import { isoTime } from '../../src/client/event-fields.ts';
-import { lineOf, MetricEvent, metricLine } from '../../src/client/metric-event.ts';
+import { lineOf, MetricEvent, metricLine, writeEvent } from '../../src/client/metric-event.ts';
+import { linesOf, NdjsonWriter, ndjsonBody } from '../../src/client/ndjson-writer.ts';
 import { Recorder } from '../../src/client/recorder.ts';
 import { eventLine } from '../../src/client/sink.ts';
 import { Warner } from '../../src/client/warnings.ts';
@@ -198,6 +199,56 @@ describe('metricLine: the evaluation event text logMetric sends', () => {
     };
     const input = { ...inputs(random(2)), value: 1, annotations: undefined, epoch: undefined, section };
     expect(metricLine(build(input))).toBe(eventLine(referenceEvent(input)));
+  });
+});
+
+describe('writeEvent: the request body written straight into bytes', () => {
+  /** Any other event (the generic path): strings that need escaping, non-finite numbers, BigInts, a cycle. */
+  function otherEvent(next: () => number): object {
+    const event: Record<string, unknown> = {
+      type: 'task.started',
+      name: pick(next, STRINGS, 0),
+      value: pick(next, VALUES),
+      nested: { note: pick(next, STRINGS) },
+    };
+    if (next() < 0.02) event.self = event;
+    return event;
+  }
+
+  it('equals the body of the lines of the generic path, for 300 seeded random batches of reused buffers', () => {
+    const next = random(20261203);
+    let spare: Buffer | undefined;
+    for (let batch = 0; batch < 300; batch++) {
+      const events: object[] = [];
+      const expectedLines: string[] = [];
+      for (let i = Math.floor(next() * 120); i > 0; i--) {
+        if (next() < 0.8) {
+          const input = inputs(next);
+          events.push(build(input));
+          const line = eventLine(referenceEvent(input));
+          if (line !== undefined) expectedLines.push(line);
+        } else {
+          const event = otherEvent(next);
+          events.push(event);
+          const line = eventLine(event);
+          if (line !== undefined) expectedLines.push(line);
+        }
+      }
+      // A small first capacity makes the writer grow; the previous batch's buffer is written over.
+      const out = new NdjsonWriter(next() < 0.5 ? 64 : 64 * 1024, spare);
+      let written = 0;
+      for (const event of events) if (writeEvent(event, out)) written += 1;
+      const body = out.body();
+      const expected = ndjsonBody(expectedLines);
+      if (!body.equals(expected))
+        expect({ batch, body: body.toString() }).toEqual({ batch, body: expected.toString() });
+      expect(written).toBe(expectedLines.length);
+      expect(out.lines).toBe(expectedLines.length);
+      // A retry or a refusal takes the lines back from the bytes: they encode to the very same bytes.
+      expect(linesOf(body)).toEqual(expectedLines);
+      expect(ndjsonBody(linesOf(body)).equals(body)).toBe(true);
+      spare = out.buffer;
+    }
   });
 });
 

@@ -214,6 +214,28 @@ describe('recorder delivery', () => {
     await recorder.close();
   });
 
+  it('resends the same bytes after a 503, the batches before and after written over the same buffer', async () => {
+    const recorder = recorderFor({ batchSize: 5 });
+    const log = (from: number) => {
+      for (let i = from; i < from + 5; i++)
+        recorder.logMetric('loss', i / 3, { workflowExecutionId: 'run-1' });
+    };
+    log(0);
+    expect((await recorder.flush()).complete).toBe(true);
+    collector.mode = 'unavailable';
+    log(5);
+    expect((await recorder.flush({ timeoutMs: 0 })).complete).toBe(false);
+    log(10);
+    collector.mode = 'up';
+    expect(await recorder.flush()).toMatchObject({ complete: true, delivered: 15 });
+    const [first, refused, retried, last] = collector.bodies;
+    expect(collector.bodies).toHaveLength(4);
+    expect(retried).toBe(refused);
+    for (const body of [first, retried, last]) expect(body?.split('\n')).toHaveLength(6);
+    expect(metricValues(collector)).toEqual(Array.from({ length: 15 }, (_, i) => i / 3));
+    await recorder.close();
+  });
+
   it('a pre-existing torn spill line is delivered to the server and refused visibly, not silently lost', async () => {
     writeFileSync(join(dir, 'spill.ndjson'), '{"type":"evaluation","sch');
     const recorder = recorderFor();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ndjsonBody } from '../../src/client/http-sender.ts';
+import { ndjsonBody } from '../../src/client/ndjson-writer.ts';
 import { eventLine } from '../../src/client/sink.ts';
 
 describe('eventLine', () => {

@@ -35,6 +35,9 @@ export function socketTransport(): Transport {
       }
       const started = generation;
       const exchange = async (over: Connection): Promise<TransportResponse> => {
+        // A stale connection's failed write calls back too: only this attempt's write may release the body
+        // (a server may answer before it has read the whole body, while the retry's write is still pending).
+        written = undefined;
         try {
           return await over.exchange(request, signal, timeoutMs, onWritten);
         } catch (error) {

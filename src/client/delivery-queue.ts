@@ -1,4 +1,4 @@
-import { lineOf, writeEvent } from './metric-event.ts';
+import { lineOf, writeEvents } from './metric-event.ts';
 import { linesOf, NdjsonWriter, ndjsonBody } from './ndjson-writer.ts';
 import { SpillFile } from './spill-file.ts';
 import type { Warner } from './warnings.ts';
@@ -145,8 +145,7 @@ export class DeliveryQueue {
   private write(count: number): NdjsonWriter {
     const out = new NdjsonWriter(count * this.lineBytes * 1.25, this.spare);
     this.spare = undefined;
-    const memory = this.memory;
-    for (let i = 0; i < count; i++) if (!writeEvent(memory[i] as object, out)) this.warnUnserializable();
+    if (!writeEvents(this.memory, count, out)) this.warnUnserializable();
     if (out.lines > 0) this.lineBytes = out.length / out.lines;
     return out;
   }

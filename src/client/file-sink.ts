@@ -1,5 +1,5 @@
 import { appendFile } from 'node:fs/promises';
-import { writeEvent } from './metric-event.ts';
+import { writeEvents } from './metric-event.ts';
 import { NdjsonWriter } from './ndjson-writer.ts';
 import type { DeliveryOptions, DeliverySummary, EventSink } from './sink.ts';
 import type { Warner } from './warnings.ts';
@@ -53,12 +53,11 @@ export class FileSink implements EventSink {
       if (this.memory.length === 0) return true;
       const count = this.memory.length;
       const out = new NdjsonWriter(count * 320);
-      for (let i = 0; i < count; i++)
-        if (!writeEvent(this.memory[i] as object, out))
-          this.options.warner.once(
-            'unserializable',
-            'provml client: dropped an event that is not JSON-serializable.',
-          );
+      if (!writeEvents(this.memory, count, out))
+        this.options.warner.once(
+          'unserializable',
+          'provml client: dropped an event that is not JSON-serializable.',
+        );
       try {
         if (out.lines > 0) await appendFile(this.options.file, out.body());
       } catch (error) {

@@ -204,6 +204,16 @@ export function lineOf(event: object): string | undefined {
 }
 
 /**
+ * Appends the lines of the first `count` events to `out` (the sinks' batches); false when any could not be
+ * serialized and was left out.
+ */
+export function writeEvents(events: readonly object[], count: number, out: NdjsonWriter): boolean {
+  let complete = true;
+  for (let i = 0; i < count; i++) if (!writeEvent(events[i] as object, out)) complete = false;
+  return complete;
+}
+
+/**
  * Appends the event's line, newline included, to `out`; false (nothing written) when it cannot be serialized:
  * the sinks' one serializer.
  */

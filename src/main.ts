@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { type Config, ConfigError } from './config.ts';
 import { ProvmlError } from './errors.ts';
 import type { Logger } from './logger.ts';
+import { unsupportedNode } from './node-support.ts';
 import { ensureOntologyGraph, readShippedOntologyGraph, type ShippedOntology } from './ontology/index.ts';
 import { createApp } from './server/app.ts';
 import { answerStarting } from './server/health.ts';
@@ -25,6 +26,8 @@ export interface StartOptions {
   onListening?: (url: string) => void;
   /** Opens the store (default: openConfiguredStore). */
   openStore?: (config: Config, logger: Logger) => Promise<ProvStore>;
+  /** The Node.js version checked against the server's floor (default: this process's). */
+  nodeVersion?: string;
 }
 
 /** How long close() lets in-flight requests finish before cutting their connections. */
@@ -36,6 +39,9 @@ export async function startServer(
   options: StartOptions = {},
 ): Promise<RunningServer> {
   const started = Date.now();
+  const nodeVersion = options.nodeVersion ?? process.versions.node;
+  const oldNode = unsupportedNode(nodeVersion);
+  if (oldNode !== undefined) logger.warn({ node: nodeVersion }, oldNode);
   const shipped = await readShippedOntologyGraph(config.ontologyDir);
   checkLimitHoldsOntology(config, shipped);
   // Listening comes first, so /health answers ("starting") while a big store loads.

@@ -1,3 +1,4 @@
+import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { type Config, defaultConfig } from '../src/config.ts';
 import { silentLogger } from '../src/logger.ts';
@@ -105,5 +106,20 @@ describe('startServer', () => {
     });
     expect(refused.status).toBe(507);
     await over.close();
+  });
+
+  it('warns at start-up, and still serves, on a Node.js below what the server dependencies require', async () => {
+    const said = async (nodeVersion: string): Promise<Array<Record<string, unknown>>> => {
+      const lines: Array<Record<string, unknown>> = [];
+      const logger = pino({ level: 'warn' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+      const server = await startServer(config(), logger, { handleSignals: false, nodeVersion });
+      expect((await fetch(`${server.url}/health`)).status).toBe(200);
+      await server.close();
+      return lines.filter((line) => line.node !== undefined);
+    };
+    const old = await said('20.20.2');
+    expect(old).toHaveLength(1);
+    expect(old[0]).toMatchObject({ level: 40, node: '20.20.2', msg: expect.stringMatching(/not supported/) });
+    expect(await said('24.21.0')).toEqual([]);
   });
 });

@@ -5,7 +5,7 @@
 export const SERVER_NODE_MINIMUM = '22.19.0';
 
 /** A version's numeric parts ("v20.20.2", "22.19" → [20, 20, 2], [22, 19, 0]). */
-export function versionParts(version: string): [number, number, number] {
+function versionParts(version: string): [number, number, number] {
   const [major = 0, minor = 0, patch = 0] = version
     .replace(/^v/, '')
     .split('.')
@@ -25,7 +25,7 @@ export function compareVersions(a: string, b: string): number {
  * starts (Node 20 runs it), so this is said at start-up rather than refused: V8 of Node 20 was seen to abort
  * 3 server starts in 100 under load, where Node 24 aborted none.
  */
-export function unsupportedNode(version: string = process.versions.node): string | undefined {
+export function unsupportedNode(version: string): string | undefined {
   if (compareVersions(version, SERVER_NODE_MINIMUM) >= 0) return undefined;
   return (
     `Node.js ${version} is older than the ${SERVER_NODE_MINIMUM} that the server's dependencies require: it is not ` +

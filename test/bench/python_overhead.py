@@ -77,10 +77,29 @@ class Meter:
 
 
 class _NoopScope:
-    """What the calibration calls in place of a task scope: the meter and a cold method call, no provml."""
+    """A method that does nothing, metered in some calibration blocks: what any cold Python method call costs right
+    after a training step (reported, not subtracted: without provml the user's loop makes no call at all)."""
 
     def log_metric(self, *_args) -> None:
         return None
+
+
+class _FloorScope:
+    """The least a Python capture call can do, metered in some calibration blocks for reference: append the
+    measure, its value, its scope and a timestamp to a list, with no check, no thread and no delivery."""
+
+    __slots__ = ("log_metric", "records")
+
+    def __init__(self) -> None:
+        records: list = []
+        append = records.append
+        clock = time.time
+
+        def log_metric(name, value):
+            append((self, clock(), name, value))
+
+        self.log_metric = log_metric
+        self.records = records
 
 
 class StubServer:
@@ -215,8 +234,9 @@ def training_run(step, model, optimizer, epochs: int, steps: int, rec=None, serv
     task, metered."""
     meter = Meter()
     thread_time = time.thread_time
-    noop = _NoopScope()
-    calibration, calibrated, extra, extra_wall = 0.0, 0, 0.0, 0.0  # the meter's own cost: a metered no-op
+    noop, floor = _NoopScope(), _FloorScope()
+    calibration, calibrated, extra, extra_wall = 0.0, 0, 0.0, 0.0  # the meter's own cost: two readings, nothing between
+    noop_cpu, noop_calls, floor_cpu, floor_calls, blocks = 0.0, 0, 0.0, 0, 0
     sender_start = thread_cpu(rec._sink._thread) if rec is not None else 0.0
     server_start = process_cpu(server_pid) if server_pid else 0.0
     posts_start = rec._sink.sender.posts if rec is not None else 0
@@ -232,11 +252,14 @@ def training_run(step, model, optimizer, epochs: int, steps: int, rec=None, serv
             epoch_ctx = meter(training.task, "epoch", epoch=epoch)
             section = meter(epoch_ctx.__enter__)
             # The hot call metered inline (two thread_time calls and no wrapper: the meter stays small beside the
-            # call it measures). Every 16th step is followed by a calibration: one more step and a metered no-op in
-            # the same place, so the meter's own cost is taken under the same load and sender activity; the CPU of
-            # these extra blocks is left out of the training's. Not more often: they carry no event but do take
-            # wall-clock time, over which the sender's requests (one per flush interval) are spread, so every 4th
-            # step made a run's requests a quarter emptier than a training's at the same step rate.
+            # call it measures). Every 16th step is followed by a calibration: one more step, then in the same place
+            # either the meter alone (two readings with nothing between: its own cost, subtracted from every
+            # metered call), a metered no-op method or the floor capture (both reported for reference), so each is
+            # taken under the same load and sender activity; the CPU of these extra blocks is left out of the
+            # training's. Until stop 19 the meter's cost was taken around the no-op, which also subtracted the
+            # cold method call itself (~2 µs) from provml's cost. Not more often: the blocks carry no event but
+            # do take wall-clock time, over which the sender's requests (one per flush interval) are spread, so
+            # every 4th step made a run's requests a quarter emptier than a training's at the same step rate.
             cpu_in_calls = 0.0
             for i in range(steps):
                 loss = step(i)
@@ -246,13 +269,28 @@ def training_run(step, model, optimizer, epochs: int, steps: int, rec=None, serv
                 if i % 16 == 15:
                     block, block_wall = thread_time(), time.perf_counter()
                     loss = step(i)
-                    start = thread_time()
-                    noop.log_metric("loss", loss)
-                    end = thread_time()
-                    calibration += end - start
-                    calibrated += 1
+                    kind = blocks % 4
+                    blocks += 1
+                    if kind == 1:
+                        start = thread_time()
+                        noop.log_metric("loss", loss)
+                        end = thread_time()
+                        noop_cpu += end - start
+                        noop_calls += 1
+                    elif kind == 3:
+                        start = thread_time()
+                        floor.log_metric("loss", loss)
+                        end = thread_time()
+                        floor_cpu += end - start
+                        floor_calls += 1
+                    else:
+                        start = thread_time()
+                        end = thread_time()
+                        calibration += end - start
+                        calibrated += 1
                     extra += end - block
                     extra_wall += time.perf_counter() - block_wall
+            floor.records.clear()
             meter.cpu += cpu_in_calls
             meter.calls += steps
             meter(epoch_ctx.__exit__, None, None, None)
@@ -260,7 +298,9 @@ def training_run(step, model, optimizer, epochs: int, steps: int, rec=None, serv
     cpu = time.thread_time() - cpu0 - extra
     wall = time.perf_counter() - wall0 - extra_wall
     out = {"wallSeconds": wall, "trainingCpuSeconds": cpu - meter.cpu, "callerCpuSeconds": meter.cpu,
-           "calls": meter.calls, "meterCpuSecondsPerCall": calibration / calibrated if calibrated else 0.0}
+           "calls": meter.calls, "meterCpuSecondsPerCall": calibration / calibrated if calibrated else 0.0,
+           "noopCpuSecondsPerCall": noop_cpu / noop_calls if noop_calls else 0.0,
+           "floorCpuSecondsPerCall": floor_cpu / floor_calls if floor_calls else 0.0}
     if rec is not None:
         flushed = rec.flush(timeout=60)
         out["senderCpuSeconds"] = thread_cpu(rec._sink._thread) - sender_start
@@ -349,6 +389,8 @@ def summarize(label, client, options, epochs, steps, repeats, off_runs, on_runs,
     caller_event = [r["callerCpuSeconds"] / r["calls"] * 1e6 for r in on_runs]
     meter_call = [r["meterCpuSecondsPerCall"] * 1e6 for r in on_runs]
     net_caller = [(r["callerCpuSeconds"] / r["calls"] - r["meterCpuSecondsPerCall"]) * 1e6 for r in on_runs]
+    noop_net = [(r["noopCpuSecondsPerCall"] - r["meterCpuSecondsPerCall"]) * 1e6 for r in on_runs]
+    floor_net = [(r["floorCpuSecondsPerCall"] - r["meterCpuSecondsPerCall"]) * 1e6 for r in on_runs]
     net = [(r["callerCpuSeconds"] - r["meterCpuSecondsPerCall"] * r["calls"] + r["senderCpuSeconds"])
            / r["trainingCpuSeconds"] * 100 for r in on_runs]
     sender_event = [r["senderCpuSeconds"] / events * 1e6 for r in on_runs]
@@ -373,6 +415,8 @@ def summarize(label, client, options, epochs, steps, repeats, off_runs, on_runs,
         "callerCpuMicrosecondsPerCall": round(statistics.median(caller_event), 3),
         "meterCpuMicrosecondsPerCall": round(statistics.median(meter_call), 3),
         "callerCpuMicrosecondsPerCallNetOfMeter": round(statistics.median(net_caller), 3),
+        "noopMethodCpuMicrosecondsNetOfMeter": round(statistics.median(noop_net), 3),
+        "floorCaptureCpuMicrosecondsNetOfMeter": round(statistics.median(floor_net), 3),
         "clientCpuPercentNetOfMeter": round(statistics.median(net), 4),
         "senderCpuMicrosecondsPerEvent": round(statistics.median(sender_event), 3),
         "senderCpuMicrosecondsPerRequest": round(statistics.median(sender_request), 1),
@@ -509,7 +553,7 @@ def print_table(results: dict) -> None:
               f"wall), sender {call['senderCpuMicrosecondsPerEvent']} µs CPU per event, total "
               f"{call['totalCpuMicrosecondsPerEvent']} µs")
     print(f"{'loop':>8} {'client':>18} {'step CPU ms':>12} {'step wall ms':>13} {'events':>7} {'client CPU %':>13} "
-          f"{'net of meter %':>15} {'net % at named step':>20} {'caller µs/call':>15} {'meter µs':>9} {'sender µs/event':>16} {'µs/request':>11} "
+          f"{'net of meter %':>15} {'net % at named step':>20} {'caller µs/call':>15} {'meter µs':>9} {'caller net µs':>14} {'no-op µs':>9} {'floor µs':>9} {'sender µs/event':>16} {'µs/request':>11} "
           f"{'wall on/off':>12} "
           f"{'requests':>9} {'server ms/event':>16} {'server % of a core':>19}")
     for loop in results["loops"]:
@@ -517,6 +561,8 @@ def print_table(results: dict) -> None:
               f"{loop['clientCpuPercent']:>13} {loop['clientCpuPercentNetOfMeter']:>15} "
               f"{loop['netPercentAtTargetStep']:>20} "
               f"{loop['callerCpuMicrosecondsPerCall']:>15} {loop['meterCpuMicrosecondsPerCall']:>9} "
+              f"{loop['callerCpuMicrosecondsPerCallNetOfMeter']:>14} {loop['noopMethodCpuMicrosecondsNetOfMeter']:>9} "
+              f"{loop['floorCaptureCpuMicrosecondsNetOfMeter']:>9} "
               f"{loop['senderCpuMicrosecondsPerEvent']:>16} {loop['senderCpuMicrosecondsPerRequest']:>11} "
               f"{loop['wallOnOffRatio']:>12} {loop['requestsPerRun']:>9} "
               f"{loop['serverCpuMsPerEvent']:>16} {loop['serverCpuPercentOfOneCore']:>19}")

@@ -51,6 +51,37 @@ function procCpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND; // utime, stime
 }
 
+/**
+ * Acknowledged events/s and latency quantiles per stretch of the run (a minute from 2 minutes on, else a tenth),
+ * by when each acknowledgement came: a sustained run shows whether they hold as the store grows.
+ */
+function timeline(reports: WorkerReport[], startedAtMs: number, wallS: number) {
+  const stretchS = wallS >= 120 ? 60 : Math.max(1, wallS / 10);
+  const stretches = Array.from({ length: Math.max(1, Math.ceil(wallS / stretchS)) }, () => ({
+    latencies: [] as number[],
+    acked: 0,
+  }));
+  for (const report of reports)
+    report.ackedAtMs.forEach((at, i) => {
+      const index = Math.floor((at - startedAtMs) / 1000 / stretchS);
+      const stretch = stretches[
+        Math.min(Math.max(0, index), stretches.length - 1)
+      ] as (typeof stretches)[number];
+      stretch.latencies.push(report.latenciesMs[i] as number);
+      stretch.acked += 1;
+    });
+  return stretches.map((stretch, i) => {
+    const sorted = stretch.latencies.sort((a, b) => a - b);
+    return {
+      fromS: round(i * stretchS),
+      ackedEventsPerSecond: Math.round((stretch.acked * batch) / stretchS),
+      p50Ms: round(quantile(sorted, 0.5)),
+      p99Ms: round(quantile(sorted, 0.99)),
+      maxMs: round(sorted.at(-1) ?? Number.NaN),
+    };
+  });
+}
+
 type ThreadGroup = 'main' | 'workerThreads' | 'libuv' | 'v8' | 'other';
 
 /** Seconds the main thread has spent runnable but waiting for a CPU (/proc/<pid>/schedstat, ns): machine load. */
@@ -134,6 +165,7 @@ async function runLevel(url: string, serverPid: number, workers: number, level: 
   const threadsBefore = threadCpuSeconds(serverPid);
   const waitBefore = mainRunQueueSeconds(serverPid);
   const windowFrom = Number(process.hrtime.bigint() / 1000n);
+  const startedAtMs = Date.now();
   const started = performance.now();
   const reports = await Promise.all(
     perProcess.map(async (count, p) => {
@@ -196,6 +228,11 @@ async function runLevel(url: string, serverPid: number, workers: number, level: 
     serverCpuUsPerEventByThread: threadUsPerEvent,
     serverPeakRssMiB: round(peakRss / 2 ** 20),
     missingAcknowledged: missing,
+    timeline: timeline(
+      reports.map(({ report }) => report),
+      startedAtMs,
+      wallS,
+    ),
   };
 }
 
@@ -222,6 +259,10 @@ async function main(): Promise<void> {
       console.error(
         `${workers} workers: ${result.ackedEventsPerSecond} acknowledged events/s of ${result.offeredEventsPerSecond} offered, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, max ${result.maxMs} ms (first batch of a worker: p50 ${result.firstBatchP50Ms} ms, max ${result.firstBatchMaxMs} ms), ${result.errors} errors, server CPU ${result.serverCpuPercent} % (main thread ${result.mainThreadCpuPercent} % running, ${result.mainThreadRunQueuePercent} % waiting for a CPU), ${result.serverCpuUsPerEvent} µs per acknowledged event ${JSON.stringify(result.serverCpuUsPerEventByThread)}, RSS ${result.serverPeakRssMiB} MiB, ${result.missingAcknowledged} acknowledged events missing`,
       );
+      for (const stretch of result.timeline)
+        console.error(
+          `  from ${stretch.fromS} s: ${stretch.ackedEventsPerSecond} acknowledged events/s, p50 ${stretch.p50Ms} ms, p99 ${stretch.p99Ms} ms, max ${stretch.maxMs} ms`,
+        );
     }
   } finally {
     child.kill('SIGINT'); // a clean exit writes the CPU profile
@@ -257,8 +298,14 @@ async function main(): Promise<void> {
   writeFileSync(args.out as string, `${JSON.stringify(result, null, 2)}\n`);
   console.table(
     results.map(
-      ({ errorSamples: _samples, sent: _sent, window: _window, serverCpuUsPerEventByThread: _t, ...row }) =>
-        row,
+      ({
+        errorSamples: _samples,
+        sent: _sent,
+        window: _window,
+        serverCpuUsPerEventByThread: _t,
+        timeline: _timeline,
+        ...row
+      }) => row,
     ),
   );
   if (profiles.length > 0)

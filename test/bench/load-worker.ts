@@ -16,6 +16,8 @@ export interface WorkerReport {
   sent: number;
   acked: string[];
   latenciesMs: number[];
+  /** When each of those acknowledgements came (Unix ms: the processes share the clock, not `performance.now`). */
+  ackedAtMs: number[];
   /** Of each worker's first batch (its workflow's start: the server reads what it holds of a new execution). */
   firstLatenciesMs: number[];
   errors: number;
@@ -28,6 +30,7 @@ const report: WorkerReport = {
   sent: 0,
   acked: [],
   latenciesMs: [],
+  ackedAtMs: [],
   firstLatenciesMs: [],
   errors: 0,
   errorSamples: [],
@@ -96,6 +99,7 @@ async function worker(index: number, until: number): Promise<void> {
     try {
       await post(body);
       report.latenciesMs.push(performance.now() - t0);
+      report.ackedAtMs.push(Date.now());
       if (isFirst) report.firstLatenciesMs.push(performance.now() - t0);
       for (const event of ids) report.acked.push((event as { id: string }).id);
     } catch (error) {

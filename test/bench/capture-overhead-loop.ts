@@ -18,6 +18,8 @@ import { parseArgs } from 'node:util';
 import { createRecorder, type Recorder } from '../../src/client/index.ts';
 import { startServeProcess } from '../support/serve-process.ts';
 import { gitCommit } from './suite/commit.ts';
+import { makeMatrixStep } from './suite/matrix-step.ts';
+import { median } from './suite/stats.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const { values: args } = parseArgs({
@@ -39,33 +41,18 @@ const processCpu = (): number => {
   return usage.user + usage.system;
 };
 
-function makeStep(size: number): () => number {
-  const a = new Float64Array(size * size).map((_, i) => (i % 7) / 7);
-  const b = new Float64Array(size * size).map((_, i) => (i % 5) / 5);
-  const c = new Float64Array(size * size);
-  return () => {
-    for (let i = 0; i < size; i++)
-      for (let j = 0; j < size; j++) {
-        let sum = 0;
-        for (let k = 0; k < size; k++) sum += (a[i * size + k] as number) * (b[k * size + j] as number);
-        c[i * size + j] = sum;
-      }
-    return (c[0] as number) / (1 + (c[size + 1] as number));
-  };
-}
-
 /** A step of about TARGET_STEP_MS of CPU here: the matrix size scaled from measured steps (cube law). */
 function calibratedStep(): { step: () => number; size: number } {
   let size = 100;
-  for (let round = 0; round < 4; round++) {
-    const step = makeStep(size);
+  for (let pass = 0; pass < 4; pass++) {
+    const step = makeMatrixStep(size);
     for (let i = 0; i < 5; i++) step();
     const start = processCpu();
     for (let i = 0; i < 20; i++) step();
     const ms = (processCpu() - start) / 20 / 1000;
     size = Math.max(20, Math.round(size * Math.cbrt(TARGET_STEP_MS / ms)));
   }
-  return { step: makeStep(size), size };
+  return { step: makeMatrixStep(size), size };
 }
 
 type Logging = '1000/s' | '100/s';
@@ -136,8 +123,6 @@ async function run(step: () => number, logging: Logging, recorder: Recorder): Pr
   };
 }
 
-const median = (values: number[]): number =>
-  [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)] as number;
 const round = (value: number, digits = 2): number => Math.round(value * 10 ** digits) / 10 ** digits;
 
 async function main(): Promise<void> {

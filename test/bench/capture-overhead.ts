@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { createRecorder, type Recorder } from '../../src/client/index.ts';
 import { startServeProcess } from '../support/serve-process.ts';
 import { gitCommit } from './suite/commit.ts';
+import { makeMatrixStep } from './suite/matrix-step.ts';
 
 const quick = process.argv.includes('--quick');
 const outIndex = process.argv.indexOf('--out');
@@ -68,18 +69,7 @@ async function nsPerCall(
 }
 
 /** One training step: a dense matrix product (stands in for forward + backward on a small model). */
-const a = new Float64Array(MATRIX * MATRIX).map((_, i) => (i % 7) / 7);
-const b = new Float64Array(MATRIX * MATRIX).map((_, i) => (i % 5) / 5);
-const c = new Float64Array(MATRIX * MATRIX);
-function step(): number {
-  for (let i = 0; i < MATRIX; i++)
-    for (let j = 0; j < MATRIX; j++) {
-      let sum = 0;
-      for (let k = 0; k < MATRIX; k++) sum += (a[i * MATRIX + k] as number) * (b[k * MATRIX + j] as number);
-      c[i * MATRIX + j] = sum;
-    }
-  return (c[0] as number) / (1 + (c[MATRIX + 1] as number));
-}
+const step = makeMatrixStep(MATRIX);
 
 type Logging = 'off' | 'per-epoch' | 'per-step';
 

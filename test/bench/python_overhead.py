@@ -102,6 +102,20 @@ class _FloorScope:
         self.records = records
 
 
+class _Reference:
+    """A call metered in the calibration blocks for reference (not subtracted): its scope and CPU so far."""
+
+    __slots__ = ("scope", "cpu", "calls")
+
+    def __init__(self, scope) -> None:
+        self.scope = scope
+        self.cpu = 0.0
+        self.calls = 0
+
+    def per_call(self) -> float:
+        return self.cpu / self.calls if self.calls else 0.0
+
+
 class StubServer:
     """An events endpoint answering 202 at once, in its own process: the per-call figures are the client's alone
     (a real server's ingestion time is the loops' business, and would compete with nothing here)."""
@@ -234,9 +248,10 @@ def training_run(step, model, optimizer, epochs: int, steps: int, rec=None, serv
     task, metered."""
     meter = Meter()
     thread_time = time.thread_time
-    noop, floor = _NoopScope(), _FloorScope()
+    noop, floor = _Reference(_NoopScope()), _Reference(_FloorScope())
+    references = (noop, floor)
     calibration, calibrated, extra, extra_wall = 0.0, 0, 0.0, 0.0  # the meter's own cost: two readings, nothing between
-    noop_cpu, noop_calls, floor_cpu, floor_calls, blocks = 0.0, 0, 0.0, 0, 0
+    blocks = 0
     sender_start = thread_cpu(rec._sink._thread) if rec is not None else 0.0
     server_start = process_cpu(server_pid) if server_pid else 0.0
     posts_start = rec._sink.sender.posts if rec is not None else 0
@@ -271,18 +286,14 @@ def training_run(step, model, optimizer, epochs: int, steps: int, rec=None, serv
                     loss = step(i)
                     kind = blocks % 4
                     blocks += 1
-                    if kind == 1:
+                    if kind % 2:  # the 2nd of every 4 blocks meters the no-op, the 4th the floor capture
+                        reference = references[kind // 2]
+                        scope = reference.scope  # looked up outside the window: only the call is metered
                         start = thread_time()
-                        noop.log_metric("loss", loss)
+                        scope.log_metric("loss", loss)
                         end = thread_time()
-                        noop_cpu += end - start
-                        noop_calls += 1
-                    elif kind == 3:
-                        start = thread_time()
-                        floor.log_metric("loss", loss)
-                        end = thread_time()
-                        floor_cpu += end - start
-                        floor_calls += 1
+                        reference.cpu += end - start
+                        reference.calls += 1
                     else:
                         start = thread_time()
                         end = thread_time()
@@ -290,7 +301,7 @@ def training_run(step, model, optimizer, epochs: int, steps: int, rec=None, serv
                         calibrated += 1
                     extra += end - block
                     extra_wall += time.perf_counter() - block_wall
-            floor.records.clear()
+            floor.scope.records.clear()
             meter.cpu += cpu_in_calls
             meter.calls += steps
             meter(epoch_ctx.__exit__, None, None, None)
@@ -299,8 +310,7 @@ def training_run(step, model, optimizer, epochs: int, steps: int, rec=None, serv
     wall = time.perf_counter() - wall0 - extra_wall
     out = {"wallSeconds": wall, "trainingCpuSeconds": cpu - meter.cpu, "callerCpuSeconds": meter.cpu,
            "calls": meter.calls, "meterCpuSecondsPerCall": calibration / calibrated if calibrated else 0.0,
-           "noopCpuSecondsPerCall": noop_cpu / noop_calls if noop_calls else 0.0,
-           "floorCpuSecondsPerCall": floor_cpu / floor_calls if floor_calls else 0.0}
+           "noopCpuSecondsPerCall": noop.per_call(), "floorCpuSecondsPerCall": floor.per_call()}
     if rec is not None:
         flushed = rec.flush(timeout=60)
         out["senderCpuSeconds"] = thread_cpu(rec._sink._thread) - sender_start

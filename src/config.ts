@@ -25,6 +25,8 @@ export interface Config {
   ontologyDir: string;
   /** Write a snapshot after this many log bytes (bounds recovery time). */
   snapshotAfterBytes: number;
+  /** Write the snapshots due while serving in a worker of their own (a second copy of the store meanwhile). */
+  snapshotInBackground: boolean;
   logLevel: string;
   /** Refuse writes beyond this many quads (the in-memory WASM engine has a hard memory ceiling). */
   maxQuads?: number;
@@ -74,6 +76,7 @@ export const defaultConfig = (cwd: string = process.cwd()): Config => ({
   allowedHosts: [],
   ontologyDir: resolve(PACKAGE_ROOT, 'ontology'),
   snapshotAfterBytes: 64 * MIB,
+  snapshotInBackground: true,
   logLevel: 'info',
   // Below the ~13.6M quads measured as the ceiling of the 4 GiB WASM memory, leaving room for queries and snapshots.
   maxQuads: 10_000_000,
@@ -103,6 +106,7 @@ const ENV_NAMES: Record<Key, string> = {
   allowedHosts: 'PROVML_ALLOWED_HOSTS',
   ontologyDir: 'PROVML_ONTOLOGY_DIR',
   snapshotAfterBytes: 'PROVML_SNAPSHOT_AFTER_BYTES',
+  snapshotInBackground: 'PROVML_SNAPSHOT_IN_BACKGROUND',
   logLevel: 'PROVML_LOG_LEVEL',
   maxQuads: 'PROVML_MAX_QUADS',
   unionDefaultGraph: 'PROVML_UNION_DEFAULT_GRAPH',
@@ -243,6 +247,7 @@ const PARSERS: Record<Key, Parser> = {
   allowedHosts,
   ontologyDir: path,
   snapshotAfterBytes: bytes(Number.MAX_SAFE_INTEGER),
+  snapshotInBackground: bool,
   logLevel,
   maxQuads: integer(1, Number.MAX_SAFE_INTEGER, 'a number of quads (a positive integer)'),
   unionDefaultGraph: bool,

@@ -182,6 +182,7 @@ export async function openConfiguredStore(config: Config, logger: Logger): Promi
     dir: config.dataDir,
     queryTimeoutMs: config.queryTimeoutMs,
     snapshotAfterBytes: config.snapshotAfterBytes,
+    snapshotInBackground: config.snapshotInBackground,
     maxQuads: config.maxQuads,
     logger,
   });

@@ -89,6 +89,8 @@ describe('loadConfig', () => {
     [{ PROVML_SNAPSHOT_AFTER_BYTES: '1000' }, { snapshotAfterBytes: 1000 }],
     [{ PROVML_LOG_LEVEL: 'debug' }, { logLevel: 'debug' }],
     [{ PROVML_UNION_DEFAULT_GRAPH: 'false' }, { unionDefaultGraph: false }],
+    [{ PROVML_SNAPSHOT_IN_BACKGROUND: 'false' }, { snapshotInBackground: false }],
+    [{}, { snapshotInBackground: true }],
     [{ PROVML_QUERY_TIMEOUT_MS: '250' }, { queryTimeoutMs: 250 }],
     [{ PROVML_PORT: '0' }, { port: 0 }],
     [{ PROVML_PORT: '' }, { port: 7070 }],

@@ -21,6 +21,11 @@ import { acquireLock } from './lock.ts';
 import { scanDataDir } from './log-scan.ts';
 import { Manifest, writeManifest } from './manifest.ts';
 import type { CallMethod, SnapshotOutcome } from './protocol.ts';
+import {
+  BackgroundSnapshotBuilder,
+  SnapshotCancelledError,
+  type SnapshotWriter,
+} from './snapshot-builder.ts';
 import { DEFAULT_SNAPSHOT_GROWTH, type SnapshotPolicy, snapshotDue } from './snapshot-policy.ts';
 import { encodeRecord } from './wal-format.ts';
 import { openWal } from './wal-writer.ts';
@@ -39,6 +44,16 @@ export interface DurableStoreOptions {
    * snapshot work stays O(1) per written quad (see snapshot-policy.ts). Default 0.5.
    */
   snapshotGrowth?: number;
+  /**
+   * Write the snapshots due while the store runs in a worker of their own, rebuilt from the last
+   * snapshot and the log, so the engine keeps serving meanwhile (it costs a second copy of the store
+   * in memory while one is written); false writes them with the engine, which then serves nothing
+   * else until the dump is done. Snapshots at open and close are always written by the engine, which
+   * has nothing else to do then. Default true.
+   */
+  snapshotInBackground?: boolean;
+  /** What writes the background snapshots (tests); default a BackgroundSnapshotBuilder. */
+  snapshotWriter?: SnapshotWriter;
   /** Refuse writes that would take the store past this many quads (code Full). Default: no limit. */
   maxQuads?: number;
   /**
@@ -78,6 +93,7 @@ export class DurableStore extends EngineStore implements ProvStore {
   private readonly queryTimeoutMs: number;
   private readonly snapshotPolicy: SnapshotPolicy;
   private lastSnapshotBytes = 0;
+  private readonly background: SnapshotWriter | undefined;
 
   constructor(private readonly options: DurableStoreOptions) {
     super();
@@ -88,6 +104,10 @@ export class DurableStore extends EngineStore implements ProvStore {
       growth: options.snapshotGrowth ?? DEFAULT_SNAPSHOT_GROWTH,
     };
     this.ceiling = new QuadCeiling(options.maxQuads);
+    this.background =
+      options.snapshotInBackground === false
+        ? undefined
+        : (options.snapshotWriter ?? new BackgroundSnapshotBuilder(options.dir));
   }
 
   async open(): Promise<void> {
@@ -158,6 +178,8 @@ export class DurableStore extends EngineStore implements ProvStore {
       await this.writeTurn;
       await this.host?.endDumps();
       await this.wal?.idle();
+      // A background build would only delay the stop: the snapshot below covers what it would have.
+      await this.background?.cancel();
       await this.snapshotting;
       if (this.wal && !this.readOnlyReason && (this.lastSeq > this.snapshotSeq || this.snapshotStale))
         await this.snapshot();
@@ -207,6 +229,11 @@ export class DurableStore extends EngineStore implements ProvStore {
   /** Log counters: records written and fsyncs done (fewer fsyncs than records is group commit at work). */
   logCounters(): RecordLogCounters {
     return { ...(this.wal?.counters ?? { records: 0, syncs: 0, bytes: 0 }) };
+  }
+
+  /** Resolves once the snapshot being written, if any, is on disk (or has failed, which the log says). */
+  async snapshotIdle(): Promise<void> {
+    await this.snapshotting?.catch(() => undefined);
   }
 
   /** Engine worker restarts since open (one per query over its time limit). */
@@ -273,7 +300,7 @@ export class DurableStore extends EngineStore implements ProvStore {
     if (this.snapshotting || this.readOnlyReason || this.state !== 'open') return;
     const logBytes = this.wal?.bytesSinceRotation ?? 0;
     if (!this.snapshotStale && !snapshotDue(this.snapshotPolicy, logBytes, this.lastSnapshotBytes)) return;
-    this.snapshot().catch((error: Error) =>
+    this.snapshot(this.background).catch((error: Error) =>
       this.logger.error(
         { err: error },
         'Snapshot failed; the log keeps every write, the next snapshot will retry.',
@@ -281,27 +308,28 @@ export class DurableStore extends EngineStore implements ProvStore {
     );
   }
 
-  /** Rotates the log, has the engine write a snapshot at the rotation point, then drops what it covers. */
-  private snapshot(): Promise<void> {
+  /**
+   * Rotates the log, has a snapshot written of the state at the rotation point (by `writer` in the
+   * background, else by the engine), then drops what it covers. A background build that fails (a second
+   * copy of the store may not fit in memory) is said and done again by the engine, at a new rotation.
+   */
+  private snapshot(writer?: SnapshotWriter): Promise<void> {
     const { wal, host } = this;
     if (!wal || !host) return Promise.resolve();
     const run = async (): Promise<void> => {
-      let written: Promise<SnapshotOutcome> | undefined;
-      let boundary = 0;
-      await wal.rotate((seq) => {
-        boundary = seq;
-        if (seq > this.snapshotSeq || this.snapshotStale) written = host.snapshot(seq);
-      });
-      if (!written) return;
       const started = Date.now();
-      const outcome = await written;
+      const taken = await this.writeSnapshotAt(wal, host, writer);
+      if (!taken) return;
+      const { boundary, outcome } = taken;
+      // An engine being rebuilt now (after a query over its time limit) may still need the files covered.
+      await host.notRecovering();
       this.snapshotSeq = boundary;
       this.snapshotStale = false;
       this.lastSnapshotBytes = outcome.bytes;
       this.manifest?.snapshotTaken(boundary);
       this.removeCoveredFiles(boundary);
       this.logger.info(
-        { ...(outcome as object), seq: boundary, ms: Date.now() - started },
+        { ...(outcome as object), seq: boundary, ms: Date.now() - started, background: writer !== undefined },
         'Snapshot written.',
       );
     };
@@ -309,6 +337,34 @@ export class DurableStore extends EngineStore implements ProvStore {
       this.snapshotting = undefined;
     });
     return this.snapshotting;
+  }
+
+  private async writeSnapshotAt(
+    wal: RecordLog,
+    host: WorkerHost,
+    writer: SnapshotWriter | undefined,
+  ): Promise<{ boundary: number; outcome: SnapshotOutcome } | undefined> {
+    let written: Promise<SnapshotOutcome> | undefined;
+    let boundary = 0;
+    await wal.rotate((seq) => {
+      boundary = seq;
+      if (seq > this.snapshotSeq || this.snapshotStale)
+        written = writer ? writer.build(seq) : host.snapshot(seq);
+    });
+    if (!written) return undefined;
+    try {
+      return { boundary, outcome: await written };
+    } catch (error) {
+      if (!writer || this.state !== 'open') {
+        if (error instanceof SnapshotCancelledError) return undefined;
+        throw error;
+      }
+      this.logger.warn(
+        { err: error },
+        'The background snapshot failed; the engine writes it instead (it serves nothing else meanwhile).',
+      );
+      return this.writeSnapshotAt(wal, host, undefined);
+    }
   }
 
   private removeCoveredFiles(boundary: number): void {

@@ -79,6 +79,7 @@ export class WorkerHost {
   private failure: Error | undefined;
   /** Dumps not yet finished by their readers (their production may be over). */
   private readonly channels = new Set<PageChannel>();
+  private recovering: Promise<RecoverOutcome> | undefined;
   appliedSeq = 0;
   restarts = 0;
 
@@ -90,6 +91,24 @@ export class WorkerHost {
    * reports the store as stopped early (read-only) instead of failing every start-up the same way.
    */
   async start(untilSeq: number): Promise<RecoverOutcome> {
+    const recovering = this.recover(untilSeq);
+    this.recovering = recovering;
+    try {
+      return await recovering;
+    } finally {
+      if (this.recovering === recovering) this.recovering = undefined;
+    }
+  }
+
+  /**
+   * Resolves once no engine is being rebuilt from the files: a rebuild reads the snapshot and segments it
+   * listed when it began, so files a new snapshot covers are removed only after it (see DurableStore).
+   */
+  async notRecovering(): Promise<void> {
+    while (this.recovering) await this.recovering.catch(() => undefined);
+  }
+
+  private async recover(untilSeq: number): Promise<RecoverOutcome> {
     try {
       return await this.startWorker(untilSeq);
     } catch (error) {
@@ -354,8 +373,8 @@ function toRequest(id: number, jobs: Job[], options: WorkerHostOptions): WorkerR
   return { id, kind: 'apply', records, measure: options.shouldMeasure(records) };
 }
 
-/** Sends one request to a fresh worker and waits for its answer (or its death). */
-function firstAnswer<T>(worker: Worker, request: WorkerRequest): Promise<T> {
+/** Sends one request to a worker that has no other listener yet and waits for its answer (or its death). */
+export function firstAnswer<T>(worker: Worker, request: WorkerRequest): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const done = (): void => {
       worker.off('message', onMessage);

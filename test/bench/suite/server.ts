@@ -1,4 +1,4 @@
-import { defaultConfig } from '../../../src/config.ts';
+import { defaultConfig, loadConfig } from '../../../src/config.ts';
 import { silentLogger } from '../../../src/logger.ts';
 import { createApp } from '../../../src/server/app.ts';
 import { type DurableStore, openDurableStore } from '../../../src/store/index.ts';
@@ -10,9 +10,18 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** The real HTTP application over a durable store in `dir`, listening on 127.0.0.1 (a free port). */
+/**
+ * The real HTTP application over a durable store in `dir`, listening on 127.0.0.1 (a free port); the
+ * store's snapshot settings from the environment (PROVML_SNAPSHOT_*), as `provml serve` takes them.
+ */
 export async function startDurableServer(dir: string): Promise<RunningServer> {
-  const store = await openDurableStore({ dir, logger: silentLogger() });
+  const { snapshotAfterBytes, snapshotInBackground } = loadConfig({ env: process.env });
+  const store = await openDurableStore({
+    dir,
+    snapshotAfterBytes,
+    snapshotInBackground,
+    logger: silentLogger(),
+  });
   const app = createApp({
     store,
     config: { ...defaultConfig(), dataDir: dir, logLevel: 'silent', maxBodyBytes: 256 << 20 },

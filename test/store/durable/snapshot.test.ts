@@ -54,6 +54,10 @@ describe('snapshot + log replay', () => {
     const dir = tempDir();
     const store = await openDurableStore({ dir, snapshotAfterBytes: 2048, logger: captureLog().logger });
     await writeMixture(store, 1, 60);
+    // Snapshots are written in the background: wait for the one under way, then log one more record
+    // (far below the next threshold), so the crash image holds a snapshot and log after it.
+    await store.snapshotIdle();
+    await store.insert(quadsOf(60, 1, 'after-snapshot'));
     const before = sortedLines(await dumpText(store.dump({ format: 'application/n-quads' })));
     const image = crashImage(dir);
     await store.close();

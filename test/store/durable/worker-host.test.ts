@@ -119,6 +119,24 @@ describe('engine worker host', () => {
     expect(log.messages('warn').join('\n')).toMatch(/ran over its time limit of 100 ms/);
   });
 
+  it('says when no engine is being rebuilt from the files, so covered files are removed only then', async () => {
+    const { host } = makeHost(dirWithLog([load(1, 150)]));
+    await host.start(1);
+    const order: string[] = [];
+    await host.notRecovering().then(() => order.push('serving'));
+    const start = host.start.bind(host);
+    host.start = async (untilSeq) => {
+      const outcome = await start(untilSeq);
+      order.push('rebuilt');
+      return outcome;
+    };
+    await expect(host.call('query', [ENDLESS], 100)).rejects.toBeInstanceOf(QueryTimeoutError);
+    // The restart is under way (it reads snapshot and log); notRecovering waits for its end.
+    await host.notRecovering().then(() => order.push('not recovering'));
+    expect(order).toEqual(['serving', 'rebuilt', 'not recovering']);
+    expect(await stats(host)).toEqual({ quads: 450, graphs: 1 });
+  });
+
   it('rejects a call the engine refuses and keeps the same engine serving', async () => {
     const { host } = makeHost(dirWithLog([load(1)]));
     await host.start(1);

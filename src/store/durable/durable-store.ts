@@ -300,7 +300,8 @@ export class DurableStore extends EngineStore implements ProvStore {
     if (this.snapshotting || this.readOnlyReason || this.state !== 'open') return;
     const logBytes = this.wal?.bytesSinceRotation ?? 0;
     if (!this.snapshotStale && !snapshotDue(this.snapshotPolicy, logBytes, this.lastSnapshotBytes)) return;
-    this.snapshot(this.background).catch((error: Error) =>
+    // A stale snapshot is rewritten right after start-up, by the engine (it may be damaged or of an older format).
+    this.snapshot(this.snapshotStale ? undefined : this.background).catch((error: Error) =>
       this.logger.error(
         { err: error },
         'Snapshot failed; the log keeps every write, the next snapshot will retry.',

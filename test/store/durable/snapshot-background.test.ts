@@ -66,6 +66,11 @@ async function reopenedContent(dir: string): Promise<string[]> {
   }
 }
 
+/** A store whose snapshots fall due after 2 KiB of log, written by `writer`. */
+function openWithWriter(dir: string, writer: SnapshotWriter, log = captureLog()): Promise<DurableStore> {
+  return openDurableStore({ dir, snapshotAfterBytes: 2048, snapshotWriter: writer, logger: log.logger });
+}
+
 /** Writes until a snapshot is due and its build has started; returns the build's log position. */
 async function writeUntilBuildStarts(store: DurableStore, writer: HeldWriter): Promise<number> {
   let started: number | undefined;
@@ -84,12 +89,7 @@ describe('snapshots written in the background', () => {
     const dir = tempDir();
     const writer = new HeldWriter(new BackgroundSnapshotBuilder(dir));
     const log = captureLog();
-    const store = await openDurableStore({
-      dir,
-      snapshotAfterBytes: 2048,
-      snapshotWriter: writer,
-      logger: log.logger,
-    });
+    const store = await openWithWriter(dir, writer, log);
     const boundary = await writeUntilBuildStarts(store, writer);
     // The build is held: the engine is not busy with it, so writes, updates and reads go on.
     await store.insert(quadsOf(1000, 3, 'during'));
@@ -118,12 +118,7 @@ describe('snapshots written in the background', () => {
     const dir = tempDir();
     const writer = new HeldWriter(undefined, new Error('out of memory (simulated)'));
     const log = captureLog();
-    const store = await openDurableStore({
-      dir,
-      snapshotAfterBytes: 2048,
-      snapshotWriter: writer,
-      logger: log.logger,
-    });
+    const store = await openWithWriter(dir, writer, log);
     await writeUntilBuildStarts(store, writer);
     writer.release();
     await store.snapshotIdle();
@@ -138,12 +133,7 @@ describe('snapshots written in the background', () => {
   it('stops a build in progress on close and writes the closing snapshot with the engine', async () => {
     const dir = tempDir();
     const writer = new HeldWriter(new BackgroundSnapshotBuilder(dir));
-    const store = await openDurableStore({
-      dir,
-      snapshotAfterBytes: 2048,
-      snapshotWriter: writer,
-      logger: captureLog().logger,
-    });
+    const store = await openWithWriter(dir, writer);
     await writeUntilBuildStarts(store, writer);
     await store.insert(quadsOf(2000, 2, 'last'));
     const expected = await contentOf(store);

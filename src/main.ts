@@ -12,6 +12,9 @@ import { createApp } from './server/app.ts';
 import { answerStarting } from './server/health.ts';
 import { openDurableStore, openSparqlStore, type ProvStore } from './store/index.ts';
 
+/** How long an idle kept-alive connection stays open (announced in each answer's Keep-Alive header). */
+export const KEEP_ALIVE_MS = 65_000;
+
 export interface RunningServer {
   /** Base URL, e.g. http://127.0.0.1:7070 (with the real port when config.port is 0). */
   url: string;
@@ -47,6 +50,11 @@ export async function startServer(
   // Listening comes first, so /health answers ("starting") while a big store loads.
   let app: RequestListener | undefined;
   const server = createServer((req, res) => (app ? app(req, res) : answerStarting(req, res)));
+  // Node closes a kept-alive connection after 5 s idle, the period of many capture loops: a client sending then
+  // races the close and gets ECONNRESET. Idle connections stay open longer than load balancers keep theirs
+  // (60 s is common), so the balancer, not provml, closes first. Headers must be allowed at least as long.
+  server.keepAliveTimeout = KEEP_ALIVE_MS;
+  server.headersTimeout = KEEP_ALIVE_MS + 1000;
   server.listen(config.port, config.host);
   try {
     await once(server, 'listening');

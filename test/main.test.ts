@@ -1,3 +1,4 @@
+import { Agent, type IncomingMessage, request } from 'node:http';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { type Config, defaultConfig } from '../src/config.ts';
@@ -56,6 +57,22 @@ describe('startServer', () => {
     expect(ready.status).toBe(200);
     expect(await ready.json()).toMatchObject({ status: 'ok' });
     await running.close();
+  });
+
+  it('keeps an idle connection open for 65 s, past the 5 s after which a capture loop would race its close', async () => {
+    const running = await start(config(), () => openMemoryStore());
+    try {
+      const answer = await new Promise<IncomingMessage>((resolve, reject) => {
+        const req = request(`${running.url}/health`, { agent: new Agent({ keepAlive: true }) }, resolve);
+        req.on('error', reject);
+        req.end();
+      });
+      answer.resume();
+      expect(answer.headers['keep-alive']).toBe('timeout=65');
+      expect(answer.headers.connection).toBe('keep-alive');
+    } finally {
+      await running.close();
+    }
   });
 
   it('refuses, as a configuration error, a size limit below the ontology graph itself', async () => {

@@ -249,4 +249,11 @@ export interface EventError {
   message: string;
 }
 
-export type ValidationResult = { ok: true; events: CaptureEvent[] } | { ok: false; errors: EventError[] };
+export type ValidationResult =
+  | {
+      ok: true;
+      events: CaptureEvent[];
+      /** Where a batch held metric series (series.ts): the index of the item each event came from. */
+      sources?: number[];
+    }
+  | { ok: false; errors: EventError[] };

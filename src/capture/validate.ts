@@ -2,6 +2,7 @@ import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import { fullFormats } from 'ajv-formats/dist/formats.js';
 import schema from './events.schema.json' with { type: 'json' };
 import type { CaptureEvent, EventError, ValidationResult } from './events.ts';
+import { expandSeries, SERIES_TYPE } from './series.ts';
 
 // Same rule as the store's IRI check (IRIREF forbids these characters), kept here so capture needs no RDF.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what must be rejected
@@ -46,12 +47,23 @@ export const eventJsonSchema: object = schema;
  */
 export function validateBatch(input: unknown): ValidationResult {
   if (!Array.isArray(input)) return notABatch('events');
-  const errors: EventError[] = [];
-  input.forEach((event, index) => {
-    errors.push(...validateOne(event, index));
+  const { items, sources, errors } = expandSeries(input);
+  items.forEach((event, index) => {
+    const findings = validateOne(event, index);
+    if (findings.length > 0) errors.push(...(sources ? inSeries(findings, event, input, sources) : findings));
   });
-  if (errors.length > 0) return { ok: false, errors };
-  return { ok: true, events: input as CaptureEvent[] };
+  if (errors.length > 0) return { ok: false, errors: errors.sort((a, b) => a.index - b.index) };
+  return { ok: true, events: items as CaptureEvent[], ...(sources ? { sources } : {}) };
+}
+
+/** Findings name the item as sent: a series' line, with the event by its id. */
+function inSeries(findings: EventError[], event: unknown, input: unknown[], sources: number[]): EventError[] {
+  return findings.map((finding) => {
+    const index = sources[finding.index] ?? finding.index;
+    if ((input[index] as { type?: unknown } | null)?.type !== SERIES_TYPE) return { ...finding, index };
+    const id = String((event as { id?: unknown }).id);
+    return { ...finding, index, message: `${finding.message} (event ${id} of the series)` };
+  });
 }
 
 /** The answer for a body that is not a JSON array: one finding, at no index. */

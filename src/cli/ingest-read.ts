@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
+import { eventsInLine } from '../capture/index.ts';
 
 /** Where reading resumes: a byte offset (NDJSON) or an item index (JSON array file), with the line count so far. */
 export interface Position {
@@ -30,7 +31,10 @@ export async function isJsonArrayFile(path: string): Promise<boolean> {
   }
 }
 
-/** NDJSON lines in batches, streamed from `start`, so a file of any size is read with bounded memory. */
+/**
+ * NDJSON lines in batches of up to `batchSize` events (a metric series' line counts as its events, and a batch
+ * holds at least one line), streamed from `start`, so a file of any size is read with bounded memory.
+ */
 export async function* ndjsonBatches(
   path: string,
   start: Position,
@@ -38,6 +42,7 @@ export async function* ndjsonBatches(
 ): AsyncGenerator<FileBatch> {
   let items: string[] = [];
   let lines: number[] = [];
+  let events = 0;
   let { offset, line } = start;
   let carry: Buffer = Buffer.alloc(0);
   const take = (raw: Buffer): void => {
@@ -46,6 +51,7 @@ export async function* ndjsonBatches(
     if (text.trim() === '') return;
     items.push(text);
     lines.push(line);
+    events += eventsInLine(text);
   };
   for await (const chunk of createReadStream(path, { start: start.offset, highWaterMark: 1 << 20 })) {
     const data = carry.length > 0 ? Buffer.concat([carry, chunk as Buffer]) : (chunk as Buffer);
@@ -54,10 +60,11 @@ export async function* ndjsonBatches(
       take(data.subarray(from, newline));
       offset += newline - from + 1;
       from = newline + 1;
-      if (items.length >= batchSize) {
+      if (events >= batchSize) {
         yield { items, lines, end: { offset, line } };
         items = [];
         lines = [];
+        events = 0;
       }
     }
     carry = data.subarray(from);

@@ -64,7 +64,7 @@ export async function ingest(
   }
   const outcome = await ledger.record(checked.events, onConflict);
   if (!outcome.ok) {
-    throw conflictRefusal(outcome.conflicts, format === 'provml' ? body.lines : undefined);
+    throw conflictRefusal(outcome.conflicts, format === 'provml' ? body.lines : undefined, checked.sources);
   }
   res.status(202).json({
     events: checked.events.length,
@@ -89,13 +89,19 @@ function onConflictOf(req: Request): OnConflict {
 
 /**
  * 409 naming every conflicting event id; the batch is refused as a whole. Findings have the shape of 400's
- * (index, path, message; line for NDJSON) plus the id and workflow execution, so clients report both alike.
+ * (index, path, message; line for NDJSON) plus the id and workflow execution, so clients report both alike; an
+ * event of a metric series has the series' index.
  * For Flowcept batches the index is that of the mapped provml event, not of the message.
  */
-function conflictRefusal(conflicts: EventConflict[], lines: number[] | undefined): ProvmlError {
+function conflictRefusal(
+  conflicts: EventConflict[],
+  lines: number[] | undefined,
+  sources: number[] | undefined,
+): ProvmlError {
   const errors = conflicts.map((conflict) => {
-    const line = lines?.[conflict.index];
-    return { ...conflict, ...(line === undefined ? {} : { line }) };
+    const index = sources?.[conflict.index] ?? conflict.index;
+    const line = lines?.[index];
+    return { ...conflict, index, ...(line === undefined ? {} : { line }) };
   });
   const ids = conflicts.map((c) => `'${c.id}'`);
   const shown = ids.length > 5 ? `${ids.slice(0, 5).join(', ')} and ${ids.length - 5} more` : ids.join(', ');

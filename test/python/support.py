@@ -1,10 +1,14 @@
 """Test helpers: a fake events server in-process, a real `provml serve` in a child process, optional modules."""
 
+import base64
+import datetime
 import importlib
 import json
+import math
 import os
 import re
 import subprocess
+import struct
 import sys
 import tempfile
 import threading
@@ -80,11 +84,37 @@ class FakeServer:
     def delivered(self) -> List[Dict[str, Any]]:
         """Events of the requests answered 2xx (the respond function records which were accepted)."""
         with self.lock:
-            return [json.loads(line) for lines in self.requests for line in lines]
+            return events_of(line for lines in self.requests for line in lines)
 
     def close(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+def events_of(lines) -> List[Dict[str, Any]]:
+    """The events NDJSON lines stand for, as the server reads them: a metric series (src/capture/series.ts) is
+    one evaluation per value. Written from the wire format's description, not from the client's code."""
+    events: List[Dict[str, Any]] = []
+    for line in lines:
+        item = json.loads(line)
+        if item.get("type") != "evaluation.series":
+            events.append(item)
+            continue
+        count = item["count"]
+        times = struct.unpack(f"<{count}d", base64.b64decode(item["times"], validate=True))
+        values = struct.unpack(f"<{count}d", base64.b64decode(item["values"], validate=True))
+        which = base64.b64decode(item["measure"], validate=True) if "measure" in item else bytes(count)
+        assert len(which) == count, item
+        shared = {k: v for k, v in item.items()
+                  if k not in ("type", "count", "idPrefix", "firstId", "measures", "measure", "times", "values")}
+        for k in range(count):
+            whole = math.floor(times[k])
+            millis = min(999, math.floor((times[k] - whole) * 1000))
+            time_text = datetime.datetime.fromtimestamp(whole, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+            events.append({"type": "evaluation", **shared, "id": f"{item['idPrefix']}{item['firstId'] + k}",
+                           "time": f"{time_text}.{millis:03d}Z", "measure": item["measures"][which[k]],
+                           "value": values[k]})
+    return events
 
 
 def closed_port_url() -> str:

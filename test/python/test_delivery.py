@@ -9,7 +9,7 @@ import threading
 import time
 import unittest
 
-from support import FakeServer, closed_port_url, wait_until
+from support import FakeServer, closed_port_url, events_of, wait_until
 import provml
 from provml._http import Outcome
 
@@ -280,6 +280,35 @@ class SpillTest(DeliveryCase):
         self.assertTrue(later.flush(timeout=10).complete)
         values = [e.get("value") for e in server.delivered()]
         self.assertEqual(values, [None, *range(20), 1])
+        self.assertFalse(os.path.exists(self.spill))
+
+    def test_series_are_counted_as_their_events_in_memory_spill_and_delivery(self):
+        down = closed_port_url()
+        first = self.recorder(down, batch_size=25)
+        first.workflow_started("w", workflow_execution_id="wf-s")
+        with first.task("train", stage="training") as training:
+            for i in range(60):
+                training.log_metric("loss" if i % 2 else "acc", i + 0.5)
+            result = first.close(timeout=1)
+        # The workflow, the task's start and 60 metrics; the task's end comes after close().
+        self.assertEqual((result.complete, result.delivered, result.pending, result.spilled), (False, 0, 62, 62))
+        with open(self.spill) as handle:
+            lines = [line for line in handle]
+        self.assertLess(len(lines), 10)
+        self.assertTrue(any(line.startswith('{"type":"evaluation.series"') for line in lines), lines)
+
+        server = self.server()
+        later = self.recorder(server.url, batch_size=25)  # reads the spill file back: its count is in events
+        self.assertTrue(wait_until(lambda: len(server.delivered()) == 62))
+        result = later.flush(timeout=10)
+        self.assertEqual((result.complete, result.pending, result.spilled), (True, 0, 0))
+        self.assertEqual(result.delivered, 62)
+        metrics = [e for e in server.delivered() if e["type"] == "evaluation"]
+        self.assertEqual([e["value"] for e in metrics], [i + 0.5 for i in range(60)])
+        self.assertEqual(len({e["id"] for e in metrics}), 60)
+        # A request holds up to batch_size events, or one line (a series spilled whole at close()).
+        self.assertTrue(all(len(events_of(lines)) <= 25 or len(lines) == 1 for lines in server.requests))
+        self.assertGreater(len(server.requests), 1)
         self.assertFalse(os.path.exists(self.spill))
 
     def test_a_torn_last_line_of_a_spill_file_is_refused_visibly_the_rest_delivered(self):

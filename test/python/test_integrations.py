@@ -7,13 +7,13 @@ import sys
 import tempfile
 import unittest
 
-from support import REPO, require
+from support import REPO, events_of, require
 import provml
 
 
 def read(path):
     with open(path) as handle:
-        return [json.loads(line) for line in handle]
+        return events_of(handle)
 
 
 class CoreImportTest(unittest.TestCase):

@@ -10,6 +10,7 @@ import threading
 import unittest
 
 import support  # noqa: F401  (puts src/python on the path)
+from support import events_of
 import provml
 
 ISO_UTC = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
@@ -39,7 +40,7 @@ class Recorded:
         events = []
         if os.path.exists(self.path):
             with open(self.path, encoding="utf-8") as handle:
-                events = [json.loads(line) for line in handle]
+                events = events_of(handle)
         self.dir.cleanup()
         return events
 
@@ -277,9 +278,10 @@ class WireFormatTest(unittest.TestCase):
         self.assertNotIn("section", late[0])
         self.assertNotIn("stage", late[0])
 
-    def test_a_run_of_scope_metrics_is_the_text_each_would_have_alone(self):
-        # The sender makes runs of scope metrics in one loop (_shapes.scope_metric_lines); the records it leaves
-        # (NaN, a task whose end was built) go one by one: the same lines, numbered in the same order.
+    def test_a_run_of_scope_metrics_stands_for_the_lines_each_would_have_alone(self):
+        # The sender makes runs of scope metrics in one loop (_shapes.scope_metric_lines): a task's consecutive
+        # metrics become one series, a run of one its own line; the records it leaves (NaN, a task whose end was
+        # built) go one by one. The events are those of the lines made one by one, numbered in the same order.
         from provml import _shapes
 
         r = Recorded(id_prefix="p")
@@ -291,7 +293,8 @@ class WireFormatTest(unittest.TestCase):
                 rec.flush(timeout=10)  # the queue is empty and the first epoch's end is built
                 records = [(section, 1764700000.1234, "loss", 0.5), (training, 1764700001.9996, "acc", 0.25),
                            (section, 1764700001.5, "loss", float("nan")), (ended, 1764700002.0, "late", 1.5),
-                           (section, 1764700002.25, "loss", -0.0), (section, 1764700002.5, "loss", 3e-300)]
+                           (section, 1764700002.25, "loss", -0.0), (section, 1764700002.5, "acc", 3e-300),
+                           (section, 1764700002.75, "loss", 0.125)]
                 rec._counter = itertools.count(100)
                 together = rec._sink.serialize(records)
                 rec._counter = itertools.count(100)
@@ -299,8 +302,13 @@ class WireFormatTest(unittest.TestCase):
                 rec._counter = itertools.count(1000)
                 kept = rec._sink.serialize([(section, 1764700003.0, 7, 1.5), (section, 1764700003.0, "x", 1.0)])
         r.events()
-        self.assertEqual(together, alone)
-        self.assertEqual([json.loads(line)["id"] for line in together], [f"e-p-{n}" for n in range(100, 106)])
+        self.assertEqual(len(together), 5)
+        self.assertEqual(alone[:4], together[:4])
+        series = json.loads(together[4])
+        self.assertEqual((series["type"], series["count"], series["measures"]), ("evaluation.series", 3, ["loss", "acc"]))
+        self.assertEqual(events_of(together), [json.loads(line) for line in alone])
+        self.assertEqual([e["id"] for e in events_of(together)], [f"e-p-{n}" for n in range(100, 107)])
+        self.assertEqual([_shapes.events_in(line) for line in together], [1, 1, 1, 1, 3])
         self.assertEqual(json.loads(together[0])["time"], "2025-12-02T18:26:40.123Z")
         self.assertEqual(json.loads(together[1])["time"], "2025-12-02T18:26:41.999Z")
         self.assertEqual(json.loads(together[2])["value"], "NaN")
@@ -308,6 +316,22 @@ class WireFormatTest(unittest.TestCase):
         # A measure that is not text cannot be encoded: that event is dropped (said once), the next one kept.
         self.assertEqual([json.loads(line)["measure"] for line in kept], ["x"])
         self.assertTrue(any("not JSON-serializable" in w for w in r.warnings), r.warnings)
+
+    def test_a_series_breaks_where_the_numbers_or_the_task_change(self):
+        from provml import _shapes
+
+        r = Recorded(id_prefix="q")
+        with r.rec.task("train") as training:
+            with training.task("epoch", epoch=1) as section:
+                records = [(section, 1764700000.0 + k, "loss", k + 0.5) for k in range(4)]
+                records.insert(2, (training, 1764700000.0, "loss", 9.5))
+                numbers = iter([1, 2, 3, 7, 8])  # another thread took 4 to 6 between the third and the fourth
+                r.rec._counter = numbers
+                lines = r.rec._sink.serialize(records)
+        r.events()
+        self.assertEqual([_shapes.events_in(line) for line in lines], [2, 1, 2])
+        self.assertEqual([e["id"] for e in events_of(lines)], ["e-q-1", "e-q-2", "e-q-3", "e-q-7", "e-q-8"])
+        self.assertEqual([e["value"] for e in events_of(lines)], [0.5, 1.5, 9.5, 2.5, 3.5])
 
     def test_scope_metrics_from_threads_are_all_kept_with_unique_ids(self):
         r = Recorded(batch_size=64)

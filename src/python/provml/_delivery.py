@@ -13,6 +13,7 @@ from . import _shapes
 from ._events import now
 from ._files import SpillFile, _size, append_lines, split_rejected, write_rejected
 from ._http import Outcome, Sender
+from ._shapes import count_events
 from ._warnings import Warner
 
 
@@ -384,11 +385,12 @@ class HttpSink(_Pump):
             if outcome.kind == "retry":
                 self._failed(outcome.reason)
                 return
-            self._remove(len(lines))
+            events = count_events(lines)
+            self._remove(len(lines), events)
             self.attempt = 0
             if outcome.kind == "delivered":
                 self.triples += outcome.triples
-                self.settle(len(lines), 0)
+                self.settle(events, 0)
             else:
                 self._rejected(lines, outcome)
             self._spill_overflow()
@@ -429,11 +431,11 @@ class HttpSink(_Pump):
         self._source = "head"
         return self.head[: self.batch_size]
 
-    def _remove(self, count: int) -> None:
+    def _remove(self, lines: int, events: int) -> None:
         if self._source == "head":
-            del self.head[:count]
+            del self.head[:lines]
         else:
-            self.spill.commit(self._spill_end, count)
+            self.spill.commit(self._spill_end, events)
 
     def _failed(self, reason: str) -> None:
         self.attempt += 1
@@ -460,10 +462,11 @@ class HttpSink(_Pump):
             write_rejected(self.rejected_path, rejected, outcome.status, outcome.body, errors, now())
         except OSError as error:
             self.warner.fault(f"writing {self.rejected_path}", error)
-        self.settle(0, len(rejected))
+        refused = count_events(rejected)
+        self.settle(0, refused)
         self.warner.once(
             "rejected",
-            f"provml client: the server refused {len(rejected)} event(s) ({outcome.reason}); they are kept with the "
+            f"provml client: the server refused {refused} event(s) ({outcome.reason}); they are kept with the "
             f"server's reasons in {self.rejected_path}.",
         )
 
@@ -524,7 +527,7 @@ class HttpSink(_Pump):
         return DeliveryResult(
             complete=complete,
             delivered=self.delivered,
-            pending=len(self.head) + spilled + len(self.memory),
+            pending=count_events(self.head) + spilled + len(self.memory),
             spilled=spilled,
             rejected=self.rejected,
             triples=self.triples,
@@ -566,8 +569,9 @@ class FileSink(_Pump):
                 if closing is not None:
                     time.sleep(min(0.1, max(0.0, closing - time.monotonic())))
                 return
-            self.written += len(self.lines)
-            self.settled += len(self.lines)
+            events = count_events(self.lines)
+            self.written += events
+            self.settled += events
             self.lines = []
 
     def _has_backlog(self) -> bool:
@@ -583,7 +587,7 @@ class FileSink(_Pump):
         return DeliveryResult(
             complete=complete,
             delivered=self.written,
-            pending=len(self.lines) + len(self.memory),
+            pending=count_events(self.lines) + len(self.memory),
             spilled=0,
             file=self.path,
         )

@@ -4,6 +4,8 @@ import json
 import os
 from typing import Any, Dict, List, Optional, Tuple
 
+from ._shapes import SERIES_HEAD, count_events, events_in
+
 _CHUNK = 256 * 1024
 
 
@@ -47,13 +49,12 @@ class SpillFile:
         if _size(self.path) == 0:
             return 0
         last = b"\n"
+        series = SERIES_HEAD.encode("ascii")
         with open(self.path, "rb") as handle:
-            while True:
-                chunk = handle.read(_CHUNK)
-                if not chunk:
-                    break
-                self.pending += chunk.count(b"\n")
-                last = chunk[-1:]
+            for raw in handle:
+                last = raw[-1:]
+                if last == b"\n":
+                    self.pending += _events_in_raw(raw, series)
         if last != b"\n":
             # A torn last line (a crash mid-append) becomes a line of its own; the server refuses it visibly.
             with open(self.path, "ab") as handle:
@@ -63,15 +64,17 @@ class SpillFile:
 
     def append(self, lines: List[str]) -> None:
         append_lines(self.path, lines)
-        self.pending += len(lines)
+        self.pending += count_events(lines)
 
-    def read_batch(self, max_lines: int) -> Tuple[List[str], int]:
-        """The next complete lines after the delivered offset, and the offset just after them."""
+    def read_batch(self, max_events: int) -> Tuple[List[str], int]:
+        """The next complete lines after the delivered offset, up to `max_events` events (at least one line; a
+        metric series counts as its events), and the offset just after them."""
         lines: List[str] = []
+        events = 0
         with open(self.path, "rb") as handle:
             handle.seek(self.offset)
             position = self.offset
-            while len(lines) < max_lines:
+            while events < max_events:
                 raw = handle.readline()
                 if not raw or not raw.endswith(b"\n"):
                     break
@@ -79,6 +82,7 @@ class SpillFile:
                 text = raw.decode("utf-8", "replace").strip()
                 if text:
                     lines.append(text)
+                    events += events_in(text)
         return lines, position
 
     def commit(self, end_offset: int, count: int) -> None:
@@ -116,7 +120,17 @@ class SpillFile:
             os.fsync(out.fileno())
         os.replace(temporary, self.path)
         self.offset = 0
-        self.pending += len(older) + len(newer)
+        self.pending += count_events(older) + count_events(newer)
+
+
+def _events_in_raw(raw: bytes, series: bytes) -> int:
+    """A spill file's line as read: a blank line stands for nothing, a series for its count, others for one."""
+    if raw.startswith(series):
+        try:
+            return int(raw[len(series):raw.index(b",", len(series))])
+        except ValueError:
+            return 1
+    return 1 if raw.strip() else 0
 
 
 def write_rejected(

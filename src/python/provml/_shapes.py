@@ -9,6 +9,9 @@ The one exception is a task scope's plain metric, the 4-tuple (scope, when, meas
 """
 
 import math
+import sys
+from array import array
+from binascii import b2a_base64
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from ._events import MILLIS, SCHEMA_VERSION, encode, event_line, iso_time, literal_map, quote, second_text
@@ -210,20 +213,16 @@ def scope_metric(owner: Any, record: tuple) -> Optional[str]:
 
 
 def scope_metric_lines(owner: Any, records: List[tuple], start: int, lines: List[str]) -> int:
-    """The lines of task scopes' plain metrics from `records[start]` on, appended to `lines` by one tight loop (the
-    text `scope_metric` gives): the sender runs it right after a training step, when each call it makes is a cache
-    miss. Returns the index of the first record it leaves to `scope_metric` or a builder (another kind, a task
+    """The lines of task scopes' plain metrics from `records[start]` on, appended to `lines` by one tight loop: the
+    sender runs it right after a training step, when each call it makes is a cache miss. A run of a task's metrics
+    numbered one after the other becomes one metric series (src/capture/series.ts): each value costs two packed
+    float64 and a byte, where its own JSON line cost several times that. A run of one is the line `scope_metric`
+    gives. Returns the index of the first record it leaves to `scope_metric` or a builder (another kind, a task
     whose end was built, NaN or ±∞, a measure that is not text, a task whose fields cannot be encoded), or the end."""
     counter = owner._counter
-    prefix = owner._prefix
-    head = _heads.get(prefix) or _id_head(prefix)
-    names = _names
-    append = lines.append
-    float_repr = _float_repr
-    millis = MILLIS
-    second, second_prefix, last_task, wire = -1, "", None, ""
     end = len(records)
     index = start
+    run: Optional[_Run] = None
     try:
         while index < end:
             record = records[index]
@@ -233,23 +232,111 @@ def scope_metric_lines(owner: Any, records: List[tuple], start: int, lines: List
             task = scope._task
             if task.end_built or value - value != 0.0 or type(measure) is not str:
                 break
-            if task is not last_task:
-                wire = task.wire
-                if wire is None:
-                    wire = task.wire = _task_wire(task)
-                last_task = task
-            name = names.get(measure)
-            if name is None:
-                name = _name_of(measure)
-            whole = int(when)
-            if whole != second:
-                second, second_prefix = whole, second_text(whole)
-            append(f'{head}{next(counter)}","time":"{second_prefix}{millis[int((when - whole) * 1000)]}",'
-                   f'"measure":{name},"value":{float_repr(value)},{wire}}}')
+            number = next(counter)
+            if run is None or task is not run.task or number != run.next or not run.add(when, measure, value):
+                if run is not None and not run.emit(owner, lines):
+                    return index - len(run.times)
+                run = _Run(task, number, when, measure, value)
+            run.next = number + 1
             index += 1
     except (TypeError, ValueError, AttributeError, RecursionError):
         pass  # that record is left to the caller's per-record path, which drops it when it fails there too
+    if run is not None and not run.emit(owner, lines):
+        return index - len(run.times)
     return index
+
+
+SERIES_HEAD = '{"type":"evaluation.series","count":'
+_SERIES_HEAD_LENGTH = len(SERIES_HEAD)
+_MAX_SERIES = 10_000
+_MAX_MEASURES = 256
+_SWAP = sys.byteorder != "little"
+
+
+def events_in(line: str) -> int:
+    """How many events a line stands for: a series' count, else 1."""
+    if line.startswith(SERIES_HEAD):
+        try:
+            return int(line[_SERIES_HEAD_LENGTH:line.index(",", _SERIES_HEAD_LENGTH)])
+        except ValueError:  # not a series the server takes: it refuses the line, as one
+            return 1
+    return 1
+
+
+def count_events(lines: List[str]) -> int:
+    return sum(map(events_in, lines))
+
+
+def _b64(data: Any) -> str:
+    return b2a_base64(data, newline=False).decode("ascii")
+
+
+class _Run:
+    """Consecutive metrics of one task being gathered into a series."""
+
+    __slots__ = ("task", "first", "next", "times", "values", "which", "measures")
+
+    def __init__(self, task: Any, number: int, when: float, measure: str, value: float) -> None:
+        self.task = task
+        self.first = number
+        self.next = number + 1
+        self.times = array("d", (when,))
+        self.values = array("d", (value,))
+        self.which = bytearray(1)
+        self.measures = {measure: 0}
+
+    def add(self, when: float, measure: str, value: float) -> bool:
+        times = self.times
+        if len(times) >= _MAX_SERIES:
+            return False
+        measures = self.measures
+        slot = measures.get(measure)
+        if slot is None:
+            slot = len(measures)
+            if slot >= _MAX_MEASURES:
+                return False
+            measures[measure] = slot
+        times.append(when)
+        self.values.append(value)
+        self.which.append(slot)
+        return True
+
+    def emit(self, owner: Any, lines: List[str]) -> bool:
+        """Appends the run's line; False when the task's fields cannot be encoded (its records then go one by one
+        through `scope_metric`, which drops what it cannot make; the numbers they had are skipped)."""
+        task = self.task
+        wire = task.wire
+        if wire is None:
+            try:
+                wire = task.wire = _task_wire(task)
+            except (TypeError, ValueError, RecursionError):
+                return False
+        count = len(self.times)
+        measures = self.measures
+        if count == 1:
+            when = self.times[0]
+            lines.append(_metric_line(owner, self.first, when, task, next(iter(measures)), _float_repr(self.values[0]))
+                         + "}")
+            return True
+        times, values = self.times, self.values
+        if _SWAP:
+            times.byteswap()
+            values.byteswap()
+        head = _series_heads.get(owner._prefix) or _series_head(owner._prefix)
+        which = f',"measure":"{_b64(self.which)}"' if len(measures) > 1 else ""
+        lines.append(f'{SERIES_HEAD}{count}{head}{self.first},"measures":{encode(list(measures))}{which},'
+                     f'"times":"{_b64(times)}","values":"{_b64(values)}",{wire}}}')
+        return True
+
+
+_series_heads: Dict[str, str] = {}  # id prefix -> the series' text from its schema up to firstId's value
+
+
+def _series_head(prefix: str) -> str:
+    head = f',"schema":"{SCHEMA_VERSION}","idPrefix":{quote(f"e-{prefix}-")},"firstId":'
+    if len(_series_heads) < 64:
+        _series_heads[prefix] = head
+    return head
 
 
 def _metric_line(owner: Any, number: int, when: float, task: Any, measure: Any, text: str) -> str:

@@ -167,3 +167,35 @@ describe('metric series', () => {
     expect(eventsInLine(`{"type":"${SERIES_TYPE}","count":`)).toBe(1);
   });
 });
+
+describe('the documented metric series', () => {
+  it('expands to the events docs/capture.md says', async () => {
+    const { readFileSync } = await import('node:fs');
+    const doc = readFileSync(new URL('../../docs/capture.md', import.meta.url), 'utf8');
+    const section = doc.slice(doc.indexOf('### Metric series'));
+    const example = section.slice(
+      section.indexOf('```json') + 7,
+      section.indexOf('```', section.indexOf('```json') + 7),
+    );
+    const result = validateBatch([
+      {
+        type: 'workflow.started',
+        schema: 'provml/1',
+        id: 'w',
+        time: '2025-12-04T00:00:00.000Z',
+        workflowExecutionId: 'run-1',
+        name: 'w',
+      },
+      JSON.parse(example),
+    ]);
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(
+      result.events.slice(1).map((event) => [event.id, event.time, (event as { measure: string }).measure]),
+    ).toEqual([
+      ['e-7f3a-17', '2025-12-04T00:00:01.500Z', 'loss'],
+      ['e-7f3a-18', '2025-12-04T00:00:01.500Z', 'accuracy'],
+      ['e-7f3a-19', '2025-12-04T00:00:02.250Z', 'loss'],
+    ]);
+  });
+});

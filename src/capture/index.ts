@@ -13,5 +13,11 @@ export {
 } from './identity.ts';
 export { type NdjsonResult, parseNdjson, withLines } from './ndjson.ts';
 export { datasetId as openLineageDatasetId, fromOpenLineage } from './openlineage/index.ts';
-export { type ExpandedItems, eventsInLine, expandSeries, SERIES_TYPE } from './series.ts';
+export {
+  type ExpandedItems,
+  eventsInLine,
+  expandSeries,
+  MAX_SERIES_EVENTS_PER_BATCH,
+  SERIES_TYPE,
+} from './series.ts';
 export { eventJsonSchema, validateBatch, validateOne } from './validate.ts';

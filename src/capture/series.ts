@@ -24,6 +24,8 @@ const SERIES_FIELDS = new Set([
 ]);
 const PER_EVENT_FIELDS = ['id', 'time', 'value'];
 const MAX_COUNT = 100_000;
+/** Series' events in one batch: about what a body of the default 64 MiB limit holds as one line per event, times four. */
+export const MAX_SERIES_EVENTS_PER_BATCH = 1_000_000;
 const MAX_MEASURES = 256;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
@@ -40,10 +42,20 @@ export function expandSeries(input: unknown[]): ExpandedItems {
   const items: unknown[] = [];
   const sources: number[] = [];
   const errors: EventError[] = [];
+  let fromSeries = 0;
   input.forEach((item, index) => {
     if (!isSeries(item)) {
       items.push(item);
       sources.push(index);
+      return;
+    }
+    fromSeries += Number.isInteger(item.count) ? (item.count as number) : 0;
+    if (fromSeries > MAX_SERIES_EVENTS_PER_BATCH) {
+      errors.push({
+        index,
+        path: '/count',
+        message: `the batch's series stand for more than ${MAX_SERIES_EVENTS_PER_BATCH} events: send them in smaller batches`,
+      });
       return;
     }
     const expanded = seriesEvents(item, index);

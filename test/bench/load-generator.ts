@@ -24,6 +24,7 @@ import type { startServeProcess as StartServeProcess } from '../support/serve-pr
 import type { WorkerReport } from './load-worker.ts';
 import { gitCommit } from './suite/commit.ts';
 import { summariseProfile } from './suite/cpu-profile.ts';
+import { quantile, round as roundTo } from './suite/stats.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const { values: args } = parseArgs({
@@ -130,12 +131,8 @@ function procRssBytes(pid: number): number {
   return match ? Number(match[1]) * 1024 : 0;
 }
 
-function quantile(sorted: number[], q: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number;
-}
-
-const round = (value: number, digits = 1): number => Math.round(value * 10 ** digits) / 10 ** digits;
+/** Four significant digits: a rate, a latency, a size in MiB. */
+const round = (value: number): number => roundTo(value, 4);
 
 async function storedEvaluations(url: string): Promise<Set<string>> {
   const query = `SELECT ?e WHERE { GRAPH ?g { ?e a <${provml('ModelEvaluation')}> } }`;

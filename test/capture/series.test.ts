@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { eventsInLine, expandSeries, SERIES_TYPE, validateBatch } from '../../src/capture/index.ts';
+import {
+  eventsInLine,
+  expandSeries,
+  MAX_SERIES_EVENTS_PER_BATCH,
+  SERIES_TYPE,
+  validateBatch,
+} from '../../src/capture/index.ts';
 
 // A metric series (src/capture/series.ts) stands for the evaluation events a client would otherwise send one
 // per line; these tests hold it to exactly those events.
@@ -17,6 +23,15 @@ const TASK = {
   taskId: 'epoch-2',
   stage: 'training',
   section: { kind: 'epoch', index: 2 },
+};
+
+const STARTED = {
+  type: 'workflow.started',
+  schema: 'provml/1',
+  id: 'w',
+  time: '2025-12-04T00:00:00.000Z',
+  workflowExecutionId: 'run-1',
+  name: 'w',
 };
 
 function series(fields: Record<string, unknown> = {}): Record<string, unknown> {
@@ -124,16 +139,17 @@ describe('metric series', () => {
     expect(errors[0]?.message).toMatch(/must|names|not/);
   });
 
+  it('refuses a batch whose series stand for more events than one request may carry', () => {
+    // Their bytes do not matter here (each is refused for its times, before any is expanded): only the total.
+    const batch = Array(MAX_SERIES_EVENTS_PER_BATCH / 100_000 + 1).fill(series({ count: 100_000 }));
+    const { errors } = expandSeries(batch);
+    expect(errors.at(-1)).toMatchObject({ index: batch.length - 1, path: '/count' });
+    expect(errors.at(-1)?.message).toContain('smaller batches');
+    expect(errors.filter((error) => error.path === '/count')).toHaveLength(1);
+  });
+
   it('validates each event of a series and names the series and the event when one is wrong', () => {
-    const first = {
-      type: 'workflow.started',
-      schema: 'provml/1',
-      id: 'w',
-      time: '2025-12-04T00:00:00.000Z',
-      workflowExecutionId: 'run-1',
-      name: 'w',
-    };
-    const result = validateBatch([first, series({ stage: 'sleeping' }), { ...first, id: '' }]);
+    const result = validateBatch([STARTED, series({ stage: 'sleeping' }), { ...STARTED, id: '' }]);
     expect(result.ok).toBe(false);
     if (result.ok) return;
     const indexes = result.errors.map((error) => error.index);
@@ -146,15 +162,7 @@ describe('metric series', () => {
   });
 
   it('gives a valid batch its events and the line each came from', () => {
-    const first = {
-      type: 'workflow.started',
-      schema: 'provml/1',
-      id: 'w',
-      time: '2025-12-04T00:00:00.000Z',
-      workflowExecutionId: 'run-1',
-      name: 'w',
-    };
-    const result = validateBatch([first, series(), first]);
+    const result = validateBatch([STARTED, series(), STARTED]);
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(result.events).toHaveLength(5);
@@ -177,17 +185,7 @@ describe('the documented metric series', () => {
       section.indexOf('```json') + 7,
       section.indexOf('```', section.indexOf('```json') + 7),
     );
-    const result = validateBatch([
-      {
-        type: 'workflow.started',
-        schema: 'provml/1',
-        id: 'w',
-        time: '2025-12-04T00:00:00.000Z',
-        workflowExecutionId: 'run-1',
-        name: 'w',
-      },
-      JSON.parse(example),
-    ]);
+    const result = validateBatch([STARTED, JSON.parse(example)]);
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(

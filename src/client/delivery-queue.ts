@@ -1,15 +1,16 @@
 import { lineOf, writeEvents } from './metric-event.ts';
-import { linesOf, NdjsonWriter, ndjsonBody } from './ndjson-writer.ts';
+import { eventsInLines, linesOf, NdjsonWriter, ndjsonBody } from './ndjson-writer.ts';
 import { SpillFile } from './spill-file.ts';
 import type { Warner } from './warnings.ts';
 
 export interface Batch {
-  /** The request body: `size` NDJSON lines. */
+  /** The request body: `size` NDJSON lines, standing for `events` events (a metric series is one line of many). */
   body: Buffer;
   size: number;
+  events: number;
   /** The body's lines as text, which encode to the very bytes (to put back at the head, or to split a refusal). */
   lines(): string[];
-  /** Events the batch takes from its source (more than `size` when some could not be serialized). */
+  /** Events the batch takes from its source (more than `events` when some could not be serialized). */
   count: number;
   /** Removes the batch from where it came from (it was delivered, rejected or moved back to the head). */
   remove(): Promise<void>;
@@ -27,6 +28,8 @@ export interface Batch {
 export class DeliveryQueue {
   private memory: object[] = [];
   private head: string[] = [];
+  /** Events the head's lines stand for. */
+  private headEvents = 0;
   /** Bytes per line of the last batch written from memory: the next body's buffer is sized from it. */
   private lineBytes = 320;
   /**
@@ -50,12 +53,12 @@ export class DeliveryQueue {
   }
 
   get pending(): number {
-    return this.head.length + this.spill.pendingCount + this.memory.length;
+    return this.headEvents + this.spill.pendingCount + this.memory.length;
   }
 
   /** Events waiting ahead of memory (re-queued lines and the spill file): always sent first, without waiting. */
   get backlog(): number {
-    return this.head.length + this.spill.pendingCount;
+    return this.headEvents + this.spill.pendingCount;
   }
 
   get inMemory(): number {
@@ -75,23 +78,29 @@ export class DeliveryQueue {
   async nextBatch(size: number): Promise<Batch | undefined> {
     if (this.head.length > 0) {
       const lines = this.head.slice(0, size);
+      const batch = ofLines(lines);
       return {
-        ...ofLines(lines),
-        count: lines.length,
+        ...batch,
+        count: batch.events,
         fromMemory: false,
-        remove: async () => void this.head.splice(0, lines.length),
+        remove: async () => {
+          this.head.splice(0, lines.length);
+          this.headEvents -= batch.events;
+        },
       };
     }
     if (this.spill.pendingCount > 0) {
       const spilled = await this.spill.readBatch(size);
       const { lines } = spilled;
-      if (lines.length > 0)
+      if (lines.length > 0) {
+        const batch = ofLines(lines);
         return {
-          ...ofLines(lines),
-          count: lines.length,
+          ...batch,
+          count: batch.events,
           fromMemory: false,
-          remove: () => this.spill.commit(spilled, lines.length),
+          remove: () => this.spill.commit(spilled, batch.events),
         };
+      }
       await this.spill.commit(spilled, 0);
     }
     if (this.memory.length === 0) return undefined;
@@ -101,6 +110,7 @@ export class DeliveryQueue {
     return {
       body,
       size: out.lines,
+      events: out.events,
       lines: () => linesOf(body),
       count,
       fromMemory: true,
@@ -114,6 +124,7 @@ export class DeliveryQueue {
   /** Puts lines back in front of everything (the good part of a refused batch, or a batch to split). */
   requeue(lines: string[]): void {
     this.head.unshift(...lines);
+    this.headEvents += eventsInLines(lines);
   }
 
   /**
@@ -138,6 +149,7 @@ export class DeliveryQueue {
   async persistAll(): Promise<void> {
     await this.spill.persist(this.head, this.serialize(this.memory));
     this.head = [];
+    this.headEvents = 0;
     this.memory = [];
   }
 
@@ -165,6 +177,12 @@ export class DeliveryQueue {
   }
 }
 
-function ofLines(lines: string[]): Pick<Batch, 'body' | 'size' | 'lines' | 'release'> {
-  return { body: ndjsonBody(lines), size: lines.length, lines: () => lines, release: () => {} };
+function ofLines(lines: string[]): Pick<Batch, 'body' | 'size' | 'events' | 'lines' | 'release'> {
+  return {
+    body: ndjsonBody(lines),
+    size: lines.length,
+    events: eventsInLines(lines),
+    lines: () => lines,
+    release: () => {},
+  };
 }

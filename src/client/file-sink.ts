@@ -65,7 +65,7 @@ export class FileSink implements EventSink {
         return false;
       }
       this.memory.splice(0, count);
-      this.written += out.lines;
+      this.written += out.events;
       return true;
     });
     this.writing = run;

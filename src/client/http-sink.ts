@@ -2,6 +2,8 @@ import { type RetryPolicy, retryDelay } from '../retry-policy.ts';
 import { DeliveryQueue } from './delivery-queue.ts';
 import { postBody, type SendOutcome } from './http-sender.ts';
 import { fetchTransport, keepAliveTransport, type Transport } from './http-transport.ts';
+import { splitSeriesLine } from './metric-event.ts';
+import { eventsInLines } from './ndjson-writer.ts';
 import { RejectedFile, splitRejected } from './rejected-file.ts';
 import type { DeliveryOptions, DeliverySummary, EventSink } from './sink.ts';
 import type { Warner } from './warnings.ts';
@@ -218,14 +220,14 @@ export class HttpSink implements EventSink {
       }
       if (batch.fromMemory) due -= batch.count;
       this.inFlight = new AbortController();
-      const outcome = await postBody(batch.body, batch.size, this.sender, this.inFlight.signal);
+      const outcome = await postBody(batch.body, batch.events, this.sender, this.inFlight.signal);
       const written = this.sender.transport.released?.(batch.body) === true;
       if (outcome.kind === 'retry') {
         // The retry sends these very bytes (not a re-serialization of objects the caller may have changed
         // since): the server refuses a known event id with different content.
         if (batch.fromMemory) {
           await batch.remove();
-          this.settle(0, 0, batch.count - batch.size);
+          this.settle(0, 0, batch.count - batch.events);
           this.queue.requeue(batch.lines());
         }
         if (written) batch.release();
@@ -235,10 +237,10 @@ export class HttpSink implements EventSink {
       }
       await batch.remove();
       this.attempt = 0;
-      const dropped = batch.count - batch.size;
+      const dropped = batch.count - batch.events;
       if (outcome.kind === 'delivered') {
         this.triples += outcome.triples;
-        this.settle(batch.size, 0, dropped);
+        this.settle(batch.events, 0, dropped);
       } else await this.handleRejection(batch.lines(), outcome, dropped);
       if (written) batch.release();
     }
@@ -268,10 +270,14 @@ export class HttpSink implements EventSink {
     dropped: number,
   ): Promise<void> {
     this.settle(0, 0, dropped);
-    if (outcome.status === 413 && lines.length > 1) {
-      this.batchSize = Math.max(1, Math.floor(lines.length / 2));
-      this.queue.requeue(lines);
-      return;
+    if (outcome.status === 413) {
+      // Fewer lines per request; a request of one metric series is cut in two series instead.
+      const halves = lines.length === 1 ? splitSeriesLine(lines[0] as string) : undefined;
+      if (lines.length > 1 || halves) {
+        this.batchSize = Math.max(1, Math.floor((halves ? eventsInLines(lines) : lines.length) / 2));
+        this.queue.requeue(halves ?? lines);
+        return;
+      }
     }
     const { rejected: rejectedLines, errors, retry } = splitRejected(lines, outcome.status, outcome.body);
     this.queue.requeue(retry);
@@ -280,10 +286,11 @@ export class HttpSink implements EventSink {
     } catch (error) {
       this.options.warner.fault(`writing ${this.rejectedFile.path}`, error);
     }
-    this.settle(0, rejectedLines.length);
+    const refused = eventsInLines(rejectedLines);
+    this.settle(0, refused);
     this.options.warner.once(
       'rejected',
-      `provml client: the server refused ${rejectedLines.length} event(s) (${outcome.reason}); they are kept with ` +
+      `provml client: the server refused ${refused} event(s) (${outcome.reason}); they are kept with ` +
         `the server's reasons in ${this.rejectedFile.path}.`,
     );
   }

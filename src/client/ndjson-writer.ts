@@ -9,6 +9,8 @@ export class NdjsonWriter {
   private end = 0;
   /** Lines ended so far. */
   lines = 0;
+  /** Events those lines stand for (a metric series is one line of many). */
+  events = 0;
 
   /** `reuse`: a buffer whose bytes nobody reads any more (a delivered batch's), taken when large enough. */
   constructor(capacity = 4096, reuse?: Buffer) {
@@ -67,10 +69,12 @@ export class NdjsonWriter {
     this.end += this.bytes.write(text, this.end);
   }
 
-  endLine(): void {
+  /** Ends a line that stands for `events` events. */
+  endLine(events = 1): void {
     this.reserve(1);
     this.bytes[this.end++] = NEWLINE;
     this.lines += 1;
+    this.events += events;
   }
 
   /** Forgets what was written after `length` (a line abandoned half-way). */
@@ -122,4 +126,21 @@ export function linesOf(body: Buffer): string[] {
     start = end + 1;
   }
   return lines;
+}
+
+/** The head of a metric series' line as the clients write it: its count comes first (src/capture/series.ts). */
+export const SERIES_HEAD = '{"type":"evaluation.series","count":';
+
+/** Events a line written by a client stands for: a series' count, else 1. */
+export function eventsInLine(line: string): number {
+  if (!line.startsWith(SERIES_HEAD)) return 1;
+  const count = Number.parseInt(line.slice(SERIES_HEAD.length, SERIES_HEAD.length + 12), 10);
+  return Number.isInteger(count) && count > 0 ? count : 1;
+}
+
+/** Events the lines stand for. */
+export function eventsInLines(lines: readonly string[]): number {
+  let events = 0;
+  for (const line of lines) events += eventsInLine(line);
+  return events;
 }

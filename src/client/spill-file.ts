@@ -1,6 +1,8 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import { appendFile, open, rename, rm, stat } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
 import { pipeline } from 'node:stream/promises';
+import { eventsInLine, eventsInLines, SERIES_HEAD } from './ndjson-writer.ts';
 
 const NEWLINE = 0x0a;
 const CHUNK_BYTES = 256 * 1024;
@@ -54,12 +56,18 @@ export class SpillFile {
     } finally {
       await handle.close();
     }
+    // A metric series is one line of many events: a second pass counts those (a rare path: a spill file left).
+    for await (const line of createInterface({
+      input: createReadStream(this.path),
+      crlfDelay: Number.POSITIVE_INFINITY,
+    }))
+      if (line.startsWith(SERIES_HEAD)) this.pending += eventsInLine(line) - 1;
   }
 
   async append(lines: string[]): Promise<void> {
     if (lines.length === 0) return;
     await appendFile(this.path, `${lines.join('\n')}\n`);
-    this.pending += lines.length;
+    this.pending += eventsInLines(lines);
   }
 
   /** The next (at most `maxLines`) complete lines after the delivered offset. */
@@ -110,10 +118,10 @@ export class SpillFile {
     if (newerLines.length > 0) await appendFile(temporary, `${newerLines.join('\n')}\n`);
     await rename(temporary, this.path);
     this.offset = 0;
-    this.pending += olderLines.length + newerLines.length;
+    this.pending += eventsInLines(olderLines) + eventsInLines(newerLines);
   }
 
-  /** Marks a batch from readBatch as delivered; removes the file once nothing in it is pending. */
+  /** Marks a batch from readBatch as delivered (`count` events); removes the file once nothing in it is pending. */
   async commit(batch: SpilledBatch, count: number): Promise<void> {
     this.offset = batch.endOffset;
     this.pending = Math.max(0, this.pending - count);

@@ -3,7 +3,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { type CaptureEvent, parseNdjson, validateBatch } from '../../src/capture/index.ts';
+import { type CaptureEvent, expandSeries, parseNdjson, validateBatch } from '../../src/capture/index.ts';
 
 export type CollectorMode = 'up' | 'unavailable' | 'hang' | 'forbidden';
 
@@ -51,7 +51,7 @@ export async function startCollector(): Promise<Collector> {
       res.status(400).json({ error: 'bad NDJSON', errors: parsed.errors });
       return;
     }
-    if (parsed.items.length > state.maxEventsPerRequest) {
+    if (expandSeries(parsed.items).items.length > state.maxEventsPerRequest) {
       res.status(413).type('text/plain').send('too large');
       return;
     }

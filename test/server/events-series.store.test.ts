@@ -6,6 +6,7 @@ import { silentLogger } from '../../src/logger.ts';
 import { createApp } from '../../src/server/app.ts';
 import type { ProvStore } from '../../src/store/index.ts';
 import { openTestStore } from '../support/test-store.ts';
+import { settledThrough } from './fixture.ts';
 
 // POST /api/v1/events with metric series (src/capture/series.ts): the same events, counts, findings and
 // conflicts as the per-line evaluations they stand for, reported at the series' line.
@@ -117,11 +118,13 @@ describe('POST /api/v1/events with metric series', () => {
   it('records the events a series stands for, exactly as their per-line form', async () => {
     const answer = await postNdjson([...started, series]).expect(202);
     expect(answer.body).toMatchObject({ events: 5, recorded: 5 });
+    await settledThrough(app);
     const fromSeries = await quads();
     expect(fromSeries.length).toBeGreaterThan(20);
 
     const again = await postNdjson(perLine).expect(202);
     expect(again.body).toMatchObject({ events: 3, recorded: 0, unchanged: 3 });
+    await settledThrough(app);
     expect(await quads()).toEqual(fromSeries);
 
     const other = await openTestStore();
@@ -129,6 +132,7 @@ describe('POST /api/v1/events with metric series', () => {
       const otherApp = createApp({ store: other, config: defaultConfig(), logger: silentLogger() });
       const body = `${[...started, ...perLine].map((item) => JSON.stringify(item)).join('\n')}\n`;
       await request(otherApp).post('/api/v1/events').type('application/x-ndjson').send(body).expect(202);
+      await settledThrough(otherApp);
       const text: string[] = [];
       for await (const chunk of other.dump({ format: 'application/n-quads' })) text.push(String(chunk));
       expect(text.join('').split('\n').filter(Boolean).sort()).toEqual(fromSeries);

@@ -126,7 +126,8 @@ async function main(): Promise<void> {
   const runs: Array<{ tree: keyof typeof trees; round: number; load: number; rows: Row[] }> = [];
   try {
     for (let round = 0; round < Number(args.rounds); round++)
-      for (const tree of ['base', 'head'] as const) {
+      // The order flips every round: the one server's store grows with each run, which must not favour a side.
+      for (const tree of round % 2 === 0 ? (['base', 'head'] as const) : (['head', 'base'] as const)) {
         const load = loadavg()[0] as number;
         const rows = measure(trees[tree], server.url);
         runs.push({ tree, round, load, rows });

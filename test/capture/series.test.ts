@@ -141,7 +141,9 @@ describe('metric series', () => {
 
   it('refuses a batch whose series stand for more events than one request may carry', () => {
     // Their bytes do not matter here (each is refused for its times, before any is expanded): only the total.
-    const batch = Array(Math.floor(MAX_SERIES_EVENTS_PER_BATCH / 100_000) + 1).fill(series({ count: 100_000 }));
+    const batch = Array(Math.floor(MAX_SERIES_EVENTS_PER_BATCH / 100_000) + 1).fill(
+      series({ count: 100_000 }),
+    );
     const { errors } = expandSeries(batch);
     expect(errors.at(-1)).toMatchObject({ index: batch.length - 1, path: '/count' });
     expect(errors.at(-1)?.message).toContain('smaller batches');

@@ -237,7 +237,7 @@ function writeSeries(events: readonly object[], start: number, end: number, out:
     count += 1;
   }
   if (count < 2) return 0;
-  const shared = sharedFields(first);
+  const shared = optionalFields(first);
   if (shared === undefined) return 0;
   const measureIndex = new Map<string, number>();
   const which = Buffer.allocUnsafe(count);
@@ -266,9 +266,11 @@ function writeSeries(events: readonly object[], start: number, end: number, out:
   if (measureIndex.size > 1) out.ascii(`,"measure":"${which.toString('base64', 0, taken)}"`);
   out.ascii(`,"times":"${numbers.toString('base64', 0, taken * 8)}"`);
   out.ascii(`,"values":"${numbers.toString('base64', count * 8, (count + taken) * 8)}"`);
-  out.chunk(shared.fields);
-  if (shared.sectionIndex !== undefined) {
-    out.number(shared.sectionIndex);
+  out.chunk(workflows.of(first.workflowExecutionId));
+  for (const field of [shared.taskId, shared.stage, shared.modelId, shared.datasetId]) out.chunk(field);
+  if (shared.section !== ABSENT) {
+    out.chunk(shared.section);
+    out.number(sectionIndexOf(first, shared.section));
     out.chunk(CLOSE);
   }
   out.chunk(CLOSE);
@@ -305,8 +307,17 @@ function sameSeries(first: MetricEvent, event: MetricEvent, offset: number): boo
   );
 }
 
-/** The fields every event of the series shares, as bytes, up to the section's index when there is one. */
-function sharedFields(event: MetricEvent): { fields: Uint8Array; sectionIndex?: number } | undefined {
+/** The bytes of a metric's optional fields (each empty when absent); undefined: a shape the generic path writes. */
+interface OptionalFields {
+  taskId: Uint8Array;
+  stage: Uint8Array;
+  /** Up to the section's index (EPOCH_SECTION for the epoch shorthand). */
+  section: Uint8Array;
+  modelId: Uint8Array;
+  datasetId: Uint8Array;
+}
+
+function optionalFields(event: MetricEvent): OptionalFields | undefined {
   const taskId = optional(event.taskId, tasks);
   const stage = optional(event.stage, stages);
   const section = sectionStart(event);
@@ -320,16 +331,11 @@ function sharedFields(event: MetricEvent): { fields: Uint8Array; sectionIndex?: 
     datasetId === undefined
   )
     return undefined;
-  const wire = utf8(
-    `,"workflowExecutionId":${JSON.stringify(event.workflowExecutionId)}${text(taskId)}${text(stage)}${text(modelId)}${text(datasetId)}${text(section)}`,
-  );
-  if (section === ABSENT) return { fields: wire };
-  const index = section === EPOCH_SECTION ? (event.epoch as number) : (event.section as Section).index;
-  return { fields: wire, sectionIndex: index };
+  return { taskId, stage, section, modelId, datasetId };
 }
 
-const decoder = new TextDecoder();
-const text = (bytes: Uint8Array): string => decoder.decode(bytes);
+const sectionIndexOf = (event: MetricEvent, section: Uint8Array): number =>
+  section === EPOCH_SECTION ? (event.epoch as number) : (event.section as Section).index;
 
 let lastSeriesStem: string | undefined;
 let lastSeriesStemBytes: Uint8Array = ABSENT;
@@ -388,19 +394,9 @@ function writeMetric(event: MetricEvent, out: NdjsonWriter): boolean {
     (time !== undefined && typeof time !== 'string')
   )
     return false;
-  const taskId = optional(event.taskId, tasks);
-  const stage = optional(event.stage, stages);
-  const section = sectionStart(event);
-  const modelId = optional(event.modelId, models);
-  const datasetId = optional(event.datasetId, datasets);
-  if (
-    taskId === undefined ||
-    stage === undefined ||
-    section === undefined ||
-    modelId === undefined ||
-    datasetId === undefined
-  )
-    return false;
+  const fields = optionalFields(event);
+  if (fields === undefined) return false;
+  const { taskId, stage, section, modelId, datasetId } = fields;
   out.chunk(stemBytes(event.idStem));
   out.number(event.sequence);
   out.chunk(time === undefined ? recordedTimeBytes(event.recordedAt) : times.of(time));
@@ -413,7 +409,7 @@ function writeMetric(event: MetricEvent, out: NdjsonWriter): boolean {
     return true;
   }
   out.chunk(beforeIndex.of(task, section));
-  out.number(section === EPOCH_SECTION ? (event.epoch as number) : (event.section as Section).index);
+  out.number(sectionIndexOf(event, section));
   out.chunk(afterIndex.of(CLOSE, end));
   return true;
 }

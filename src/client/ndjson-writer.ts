@@ -131,7 +131,10 @@ export function linesOf(body: Buffer): string[] {
 /** The head of a metric series' line as the clients write it: its count comes first (src/capture/series.ts). */
 export const SERIES_HEAD = '{"type":"evaluation.series","count":';
 
-/** Events a line written by a client stands for: a series' count, else 1. */
+/**
+ * Events a line written by a client stands for: a series' count, else 1. It reads the count where the clients
+ * write it (capture's `eventsInLine` reads any series, but would load the capture layer into the client).
+ */
 export function eventsInLine(line: string): number {
   if (!line.startsWith(SERIES_HEAD)) return 1;
   const count = Number.parseInt(line.slice(SERIES_HEAD.length, SERIES_HEAD.length + 12), 10);

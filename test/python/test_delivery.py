@@ -11,6 +11,7 @@ import unittest
 
 from support import FakeServer, closed_port_url, events_of, wait_until
 import provml
+from provml import _shapes
 from provml._http import Outcome
 
 
@@ -201,6 +202,29 @@ class RetryTest(DeliveryCase):
         accepted = [lines for lines in server.requests if len(lines) <= 2]
         self.assertEqual([json.loads(line)["value"] for lines in accepted for line in lines], list(range(5)))
 
+
+    def test_too_large_cuts_a_request_of_one_series_in_two(self):
+        accepted = []
+
+        def respond(lines):
+            events = events_of(lines)
+            if len(events) > 3:
+                return 413, {"error": "too large"}
+            accepted.extend(events)
+            return ok(lines)
+
+        server = self.server(respond)
+        rec = self.recorder(server.url, flush_interval=60)
+        with rec.task("train") as training:
+            rec.flush(timeout=10)
+            for i in range(10):
+                training.log_metric("m", i + 0.5)
+            result = rec.flush(timeout=10)
+        self.assertTrue(result.complete)
+        self.assertEqual((result.delivered, result.rejected), (11, 0))  # the task's start, then the ten metrics
+        self.assertEqual([e["value"] for e in accepted if e["type"] == "evaluation"], [i + 0.5 for i in range(10)])
+        self.assertEqual(len({e["id"] for e in accepted}), 11)
+        self.assertTrue(any(len(lines) == 1 and _shapes.events_in(lines[0]) == 10 for lines in server.requests))
 
 class RejectionTest(DeliveryCase):
     def test_events_the_server_names_go_to_the_rejected_file_the_rest_is_resent(self):

@@ -451,10 +451,12 @@ class HttpSink(_Pump):
         self.next_try = time.monotonic() + backoff_delay(self.attempt - 1, self.retry_base, self.retry_max, self.rng)
 
     def _rejected(self, lines: List[str], outcome: Outcome) -> None:
-        if outcome.status == 413 and len(lines) > 1:
-            self.batch_size = max(1, len(lines) // 2)
+        halves = _shapes.split_series_line(lines[0]) if outcome.status == 413 and len(lines) == 1 else None
+        if outcome.status == 413 and (len(lines) > 1 or halves):
+            # Fewer lines per request; a request of one metric series is cut in two series instead.
+            self.batch_size = max(1, (count_events(lines) if halves else len(lines)) // 2)
             self.memory.wake_at = self._running_wake_at()
-            self.head = lines + self.head
+            self.head = (halves or lines) + self.head
             return
         rejected, errors, retry = split_rejected(lines, outcome.status, outcome.body)
         self.head = retry + self.head

@@ -2,9 +2,9 @@ import type { EventError } from './events.ts';
 
 /**
  * A metric series: one line of a batch that stands for `count` evaluation events of one task, numbered
- * consecutively (`idPrefix` + `firstId`, `firstId` + 1, …). The Python client sends a training loop's metrics
- * this way: packing a time and a value into bytes costs a fraction of formatting one JSON object per value, and
- * the body is several times smaller. Every other field (workflowExecutionId, taskId, stage, section, modelId,
+ * consecutively (`idPrefix` + `firstId`, `firstId` + 1, …). Both clients send a training loop's metrics this
+ * way: packing a time and a value into bytes costs a fraction of formatting one JSON object per value, and the
+ * body is several times smaller. Every other field (workflowExecutionId, taskId, stage, section, modelId,
  * datasetId, annotations, schema) is each event's, as given. Times and values are base64 of little-endian
  * float64: Unix seconds, cut to milliseconds as `toISOString()` shows them; NaN and ±∞ become "NaN", "INF" and
  * "-INF". `measure` (base64, one byte per event) indexes `measures`, and may be left out when there is one.

@@ -4,7 +4,7 @@ import json
 import os
 from typing import Any, Dict, List, Optional, Tuple
 
-from ._shapes import SERIES_HEAD, count_events, events_in
+from ._shapes import count_events, events_in
 
 _CHUNK = 256 * 1024
 
@@ -49,12 +49,12 @@ class SpillFile:
         if _size(self.path) == 0:
             return 0
         last = b"\n"
-        series = SERIES_HEAD.encode("ascii")
         with open(self.path, "rb") as handle:
             for raw in handle:
                 last = raw[-1:]
                 if last == b"\n":
-                    self.pending += _events_in_raw(raw, series)
+                    text = raw.decode("utf-8", "replace").strip()
+                    self.pending += events_in(text) if text else 0
         if last != b"\n":
             # A torn last line (a crash mid-append) becomes a line of its own; the server refuses it visibly.
             with open(self.path, "ab") as handle:
@@ -121,16 +121,6 @@ class SpillFile:
         os.replace(temporary, self.path)
         self.offset = 0
         self.pending += count_events(older) + count_events(newer)
-
-
-def _events_in_raw(raw: bytes, series: bytes) -> int:
-    """A spill file's line as read: a blank line stands for nothing, a series for its count, others for one."""
-    if raw.startswith(series):
-        try:
-            return int(raw[len(series):raw.index(b",", len(series))])
-        except ValueError:
-            return 1
-    return 1 if raw.strip() else 0
 
 
 def write_rejected(

@@ -16,7 +16,7 @@ from array import array
 from binascii import a2b_base64, b2a_base64
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
-from ._events import MILLIS, SCHEMA_VERSION, encode, event_line, iso_time, literal_map, quote, second_text
+from ._events import SCHEMA_VERSION, encode, event_line, iso_time, literal_map, quote
 
 Builder = Callable[[Any, tuple], Optional[str]]
 

@@ -63,6 +63,12 @@ const PENDING_KEY: NamedNodeTerm = { termType: 'NamedNode', value: STATE_PENDING
 const STATE_GRAPH: NamedNodeTerm = { termType: 'NamedNode', value: ONLINE_STATE_GRAPH };
 /** Keys per VALUES block: bounds the text of one query. */
 const CHUNK = 400;
+/**
+ * Triples per update of a refresh's write. Virtuoso's SPARQL compiler runs out of memory near 5,000 triples in one
+ * request ("SP030 memory exhausted"), which a round covering many concurrent batches reaches; provml's other
+ * writes to a remote engine send at most 1,000 too.
+ */
+const WRITE_CHUNK = 1_000;
 const UNION = { unionDefaultGraph: true };
 
 /** Facts that decide whether an activity is running. */
@@ -325,6 +331,8 @@ type Row = Record<string, Term>;
 class Round {
   private readonly add = new Map<string, Triple>();
   private readonly drop = new Map<string, Triple>();
+  /** The pending markers this round covers: removed last, once every state change is written. */
+  private readonly settled = new Map<string, Triple>();
 
   constructor(
     private readonly store: ProvStore,
@@ -349,9 +357,9 @@ class Round {
       for (const { marker, key } of (await selectRows(this.store, q.pending, UNION)).rows) {
         if (marker?.termType !== 'NamedNode' || key?.termType !== 'NamedNode') continue;
         notePendingKey(round, key.value);
-        this.mark(this.drop, [marker, PENDING_KEY, key]);
+        this.mark(this.settled, [marker, PENDING_KEY, key]);
       }
-    for (const triple of round.markers.values()) this.mark(this.drop, triple);
+    for (const triple of round.markers.values()) this.mark(this.settled, triple);
     const users = {
       now: q.usersNow,
       marked: q.usersMarked,
@@ -438,10 +446,26 @@ class Round {
     into.set(tripleKey(triple), triple);
   }
 
-  /** One write for the whole refresh (one durable log record, one fsync); added and removed are disjoint. */
+  /**
+   * One write for the whole refresh (one durable log record, one fsync) when it fits in one update; added and
+   * removed are disjoint. A larger one goes in updates of at most WRITE_CHUNK triples, the pending markers' removal
+   * last: a crash between two of them leaves those markers, and the round that reads them refreshes their keys
+   * again from the facts.
+   */
   private async write(): Promise<void> {
     const add = [...this.add.values()];
     const drop = [...this.drop.values()];
+    const settled = [...this.settled.values()];
+    if (add.length + drop.length + settled.length <= WRITE_CHUNK) {
+      await this.update([...drop, ...settled], add);
+      return;
+    }
+    for (const chunk of chunks(drop, WRITE_CHUNK)) await this.update(chunk, []);
+    for (const chunk of chunks(add, WRITE_CHUNK)) await this.update([], chunk);
+    for (const chunk of chunks(settled, WRITE_CHUNK)) await this.update(chunk, []);
+  }
+
+  private async update(drop: Triple[], add: Triple[]): Promise<void> {
     const q = this.queries;
     if (add.length === 0 && drop.length === 0) return;
     if (drop.length === 0) await this.store.update(q.insert.bind(add));
@@ -521,8 +545,8 @@ function bindKeys(template: QueryTemplate, iris: string[]): PreparedQuery {
   return template.bind(iris.map((value) => [{ termType: 'NamedNode', value }]));
 }
 
-function chunks<T>(items: T[]): T[][] {
+function chunks<T>(items: T[], size = CHUNK): T[][] {
   const out: T[][] = [];
-  for (let i = 0; i < items.length; i += CHUNK) out.push(items.slice(i, i + CHUNK));
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
 }

@@ -183,4 +183,58 @@ describe('online state maintained at ingest', () => {
     const latest = await runCatalogQuery(store, catalog.get('latest-metric-running'), {});
     expect(latest.rows.map((row) => [row.epoch?.value, row.value?.value])).toEqual([['4', '0.2']]);
   });
+
+  it('writes a refresh larger than one engine update in pieces, and every piece lands (6,000 tasks started at once)', async () => {
+    const store = await openTestStore();
+    const largest = { triples: 0 };
+    const counting = countingUpdates(store, largest);
+    const base = { schema: 'provml/1', workflowExecutionId: 'wide-1' } as const;
+    const raw = [
+      { ...base, type: 'workflow.started', id: 'w-0', time: '2024-01-01T00:00:00Z', name: 'wide' },
+      ...Array.from({ length: 6000 }, (_, i) => ({
+        ...base,
+        type: 'task.started',
+        id: `w-${i + 1}`,
+        time: '2024-01-01T00:00:01Z',
+        taskId: `t${i}`,
+        name: 'shard',
+      })),
+    ];
+    const checked = validateBatch(raw);
+    if (!checked.ok) throw new Error(JSON.stringify(checked.errors));
+    await ingest(counting, checked.events);
+    // Virtuoso refuses one update of a few thousand triples: no update of the refresh may hold more than 1,000.
+    expect(largest.triples).toBeGreaterThan(0);
+    expect(largest.triples).toBeLessThanOrEqual(1000);
+    const running = await runCatalogQuery(store, catalog.get('running-tasks'), {});
+    const kinds = running.rows.map((row) => row.kind?.value);
+    expect(kinds.filter((kind) => kind === 'task')).toHaveLength(6000);
+    expect(new Set(running.rows.map((row) => row.activity?.value)).size).toBe(6001);
+  });
 });
+
+/** The store, with the largest number of triples one update of it held noted in `largest`. */
+function countingUpdates(store: ProvStore, largest: { triples: number }): ProvStore {
+  return new Proxy(store, {
+    get(target, key, receiver) {
+      if (key !== 'update') return Reflect.get(target, key, receiver);
+      return (update: Parameters<ProvStore['update']>[0], options?: Parameters<ProvStore['update']>[1]) => {
+        largest.triples = Math.max(largest.triples, updateTriples(update));
+        return target.update(update, options);
+      };
+    },
+  });
+}
+
+interface ParsedUpdate {
+  updates: Array<{ insert?: Array<{ triples: unknown[] }>; delete?: Array<{ triples: unknown[] }> }>;
+}
+
+function updateTriples(update: Parameters<ProvStore['update']>[0]): number {
+  if (typeof update === 'string') throw new Error('the online state sends prepared updates');
+  let count = 0;
+  for (const operation of (update.parsed as ParsedUpdate).updates)
+    for (const group of [...(operation.insert ?? []), ...(operation.delete ?? [])])
+      count += group.triples.length;
+  return count;
+}

@@ -20,7 +20,11 @@ function inWorker(nice: number): Promise<{ returned: number | null; proc: string
   `;
   const module = new URL('../../../src/store/durable/thread-priority.ts', import.meta.url).href;
   const worker = new Worker(new URL(`data:text/javascript,${encodeURIComponent(source)}`), {
-    workerData: { module, nice, tsx: pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href },
+    workerData: {
+      module,
+      nice,
+      tsx: pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href,
+    },
   });
   return new Promise((resolve, reject) => {
     worker.once('message', (answer: { returned: number | null; proc: string }) => {

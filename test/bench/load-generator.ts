@@ -1,6 +1,7 @@
 // Load generator (not part of npm test; `npm run bench -- --groups concurrency`, or directly):
 //   node --import tsx test/bench/load-generator.ts [--workers 10,100,1000] [--processes 2] [--seconds 10]
 //        [--batch 5] [--period-ms 500] [--cpu-prof] [--quick] [--server-root dir] [--virtuoso] [--out file.json]
+//        [--server-log file]
 // Starts `provml serve` in its own process on a temporary data directory (loopback only), then for each number of
 // simulated workers runs them in a few processes (test/bench/load-worker.ts), each worker posting `batch`
 // evaluation events every `period-ms` (5 per 500 ms = 10 events/s per worker). Reports acknowledged events/s,
@@ -11,6 +12,7 @@
 // (main thread, worker threads: the engine; libuv's pool: fsync; V8's helpers: GC), per acknowledged event.
 // `--server-root`: serve from another checkout (e.g. a base commit extracted with git archive), driven by this
 // generator, for side-by-side runs. `--cpu-prof`: the server's profiles, summarised over the load only.
+// `--server-log`: the server's log (level warn: a failed background snapshot, an engine restart) is written there at the end.
 // `--virtuoso`: provml serves from a throw-away Virtuoso 7 (PROVML_STORE=sparql; 1,000,000 buffers, ~8 GiB). A batch
 // is acknowledged once it is in provml's outbox, so the level also waits, after its load, until every acknowledged
 // event is in Virtuoso (the verification query waits for the outbox, and is asked again on 503): `storedEventsPerSecond`
@@ -43,6 +45,7 @@ const { values: args } = parseArgs({
     'server-root': { type: 'string' },
     quick: { type: 'boolean', default: false },
     virtuoso: { type: 'boolean', default: false },
+    'server-log': { type: 'string' },
     out: { type: 'string', default: join(here, 'results', 'load-generator.json') },
   },
 });
@@ -288,10 +291,12 @@ async function main(): Promise<void> {
         PROVML_SPARQL_GSP_URL: virtuoso.graphStoreUrl,
       }
     : {};
-  const { child, url } = await startServeProcess(['--port', '0', '--data', join(dataDir, 'store')], {
+  const serverLog = args['server-log'];
+  const server = await startServeProcess(['--port', '0', '--data', join(dataDir, 'store')], {
     env: { ...process.env, PROVML_LOG_LEVEL: 'warn', PROVML_TOKEN: '', ...engineEnv },
     nodeFlags: args['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [],
   });
+  const { child, url } = server;
   const pid = child.pid as number;
   const results = [];
   try {
@@ -314,6 +319,7 @@ async function main(): Promise<void> {
     child.kill('SIGINT'); // a clean exit writes the CPU profile
     await once(child, 'exit');
     await virtuoso?.stop();
+    if (serverLog) writeFileSync(serverLog, server.stderr());
   }
   const profiles = args['cpu-prof'] ? readdirSync(profileDir).map((name) => join(profileDir, name)) : [];
   // Over the load only (first level to last), one summary per thread's profile.

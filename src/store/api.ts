@@ -108,6 +108,11 @@ export interface StoreStats {
  * for that implementation, and reads issued after a resolved write see it.
  */
 export interface ProvStore {
+  /**
+   * The most triples one update request may hold, where the engine has such a limit (Virtuoso's SPARQL compiler
+   * runs out of memory near 5,000); undefined: no limit. Writers that build large updates split them by it.
+   */
+  readonly maxUpdateTriples?: number;
   open(): Promise<void>;
   close(): Promise<void>;
 

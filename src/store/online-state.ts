@@ -63,12 +63,6 @@ const PENDING_KEY: NamedNodeTerm = { termType: 'NamedNode', value: STATE_PENDING
 const STATE_GRAPH: NamedNodeTerm = { termType: 'NamedNode', value: ONLINE_STATE_GRAPH };
 /** Keys per VALUES block: bounds the text of one query. */
 const CHUNK = 400;
-/**
- * Triples per update of a refresh's write. Virtuoso's SPARQL compiler runs out of memory near 5,000 triples in one
- * request ("SP030 memory exhausted"), which a round covering many concurrent batches reaches; provml's other
- * writes to a remote engine send at most 1,000 too.
- */
-const WRITE_CHUNK = 1_000;
 const UNION = { unionDefaultGraph: true };
 
 /** Facts that decide whether an activity is running. */
@@ -447,22 +441,24 @@ class Round {
   }
 
   /**
-   * One write for the whole refresh (one durable log record, one fsync) when it fits in one update; added and
-   * removed are disjoint. A larger one goes in updates of at most WRITE_CHUNK triples, the pending markers' removal
-   * last: a crash between two of them leaves those markers, and the round that reads them refreshes their keys
-   * again from the facts.
+   * One write for the whole refresh (one durable log record, one fsync) when the store takes it in one update;
+   * added and removed are disjoint. On an engine that limits an update's size (store.maxUpdateTriples: Virtuoso's
+   * SPARQL compiler runs out of memory near 5,000 triples, which a round covering many concurrent batches reaches)
+   * a larger one goes in pieces, the pending markers' removal last: a crash between two of them leaves those
+   * markers, and the round that reads them refreshes their keys again from the facts.
    */
   private async write(): Promise<void> {
     const add = [...this.add.values()];
     const drop = [...this.drop.values()];
     const settled = [...this.settled.values()];
-    if (add.length + drop.length + settled.length <= WRITE_CHUNK) {
+    const limit = this.store.maxUpdateTriples ?? Number.POSITIVE_INFINITY;
+    if (add.length + drop.length + settled.length <= limit) {
       await this.update([...drop, ...settled], add);
       return;
     }
-    for (const chunk of chunks(drop, WRITE_CHUNK)) await this.update(chunk, []);
-    for (const chunk of chunks(add, WRITE_CHUNK)) await this.update([], chunk);
-    for (const chunk of chunks(settled, WRITE_CHUNK)) await this.update(chunk, []);
+    for (const chunk of chunks(drop, limit)) await this.update(chunk, []);
+    for (const chunk of chunks(add, limit)) await this.update([], chunk);
+    for (const chunk of chunks(settled, limit)) await this.update(chunk, []);
   }
 
   private async update(drop: Triple[], add: Triple[]): Promise<void> {

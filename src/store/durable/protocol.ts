@@ -11,6 +11,8 @@ export type WorkerRequest =
   | { id: number; kind: 'apply'; records: LogRecord[]; measure: boolean }
   | { id: number; kind: 'call'; method: CallMethod; args: unknown[] }
   | { id: number; kind: 'snapshot'; dir: string; seq: number }
+  /** A background snapshot's worker steps aside for the threads that serve (answers its nice value). */
+  | { id: number; kind: 'lowerPriority'; nice: number }
   // A dump sends `window` pages at once, then one more per `pull` (the host stored a page, in memory or
   // its spool): at most `window` pages are ever in transit. `pull` and `cancel` carry the dump's id.
   | { id: number; kind: 'dump'; pages: PageOptions; window: number }

@@ -2,6 +2,7 @@ import { rmSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { snapshotPath } from './files.ts';
 import type { RecoverOutcome, SnapshotOutcome } from './protocol.ts';
+import { BACKGROUND_NICE } from './thread-priority.ts';
 import { firstAnswer } from './worker-host.ts';
 
 /** The build was stopped (the store is closing): nothing was written under the snapshot's name. */
@@ -26,10 +27,13 @@ export interface SnapshotWriter {
  * keeps applying writes and answering queries while the store is written out, as Redis rewrites its
  * AOF in a child. The price: while a build runs it holds a second copy of the store in memory and
  * replays it, on another core. Replay is what restart does, so the file is what a restart would build.
+ * Its thread runs at a lower priority (thread-priority.ts), so that it takes the CPU the serving threads leave.
  */
 export class BackgroundSnapshotBuilder implements SnapshotWriter {
   private worker: Worker | undefined;
   private cancelled = false;
+  /** The nice value the last build's thread ran at; undefined where it could not be lowered. */
+  lastBuildNice: number | undefined;
 
   constructor(private readonly dir: string) {}
 
@@ -39,6 +43,9 @@ export class BackgroundSnapshotBuilder implements SnapshotWriter {
     const worker = new Worker(new URL('./worker.js', import.meta.url));
     this.worker = worker;
     try {
+      this.lastBuildNice =
+        (await firstAnswer<number | null>(worker, { id: 0, kind: 'lowerPriority', nice: BACKGROUND_NICE })) ??
+        undefined;
       const recovered = await firstAnswer<RecoverOutcome>(worker, {
         id: 1,
         kind: 'recover',

@@ -5,6 +5,7 @@ import type { ApplyOutcome, WorkerRequest, WorkerResponse } from './protocol.ts'
 import { toWireError } from './protocol.ts';
 import { recover } from './replay.ts';
 import { writeSnapshot } from './snapshot-io.ts';
+import { lowerThreadPriority } from './thread-priority.ts';
 import type { LogRecord } from './wal-format.ts';
 
 // The engine lives here so that a long synchronous Oxigraph query blocks only this thread: the main
@@ -65,6 +66,8 @@ function handle(request: WorkerRequest): unknown {
       return applyAll(request.records, request.measure);
     case 'snapshot':
       return writeSnapshot(engine, request.dir, request.seq);
+    case 'lowerPriority':
+      return lowerThreadPriority(request.nice) ?? null;
     case 'call':
       if (request.method === 'stats') return { quads: engine.size, graphs: engine.listGraphs().length };
       return (engine[request.method] as (...args: unknown[]) => unknown).apply(engine, request.args);

@@ -3,6 +3,7 @@ import { type CatalogEntry, parseHeader, runCatalogQuery } from '../../src/query
 import type { SelectResult } from '../../src/store/index.ts';
 import { dumpText } from '../../src/store/index.ts';
 import { durationSeconds } from '../support/duration.ts';
+import { testBackend } from '../support/test-store.ts';
 import { ID, lifecycleCatalog } from './support/lifecycle.ts';
 
 const suite = lifecycleCatalog();
@@ -108,7 +109,14 @@ function sample(type: string): string {
   );
 }
 
-describe('catalog queries on the lifecycle fixture (events → translator → store)', () => {
+// Virtuoso 7.2 now and then answers a property path over a store shared with other work incompletely or in
+// another order (openlink/virtuoso-opensource#704: non-deterministic property path result counts): seen twice in
+// about fifteen full runs, once a row missing from models-from-raw-data's `(a|b/c)+`, once measure-per-epoch's
+// rows swapped. On Virtuoso a test of this block is run once more before it fails; an answer wrong every time
+// still fails, and the in-memory suite runs each test once.
+const ENGINE_RETRY = testBackend() === 'virtuoso' ? { retry: 1 } : {};
+
+describe('catalog queries on the lifecycle fixture (events → translator → store)', ENGINE_RETRY, () => {
   it('model-lineage: training, domain and raw data across three workflow executions', async () => {
     expect(table(await run('model-lineage', { model: `${ID}data/unet-a` }))).toEqual([
       { ancestor: `${ID}data/f3-cube`, kind: 'domain', name: 'F3 curated cube', location: '' },

@@ -12,11 +12,12 @@
 // (main thread, worker threads: the engine; libuv's pool: fsync; V8's helpers: GC), per acknowledged event.
 // `--server-root`: serve from another checkout (e.g. a base commit extracted with git archive), driven by this
 // generator, for side-by-side runs. `--cpu-prof`: the server's profiles, summarised over the load only.
-// `--server-log`: the server's log (level warn: a failed background snapshot, an engine restart) is written there at the end.
-// `--virtuoso`: provml serves from a throw-away Virtuoso 7 (PROVML_STORE=sparql; 1,000,000 buffers, ~8 GiB). A batch
-// is acknowledged once it is in provml's outbox, so the level also waits, after its load, until every acknowledged
-// event is in Virtuoso (the verification query waits for the outbox, and is asked again on 503): `storedEventsPerSecond`
-// is what reached the engine over the load and that wait, and Virtuoso's own CPU is reported beside provml's.
+// `--server-log`: the server's log (level warn: a failed background snapshot, an engine restart) is written there
+// at the end. `--virtuoso`: provml serves from a throw-away Virtuoso 7 (PROVML_STORE=sparql; 1,000,000 buffers,
+// ~8 GiB). A batch is acknowledged once it is in provml's outbox, so the level also waits, after its load, until
+// every acknowledged event is in Virtuoso (the verification query waits for the outbox, and is asked again on
+// 503): `storedEventsPerSecond` is what reached the engine over the load and that wait, and Virtuoso's own CPU is
+// reported beside provml's.
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

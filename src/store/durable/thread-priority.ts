@@ -2,10 +2,10 @@ import { readlinkSync } from 'node:fs';
 import { getPriority, setPriority } from 'node:os';
 
 // A background snapshot rebuilds the whole store (replay, then dump) beside the threads that serve: on a
-// machine of two cores it took a third of the server's CPU in a ten-second run of 1,000 workers, and every write and query
-// waited for a core while it ran. Linux keeps a nice value per thread, so the builder's thread can step aside
-// for the engine and the HTTP thread and take what they leave. Nice 10 (a CFS weight of 110 against 1,024) still
-// gives it about a tenth of a core the others want, so a snapshot finishes under a load that never pauses.
+// machine of two cores it took a third of the server's CPU in a ten-second run of 1,000 workers, and every write
+// and query waited for a core while it ran. Linux keeps a nice value per thread, so the builder's thread can step
+// aside for the engine and the HTTP thread and take what they leave. Nice 10 (a CFS weight of 110 against 1,024)
+// still gives it about a tenth of a core the others want, so a snapshot finishes under a load that never pauses.
 
 /** The nice value of a background snapshot's thread. */
 export const BACKGROUND_NICE = 10;

@@ -4,11 +4,18 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 
-/** The nice value of a thread as /proc says it (field 19 of its stat line), read in that thread. */
+/** A thread's nice value as /proc says it (field 19 of its stat line), read in that thread: the worker's copy. */
 const READ_NICE = `readFileSync('/proc/thread-self/stat', 'utf8').split(') ')[1].split(' ')[16]`;
 
+/** The same reading on the test's own thread. */
+function procNice(): string | undefined {
+  return readFileSync('/proc/thread-self/stat', 'utf8').split(') ')[1]?.split(' ')[16];
+}
+
 /** Runs lowerThreadPriority(nice) in a fresh worker thread; answers what it returned and what /proc then says. */
-function inWorker(nice: number): Promise<{ returned: number | null; proc: string; mainProc: string }> {
+function inWorker(
+  nice: number,
+): Promise<{ returned: number | null; proc: string; mainProc: string | undefined }> {
   const source = `
     import { readFileSync } from 'node:fs';
     import { parentPort, workerData } from 'node:worker_threads';
@@ -28,7 +35,7 @@ function inWorker(nice: number): Promise<{ returned: number | null; proc: string
   });
   return new Promise((resolve, reject) => {
     worker.once('message', (answer: { returned: number | null; proc: string }) => {
-      const mainProc = readFileSync('/proc/thread-self/stat', 'utf8').split(') ')[1]?.split(' ')[16] ?? '';
+      const mainProc = procNice();
       void worker.terminate();
       resolve({ ...answer, mainProc });
     });
@@ -38,7 +45,8 @@ function inWorker(nice: number): Promise<{ returned: number | null; proc: string
 
 describe.runIf(process.platform === 'linux')('lowerThreadPriority', () => {
   it('lowers the calling thread only, and answers the nice value the kernel reports', async () => {
-    const before = readFileSync('/proc/thread-self/stat', 'utf8').split(') ')[1]?.split(' ')[16];
+    const before = procNice();
+    expect(before).toMatch(/^-?\d+$/);
     const { returned, proc, mainProc } = await inWorker(10);
     expect(returned).toBe(10);
     expect(proc).toBe('10');

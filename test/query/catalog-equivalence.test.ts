@@ -55,6 +55,25 @@ const cases: Record<string, ParamValues[]> = {
     { model: `${ID}data/unet-d-ckpt-e2` },
     { model: `${ID}data/none` },
   ],
+  'lineage-nodes': [
+    {
+      node: [
+        `${ID}data/unet-a`,
+        `${ID}data/unet-b`,
+        `${ID}data/tiles-train`,
+        `${ID}data/tiles-val`,
+        `${ID}data/f3-cube`,
+        `${ID}data/raw%2Ff3.segy`,
+        `${ID}wfexec/train-1/task/fit`,
+        `${ID}wfexec/cur-1/task/import-f3`,
+        'https://kg.example.org/geology#Carapebus',
+        `${ID}data/none`,
+      ],
+    },
+    { node: [`${ID}wfexec/prep-1/task/tile`, `${ID}data/parihaka-cube`, `${ID}data/tiles-parihaka`] },
+    { node: `${ID}data/unet-d` },
+    { node: `${ID}data/none` },
+  ],
   'measure-per-epoch': [
     { measure: 'loss' },
     { measure: 'accuracy' },

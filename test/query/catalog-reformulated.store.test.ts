@@ -25,6 +25,22 @@ const cases: Record<string, ParamValues[]> = {
     { model: `${ID}data/unet-d` },
     { model: `${ID}data/none` },
   ],
+  // Every kind of node, a node in many graphs (the raw file, the cube), and an unknown node.
+  'lineage-nodes': [
+    {
+      node: [
+        `${ID}data/unet-a`,
+        `${ID}data/tiles-train`,
+        `${ID}data/tiles-val`,
+        `${ID}data/f3-cube`,
+        `${ID}data/raw%2Ff3.segy`,
+        `${ID}wfexec/train-1/task/fit`,
+        'https://kg.example.org/geology#Carapebus',
+        `${ID}data/none`,
+      ],
+    },
+    { node: `${ID}data/none` },
+  ],
   runs: [{}, { inExperiment: `${ID}experiment/exp-facies` }, { withStatus: 'failed' }, { text: 'tiling' }],
 };
 

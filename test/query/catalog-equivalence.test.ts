@@ -12,7 +12,7 @@ import {
 } from '../../src/query/index.ts';
 import { openMemoryStore, type ProvStore, refreshOnlineState } from '../../src/store/index.ts';
 import { translate } from '../../src/translate/index.ts';
-import { ID, lifecycleStore } from './support/lifecycle.ts';
+import { ID, LINEAGE_NODES, lifecycleStore } from './support/lifecycle.ts';
 import { expectSameAsReference, REFERENCE_DIR, solutions } from './support/reference.ts';
 
 // The catalog queries rewritten for speed (DISTINCT layers, checks instead of joins on shared nodes) must
@@ -56,20 +56,7 @@ const cases: Record<string, ParamValues[]> = {
     { model: `${ID}data/none` },
   ],
   'lineage-nodes': [
-    {
-      node: [
-        `${ID}data/unet-a`,
-        `${ID}data/unet-b`,
-        `${ID}data/tiles-train`,
-        `${ID}data/tiles-val`,
-        `${ID}data/f3-cube`,
-        `${ID}data/raw%2Ff3.segy`,
-        `${ID}wfexec/train-1/task/fit`,
-        `${ID}wfexec/cur-1/task/import-f3`,
-        'https://kg.example.org/geology#Carapebus',
-        `${ID}data/none`,
-      ],
-    },
+    { node: [...LINEAGE_NODES, `${ID}data/unet-b`] },
     { node: [`${ID}wfexec/prep-1/task/tile`, `${ID}data/parihaka-cube`, `${ID}data/tiles-parihaka`] },
     { node: `${ID}data/unet-d` },
     { node: `${ID}data/none` },

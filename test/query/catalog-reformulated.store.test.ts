@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type Catalog, loadCatalog, type ParamValues, packageCatalog } from '../../src/query/index.ts';
 import type { ProvStore } from '../../src/store/index.ts';
-import { ID, lifecycleStore } from './support/lifecycle.ts';
+import { ID, LINEAGE_NODES, lifecycleStore } from './support/lifecycle.ts';
 import { expectSameAsReference, REFERENCE_DIR } from './support/reference.ts';
 
 // The catalog queries reformulated so that Oxigraph binds their sub-queries and branches (issue 14: within 2× of
@@ -25,22 +25,7 @@ const cases: Record<string, ParamValues[]> = {
     { model: `${ID}data/unet-d` },
     { model: `${ID}data/none` },
   ],
-  // Every kind of node, a node in many graphs (the raw file, the cube), and an unknown node.
-  'lineage-nodes': [
-    {
-      node: [
-        `${ID}data/unet-a`,
-        `${ID}data/tiles-train`,
-        `${ID}data/tiles-val`,
-        `${ID}data/f3-cube`,
-        `${ID}data/raw%2Ff3.segy`,
-        `${ID}wfexec/train-1/task/fit`,
-        'https://kg.example.org/geology#Carapebus',
-        `${ID}data/none`,
-      ],
-    },
-    { node: `${ID}data/none` },
-  ],
+  'lineage-nodes': [{ node: [...LINEAGE_NODES] }, { node: `${ID}data/none` }],
   runs: [{}, { inExperiment: `${ID}experiment/exp-facies` }, { withStatus: 'failed' }, { text: 'tiling' }],
 };
 

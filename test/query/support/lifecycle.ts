@@ -22,6 +22,20 @@ export async function lifecycleStore(into?: ProvStore): Promise<ProvStore> {
 export const ID = 'https://w3id.org/provml/id/';
 export const GEO = 'https://kg.example.org/geology#';
 
+/** Nodes of the lifecycle's lineage pictures: one of each kind (model, training, validation, domain, raw, task,
+ * external entity), nodes named in many graphs (the raw file, the cube, the tasks), and a node no graph holds. */
+export const LINEAGE_NODES: readonly string[] = [
+  `${ID}data/unet-a`,
+  `${ID}data/tiles-train`,
+  `${ID}data/tiles-val`,
+  `${ID}data/f3-cube`,
+  `${ID}data/raw%2Ff3.segy`,
+  `${ID}wfexec/train-1/task/fit`,
+  `${ID}wfexec/cur-1/task/import-f3`,
+  `${GEO}Carapebus`,
+  `${ID}data/none`,
+];
+
 /** A test file's lifecycle store (after `prepare`, if given) and the package catalog, opened in its beforeAll;
  * `run` runs a catalog query over them. */
 export interface LifecycleCatalog {

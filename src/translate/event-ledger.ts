@@ -72,7 +72,10 @@ interface Sent {
   graph: string;
 }
 
-/** Quads per DELETE DATA request of a replacement (remote engines parse a few thousand at most). */
+/**
+ * Quads per DELETE DATA request of a replacement on a store that declares no update limit (store.maxUpdateTriples:
+ * a remote engine parses a few thousand at most, and its store says how many): pieces of the same size as there.
+ */
 const DELETE_CHUNK = 1_000;
 /**
  * Keys waiting for the online-state refresh beyond which a batch is acknowledged only once its refresh is written:
@@ -224,8 +227,9 @@ export class EventLedger {
     // interrupts, what the state was not refreshed for is named in the store.
     if (removed.length > 0 && markers.length > 0) await this.store.insert(markers);
     // Removal first: interrupted in between, the event is absent (a retry records it), never doubled.
-    for (let i = 0; i < removed.length; i += DELETE_CHUNK)
-      await this.store.update(deleteData(removed.slice(i, i + DELETE_CHUNK)));
+    const chunk = this.store.maxUpdateTriples ?? DELETE_CHUNK;
+    for (let i = 0; i < removed.length; i += chunk)
+      await this.store.update(deleteData(removed.slice(i, i + chunk)));
     const receipt = await this.store.insert(removed.length > 0 ? quads : [...quads, ...markers]);
     for (const s of toWrite) this.#known.set(s.graph, s.record, s.digest);
     return {

@@ -77,6 +77,42 @@ describe('EventLedger', () => {
     expect(values.rows.map((row) => row.v?.value)).toEqual(['0.3']);
   });
 
+  it("removes a large replacement's old facts in updates no larger than the store's limit", async () => {
+    const memory = await openMemoryStore();
+    const largest = { quads: 0, updates: 0 };
+    // A store that declares a limit of 50 triples per update, as the remote store declares Virtuoso's.
+    const limited = new Proxy(memory, {
+      get(target, key, receiver) {
+        if (key === 'maxUpdateTriples') return 50;
+        if (key !== 'update') return Reflect.get(target, key, receiver);
+        return async (update: string) => {
+          const quads = update.split('\n').filter((line) => line.trim().endsWith(' .')).length;
+          largest.quads = Math.max(largest.quads, quads);
+          largest.updates++;
+          return target.update(update);
+        };
+      },
+    });
+    const ledger = createEventLedger(limited);
+    const batch = (value: number): CaptureEvent[] =>
+      Array.from(
+        { length: 40 },
+        (_, i) => ({ ...evaluation('run-a', value + i), id: `e${i}` }) as CaptureEvent,
+      );
+    await ledger.record(batch(0));
+    expect(await ledger.record(batch(1000), 'replace')).toMatchObject({ ok: true, replaced: 40 });
+    expect(largest.updates).toBeGreaterThan(1);
+    expect(largest.quads).toBeGreaterThan(0);
+    expect(largest.quads).toBeLessThanOrEqual(50);
+    const values = await selectRows(
+      memory,
+      'SELECT ?v WHERE { GRAPH ?g { ?e <http://www.w3.org/ns/prov#value> ?v } }',
+    );
+    expect(values.rows.map((row) => Number(row.v?.value)).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 40 }, (_, i) => 1000 + i),
+    );
+  });
+
   it('stays correct when what it knows of one execution is evicted while it reads another', async () => {
     const store = await openMemoryStore();
     const many = (execution: string, count: number) =>

@@ -65,7 +65,7 @@ const DEFAULT_GRAPH: GraphTerm = { termType: 'DefaultGraph', value: '' };
  * (within the query time limit) until every write acknowledged before them has reached the engine.
  */
 export class SparqlStore implements ProvStore {
-  /** Virtuoso refuses an update of a few thousand triples; provml's other writes to it send at most 1,000 too. */
+  /** Virtuoso refuses an update of a few thousand triples: the online state and the ledger split by this. */
   readonly maxUpdateTriples = 1_000;
   private readonly http: SparqlHttp;
   private readonly reader: RemoteReader;

@@ -95,9 +95,13 @@ export function recover(
   return finish(engine, outcome, failures);
 }
 
-function countLines(text: string): number {
+function countLines(text: string | Buffer): number {
   let lines = 0;
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines++;
+  if (typeof text === 'string') {
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines++;
+  } else {
+    for (let i = text.indexOf(0x0a); i >= 0; i = text.indexOf(0x0a, i + 1)) lines++;
+  }
   return lines;
 }
 

@@ -4,6 +4,9 @@ import { crc32 } from 'node:zlib';
 // One record on disk: [u32 LE payload length][u32 LE CRC-32 of payload][payload]. The payload is JSON that
 // always starts with `{"seq":`, which lets a reader tell a torn tail (nothing valid follows) from damage in
 // the middle (a valid record follows). The durable store's log and the remote store's outbox share it.
+// A record may carry a body: its JSON header, a newline (which JSON.stringify never writes), then the body's
+// UTF-8 bytes as they are. A large text (a batch's N-Quads) is then neither escaped into JSON when written nor
+// unescaped when read, and a reader can hand its bytes to the engine without making a string of them.
 
 export const HEADER_BYTES = 8;
 const PAYLOAD_START = Buffer.from('{"seq":');
@@ -13,19 +16,31 @@ export const MAX_RECORD_BYTES = 1 << 30;
 /** A decoded payload: its sequence number and the fields the writer put beside it. */
 export interface StoredRecord {
   seq: number;
+  /** The bytes after the header, when the record was written with a body. */
+  body?: Buffer;
 }
+
+const NEWLINE = 0x0a;
 
 /** Says whether a checksummed payload is a record of the log being read (else it is damage). */
 export type RecordCheck = (value: Record<string, unknown>) => boolean;
 
-/** Frames `{"seq":<seq>, ...fields}`: the sequence number first, so a reader can find record starts. */
-export function encodeRecord(seq: number, fields: object): Buffer {
+/**
+ * Frames `{"seq":<seq>, ...fields}`: the sequence number first, so a reader can find record starts; with `body`,
+ * a newline and the body's text follow the header.
+ */
+export function encodeRecord(seq: number, fields: object, body?: string): Buffer {
   const json = JSON.stringify(fields);
-  const text = json === '{}' ? `{"seq":${seq}}` : `{"seq":${seq},${json.slice(1)}`;
+  const header = json === '{}' ? `{"seq":${seq}}` : `{"seq":${seq},${json.slice(1)}`;
+  const headerLength = Buffer.byteLength(header, 'utf8');
+  const length = body === undefined ? headerLength : headerLength + 1 + Buffer.byteLength(body, 'utf8');
   // Encoded once, straight into the frame: every byte of it is written below (no zero fill, no second copy).
-  const length = Buffer.byteLength(text, 'utf8');
   const frame = Buffer.allocUnsafe(HEADER_BYTES + length);
-  frame.write(text, HEADER_BYTES, 'utf8');
+  frame.write(header, HEADER_BYTES, 'utf8');
+  if (body !== undefined) {
+    frame[HEADER_BYTES + headerLength] = NEWLINE;
+    frame.write(body, HEADER_BYTES + headerLength + 1, 'utf8');
+  }
   frame.writeUInt32LE(length, 0);
   frame.writeUInt32LE(crc32(frame.subarray(HEADER_BYTES)), 4);
   return frame;
@@ -78,10 +93,15 @@ export function readRecordAt<R extends StoredRecord = StoredRecord>(
 }
 
 function parsePayload(payload: Buffer, check: RecordCheck): StoredRecord | undefined {
+  const headerEnd = payload.indexOf(NEWLINE);
   try {
-    const value = JSON.parse(payload.toString('utf8')) as Record<string, unknown>;
+    const value = JSON.parse(
+      payload.toString('utf8', 0, headerEnd < 0 ? payload.length : headerEnd),
+    ) as Record<string, unknown>;
     if (typeof value !== 'object' || value === null || typeof value.seq !== 'number') return undefined;
-    return check(value) ? (value as unknown as StoredRecord) : undefined;
+    if (!check(value)) return undefined;
+    if (headerEnd >= 0) value.body = payload.subarray(headerEnd + 1);
+    return value as unknown as StoredRecord;
   } catch {
     return undefined;
   }

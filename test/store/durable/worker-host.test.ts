@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { QueryTimeoutError, StoreClosedError } from '../../../src/errors.ts';
 import { quadsToNQuads } from '../../../src/rdf/index.ts';
 import { segmentPath } from '../../../src/store/durable/files.ts';
-import { encodeRecord, type LogRecord } from '../../../src/store/durable/wal-format.ts';
+import { encodeRecord, type LogRecord, writeOpOf } from '../../../src/store/durable/wal-format.ts';
 import { WorkerHost, type WorkerHostOptions } from '../../../src/store/durable/worker-host.ts';
 import type { WriteOp } from '../../../src/store/engine.ts';
 import { toEngineQuery } from '../../../src/store/prepare/engine-query.ts';
@@ -29,7 +29,10 @@ const update = (seq: number, text: string): LogRecord => ({ seq, op: { op: 'upda
 function dirWithLog(records: LogRecord[]): string {
   const dir = tempDir();
   if (records.length > 0)
-    writeFileSync(segmentPath(dir, 1), Buffer.concat(records.map((r) => encodeRecord(r.seq, r.op))));
+    writeFileSync(
+      segmentPath(dir, 1),
+      Buffer.concat(records.map((r) => encodeRecord(r.seq, writeOpOf(r.op)))),
+    );
   return dir;
 }
 

@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createRecorder, type Recorder } from '../../src/client/index.ts';
 import { startServeProcess } from '../support/serve-process.ts';
-import { gitCommit } from './suite/commit.ts';
+import { measuredCommit } from './suite/commit.ts';
 import { makeMatrixStep } from './suite/matrix-step.ts';
 import { median } from './suite/stats.ts';
 
@@ -167,7 +167,7 @@ async function main(): Promise<void> {
     const result = {
       benchmark: 'capture-overhead-loop',
       date: new Date().toISOString(),
-      commit: gitCommit(),
+      commit: measuredCommit(),
       node: process.version,
       quick: args.quick,
       loadAverage: loadavg().map((x) => round(x)),

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRecorder, type Recorder } from '../../src/client/index.ts';
 import { startServeProcess } from '../support/serve-process.ts';
-import { gitCommit } from './suite/commit.ts';
+import { measuredCommit } from './suite/commit.ts';
 import { makeMatrixStep } from './suite/matrix-step.ts';
 
 const quick = process.argv.includes('--quick');
@@ -341,7 +341,7 @@ async function main(): Promise<void> {
   const result = {
     benchmark: 'capture-overhead',
     date: new Date().toISOString(),
-    commit: gitCommit(),
+    commit: measuredCommit(),
     node: process.version,
     quick,
     allIn,

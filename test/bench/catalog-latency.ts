@@ -19,7 +19,7 @@ import {
 } from '../../src/query/index.ts';
 import { openMemoryStore, refreshOnlineState, type SelectResult } from '../../src/store/index.ts';
 import { type Dataset, ensureDataset } from './generate/index.ts';
-import { gitCommit } from './suite/commit.ts';
+import { measuredCommit } from './suite/commit.ts';
 import { EngineHost, EngineTimeout } from './suite/engine-host.ts';
 import { nquadChunks } from './suite/nquads.ts';
 import { catalogParams } from './suite/query-params.ts';
@@ -146,7 +146,7 @@ if (args.compare) {
   const catalog = args.catalog ? await loadCatalog(args.catalog) : await packageCatalog();
   const results: Record<string, Figure[] | string | undefined> = {
     date: new Date().toISOString(),
-    commit: gitCommit(),
+    commit: measuredCommit(),
   };
   for (const size of sizes) results[size] = await timeSize(catalog, size);
   if (args.out) writeFileSync(args.out, `${JSON.stringify(results, null, 2)}\n`);

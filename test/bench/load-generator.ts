@@ -30,7 +30,7 @@ import { provml } from '../../src/vocab.ts';
 import type { startServeProcess as StartServeProcess } from '../support/serve-process.ts';
 import { startVirtuoso, type VirtuosoServer } from '../support/virtuoso.ts';
 import type { WorkerReport } from './load-worker.ts';
-import { gitCommit } from './suite/commit.ts';
+import { measuredCommit } from './suite/commit.ts';
 import { summariseProfile } from './suite/cpu-profile.ts';
 import { quantile, round as roundTo } from './suite/stats.ts';
 
@@ -339,7 +339,7 @@ async function main(): Promise<void> {
   const result = {
     benchmark: 'load-generator',
     date: new Date().toISOString(),
-    commit: serverRoot ? `server from ${serverRoot}` : gitCommit(),
+    commit: serverRoot ? `server from ${serverRoot}` : measuredCommit(),
     engine: virtuoso ? 'Virtuoso 7 (PROVML_STORE=sparql)' : 'embedded Oxigraph',
     node: process.version,
     batch,

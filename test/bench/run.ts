@@ -3,7 +3,7 @@ import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import { ensureDataset, GENERATOR_VERSION } from './generate/index.ts';
 import { type BenchArgs, type GroupName, parseArgs } from './suite/args.ts';
 import { captureGroup } from './suite/capture.ts';
-import { gitCommit } from './suite/commit.ts';
+import { measuredCommit } from './suite/commit.ts';
 import { concurrencyGroup } from './suite/concurrency.ts';
 import { type GroupResult, perSize, progress, runGroup } from './suite/group.ts';
 import { ingestionGroup } from './suite/ingestion.ts';
@@ -41,7 +41,7 @@ async function main(): Promise<number> {
     memoryGiB: round(totalmem() / 2 ** 30),
     freeMemoryGiB: round(freemem() / 2 ** 30),
     loadAverageAtStart: loadavg().map((value) => round(value)),
-    commit: gitCommit(),
+    commit: measuredCommit(),
     generatorVersion: GENERATOR_VERSION,
     seed: args.seed,
     sizes: args.sizes,

@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { MetricEvent, writeEvents } from '../../src/client/metric-event.ts';
 import { NdjsonWriter } from '../../src/client/ndjson-writer.ts';
 import { startServeProcess } from '../support/serve-process.ts';
-import { gitCommit } from './suite/commit.ts';
+import { measuredCommit } from './suite/commit.ts';
 import { median, round } from './suite/stats.ts';
 
 const { values: args } = parseArgs({
@@ -94,7 +94,7 @@ try {
   rmSync(dataDir, { recursive: true, force: true });
 }
 const result = {
-  commit: gitCommit(),
+  commit: measuredCommit(),
   batch: BATCH,
   batches: BATCHES,
   bodyBytes: { lines: Math.round(bytes.lines), series: Math.round(bytes.series) },

@@ -26,7 +26,7 @@ import { fileURLToPath } from 'node:url';
 import { type QuadData, quadsToNQuads } from '../../src/rdf/index.ts';
 import { OxigraphEngine } from '../../src/store/engine.ts';
 import { openDurableStore } from '../../src/store/index.ts';
-import { gitCommit } from './suite/commit.ts';
+import { measuredCommit } from './suite/commit.ts';
 import { fileByteChunks } from './suite/nquads.ts';
 
 interface OpenReply {
@@ -197,7 +197,7 @@ export async function runStoreStartupBench(
     const total = batches * BATCH_QUADS;
     return {
       date: new Date().toISOString(),
-      commit: gitCommit(),
+      commit: measuredCommit(),
       quads: total,
       batchQuads: BATCH_QUADS,
       inFlight: IN_FLIGHT,

@@ -19,7 +19,7 @@ import { translate } from '../../src/translate/index.ts';
 import { listenOnLoopback } from '../support/listen.ts';
 import { launchChromium } from '../web/browser.ts';
 import { Rng } from './generate/index.ts';
-import { gitCommit } from './suite/commit.ts';
+import { measuredCommit } from './suite/commit.ts';
 
 const option = (name: string, fallback: string): string => {
   const index = process.argv.indexOf(name);
@@ -232,7 +232,7 @@ async function main(): Promise<void> {
   if (OUT)
     writeFileSync(
       OUT,
-      `${JSON.stringify({ date: new Date().toISOString(), commit: gitCommit(), repeats: REPEATS, results }, null, 2)}\n`,
+      `${JSON.stringify({ date: new Date().toISOString(), commit: measuredCommit(), repeats: REPEATS, results }, null, 2)}\n`,
     );
 }
 

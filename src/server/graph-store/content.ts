@@ -39,23 +39,16 @@ export interface ContentOptions {
  * (TriG, N-Quads, JSON-LD) is accepted only when it has no named graphs, since moving another graph's quads
  * into the target would silently change what they mean (400 otherwise).
  */
-export async function graphContent(
+export function graphContent(
   text: string,
   mediaType: string,
   options: ContentOptions,
 ): Promise<GraphContent> {
-  if (mediaType === JSON_LD) {
-    const environment = await loadJsonLdEnvironment(options.ontologyDir);
-    return triplesOnly(await jsonLdToNQuads(text, environment, options.baseIri), N_QUADS);
-  }
-  if (!isNativeMediaType(mediaType)) throw new UnsupportedMediaTypeError(mediaType, GRAPH_BODY_TYPES);
-  if (mediaType === RDF_XML) checkXmlEntityExpansion(text, options.maxChars);
-  if (isQuadMediaType(mediaType)) return triplesOnly(text, mediaType, options.baseIri);
-  return { data: text, format: mediaType };
+  return contentOf(text, mediaType, options, false);
 }
 
 /**
- * Several documents (the parts of a multipart POST) as one content. Each is parsed on its own, so a blank
+ * Several documents (the parts of a multipart POST) as one content. Each is parsed on its own, once, so a blank
  * node label used in two parts names two different nodes, as in two separate POSTs.
  */
 export async function partsContent(
@@ -63,11 +56,25 @@ export async function partsContent(
   options: ContentOptions,
 ): Promise<GraphContent> {
   const pieces: string[] = [];
-  for (const part of parts) {
-    const content = await graphContent(part.text, part.mediaType, options);
-    pieces.push((await triplesOnly(content.data, content.format, options.baseIri)).data);
-  }
+  for (const part of parts) pieces.push((await contentOf(part.text, part.mediaType, options, true)).data);
   return { data: pieces.join(''), format: N_TRIPLES };
+}
+
+/** `asTriples`: always parsed, into N-Triples (a part must be, to keep its blank nodes its own). */
+async function contentOf(
+  text: string,
+  mediaType: string,
+  options: ContentOptions,
+  asTriples: boolean,
+): Promise<GraphContent> {
+  if (mediaType === JSON_LD) {
+    const environment = await loadJsonLdEnvironment(options.ontologyDir);
+    return triplesOnly(await jsonLdToNQuads(text, environment, options.baseIri), N_QUADS);
+  }
+  if (!isNativeMediaType(mediaType)) throw new UnsupportedMediaTypeError(mediaType, GRAPH_BODY_TYPES);
+  if (mediaType === RDF_XML) checkXmlEntityExpansion(text, options.maxChars);
+  if (asTriples || isQuadMediaType(mediaType)) return triplesOnly(text, mediaType, options.baseIri);
+  return { data: text, format: mediaType };
 }
 
 /** A part's media type: its own Content-Type, or its file name's extension when that type says nothing. */

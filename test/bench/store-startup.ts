@@ -5,8 +5,11 @@
 //    writes were still being applied, as kill -9 leaves it) and from a snapshot (after close()), each next to
 //    Oxigraph's raw bulk load of the same quads as one N-Quads file, every phase in a fresh process; the bulk
 //    load runs before and after the restarts and the ratio uses their mean, so load changes hit both.
-// Usage: node --import tsx test/bench/store-startup.ts [--quick] [--quads N] [--restart-only] [--out file.json]
+// Usage: node --import tsx test/bench/store-startup.ts [--quick] [--quads N] [--restart-only] [--events] [--out file.json]
 //   --restart-only skips the batch-by-batch raw load (the ingestion ratio), which the restart figures do not use.
+//   --events: the restart of a server that ingested the generated events of about N triples (seeded data set,
+//   `provml ingest`'s batches), whose log also holds the online state's refreshes and the event records: a crash
+//   image taken once everything is applied, next to the bulk load of that image's own quads.
 import { execFileSync } from 'node:child_process';
 import {
   closeSync,
@@ -156,6 +159,81 @@ async function openPhase(dir: string): Promise<never> {
   return reply({ openMs, rssMiB, quads });
 }
 
+/** The store in `dir` as one N-Quads file (the bulk-load side of the events restart). */
+async function dumpPhase(dir: string, file: string): Promise<never> {
+  const store = await openDurableStore({ dir, maxQuads: Number.MAX_SAFE_INTEGER });
+  const fd = openSync(file, 'w');
+  try {
+    for await (const piece of store.dump({ format: 'application/n-quads' })) writeSync(fd, piece);
+  } finally {
+    closeSync(fd);
+  }
+  return reply({ quads: (await store.stats()).quads });
+}
+
+/** A server of this tree ingests the generated events; a crash image is copied once all of it is applied. */
+async function ingestEvents(dir: string, eventsFile: string): Promise<{ ackMs: number }> {
+  const { startDurableServer } = await import('./suite/server.ts');
+  const { ingestFiles } = await import('../../src/cli/ingest-files.ts');
+  const server = await startDurableServer(dir);
+  const start = process.hrtime.bigint();
+  await ingestFiles([eventsFile], { url: server.url, batchSize: 1000, format: 'provml', restart: true });
+  const ackMs = Number(process.hrtime.bigint() - start) / 1e6;
+  await server.store.stats();
+  const image = `${dir}-image`;
+  mkdirSync(image);
+  for (const name of readdirSync(dir))
+    if (name !== 'LOCK' && !name.endsWith('.tmp')) copyFileSync(join(dir, name), join(image, name));
+  await server.close();
+  return { ackMs };
+}
+
+export async function runEventsRestartBench(triples: number): Promise<Record<string, unknown>> {
+  const { ensureDataset } = await import('./generate/index.ts');
+  const dataset = ensureDataset({ target: triples });
+  const root = mkdtempSync(join(tmpdir(), 'provml-bench-restart-'));
+  try {
+    const dir = join(root, 'data');
+    const { ackMs } = await ingestEvents(dir, join(dataset.dir, dataset.manifest.eventsFile));
+    const image = `${dir}-image`;
+    process.stderr.write(`events ingested (${Math.round(ackMs)} ms)\n`);
+    const file = join(root, 'image.nq');
+    const { quads } = inChild<{ quads: number }>(['--phase', 'dump', copyDir(image), file]);
+    const { ms: bulkMs } = inChild<{ ms: number }>(['--phase', 'bulk', file]);
+    const fromLog = inChild<OpenReply>(['--phase', 'open', copyDir(image)]);
+    const fromLog2 = inChild<OpenReply>(['--phase', 'open', copyDir(image)]);
+    const { ms: bulkAfterMs } = inChild<{ ms: number }>(['--phase', 'bulk', file]);
+    const bulkMeanMs = (bulkMs + bulkAfterMs) / 2;
+    const openMs = [fromLog.openMs, fromLog2.openMs];
+    return {
+      date: new Date().toISOString(),
+      commit: measuredCommit(),
+      mode: 'events',
+      dataset: dataset.manifest.triples,
+      events: dataset.manifest.events,
+      quads,
+      imageMiB: Number((dirBytes(image) / 2 ** 20).toFixed(1)),
+      imageFiles: readdirSync(image),
+      rawBulkLoadMs: Math.round(bulkMs),
+      rawBulkLoadAfterRestartsMs: Math.round(bulkAfterMs),
+      openFromCrashImageMs: openMs.map(Math.round),
+      openFromCrashImageRssMiB: Math.round(fromLog.rssMiB),
+      quadsAfterOpen: fromLog.quads,
+      restartToRawBulkLoad: openMs.map((ms) => Number((ms / bulkMeanMs).toFixed(2))),
+    };
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+/** A fresh copy of a directory (an open may write a snapshot into it). */
+function copyDir(dir: string): string {
+  const copy = `${dir}-${Math.random().toString(36).slice(2, 8)}`;
+  mkdirSync(copy);
+  for (const name of readdirSync(dir)) copyFileSync(join(dir, name), join(copy, name));
+  return copy;
+}
+
 /** The benchmark's quads as one N-Quads file, written batch by batch (10^7 quads is about 1 GB). */
 function writeNQuadsFile(path: string, batches: number): void {
   const fd = openSync(path, 'w');
@@ -236,13 +314,16 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     const [phase, value = ''] = args.slice(1);
     if (phase === 'raw') rawLoadPhase(Number(value));
     else if (phase === 'bulk') bulkLoadPhase(value);
+    else if (phase === 'dump') await dumpPhase(value, args[3] ?? '');
     else await openPhase(value);
   } else {
     const quadsArg = args.indexOf('--quads');
     const quads = quadsArg >= 0 ? Number(args[quadsArg + 1]) : args.includes('--quick') ? 100_000 : 1_000_000;
     const outArg = args.indexOf('--out');
     const out = outArg >= 0 ? (args[outArg + 1] ?? '') : '.tmp/bench/store-startup.json';
-    const result = await runStoreStartupBench(quads, { restartOnly: args.includes('--restart-only') });
+    const result = args.includes('--events')
+      ? await runEventsRestartBench(quads)
+      : await runStoreStartupBench(quads, { restartOnly: args.includes('--restart-only') });
     mkdirSync(dirname(out), { recursive: true });
     writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
     console.table(

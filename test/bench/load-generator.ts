@@ -1,7 +1,7 @@
 // Load generator (not part of npm test; `npm run bench -- --groups concurrency`, or directly):
 //   node --import tsx test/bench/load-generator.ts [--workers 10,100,1000] [--processes 2] [--seconds 10]
 //        [--batch 5] [--period-ms 500] [--cpu-prof] [--quick] [--server-root dir] [--virtuoso] [--out file.json]
-//        [--server-log file]
+//        [--server-log file] [--server-node-flags "--flag=value ..."]
 // Starts `provml serve` in its own process on a temporary data directory (loopback only), then for each number of
 // simulated workers runs them in a few processes (test/bench/load-worker.ts), each worker posting `batch`
 // evaluation events every `period-ms` (5 per 500 ms = 10 events/s per worker). Reports acknowledged events/s,
@@ -13,7 +13,8 @@
 // `--server-root`: serve from another checkout (e.g. a base commit extracted with git archive), driven by this
 // generator, for side-by-side runs. `--cpu-prof`: the server's profiles, summarised over the load only.
 // `--server-log`: the server's log (level warn: a failed background snapshot, an engine restart) is written there
-// at the end. `--virtuoso`: provml serves from a throw-away Virtuoso 7 (PROVML_STORE=sparql; 1,000,000 buffers,
+// at the end. `--server-node-flags`: Node flags for the server's process (e.g. "--max-semi-space-size=64").
+// `--virtuoso`: provml serves from a throw-away Virtuoso 7 (PROVML_STORE=sparql; 1,000,000 buffers,
 // ~8 GiB). A batch is acknowledged once it is in provml's outbox, so the level also waits, after its load, until
 // every acknowledged event is in Virtuoso (the verification query waits for the outbox, and is asked again on
 // 503): `storedEventsPerSecond` is what reached the engine over the load and that wait, and Virtuoso's own CPU is
@@ -43,6 +44,7 @@ const { values: args } = parseArgs({
     batch: { type: 'string', default: '5' },
     'period-ms': { type: 'string', default: '500' },
     'cpu-prof': { type: 'boolean', default: false },
+    'server-node-flags': { type: 'string', default: '' },
     'server-root': { type: 'string' },
     quick: { type: 'boolean', default: false },
     virtuoso: { type: 'boolean', default: false },
@@ -295,7 +297,10 @@ async function main(): Promise<void> {
   const serverLog = args['server-log'];
   const server = await startServeProcess(['--port', '0', '--data', join(dataDir, 'store')], {
     env: { ...process.env, PROVML_LOG_LEVEL: 'warn', PROVML_TOKEN: '', ...engineEnv },
-    nodeFlags: args['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [],
+    nodeFlags: [
+      ...(args['server-node-flags'] ?? '').split(' ').filter((flag) => flag !== ''),
+      ...(args['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []),
+    ],
   });
   const { child, url } = server;
   const pid = child.pid as number;
@@ -340,6 +345,7 @@ async function main(): Promise<void> {
     benchmark: 'load-generator',
     date: new Date().toISOString(),
     commit: serverRoot ? `server from ${serverRoot}` : measuredCommit(),
+    serverNodeFlags: args['server-node-flags'] ?? '',
     engine: virtuoso ? 'Virtuoso 7 (PROVML_STORE=sparql)' : 'embedded Oxigraph',
     node: process.version,
     batch,

@@ -42,6 +42,8 @@ async function main(): Promise<number> {
     freeMemoryGiB: round(freemem() / 2 ** 30),
     loadAverageAtStart: loadavg().map((value) => round(value)),
     commit: measuredCommit(),
+    /** Node's own flags for this run (the in-process servers of the ingestion group run with them). */
+    nodeFlags: process.execArgv.filter((flag, i, all) => flag !== '--import' && all[i - 1] !== '--import'),
     generatorVersion: GENERATOR_VERSION,
     seed: args.seed,
     sizes: args.sizes,

@@ -1,6 +1,6 @@
 import type { OxigraphEngine } from '../engine.ts';
 import { ReplayCrashError } from './protocol.ts';
-import { type LoggedOp, type LogRecord, writeOpOf } from './wal-format.ts';
+import { asBuffer, type LoggedOp, type LogRecord, writeOpOf } from './wal-format.ts';
 
 // Oxigraph's in-memory load costs time in proportion to the store's size on every call, so a
 // thousand small loads into a big store are far slower than one load of the same quads. Consecutive
@@ -14,7 +14,7 @@ function isMergeable(op: LoggedOp): op is Extract<LoggedOp, { op: 'load' }> {
     op.format === 'application/n-quads' &&
     !op.graph &&
     !op.baseIri &&
-    !op.data.includes('_:')
+    !(typeof op.data === 'string' ? op.data.includes('_:') : asBuffer(op.data).includes('_:'))
   );
 }
 
@@ -24,8 +24,8 @@ const PIECE_BYTES = 8 << 20;
  * Consecutive bodies joined into pieces of about 8 MiB: the engine parses a few large pieces faster than
  * thousands of small ones (a record of a 1,000-quad batch is ~160 KiB).
  */
-function* inPieces(data: Array<string | Buffer>): Generator<string | Buffer> {
-  let piece: Buffer[] = [];
+function* inPieces(data: Array<string | Uint8Array>): Generator<string | Uint8Array> {
+  let piece: Uint8Array[] = [];
   let bytes = 0;
   for (const item of data) {
     if (typeof item === 'string') {

@@ -27,7 +27,7 @@ import {
   type SnapshotWriter,
 } from './snapshot-builder.ts';
 import { DEFAULT_SNAPSHOT_GROWTH, type SnapshotPolicy, snapshotDue } from './snapshot-policy.ts';
-import { encodeRecord } from './wal-format.ts';
+import { encodeLogged } from './wal-format.ts';
 import { openWal } from './wal-writer.ts';
 import { WorkerHost } from './worker-host.ts';
 import { WriteChecker } from './write-checker.ts';
@@ -284,13 +284,14 @@ export class DurableStore extends EngineStore implements ProvStore {
     this.ceiling.check(added, mayAdd);
     const seq = ++this.lastSeq;
     this.ceiling.logged(seq, added);
-    const record = { seq, op };
+    const { frame, logged } = encodeLogged(seq, op);
+    const record = { seq, op: logged };
     if (op.op !== 'update') {
-      return { seq, done: wal.append(seq, encodeRecord(seq, op), () => host.apply(record)) };
+      return { seq, done: wal.append(seq, frame, () => host.apply(record)) };
     }
     // An update can still fail on the real data (DROP of a missing graph): answer once it is applied.
     let applied: Promise<void> | undefined;
-    const durable = wal.append(seq, encodeRecord(seq, op), () => {
+    const durable = wal.append(seq, frame, () => {
       applied = new Promise((resolve, reject) => host.apply(record, { resolve, reject }));
     });
     return { seq, done: durable.then(() => applied) };

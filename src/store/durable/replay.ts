@@ -4,7 +4,7 @@ import { applyRecords } from './apply-records.ts';
 import { type DirEntry, listDataDir } from './files.ts';
 import type { RecoverOutcome } from './protocol.ts';
 import { readSnapshot, SnapshotDamagedError, type SnapshotReading } from './snapshot-io.ts';
-import { type LogRecord, readSegment } from './wal-format.ts';
+import { asBuffer, type LogRecord, readSegment } from './wal-format.ts';
 
 const MAX_LISTED_FAILURES = 20;
 const RUN_BYTES = 32 << 20;
@@ -95,12 +95,13 @@ export function recover(
   return finish(engine, outcome, failures);
 }
 
-function countLines(text: string | Buffer): number {
+function countLines(text: string | Uint8Array): number {
   let lines = 0;
   if (typeof text === 'string') {
     for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines++;
   } else {
-    for (let i = text.indexOf(0x0a); i >= 0; i = text.indexOf(0x0a, i + 1)) lines++;
+    const bytes = asBuffer(text);
+    for (let i = bytes.indexOf(0x0a); i >= 0; i = bytes.indexOf(0x0a, i + 1)) lines++;
   }
   return lines;
 }

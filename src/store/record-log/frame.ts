@@ -35,7 +35,9 @@ export function encodeRecord(seq: number, fields: object, body?: string): Buffer
   const headerLength = Buffer.byteLength(header, 'utf8');
   const length = body === undefined ? headerLength : headerLength + 1 + Buffer.byteLength(body, 'utf8');
   // Encoded once, straight into the frame: every byte of it is written below (no zero fill, no second copy).
-  const frame = Buffer.allocUnsafe(HEADER_BYTES + length);
+  // Not from Buffer's shared pool: a view of the body may be handed to another thread, which copies the whole
+  // ArrayBuffer under the view.
+  const frame = Buffer.allocUnsafeSlow(HEADER_BYTES + length);
   frame.write(header, HEADER_BYTES, 'utf8');
   if (body !== undefined) {
     frame[HEADER_BYTES + headerLength] = NEWLINE;

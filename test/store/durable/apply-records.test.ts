@@ -51,18 +51,34 @@ describe('applying log records', () => {
     expect(engine.size).toBe(3000 * 3 - 3 + 2 + 3 + 1);
   });
 
-  it("keeps each record's blank nodes its own, from bytes and from text", () => {
+  it("keeps each record's blank nodes its own, from bytes, from bytes that crossed threads and from text", () => {
     const engine = new OxigraphEngine();
     const blank = `_:b <${EX}p> "v" .\n`;
+    // What a Buffer becomes after postMessage: a plain Uint8Array, without Buffer's includes('_:').
+    const crossed = structuredClone(new Uint8Array(Buffer.from(blank)));
+    expect(Buffer.isBuffer(crossed)).toBe(false);
     applyRecords(
       engine,
       [
         { seq: 1, op: bytesLoad(blank) },
         { seq: 2, op: bytesLoad(blank) },
         { seq: 3, op: { op: 'load', data: blank, format } },
+        { seq: 4, op: { op: 'load', data: crossed, format } },
+        { seq: 5, op: { op: 'load', data: structuredClone(crossed), format } },
       ],
       () => undefined,
     );
-    expect(engine.size).toBe(3);
+    expect(engine.size).toBe(5);
+  });
+
+  it('loads bytes that crossed threads, merged with the records around them', () => {
+    const engine = new OxigraphEngine();
+    const crossed = (n: number) => structuredClone(new Uint8Array(Buffer.from(quadsToNQuads(quadsOf(n, 3)))));
+    applyRecords(
+      engine,
+      [1, 2, 3].map((n) => ({ seq: n, op: { op: 'load', data: crossed(n), format } })),
+      () => undefined,
+    );
+    expect(graphSize(engine, `${EX}g/main`)).toBe(9);
   });
 });

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import {
+  encodeLogged,
   encodeRecord,
   type LogRecord,
   readRecordAt,
@@ -62,6 +63,17 @@ describe('log record format', () => {
     expect(Buffer.isBuffer(record.op.op === 'load' && record.op.data)).toBe(true);
     expect(writeOpOf(record.op)).toEqual(op);
     expect(end).toBe(bytes.length);
+  });
+
+  it("hands the engine a load's data as a view of the frame's body", () => {
+    const data = '<http://e/s> <http://e/p> "é\\n" .\n';
+    const { frame, logged } = encodeLogged(8, { op: 'load', data, format: 'application/n-quads' });
+    expect(frame.equals(encodeRecord(8, { op: 'load', data, format: 'application/n-quads' }))).toBe(true);
+    const bytes = logged.op === 'load' ? logged.data : '';
+    expect(typeof bytes).not.toBe('string');
+    expect(Buffer.from(bytes).toString('utf8')).toBe(data);
+    expect((bytes as Uint8Array).buffer).toBe(frame.buffer);
+    expect(writeOpOf(logged)).toEqual({ op: 'load', data, format: 'application/n-quads' });
   });
 
   it('frames an update with its SPARQL as the body and gives it back as text', () => {

@@ -27,6 +27,8 @@ export interface Config {
   snapshotAfterBytes: number;
   /** Write the snapshots due while serving in a worker of their own (a second copy of the store meanwhile). */
   snapshotInBackground: boolean;
+  /** Bytes that exports' pages not read yet by their clients may take in spool files, all exports together. */
+  maxSpoolBytes: number;
   logLevel: string;
   /** Refuse writes beyond this many quads (the in-memory WASM engine has a hard memory ceiling). */
   maxQuads?: number;
@@ -77,6 +79,7 @@ export const defaultConfig = (cwd: string = process.cwd()): Config => ({
   ontologyDir: resolve(PACKAGE_ROOT, 'ontology'),
   snapshotAfterBytes: 64 * MIB,
   snapshotInBackground: true,
+  maxSpoolBytes: 4096 * MIB,
   logLevel: 'info',
   // Below the ~13.6M quads measured as the ceiling of the 4 GiB WASM memory, leaving room for queries and snapshots.
   maxQuads: 10_000_000,
@@ -107,6 +110,7 @@ const ENV_NAMES: Record<Key, string> = {
   ontologyDir: 'PROVML_ONTOLOGY_DIR',
   snapshotAfterBytes: 'PROVML_SNAPSHOT_AFTER_BYTES',
   snapshotInBackground: 'PROVML_SNAPSHOT_IN_BACKGROUND',
+  maxSpoolBytes: 'PROVML_MAX_SPOOL_BYTES',
   logLevel: 'PROVML_LOG_LEVEL',
   maxQuads: 'PROVML_MAX_QUADS',
   unionDefaultGraph: 'PROVML_UNION_DEFAULT_GRAPH',
@@ -248,6 +252,7 @@ const PARSERS: Record<Key, Parser> = {
   ontologyDir: path,
   snapshotAfterBytes: bytes(Number.MAX_SAFE_INTEGER),
   snapshotInBackground: bool,
+  maxSpoolBytes: bytes(Number.MAX_SAFE_INTEGER),
   logLevel,
   maxQuads: integer(1, Number.MAX_SAFE_INTEGER, 'a number of quads (a positive integer)'),
   unionDefaultGraph: bool,

@@ -192,6 +192,7 @@ export async function openConfiguredStore(config: Config, logger: Logger): Promi
     snapshotAfterBytes: config.snapshotAfterBytes,
     snapshotInBackground: config.snapshotInBackground,
     maxQuads: config.maxQuads,
+    maxSpoolBytes: config.maxSpoolBytes,
     logger,
   });
 }

@@ -91,6 +91,8 @@ describe('loadConfig', () => {
     [{ PROVML_UNION_DEFAULT_GRAPH: 'false' }, { unionDefaultGraph: false }],
     [{ PROVML_SNAPSHOT_IN_BACKGROUND: 'false' }, { snapshotInBackground: false }],
     [{}, { snapshotInBackground: true }],
+    [{ PROVML_MAX_SPOOL_BYTES: '8 GiB' }, { maxSpoolBytes: 8 * 1024 ** 3 }],
+    [{}, { maxSpoolBytes: 4 * 1024 ** 3 }],
     [{ PROVML_QUERY_TIMEOUT_MS: '250' }, { queryTimeoutMs: 250 }],
     [{ PROVML_PORT: '0' }, { port: 0 }],
     [{ PROVML_PORT: '' }, { port: 7070 }],

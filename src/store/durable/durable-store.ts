@@ -52,6 +52,8 @@ export interface DurableStoreOptions {
    * has nothing else to do then. Default true.
    */
   snapshotInBackground?: boolean;
+  /** Bytes all dumps may hold in spool files at once (pages their readers have not reached); default: no limit. */
+  maxSpoolBytes?: number;
   /** What writes the background snapshots (tests); default a BackgroundSnapshotBuilder. */
   snapshotWriter?: SnapshotWriter;
   /** Refuse writes that would take the store past this many quads (code Full). Default: no limit. */
@@ -124,6 +126,7 @@ export class DurableStore extends EngineStore implements ProvStore {
         logger: this.logger,
         maxQuads: this.options.maxQuads,
         acceptLoss: this.options.acceptLoss,
+        maxSpoolBytes: this.options.maxSpoolBytes,
         shouldMeasure: (records) => this.ceiling.wantsMeasure(records),
         onApplied: (seq, quads) => this.ceiling.appliedUpTo(seq, quads),
         onWritesLost: (reason) => this.becomeReadOnly(reason),

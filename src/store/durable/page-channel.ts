@@ -1,4 +1,5 @@
 import { PageSpool } from './page-spool.ts';
+import { type SpoolBudget, SpoolFullError } from './spool-budget.ts';
 
 // The main thread's end of a dump streamed from the engine worker. The engine must not wait for the
 // reader (a slow HTTP client would hold every query and write behind it), so each page is stored as it
@@ -10,6 +11,8 @@ export interface PageChannelOptions {
   memoryPages: number;
   /** Where the spool file is made (and removed when the dump ends or is given up). */
   spoolDir: string;
+  /** The bytes every dump of the store may spool at once (none: no limit). */
+  budget?: SpoolBudget;
   /** A page is stored: the producer may send another. */
   onStored: () => void;
   /** A page could not be stored: the producer should stop (the reader gets the error). */
@@ -27,6 +30,8 @@ export class PageChannel {
   /** What ended the dump early, given to the reader after the pages stored before it. */
   private failure: Error | undefined;
   private spoolFailed = false;
+  /** Bytes of unread spooled pages, in order, taken from the budget until read or dropped. */
+  private readonly spooledBytes: number[] = [];
   /** The store closed: given to the reader at once, whatever is stored. */
   private aborted: Error | undefined;
   private disposed: Promise<void> | undefined;
@@ -88,6 +93,7 @@ export class PageChannel {
       await this.writes;
       await this.reading?.catch(() => undefined);
       await this.spool?.remove();
+      this.options.budget?.release(this.spooledBytes.splice(0).reduce((sum, bytes) => sum + bytes, 0));
     })();
     return this.disposed;
   }
@@ -96,13 +102,24 @@ export class PageChannel {
     try {
       // A page after a failed one is dropped: the reader must get the error there, not a gap.
       if (this.spoolFailed || this.disposed) return;
-      await spool.append(page);
+      const bytes = Buffer.byteLength(page, 'utf8');
+      this.options.budget?.take(bytes);
+      this.spooledBytes.push(bytes);
+      try {
+        await spool.append(page);
+      } catch (error) {
+        this.options.budget?.release(this.spooledBytes.pop() ?? 0);
+        throw error;
+      }
       if (!this.disposed) this.options.onStored();
     } catch (error) {
       this.spoolFailed = true;
-      this.failure ??= new Error(`A dump page could not be spooled to ${spool.path}: ${String(error)}`, {
-        cause: error,
-      });
+      this.failure ??=
+        error instanceof SpoolFullError
+          ? error
+          : new Error(`A dump page could not be spooled to ${spool.path}: ${String(error)}`, {
+              cause: error,
+            });
       this.options.onFailed();
     } finally {
       this.writing--;
@@ -114,6 +131,7 @@ export class PageChannel {
     this.reading = spool.readNext();
     try {
       const page = await this.reading;
+      this.options.budget?.release(this.spooledBytes.shift() ?? 0);
       if (this.aborted) throw this.aborted;
       return page;
     } finally {

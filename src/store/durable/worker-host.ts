@@ -13,6 +13,7 @@ import {
   type WorkerRequest,
   type WorkerResponse,
 } from './protocol.ts';
+import { SpoolBudget } from './spool-budget.ts';
 import type { LogRecord } from './wal-format.ts';
 
 interface Settle<T> {
@@ -62,6 +63,8 @@ export interface WorkerHostOptions {
   spoolDir?: string;
   /** Pages of a dump held in memory (tests); default DUMP_MEMORY_PAGES. */
   dumpMemoryPages?: number;
+  /** Bytes all dumps may hold in spool files at once; default: no limit. */
+  maxSpoolBytes?: number | undefined;
 }
 
 /**
@@ -77,13 +80,17 @@ export class WorkerHost {
   private ready = false;
   private idleWaiters: Array<() => void> = [];
   private failure: Error | undefined;
+  private readonly spoolBudget: SpoolBudget | undefined;
   /** Dumps not yet finished by their readers (their production may be over). */
   private readonly channels = new Set<PageChannel>();
   private recovering: Promise<RecoverOutcome> | undefined;
   appliedSeq = 0;
   restarts = 0;
 
-  constructor(private readonly options: WorkerHostOptions) {}
+  constructor(private readonly options: WorkerHostOptions) {
+    this.spoolBudget =
+      options.maxSpoolBytes === undefined ? undefined : new SpoolBudget(options.maxSpoolBytes);
+  }
 
   /**
    * Starts a worker that recovers snapshot + log up to `untilSeq`, then serves the queue. When the
@@ -176,6 +183,7 @@ export class WorkerHost {
     const channel: PageChannel = new PageChannel({
       memoryPages: this.options.dumpMemoryPages ?? DUMP_MEMORY_PAGES,
       spoolDir: this.options.spoolDir ?? this.options.dir,
+      ...(this.spoolBudget ? { budget: this.spoolBudget } : {}),
       onStored: () => this.toDump(job, 'pull'),
       onFailed: () => this.cancelDump(job),
     });

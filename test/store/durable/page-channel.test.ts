@@ -2,16 +2,18 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PageChannel } from '../../../src/store/durable/page-channel.ts';
+import { SpoolBudget } from '../../../src/store/durable/spool-budget.ts';
 import { tempDir } from './helpers.ts';
 
 // The channel stores a dump's pages as they come (memory, then a spool file) and hands them out in
 // order; it asks for the next page once one is stored, never once one is read.
 
-function channel(spoolDir: string, memoryPages = 2) {
+function channel(spoolDir: string, memoryPages = 2, budget?: SpoolBudget) {
   const events: string[] = [];
   const pages = new PageChannel({
     memoryPages,
     spoolDir,
+    ...(budget ? { budget } : {}),
     onStored: () => events.push('stored'),
     onFailed: () => events.push('failed'),
   });
@@ -87,4 +89,40 @@ describe('dump page channel', () => {
     await expect(pages.next()).rejects.toThrow('closed');
     expect(spools(dir)).toEqual([]);
   });
+
+  it('shares one spool budget between dumps: the page past it ends that dump, and read or dropped pages give it back', async () => {
+    const dir = tempDir();
+    const budget = new SpoolBudget(25);
+    const first = channel(dir, 0, budget);
+    const second = channel(dir, 0, budget);
+    // 10 bytes each: the first dump spools two (20 bytes), the second one more would pass 25.
+    for (const page of ['0123456789', 'abcdefghij']) first.pages.push(page);
+    await until(() => first.events.length === 2);
+    expect(budget.heldBytes).toBe(20);
+    for (const page of ['ABCDEFGHIJ', 'KLMNOPQRST']) second.pages.push(page);
+    second.pages.end();
+    await expect(second.pages.next()).rejects.toThrow(/PROVML_MAX_SPOOL_BYTES/);
+    expect(second.events).toEqual(['failed']);
+    expect(budget.heldBytes).toBe(20);
+    // Reading gives the bytes back: the first dump goes on spooling.
+    expect(await first.pages.next()).toBe('0123456789');
+    expect(budget.heldBytes).toBe(10);
+    first.pages.push('klmnopqrst');
+    first.pages.end();
+    expect(await readAll(first.pages)).toEqual(['abcdefghij', 'klmnopqrst']);
+    expect(budget.heldBytes).toBe(0);
+    // A dump given up with unread pages gives them back too.
+    const third = channel(dir, 0, budget);
+    for (const page of ['0123456789', 'abcdefghij']) third.pages.push(page);
+    await until(() => third.events.length === 2);
+    await third.pages.dispose();
+    await first.pages.dispose();
+    await second.pages.dispose();
+    expect(budget.heldBytes).toBe(0);
+    expect(spools(dir)).toEqual([]);
+  });
 });
+
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setImmediate(resolve));
+}

@@ -210,6 +210,27 @@ describe('engine worker host', () => {
     expect(await stats(host)).toEqual({ quads: 3, graphs: 1 });
   });
 
+  it('stops a dump whose unread pages pass the spool budget, removes its spool, and keeps serving', async () => {
+    const spoolDir = tempDir();
+    // 12 pages of one quad (about 90 bytes each), nothing in memory: the budget holds three unread pages.
+    const { host } = makeHost(dirWithLog([load(1, 4)]), { spoolDir, dumpMemoryPages: 0, maxSpoolBytes: 300 });
+    await host.start(1);
+    const iterator = host.dump({ triples: false, pageQuads: 1 })[Symbol.asyncIterator]();
+    const first = await iterator.next();
+    expect(first.done).toBe(false);
+    // Queued behind the dump: by then the engine has produced every page, and the budget refused the fifth.
+    expect(await stats(host)).toEqual({ quads: 12, graphs: 1 });
+    const pages = [first.value];
+    const rest = (async () => {
+      for (let next = await iterator.next(); !next.done; next = await iterator.next()) pages.push(next.value);
+    })();
+    await expect(rest).rejects.toThrow(/PROVML_MAX_SPOOL_BYTES/);
+    expect(pages.length).toBeGreaterThan(1);
+    expect(pages.length).toBeLessThan(12);
+    expect(readdirSync(spoolDir)).toEqual([]);
+    expect(await stats(host)).toEqual({ quads: 12, graphs: 1 });
+  });
+
   it('refuses to start on a log it cannot replay', async () => {
     const dir = dirWithLog([load(1)]);
     writeFileSync(segmentPath(dir, 1), Buffer.from('not a log record at all, only damage'));

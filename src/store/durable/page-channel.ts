@@ -102,11 +102,11 @@ export class PageChannel {
     try {
       // A page after a failed one is dropped: the reader must get the error there, not a gap.
       if (this.spoolFailed || this.disposed) return;
-      const bytes = Buffer.byteLength(page, 'utf8');
-      this.options.budget?.take(bytes);
-      this.spooledBytes.push(bytes);
+      const bytes = Buffer.from(page, 'utf8');
+      this.options.budget?.take(bytes.length);
+      this.spooledBytes.push(bytes.length);
       try {
-        await spool.append(page);
+        await spool.append(bytes);
       } catch (error) {
         this.options.budget?.release(this.spooledBytes.pop() ?? 0);
         throw error;

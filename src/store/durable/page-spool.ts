@@ -23,11 +23,10 @@ export class PageSpool {
     return this.lengths.length;
   }
 
-  /** Appends a page; not to be called again before it settled. */
-  async append(page: string): Promise<void> {
+  /** Appends a page's UTF-8 bytes; not to be called again before it settled. */
+  async append(bytes: Buffer): Promise<void> {
     this.handle ??= open(this.path, 'wx+', 0o600);
     const handle = await this.handle;
-    const bytes = Buffer.from(page, 'utf8');
     for (let done = 0; done < bytes.length; ) {
       const { bytesWritten } = await handle.write(bytes, done, bytes.length - done, this.writeAt + done);
       done += bytesWritten;

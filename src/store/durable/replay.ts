@@ -8,6 +8,8 @@ import { asBuffer, type LogRecord, readSegment } from './wal-format.ts';
 
 const MAX_LISTED_FAILURES = 20;
 const RUN_BYTES = 32 << 20;
+const MEASURE_AFTER_LINES = 1_000_000;
+const MEASURE_AFTER_UPDATES = 1_000;
 
 /**
  * Rebuilds the engine from the newest snapshot plus the log records after it, up to `untilSeq`
@@ -60,22 +62,36 @@ export function recover(
       );
     }
   };
-  // Records are applied in runs (see apply-records.ts); the size limit is checked after each run.
+  // Records are applied in runs (see apply-records.ts); the size limit is checked after each run. Counting the
+  // engine's quads is a full scan (about 0.05 s per million), so it is not redone after every run: after loads,
+  // the size is at most the last count plus the lines loaded since. It is counted again when that bound could
+  // pass the limit, or after MEASURE_AFTER_LINES lines or MEASURE_AFTER_UPDATES updates (an update may add any
+  // number; every logged one passed the ceiling when it was first applied).
   let run: LogRecord[] = [];
   let runBytes = 0;
   let overLimit = false;
   // With a limit, a run also ends once it may cross it, so loading stops at the record that does.
   let measured = engine.size;
   let runQuads = 0;
+  let runUpdates = 0;
+  let linesSince = 0;
+  let updatesSince = 0;
   const applyRun = (): void => {
     applyRecords(engine, run, onFailure);
     outcome.appliedSeq = run.at(-1)?.seq ?? outcome.appliedSeq;
     outcome.replayed += run.length;
+    linesSince += runQuads;
+    updatesSince += runUpdates;
     run = [];
     runBytes = 0;
     runQuads = 0;
+    runUpdates = 0;
     if (maxQuads === undefined) return;
+    const mayBeOver = measured + linesSince > maxQuads;
+    if (!mayBeOver && linesSince < MEASURE_AFTER_LINES && updatesSince < MEASURE_AFTER_UPDATES) return;
     measured = engine.size;
+    linesSince = 0;
+    updatesSince = 0;
     overLimit = measured > maxQuads;
   };
   for (const record of recordsAfter(listing.segments, outcome.snapshotSeq, untilSeq)) {
@@ -89,7 +105,9 @@ export function recover(
     run.push(record);
     runBytes += 'data' in record.op ? record.op.data.length : 'text' in record.op ? record.op.text.length : 0;
     if (maxQuads !== undefined && 'data' in record.op) runQuads += countLines(record.op.data);
-    if (runBytes >= RUN_BYTES || (maxQuads !== undefined && measured + runQuads > maxQuads)) applyRun();
+    if (record.op.op === 'update') runUpdates++;
+    const mayCross = maxQuads !== undefined && measured + linesSince + runQuads > maxQuads;
+    if (runBytes >= RUN_BYTES || mayCross) applyRun();
   }
   if (run.length > 0) applyRun();
   return finish(engine, outcome, failures);

@@ -62,7 +62,7 @@ export function recover(
       );
     }
   };
-  // Records are applied in runs (see apply-records.ts); the size limit is checked after each run. Counting the
+  // Records are applied in runs (see apply-records.ts), and the size limit is checked between runs. Counting the
   // engine's quads is a full scan (about 0.05 s per million), so it is not redone after every run: after loads,
   // the size is at most the last count plus the lines loaded since. It is counted again when that bound could
   // pass the limit, or after MEASURE_AFTER_LINES lines or MEASURE_AFTER_UPDATES updates (an update may add any

@@ -30,8 +30,6 @@ export class PageChannel {
   /** What ended the dump early, given to the reader after the pages stored before it. */
   private failure: Error | undefined;
   private spoolFailed = false;
-  /** Bytes of unread spooled pages, in order, taken from the budget until read or dropped. */
-  private readonly spooledBytes: number[] = [];
   /** The store closed: given to the reader at once, whatever is stored. */
   private aborted: Error | undefined;
   private disposed: Promise<void> | undefined;
@@ -92,8 +90,9 @@ export class PageChannel {
       this.memory.length = 0;
       await this.writes;
       await this.reading?.catch(() => undefined);
+      // What the spool holds unread was taken from the budget: given back with the file.
+      this.options.budget?.release(this.spool?.unreadBytes ?? 0);
       await this.spool?.remove();
-      this.options.budget?.release(this.spooledBytes.splice(0).reduce((sum, bytes) => sum + bytes, 0));
     })();
     return this.disposed;
   }
@@ -104,11 +103,10 @@ export class PageChannel {
       if (this.spoolFailed || this.disposed) return;
       const bytes = Buffer.from(page, 'utf8');
       this.options.budget?.take(bytes.length);
-      this.spooledBytes.push(bytes.length);
       try {
         await spool.append(bytes);
       } catch (error) {
-        this.options.budget?.release(this.spooledBytes.pop() ?? 0);
+        this.options.budget?.release(bytes.length);
         throw error;
       }
       if (!this.disposed) this.options.onStored();
@@ -128,10 +126,11 @@ export class PageChannel {
   }
 
   private async readSpool(spool: PageSpool): Promise<string> {
+    const unreadBefore = spool.unreadBytes;
     this.reading = spool.readNext();
     try {
       const page = await this.reading;
-      this.options.budget?.release(this.spooledBytes.shift() ?? 0);
+      this.options.budget?.release(unreadBefore - spool.unreadBytes);
       if (this.aborted) throw this.aborted;
       return page;
     } finally {

@@ -23,6 +23,11 @@ export class PageSpool {
     return this.lengths.length;
   }
 
+  /** Bytes of the pages written and not read yet. */
+  get unreadBytes(): number {
+    return this.writeAt - this.readAt;
+  }
+
   /** Appends a page's UTF-8 bytes; not to be called again before it settled. */
   async append(bytes: Buffer): Promise<void> {
     this.handle ??= open(this.path, 'wx+', 0o600);

@@ -99,10 +99,7 @@ async function ingest(
   const appliedMs = Number(process.hrtime.bigint() - start) / 1e6;
   const counters = store.logCounters();
   // A crash image now (snapshot + log) for the start-up measurement, before close() snapshots everything.
-  const image = `${dir}-image`;
-  mkdirSync(image);
-  for (const name of readdirSync(dir))
-    if (name !== 'LOCK' && !name.endsWith('.tmp')) copyFileSync(join(dir, name), join(image, name));
+  copyDataFiles(dir, `${dir}-image`);
   await store.close();
   return { ackMs, appliedMs, syncs: counters.syncs, records: counters.records };
 }
@@ -180,10 +177,7 @@ async function ingestEvents(dir: string, eventsFile: string): Promise<{ ackMs: n
   await ingestFiles([eventsFile], { url: server.url, batchSize: 1000, format: 'provml', restart: true });
   const ackMs = Number(process.hrtime.bigint() - start) / 1e6;
   await server.store.stats();
-  const image = `${dir}-image`;
-  mkdirSync(image);
-  for (const name of readdirSync(dir))
-    if (name !== 'LOCK' && !name.endsWith('.tmp')) copyFileSync(join(dir, name), join(image, name));
+  copyDataFiles(dir, `${dir}-image`);
   await server.close();
   return { ackMs };
 }
@@ -228,10 +222,15 @@ export async function runEventsRestartBench(triples: number): Promise<Record<str
 
 /** A fresh copy of a directory (an open may write a snapshot into it). */
 function copyDir(dir: string): string {
-  const copy = `${dir}-${Math.random().toString(36).slice(2, 8)}`;
-  mkdirSync(copy);
-  for (const name of readdirSync(dir)) copyFileSync(join(dir, name), join(copy, name));
-  return copy;
+  return copyDataFiles(dir, `${dir}-${Math.random().toString(36).slice(2, 8)}`);
+}
+
+/** The data files of `dir` copied into a new directory `to`, as kill -9 leaves them (no lock, no temporary files). */
+function copyDataFiles(dir: string, to: string): string {
+  mkdirSync(to);
+  for (const name of readdirSync(dir))
+    if (name !== 'LOCK' && !name.endsWith('.tmp')) copyFileSync(join(dir, name), join(to, name));
+  return to;
 }
 
 /** The benchmark's quads as one N-Quads file, written batch by batch (10^7 quads is about 1 GB). */
